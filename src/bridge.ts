@@ -1,0 +1,32 @@
+import type { Config } from './config.js';
+import { createApp } from './app.js';
+import { JumpCloudTransport } from './jumpcloud/client.js';
+import { loadAttributeTable } from './mapping/attribute-table.js';
+import type { Logger } from './observability/logger.js';
+import type { ExchangeSink } from './observability/exchange.js';
+import { Users } from './resources/users.js';
+import { KeyedLock } from './util/keyed-lock.js';
+import type express from 'express';
+
+export interface Bridge {
+  app: express.Express;
+  transport: JumpCloudTransport;
+  users: Users;
+  close(): void;
+}
+
+/** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
+export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = []): Bridge {
+  const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
+  const transport = new JumpCloudTransport({
+    baseUrl: config.jumpcloudUrl,
+    ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
+    timeoutMs: config.upstreamTimeoutMs,
+    retry: config.retry,
+    dryRun: config.dryRun,
+  });
+  const locks = new KeyedLock();
+  const users = new Users(table.users, config, locks);
+  const app = createApp({ config, logger, transport, users, sinks });
+  return { app, transport, users, close: () => transport.close() };
+}

@@ -1,0 +1,135 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/**
+ * Everything the bridge reads from its environment, validated once at start-up.
+ * A bad value stops the process with one line that names the variable and what it accepts,
+ * because a bridge that starts half-configured fails later inside an Entra provisioning cycle,
+ * where the admin only sees a quarantine notice.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  jumpcloudUrl: string;
+  jumpcloudOrgId: string | undefined;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  logFormat: 'json' | 'pretty';
+  upstreamTimeoutMs: number;
+  retry: RetryConfig;
+  mappingFile: string;
+  deriveUsernameFromEmail: boolean;
+  maxPageSize: number;
+  maxFilterScan: number;
+  memberConcurrency: number;
+  dryRun: boolean;
+  traceUsers: string[];
+  debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
+}
+
+export interface RetryConfig {
+  /** Retries after the first attempt, for idempotent calls only. */
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** Wall-clock budget for one upstream call including all retries; well inside Entra's 60 s request timeout. */
+  budgetMs: number;
+}
+
+export class ConfigError extends Error {}
+
+// dist/src/config.js and src/config.ts sit at different depths; both resolve to the repo root.
+export function packageRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '..', '..') : path.resolve(here, '..');
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return dflt;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got '${raw}')`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return dflt;
+  const v = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false (got '${raw}')`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return dflt;
+  const v = raw.trim().toLowerCase();
+  const found = allowed.find((a) => a === v);
+  if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got '${raw}')`);
+  return found;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function jumpcloudUrl(env: Env): string {
+  const raw = (env.JUMPCLOUD_URL ?? '').trim() || 'https://console.jumpcloud.com';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`JUMPCLOUD_URL must be a URL such as https://console.jumpcloud.com (got '${raw}')`);
+  }
+  // Plain http would put the caller's API key on the wire in clear text; only the local emulator may use it.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    throw new ConfigError(`JUMPCLOUD_URL must use https (http is allowed only for a loopback emulator) (got '${raw}')`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(`JUMPCLOUD_URL must be the console origin only, without a path: the client appends /api/... (got '${raw}')`);
+  }
+  return url.origin;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const orgId = env.JUMPCLOUD_ORG_ID?.trim() || undefined;
+  if (orgId !== undefined && !/^[0-9a-f]{24}$/i.test(orgId)) {
+    throw new ConfigError(`JUMPCLOUD_ORG_ID must be a 24-character JumpCloud organization id (got '${orgId}')`);
+  }
+  const retry: RetryConfig = {
+    retries: int(env, 'RETRY_MAX_RETRIES', 4, 0, 10),
+    minDelayMs: int(env, 'RETRY_MIN_DELAY_MS', 250, 0, 10_000),
+    maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 4_000, 0, 30_000),
+    budgetMs: int(env, 'RETRY_BUDGET_MS', 25_000, 0, 50_000),
+  };
+  if (retry.minDelayMs > retry.maxDelayMs) throw new ConfigError('RETRY_MIN_DELAY_MS must not exceed RETRY_MAX_DELAY_MS');
+  const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS', 15_000, 100, 50_000);
+  const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
+  const mapping = (env.MAPPING_FILE ?? '').trim();
+  return {
+    port: int(env, 'PORT', 8080, 0, 65_535),
+    host: (env.HOST ?? '').trim() || '0.0.0.0',
+    jumpcloudUrl: jumpcloudUrl(env),
+    jumpcloudOrgId: orgId,
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['error', 'warn', 'info', 'debug'] as const),
+    logFormat: oneOf(env, 'LOG_FORMAT', production ? 'json' : 'pretty', ['json', 'pretty'] as const),
+    upstreamTimeoutMs,
+    retry,
+    mappingFile: mapping ? path.resolve(mapping) : path.join(packageRoot(), 'config', 'mapping.json'),
+    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', false),
+    maxPageSize: int(env, 'MAX_PAGE_SIZE', 200, 1, 1_000),
+    maxFilterScan: int(env, 'MAX_FILTER_SCAN', 10_000, 100, 1_000_000),
+    memberConcurrency: int(env, 'MEMBER_CONCURRENCY', 8, 1, 32),
+    dryRun: bool(env, 'DRY_RUN', false),
+    traceUsers: (env.TRACE_USERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    debugPage: {
+      enabled: bool(env, 'DEBUG_PAGE', false),
+      token: env.DEBUG_TOKEN?.trim() || undefined,
+      bufferSize: int(env, 'DEBUG_BUFFER_SIZE', 200, 10, 10_000),
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/** Failures of JumpCloud calls, classified once so callers branch on a kind, not on status numbers. */
+
+export type JumpCloudErrorKind =
+  | 'unauthorized' // 401, or a 3xx login redirect (JumpCloud answers a missing key with 302 → /login)
+  | 'forbidden'
+  | 'notFound'
+  | 'badRequest'
+  | 'alreadyExists' // JumpCloud answers a duplicate username/email/employeeIdentifier with 400 "already exists"
+  | 'conflict'
+  | 'rateLimited'
+  | 'unavailable' // 5xx
+  | 'timeout'
+  | 'network';
+
+export class JumpCloudError extends Error {
+  constructor(
+    readonly kind: JumpCloudErrorKind,
+    /** JumpCloud's own message, kept for the SCIM `detail`. Already scrubbed of the caller's key. */
+    readonly upstreamMessage: string,
+    readonly call: { method: string; path: string; status?: number; attempts: number },
+    readonly retryAfterMs?: number,
+  ) {
+    super(`JumpCloud ${call.method} ${call.path} failed (${call.status ?? kind}): ${upstreamMessage}`);
+    this.name = 'JumpCloudError';
+  }
+
+  /** True when the request may have been applied upstream even though no answer arrived. */
+  get ambiguous(): boolean {
+    return this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'unavailable' && this.call.status !== 503);
+  }
+}
+
+export function isJumpCloudError(e: unknown): e is JumpCloudError {
+  return e instanceof JumpCloudError;
+}
+
+const ALREADY_EXISTS = /already exists/i;
+
+export function kindForStatus(status: number, message: string): JumpCloudErrorKind {
+  if (status >= 300 && status < 400) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'notFound';
+  if (status === 409) return ALREADY_EXISTS.test(message) ? 'alreadyExists' : 'conflict';
+  if (status === 429) return 'rateLimited';
+  if (status >= 500) return 'unavailable';
+  if (ALREADY_EXISTS.test(message)) return 'alreadyExists';
+  return 'badRequest';
+}
+
+/** Statuses worth another attempt for an idempotent call. 500 is not: JumpCloud's 500s are deterministic bugs. */
+export function isRetryable(e: JumpCloudError): boolean {
+  if (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'rateLimited') return true;
+  return e.kind === 'unavailable' && [502, 503, 504].includes(e.call.status ?? 0);
+}
+
+/** JumpCloud's error bodies vary: `{message}`, `{error}`, `{code, message, status}`, or HTML. */
+export function upstreamMessage(body: unknown, status: number): string {
+  if (body && typeof body === 'object') {
+    const rec = body as Record<string, unknown>;
+    for (const key of ['message', 'error', 'detail']) {
+      const v = rec[key];
+      if (typeof v === 'string' && v.trim()) return v.trim().slice(0, 500);
+    }
+  }
+  if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) return body.trim().slice(0, 500);
+  return `HTTP ${status}`;
+}
+
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== 'string' || !header.trim()) return undefined;
+  const secs = Number(header.trim());
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}

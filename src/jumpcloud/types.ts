@@ -1,0 +1,162 @@
+/**
+ * JumpCloud's wire types, with JumpCloud's field names exactly as in its published OpenAPI specs
+ * (v1 `systemuserputpost`, `systemuserput`, `systemuserreturn`, `search`; v2 `UserGroup*`, `GraphConnection`).
+ * Only the fields the bridge reads or writes are typed; the rest pass through as unknown.
+ */
+
+export type SystemUserState = 'STAGED' | 'ACTIVATED' | 'SUSPENDED';
+
+export interface CustomAttribute {
+  name: string;
+  value: string;
+}
+
+export interface PhoneNumber {
+  id?: string;
+  type?: string;
+  number?: string;
+}
+
+export interface Address {
+  id?: string;
+  type?: string;
+  poBox?: string;
+  extendedAddress?: string;
+  streetAddress?: string;
+  locality?: string;
+  region?: string;
+  postalCode?: string;
+  country?: string;
+}
+
+/** The profile fields both POST (`systemuserputpost`) and PUT (`systemuserput`) accept. */
+export interface SystemUserWritable {
+  username?: string;
+  email?: string;
+  firstname?: string;
+  middlename?: string;
+  lastname?: string;
+  displayname?: string;
+  jobTitle?: string;
+  department?: string;
+  costCenter?: string;
+  company?: string;
+  employeeType?: string;
+  employeeIdentifier?: string;
+  location?: string;
+  description?: string;
+  alternateEmail?: string;
+  /** A systemuser `_id`; `null` clears it. */
+  manager?: string | null;
+  attributes?: CustomAttribute[];
+  phoneNumbers?: PhoneNumber[];
+  addresses?: Address[];
+  suspended?: boolean;
+}
+
+/** POST /api/systemusers body. `state` is sent explicitly so the org default never decides. */
+export interface SystemUserCreate extends SystemUserWritable {
+  username: string;
+  email: string;
+  state?: SystemUserState;
+}
+
+/** PUT /api/systemusers/{id} body: partial for scalars, whole replacement for arrays. PUT cannot set STAGED. */
+export interface SystemUserUpdate extends SystemUserWritable {
+  state?: Exclude<SystemUserState, 'STAGED'>;
+}
+
+/** `systemuserreturn`. */
+export interface SystemUser extends SystemUserWritable {
+  _id: string;
+  username: string;
+  email: string;
+  state?: SystemUserState;
+  activated?: boolean;
+  password_expired?: boolean;
+  account_locked?: boolean;
+  created?: string;
+  organization?: string;
+  [other: string]: unknown;
+}
+
+export interface SystemUserList {
+  totalCount: number;
+  results: SystemUser[];
+}
+
+/** One Mongo-style expression of the search body, e.g. `{ "username": { "$regex": "(?i)^bob$" } }`. */
+export type SearchCondition =
+  | string
+  | number
+  | boolean
+  | null
+  | {
+      $eq?: unknown;
+      $ne?: unknown;
+      $in?: unknown[];
+      $nin?: unknown[];
+      $gt?: string | number;
+      $gte?: string | number;
+      $lt?: string | number;
+      $lte?: string | number;
+      $exists?: boolean;
+      $regex?: string;
+    };
+export type SearchExpression = Record<string, SearchCondition>;
+
+/** POST /api/search/systemusers body (`search`). */
+export interface SystemUserSearch {
+  filter?: { and: SearchExpression[] } | { or: SearchExpression[] };
+  fields?: string;
+}
+
+export type MembershipMethod = 'NOTSET' | 'STATIC' | 'DYNAMIC_REVIEW_REQUIRED' | 'DYNAMIC_AUTOMATED';
+
+/** v2 `UserGroup`. */
+export interface UserGroup {
+  id: string;
+  name: string;
+  description?: string;
+  email?: string;
+  type?: 'user_group';
+  membershipMethod?: MembershipMethod;
+  attributes?: Record<string, unknown>;
+  [other: string]: unknown;
+}
+
+/** v2 `UserGroupPost` / `UserGroupPut` (PUT is a full update; `name` is required on both). */
+export interface UserGroupWrite {
+  name: string;
+  description?: string;
+}
+
+/** v2 `GraphConnection`, as returned by GET /usergroups/{id}/members. */
+export interface GraphConnection {
+  to: { id: string; type: string };
+  from?: { id: string; type: string };
+  attributes?: Record<string, unknown>;
+}
+
+/** v2 `GraphObjectWithPaths`, as returned by GET /users/{id}/memberof. */
+export interface GraphObjectWithPaths {
+  id: string;
+  type: string;
+}
+
+/** v2 member operation body for POST /usergroups/{id}/members. */
+export interface MemberOperation {
+  op: 'add' | 'remove';
+  type: 'user';
+  id: string;
+}
+
+/** v1 list query parameters (GET /systemusers, and the query part of POST /search/systemusers). */
+export interface ListQuery {
+  limit?: number;
+  skip?: number;
+  /** Space-separated; `-field` sorts descending. Not documented on the search route, so only sent to GET. */
+  sort?: string;
+  /** Space-separated field projection. */
+  fields?: string;
+}

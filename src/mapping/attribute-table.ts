@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../config.js';
+import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute, type AttributeDef, type Mutability, type Returned, type SchemaDef, type Uniqueness } from '../scim/schema.js';
+import type { AttrPath } from '../scim/filter.js';
+import type { SystemUser } from '../jumpcloud/types.js';
+import { isRecord } from '../util/guards.js';
+import { codecs, type Codec, type CodecRow, type JumpCloudWrite, type MappingOptions, type Target } from './codecs.js';
+
+/** One row of config/mapping.json, compiled. */
+export interface AttributeRow extends CodecRow {
+  path: AttrPath;
+  codec: Codec;
+  codecName: string;
+  required: boolean;
+  caseExact: boolean;
+  uniqueness: Uniqueness;
+  mutability: Mutability;
+  returned: Returned;
+  description: string;
+}
+
+/** A SCIM user document: core attributes at the top, extension attributes under their schema URN. */
+export type ScimDoc = Record<string, unknown>;
+
+const KNOWN_FIELDS = new Set([
+  'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
+  'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail', 'manager', 'phoneNumbers', 'addresses',
+  'suspended', 'created', '_id',
+]);
+const CUSTOM = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
+
+function splitScimPath(text: string): AttrPath {
+  let uri: string | undefined;
+  let rest = text;
+  if (/^urn:/i.test(text)) {
+    const cut = text.lastIndexOf(':');
+    uri = text.slice(0, cut);
+    rest = text.slice(cut + 1);
+  }
+  const [name = '', sub, extra] = rest.split('.');
+  if (!/^[A-Za-z][\w$-]*$/.test(name) || (sub !== undefined && !/^[A-Za-z$][\w$-]*$/.test(sub)) || extra !== undefined) {
+    throw new Error(`'${text}' is not a SCIM attribute path`);
+  }
+  return { ...(uri ? { uri } : {}), name, ...(sub !== undefined ? { sub } : {}) };
+}
+
+function compileRow(raw: unknown, index: number, available: Record<string, Codec>): AttributeRow {
+  const where = `mapping row ${index + 1}`;
+  if (!isRecord(raw) || typeof raw.scim !== 'string' || typeof raw.jumpcloud !== 'string') {
+    throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
+  }
+  const path = splitScimPath(raw.scim);
+  const custom = CUSTOM.exec(raw.jumpcloud);
+  let target: Target;
+  if (custom?.[1]) target = { kind: 'custom', name: custom[1] };
+  else if (KNOWN_FIELDS.has(raw.jumpcloud)) target = { kind: 'field', field: raw.jumpcloud as never };
+  else throw new Error(`${where}: '${raw.jumpcloud}' is neither a JumpCloud systemuser field nor 'attributes.<name>'`);
+  const codecName = typeof raw.codec === 'string' ? raw.codec : raw.type === 'dateTime' ? 'dateTime' : 'plain';
+  const codec = available[codecName];
+  if (!codec) throw new Error(`${where}: unknown codec '${codecName}' (known: ${Object.keys(available).join(', ')})`);
+  const pick = <T extends string>(key: string, allowed: readonly T[], dflt: T): T => {
+    const v = raw[key];
+    if (v === undefined) return dflt;
+    const hit = allowed.find((a) => a === v);
+    if (!hit) throw new Error(`${where}: '${key}' must be one of ${allowed.join(', ')}`);
+    return hit;
+  };
+  return {
+    scim: raw.scim,
+    path,
+    target,
+    codec,
+    codecName,
+    ...(typeof raw.maxLength === 'number' ? { maxLength: raw.maxLength } : {}),
+    required: raw.required === true,
+    caseExact: raw.caseExact === true,
+    uniqueness: pick('uniqueness', ['none', 'server', 'global'] as const, 'none'),
+    mutability: pick('mutability', ['readOnly', 'readWrite', 'immutable', 'writeOnly'] as const, 'readWrite'),
+    returned: pick('returned', ['always', 'never', 'default', 'request'] as const, 'default'),
+    description: typeof raw.description === 'string' ? raw.description : '',
+  };
+}
+
+function definition(row: AttributeRow, name: string): AttributeDef {
+  return attribute(name, {
+    ...row.codec.shape,
+    description: row.description,
+    required: row.required,
+    caseExact: row.caseExact,
+    mutability: row.mutability,
+    returned: row.returned,
+    uniqueness: row.uniqueness,
+  });
+}
+
+/** Turns rows into RFC 7643 schema definitions: `name.givenName` rows become sub-attributes of `name`. */
+function schemasFrom(rows: AttributeRow[]): { core: SchemaDef; extensions: SchemaDef[] } {
+  const bySchema = new Map<string, AttributeDef[]>();
+  for (const row of rows) {
+    if (row.path.name === 'meta' || row.path.name === 'id' || row.path.name === 'externalId') continue; // common attributes
+    const urn = row.path.uri ?? CORE_USER;
+    const list = bySchema.get(urn) ?? [];
+    bySchema.set(urn, list);
+    if (row.path.sub === undefined) {
+      list.push(definition(row, row.path.name));
+      continue;
+    }
+    let parent = list.find((a) => a.name === row.path.name);
+    if (!parent) {
+      parent = attribute(row.path.name, { type: 'complex', subAttributes: [], description: '' });
+      list.push(parent);
+    }
+    parent.subAttributes?.push(definition(row, row.path.sub));
+  }
+  const externalId = rows.find((r) => r.path.name === 'externalId' && !r.path.uri);
+  const core: SchemaDef = {
+    id: CORE_USER,
+    name: 'User',
+    description: 'User Account',
+    attributes: [...(externalId ? [definition(externalId, 'externalId')] : []), ...(bySchema.get(CORE_USER) ?? [])],
+  };
+  const extensions = [...bySchema.entries()]
+    .filter(([urn]) => urn !== CORE_USER)
+    .map(([urn, attributes]) => ({
+      id: urn,
+      name: urn === ENTERPRISE_USER ? 'EnterpriseUser' : urn.slice(urn.lastIndexOf(':', urn.length - 1) + 1) || urn,
+      description: urn === ENTERPRISE_USER ? 'Enterprise User' : 'Custom extension mapped to JumpCloud custom attributes',
+      attributes,
+    }));
+  return { core, extensions };
+}
+
+export class UserTable {
+  readonly schema: ResourceSchema;
+
+  constructor(readonly rows: AttributeRow[]) {
+    const { core, extensions } = schemasFrom(rows);
+    this.schema = new ResourceSchema('User', '/Users', core, extensions);
+  }
+
+  /** The row that stores a resolved attribute, or the row of the sub-attribute when the path names one. */
+  rowFor(path: AttrPath): AttributeRow | undefined {
+    const resolved = this.schema.resolve(path);
+    if (!resolved) return undefined;
+    const [a, b, c] = resolved.schema === CORE_USER ? [undefined, ...resolved.keys] : resolved.keys;
+    const eq = (x: string | undefined, y: string | undefined): boolean => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
+    return (
+      this.rows.find((r) => eq(r.path.uri, a) && eq(r.path.name, b) && (r.path.sub === undefined || eq(r.path.sub, c))) ??
+      (resolved.attr.name === 'meta' ? this.rows.find((r) => r.path.name === 'meta' && eq(r.path.sub, c)) : undefined)
+    );
+  }
+
+  /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */
+  toScim(user: SystemUser): ScimDoc {
+    const custom = new Map((user.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]));
+    const doc: ScimDoc = {};
+    for (const row of this.rows) {
+      const value = row.codec.read(user, custom, row);
+      if (value === undefined) continue;
+      const keys = [...(row.path.uri ? [row.path.uri] : []), row.path.name, ...(row.path.sub ? [row.path.sub] : [])];
+      let node = doc;
+      for (const k of keys.slice(0, -1)) {
+        const next = isRecord(node[k]) ? (node[k] as ScimDoc) : {};
+        node[k] = next;
+        node = next;
+      }
+      node[keys[keys.length - 1] as string] = value;
+    }
+    return doc;
+  }
+
+  /** SCIM User (already normalised to canonical names) → the complete JumpCloud write that stores it. */
+  toJumpCloud(doc: ScimDoc): JumpCloudWrite {
+    const out: JumpCloudWrite = { fields: {}, custom: {} };
+    for (const row of this.rows) {
+      if (row.mutability === 'readOnly') continue;
+      row.codec.write(valueAt(doc, row.path), row, out);
+    }
+    return out;
+  }
+}
+
+export function valueAt(doc: ScimDoc, path: AttrPath): unknown {
+  let node: unknown = path.uri ? doc[path.uri] : doc;
+  for (const k of [path.name, ...(path.sub ? [path.sub] : [])]) {
+    if (!isRecord(node)) return undefined;
+    node = node[k];
+  }
+  return node;
+}
+
+export interface AttributeTable {
+  users: UserTable;
+  /** The raw `groups` rows, if the file has any (the Groups resource compiles its own). */
+  raw: Record<string, unknown>;
+}
+
+/** Reads and validates the mapping file; a bad file stops start-up with one line naming the problem. */
+export function loadAttributeTable(file: string, options: MappingOptions): AttributeTable {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`MAPPING_FILE ${file} could not be read as JSON: ${(e as Error).message}`);
+  }
+  if (!isRecord(parsed) || !Array.isArray(parsed.users)) throw new ConfigError(`MAPPING_FILE ${file} must be an object with a 'users' array`);
+  const available = codecs(options);
+  try {
+    const rows = parsed.users.map((r: unknown, i) => compileRow(r, i, available));
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const key = r.scim.toLowerCase();
+      if (seen.has(key)) throw new Error(`'${r.scim}' is mapped twice`);
+      seen.add(key);
+    }
+    if (!rows.some((r) => r.scim === 'userName')) throw new Error("the 'userName' row is required");
+    return { users: new UserTable(rows), raw: parsed };
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,118 @@
+import { badRequest } from '../scim/errors.js';
+import { formatAttrPath, type AttrPath, type Filter, type FilterValue } from '../scim/filter.js';
+import type { SearchCondition, SearchExpression, SystemUserSearch } from '../jumpcloud/types.js';
+import type { UserTable } from './attribute-table.js';
+
+/**
+ * SCIM filter → JumpCloud search. JumpCloud's `POST /api/search/systemusers` takes one `and` or `or` list of
+ * Mongo-style expressions (nesting is not documented, so it is never relied on). Whatever part of a filter fits
+ * is pushed down; the rest stays as a residual predicate evaluated by the bridge on the mapped SCIM resources.
+ *
+ * Invariant: the pushed-down query selects a superset of the true result. When `residual` is undefined the
+ * upstream result is exact and JumpCloud pages and counts it; otherwise the bridge scans and filters.
+ */
+export interface UserQueryPlan {
+  search?: NonNullable<SystemUserSearch['filter']>;
+  residual?: Filter;
+}
+
+/** Every character that means something in a regex, escaped, so a value can only ever match itself. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[\\^$.*+?()[\]{}|/#\s-]/g, (c) => (/\s/.test(c) && c !== ' ' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\${c}`));
+}
+
+/** Anchored, fully escaped literal: linear to match, no backtracking for any input. */
+function regex(kind: 'eq' | 'co' | 'sw' | 'ew', value: string, caseExact: boolean): { $regex: string } {
+  const body = escapeRegex(value);
+  const anchored = kind === 'eq' ? `^${body}$` : kind === 'sw' ? `^${body}` : kind === 'ew' ? `${body}$` : body;
+  return { $regex: `${caseExact ? '' : '(?i)'}${anchored}` };
+}
+
+interface Pushed {
+  expr: SearchExpression;
+  exact: boolean;
+}
+
+function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, negate: boolean, scope?: AttrPath): Pushed | undefined {
+  // Inside `emails[...]` a name is a sub-attribute of the value path's attribute.
+  const path: AttrPath = scope ? { ...(scope.uri ? { uri: scope.uri } : {}), name: scope.name, sub: f.path.name } : f.path;
+  const row = table.rowFor(path);
+  if (!row) throw badRequest('invalidFilter', `Filter attribute '${formatAttrPath(f.path)}' is not supported by this bridge; /Schemas lists what it stores`);
+  const target = row.codec.search?.(path.sub, row);
+  if (!target) return undefined;
+  const op = negate ? ({ eq: 'ne', ne: 'eq' } as const)[f.op as 'eq' | 'ne'] : f.op;
+  if (!op) return undefined;
+  const value: FilterValue = f.value;
+  const field = target.field;
+
+  if (row.codec.shape.type === 'boolean') {
+    if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) return undefined;
+    // `suspended` may be absent on old users, so "not suspended" is `$ne: true`, never `false`.
+    const truthy = (op === 'eq') === value !== !!target.negated;
+    return { expr: { [field]: truthy ? true : { $ne: true } }, exact: target.exact };
+  }
+  if (typeof value !== 'string') {
+    if (value === null) return undefined;
+    throw badRequest('invalidFilter', `'${formatAttrPath(f.path)}' is a string attribute; quote the value (got ${JSON.stringify(value)})`);
+  }
+  if (row.codec.shape.type === 'dateTime') return undefined; // JumpCloud's date comparison is undocumented: compare here
+  const caseExact = row.caseExact;
+  let cond: SearchCondition;
+  switch (op) {
+    case 'eq':
+      cond = caseExact ? value : regex('eq', value, false);
+      break;
+    case 'ne':
+      if (!caseExact) return undefined;
+      cond = { $ne: value };
+      break;
+    case 'co':
+    case 'sw':
+    case 'ew':
+      cond = regex(op, value, caseExact);
+      break;
+    default:
+      // JumpCloud orders strings by code unit; SCIM orders case-insensitive attributes ignoring case.
+      if (!caseExact) return undefined;
+      cond = { [`$${op === 'ge' ? 'gte' : op === 'le' ? 'lte' : op}`]: value };
+  }
+  return { expr: { [field]: cond }, exact: target.exact };
+}
+
+/** Push-down of one node as a single expression (used inside and/or lists). */
+function single(table: UserTable, f: Filter, scope?: AttrPath): Pushed | undefined {
+  if (f.kind === 'compare') return compare(table, f, false, scope);
+  if (f.kind === 'not' && f.filter.kind === 'compare' && (f.filter.op === 'eq' || f.filter.op === 'ne')) return compare(table, f.filter, true, scope);
+  return undefined;
+}
+
+export function planUserQuery(filter: Filter | undefined, table: UserTable): UserQueryPlan {
+  if (!filter) return {};
+  if (filter.kind === 'or') {
+    const parts = filter.filters.map((f) => single(table, f));
+    if (parts.every((p): p is Pushed => p !== undefined)) {
+      return { search: { or: parts.map((p) => p.expr) }, ...(parts.every((p) => p.exact) ? {} : { residual: filter }) };
+    }
+    return { residual: filter };
+  }
+  const conjuncts = filter.kind === 'and' ? filter.filters : [filter];
+  const exprs: SearchExpression[] = [];
+  const residual: Filter[] = [];
+  for (const c of conjuncts) {
+    if (c.kind === 'valuePath') {
+      // Element correlation (type eq "work" AND value eq x on the same element) is checked here; upstream narrows.
+      const inner = c.filter.kind === 'and' ? c.filter.filters : [c.filter];
+      for (const i of inner) {
+        const p = single(table, i, c.path);
+        if (p) exprs.push(p.expr);
+      }
+      residual.push(c);
+      continue;
+    }
+    const p = single(table, c);
+    if (p) exprs.push(p.expr);
+    if (!p || !p.exact) residual.push(c);
+  }
+  const rest = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : ({ kind: 'and', filters: residual } as Filter);
+  return { ...(exprs.length ? { search: { and: exprs } } : {}), ...(rest ? { residual: rest } : {}) };
+}

@@ -1,0 +1,62 @@
+import { badRequest } from '../scim/errors.js';
+import type { CustomAttribute, SystemUser, SystemUserCreate, SystemUserUpdate } from '../jumpcloud/types.js';
+import { deepEqual } from '../util/guards.js';
+import type { JumpCloudWrite } from './codecs.js';
+
+/**
+ * JumpCloud's username rules (its naming-convention article): start with a letter, no spaces, no "@".
+ * Checked before any upstream write so the admin gets the rule and the fix, not JumpCloud's generic 400.
+ */
+export function checkUsername(username: string | undefined, userName: string | undefined): void {
+  if (username === undefined) return;
+  const shown = JSON.stringify(userName ?? username);
+  const fix =
+    "In Entra, edit the provisioning mapping of 'userName' to use mailNickname instead of userPrincipalName" +
+    ' (or start the bridge with DERIVE_USERNAME_FROM_EMAIL=true to store the part before "@").';
+  if (username === '') throw badRequest('invalidValue', "'userName' is required: JumpCloud cannot store a user without a username.");
+  if (username.includes('@')) throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must not contain "@". ${fix}`);
+  if (/\s/.test(username)) throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must not contain spaces. ${fix}`);
+  if (!/^[A-Za-z]/.test(username)) {
+    throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must start with a letter. Use an Entra attribute (or expression) that starts with a letter for 'userName'.`);
+  }
+}
+
+function customList(custom: Record<string, string | null>, base: readonly CustomAttribute[] = []): CustomAttribute[] {
+  const out = base.filter((a) => !(a.name in custom));
+  for (const [name, value] of Object.entries(custom)) if (value !== null) out.push({ name, value });
+  return out;
+}
+
+/** A new user: no empty keys, custom attributes as JumpCloud's array, and `state` explicit so the org default never decides. */
+export function createBody(write: JumpCloudWrite): SystemUserCreate {
+  const fields = Object.fromEntries(
+    Object.entries(write.fields).filter(([, v]) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  ) as Partial<SystemUserCreate>;
+  const { suspended, ...rest } = fields;
+  const attributes = customList(write.custom);
+  return {
+    ...(rest as SystemUserCreate),
+    ...(attributes.length ? { attributes } : {}),
+    state: suspended ? 'SUSPENDED' : 'ACTIVATED',
+  };
+}
+
+/**
+ * Only what changed. JumpCloud's PUT is partial for scalars and replaces arrays whole, so a changed custom
+ * attribute is sent as the user's full `attributes` list with the change merged in (others are preserved).
+ */
+export function updateBody(before: JumpCloudWrite, after: JumpCloudWrite, current: SystemUser): SystemUserUpdate {
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(after.fields)) {
+    if (!deepEqual((before.fields as Record<string, unknown>)[k], v)) body[k] = v;
+  }
+  if (typeof body.suspended === 'boolean') body.state = body.suspended ? 'SUSPENDED' : 'ACTIVATED';
+  const changed: Record<string, string | null> = {};
+  for (const name of new Set([...Object.keys(before.custom), ...Object.keys(after.custom)])) {
+    const a = before.custom[name] ?? null;
+    const b = after.custom[name] ?? null;
+    if (a !== b) changed[name] = b;
+  }
+  if (Object.keys(changed).length) body.attributes = customList(changed, current.attributes ?? []);
+  return body as SystemUserUpdate;
+}

@@ -1,0 +1,41 @@
+import type { UpstreamCall } from '../jumpcloud/client.js';
+
+/**
+ * One SCIM request as the bridge handled it: what came in, each JumpCloud call it made, and what went out.
+ * This is what a mapping-debugging session needs to see. Every field is already scrubbed of the caller's key.
+ */
+export interface Exchange {
+  id: string;
+  at: string;
+  method: string;
+  /** Path and query as received, e.g. /scim/v2/Users?filter=… */
+  url: string;
+  requestBody?: unknown;
+  status: number;
+  responseBody?: unknown;
+  durationMs: number;
+  upstream: UpstreamCall[];
+  /** The exchange matched TRACE_USERS or carried the trace header. */
+  traced: boolean;
+  dryRun: boolean;
+}
+
+export interface ExchangeSink {
+  record(exchange: Exchange): void;
+}
+
+/** The request header that asks for a full trace of one manual request. */
+export const TRACE_HEADER = 'x-bridge-trace';
+
+/** Does this request concern one of the users an admin asked to trace (by userName or id)? */
+export function mentionsTracedUser(traceUsers: readonly string[], url: string, body: unknown): boolean {
+  if (traceUsers.length === 0) return false;
+  let haystack = url;
+  try {
+    haystack = decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    // a malformed escape still leaves the raw URL to search
+  }
+  const text = `${haystack}\n${body === undefined ? '' : JSON.stringify(body)}`.toLowerCase();
+  return traceUsers.some((u) => text.includes(u.toLowerCase()));
+}

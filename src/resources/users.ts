@@ -1,0 +1,331 @@
+import type { Config } from '../config.js';
+import { badRequest, notFound, conflict } from '../scim/errors.js';
+import { parseFilter, type Filter } from '../scim/filter.js';
+import { matchesResource, validateFilter } from '../scim/filter-eval.js';
+import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
+import { applyPatch, parsePatchRequest } from '../scim/patch.js';
+import { parseProjection, project, type Projection } from '../scim/projection.js';
+import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
+import { CORE_USER, type ResolvedPath } from '../scim/schema.js';
+import type { JumpCloudClient } from '../jumpcloud/client.js';
+import { isJumpCloudError } from '../jumpcloud/errors.js';
+import type { SearchExpression, SystemUser, SystemUserList } from '../jumpcloud/types.js';
+import type { UserTable } from '../mapping/attribute-table.js';
+import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
+import { scimErrorFor } from '../mapping/upstream-errors.js';
+import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
+import type { KeyedLock } from '../util/keyed-lock.js';
+import { isRecord } from '../util/guards.js';
+
+/** JumpCloud's page size limit for v1 lists and search. */
+export const UPSTREAM_PAGE = 100;
+
+export interface Scope {
+  jc: JumpCloudClient;
+  /** e.g. https://bridge.example.com/scim/v2, for `meta.location` and `Location`. */
+  baseUrl: string;
+}
+
+export interface ListQuery {
+  filter?: unknown;
+  startIndex?: unknown;
+  count?: unknown;
+  sortBy?: unknown;
+  sortOrder?: unknown;
+  attributes?: unknown;
+  excludedAttributes?: unknown;
+}
+
+interface Sort {
+  path: ResolvedPath;
+  descending: boolean;
+  /** JumpCloud field to sort by upstream, when its order equals SCIM's (case-exact plain fields only). */
+  upstream?: string;
+}
+
+export class Users {
+  constructor(
+    private readonly table: UserTable,
+    private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan'>,
+    private readonly locks: KeyedLock,
+  ) {}
+
+  get schema(): UserTable['schema'] {
+    return this.table.schema;
+  }
+
+  /** The SCIM User for a JumpCloud systemuser. */
+  render(user: SystemUser, baseUrl: string): ScimDoc {
+    const doc = this.table.toScim(user);
+    const meta = isRecord(doc.meta) ? doc.meta : {};
+    delete doc.meta;
+    const schemas = [CORE_USER, ...this.table.schema.extensions.map((e) => e.id).filter((id) => id in doc)];
+    return {
+      schemas,
+      id: user._id,
+      ...doc,
+      meta: { resourceType: 'User', ...meta, location: `${baseUrl}/Users/${user._id}` },
+    };
+  }
+
+  async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
+    const schema = this.table.schema;
+    let filter: Filter | undefined;
+    if (q.filter !== undefined) {
+      if (typeof q.filter !== 'string') throw badRequest('invalidFilter', "'filter' must be given once, as a string");
+      if (q.filter.trim() !== '') {
+        filter = parseFilter(q.filter);
+        validateFilter(filter, schema);
+      }
+    }
+    const paging = parsePaging(q, this.config.maxPageSize);
+    const projection = parseProjection(q, schema);
+    const sort = this.parseSort(q);
+    const plan = planUserQuery(filter, this.table);
+
+    if (!plan.residual && (!sort || (sort.upstream && !plan.search))) {
+      const { users, total } = await this.pushedDown(scope.jc, plan.search, paging, sort);
+      return listResponse(users.map((u) => this.view(u, scope.baseUrl, projection)), total, paging.startIndex);
+    }
+    const matched = await this.scan(scope, plan.search, plan.residual);
+    if (sort) matched.sort((a, b) => compareDocs(a.doc, b.doc, sort));
+    const page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
+    return listResponse(page.map((m) => project(m.doc, projection, schema)), matched.length, paging.startIndex);
+  }
+
+  private view(user: SystemUser, baseUrl: string, projection: Projection): ScimDoc {
+    return project(this.render(user, baseUrl), projection, this.table.schema);
+  }
+
+  private parseSort(q: ListQuery): Sort | undefined {
+    if (q.sortBy === undefined || q.sortBy === '') return undefined;
+    if (typeof q.sortBy !== 'string') throw badRequest('invalidValue', "'sortBy' must be an attribute name");
+    const order = typeof q.sortOrder === 'string' ? q.sortOrder.toLowerCase() : 'ascending';
+    if (order !== 'ascending' && order !== 'descending') throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
+    const text = q.sortBy;
+    const at = /^urn:/i.test(text) ? text.lastIndexOf(':') : -1;
+    const [name = '', sub] = (at >= 0 ? text.slice(at + 1) : text).split('.');
+    const path = this.table.schema.resolve({ ...(at >= 0 ? { uri: text.slice(0, at) } : {}), name, ...(sub ? { sub } : {}) });
+    if (!path) throw badRequest('invalidValue', `'sortBy' names '${text}', which is not an attribute of User; /Schemas lists them`);
+    const row = this.table.rowFor({ ...(at >= 0 ? { uri: text.slice(0, at) } : {}), name, ...(sub ? { sub } : {}) });
+    const leaf = path.sub ?? path.attr;
+    const upstream = row && row.target.kind === 'field' && leaf.type === 'string' && leaf.caseExact && !path.attr.multiValued ? row.target.field : undefined;
+    return { path, descending: order === 'descending', ...(upstream ? { upstream } : {}) };
+  }
+
+  /** One upstream call per page of results, whatever the directory size. */
+  private async pushedDown(
+    jc: JumpCloudClient,
+    search: ReturnType<typeof planUserQuery>['search'],
+    paging: { startIndex: number; count: number },
+    sort: Sort | undefined,
+  ): Promise<{ users: SystemUser[]; total: number }> {
+    const users: SystemUser[] = [];
+    let skip = paging.startIndex - 1;
+    let total = 0;
+    let wanted = Math.max(paging.count, 0);
+    const fetchPage = (limit: number): Promise<SystemUserList> =>
+      search
+        ? jc.searchUsers({ filter: search }, { limit, skip })
+        : jc.listUsers({ limit, skip, sort: sort?.upstream ? `${sort.descending ? '-' : ''}${sort.upstream}` : '_id' });
+    do {
+      const limit = Math.max(1, Math.min(UPSTREAM_PAGE, wanted));
+      const res = await fetchPage(limit);
+      total = res.totalCount;
+      const got = wanted === 0 ? [] : res.results.slice(0, wanted);
+      users.push(...got);
+      wanted -= got.length;
+      skip += res.results.length;
+      if (res.results.length < limit || skip >= total) break;
+    } while (wanted > 0);
+    return { users, total };
+  }
+
+  /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
+  private async scan(scope: Scope, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
+    const matched: { doc: ScimDoc }[] = [];
+    let skip = 0;
+    for (;;) {
+      const res = search
+        ? await scope.jc.searchUsers({ filter: search }, { limit: UPSTREAM_PAGE, skip })
+        : await scope.jc.listUsers({ limit: UPSTREAM_PAGE, skip, sort: '_id' });
+      if (res.totalCount > this.config.maxFilterScan) {
+        throw badRequest(
+          'tooMany',
+          `This filter cannot be answered by a JumpCloud search alone and would scan ${res.totalCount} users (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
+            'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
+        );
+      }
+      for (const u of res.results) {
+        const doc = this.render(u, scope.baseUrl);
+        if (!residual || matchesResource(residual, doc, this.table.schema)) matched.push({ doc });
+      }
+      skip += res.results.length;
+      if (res.results.length < UPSTREAM_PAGE || skip >= res.totalCount) break;
+    }
+    return matched;
+  }
+
+  async get(scope: Scope, id: string, q: ListQuery): Promise<ScimDoc> {
+    const projection = parseProjection(q, this.table.schema);
+    return this.view(await this.fetch(scope.jc, id), scope.baseUrl, projection);
+  }
+
+  private async fetch(jc: JumpCloudClient, id: string): Promise<SystemUser> {
+    try {
+      return await jc.getUser(id);
+    } catch (e) {
+      // JumpCloud answers 400 for a malformed id; to SCIM both mean "no such user".
+      if (isJumpCloudError(e) && (e.kind === 'notFound' || (e.kind === 'badRequest' && e.call.method === 'GET'))) throw notFound(`User ${id} not found`);
+      throw isJumpCloudError(e) ? scimErrorFor(e, `User ${id}`) : e;
+    }
+  }
+
+  async create(scope: Scope, body: unknown): Promise<ScimDoc> {
+    const doc = normaliseResource(body, this.table.schema);
+    checkRequired(doc, this.table.schema);
+    const write = this.table.toJumpCloud(doc);
+    checkUsername(write.fields.username, typeof doc.userName === 'string' ? doc.userName : undefined);
+    const created = createBody(write);
+    const key = `create:${created.username.toLowerCase()}`;
+    return this.locks.run(key, async () => {
+      await this.assertUnique(scope.jc, created);
+      if (created.manager) await this.assertManager(scope.jc, created.manager);
+      try {
+        return this.render(await scope.jc.createUser(created), scope.baseUrl);
+      } catch (e) {
+        if (!isJumpCloudError(e)) throw e;
+        if (e.ambiguous) {
+          // The create may have landed even though the answer was lost. Re-sending could make a duplicate;
+          // looking the user up first cannot. Do not weaken this.
+          const landed = await this.findByUsername(scope.jc, created.username);
+          if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return this.render(landed, scope.baseUrl);
+        }
+        throw scimErrorFor(e, 'User');
+      }
+    });
+  }
+
+  private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
+    const res = await jc.searchUsers({ filter: { and: [{ username: { $regex: `(?i)^${escapeRegex(username)}$` } }] } }, { limit: 2, skip: 0 });
+    return res.results[0];
+  }
+
+  /** JumpCloud's duplicate answer is a bare 400; a pre-check gives Entra a real 409 that names the clash. */
+  private async assertUnique(jc: JumpCloudClient, user: { username?: string; email?: string; employeeIdentifier?: string }, self?: string): Promise<void> {
+    const checks: [string, string, SearchExpression][] = [];
+    if (user.username) checks.push(['userName', user.username, { username: { $regex: `(?i)^${escapeRegex(user.username)}$` } }]);
+    if (user.email) checks.push(['emails', user.email, { email: { $regex: `(?i)^${escapeRegex(user.email)}$` } }]);
+    if (user.employeeIdentifier) checks.push(['employeeNumber', user.employeeIdentifier, { employeeIdentifier: user.employeeIdentifier }]);
+    if (!checks.length) return;
+    const res = await this.call(() => jc.searchUsers({ filter: { or: checks.map((c) => c[2]) } }, { limit: 10, skip: 0 }));
+    for (const other of res.results.filter((u) => u._id !== self)) {
+      for (const [attr, value] of checks) {
+        const stored = attr === 'userName' ? other.username : attr === 'emails' ? other.email : other.employeeIdentifier;
+        const same = attr === 'employeeNumber' ? stored === value : stored?.toLowerCase() === value.toLowerCase();
+        if (same) {
+          throw conflict(`A JumpCloud user (id ${other._id}) already has ${attr} ${JSON.stringify(value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
+        }
+      }
+    }
+  }
+
+  private async assertManager(jc: JumpCloudClient, managerId: string): Promise<void> {
+    try {
+      await jc.getUser(managerId);
+    } catch (e) {
+      if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) {
+        throw badRequest('invalidValue', `manager ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
+      }
+      throw isJumpCloudError(e) ? scimErrorFor(e) : e;
+    }
+  }
+
+  private async call<T>(work: () => Promise<T>, what = 'User'): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
+    }
+  }
+
+  async replace(scope: Scope, id: string, body: unknown): Promise<ScimDoc> {
+    const doc = normaliseResource(body, this.table.schema);
+    checkRequired(doc, this.table.schema);
+    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(scope, id, () => doc));
+  }
+
+  async patch(scope: Scope, id: string, body: unknown): Promise<ScimDoc> {
+    // Parse everything first: an invalid operation anywhere writes nothing.
+    const ops = parsePatchRequest(body, this.table.schema);
+    return this.locks.run(`user:${id.toLowerCase()}`, async () =>
+      this.write(scope, id, (current) => {
+        const next = applyPatch(current, ops);
+        checkRequired(next, this.table.schema);
+        return next;
+      }),
+    );
+  }
+
+  /** Read, compute the new SCIM view, send JumpCloud only the difference. */
+  private async write(scope: Scope, id: string, next: (current: ScimDoc) => ScimDoc): Promise<ScimDoc> {
+    const user = await this.fetch(scope.jc, id);
+    const currentDoc = this.table.toScim(user);
+    const nextDoc = next(currentDoc);
+    const before = this.table.toJumpCloud(currentDoc);
+    const after = this.table.toJumpCloud(nextDoc);
+    const body = updateBody(before, after, user);
+    if (Object.keys(body).length === 0) return this.render(user, scope.baseUrl);
+    if (body.username !== undefined) checkUsername(body.username, typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined);
+    if (body.email === '') throw badRequest('invalidValue', "'emails' is required: JumpCloud cannot store a user without an email");
+    if (body.username !== undefined || body.email !== undefined || body.employeeIdentifier) {
+      await this.assertUnique(scope.jc, { ...(body.username ? { username: body.username } : {}), ...(body.email ? { email: body.email } : {}), ...(body.employeeIdentifier ? { employeeIdentifier: body.employeeIdentifier } : {}) }, user._id);
+    }
+    if (body.manager) {
+      if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
+      await this.assertManager(scope.jc, body.manager);
+    }
+    const updated = await this.call(() => scope.jc.updateUser(user._id, body), `User ${id}`);
+    return this.render(updated, scope.baseUrl);
+  }
+
+  async remove(scope: Scope, id: string): Promise<void> {
+    await this.locks.run(`user:${id.toLowerCase()}`, async () => {
+      try {
+        await scope.jc.deleteUser(id);
+      } catch (e) {
+        if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw notFound(`User ${id} not found`);
+        throw isJumpCloudError(e) ? scimErrorFor(e, `User ${id}`) : e;
+      }
+    });
+  }
+}
+
+function sortKey(doc: ScimDoc, path: ResolvedPath): string | number | undefined {
+  let node: unknown = doc;
+  for (const k of path.keys) {
+    if (Array.isArray(node)) node = node.find((e) => isRecord(e) && e.primary === true) ?? node[0];
+    node = isRecord(node) ? node[k] : undefined;
+  }
+  if (Array.isArray(node)) node = node[0];
+  if (isRecord(node)) node = node.value;
+  if (typeof node === 'boolean') return node ? 1 : 0;
+  if (typeof node !== 'string') return undefined;
+  const leaf = path.sub ?? path.attr;
+  if (leaf.type === 'dateTime') return Date.parse(node);
+  return leaf.caseExact ? node : node.toLowerCase();
+}
+
+/** RFC 7644 §3.4.2.3: resources without the attribute sort last in ascending order. */
+function compareDocs(a: ScimDoc, b: ScimDoc, sort: Sort): number {
+  const ka = sortKey(a, sort.path);
+  const kb = sortKey(b, sort.path);
+  let c: number;
+  if (ka === undefined && kb === undefined) c = 0;
+  else if (ka === undefined) c = 1;
+  else if (kb === undefined) c = -1;
+  else c = ka < kb ? -1 : ka > kb ? 1 : 0;
+  if (c === 0) c = String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
+  return sort.descending ? -c : c;
+}
+
