@@ -1,0 +1,198 @@
+import { Router, type Request } from 'express';
+import { ApiError, badRequest, invalidObjectId, notFound } from './api-error.js';
+import { systemUserPost, systemUserPut, search } from './contract-schemas.js';
+import type { Schema } from './contract.js';
+import { project, sortRecords } from './field-path.js';
+import { isObjectId } from './object-id.js';
+import { checkBody, listParam, page, parsePaging, queryParams, type EmulatorContext } from './request-context.js';
+import { searchFilterPredicate, searchTermPredicate } from './search-filter.js';
+import { applyWritableFields, blankUser, hasPassword } from './user-record.js';
+import { v1FilterPredicate, type Predicate } from './v1-filter.js';
+import type { SystemUser, UserState } from './types.js';
+
+const POST_KEYS = keysOf(systemUserPost);
+const PUT_KEYS = keysOf(systemUserPut);
+const UNIQUE_FIELDS = ['username', 'email', 'employeeIdentifier'] as const;
+
+/** v1: `/api/systemusers` and `/api/search/systemusers`. */
+export function systemUsersRouter(context: EmulatorContext): Router {
+  const router = Router();
+  const { store } = context;
+
+  router.get('/systemusers', (req, res) => {
+    const params = queryParams(req);
+    const paging = parsePaging(params, context.maxLimit, 'v1');
+    const filter = v1FilterPredicate(params, eventuallyConsistent(req));
+    const matched = sortRecords(allUsers(context).filter(filter ?? (() => true)), v1List(params.get('sort')));
+    const fields = v1List(params.get('fields'));
+    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => project(user, fields, '_id')) });
+  });
+
+  router.post('/search/systemusers', (req, res) => {
+    const body = checkBody(context, req, search, 'v1');
+    const params = queryParams(req);
+    const paging = parsePaging(params, context.maxLimit, 'v1');
+    const predicates = [
+      searchFilterPredicate(body['filter']),
+      searchTermPredicate(body['searchFilter']),
+      v1FilterPredicate(params, eventuallyConsistent(req)),
+    ].filter((predicate): predicate is Predicate => predicate !== undefined);
+    const matched = allUsers(context).filter((user) => predicates.every((predicate) => predicate(user)));
+    const fieldsRaw = typeof body['fields'] === 'string' ? body['fields'] : params.get('fields');
+    const fields = v1List(fieldsRaw);
+    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => project(user, fields, '_id')) });
+  });
+
+  router.post('/systemusers', (req, res) => {
+    const body = checkBody(context, req, systemUserPost, 'v1');
+    const username = body['username'] as string;
+    const email = body['email'] as string;
+    checkUserRules(body);
+    const state = initialState(body);
+    checkManager(context, body['manager'], undefined);
+    checkUnique(context, body, undefined);
+
+    const now = new Date();
+    const user = blankUser(username, email, state, {
+      id: store.newId(),
+      organization: store.organization,
+      unixId: store.nextUnixId(),
+      now,
+    });
+    applyWritableFields(user, body, POST_KEYS, now);
+    user.activated = hasPassword(user) && state !== 'STAGED';
+    store.users.set(user._id, user);
+    store.save();
+    res.status(200).json(user);
+  });
+
+  router.get('/systemusers/:id', (req, res) => {
+    const user = existingUser(context, req.params['id']);
+    res.json(project(user, v1List(queryParams(req).get('fields')), '_id'));
+  });
+
+  router.put('/systemusers/:id', (req, res) => {
+    const user = existingUser(context, req.params['id']);
+    const body = checkBody(context, req, systemUserPut, 'v1');
+    checkUserRules(body);
+    const state = nextState(user.state, body);
+    checkManager(context, body['manager'], user._id);
+    checkUnique(context, body, user._id);
+
+    applyWritableFields(user, body, PUT_KEYS, new Date());
+    user.state = state;
+    user.suspended = state === 'SUSPENDED';
+    if (state !== 'STAGED' && hasPassword(user)) user.activated = true;
+    store.save();
+    res.json(user);
+  });
+
+  router.delete('/systemusers/:id', (req, res) => {
+    const user = existingUser(context, req.params['id']);
+    const reports = allUsers(context).filter((candidate) => candidate.manager === user._id);
+    if (reports.length > 0 && queryParams(req).get('cascade_manager') !== 'null') {
+      throw new ApiError(409, { message: 'user is a manager of other users' });
+    }
+    for (const report of reports) delete report.manager;
+    store.users.delete(user._id);
+    for (const [groupId, members] of store.memberships) {
+      store.memberships.set(groupId, members.filter((member) => member !== user._id));
+    }
+    store.save();
+    res.json(user);
+  });
+
+  return router;
+}
+
+function allUsers(context: EmulatorContext): SystemUser[] {
+  return [...context.store.users.values()];
+}
+
+function existingUser(context: EmulatorContext, id: string | undefined): SystemUser {
+  if (!isObjectId(id)) throw invalidObjectId();
+  const user = context.store.users.get(id);
+  if (!user) throw notFound();
+  return user;
+}
+
+function eventuallyConsistent(req: Request): boolean {
+  return req.get('x-eventually-consistent')?.toLowerCase() === 'true';
+}
+
+/**
+ * v1 `fields` and `sort` are space-separated. A comma-separated value is reportedly ignored by
+ * JumpCloud rather than refused, so the emulator ignores it too instead of failing loudly.
+ */
+function v1List(raw: string | null): string[] {
+  if (!raw || raw.includes(',')) return [];
+  return listParam(raw, ' ');
+}
+
+/** JumpCloud's username naming rules, plus the minimal shape of an e-mail address. */
+function checkUserRules(body: Record<string, unknown>): void {
+  const username = body['username'];
+  if (typeof username === 'string') {
+    if (!/^[A-Za-z]/.test(username)) throw badRequest('username must start with a letter');
+    if (/\s/.test(username)) throw badRequest('username must not contain spaces');
+    if (username.includes('@')) throw badRequest('username must not contain "@"');
+  }
+  const email = body['email'];
+  if (typeof email === 'string' && !/^[^\s@]+@[^\s@]+$/.test(email)) {
+    throw badRequest('email must be a valid e-mail address');
+  }
+}
+
+/** Without `state`, the org default for manually created users applies (ACTIVATED here). */
+function initialState(body: Record<string, unknown>): UserState {
+  const state = body['state'] as UserState | undefined;
+  const suspended = body['suspended'] as boolean | undefined;
+  if (state !== undefined && suspended !== undefined && (state === 'SUSPENDED') !== suspended) {
+    throw badRequest('Cannot save conflicting state and suspended fields');
+  }
+  if (state !== undefined) return state;
+  return suspended === true ? 'SUSPENDED' : 'ACTIVATED';
+}
+
+function nextState(current: UserState, body: Record<string, unknown>): UserState {
+  const state = body['state'] as UserState | undefined;
+  const suspended = body['suspended'] as boolean | undefined;
+  if (state !== undefined && suspended !== undefined && (state === 'SUSPENDED') !== suspended) {
+    throw badRequest('Cannot save conflicting state and suspended fields');
+  }
+  if (state !== undefined) return state;
+  if (suspended === true) return 'SUSPENDED';
+  if (suspended === false && current === 'SUSPENDED') return 'ACTIVATED';
+  return current;
+}
+
+function checkManager(context: EmulatorContext, manager: unknown, selfId: string | undefined): void {
+  if (manager === undefined || manager === null || manager === '') return;
+  if (typeof manager !== 'string' || !isObjectId(manager)) throw badRequest('manager must be the _id of an existing user');
+  if (manager === selfId) throw badRequest('a user cannot be their own manager');
+  if (!context.store.users.has(manager)) throw badRequest(`manager ${manager} is not an existing user`);
+}
+
+/** JumpCloud answers a uniqueness clash with 400, not 409; compared case-insensitively. */
+function checkUnique(context: EmulatorContext, body: Record<string, unknown>, selfId: string | undefined): void {
+  for (const field of UNIQUE_FIELDS) {
+    const value = body[field];
+    if (typeof value !== 'string' || value === '') continue;
+    const wanted = value.toLowerCase();
+    const clash = allUsers(context).find(
+      (user) => user._id !== selfId && typeof user[field] === 'string' && (user[field] as string).toLowerCase() === wanted,
+    );
+    if (clash) {
+      throw new ApiError(400, {
+        code: 400,
+        message: `Bad Request: User already exists: ${field} "${value}" is already in use`,
+        status: 'ALREADY_EXISTS',
+      });
+    }
+  }
+}
+
+function keysOf(schema: Schema): ReadonlySet<string> {
+  return new Set(schema.type === 'object' ? Object.keys(schema.properties) : []);
+}
+
