@@ -13,6 +13,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['test/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['src/cli/**', 'src/sandbox.ts', 'src/emulator/main.ts', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

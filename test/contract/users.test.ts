@@ -1,0 +1,305 @@
+import { expect } from 'chai';
+import nock from 'nock';
+import { JC, KEY, jcUser, startBridge, type Harness } from '../helpers/bridge-harness.js';
+
+/**
+ * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body.
+ * nock stands in for JumpCloud; the bridge runs its real HTTP stack.
+ */
+
+const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
+const MANAGER = '6a1b2c3d4e5f6a7b8c9d0e1f';
+const jc = (): nock.Scope =>
+  nock(JC, { reqheaders: { 'x-api-key': KEY, accept: 'application/json' } }).matchHeader('authorization', (v) => v === undefined);
+const json = { 'content-type': 'application/json' };
+
+describe('contract: Users → JumpCloud systemusers', () => {
+  let h: Harness;
+  before(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    h = await startBridge();
+  });
+  after(async () => {
+    await h.close();
+    nock.enableNetConnect();
+  });
+  beforeEach(() => nock.cleanAll());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending, 'unused JumpCloud interceptors').to.deep.equal([]);
+  });
+
+  it('Test Connection canary: case-insensitive exact username search, 200 with an empty ListResponse', async () => {
+    jc()
+      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^cf4d78e8\\-cc4f\\-4d5d\\-b8b9\\-183561c0104a$' } }] } })
+      .query({ limit: '100', skip: '0' })
+      .matchHeader('content-type', 'application/json')
+      .reply(200, { totalCount: 0, results: [] });
+    const res = await h.request('GET', '/Users?filter=userName+eq+%22cf4d78e8-cc4f-4d5d-b8b9-183561c0104a%22');
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^application\/scim\+json/);
+    expect(res.body).to.deep.equal({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+  });
+
+  it('matches by externalId through the custom attribute, re-checking it exactly', async () => {
+    jc()
+      .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'ext-1' }] } })
+      .query({ limit: '100', skip: '0' })
+      .reply(200, { totalCount: 2, results: [jcUser(), jcUser({ _id: MANAGER, username: 'other', attributes: [{ name: 'costCode', value: 'ext-1' }] })] });
+    const res = await h.request('GET', '/Users?filter=externalId+eq+%22ext-1%22');
+    expect(res.status).to.equal(200);
+    expect(res.body.totalResults).to.equal(1);
+    expect(res.body.Resources[0].id).to.equal(ID);
+  });
+
+  it('lists without a filter through GET /systemusers sorted by _id, paging upstream', async () => {
+    jc().get('/api/systemusers').query({ limit: '2', skip: '4', sort: '_id' }).reply(200, { totalCount: 9, results: [jcUser(), jcUser({ _id: MANAGER, username: 'x' })] });
+    const res = await h.request('GET', '/Users?startIndex=5&count=2');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ totalResults: 9, startIndex: 5, itemsPerPage: 2 });
+  });
+
+  it('GET /Users/{id} reads one systemuser and maps it', async () => {
+    jc()
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser({ manager: MANAGER, department: 'IT', phoneNumbers: [{ id: 'p1', type: 'mobile', number: '555-0100' }] }));
+    const res = await h.request('GET', `/Users/${ID}`);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+      id: ID,
+      userName: 'bjensen',
+      externalId: 'ext-1',
+      name: { givenName: 'Barbara', familyName: 'Jensen' },
+      displayName: 'Babs Jensen',
+      active: true,
+      emails: [{ value: 'bjensen@example.com', type: 'work', primary: true }],
+      phoneNumbers: [{ value: '555-0100', type: 'mobile' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'IT', manager: { value: MANAGER } },
+      meta: { resourceType: 'User', created: '2026-01-02T03:04:05.000Z', location: `${h.base}/Users/${ID}` },
+    });
+  });
+
+  it('GET of an unknown or malformed id is a SCIM 404', async () => {
+    jc().get(`/api/systemusers/${MANAGER}`).reply(404, { message: 'Not Found' });
+    const res = await h.request('GET', `/Users/${MANAGER}`);
+    expect(res.status).to.equal(404);
+    expect(res.body).to.deep.equal({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `User ${MANAGER} not found` });
+    const bad = await h.request('GET', '/Users/..%2F..%2Forganizations');
+    expect(bad.status).to.equal(404);
+  });
+
+  it('POST /Users pre-checks uniqueness, then creates with state explicit and answers 201 + Location', async () => {
+    jc()
+      .post('/api/search/systemusers', {
+        filter: { or: [{ username: { $regex: '(?i)^jyoung$' } }, { email: { $regex: '(?i)^jyoung@Contoso\\.com$' } }, { employeeIdentifier: '701984' }] },
+      })
+      .query({ limit: '10', skip: '0' })
+      .reply(200, { totalCount: 0, results: [] });
+    const created = jcUser({
+      _id: ID,
+      username: 'jyoung',
+      email: 'jyoung@Contoso.com',
+      firstname: 'Joy',
+      lastname: 'Young',
+      displayname: 'Joy Young',
+      employeeIdentifier: '701984',
+      attributes: [{ name: 'scimExternalId', value: 'jyoung' }],
+    });
+    jc()
+      .post('/api/systemusers', {
+        username: 'jyoung',
+        displayname: 'Joy Young',
+        email: 'jyoung@Contoso.com',
+        firstname: 'Joy',
+        lastname: 'Young',
+        employeeIdentifier: '701984',
+        attributes: [{ name: 'scimExternalId', value: 'jyoung' }],
+        state: 'ACTIVATED',
+      })
+      .matchHeader('content-type', 'application/json')
+      .reply(200, created);
+    const res = await h.request('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+      externalId: 'jyoung',
+      userName: 'jyoung',
+      active: true,
+      addresses: null,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      meta: { resourceType: 'User' },
+      name: { familyName: 'Young', givenName: 'Joy' },
+      roles: [],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: '701984', manager: null },
+    });
+    expect(res.status).to.equal(201);
+    expect(res.headers.get('location')).to.equal(`${h.base}/Users/${ID}`);
+    expect(res.body.userName).to.equal('jyoung');
+    expect(res.body.emails).to.deep.equal([{ value: 'jyoung@Contoso.com', type: 'work', primary: true }]);
+  });
+
+  it('POST with active=false creates the user SUSPENDED', async () => {
+    jc().post('/api/search/systemusers').query(true).reply(200, { totalCount: 0, results: [] });
+    jc()
+      .post('/api/systemusers', { username: 'sus', email: 'sus@example.com', state: 'SUSPENDED' })
+      .reply(200, jcUser({ username: 'sus', email: 'sus@example.com', suspended: true, state: 'SUSPENDED', attributes: [] }));
+    const res = await h.request('POST', '/Users', { userName: 'sus', active: 'False', emails: [{ value: 'sus@example.com' }] });
+    expect(res.status).to.equal(201);
+    expect(res.body.active).to.equal(false);
+  });
+
+  it('a duplicate found by the pre-check answers 409 uniqueness and creates nothing', async () => {
+    jc().post('/api/search/systemusers').query(true).reply(200, { totalCount: 1, results: [jcUser({ username: 'JYoung' })] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'other@example.com' }] });
+    expect(res.status).to.equal(409);
+    expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
+    expect(res.body.detail).to.contain('userName "jyoung"');
+  });
+
+  it('JumpCloud\'s own 400 "already exists" (a race past the pre-check) also becomes 409 uniqueness', async () => {
+    jc().post('/api/search/systemusers').query(true).reply(200, { totalCount: 0, results: [] });
+    jc().post('/api/systemusers').reply(400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(409);
+    expect(res.body.scimType).to.equal('uniqueness');
+    expect(res.body.detail).to.contain('User already exists');
+  });
+
+  it('a create whose answer is lost is never re-sent: the bridge finds the user it made', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc().post('/api/systemusers').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    jc()
+      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] } })
+      .query({ limit: '2', skip: '0' })
+      .reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'jyoung@example.com' })] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(201);
+    expect(res.body.id).to.equal(ID);
+  });
+
+  it('a lost create that did not land answers 502 and still sends the POST only once', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc().post('/api/systemusers').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    jc().post('/api/search/systemusers').query({ limit: '2', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(502);
+    expect(res.body.detail).to.contain('Entra will retry');
+  });
+
+  it('PATCH reads the user, pre-checks a changed email, and PUTs only what changed (default-mode Entra body)', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc()
+      .post('/api/search/systemusers', { filter: { or: [{ email: { $regex: '(?i)^new@example\\.com$' } }] } })
+      .query({ limit: '10', skip: '0' })
+      .reply(200, { totalCount: 0, results: [] });
+    jc()
+      .put(`/api/systemusers/${ID}`, { suspended: true, state: 'SUSPENDED', email: 'new@example.com', department: 'Retail' })
+      .matchHeader('content-type', 'application/json')
+      .reply(200, jcUser({ suspended: true, state: 'SUSPENDED', email: 'new@example.com', department: 'Retail' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Replace', path: 'active', value: 'False' },
+        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@example.com' },
+        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Retail' },
+      ],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.active).to.equal(false);
+  });
+
+  it('PATCH of a custom-attribute-backed value sends the whole attributes list with others preserved', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ attributes: [{ name: 'costCode', value: '42' }, { name: 'scimExternalId', value: 'ext-1' }] }));
+    jc()
+      .put(`/api/systemusers/${ID}`, { attributes: [{ name: 'costCode', value: '42' }, { name: 'scimExternalId', value: 'ext-2' }] })
+      .reply(200, jcUser({ attributes: [{ name: 'costCode', value: '42' }, { name: 'scimExternalId', value: 'ext-2' }] }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { externalId: 'ext-2' } }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.externalId).to.equal('ext-2');
+  });
+
+  it('PATCH that changes nothing sends no PUT', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    const res = await h.request('PATCH', `/Users/${ID}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: true }] });
+    expect(res.status).to.equal(200);
+  });
+
+  it('manager: a bare id is checked to exist, stored as manager, read back as {value}; "" clears it to null', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc().get(`/api/systemusers/${MANAGER}`).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
+    jc().put(`/api/systemusers/${ID}`, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
+    const set = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER }],
+    });
+    expect(set.status).to.equal(200);
+    expect(set.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({ value: MANAGER });
+
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ manager: MANAGER }));
+    jc().put(`/api/systemusers/${ID}`, { manager: null }).reply(200, jcUser());
+    const clear = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: '' }],
+    });
+    expect(clear.status).to.equal(200);
+    expect(clear.body).to.not.have.property('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+  });
+
+  it('PUT /Users/{id} replaces: attributes absent from the body are cleared', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ jobTitle: 'Engineer' }));
+    jc()
+      .put(`/api/systemusers/${ID}`, { firstname: 'Barb', lastname: '', displayname: '', jobTitle: '', attributes: [] })
+      .reply(200, jcUser({ firstname: 'Barb', lastname: '', displayname: '', jobTitle: '', attributes: [] }));
+    const res = await h.request('PUT', `/Users/${ID}`, { userName: 'bjensen', emails: [{ value: 'bjensen@example.com' }], name: { givenName: 'Barb' } });
+    expect(res.status).to.equal(200);
+    expect(res.body.name).to.deep.equal({ givenName: 'Barb' });
+  });
+
+  it('DELETE clears direct reports\' manager link and answers 204', async () => {
+    jc().delete(`/api/systemusers/${ID}`).query({ cascade_manager: 'null' }).reply(200, jcUser());
+    const res = await h.request('DELETE', `/Users/${ID}`);
+    expect(res.status).to.equal(204);
+    expect(res.text).to.equal('');
+  });
+
+  it('retries idempotent calls on 503 and on 429 with Retry-After, and logs the retries', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(503, { message: 'unavailable' });
+    jc().get(`/api/systemusers/${ID}`).reply(429, { message: 'slow down' }, { 'Retry-After': '0' });
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    const res = await h.request('GET', `/Users/${ID}`);
+    expect(res.status).to.equal(200);
+    const line = h.logs.map((l) => JSON.parse(l)).reverse().find((l) => l.message === 'scim request' && l.path === `/scim/v2/Users/${ID}`);
+    expect(line.upstream).to.deep.equal([{ method: 'GET', path: `/api/systemusers/${ID}`, status: 200, durationMs: line.upstream[0].durationMs, retries: 2 }]);
+  });
+
+  it('never retries a create on 503: one POST, then 502 to Entra', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc().post('/api/systemusers').reply(503, { message: 'unavailable' });
+    const res = await h.request('POST', '/Users', { userName: 'once', emails: [{ value: 'once@example.com' }] });
+    expect(res.status).to.equal(502);
+  });
+
+  it('JumpCloud 401 and a 302 login redirect both become SCIM 401', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(401, { error: 'Unauthorized', message: 'Unauthorized: api key user not found' });
+    const a = await h.request('GET', `/Users/${ID}`);
+    expect(a.status).to.equal(401);
+    expect(a.body.detail).to.contain('api key user not found');
+    jc().get(`/api/systemusers/${ID}`).reply(302, '<html>login</html>', { Location: '/login' });
+    const b = await h.request('GET', `/Users/${ID}`);
+    expect(b.status).to.equal(401);
+  });
+
+  it('sends x-org-id when JUMPCLOUD_ORG_ID is configured', async () => {
+    const org = '0123456789abcdef01234567';
+    const withOrg = await startBridge({ JUMPCLOUD_ORG_ID: org });
+    try {
+      nock(JC, { reqheaders: { 'x-api-key': KEY, 'x-org-id': org } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      const res = await withOrg.request('GET', `/Users/${ID}`);
+      expect(res.status).to.equal(200);
+    } finally {
+      await withOrg.close();
+    }
+  });
+});

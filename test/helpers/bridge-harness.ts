@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Writable } from 'node:stream';
+import { createBridge, type Bridge } from '../../src/bridge.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+
+export const KEY = 'jcTestKey0123456789abcdefABCDEF0123456789';
+export const JC = 'https://console.jumpcloud.com';
+
+export interface Harness {
+  bridge: Bridge;
+  base: string;
+  logs: string[];
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  close(): Promise<void>;
+}
+
+/** The bridge's real HTTP stack on a loopback port, with logs captured as JSON lines. */
+export async function startBridge(env: Record<string, string> = {}): Promise<Harness> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', LOG_FORMAT: 'json', ...env });
+  const bridge = createBridge(config, createLogger(config, sink));
+  const server: Server = bridge.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
+  return {
+    bridge,
+    base,
+    logs,
+    async request(method, path, body, headers = {}) {
+      const res = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${KEY}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...headers },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, headers: res.headers, text };
+    },
+    async close() {
+      await new Promise((r) => server.close(r));
+      bridge.close();
+    },
+  };
+}
+
+/** A JumpCloud systemuser as the API returns it. */
+export function jcUser(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    _id: '5f1b2c3d4e5f6a7b8c9d0e1f',
+    username: 'bjensen',
+    email: 'bjensen@example.com',
+    firstname: 'Barbara',
+    lastname: 'Jensen',
+    displayname: 'Babs Jensen',
+    state: 'ACTIVATED',
+    suspended: false,
+    activated: false,
+    created: '2026-01-02T03:04:05.000Z',
+    attributes: [{ name: 'scimExternalId', value: 'ext-1' }],
+    ...over,
+  };
+}
