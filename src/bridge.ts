@@ -5,13 +5,18 @@ import { loadAttributeTable } from './mapping/attribute-table.js';
 import type { Logger } from './observability/logger.js';
 import type { ExchangeSink } from './observability/exchange.js';
 import { Users } from './resources/users.js';
+import { GroupsResource } from './resources/groups.js';
+import { loadGroupTable } from './mapping/group-table.js';
 import { KeyedLock } from './util/keyed-lock.js';
+import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
 import type express from 'express';
 
 export interface Bridge {
   app: express.Express;
   transport: JumpCloudTransport;
   users: Users;
+  /** Present when DEBUG_PAGE=true: the page's ring buffer, for tools that want the recent exchanges. */
+  debug?: DebugPage;
   close(): void;
 }
 
@@ -27,6 +32,14 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   });
   const locks = new KeyedLock();
   const users = new Users(table.users, config, locks);
-  const app = createApp({ config, logger, transport, users, sinks });
-  return { app, transport, users, close: () => transport.close() };
+  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => [users.schema] }) : undefined;
+  const app = createApp({
+    config,
+    logger,
+    transport,
+    users,
+    sinks: debug ? [...sinks, debug.buffer] : sinks,
+    ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
+  });
+  return { app, transport, users, ...(debug ? { debug } : {}), close: () => transport.close() };
 }

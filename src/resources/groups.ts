@@ -1,6 +1,34 @@
 import type { Request, Response, Router, NextFunction } from 'express';
-import type { ResourceSchema } from '../scim/schema.js';
-import type { Scope } from './users.js';
+import type { Config } from '../config.js';
+import { ScimError, badRequest, conflict, notFound } from '../scim/errors.js';
+import { parseFilter, type Filter } from '../scim/filter.js';
+import { matchesResource, validateFilter } from '../scim/filter-eval.js';
+import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
+import { applyPatch, parsePatchRequest } from '../scim/patch.js';
+import { parseProjection, project, type Projection } from '../scim/projection.js';
+import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
+import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
+import type { JumpCloudClient } from '../jumpcloud/client.js';
+import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
+import type { GroupTable } from '../mapping/group-table.js';
+import { planGroupQuery, searchable } from '../mapping/group-query.js';
+import {
+  V2_PAGE,
+  isDynamic,
+  memberChanges,
+  memberSteps,
+  needsCurrent,
+  readMembers,
+  type MemberChanges,
+  type MemberRef,
+  type MemberStep,
+} from '../mapping/group-members.js';
+import { scimErrorFor } from '../mapping/upstream-errors.js';
+import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
+import type { ListQuery, Scope } from './users.js';
+
+export { groupsOfUser } from '../mapping/group-members.js';
 
 /** What app.ts hands a resource module so it can add its routes with the shared plumbing. */
 export interface RouteKit {
@@ -14,4 +42,356 @@ export type Route = (handler: (req: Request, res: Response, scope: Scope) => Pro
 export interface Groups {
   readonly schema: ResourceSchema;
   mount(router: Router, route: Route, kit: RouteKit): void;
+}
+
+type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency'>;
+
+/** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
+const CARRIED_ON_PUT = ['email', 'attributes', 'memberQuery', 'memberQueryExemptions', 'memberSuggestionsNotify', 'membershipMethod'] as const;
+
+/** Failures that say JumpCloud (or the key) is unusable right now: starting more member writes would only repeat them. */
+const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailable', 'timeout', 'network']);
+
+interface Outcome {
+  id: string;
+  op: 'add' | 'remove';
+  status: 'done' | 'failed' | 'skipped';
+  error?: JumpCloudError;
+}
+
+/** SCIM /Groups on JumpCloud v2 user groups. */
+export class GroupsResource implements Groups {
+  constructor(
+    private readonly table: GroupTable,
+    private readonly config: GroupConfig,
+    private readonly locks: KeyedLock,
+  ) {}
+
+  get schema(): ResourceSchema {
+    return this.table.schema;
+  }
+
+  mount(router: Router, route: Route, kit: RouteKit): void {
+    router.get('/Groups', route(async (req, res, scope) => kit.sendScim(res, 200, await this.list(scope, kit.query(req)))));
+    router.post('/Groups/.search', route(async (req, res, scope) => kit.sendScim(res, 200, await this.list(scope, kit.searchBody(req)))));
+    router.get('/Groups/:id', route(async (req, res, scope) => kit.sendScim(res, 200, await this.get(scope, kit.id(req), kit.query(req)))));
+    router.post('/Groups', route(async (req, res, scope) => {
+      const created = await this.create(scope, req.body);
+      res.set('Location', `${scope.baseUrl}/Groups/${String(created.id)}`);
+      kit.sendScim(res, 201, created);
+    }));
+    router.patch('/Groups/:id', route(async (req, res, scope) => {
+      const q = kit.query(req);
+      // Entra wants 204 ("returning all the members isn't advisable"); a client that asks for attributes gets them.
+      const wantsBody = q.attributes !== undefined || q.excludedAttributes !== undefined;
+      const doc = await this.patch(scope, kit.id(req), req.body, wantsBody ? q : undefined);
+      if (doc) kit.sendScim(res, 200, doc);
+      else res.status(204).end();
+    }));
+    router.delete('/Groups/:id', route(async (req, res, scope) => {
+      await this.remove(scope, kit.id(req));
+      res.status(204).end();
+    }));
+  }
+
+  render(group: UserGroup, baseUrl: string, members?: MemberRef[]): ScimDoc {
+    return {
+      schemas: [CORE_GROUP],
+      id: group.id,
+      ...this.table.toScim(group),
+      ...(members ? { members } : {}),
+      meta: { resourceType: 'Group', location: `${baseUrl}/Groups/${group.id}` },
+    };
+  }
+
+  /** Members are read only when the response will carry them: a 5,000-member group costs 50 calls. */
+  private wantsMembers(projection: Projection): boolean {
+    return 'members' in project({ id: '', members: [] }, projection, this.table.schema);
+  }
+
+  private async view(scope: Scope, group: UserGroup, projection: Projection): Promise<ScimDoc> {
+    const members = this.wantsMembers(projection) ? await this.members(scope, group.id) : undefined;
+    return project(this.render(group, scope.baseUrl, members), projection, this.table.schema);
+  }
+
+  private members(scope: Scope, id: string): Promise<MemberRef[]> {
+    return this.call(() => readMembers(scope.jc, id, scope.baseUrl, this.config.memberConcurrency), `Group ${id}`);
+  }
+
+  async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
+    const schema = this.table.schema;
+    let filter: Filter | undefined;
+    if (q.filter !== undefined) {
+      if (typeof q.filter !== 'string') throw badRequest('invalidFilter', "'filter' must be given once, as a string");
+      if (q.filter.trim() !== '') {
+        filter = parseFilter(q.filter);
+        validateFilter(filter, schema);
+      }
+    }
+    const sort = this.parseSort(q);
+    const paging = parsePaging(q, this.config.maxPageSize);
+    const projection = parseProjection(q, schema);
+    const plan = planGroupQuery(filter, schema);
+
+    let page: UserGroup[];
+    let total: number;
+    if (!filter && !sort) {
+      ({ groups: page, total } = await this.pushedDown(scope.jc, paging));
+    } else {
+      // Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable).
+      const matched = (await this.scan(scope.jc, plan.terms)).filter((g) => !filter || matchesResource(filter, this.render(g, scope.baseUrl), schema));
+      if (sort) matched.sort((a, b) => sort(this.table.toScim(a), this.table.toScim(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      total = matched.length;
+      page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
+    }
+    const docs = await mapLimit(page, this.config.memberConcurrency, (g) => this.view(scope, g, projection));
+    return listResponse(docs, total, paging.startIndex);
+  }
+
+  /** Sorting is done here, on the scanned groups: v2's `sort` orders names case-sensitively. */
+  private parseSort(q: ListQuery): ((a: ScimDoc, b: ScimDoc) => number) | undefined {
+    if (q.sortBy === undefined || q.sortBy === '') return undefined;
+    if (typeof q.sortBy !== 'string') throw badRequest('invalidValue', "'sortBy' must be an attribute name");
+    const order = typeof q.sortOrder === 'string' ? q.sortOrder.toLowerCase() : 'ascending';
+    if (order !== 'ascending' && order !== 'descending') throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
+    const path = this.table.schema.resolve({ name: q.sortBy.replace(/^urn:ietf:params:scim:schemas:core:2\.0:Group:/i, '') });
+    if (!path || path.attr.type === 'complex') throw badRequest('invalidValue', `'sortBy' names '${q.sortBy}'; Groups sort by displayName or externalId`);
+    const attr = path.attr;
+    const key = (d: ScimDoc): string | undefined => {
+      const v = d[attr.name];
+      return typeof v === 'string' ? (attr.caseExact ? v : v.toLowerCase()) : undefined;
+    };
+    const sign = order === 'descending' ? -1 : 1;
+    // RFC 7644 §3.4.2.3: resources without the attribute sort last in ascending order.
+    return (a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka === kb) return 0;
+      if (ka === undefined) return sign;
+      if (kb === undefined) return -sign;
+      return (ka < kb ? -1 : 1) * sign;
+    };
+  }
+
+  /** No filter: JumpCloud pages and counts, one call per 100 groups of the requested page. */
+  private async pushedDown(jc: JumpCloudClient, paging: { startIndex: number; count: number }): Promise<{ groups: UserGroup[]; total: number }> {
+    const groups: UserGroup[] = [];
+    let skip = paging.startIndex - 1;
+    let wanted = paging.count;
+    let total = 0;
+    do {
+      const limit = Math.max(1, Math.min(V2_PAGE, wanted));
+      const res = await this.call(() => jc.listGroups({ limit, skip }), 'Groups');
+      total = res.total;
+      const got = wanted === 0 ? [] : res.items.slice(0, wanted);
+      groups.push(...got);
+      wanted -= got.length;
+      skip += res.items.length;
+      if (res.items.length < limit || skip >= total) break;
+    } while (wanted > 0);
+    return { groups, total };
+  }
+
+  /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */
+  private async scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
+    const out: UserGroup[] = [];
+    let skip = 0;
+    for (;;) {
+      const res = await this.call(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), limit: V2_PAGE, skip }), 'Groups');
+      if (res.total > this.config.maxFilterScan) {
+        throw badRequest(
+          'tooMany',
+          `This filter would scan ${res.total} JumpCloud groups (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
+            'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
+        );
+      }
+      out.push(...res.items);
+      skip += res.items.length;
+      if (res.items.length < V2_PAGE || skip >= res.total) break;
+    }
+    return out;
+  }
+
+  async get(scope: Scope, id: string, q: ListQuery): Promise<ScimDoc> {
+    const projection = parseProjection(q, this.table.schema);
+    return this.view(scope, await this.fetch(scope.jc, id), projection);
+  }
+
+  private async fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
+    try {
+      return await jc.getGroup(id);
+    } catch (e) {
+      // A malformed id is answered 400 (or never sent); to SCIM both mean "no such group".
+      if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw notFound(`Group ${id} not found`);
+      throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
+    }
+  }
+
+  private async call<T>(work: () => Promise<T>, what: string): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
+    }
+  }
+
+  /** displayName is unique ignoring case (Entra matches on it); JumpCloud's own check is case-sensitive, if any. */
+  private async findByName(jc: JumpCloudClient, name: string, except?: string): Promise<UserGroup | undefined> {
+    const text = searchable(name);
+    const candidates = await this.scan(jc, text === undefined ? [] : [`name:search:${text}`]);
+    return candidates.find((g) => g.id !== except && typeof g.name === 'string' && g.name.toLowerCase() === name.toLowerCase());
+  }
+
+  private async assertUnique(jc: JumpCloudClient, name: string, except?: string): Promise<void> {
+    const other = await this.findByName(jc, name, except);
+    if (other) throw conflict(`A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique ignoring case.`);
+  }
+
+  private duplicate(e: JumpCloudError, name: string): ScimError {
+    return conflict(`JumpCloud already has a user group named ${JSON.stringify(name)}. JumpCloud said: ${e.upstreamMessage}`);
+  }
+
+  async create(scope: Scope, body: unknown): Promise<ScimDoc> {
+    const doc = normaliseResource(body, this.table.schema);
+    checkRequired(doc, this.table.schema);
+    const write = this.table.toJumpCloud(doc);
+    const name = write.name ?? '';
+    if (name.trim() === '') throw badRequest('invalidValue', "'displayName' is required: JumpCloud cannot store a group without a name");
+    const adds = doc.members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: doc.members }])).add;
+    const post: UserGroupWrite = { name, ...(write.description ? { description: write.description } : {}) };
+    return this.locks.run(`group-create:${name.toLowerCase()}`, async () => {
+      await this.assertUnique(scope.jc, name);
+      let group: UserGroup;
+      try {
+        group = await scope.jc.createGroup(post);
+      } catch (e) {
+        if (!isJumpCloudError(e)) throw e;
+        if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
+        const landed = e.ambiguous ? await this.findByName(scope.jc, name).catch(() => undefined) : undefined;
+        // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
+        if (!landed || (landed.description ?? '') !== (post.description ?? '')) throw scimErrorFor(e, 'Group');
+        group = landed;
+      }
+      await this.locks.run(`group:${group.id.toLowerCase()}`, () =>
+        this.applyMembers(scope.jc, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
+      );
+      return this.render(group, scope.baseUrl, adds.map((id) => ({ value: id, $ref: `${scope.baseUrl}/Users/${id}`, type: 'User' })));
+    });
+  }
+
+  private membersPath(): NonNullable<Parameters<typeof memberSteps>[0][number]['path']> {
+    const resolved = this.table.schema.resolve({ name: 'members' });
+    if (!resolved) throw badRequest('invalidValue', "'members' is not mapped for Groups in the mapping file");
+    return { text: 'members', parsed: { path: { name: 'members' } }, resolved };
+  }
+
+  /**
+   * Everything is parsed and checked before the first write: the PatchOp, every member id, the new name's
+   * uniqueness, and that the group is not dynamic. Returns the resource only when the caller asked for it.
+   */
+  async patch(scope: Scope, id: string, body: unknown, q?: ListQuery): Promise<ScimDoc | undefined> {
+    const projection = q ? parseProjection(q, this.table.schema) : undefined;
+    const ops = parsePatchRequest(body, this.table.schema);
+    const isMembers = (o: (typeof ops)[number]): boolean => o.path?.resolved.attr.name === 'members';
+    const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
+    const attrOps = ops.filter((o) => !isMembers(o));
+
+    return this.locks.run(`group:${id.toLowerCase()}`, async () => {
+      let group = await this.fetch(scope.jc, id);
+      if (steps.length && isDynamic(group)) {
+        throw badRequest(
+          'invalidValue',
+          `Group ${id} (${JSON.stringify(group.name)}) has dynamic membership (${String(group.membershipMethod)}): JumpCloud computes its members from a query and would undo any change. ` +
+            'Make it a static group in JumpCloud, or remove it from the Entra provisioning scope.',
+        );
+      }
+      const before = this.table.toJumpCloud(this.table.toScim(group));
+      let put: UserGroupWrite | undefined;
+      if (attrOps.length) {
+        const next = applyPatch(this.table.toScim(group), attrOps);
+        checkRequired(next, this.table.schema);
+        const after = this.table.toJumpCloud(next);
+        const name = after.name ?? '';
+        if (name.trim() === '') throw badRequest('invalidValue', "'displayName' cannot be empty: JumpCloud requires a group name");
+        if (name !== before.name || (after.description ?? '') !== (before.description ?? '')) {
+          if (name.toLowerCase() !== (before.name ?? '').toLowerCase()) await this.assertUnique(scope.jc, name, group.id);
+          put = this.putBody(group, name, after.description ?? '');
+        }
+      }
+      const current = needsCurrent(steps) ? await this.members(scope, group.id) : undefined;
+      const changes = memberChanges(steps, current);
+
+      if (put) {
+        const body = put;
+        try {
+          group = await scope.jc.updateGroup(group.id, body);
+        } catch (e) {
+          if (isJumpCloudError(e) && (e.kind === 'alreadyExists' || e.kind === 'conflict')) throw this.duplicate(e, body.name);
+          throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
+        }
+      }
+      await this.applyMembers(scope.jc, group.id, changes, put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`);
+      return projection ? this.view(scope, group, projection) : undefined;
+    });
+  }
+
+  private putBody(group: UserGroup, name: string, description: string): UserGroupWrite {
+    const carried: Record<string, unknown> = {};
+    for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
+    return { ...carried, name, description };
+  }
+
+  /**
+   * Member writes, `memberConcurrency` at a time, each through the client's retry policy. Re-adding (409) and
+   * re-removing (404) count as done. Anything else is reported with exactly which ids were and were not changed.
+   */
+  private async applyMembers(jc: JumpCloudClient, groupId: string, changes: MemberChanges, context: string): Promise<void> {
+    const work = [...changes.remove.map((id) => ({ id, op: 'remove' as const })), ...changes.add.map((id) => ({ id, op: 'add' as const }))];
+    if (!work.length) return;
+    let stop = false;
+    const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }): Promise<Outcome> => {
+      if (stop) return { id, op, status: 'skipped' };
+      try {
+        await jc.changeGroupMember(groupId, { op, type: 'user', id });
+        return { id, op, status: 'done' };
+      } catch (e) {
+        if (!isJumpCloudError(e)) throw e;
+        if (op === 'add' && (e.kind === 'conflict' || e.kind === 'alreadyExists')) return { id, op, status: 'done' };
+        if (op === 'remove' && e.kind === 'notFound') return { id, op, status: 'done' };
+        if (SYSTEMIC.has(e.kind)) stop = true;
+        return { id, op, status: 'failed', error: e };
+      }
+    });
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    if (!failed.length) return;
+    throw this.partialFailure(groupId, outcomes, context);
+  }
+
+  private partialFailure(groupId: string, outcomes: Outcome[], context: string): ScimError {
+    const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] => outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    const systemic = failed.find((o) => o.error && SYSTEMIC.has(o.error.kind));
+    const reason = (o: Outcome): string =>
+      o.op === 'add' && o.error?.kind === 'notFound' ? `${o.id} (not a JumpCloud user)` : `${o.id} (${o.op}: JumpCloud said: ${o.error?.upstreamMessage ?? 'error'})`;
+    const list = (xs: string[]): string => (xs.length ? xs.join(', ') : 'none');
+    const summary =
+      `added: ${list(ids('add', 'done'))}; removed: ${list(ids('remove', 'done'))}; ` +
+      `failed: ${failed.map(reason).join(', ')}; not attempted: ${list(outcomes.filter((o) => o.status === 'skipped').map((o) => `${o.id} (${o.op})`))}.`;
+    if (systemic?.error) {
+      const base = scimErrorFor(systemic.error, `Group ${groupId}`);
+      return new ScimError(base.status, base.scimType, `${context} membership changes were applied only in part: ${summary} Retrying is safe: re-adding and re-removing members are no-ops. ${base.detail}`);
+    }
+    return badRequest('invalidValue', `${context} some members could not be changed: ${summary} Provision those users through /Users first.`);
+  }
+
+  async remove(scope: Scope, id: string): Promise<void> {
+    await this.locks.run(`group:${id.toLowerCase()}`, async () => {
+      try {
+        await scope.jc.deleteGroup(id);
+      } catch (e) {
+        if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw notFound(`Group ${id} not found`);
+        throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
+      }
+    });
+  }
 }

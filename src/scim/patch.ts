@@ -1,4 +1,4 @@
-import { badRequest } from './errors.js';
+import { ScimError, badRequest } from './errors.js';
 import { isClearingValue, opName, splitPathlessValue } from './entra-quirks.js';
 import { formatAttrPath, parsePatchPath, type Filter, type PatchPath } from './filter.js';
 import { matchesElement, validateFilter } from './filter-eval.js';
@@ -48,15 +48,31 @@ export function parsePatchRequest(body: unknown, schema: ResourceSchema): PatchO
       for (const [key, v] of splitPathlessValue(value, (k) => /^urn:/i.test(k) && (schema.extension(k) !== undefined || k.toLowerCase() === schema.core.id.toLowerCase()))) {
         const keyText = key.toLowerCase().startsWith(`${schema.core.id.toLowerCase()}:`) ? key.slice(schema.core.id.length + 1) : key;
         if (['schemas', 'id', 'meta'].includes(keyText.toLowerCase())) continue;
-        out.push({ op, where: `${where} (key '${key}')`, path: resolvePath(keyText, schema, `${where} (key '${key}')`), value: v });
+        out.push(checked({ op, where: `${where} (key '${key}')`, path: resolvePath(keyText, schema, `${where} (key '${key}')`), value: v }));
       }
       return;
     }
     if (typeof pathText !== 'string') throw badRequest('invalidPath', `${where}: "path" must be a string`);
     if (op !== 'remove' && value === undefined) throw badRequest('invalidValue', `${where}: "${op}" needs a "value"`);
-    out.push({ op, where, path: resolvePath(pathText, schema, where), value });
+    out.push(checked({ op, where, path: resolvePath(pathText, schema, where), value }));
   });
   return out;
+}
+
+/** Values are type-checked while parsing, so a bad value in any operation fails the request before a read or write. */
+function checked(op: PatchOperation): PatchOperation {
+  if (!op.path || op.value === undefined) return op;
+  const { resolved, parsed } = op.path;
+  const sub = resolved.sub ?? (parsed.sub ? resolved.attr.subAttributes?.find((s) => s.name.toLowerCase() === parsed.sub?.toLowerCase()) : undefined);
+  const def = sub ?? (parsed.valueFilter ? { ...resolved.attr, multiValued: false } : resolved.attr);
+  if (def.type === 'complex' && isClearingValue(op.value)) return op;
+  try {
+    coerceValue(def, op.value, resolved.text);
+  } catch (e) {
+    if (e instanceof ScimError) throw new ScimError(e.status, e.scimType, `${op.where}: ${e.detail}`);
+    throw e;
+  }
+  return op;
 }
 
 function resolvePath(text: string, schema: ResourceSchema, where: string): NonNullable<PatchOperation['path']> {
@@ -135,7 +151,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
   if (resolved.sub && !attr.multiValued) {
     const parent = isRecord(current) ? current : {};
     const sub = resolved.sub;
-    const v = op.op === 'remove' ? undefined : coerceValue(sub, op.value, `${op.where}: ${resolved.text}`);
+    const v = op.op === 'remove' ? undefined : coerceValue(sub, op.value, resolved.text);
     if (v === undefined) delete parent[sub.name];
     else parent[sub.name] = v;
     if (Object.keys(parent).length) holder[attr.name] = parent;
@@ -155,7 +171,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
       delete holder[attr.name];
       return;
     }
-    const v = coerceValue(attr, op.value, `${op.where}: ${resolved.text}`);
+    const v = coerceValue(attr, op.value, resolved.text);
     if (v === undefined) delete holder[attr.name];
     else holder[attr.name] = attr.type === 'complex' && op.op === 'add' && isRecord(current) ? { ...current, ...(v as ScimDoc) } : v;
     return;
@@ -178,7 +194,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
       return;
     }
     if (subName) {
-      const v = coerceValue(subName, op.value, `${op.where}: ${op.path.text}`);
+      const v = coerceValue(subName, op.value, op.path.text);
       if (hits.length === 0) {
         set([...list, { ...seedFromFilter(filter, attr), [subName.name]: v }]);
         return;
@@ -186,7 +202,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
       set(list.map((e) => (hits.includes(e) && isRecord(e) ? (v === undefined ? omit(e, subName.name) : { ...e, [subName.name]: v }) : e)));
       return;
     }
-    const v = coerceValue({ ...attr, multiValued: false }, op.value, `${op.where}: ${op.path.text}`) as ScimDoc | undefined;
+    const v = coerceValue({ ...attr, multiValued: false }, op.value, op.path.text) as ScimDoc | undefined;
     if (hits.length === 0) {
       if (v) set([...list, { ...seedFromFilter(filter, attr), ...v }]);
       return;
@@ -197,7 +213,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
 
   if (subName) {
     // emails.value without a filter addresses every element.
-    const v = op.op === 'remove' ? undefined : coerceValue(subName, op.value, `${op.where}: ${op.path.text}`);
+    const v = op.op === 'remove' ? undefined : coerceValue(subName, op.value, op.path.text);
     set(list.map((e) => (isRecord(e) ? (v === undefined ? omit(e, subName.name) : { ...e, [subName.name]: v }) : e)));
     return;
   }
@@ -212,7 +228,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
     set(list.filter((e) => !gone.some((g) => sameValue(e, g))));
     return;
   }
-  const values = (coerceValue(attr, op.value, `${op.where}: ${resolved.text}`) as unknown[] | undefined) ?? [];
+  const values = (coerceValue(attr, op.value, resolved.text) as unknown[] | undefined) ?? [];
   if (op.op === 'replace') {
     set(values);
     return;

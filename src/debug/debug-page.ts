@@ -1,0 +1,143 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Config } from '../config.js';
+import type { UserTable } from '../mapping/attribute-table.js';
+import { allSchemas } from '../scim/discovery.js';
+import type { ResourceSchema } from '../scim/schema.js';
+import { ExchangeBuffer } from './exchange-buffer.js';
+import { renderExchanges, renderMapping, renderPage } from './render.js';
+
+/** Where app.ts mounts the page. */
+export const DEBUG_PATH = '/debug';
+export const DEBUG_TOKEN_HEADER = 'x-debug-token';
+const COOKIE = 'bridge_debug';
+
+export interface DebugPageDeps {
+  config: Pick<Config, 'debugPage' | 'dryRun' | 'mappingFile'>;
+  users: UserTable;
+  /** Every resource schema the bridge serves, for the generated /Schemas attributes. */
+  schemas: () => ResourceSchema[];
+}
+
+export interface DebugPage {
+  buffer: ExchangeBuffer;
+  router: Router;
+}
+
+const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+
+/**
+ * Loopback by the socket, never by `req.ip`: app.ts trusts X-Forwarded-For, which any client can forge.
+ * A request that came through a proxy (it carries forwarding headers) is not treated as local even when the
+ * proxy itself sits on loopback, because then everyone the proxy serves would count as local.
+ */
+export function isLoopbackRequest(req: Pick<Request, 'socket' | 'get'>): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  if (!LOOPBACK_ADDRESS.test(address)) return false;
+  return !req.get('x-forwarded-for') && !req.get('forwarded') && !req.get('x-real-ip');
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The cookie holds a digest, not the token, so the token is never stored in the browser. */
+function cookieValue(token: string): string {
+  return createHash('sha256').update(`jumpcloud-scim-bridge debug ${token}`).digest('hex');
+}
+
+function cookieFrom(req: Request): string | undefined {
+  const header = req.get('cookie') ?? '';
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === COOKIE) return rest.join('=');
+  }
+  return undefined;
+}
+
+type Access = 'loopback' | 'token' | 'cookie' | undefined;
+
+function access(req: Request, token: string | undefined): Access {
+  if (isLoopbackRequest(req)) return 'loopback';
+  if (!token) return undefined;
+  const header = req.get(DEBUG_TOKEN_HEADER);
+  const query = typeof req.query.token === 'string' ? req.query.token : undefined;
+  if ((header && sameSecret(header, token)) || (query && sameSecret(query, token))) return 'token';
+  const cookie = cookieFrom(req);
+  if (cookie && sameSecret(cookie, cookieValue(token))) return 'cookie';
+  return undefined;
+}
+
+/**
+ * The debug page: recent exchanges and the attribute table, for whoever runs the bridge.
+ * Anyone else gets the bridge's ordinary 404, so the page's existence is not disclosed.
+ */
+export function createDebugPage(deps: DebugPageDeps): DebugPage {
+  const { debugPage } = deps.config;
+  const token = debugPage.token;
+  const buffer = new ExchangeBuffer(debugPage.bufferSize, token ? [token] : []);
+  const router = express.Router();
+
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const how = access(req, token);
+    if (!how) {
+      // Leave the router: the app's own 404 answers, byte for byte what any unknown path gets.
+      next('router');
+      return;
+    }
+    if (token && typeof req.query.token === 'string') {
+      // The request log and the exchange record read originalUrl when the response finishes.
+      req.originalUrl = req.originalUrl.split(req.query.token).join('***');
+    }
+    if (how === 'token' && token) {
+      res.cookie(COOKIE, cookieValue(token), { httpOnly: true, sameSite: 'strict', path: DEBUG_PATH, secure: req.secure });
+    }
+    const nonce = randomBytes(16).toString('base64');
+    res.locals.cspNonce = nonce;
+    res.set({
+      'Content-Security-Policy': `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+    });
+    next();
+  });
+
+  const nonceOf = (res: Response): string => String(res.locals.cspNonce);
+  const after = (req: Request): number => {
+    const raw = typeof req.query.after === 'string' ? Number(req.query.after) : 0;
+    return Number.isInteger(raw) && raw > 0 ? raw : 0;
+  };
+
+  router.get('/', (_req, res) => {
+    res.type('html').send(renderPage(buffer.list(), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun }));
+  });
+  router.get('/exchanges', (req, res) => {
+    res.json({ capacity: buffer.capacity, last: buffer.last, exchanges: buffer.list(after(req)) });
+  });
+  router.get('/exchanges/fragment', (req, res) => {
+    res.type('html').send(renderExchanges(buffer.list(after(req))));
+  });
+  router.get('/mapping', (_req, res) => {
+    res.type('html').send(renderMapping(deps.users.rows, allSchemas(deps.schemas()), nonceOf(res), deps.config.mappingFile));
+  });
+  router.get('/mapping.json', (_req, res) => {
+    res.json({
+      rows: deps.users.rows.map((r) => ({
+        scim: r.scim,
+        jumpcloud: r.target.kind === 'field' ? r.target.field : `attributes.${r.target.name}`,
+        codec: r.codecName,
+        required: r.required,
+        mutability: r.mutability,
+        uniqueness: r.uniqueness,
+        caseExact: r.caseExact,
+        description: r.description,
+      })),
+      schemas: allSchemas(deps.schemas()),
+    });
+  });
+  return { buffer, router };
+}
