@@ -55,3 +55,8 @@ export function memberIds(v: unknown): string[] | undefined {
   }
   return ids;
 }
+
+/** §1.7: legacy Entra wraps single values as `[{"$ref": …, "value": id}]` (e.g. `manager`). One element is that value. */
+export function unwrapSingleValueArray(v: unknown): unknown {
+  return Array.isArray(v) && v.length === 1 ? v[0] : v;
+}

@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { stringBoolean } from './entra-quirks.js';
+import { stringBoolean, unwrapSingleValueArray } from './entra-quirks.js';
 import type { AttributeDef, ResourceSchema } from './schema.js';
 import { isRecord } from '../util/guards.js';
 
@@ -22,7 +22,7 @@ export function coerceValue(def: AttributeDef, value: unknown, where: string): u
     const out = list.map((v, i) => coerceSingle(def, v, `${where}[${i}]`)).filter((v) => v !== undefined);
     return out.length ? out : undefined;
   }
-  return coerceSingle(def, value, where);
+  return coerceSingle(def, unwrapSingleValueArray(value), where);
 }
 
 function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown {

@@ -109,7 +109,13 @@ export class ResourceSchema {
       if (!schema) return undefined;
     }
     const pool = schema === this.core ? [...COMMON_ATTRIBUTES, ...schema.attributes] : schema.attributes;
-    const attr = pool.find((a) => lower(a.name) === lower(path.name));
+    let attr = pool.find((a) => lower(a.name) === lower(path.name));
+    if (!attr && path.uri === undefined) {
+      // Entra's legacy and observed bodies use unqualified extension names (`manager`, `manager[value eq …]`).
+      // Accept them when exactly one extension defines the name.
+      const hits = this.extensions.flatMap((e) => e.attributes.filter((a) => lower(a.name) === lower(path.name)).map((a) => [e, a] as const));
+      if (hits.length === 1 && hits[0]) [schema, attr] = hits[0];
+    }
     if (!attr) return undefined;
     const keys = schema === this.core ? [attr.name] : [schema.id, attr.name];
     let text = schema === this.core ? attr.name : `${schema.id}:${attr.name}`;

@@ -1,0 +1,78 @@
+import { SCIM_BASE } from '../app.js';
+
+export interface ExplainArgs {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Always under the SCIM base, with any query string, e.g. /scim/v2/Users?filter=… */
+  path: string;
+  bodyFile?: string;
+  key?: string;
+  /** A JumpCloud console origin; absent means an in-process emulator with example users. */
+  jumpcloudUrl?: string;
+  dryRun: boolean;
+  seed: boolean;
+}
+
+export class UsageError extends Error {}
+
+export const EXPLAIN_USAGE = `Usage: jumpcloud-scim-bridge explain <METHOD> <PATH> [options]
+       npm run explain -- <METHOD> <PATH> [options]
+
+Sends one SCIM request through the bridge and shows what it did: each JumpCloud call, the attribute
+mapping for a user body, and the SCIM answer. Without --jumpcloud-url it runs against an in-process
+JumpCloud emulator seeded with example users, so nothing real is touched.
+
+  METHOD                GET, POST, PUT, PATCH or DELETE
+  PATH                  e.g. /Users, '/Users?filter=userName eq "ada.lovelace"' (the /scim/v2 prefix is optional)
+  --body FILE           JSON request body (SCIM resource or PatchOp)
+  --key KEY             JumpCloud API key for --jumpcloud-url (or set JUMPCLOUD_API_KEY)
+  --jumpcloud-url URL   run against this JumpCloud console (https, or http on loopback for an emulator)
+  --dry-run             DRY_RUN: reads are real, writes are computed and shown but not sent
+  --seed                with a loopback --jumpcloud-url emulator: add its example users first
+  --help                show this text
+
+Exit code: 0 when the SCIM answer is 2xx, 1 otherwise, 2 for a usage error.
+`;
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+function scimPath(raw: string): string {
+  if (!raw.startsWith('/')) throw new UsageError(`PATH must start with '/' (got '${raw}')`);
+  if (raw.toLowerCase() === SCIM_BASE.toLowerCase() || raw.toLowerCase().startsWith(`${SCIM_BASE.toLowerCase()}/`) || raw.toLowerCase().startsWith(`${SCIM_BASE.toLowerCase()}?`)) return raw;
+  return `${SCIM_BASE}${raw}`;
+}
+
+/** `argv` is what follows `explain`. */
+export function parseExplainArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ExplainArgs | 'help' {
+  const positional: string[] = [];
+  const out: Omit<ExplainArgs, 'method' | 'path'> = { dryRun: false, seed: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const value = (): string => {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      i += 1;
+      return next;
+    };
+    if (arg === '--help' || arg === '-h') return 'help';
+    else if (arg === '--body') out.bodyFile = value();
+    else if (arg === '--key') out.key = value();
+    else if (arg === '--jumpcloud-url') out.jumpcloudUrl = value();
+    else if (arg === '--dry-run') out.dryRun = true;
+    else if (arg === '--seed') out.seed = true;
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  const [rawMethod, rawPath, ...extra] = positional;
+  if (rawMethod === undefined || rawPath === undefined) throw new UsageError('explain needs a METHOD and a PATH');
+  if (extra.length) throw new UsageError(`unexpected argument '${extra[0] ?? ''}' (quote a PATH that contains spaces)`);
+  const method = METHODS.find((m) => m === rawMethod.toUpperCase());
+  if (!method) throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got '${rawMethod}')`);
+  if (out.bodyFile && (method === 'GET' || method === 'DELETE')) throw new UsageError(`--body does not go with ${method}`);
+  if (!out.key && env.JUMPCLOUD_API_KEY?.trim()) out.key = env.JUMPCLOUD_API_KEY.trim();
+  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs --key (or JUMPCLOUD_API_KEY)');
+  if (out.seed && !out.jumpcloudUrl) {
+    // The in-process emulator is always seeded; --seed is only meaningful for an emulator started elsewhere.
+    out.seed = false;
+  }
+  return { method, path: scimPath(rawPath), ...out };
+}
