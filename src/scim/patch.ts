@@ -136,6 +136,9 @@ function seedFromFilter(filter: Filter, parent: AttributeDef): ScimDoc {
 export function applyPatch(doc: ScimDoc, ops: PatchOperation[]): ScimDoc {
   const out = clone(doc);
   for (const op of ops) applyOne(out, op);
+  for (const [key, value] of Object.entries(out)) {
+    if (/^urn:/i.test(key) && isRecord(value) && Object.keys(value).length === 0) delete out[key];
+  }
   return out;
 }
 
