@@ -9,7 +9,7 @@ import { ScimError, badRequest, isScimError, notFound, unauthorized } from './sc
 import { allSchemas, resourceTypeDoc, schemaDoc, serviceProviderConfig } from './scim/discovery.js';
 import { listResponse } from './scim/list-response.js';
 import type { ResourceSchema } from './scim/schema.js';
-import { Users, type Scope } from './resources/users.js';
+import type { Users, Scope } from './resources/users.js';
 import type { Groups } from './resources/groups.js';
 
 export const SCIM_BASE = '/scim/v2';

@@ -32,12 +32,14 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   });
   const locks = new KeyedLock();
   const users = new Users(table.users, config, locks);
-  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => [users.schema] }) : undefined;
+  const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
+  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => [users.schema, groups.schema] }) : undefined;
   const app = createApp({
     config,
     logger,
     transport,
     users,
+    groups,
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
   });

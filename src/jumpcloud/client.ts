@@ -123,7 +123,7 @@ export class JumpCloudClient {
   }
 
   updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser> {
-    return this.send<SystemUser>({ method: 'PUT', path: `/api/systemusers/${this.id(id)}`, body, idempotent: true });
+    return this.send<SystemUser>({ method: 'PUT', path: `/api/systemusers/${this.id(id, 'PUT')}`, body, idempotent: true });
   }
 
   /**
@@ -133,7 +133,7 @@ export class JumpCloudClient {
   async deleteUser(id: string): Promise<void> {
     await this.send<unknown>({
       method: 'DELETE',
-      path: `/api/systemusers/${this.id(id)}`,
+      path: `/api/systemusers/${this.id(id, 'DELETE')}`,
       query: { cascade_manager: 'null' },
       idempotent: true,
     });
@@ -168,11 +168,11 @@ export class JumpCloudClient {
   }
 
   updateGroup(id: string, body: UserGroupWrite): Promise<UserGroup> {
-    return this.send<UserGroup>({ method: 'PUT', path: `/api/v2/usergroups/${this.id(id)}`, body, idempotent: true });
+    return this.send<UserGroup>({ method: 'PUT', path: `/api/v2/usergroups/${this.id(id, 'PUT')}`, body, idempotent: true });
   }
 
   async deleteGroup(id: string): Promise<void> {
-    await this.send<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id)}`, idempotent: true });
+    await this.send<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true });
   }
 
   listGroupMembers(id: string, page: { limit: number; skip: number }): Promise<Page<GraphConnection>> {
@@ -188,7 +188,7 @@ export class JumpCloudClient {
   async changeGroupMember(groupId: string, op: MemberOperation): Promise<void> {
     await this.send<unknown>({
       method: 'POST',
-      path: `/api/v2/usergroups/${this.id(groupId)}/members`,
+      path: `/api/v2/usergroups/${this.id(groupId, 'POST')}/members`,
       body: op,
       idempotent: true,
     });
@@ -205,13 +205,10 @@ export class JumpCloudClient {
 
   // ---- plumbing ----
 
-  private id(id: string): string {
+  /** Ids come from SCIM URLs, i.e. from the client: anything but an ObjectId is "not found" and is never sent. */
+  private id(id: string, method: CallSpec['method'] = 'GET'): string {
     if (!OBJECT_ID.test(id)) {
-      throw new JumpCloudError('notFound', `'${id.slice(0, 64)}' is not a JumpCloud object id`, {
-        method: 'GET',
-        path: '(not sent)',
-        attempts: 0,
-      });
+      throw new JumpCloudError('notFound', `'${id.slice(0, 64)}' is not a JumpCloud object id`, { method, path: '(not sent)', attempts: 0 });
     }
     return id.toLowerCase();
   }

@@ -46,6 +46,14 @@ export function memberRefs(connections: GraphConnection[], baseUrl: string): Mem
 }
 
 /**
+ * Whether `page` (fetched just before `next`) ends the list. The client falls back to the page length when
+ * `x-total-count` is missing, so a total equal to a full page's length proves nothing and one more page is read.
+ */
+export function isLastPage(page: { items: unknown[]; total: number }, next: number): boolean {
+  return page.items.length < V2_PAGE || (page.total !== page.items.length && next >= page.total);
+}
+
+/**
  * Every page of a paged v2 list. After the first page the total (`x-total-count`) is known, so the remaining
  * pages are fetched `concurrency` at a time; a list that grew meanwhile is followed to its end one page at a time.
  */
@@ -53,24 +61,22 @@ export async function readAllPages<T>(
   fetch: (page: { limit: number; skip: number }) => Promise<{ items: T[]; total: number }>,
   concurrency: number,
 ): Promise<T[]> {
-  const first = await fetch({ limit: V2_PAGE, skip: 0 });
-  const items = [...first.items];
-  if (first.items.length < V2_PAGE) return items;
+  let last = await fetch({ limit: V2_PAGE, skip: 0 });
+  const items = [...last.items];
+  let next = V2_PAGE;
+  if (isLastPage(last, next)) return items;
   const skips: number[] = [];
-  for (let s = V2_PAGE; s < first.total; s += V2_PAGE) skips.push(s);
-  let last = first.items.length;
-  let skip = V2_PAGE;
+  for (let s = V2_PAGE; s < last.total; s += V2_PAGE) skips.push(s);
   if (skips.length) {
     const pages = await mapLimit(skips, concurrency, (s) => fetch({ limit: V2_PAGE, skip: s }));
     for (const p of pages) items.push(...p.items);
-    last = pages[pages.length - 1]?.items.length ?? 0;
-    skip = (skips[skips.length - 1] ?? 0) + V2_PAGE;
+    last = pages[pages.length - 1] ?? last;
+    next = (skips[skips.length - 1] ?? 0) + V2_PAGE;
   }
-  while (last === V2_PAGE) {
-    const p = await fetch({ limit: V2_PAGE, skip });
-    items.push(...p.items);
-    last = p.items.length;
-    skip += V2_PAGE;
+  while (!isLastPage(last, next)) {
+    last = await fetch({ limit: V2_PAGE, skip: next });
+    items.push(...last.items);
+    next += V2_PAGE;
   }
   return items;
 }

@@ -21,9 +21,9 @@ export interface GroupQueryPlan {
  * correct superset for a substring search, so dropping those characters loses nothing but selectivity.
  */
 export function searchable(value: string): string | undefined {
-  const pieces = value.split(/[,*]/).filter((p) => p.trim() !== '');
-  const best = pieces.reduce<string | undefined>((a, p) => (a === undefined || p.length > a.length ? p : a), undefined);
-  return best === undefined || best.trim() === '' ? undefined : best;
+  // Trimmed pieces are still substrings of the value, and spaces at the edge of a query parameter are fragile.
+  const pieces = value.split(/[,*]/).map((p) => p.trim()).filter((p) => p !== '');
+  return pieces.reduce<string | undefined>((a, p) => (a === undefined || p.length > a.length ? p : a), undefined);
 }
 
 const isName = (p: AttrPath, schema: ResourceSchema): boolean => schema.resolve(p)?.attr.name === 'displayName' && p.sub === undefined;

@@ -6,7 +6,7 @@ import type { JumpCloudError } from '../jumpcloud/errors.js';
  * reading Entra's provisioning log sees what JumpCloud said. 429 is never passed on: Entra does not honour
  * Retry-After reliably and may quarantine the job, so exhausted throttling becomes a 503 Entra retries later.
  */
-export function scimErrorFor(e: JumpCloudError, what = 'Resource'): ScimError {
+export function scimErrorFor(e: JumpCloudError, what = 'Resource', clash = 'the same username, email or employee id'): ScimError {
   const said = `JumpCloud said: ${e.upstreamMessage}`;
   switch (e.kind) {
     case 'unauthorized':
@@ -16,7 +16,7 @@ export function scimErrorFor(e: JumpCloudError, what = 'Resource'): ScimError {
     case 'notFound':
       return new ScimError(404, undefined, `${what} not found`);
     case 'alreadyExists':
-      return new ScimError(409, 'uniqueness', `JumpCloud already has a user with the same username, email or employee id. ${said}`);
+      return new ScimError(409, 'uniqueness', `JumpCloud already has an object with ${clash}. ${said}`);
     case 'conflict':
       return new ScimError(409, undefined, said);
     case 'badRequest':

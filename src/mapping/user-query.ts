@@ -14,11 +14,19 @@ import type { UserTable } from './attribute-table.js';
 export interface UserQueryPlan {
   search?: NonNullable<SystemUserSearch['filter']>;
   residual?: Filter;
+  /** `id eq "…"` among the top-level conditions: one GET by id answers the whole filter. */
+  id?: string;
 }
 
-/** Every character that means something in a regex, escaped, so a value can only ever match itself. */
+const CONTROL_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f', '\v': '\\v' };
+
+/**
+ * Every character that means something in a regex, escaped, so a value can only ever match itself.
+ * Only escapes that PCRE, RE2 and JavaScript all read the same way are used, because JumpCloud's regex engine
+ * is not documented: punctuation gets a backslash, control whitespace its letter escape.
+ */
 export function escapeRegex(value: string): string {
-  return value.replace(/[\\^$.*+?()[\]{}|/#\s-]/g, (c) => (/\s/.test(c) && c !== ' ' ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : `\\${c}`));
+  return value.replace(/[\\^$.*+?()[\]{}|/-]|[\t\n\r\f\v]/g, (c) => CONTROL_ESCAPES[c] ?? `\\${c}`);
 }
 
 /** Anchored, fully escaped literal: linear to match, no backtracking for any input. */
@@ -36,12 +44,17 @@ interface Pushed {
 function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, negate: boolean, scope?: AttrPath): Pushed | undefined {
   // Inside `emails[...]` a name is a sub-attribute of the value path's attribute.
   const path: AttrPath = scope ? { ...(scope.uri ? { uri: scope.uri } : {}), name: scope.name, sub: f.path.name } : f.path;
+  const resolved = table.schema.resolve(path);
+  if (!resolved) throw badRequest('invalidFilter', `Filter attribute '${formatAttrPath(f.path)}' is not supported by this bridge; /Schemas lists what it stores`);
   const row = table.rowFor(path);
-  if (!row) throw badRequest('invalidFilter', `Filter attribute '${formatAttrPath(f.path)}' is not supported by this bridge; /Schemas lists what it stores`);
-  const target = row.codec.search?.(path.sub, row);
+  if (!row) return undefined; // id, meta.*: known to SCIM, not searchable upstream
+  // A row for `name.givenName` is already the sub-attribute; a row for `emails` takes the sub-attribute asked for.
+  const target = row.codec.search?.(row.path.sub === undefined ? path.sub : undefined, row);
   if (!target) return undefined;
   const op = negate ? ({ eq: 'ne', ne: 'eq' } as const)[f.op as 'eq' | 'ne'] : f.op;
   if (!op) return undefined;
+  // A superset search on a shared field (custom attributes) cannot be negated: it would drop true matches.
+  if (!target.exact && op === 'ne') return undefined;
   const value: FilterValue = f.value;
   const field = target.field;
 
@@ -55,9 +68,12 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
     if (value === null) return undefined;
     throw badRequest('invalidFilter', `'${formatAttrPath(f.path)}' is a string attribute; quote the value (got ${JSON.stringify(value)})`);
   }
-  if (row.codec.shape.type === 'dateTime') return undefined; // JumpCloud's date comparison is undocumented: compare here
-  const caseExact = row.caseExact;
+  // JumpCloud stores unset strings as "", which SCIM treats as absent; and its date comparison is undocumented.
+  if (value === '' || row.codec.shape.type === 'dateTime') return undefined;
+  const leaf = resolved.sub ?? resolved.attr;
+  const caseExact = (leaf.type === 'complex' ? leaf.subAttributes?.find((s) => s.name === 'value') : leaf)?.caseExact ?? row.caseExact;
   let cond: SearchCondition;
+  let exact = target.exact;
   switch (op) {
     case 'eq':
       cond = caseExact ? value : regex('eq', value, false);
@@ -75,8 +91,10 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
       // JumpCloud orders strings by code unit; SCIM orders case-insensitive attributes ignoring case.
       if (!caseExact) return undefined;
       cond = { [`$${op === 'ge' ? 'gte' : op === 'le' ? 'lte' : op}`]: value };
+      // "" (unset) sorts below everything upstream, but is absent to SCIM: re-check here.
+      exact = false;
   }
-  return { expr: { [field]: cond }, exact: target.exact };
+  return { expr: { [field]: cond }, exact };
 }
 
 /** Push-down of one node as a single expression (used inside and/or lists). */
@@ -96,6 +114,8 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
     return { residual: filter };
   }
   const conjuncts = filter.kind === 'and' ? filter.filters : [filter];
+  const byId = conjuncts.find((c) => c.kind === 'compare' && c.op === 'eq' && !c.path.uri && !c.path.sub && c.path.name.toLowerCase() === 'id' && typeof c.value === 'string');
+  if (byId?.kind === 'compare' && typeof byId.value === 'string') return { id: byId.value, residual: filter };
   const exprs: SearchExpression[] = [];
   const residual: Filter[] = [];
   for (const c of conjuncts) {

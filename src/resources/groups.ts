@@ -16,6 +16,7 @@ import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import {
   V2_PAGE,
   isDynamic,
+  isLastPage,
   memberChanges,
   memberSteps,
   needsCurrent,
@@ -106,7 +107,7 @@ export class GroupsResource implements Groups {
 
   /** Members are read only when the response will carry them: a 5,000-member group costs 50 calls. */
   private wantsMembers(projection: Projection): boolean {
-    return 'members' in project({ id: '', members: [] }, projection, this.table.schema);
+    return this.table.row('members') !== undefined && 'members' in project({ id: '', members: [] }, projection, this.table.schema);
   }
 
   private async view(scope: Scope, group: UserGroup, projection: Projection): Promise<ScimDoc> {
@@ -144,7 +145,8 @@ export class GroupsResource implements Groups {
       total = matched.length;
       page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
     }
-    const docs = await mapLimit(page, this.config.memberConcurrency, (g) => this.view(scope, g, projection));
+    // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
+    const docs = await mapLimit(page, 1, (g) => this.view(scope, g, projection));
     return listResponse(docs, total, paging.startIndex);
   }
 
@@ -207,7 +209,7 @@ export class GroupsResource implements Groups {
       }
       out.push(...res.items);
       skip += res.items.length;
-      if (res.items.length < V2_PAGE || skip >= res.total) break;
+      if (isLastPage(res, skip)) break;
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { badRequest, notFound, conflict } from '../scim/errors.js';
+import { ScimError, badRequest, notFound, conflict } from '../scim/errors.js';
 import { parseFilter, type Filter } from '../scim/filter.js';
 import { matchesResource, validateFilter } from '../scim/filter-eval.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
@@ -36,11 +36,13 @@ export interface ListQuery {
   excludedAttributes?: unknown;
 }
 
+/**
+ * Sorting is always done by the bridge over the (bounded) matching set: JumpCloud's sort is case-sensitive and
+ * orders unset values first, which is not SCIM's order (RFC 7644 §3.4.2.3).
+ */
 interface Sort {
   path: ResolvedPath;
   descending: boolean;
-  /** JumpCloud field to sort by upstream, when its order equals SCIM's (case-exact plain fields only). */
-  upstream?: string;
 }
 
 export class Users {
@@ -83,14 +85,27 @@ export class Users {
     const sort = this.parseSort(q);
     const plan = planUserQuery(filter, this.table);
 
-    if (!plan.residual && (!sort || (sort.upstream && !plan.search))) {
-      const { users, total } = await this.pushedDown(scope.jc, plan.search, paging, sort);
+    if (!plan.residual && !sort) {
+      const { users, total } = await this.pushedDown(scope.jc, plan.search, paging);
       return listResponse(users.map((u) => this.view(u, scope.baseUrl, projection)), total, paging.startIndex);
     }
-    const matched = await this.scan(scope, plan.search, plan.residual);
+    const matched = plan.id !== undefined ? await this.byId(scope, plan.id, plan.residual) : await this.scan(scope, plan.search, plan.residual);
     if (sort) matched.sort((a, b) => compareDocs(a.doc, b.doc, sort));
     const page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
     return listResponse(page.map((m) => project(m.doc, projection, schema)), matched.length, paging.startIndex);
+  }
+
+  /** `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user. */
+  private async byId(scope: Scope, id: string, filter: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
+    let user: SystemUser;
+    try {
+      user = await this.fetch(scope.jc, id);
+    } catch (e) {
+      if (e instanceof ScimError && e.status === 404) return [];
+      throw e;
+    }
+    const doc = this.render(user, scope.baseUrl);
+    return !filter || matchesResource(filter, doc, this.table.schema) ? [{ doc }] : [];
   }
 
   private view(user: SystemUser, baseUrl: string, projection: Projection): ScimDoc {
@@ -107,10 +122,7 @@ export class Users {
     const [name = '', sub] = (at >= 0 ? text.slice(at + 1) : text).split('.');
     const path = this.table.schema.resolve({ ...(at >= 0 ? { uri: text.slice(0, at) } : {}), name, ...(sub ? { sub } : {}) });
     if (!path) throw badRequest('invalidValue', `'sortBy' names '${text}', which is not an attribute of User; /Schemas lists them`);
-    const row = this.table.rowFor({ ...(at >= 0 ? { uri: text.slice(0, at) } : {}), name, ...(sub ? { sub } : {}) });
-    const leaf = path.sub ?? path.attr;
-    const upstream = row && row.target.kind === 'field' && leaf.type === 'string' && leaf.caseExact && !path.attr.multiValued ? row.target.field : undefined;
-    return { path, descending: order === 'descending', ...(upstream ? { upstream } : {}) };
+    return { path, descending: order === 'descending' };
   }
 
   /** One upstream call per page of results, whatever the directory size. */
@@ -118,7 +130,6 @@ export class Users {
     jc: JumpCloudClient,
     search: ReturnType<typeof planUserQuery>['search'],
     paging: { startIndex: number; count: number },
-    sort: Sort | undefined,
   ): Promise<{ users: SystemUser[]; total: number }> {
     const users: SystemUser[] = [];
     let skip = paging.startIndex - 1;
@@ -127,7 +138,7 @@ export class Users {
     const fetchPage = (limit: number): Promise<SystemUserList> =>
       search
         ? jc.searchUsers({ filter: search }, { limit, skip })
-        : jc.listUsers({ limit, skip, sort: sort?.upstream ? `${sort.descending ? '-' : ''}${sort.upstream}` : '_id' });
+        : jc.listUsers({ limit, skip, sort: '_id' });
     do {
       const limit = Math.max(1, Math.min(UPSTREAM_PAGE, wanted));
       const res = await fetchPage(limit);

@@ -11,7 +11,6 @@ const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const MANAGER = '6a1b2c3d4e5f6a7b8c9d0e1f';
 const jc = (): nock.Scope =>
   nock(JC, { reqheaders: { 'x-api-key': KEY, accept: 'application/json' } }).matchHeader('authorization', (v) => v === undefined);
-const json = { 'content-type': 'application/json' };
 
 describe('contract: Users → JumpCloud systemusers', () => {
   let h: Harness;
