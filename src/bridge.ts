@@ -5,7 +5,7 @@ import { loadAttributeTable } from './mapping/attribute-table.js';
 import type { Logger } from './observability/logger.js';
 import type { ExchangeSink } from './observability/exchange.js';
 import { Users } from './resources/users.js';
-import { GroupsResource } from './resources/groups.js';
+import { GroupsResource, groupsOfUser } from './resources/groups.js';
 import { loadGroupTable } from './mapping/group-table.js';
 import { KeyedLock } from './util/keyed-lock.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
@@ -31,7 +31,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     dryRun: config.dryRun,
   });
   const locks = new KeyedLock();
-  const users = new Users(table.users, config, locks);
+  const users = new Users(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
   const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
   const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => [users.schema, groups.schema] }) : undefined;
   const app = createApp({

@@ -25,7 +25,7 @@ export type ScimDoc = Record<string, unknown>;
 const KNOWN_FIELDS = new Set([
   'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
   'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail', 'manager', 'phoneNumbers', 'addresses',
-  'suspended', 'created', '_id',
+  'suspended', 'created', '_id', 'memberof',
 ]);
 const CUSTOM = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 

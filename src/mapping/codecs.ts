@@ -4,7 +4,7 @@ import type { Address, PhoneNumber, SystemUser, SystemUserWritable } from '../ju
 import { isRecord } from '../util/guards.js';
 
 /** Where a row's value lives in JumpCloud. */
-export type Target = { kind: 'field'; field: keyof SystemUserWritable | 'created' | '_id' } | { kind: 'custom'; name: string };
+export type Target = { kind: 'field'; field: keyof SystemUserWritable | 'created' | '_id' | 'memberof' } | { kind: 'custom'; name: string };
 
 /** One computed JumpCloud write: profile fields, plus custom attributes by name (`null` = remove). */
 export interface JumpCloudWrite {
@@ -64,7 +64,7 @@ function readTarget(user: SystemUser, custom: ReadonlyMap<string, string>, targe
 
 function writeString(target: Target, value: string | undefined, out: JumpCloudWrite): void {
   if (target.kind === 'custom') out.custom[target.name] = value ?? null;
-  else if (target.field !== 'created' && target.field !== '_id') {
+  else if (target.field !== 'created' && target.field !== '_id' && target.field !== 'memberof') {
     // JumpCloud's PUT is partial: an omitted key is left alone, so "no value" must be written as ''.
     (out.fields as Record<string, unknown>)[target.field] = value ?? '';
   }
@@ -279,6 +279,25 @@ const manager: Codec = {
   search: (sub) => (sub === undefined || sub.toLowerCase() === 'value' ? { field: 'manager', exact: true } : undefined),
 };
 
+/**
+ * `groups` lives in JumpCloud's v2 graph, not on the systemuser: the Users resource fills it (one extra call per
+ * user plus one per group), and only when a client asks for it.
+ */
+const memberOf: Codec = {
+  shape: {
+    type: 'complex',
+    multiValued: true,
+    subAttributes: [
+      attribute('value', { caseExact: true, mutability: 'readOnly', description: 'The group id.' }),
+      attribute('$ref', { type: 'reference', referenceTypes: ['Group'], mutability: 'readOnly' }),
+      attribute('display', { mutability: 'readOnly', description: 'The group name.' }),
+      attribute('type', { mutability: 'readOnly', canonicalValues: ['direct'], description: 'Always direct.' }),
+    ],
+  },
+  read: () => undefined,
+  write: () => undefined,
+};
+
 export function codecs(options: MappingOptions): Record<string, Codec> {
-  return { plain, dateTime, notSuspended, userName: userName(options), email, phoneNumbers, addresses, manager };
+  return { plain, dateTime, notSuspended, userName: userName(options), email, phoneNumbers, addresses, manager, memberOf };
 }

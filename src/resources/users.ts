@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { ScimError, badRequest, notFound, conflict } from '../scim/errors.js';
 import { parseFilter, type Filter } from '../scim/filter.js';
-import { matchesResource, validateFilter } from '../scim/filter-eval.js';
+import { filterAttributes, matchesResource, validateFilter } from '../scim/filter-eval.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
@@ -14,7 +14,7 @@ import type { UserTable } from '../mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
-import type { KeyedLock } from '../util/keyed-lock.js';
+import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
 import { isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -45,11 +45,15 @@ interface Sort {
   descending: boolean;
 }
 
+/** Reads a user's direct groups for the read-only `groups` attribute (JumpCloud v2 graph). */
+export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) => Promise<unknown[]>;
+
 export class Users {
   constructor(
     private readonly table: UserTable,
     private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan'>,
     private readonly locks: KeyedLock,
+    private readonly groupsOf?: GroupsOf,
   ) {}
 
   get schema(): UserTable['schema'] {
@@ -78,6 +82,9 @@ export class Users {
       if (q.filter.trim() !== '') {
         filter = parseFilter(q.filter);
         validateFilter(filter, schema);
+        if (filterAttributes(filter).some((a) => !a.uri && a.name.toLowerCase() === 'groups')) {
+          throw badRequest('invalidFilter', "Filtering users by 'groups' is not supported; read the group's members with GET /Groups/{id} instead");
+        }
       }
     }
     const paging = parsePaging(q, this.config.maxPageSize);
@@ -87,12 +94,13 @@ export class Users {
 
     if (!plan.residual && !sort) {
       const { users, total } = await this.pushedDown(scope.jc, plan.search, paging);
-      return listResponse(users.map((u) => this.view(u, scope.baseUrl, projection)), total, paging.startIndex);
+      const docs = await this.withGroups(scope, users.map((u) => this.render(u, scope.baseUrl)), projection);
+      return listResponse(docs.map((d) => project(d, projection, schema)), total, paging.startIndex);
     }
     const matched = plan.id !== undefined ? await this.byId(scope, plan.id, plan.residual) : await this.scan(scope, plan.search, plan.residual);
     if (sort) matched.sort((a, b) => compareDocs(a.doc, b.doc, sort));
-    const page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
-    return listResponse(page.map((m) => project(m.doc, projection, schema)), matched.length, paging.startIndex);
+    const page = await this.withGroups(scope, matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc), projection);
+    return listResponse(page.map((d) => project(d, projection, schema)), matched.length, paging.startIndex);
   }
 
   /** `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user. */
@@ -108,8 +116,14 @@ export class Users {
     return !filter || matchesResource(filter, doc, this.table.schema) ? [{ doc }] : [];
   }
 
-  private view(user: SystemUser, baseUrl: string, projection: Projection): ScimDoc {
-    return project(this.render(user, baseUrl), projection, this.table.schema);
+  /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
+  private async withGroups(scope: Scope, docs: ScimDoc[], projection: Projection): Promise<ScimDoc[]> {
+    const groupsOf = this.groupsOf;
+    if (!groupsOf || !projection.attributes?.some((a) => a.keys[0] === 'groups')) return docs;
+    return mapLimit(docs, 4, async (doc) => {
+      const groups = await groupsOf(scope.jc, String(doc.id), scope.baseUrl);
+      return groups.length ? { ...doc, groups } : doc;
+    });
   }
 
   private parseSort(q: ListQuery): Sort | undefined {
@@ -179,7 +193,8 @@ export class Users {
 
   async get(scope: Scope, id: string, q: ListQuery): Promise<ScimDoc> {
     const projection = parseProjection(q, this.table.schema);
-    return this.view(await this.fetch(scope.jc, id), scope.baseUrl, projection);
+    const [doc] = await this.withGroups(scope, [this.render(await this.fetch(scope.jc, id), scope.baseUrl)], projection);
+    return project(doc as ScimDoc, projection, this.table.schema);
   }
 
   private async fetch(jc: JumpCloudClient, id: string): Promise<SystemUser> {

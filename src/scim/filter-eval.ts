@@ -205,3 +205,18 @@ export function validateFilter(filter: Filter, schema: ResourceSchema, scopeDef?
     }
   }
 }
+
+/** Every attribute a filter names (value-path attributes included), for checks that concern a whole filter. */
+export function filterAttributes(filter: Filter): AttrPath[] {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return filter.filters.flatMap(filterAttributes);
+    case 'not':
+      return filterAttributes(filter.filter);
+    case 'valuePath':
+      return [filter.path];
+    default:
+      return [filter.path];
+  }
+}

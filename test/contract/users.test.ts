@@ -290,6 +290,35 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(b.status).to.equal(401);
   });
 
+  it('groups is read from the v2 graph only when asked for with attributes=groups', async () => {
+    const GROUP = '7a1b2c3d4e5f6a7b8c9d0e1f';
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    const plain = await h.request('GET', `/Users/${ID}`);
+    expect(plain.body).to.not.have.property('groups');
+
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc()
+      .get(`/api/v2/users/${ID}/memberof`)
+      .query({ limit: '100', skip: '0' })
+      .reply(200, [{ id: GROUP, type: 'user_group', paths: [[{ to: { id: GROUP, type: 'user_group' } }]] }], { 'x-total-count': '1' });
+    jc().get(`/api/v2/usergroups/${GROUP}`).reply(200, { id: GROUP, name: 'Engineering', type: 'user_group' });
+    const res = await h.request('GET', `/Users/${ID}?attributes=userName,groups`);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      id: ID,
+      userName: 'bjensen',
+      groups: [{ value: GROUP, display: 'Engineering', $ref: `${h.base}/Groups/${GROUP}`, type: 'direct' }],
+    });
+  });
+
+  it('filtering users by groups is refused with a pointer to /Groups', async () => {
+    const res = await h.request('GET', '/Users?filter=groups.value+eq+%227a1b2c3d4e5f6a7b8c9d0e1f%22');
+    expect(res.status).to.equal(400);
+    expect(res.body.scimType).to.equal('invalidFilter');
+    expect(res.body.detail).to.contain('/Groups/{id}');
+  });
+
   it('sends x-org-id when JUMPCLOUD_ORG_ID is configured', async () => {
     const org = '0123456789abcdef01234567';
     const withOrg = await startBridge({ JUMPCLOUD_ORG_ID: org });
