@@ -25,6 +25,8 @@ export interface SearchField {
   exact: boolean;
   /** The stored value differs from the SCIM value (e.g. `active` is stored as `suspended`). */
   negated?: boolean;
+  /** Only `eq` can be searched, on the stored form of the value. */
+  eqOnly?: (value: string) => string;
 }
 
 export interface MappingOptions {
@@ -121,8 +123,12 @@ function userName(options: MappingOptions): Codec {
         out.custom[ORIGINAL_USERNAME_ATTRIBUTE] = null;
       }
     },
-    // In derive mode the stored username is a function of userName, so searching it still narrows exactly enough.
-    search: (sub) => (sub === undefined ? { field: 'username', exact: !options.deriveUsernameFromEmail } : undefined),
+    // In derive mode the stored username is a function of userName: `eq` searches that function's value and the
+    // bridge re-checks the original kept in the custom attribute.
+    search: (sub) => {
+      if (sub !== undefined) return undefined;
+      return options.deriveUsernameFromEmail ? { field: 'username', exact: false, eqOnly: derivedUsername } : { field: 'username', exact: true };
+    },
   };
 }
 

@@ -70,6 +70,7 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
   }
   // JumpCloud stores unset strings as "", which SCIM treats as absent; and its date comparison is undocumented.
   if (value === '' || row.codec.shape.type === 'dateTime') return undefined;
+  if (target.eqOnly) return op === 'eq' ? { expr: { [field]: regex('eq', target.eqOnly(value), false) }, exact: false } : undefined;
   const leaf = resolved.sub ?? resolved.attr;
   const caseExact = (leaf.type === 'complex' ? leaf.subAttributes?.find((s) => s.name === 'value') : leaf)?.caseExact ?? row.caseExact;
   let cond: SearchCondition;
