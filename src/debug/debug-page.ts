@@ -31,10 +31,10 @@ const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,
  * A request that came through a proxy (it carries forwarding headers) is not treated as local even when the
  * proxy itself sits on loopback, because then everyone the proxy serves would count as local.
  */
-export function isLoopbackRequest(req: Pick<Request, 'socket' | 'get'>): boolean {
+export function isLoopbackRequest(req: { socket: { remoteAddress?: string | undefined }; headers: Record<string, string | string[] | undefined> }): boolean {
   const address = req.socket.remoteAddress ?? '';
   if (!LOOPBACK_ADDRESS.test(address)) return false;
-  return !req.get('x-forwarded-for') && !req.get('forwarded') && !req.get('x-real-ip');
+  return ['x-forwarded-for', 'forwarded', 'x-real-ip'].every((h) => req.headers[h] === undefined);
 }
 
 function sameSecret(given: string, expected: string): boolean {

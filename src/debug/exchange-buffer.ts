@@ -9,8 +9,11 @@ export interface BufferedExchange extends Exchange {
 /** Bodies bigger than this are replaced by a note: a few 200-user list pages must not pin megabytes per slot. */
 export const MAX_BODY_CHARS = 64 * 1024;
 
-/** Paths whose exchanges are not worth keeping: the page's own polling would otherwise flush real traffic. */
-const IGNORED = /^\/(debug|healthz)(?:[/?#]|$)/i;
+/**
+ * Paths whose exchanges are not worth keeping: the page's own polling would otherwise flush real traffic.
+ * Other non-SCIM paths are kept on purpose: a Tenant URL without /scim/v2 shows up here as a 404.
+ */
+const IGNORED = /^\/(debug|healthz|favicon\.ico)(?:[/?#]|$)/i;
 
 function bounded(value: unknown): unknown {
   if (value === undefined) return undefined;

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { UsageError, parseExplainArgs } from '../../../src/cli/explain-args.js';
+
+describe('explain argument parsing', () => {
+  it('takes a method and a path, adding the SCIM base when it is missing', () => {
+    expect(parseExplainArgs(['post', '/Users'])).to.deep.equal({ method: 'POST', path: '/scim/v2/Users', dryRun: false, seed: false });
+    expect(parseExplainArgs(['GET', '/scim/v2/Users?count=1'])).to.deep.include({ path: '/scim/v2/Users?count=1' });
+    expect(parseExplainArgs(['GET', '/Users?filter=userName eq "a"'])).to.deep.include({ path: '/scim/v2/Users?filter=userName eq "a"' });
+  });
+
+  it('reads every option', () => {
+    const args = parseExplainArgs(['PATCH', '/Users/abc', '--body', 'p.json', '--key', 'k', '--jumpcloud-url', 'http://127.0.0.1:8081', '--dry-run', '--seed']);
+    expect(args).to.deep.equal({
+      method: 'PATCH',
+      path: '/scim/v2/Users/abc',
+      bodyFile: 'p.json',
+      key: 'k',
+      jumpcloudUrl: 'http://127.0.0.1:8081',
+      dryRun: true,
+      seed: true,
+    });
+  });
+
+  it('takes the key from JUMPCLOUD_API_KEY so it stays out of shell history', () => {
+    expect(parseExplainArgs(['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], { JUMPCLOUD_API_KEY: ' secret ' })).to.deep.include({ key: 'secret' });
+  });
+
+  it('drops --seed for the in-process emulator, which is always seeded', () => {
+    expect(parseExplainArgs(['GET', '/Users', '--seed'])).to.deep.include({ seed: false });
+  });
+
+  it('answers help', () => {
+    expect(parseExplainArgs(['--help'])).to.equal('help');
+    expect(parseExplainArgs(['GET', '/Users', '-h'])).to.equal('help');
+  });
+
+  const bad: [string[], RegExp][] = [
+    [[], /needs a METHOD and a PATH/],
+    [['GET'], /needs a METHOD and a PATH/],
+    [['FETCH', '/Users'], /METHOD must be one of/],
+    [['GET', 'Users'], /PATH must start with '\/'/],
+    [['GET', '/Users', 'extra'], /unexpected argument 'extra'/],
+    [['GET', '/Users', '--body', 'x.json'], /--body does not go with GET/],
+    [['POST', '/Users', '--body'], /--body needs a value/],
+    [['POST', '/Users', '--body', '--dry-run'], /--body needs a value/],
+    [['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], /needs --key/],
+    [['GET', '/Users', '--verbose'], /unknown option --verbose/],
+  ];
+  for (const [argv, message] of bad) {
+    it(`rejects ${JSON.stringify(argv)}`, () => {
+      expect(() => parseExplainArgs(argv)).to.throw(UsageError, message);
+    });
+  }
+});

@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { escapeHtml, renderExchange, renderMapping, renderPage } from '../../../src/debug/render.js';
+import type { BufferedExchange } from '../../../src/debug/exchange-buffer.js';
+import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { loadConfig } from '../../../src/config.js';
+import { allSchemas } from '../../../src/scim/discovery.js';
+
+const HOSTILE = `<img src=x onerror=alert(1)>"'\`&`;
+
+const hostileExchange: BufferedExchange = {
+  seq: 7,
+  id: HOSTILE,
+  at: HOSTILE,
+  method: HOSTILE,
+  url: `/scim/v2/Users?filter=${HOSTILE}`,
+  requestBody: { displayName: HOSTILE },
+  status: 400,
+  responseBody: HOSTILE,
+  durationMs: 3,
+  upstream: [{ method: 'POST', path: `/api/${HOSTILE}`, query: { q: HOSTILE }, requestBody: { x: HOSTILE }, status: 200, responseBody: [HOSTILE], durationMs: 1, attempts: 3, error: HOSTILE, dryRun: true }],
+  traced: true,
+  dryRun: true,
+};
+
+describe('debug page rendering', () => {
+  it('escapes the five HTML-significant characters and the backtick', () => {
+    expect(escapeHtml(HOSTILE)).to.equal('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&#96;&amp;');
+    expect(escapeHtml(undefined)).to.equal('');
+    expect(escapeHtml(42)).to.equal('42');
+  });
+
+  it('never lets a value from a client or JumpCloud become markup', () => {
+    const html = renderExchange(hostileExchange);
+    expect(html).to.not.contain('<img');
+    expect(html).to.not.match(/"'`/);
+    expect(html.split('&lt;img src=x onerror=alert(1)&gt;').length - 1).to.be.greaterThan(8);
+    expect(html).to.contain('retries 2');
+    expect(html).to.contain('dry run');
+  });
+
+  it('puts the same nonce on the one script and the style, and escapes the empty-state page', () => {
+    const page = renderPage([], { nonce: 'abc"def', capacity: 5, last: 0, dryRun: true });
+    expect(page).to.contain('<script nonce="abc&quot;def">');
+    expect(page).to.contain('<style nonce="abc&quot;def">');
+    expect(page.match(/<script/g)).to.have.length(1);
+    expect(page).to.contain('DRY_RUN is on');
+  });
+
+  it('shows every mapping row and the generated schema attributes', () => {
+    const config = loadConfig({});
+    const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: false }).users;
+    const html = renderMapping(table.rows, allSchemas([table.schema]), 'n', '<file>');
+    for (const row of table.rows) expect(html).to.contain(escapeHtml(row.scim));
+    expect(html).to.contain('attributes.scimExternalId');
+    expect(html).to.contain('name.givenName');
+    expect(html).to.contain('&lt;file&gt;');
+  });
+});
