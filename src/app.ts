@@ -60,7 +60,8 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Forwarded headers decide `Location` URLs; only trusted hops (default: a proxy on this host) may set them.
+  app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
   // Request id, timing, and one structured log line per request with its upstream calls.
@@ -73,10 +74,12 @@ export function createApp(deps: AppDeps): express.Express {
     res.set('x-request-id', id);
     res.on('finish', () => {
       const l = locals(res);
-      const secrets = l.apiKey ? [l.apiKey] : [];
+      const secrets = [l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
-      logger.log(res.statusCode >= 500 ? 'error' : 'info', 'scim request', {
+      // Health checks and the debug page's polling would drown the SCIM traffic at info.
+      const level = res.statusCode >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
+      logger.log(level, 'scim request', {
         requestId: id,
         method: req.method,
         path: redact(req.originalUrl, secrets),
@@ -128,7 +131,7 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  const base = (req: Request): string => `${req.protocol}://${req.get('host') ?? 'localhost'}${SCIM_BASE}`;
+  const base = (req: Request): string => `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}`;
   const resourceSchemas = (): ResourceSchema[] => [deps.users.schema, ...(deps.groups ? [deps.groups.schema] : [])];
 
   // Discovery needs no key: it says nothing about the org and calls nothing upstream.

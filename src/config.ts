@@ -24,6 +24,10 @@ export interface Config {
   dryRun: boolean;
   traceUsers: string[];
   debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
+  /** Express `trust proxy`: which hops may set X-Forwarded-For/-Proto. */
+  trustProxy: boolean | string;
+  /** The bridge's public origin, for `Location` and `meta.location`; derived from the request when unset. */
+  publicUrl: string | undefined;
 }
 
 export interface RetryConfig {
@@ -92,6 +96,26 @@ function jumpcloudUrl(env: Env): string {
   return url.origin;
 }
 
+function trustProxy(env: Env): boolean | string {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '') return 'loopback';
+  if (['true', 'false'].includes(raw.toLowerCase())) return raw.toLowerCase() === 'true';
+  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be true, false, or a comma-separated list of addresses/subnets (got '${raw}')`);
+  return raw;
+}
+
+function publicUrl(env: Env): string | undefined {
+  const raw = (env.PUBLIC_URL ?? '').trim();
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+    return u.origin;
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be the bridge's public origin, e.g. https://scim.example.com (got '${raw}')`);
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const orgId = env.JUMPCLOUD_ORG_ID?.trim() || undefined;
   if (orgId !== undefined && !/^[0-9a-f]{24}$/i.test(orgId)) {
@@ -126,6 +150,8 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    trustProxy: trustProxy(env),
+    publicUrl: publicUrl(env),
     debugPage: {
       enabled: bool(env, 'DEBUG_PAGE', false),
       token: env.DEBUG_TOKEN?.trim() || undefined,

@@ -87,10 +87,6 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
       next('router');
       return;
     }
-    if (token && typeof req.query.token === 'string') {
-      // The request log and the exchange record read originalUrl when the response finishes.
-      req.originalUrl = req.originalUrl.split(req.query.token).join('***');
-    }
     if (how === 'token' && token) {
       res.cookie(COOKIE, cookieValue(token), { httpOnly: true, sameSite: 'strict', path: DEBUG_PATH, secure: req.secure });
     }

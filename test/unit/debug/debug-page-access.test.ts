@@ -48,7 +48,7 @@ describe('debug page access', () => {
     const TOKEN = 'debug-token-0123456789';
 
     before(async () => {
-      const config = loadConfig({ JUMPCLOUD_URL: 'http://127.0.0.1:9', DEBUG_PAGE: 'true', DEBUG_TOKEN: TOKEN, LOG_FORMAT: 'json' });
+      const config = loadConfig({ JUMPCLOUD_URL: 'http://127.0.0.1:9', DEBUG_PAGE: 'true', DEBUG_TOKEN: TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
       bridge = createBridge(config, createLogger(config, log));
       server = createServer(bridge.app);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
