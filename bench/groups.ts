@@ -71,7 +71,7 @@ async function measure(scenario: string, c: Counters, work: () => Promise<number
   return { scenario, status, wallMs, upstreamCalls: c.calls, peakConcurrency: c.peak, heapDeltaMiB };
 }
 
-export async function run(options: { concurrency?: number; latencyMs?: number } = {}): Promise<string> {
+export async function run(options: { concurrency?: number; latencyMs?: number } = {}): Promise<Record<string, unknown>> {
   const concurrency = options.concurrency ?? 8;
   const latencyMs = options.latencyMs ?? 5;
   const counters: Counters = { calls: 0, inFlight: 0, peak: 0 };
@@ -102,11 +102,7 @@ export async function run(options: { concurrency?: number; latencyMs?: number } 
         return res.status;
       }),
     );
-    const lines = figures.map(
-      (f) =>
-        `${f.scenario.padEnd(32)} status ${f.status}  wall ${String(f.wallMs).padStart(5)} ms  upstream calls ${String(f.upstreamCalls).padStart(5)}  peak concurrency ${String(f.peakConcurrency).padStart(2)}  heap Δ ${f.heapDeltaMiB} MiB`,
-    );
-    return [`groups bench: MEMBER_CONCURRENCY=${concurrency}, fake JumpCloud latency ${latencyMs} ms per call, Node ${process.version}`, ...lines].join('\n');
+    return { memberConcurrency: concurrency, fakeLatencyMs: latencyMs, scenarios: figures };
   } finally {
     await new Promise((r) => server.close(r));
     bridge.close();
@@ -116,7 +112,7 @@ export async function run(options: { concurrency?: number; latencyMs?: number } 
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   run().then(
-    (text) => console.log(text),
+    (figures) => console.log(JSON.stringify(figures, null, 2)),
     (e: unknown) => {
       console.error(e);
       process.exitCode = 1;
