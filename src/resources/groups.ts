@@ -1,8 +1,8 @@
 import type { Request, Response, Router, NextFunction } from 'express';
 import type { Config } from '../config.js';
 import { ScimError, badRequest, conflict, notFound } from '../scim/errors.js';
-import { parseFilter, type Filter } from '../scim/filter.js';
-import { matchesResource, validateFilter } from '../scim/filter-eval.js';
+import { matchesResource } from '../scim/filter-eval.js';
+import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
@@ -27,6 +27,7 @@ import {
 } from '../mapping/group-members.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
+import { readWindow } from '../util/paged-window.js';
 import type { ListQuery, Scope } from './users.js';
 
 export { groupsOfUser } from '../mapping/group-members.js';
@@ -121,15 +122,9 @@ export class GroupsResource implements Groups {
 
   async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
-    let filter: Filter | undefined;
-    if (q.filter !== undefined) {
-      if (typeof q.filter !== 'string') throw badRequest('invalidFilter', "'filter' must be given once, as a string");
-      if (q.filter.trim() !== '') {
-        filter = parseFilter(q.filter);
-        validateFilter(filter, schema);
-      }
-    }
-    const sort = this.parseSort(q);
+    const filter = parseListFilter(q.filter, schema);
+    // Sorting is done here, on the scanned groups: v2's `sort` orders names case-sensitively.
+    const sort = parseSort(q, schema);
     const paging = parsePaging(q, this.config.maxPageSize);
     const projection = parseProjection(q, schema);
     const plan = planGroupQuery(filter, schema);
@@ -141,7 +136,10 @@ export class GroupsResource implements Groups {
     } else {
       // Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable).
       const matched = (await this.scan(scope.jc, plan.terms)).filter((g) => !filter || matchesResource(filter, this.render(g, scope.baseUrl), schema));
-      if (sort) matched.sort((a, b) => sort(this.table.toScim(a), this.table.toScim(b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      if (sort) {
+        const order = compareBySort(sort);
+        matched.sort((a, b) => order({ id: a.id, ...this.table.toScim(a) }, { id: b.id, ...this.table.toScim(b) }));
+      }
       total = matched.length;
       page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
     }
@@ -150,48 +148,10 @@ export class GroupsResource implements Groups {
     return listResponse(docs, total, paging.startIndex);
   }
 
-  /** Sorting is done here, on the scanned groups: v2's `sort` orders names case-sensitively. */
-  private parseSort(q: ListQuery): ((a: ScimDoc, b: ScimDoc) => number) | undefined {
-    if (q.sortBy === undefined || q.sortBy === '') return undefined;
-    if (typeof q.sortBy !== 'string') throw badRequest('invalidValue', "'sortBy' must be an attribute name");
-    const order = typeof q.sortOrder === 'string' ? q.sortOrder.toLowerCase() : 'ascending';
-    if (order !== 'ascending' && order !== 'descending') throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
-    const path = this.table.schema.resolve({ name: q.sortBy.replace(/^urn:ietf:params:scim:schemas:core:2\.0:Group:/i, '') });
-    if (!path || path.attr.type === 'complex') throw badRequest('invalidValue', `'sortBy' names '${q.sortBy}'; Groups sort by displayName or externalId`);
-    const attr = path.attr;
-    const key = (d: ScimDoc): string | undefined => {
-      const v = d[attr.name];
-      return typeof v === 'string' ? (attr.caseExact ? v : v.toLowerCase()) : undefined;
-    };
-    const sign = order === 'descending' ? -1 : 1;
-    // RFC 7644 §3.4.2.3: resources without the attribute sort last in ascending order.
-    return (a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      if (ka === kb) return 0;
-      if (ka === undefined) return sign;
-      if (kb === undefined) return -sign;
-      return (ka < kb ? -1 : 1) * sign;
-    };
-  }
-
   /** No filter: JumpCloud pages and counts, one call per 100 groups of the requested page. */
   private async pushedDown(jc: JumpCloudClient, paging: { startIndex: number; count: number }): Promise<{ groups: UserGroup[]; total: number }> {
-    const groups: UserGroup[] = [];
-    let skip = paging.startIndex - 1;
-    let wanted = paging.count;
-    let total = 0;
-    do {
-      const limit = Math.max(1, Math.min(V2_PAGE, wanted));
-      const res = await this.call(() => jc.listGroups({ limit, skip }), 'Groups');
-      total = res.total;
-      const got = wanted === 0 ? [] : res.items.slice(0, wanted);
-      groups.push(...got);
-      wanted -= got.length;
-      skip += res.items.length;
-      if (res.items.length < limit || skip >= total) break;
-    } while (wanted > 0);
-    return { groups, total };
+    const { items, total } = await readWindow((page) => this.call(() => jc.listGroups(page), 'Groups'), paging.startIndex, paging.count, V2_PAGE);
+    return { groups: items, total };
   }
 
   /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */

@@ -1,20 +1,22 @@
 import type { Config } from '../config.js';
 import { ScimError, badRequest, notFound, conflict } from '../scim/errors.js';
-import { parseFilter, type Filter } from '../scim/filter.js';
-import { filterAttributes, matchesResource, validateFilter } from '../scim/filter-eval.js';
+import type { Filter } from '../scim/filter.js';
+import { filterAttributes, matchesResource } from '../scim/filter-eval.js';
+import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
-import { CORE_USER, type ResolvedPath } from '../scim/schema.js';
+import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
-import type { SearchExpression, SystemUser, SystemUserList } from '../jumpcloud/types.js';
+import type { SearchExpression, SystemUser } from '../jumpcloud/types.js';
 import type { UserTable } from '../mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
+import { readWindow } from '../util/paged-window.js';
 import { isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -34,15 +36,6 @@ export interface ListQuery {
   sortOrder?: unknown;
   attributes?: unknown;
   excludedAttributes?: unknown;
-}
-
-/**
- * Sorting is always done by the bridge over the (bounded) matching set: JumpCloud's sort is case-sensitive and
- * orders unset values first, which is not SCIM's order (RFC 7644 §3.4.2.3).
- */
-interface Sort {
-  path: ResolvedPath;
-  descending: boolean;
 }
 
 /** Reads a user's direct groups for the read-only `groups` attribute (JumpCloud v2 graph). */
@@ -76,20 +69,14 @@ export class Users {
 
   async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
-    let filter: Filter | undefined;
-    if (q.filter !== undefined) {
-      if (typeof q.filter !== 'string') throw badRequest('invalidFilter', "'filter' must be given once, as a string");
-      if (q.filter.trim() !== '') {
-        filter = parseFilter(q.filter);
-        validateFilter(filter, schema);
-        if (filterAttributes(filter).some((a) => !a.uri && a.name.toLowerCase() === 'groups')) {
-          throw badRequest('invalidFilter', "Filtering users by 'groups' is not supported; read the group's members with GET /Groups/{id} instead");
-        }
-      }
+    const filter = parseListFilter(q.filter, schema);
+    if (filter && filterAttributes(filter).some((a) => !a.uri && a.name.toLowerCase() === 'groups')) {
+      throw badRequest('invalidFilter', "Filtering users by 'groups' is not supported; read the group's members with GET /Groups/{id} instead");
     }
     const paging = parsePaging(q, this.config.maxPageSize);
     const projection = parseProjection(q, schema);
-    const sort = this.parseSort(q);
+    // Sorting is always done here: JumpCloud's sort is case-sensitive and puts unset values first.
+    const sort = parseSort(q, schema);
     const plan = planUserQuery(filter, this.table);
 
     if (!plan.residual && !sort) {
@@ -98,7 +85,10 @@ export class Users {
       return listResponse(docs.map((d) => project(d, projection, schema)), total, paging.startIndex);
     }
     const matched = plan.id !== undefined ? await this.byId(scope, plan.id, plan.residual) : await this.scan(scope, plan.search, plan.residual);
-    if (sort) matched.sort((a, b) => compareDocs(a.doc, b.doc, sort));
+    if (sort) {
+      const order = compareBySort(sort);
+      matched.sort((a, b) => order(a.doc, b.doc));
+    }
     const page = await this.withGroups(scope, matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc), projection);
     return listResponse(page.map((d) => project(d, projection, schema)), matched.length, paging.startIndex);
   }
@@ -126,44 +116,22 @@ export class Users {
     });
   }
 
-  private parseSort(q: ListQuery): Sort | undefined {
-    if (q.sortBy === undefined || q.sortBy === '') return undefined;
-    if (typeof q.sortBy !== 'string') throw badRequest('invalidValue', "'sortBy' must be an attribute name");
-    const order = typeof q.sortOrder === 'string' ? q.sortOrder.toLowerCase() : 'ascending';
-    if (order !== 'ascending' && order !== 'descending') throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
-    const text = q.sortBy;
-    const at = /^urn:/i.test(text) ? text.lastIndexOf(':') : -1;
-    const [name = '', sub] = (at >= 0 ? text.slice(at + 1) : text).split('.');
-    const path = this.table.schema.resolve({ ...(at >= 0 ? { uri: text.slice(0, at) } : {}), name, ...(sub ? { sub } : {}) });
-    if (!path) throw badRequest('invalidValue', `'sortBy' names '${text}', which is not an attribute of User; /Schemas lists them`);
-    return { path, descending: order === 'descending' };
-  }
-
   /** One upstream call per page of results, whatever the directory size. */
   private async pushedDown(
     jc: JumpCloudClient,
     search: ReturnType<typeof planUserQuery>['search'],
     paging: { startIndex: number; count: number },
   ): Promise<{ users: SystemUser[]; total: number }> {
-    const users: SystemUser[] = [];
-    let skip = paging.startIndex - 1;
-    let total = 0;
-    let wanted = Math.max(paging.count, 0);
-    const fetchPage = (limit: number): Promise<SystemUserList> =>
-      search
-        ? jc.searchUsers({ filter: search }, { limit, skip })
-        : jc.listUsers({ limit, skip, sort: '_id' });
-    do {
-      const limit = Math.max(1, Math.min(UPSTREAM_PAGE, wanted));
-      const res = await fetchPage(limit);
-      total = res.totalCount;
-      const got = wanted === 0 ? [] : res.results.slice(0, wanted);
-      users.push(...got);
-      wanted -= got.length;
-      skip += res.results.length;
-      if (res.results.length < limit || skip >= total) break;
-    } while (wanted > 0);
-    return { users, total };
+    const { items, total } = await readWindow(
+      async (page) => {
+        const res = search ? await jc.searchUsers({ filter: search }, page) : await jc.listUsers({ ...page, sort: '_id' });
+        return { items: res.results, total: res.totalCount };
+      },
+      paging.startIndex,
+      paging.count,
+      UPSTREAM_PAGE,
+    );
+    return { users: items, total };
   }
 
   /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
@@ -326,32 +294,3 @@ export class Users {
     });
   }
 }
-
-function sortKey(doc: ScimDoc, path: ResolvedPath): string | number | undefined {
-  let node: unknown = doc;
-  for (const k of path.keys) {
-    if (Array.isArray(node)) node = node.find((e) => isRecord(e) && e.primary === true) ?? node[0];
-    node = isRecord(node) ? node[k] : undefined;
-  }
-  if (Array.isArray(node)) node = node[0];
-  if (isRecord(node)) node = node.value;
-  if (typeof node === 'boolean') return node ? 1 : 0;
-  if (typeof node !== 'string') return undefined;
-  const leaf = path.sub ?? path.attr;
-  if (leaf.type === 'dateTime') return Date.parse(node);
-  return leaf.caseExact ? node : node.toLowerCase();
-}
-
-/** RFC 7644 §3.4.2.3: resources without the attribute sort last in ascending order. */
-function compareDocs(a: ScimDoc, b: ScimDoc, sort: Sort): number {
-  const ka = sortKey(a, sort.path);
-  const kb = sortKey(b, sort.path);
-  let c: number;
-  if (ka === undefined && kb === undefined) c = 0;
-  else if (ka === undefined) c = 1;
-  else if (kb === undefined) c = -1;
-  else c = ka < kb ? -1 : ka > kb ? 1 : 0;
-  if (c === 0) c = String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
-  return sort.descending ? -c : c;
-}
-
