@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { JC, KEY, jcUser, startBridge, type Harness } from '../helpers/bridge-harness.js';
+import { JC, KEY, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
 
 /** Bad input gets a clear SCIM error, nothing is written upstream, and the key never leaks. */
 
@@ -8,21 +8,10 @@ const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 describe('contract: SCIM errors and secrets', () => {
+  const bridge = pinnedJumpCloud();
   let h: Harness;
-  before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    h = await startBridge();
-  });
-  after(async () => {
-    await h.close();
-    nock.enableNetConnect();
-  });
-  beforeEach(() => nock.cleanAll());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).to.deep.equal([]);
+  beforeEach(() => {
+    h = bridge();
   });
 
   // No interceptor is registered in these cases: with net connect disabled, any upstream call would fail the test.

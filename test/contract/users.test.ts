@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { JC, KEY, jcUser, startBridge, type Harness } from '../helpers/bridge-harness.js';
+import { JC, KEY, jcUser, pinnedJumpCloud, startBridge, type Harness } from '../helpers/bridge-harness.js';
 
 /**
  * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body.
@@ -13,21 +13,10 @@ const jc = (): nock.Scope =>
   nock(JC, { reqheaders: { 'x-api-key': KEY, accept: 'application/json' } }).matchHeader('authorization', (v) => v === undefined);
 
 describe('contract: Users → JumpCloud systemusers', () => {
+  const bridge = pinnedJumpCloud();
   let h: Harness;
-  before(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    h = await startBridge();
-  });
-  after(async () => {
-    await h.close();
-    nock.enableNetConnect();
-  });
-  beforeEach(() => nock.cleanAll());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending, 'unused JumpCloud interceptors').to.deep.equal([]);
+  beforeEach(() => {
+    h = bridge();
   });
 
   it('Test Connection canary: case-insensitive exact username search, 200 with an empty ListResponse', async () => {

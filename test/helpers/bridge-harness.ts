@@ -1,4 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import nock from 'nock';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createBridge, type Bridge } from '../../src/bridge.js';
@@ -71,5 +73,32 @@ export function jcUser(over: Record<string, unknown> = {}): Record<string, unkno
     created: '2026-01-02T03:04:05.000Z',
     attributes: [{ name: 'scimExternalId', value: 'ext-1' }],
     ...over,
+  };
+}
+
+/**
+ * nock discipline for a contract suite: no real network but loopback, a clean slate before each test, and every
+ * pinned JumpCloud call made after it. Returns a getter for the bridge started once for the suite.
+ */
+export function pinnedJumpCloud(env: Record<string, string> = {}): () => Harness {
+  let h: Harness | undefined;
+  before(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+    h = await startBridge(env);
+  });
+  after(async () => {
+    await h?.close();
+    nock.enableNetConnect();
+  });
+  beforeEach(() => nock.cleanAll());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending, 'every pinned JumpCloud call was made').to.deep.equal([]);
+  });
+  return () => {
+    if (!h) throw new Error('the bridge is started in before()');
+    return h;
   };
 }
