@@ -144,10 +144,7 @@ export class UserTable {
     if (!resolved) return undefined;
     const [a, b, c] = resolved.schema === CORE_USER ? [undefined, ...resolved.keys] : resolved.keys;
     const eq = (x: string | undefined, y: string | undefined): boolean => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
-    return (
-      this.rows.find((r) => eq(r.path.uri, a) && eq(r.path.name, b) && (r.path.sub === undefined || eq(r.path.sub, c))) ??
-      (resolved.attr.name === 'meta' ? this.rows.find((r) => r.path.name === 'meta' && eq(r.path.sub, c)) : undefined)
-    );
+    return this.rows.find((r) => eq(r.path.uri, a) && eq(r.path.name, b) && (r.path.sub === undefined || eq(r.path.sub, c)));
   }
 
   /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */

@@ -106,7 +106,7 @@ export function checkRequired(doc: ScimDoc, schema: ResourceSchema): void {
       if (!a.required) continue;
       const holder = s === schema.core ? doc : doc[s.id];
       if (!isRecord(holder) || isEmptyValue(holder[a.name])) {
-        throw badRequest('invalidValue', `'${a.name}' is required: ${a.description || 'JumpCloud cannot store a user without it'}`);
+        throw badRequest('invalidValue', `'${a.name}' is required: JumpCloud cannot store a ${schema.resourceType} without it`);
       }
     }
   }
