@@ -435,7 +435,7 @@ describe('GET /Users over a directory larger than the page and MAX_FILTER_SCAN',
 
 describe('GET /Users: exact upstream calls (nock)', function () {
   const JC = 'https://jc.example.test';
-  const KEY = 'jca_0123456789abcdef0123456789abcdef01234567';
+  const KEY = 'jca_TEST-not-a-real-key-0123456789abcdef';
   const ORG = '0123456789abcdef01234567';
   let bridge: Bridge;
   let s: { server: Server; url: string; key: string };
