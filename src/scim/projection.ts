@@ -72,6 +72,8 @@ export function project(doc: Record<string, unknown>, projection: Projection, sc
       out[key] = value;
     }
   }
+  // An extension whose attributes were all projected away is no longer part of this representation.
+  if (Array.isArray(out.schemas)) out.schemas = out.schemas.filter((id) => id === schema.core.id || (typeof id === 'string' && id in out));
   return out;
 }
 
