@@ -6,6 +6,8 @@ import type { Logger } from './observability/logger.js';
 import { redact } from './observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from './observability/exchange.js';
 import { ScimError, badRequest, isScimError, notFound, unauthorized } from './scim/errors.js';
+import { isJumpCloudError } from './jumpcloud/errors.js';
+import { scimErrorFor } from './mapping/upstream-errors.js';
 import { allSchemas, resourceTypeDoc, schemaDoc, serviceProviderConfig } from './scim/discovery.js';
 import { listResponse } from './scim/list-response.js';
 import type { ResourceSchema } from './scim/schema.js';
@@ -246,8 +248,13 @@ export function createApp(deps: AppDeps): express.Express {
       sendError(res, err);
       return;
     }
+    // A JumpCloud failure a handler forgot to translate is still JumpCloud's answer, not a bridge bug.
+    if (isJumpCloudError(err)) {
+      sendError(res, scimErrorFor(err));
+      return;
+    }
     const l = locals(res);
-    logger.error('unhandled error', { requestId: l.requestId, method: req.method, path: req.originalUrl, error: redact(err instanceof Error ? err.stack : String(err), l.apiKey ? [l.apiKey] : []) });
+    logger.error('unhandled error', { requestId: l.requestId, method: req.method, path: redact(req.originalUrl, l.apiKey ? [l.apiKey] : []), error: redact(err instanceof Error ? err.stack : String(err), l.apiKey ? [l.apiKey] : []) });
     sendError(res, new ScimError(500, undefined, `Internal error in the bridge (request id ${l.requestId}); the log has the details`));
   });
   return app;

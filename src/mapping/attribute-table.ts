@@ -166,12 +166,18 @@ export class UserTable {
     return doc;
   }
 
-  /** SCIM User (already normalised to canonical names) → the complete JumpCloud write that stores it. */
-  toJumpCloud(doc: ScimDoc): JumpCloudWrite {
+  /** SCIM User (already normalised to canonical names) → the JumpCloud write that stores it (all rows, or the given ones). */
+  toJumpCloud(doc: ScimDoc, rows: readonly AttributeRow[] = this.rows, options: { lenient?: boolean } = {}): JumpCloudWrite {
     const out: JumpCloudWrite = { fields: {}, custom: {} };
-    for (const row of this.rows) {
+    for (const row of rows) {
       if (row.mutability === 'readOnly') continue;
-      row.codec.write(valueAt(doc, row.path), row, out);
+      try {
+        row.codec.write(valueAt(doc, row.path), row, out);
+      } catch (e) {
+        // Lenient: the current JumpCloud state may break rules the bridge enforces on writes; such a row simply
+        // counts as changed, and its new value is validated.
+        if (!options.lenient) throw e;
+      }
     }
     return out;
   }

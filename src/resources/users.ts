@@ -11,13 +11,13 @@ import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser } from '../jumpcloud/types.js';
-import type { UserTable } from '../mapping/attribute-table.js';
+import { valueAt, type UserTable } from '../mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
 import { readWindow } from '../util/paged-window.js';
-import { isRecord } from '../util/guards.js';
+import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
@@ -124,7 +124,7 @@ export class Users {
   ): Promise<{ users: SystemUser[]; total: number }> {
     const { items, total } = await readWindow(
       async (page) => {
-        const res = search ? await jc.searchUsers({ filter: search }, page) : await jc.listUsers({ ...page, sort: '_id' });
+        const res = await this.call(() => (search ? jc.searchUsers({ filter: search }, page) : jc.listUsers({ ...page, sort: '_id' })), 'Users');
         return { items: res.results, total: res.totalCount };
       },
       paging.startIndex,
@@ -139,9 +139,8 @@ export class Users {
     const matched: { doc: ScimDoc }[] = [];
     let skip = 0;
     for (;;) {
-      const res = search
-        ? await scope.jc.searchUsers({ filter: search }, { limit: UPSTREAM_PAGE, skip })
-        : await scope.jc.listUsers({ limit: UPSTREAM_PAGE, skip, sort: '_id' });
+      const page = { limit: UPSTREAM_PAGE, skip };
+      const res = await this.call(() => (search ? scope.jc.searchUsers({ filter: search }, page) : scope.jc.listUsers({ ...page, sort: '_id' })), 'Users');
       if (res.totalCount > this.config.maxFilterScan) {
         throw badRequest(
           'tooMany',
@@ -201,7 +200,7 @@ export class Users {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await jc.searchUsers({ filter: { and: [{ username: { $regex: `(?i)^${escapeRegex(username)}$` } }] } }, { limit: 2, skip: 0 });
+    const res = await this.call(() => jc.searchUsers({ filter: { and: [{ username: { $regex: `(?i)^${escapeRegex(username)}$` } }] } }, { limit: 2, skip: 0 }));
     return res.results[0];
   }
 
@@ -266,8 +265,11 @@ export class Users {
     const user = await this.fetch(scope.jc, id);
     const currentDoc = this.table.toScim(user);
     const nextDoc = next(currentDoc);
-    const before = this.table.toJumpCloud(currentDoc);
-    const after = this.table.toJumpCloud(nextDoc);
+    // Only attributes the request changes are translated: data the bridge did not write (say, two JumpCloud
+    // addresses of one type) must not block an unrelated change such as Entra disabling the user.
+    const changed = this.table.rows.filter((r) => !deepEqual(valueAt(currentDoc, r.path), valueAt(nextDoc, r.path)));
+    const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true });
+    const after = this.table.toJumpCloud(nextDoc, changed);
     const body = updateBody(before, after, user);
     if (Object.keys(body).length === 0) return this.render(user, scope.baseUrl);
     if (body.username !== undefined) checkUsername(body.username, typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined);

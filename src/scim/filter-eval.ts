@@ -134,7 +134,8 @@ function evaluate(filter: Filter, scope: Scope): boolean {
     case 'not':
       return !evaluate(filter.filter, scope);
     case 'present': {
-      const hit = scope.lookup(filter.path);
+      // `name pr` asks for the complex attribute itself, not for its (non-existent) `value` leaves.
+      const hit = (filter.path.sub === undefined ? scope.elements(filter.path) : undefined) ?? scope.lookup(filter.path);
       return !!hit && hit.values.some((v) => !isEmpty(v));
     }
     case 'compare': {

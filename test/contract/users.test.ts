@@ -308,6 +308,17 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(res.body.detail).to.contain('/Groups/{id}');
   });
 
+  it('a wrong key during a search (Entra\'s Test Connection) is a SCIM 401, not a 500', async () => {
+    jc().post('/api/search/systemusers').query(true).reply(401, { error: 'Unauthorized', message: 'Unauthorized: api key user not found' });
+    const res = await h.request('GET', '/Users?filter=userName+eq+%22alice%22');
+    expect(res.status).to.equal(401);
+    expect(res.body.detail).to.contain('Secret Token');
+    jc().get('/api/systemusers').query(true).reply(503, { message: 'down' }).persist();
+    const list = await h.request('GET', '/Users');
+    nock.cleanAll();
+    expect(list.status).to.equal(502);
+  });
+
   it('sends x-org-id when JUMPCLOUD_ORG_ID is configured', async () => {
     const org = '0123456789abcdef01234567';
     const withOrg = await startBridge({ JUMPCLOUD_ORG_ID: org });

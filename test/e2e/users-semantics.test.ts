@@ -63,6 +63,20 @@ describe('e2e: Users semantics over the emulator', () => {
     expect(emulator.store.users.get(id)?.suspended).to.equal(true);
   });
 
+  it('data the bridge did not write (two JumpCloud addresses of one type) does not block Entra disabling the user', async () => {
+    const id = await create('legacy');
+    const stored = emulator.store.users.get(id);
+    if (!stored) throw new Error('user not stored');
+    stored.addresses = [
+      { id: 'a1', type: 'work', streetAddress: 'A' },
+      { id: 'a2', type: 'work', streetAddress: 'B' },
+    ] as never;
+    const res = await h.request('PATCH', `/Users/${id}`, { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(emulator.store.users.get(id)?.suspended).to.equal(true);
+    expect(emulator.store.users.get(id)?.addresses).to.have.length(2);
+  });
+
   it('JumpCloud throttling is absorbed by retries within the budget', async () => {
     const id = await create('patient');
     emulator.faults.inject({ method: 'GET', path: `/api/systemusers/${id}`, status: 429, retryAfter: '0', times: 2 });

@@ -4,6 +4,8 @@ import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
 import { parseProjection, project } from '../../../src/scim/projection.js';
 import { parsePaging } from '../../../src/scim/list-response.js';
 import { ScimError } from '../../../src/scim/errors.js';
+import { matchesResource } from '../../../src/scim/filter-eval.js';
+import { parseFilter } from '../../../src/scim/filter.js';
 
 const schema = loadAttributeTable(loadConfig({}).mappingFile, { deriveUsernameFromEmail: false }).users.schema;
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -45,5 +47,13 @@ describe('scim/projection and paging', () => {
     expect(parsePaging({}, 200)).to.deep.equal({ startIndex: 1, count: 200 });
     expect(() => parsePaging({ count: 'ten' }, 200)).to.throw(ScimError, /'count' must be an integer/);
     expect(() => parsePaging({ startIndex: '1.5' }, 200)).to.throw(ScimError, /'startIndex' must be an integer/);
+  });
+});
+
+describe('scim/filter-eval presence of complex attributes', () => {
+  it('name pr matches a user with any name sub-attribute, and not one without', () => {
+    expect(matchesResource(parseFilter('name pr'), doc, schema)).to.equal(true);
+    expect(matchesResource(parseFilter('name pr'), { userName: 'x' }, schema)).to.equal(false);
+    expect(matchesResource(parseFilter('emails pr'), doc, schema)).to.equal(true);
   });
 });
