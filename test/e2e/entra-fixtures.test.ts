@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startBridge, KEY, type Harness } from '../helpers/bridge-harness.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 
 /**
  * Entra's documented request bodies (entra-facts.md §2), kept verbatim as fixtures and replayed through the real
@@ -30,18 +30,10 @@ function substitute<T>(value: T, vars: Record<string, string>): T {
 }
 
 describe('e2e: Entra request fixtures replayed against the emulator', () => {
+  const stack = emulatedBridge();
   let emulator: Emulator;
-  let up: { url: string; close(): Promise<void> };
   let h: Harness;
-  before(async () => {
-    emulator = createEmulator({ apiKeys: [KEY] });
-    up = await emulator.listen();
-    h = await startBridge({ JUMPCLOUD_URL: up.url });
-  });
-  after(async () => {
-    await h.close();
-    await up.close();
-  });
+  beforeEach(() => ({ h, emulator } = stack()));
 
   it('has the documented fixtures', () => {
     expect(fixtures.length).to.be.greaterThanOrEqual(30);

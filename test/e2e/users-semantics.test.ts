@@ -1,22 +1,16 @@
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../../src/emulator/index.js';
-import { startBridge, KEY, type Harness } from '../helpers/bridge-harness.js';
+import type { Emulator } from '../../src/emulator/index.js';
+import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 
 /** Behaviour that only shows through the whole HTTP path: concurrency, derive mode, retries against the emulator. */
 describe('e2e: Users semantics over the emulator', () => {
+  const stack = emulatedBridge();
   let emulator: Emulator;
-  let up: { url: string; close(): Promise<void> };
   let h: Harness;
-  before(async () => {
-    emulator = createEmulator({ apiKeys: [KEY] });
-    up = await emulator.listen();
-    h = await startBridge({ JUMPCLOUD_URL: up.url });
+  beforeEach(() => {
+    ({ h, emulator } = stack());
+    emulator.reset();
   });
-  after(async () => {
-    await h.close();
-    await up.close();
-  });
-  beforeEach(() => emulator.reset());
 
   const create = async (userName: string, extra: Record<string, unknown> = {}): Promise<string> => {
     const res = await h.request('POST', '/Users', { userName, emails: [{ value: `${userName}@example.com` }], ...extra });
@@ -86,18 +80,10 @@ describe('e2e: Users semantics over the emulator', () => {
 });
 
 describe('e2e: DERIVE_USERNAME_FROM_EMAIL', () => {
+  const stack = emulatedBridge({ DERIVE_USERNAME_FROM_EMAIL: 'true' });
   let emulator: Emulator;
-  let up: { url: string; close(): Promise<void> };
   let h: Harness;
-  before(async () => {
-    emulator = createEmulator({ apiKeys: [KEY] });
-    up = await emulator.listen();
-    h = await startBridge({ JUMPCLOUD_URL: up.url, DERIVE_USERNAME_FROM_EMAIL: 'true' });
-  });
-  after(async () => {
-    await h.close();
-    await up.close();
-  });
+  beforeEach(() => ({ h, emulator } = stack()));
 
   it('stores the local part in JumpCloud, reads the UPN back exactly, and userName eq still matches', async () => {
     const upn = 'Joy.Young@Contoso.com';

@@ -4,6 +4,7 @@ import nock from 'nock';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createBridge, type Bridge } from '../../src/bridge.js';
+import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 
@@ -100,5 +101,24 @@ export function pinnedJumpCloud(env: Record<string, string> = {}): () => Harness
   return () => {
     if (!h) throw new Error('the bridge is started in before()');
     return h;
+  };
+}
+
+/** The bridge's real HTTP stack in front of a fresh emulator, both on loopback, for one suite. */
+export function emulatedBridge(env: Record<string, string> = {}): () => { h: Harness; emulator: Emulator } {
+  const emulator = createEmulator({ apiKeys: [KEY] });
+  let up: { url: string; close(): Promise<void> } | undefined;
+  let h: Harness | undefined;
+  before(async () => {
+    up = await emulator.listen();
+    h = await startBridge({ JUMPCLOUD_URL: up.url, ...env });
+  });
+  after(async () => {
+    await h?.close();
+    await up?.close();
+  });
+  return () => {
+    if (!h) throw new Error('the bridge is started in before()');
+    return { h, emulator };
   };
 }
