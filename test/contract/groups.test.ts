@@ -1,57 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import nock from 'nock';
-import { createBridge, type Bridge } from '../../src/bridge.js';
-import { loadConfig } from '../../src/config.js';
-import { silentLogger } from '../../src/observability/logger.js';
+import { JC, KEY, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
 
-const JC = 'https://console.jumpcloud.com';
-const KEY = 'jc-contract-key-0123456789';
 const GROUP_ID = '5f0c1e2d3c4b5a6978695a4b';
 const OTHER_GROUP_ID = '5f0c1e2d3c4b5a6978695a4c';
 
 /** A JumpCloud-shaped user id for test member `n`. */
 const uid = (n: number): string => `6a${n.toString(16).padStart(22, '0')}`;
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-interface Running {
-  bridge: Bridge;
-  base: string;
-  scim(method: string, path: string, body?: unknown): Promise<Reply>;
-  close(): Promise<void>;
-}
-
-async function startBridge(env: Record<string, string> = {}): Promise<Running> {
-  const bridge = createBridge(
-    loadConfig({ JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', ...env }),
-    silentLogger(),
-  );
-  const server: Server = await new Promise((resolve) => {
-    const s = bridge.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
-  const scim = async (method: string, path: string, body?: unknown): Promise<Reply> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${KEY}`, ...(body !== undefined ? { 'content-type': 'application/scim+json; charset=utf-8' } : {}) },
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
-  };
-  const close = async (): Promise<void> => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    bridge.close();
-  };
-  return { bridge, base, scim, close };
-}
 
 /** Reads: the caller's key as x-api-key and no body headers. */
 const read = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': KEY }, badheaders: ['content-type'] });
@@ -82,11 +38,6 @@ function putBody(name: string, description: string): nock.DataMatcherMap {
   return { attributes: { sudo: { enabled: false, withoutPassword: false } }, membershipMethod: 'STATIC', name, description };
 }
 
-function setupNock(): void {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-}
-
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/entra/groups/${name}`, import.meta.url), 'utf8')) as unknown;
 
 function rec(v: unknown): Record<string, unknown> {
@@ -95,22 +46,11 @@ function rec(v: unknown): Record<string, unknown> {
 }
 
 describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
-  let app: Running;
-
-  before(async () => {
-    setupNock();
-    app = await startBridge({ MEMBER_CONCURRENCY: '4' });
-  });
-  after(async () => {
-    await app.close();
-    nock.enableNetConnect();
-  });
-  beforeEach(() => nock.cleanAll());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending, 'every pinned JumpCloud call was made').to.deep.equal([]);
-    expect(nock.isDone()).to.equal(true);
+  const bridge = pinnedJumpCloud({ MEMBER_CONCURRENCY: '4' });
+  let app: { scim: Harness['request']; base: string };
+  beforeEach(() => {
+    const h = bridge();
+    app = { scim: (method, path, body) => h.request(method, path, body), base: h.base };
   });
 
   describe('matching and listing', () => {
