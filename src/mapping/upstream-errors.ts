@@ -1,5 +1,5 @@
 import { ScimError } from '../scim/errors.js';
-import type { JumpCloudError } from '../jumpcloud/errors.js';
+import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 
 /**
  * The one table from JumpCloud failures to SCIM errors. JumpCloud's own message is kept in `detail` so the admin
@@ -29,5 +29,27 @@ export function scimErrorFor(e: JumpCloudError, what = 'Resource', clash = 'the 
       return new ScimError(502, undefined, 'JumpCloud could not be reached; Entra will retry.');
     case 'unavailable':
       return new ScimError(502, undefined, `JumpCloud answered ${e.call.status ?? 'an error'}; Entra will retry. ${said}`);
+  }
+}
+
+/** Runs JumpCloud calls; a JumpCloud failure leaves as its SCIM error, anything else unchanged. */
+export async function translated<T>(work: () => Promise<T>, what = 'Resource'): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
+  }
+}
+
+/**
+ * The same for a read or delete addressed by id: JumpCloud's 404, and its 400 for a malformed id, both mean
+ * "no such resource" to SCIM.
+ */
+export async function addressed<T>(work: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw new ScimError(404, undefined, `${what} not found`);
+    throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
   }
 }

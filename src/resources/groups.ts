@@ -1,6 +1,6 @@
 import type { Request, Response, Router, NextFunction } from 'express';
 import type { Config } from '../config.js';
-import { ScimError, badRequest, conflict, notFound } from '../scim/errors.js';
+import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import { matchesResource } from '../scim/filter-eval.js';
 import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
@@ -25,7 +25,7 @@ import {
   type MemberRef,
   type MemberStep,
 } from '../mapping/group-members.js';
-import { scimErrorFor } from '../mapping/upstream-errors.js';
+import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
 import { readWindow } from '../util/paged-window.js';
 import type { ListQuery, Scope } from './users.js';
@@ -117,7 +117,7 @@ export class GroupsResource implements Groups {
   }
 
   private members(scope: Scope, id: string): Promise<MemberRef[]> {
-    return this.call(() => readMembers(scope.jc, id, scope.baseUrl, this.config.memberConcurrency), `Group ${id}`);
+    return translated(() => readMembers(scope.jc, id, scope.baseUrl, this.config.memberConcurrency), `Group ${id}`);
   }
 
   async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
@@ -150,7 +150,7 @@ export class GroupsResource implements Groups {
 
   /** No filter: JumpCloud pages and counts, one call per 100 groups of the requested page. */
   private async pushedDown(jc: JumpCloudClient, paging: { startIndex: number; count: number }): Promise<{ groups: UserGroup[]; total: number }> {
-    const { items, total } = await readWindow((page) => this.call(() => jc.listGroups(page), 'Groups'), paging.startIndex, paging.count, V2_PAGE);
+    const { items, total } = await readWindow((page) => translated(() => jc.listGroups(page), 'Groups'), paging.startIndex, paging.count, V2_PAGE);
     return { groups: items, total };
   }
 
@@ -159,7 +159,7 @@ export class GroupsResource implements Groups {
     const out: UserGroup[] = [];
     let skip = 0;
     for (;;) {
-      const res = await this.call(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), limit: V2_PAGE, skip }), 'Groups');
+      const res = await translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), limit: V2_PAGE, skip }), 'Groups');
       if (res.total > this.config.maxFilterScan) {
         throw badRequest(
           'tooMany',
@@ -179,22 +179,8 @@ export class GroupsResource implements Groups {
     return this.view(scope, await this.fetch(scope.jc, id), projection);
   }
 
-  private async fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
-    try {
-      return await jc.getGroup(id);
-    } catch (e) {
-      // A malformed id is answered 400 (or never sent); to SCIM both mean "no such group".
-      if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw notFound(`Group ${id} not found`);
-      throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
-    }
-  }
-
-  private async call<T>(work: () => Promise<T>, what: string): Promise<T> {
-    try {
-      return await work();
-    } catch (e) {
-      throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
-    }
+  private fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
+    return addressed(() => jc.getGroup(id), `Group ${id}`);
   }
 
   /** displayName is unique ignoring case (Entra matches on it); JumpCloud's own check is case-sensitive, if any. */
@@ -347,13 +333,6 @@ export class GroupsResource implements Groups {
   }
 
   async remove(scope: Scope, id: string): Promise<void> {
-    await this.locks.run(`group:${id.toLowerCase()}`, async () => {
-      try {
-        await scope.jc.deleteGroup(id);
-      } catch (e) {
-        if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw notFound(`Group ${id} not found`);
-        throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
-      }
-    });
+    await this.locks.run(`group:${id.toLowerCase()}`, () => addressed(() => scope.jc.deleteGroup(id), `Group ${id}`));
   }
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { ScimError, badRequest, notFound, conflict } from '../scim/errors.js';
+import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { Filter } from '../scim/filter.js';
 import { filterAttributes, matchesResource } from '../scim/filter-eval.js';
 import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
@@ -13,7 +13,7 @@ import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser } from '../jumpcloud/types.js';
 import { valueAt, type UserTable } from '../mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
-import { scimErrorFor } from '../mapping/upstream-errors.js';
+import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
 import { readWindow } from '../util/paged-window.js';
@@ -124,7 +124,7 @@ export class Users {
   ): Promise<{ users: SystemUser[]; total: number }> {
     const { items, total } = await readWindow(
       async (page) => {
-        const res = await this.call(() => (search ? jc.searchUsers({ filter: search }, page) : jc.listUsers({ ...page, sort: '_id' })), 'Users');
+        const res = await translated(() => (search ? jc.searchUsers({ filter: search }, page) : jc.listUsers({ ...page, sort: '_id' })), 'Users');
         return { items: res.results, total: res.totalCount };
       },
       paging.startIndex,
@@ -140,7 +140,7 @@ export class Users {
     let skip = 0;
     for (;;) {
       const page = { limit: UPSTREAM_PAGE, skip };
-      const res = await this.call(() => (search ? scope.jc.searchUsers({ filter: search }, page) : scope.jc.listUsers({ ...page, sort: '_id' })), 'Users');
+      const res = await translated(() => (search ? scope.jc.searchUsers({ filter: search }, page) : scope.jc.listUsers({ ...page, sort: '_id' })), 'Users');
       if (res.totalCount > this.config.maxFilterScan) {
         throw badRequest(
           'tooMany',
@@ -164,14 +164,8 @@ export class Users {
     return project(doc as ScimDoc, projection, this.table.schema);
   }
 
-  private async fetch(jc: JumpCloudClient, id: string): Promise<SystemUser> {
-    try {
-      return await jc.getUser(id);
-    } catch (e) {
-      // JumpCloud answers 400 for a malformed id; to SCIM both mean "no such user".
-      if (isJumpCloudError(e) && (e.kind === 'notFound' || (e.kind === 'badRequest' && e.call.method === 'GET'))) throw notFound(`User ${id} not found`);
-      throw isJumpCloudError(e) ? scimErrorFor(e, `User ${id}`) : e;
-    }
+  private fetch(jc: JumpCloudClient, id: string): Promise<SystemUser> {
+    return addressed(() => jc.getUser(id), `User ${id}`);
   }
 
   async create(scope: Scope, body: unknown): Promise<ScimDoc> {
@@ -200,7 +194,7 @@ export class Users {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await this.call(() => jc.searchUsers({ filter: { and: [{ username: { $regex: `(?i)^${escapeRegex(username)}$` } }] } }, { limit: 2, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: { $regex: `(?i)^${escapeRegex(username)}$` } }] } }, { limit: 2, skip: 0 }));
     return res.results[0];
   }
 
@@ -211,7 +205,7 @@ export class Users {
     if (user.email) checks.push(['emails', user.email, { email: { $regex: `(?i)^${escapeRegex(user.email)}$` } }]);
     if (user.employeeIdentifier) checks.push(['employeeNumber', user.employeeIdentifier, { employeeIdentifier: user.employeeIdentifier }]);
     if (!checks.length) return;
-    const res = await this.call(() => jc.searchUsers({ filter: { or: checks.map((c) => c[2]) } }, { limit: 10, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { or: checks.map((c) => c[2]) } }, { limit: 10, skip: 0 }));
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const [attr, value] of checks) {
         const stored = attr === 'userName' ? other.username : attr === 'emails' ? other.email : other.employeeIdentifier;
@@ -234,13 +228,6 @@ export class Users {
     }
   }
 
-  private async call<T>(work: () => Promise<T>, what = 'User'): Promise<T> {
-    try {
-      return await work();
-    } catch (e) {
-      throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
-    }
-  }
 
   async replace(scope: Scope, id: string, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema);
@@ -281,18 +268,11 @@ export class Users {
       if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
       await this.assertManager(scope.jc, body.manager);
     }
-    const updated = await this.call(() => scope.jc.updateUser(user._id, body), `User ${id}`);
+    const updated = await translated(() => scope.jc.updateUser(user._id, body), `User ${id}`);
     return this.render(updated, scope.baseUrl);
   }
 
   async remove(scope: Scope, id: string): Promise<void> {
-    await this.locks.run(`user:${id.toLowerCase()}`, async () => {
-      try {
-        await scope.jc.deleteUser(id);
-      } catch (e) {
-        if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) throw notFound(`User ${id} not found`);
-        throw isJumpCloudError(e) ? scimErrorFor(e, `User ${id}`) : e;
-      }
-    });
+    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => scope.jc.deleteUser(id), `User ${id}`));
   }
 }
