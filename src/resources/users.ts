@@ -10,7 +10,7 @@ import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource
 import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
-import type { SearchExpression, SystemUser } from '../jumpcloud/types.js';
+import type { SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
 import { valueAt, type UserTable } from '../mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
@@ -198,20 +198,26 @@ export class Users {
     return res.results[0];
   }
 
-  /** JumpCloud's duplicate answer is a bare 400; a pre-check gives Entra a real 409 that names the clash. */
-  private async assertUnique(jc: JumpCloudClient, user: { username?: string; email?: string; employeeIdentifier?: string }, self?: string): Promise<void> {
-    const checks: [string, string, SearchExpression][] = [];
-    if (user.username) checks.push(['userName', user.username, { username: { $regex: `(?i)^${escapeRegex(user.username)}$` } }]);
-    if (user.email) checks.push(['emails', user.email, { email: { $regex: `(?i)^${escapeRegex(user.email)}$` } }]);
-    if (user.employeeIdentifier) checks.push(['employeeNumber', user.employeeIdentifier, { employeeIdentifier: user.employeeIdentifier }]);
+  /**
+   * JumpCloud's duplicate answer is a bare 400; a pre-check gives Entra a real 409 that names the clash. Which
+   * attributes are unique, and with which case rule, comes from the attribute table (`uniqueness`, `caseExact`).
+   */
+  private async assertUnique(jc: JumpCloudClient, write: SystemUserWritable, self?: string): Promise<void> {
+    const checks = this.table.rows.flatMap((row) => {
+      if (row.uniqueness === 'none' || row.target.kind !== 'field') return [];
+      const field = row.target.field;
+      const value: unknown = (write as Record<string, unknown>)[field];
+      return typeof value === 'string' && value !== '' ? [{ name: row.path.name, field, value, caseExact: row.caseExact }] : [];
+    });
     if (!checks.length) return;
-    const res = await translated(() => jc.searchUsers({ filter: { or: checks.map((c) => c[2]) } }, { limit: 10, skip: 0 }));
+    const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : { $regex: `(?i)^${escapeRegex(c.value)}$` } }));
+    const res = await translated(() => jc.searchUsers({ filter: { or: expressions } }, { limit: 10, skip: 0 }));
     for (const other of res.results.filter((u) => u._id !== self)) {
-      for (const [attr, value] of checks) {
-        const stored = attr === 'userName' ? other.username : attr === 'emails' ? other.email : other.employeeIdentifier;
-        const same = attr === 'employeeNumber' ? stored === value : stored?.toLowerCase() === value.toLowerCase();
+      for (const c of checks) {
+        const stored = other[c.field];
+        const same = typeof stored === 'string' && (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
         if (same) {
-          throw conflict(`A JumpCloud user (id ${other._id}) already has ${attr} ${JSON.stringify(value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
+          throw conflict(`A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
         }
       }
     }
@@ -260,10 +266,7 @@ export class Users {
     const body = updateBody(before, after, user);
     if (Object.keys(body).length === 0) return this.render(user, scope.baseUrl);
     if (body.username !== undefined) checkUsername(body.username, typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined);
-    if (body.email === '') throw badRequest('invalidValue', "'emails' is required: JumpCloud cannot store a user without an email");
-    if (body.username !== undefined || body.email !== undefined || body.employeeIdentifier) {
-      await this.assertUnique(scope.jc, { ...(body.username ? { username: body.username } : {}), ...(body.email ? { email: body.email } : {}), ...(body.employeeIdentifier ? { employeeIdentifier: body.employeeIdentifier } : {}) }, user._id);
-    }
+    await this.assertUnique(scope.jc, body, user._id);
     if (body.manager) {
       if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
       await this.assertManager(scope.jc, body.manager);

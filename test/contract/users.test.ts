@@ -82,7 +82,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
   it('POST /Users pre-checks uniqueness, then creates with state explicit and answers 201 + Location', async () => {
     jc()
       .post('/api/search/systemusers', {
-        filter: { or: [{ username: { $regex: '(?i)^jyoung$' } }, { email: { $regex: '(?i)^jyoung@Contoso\\.com$' } }, { employeeIdentifier: '701984' }] },
+        filter: { or: [{ username: { $regex: '(?i)^jyoung$' } }, { email: { $regex: '(?i)^jyoung@Contoso\\.com$' } }, { employeeIdentifier: { $regex: '(?i)^701984$' } }] },
       })
       .query({ limit: '10', skip: '0' })
       .reply(200, { totalCount: 0, results: [] });
