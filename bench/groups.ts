@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { createBridge } from '../src/bridge.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/observability/logger.js';
@@ -10,7 +9,7 @@ import { silentLogger } from '../src/observability/logger.js';
  * a 1,000-member add (one PATCH) and a 5,000-member read (one GET). The fake answers after a fixed latency so
  * the concurrency bound, not the fake, decides the wall time.
  *
- *   npx tsx bench/groups.ts            (MEMBER_CONCURRENCY=8, 5 ms upstream latency)
+ *   npm run bench -- groups            (MEMBER_CONCURRENCY=8, 5 ms upstream latency)
  */
 
 const GROUP = '5f0c1e2d3c4b5a6978695a4b';
@@ -108,14 +107,4 @@ export async function run(options: { concurrency?: number; latencyMs?: number } 
     bridge.close();
     await new Promise((r) => fake.close(r));
   }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (figures) => console.log(JSON.stringify(figures, null, 2)),
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
 }

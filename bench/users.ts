@@ -1,10 +1,9 @@
 /**
  * Users lifecycle throughput through the whole HTTP path (Entra → bridge → axios → emulator on loopback):
  * Entra's gallery bar is 25 requests/s per tenant. Reports requests/s, latency percentiles and heap growth for
- * a create → get → match → PATCH sequence per user, at a few client concurrencies. Usage: `npx tsx bench/users.ts`.
+ * a create → get → match → PATCH sequence per user, at a few client concurrencies. Usage: `npm run bench -- users`.
  */
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { createEmulator } from '../src/emulator/index.js';
 import { createBridge } from '../src/bridge.js';
 import { loadConfig } from '../src/config.js';
@@ -80,14 +79,4 @@ export async function run(options: { users?: number; concurrencies?: number[] } 
     bridge.close();
     await up.close();
   }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (figures) => console.log(JSON.stringify(figures, null, 2)),
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
 }

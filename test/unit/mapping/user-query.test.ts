@@ -4,12 +4,12 @@ import { packageRoot } from '../../../src/config.js';
 import { compileRegex } from '../../../src/emulator/search-filter.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../../../src/mapping/user-query.js';
-import { ScimError } from '../../../src/scim/errors.js';
 import { parseFilter } from '../../../src/scim/filter.js';
 import type { Filter } from '../../../src/scim/filter.js';
 import { validateFilter } from '../../../src/scim/filter-eval.js';
 import type { SearchCondition, SearchExpression } from '../../../src/jumpcloud/types.js';
 import { expandFilter, filterCases, KNOWN_ISSUES } from '../../fixtures/directory/directory.js';
+import { scimErrorOf } from '../../helpers/scim-error.js';
 
 const table = loadAttributeTable(path.join(packageRoot(), 'config', 'mapping.json'), { deriveUsernameFromEmail: false }).users;
 /** Stand-in ids for `{{id:…}}` placeholders, so the pinned plans are literal. */
@@ -105,16 +105,6 @@ function conditions(search: { and: SearchExpression[] } | { or: SearchExpression
     }
   }
   return out;
-}
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(ScimError);
-    return e as ScimError;
-  }
-  return expect.fail('expected a ScimError');
 }
 
 /** Small deterministic PRNG (mulberry32): the fuzz is reproducible. */

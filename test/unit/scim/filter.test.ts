@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ScimError } from '../../../src/scim/errors.js';
 import { formatAttrPath, formatFilter, parseFilter, parsePatchPath } from '../../../src/scim/filter.js';
 import type { AttrPath, CompareOp, Filter, FilterValue, PatchPath } from '../../../src/scim/filter.js';
+import { scimErrorOf } from '../../helpers/scim-error.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const ACME = 'urn:acme:params:scim:schemas:extension:acme:1.0:User';
@@ -26,16 +27,6 @@ const vp = (path: AttrPath | string, filter: Filter): Filter => ({
   path: typeof path === 'string' ? p(path) : path,
   filter,
 });
-
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(ScimError);
-    return e as ScimError;
-  }
-  expect.fail('expected a ScimError to be thrown');
-}
 
 const valid: Array<[string, Filter]> = [
   // every operator

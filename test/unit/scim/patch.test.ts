@@ -3,6 +3,7 @@ import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
 import { loadConfig } from '../../../src/config.js';
 import { applyPatch, parsePatchRequest } from '../../../src/scim/patch.js';
 import { ScimError } from '../../../src/scim/errors.js';
+import { scimErrorOf } from '../../helpers/scim-error.js';
 
 const table = loadAttributeTable(loadConfig({}).mappingFile, { deriveUsernameFromEmail: false }).users;
 const schema = table.schema;
@@ -10,15 +11,9 @@ const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const patch = (doc: Record<string, unknown>, ...ops: unknown[]): Record<string, unknown> =>
   applyPatch(doc, parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops }, schema));
 const fails = (ops: unknown[], scimType: string, detail: RegExp): void => {
-  try {
-    parsePatchRequest({ Operations: ops }, schema);
-  } catch (e) {
-    expect(e).to.be.instanceOf(ScimError);
-    expect((e as ScimError).scimType).to.equal(scimType);
-    expect((e as ScimError).detail).to.match(detail);
-    return;
-  }
-  expect.fail('expected a ScimError');
+  const e = scimErrorOf(() => parsePatchRequest({ Operations: ops }, schema));
+  expect(e.scimType).to.equal(scimType);
+  expect(e.detail).to.match(detail);
 };
 
 const base = (): Record<string, unknown> => ({
