@@ -11,7 +11,7 @@ import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
-import { valueAt, type UserTable } from '../mapping/attribute-table.js';
+import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
 import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
@@ -49,6 +49,11 @@ export class Users {
     private readonly groupsOf?: GroupsOf,
   ) {}
 
+  /** The table row of the read-only group memberships, which live in JumpCloud's v2 graph, not on the user. */
+  private get groupsRow(): AttributeRow | undefined {
+    return this.table.rows.find((r) => r.codecName === 'memberOf');
+  }
+
   get schema(): UserTable['schema'] {
     return this.table.schema;
   }
@@ -70,8 +75,9 @@ export class Users {
   async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const filter = parseListFilter(q.filter, schema);
-    if (filter && filterAttributes(filter).some((a) => !a.uri && a.name.toLowerCase() === 'groups')) {
-      throw badRequest('invalidFilter', "Filtering users by 'groups' is not supported; read the group's members with GET /Groups/{id} instead");
+    const groupsRow = this.groupsRow;
+    if (filter && groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
+      throw badRequest('invalidFilter', `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`);
     }
     const paging = parsePaging(q, this.config.maxPageSize);
     const projection = parseProjection(q, schema);
@@ -108,11 +114,11 @@ export class Users {
 
   /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
   private async withGroups(scope: Scope, docs: ScimDoc[], projection: Projection): Promise<ScimDoc[]> {
-    const groupsOf = this.groupsOf;
-    if (!groupsOf || !projection.attributes?.some((a) => a.keys[0] === 'groups')) return docs;
+    const { groupsOf, groupsRow } = this;
+    if (!groupsOf || !groupsRow || !projection.attributes?.some((a) => a.keys[0] === groupsRow.path.name)) return docs;
     return mapLimit(docs, 4, async (doc) => {
       const groups = await groupsOf(scope.jc, String(doc.id), scope.baseUrl);
-      return groups.length ? { ...doc, groups } : doc;
+      return groups.length ? { ...doc, [groupsRow.path.name]: groups } : doc;
     });
   }
 
