@@ -30,7 +30,7 @@ export function escapeRegex(value: string): string {
 }
 
 /** Anchored, fully escaped literal: linear to match, no backtracking for any input. */
-function regex(kind: 'eq' | 'co' | 'sw' | 'ew', value: string, caseExact: boolean): { $regex: string } {
+export function regex(kind: 'eq' | 'co' | 'sw' | 'ew', value: string, caseExact: boolean): { $regex: string } {
   const body = escapeRegex(value);
   const anchored = kind === 'eq' ? `^${body}$` : kind === 'sw' ? `^${body}` : kind === 'ew' ? `${body}$` : body;
   return { $regex: `${caseExact ? '' : '(?i)'}${anchored}` };

@@ -12,7 +12,7 @@ import type { JumpCloudClient } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
 import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
-import { escapeRegex, planUserQuery } from '../mapping/user-query.js';
+import { planUserQuery, regex } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
@@ -200,7 +200,7 @@ export class Users {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: { $regex: `(?i)^${escapeRegex(username)}$` } }] } }, { limit: 2, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] } }, { limit: 2, skip: 0 }));
     return res.results[0];
   }
 
@@ -216,7 +216,7 @@ export class Users {
       return typeof value === 'string' && value !== '' ? [{ name: row.path.name, field, value, caseExact: row.caseExact }] : [];
     });
     if (!checks.length) return;
-    const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : { $regex: `(?i)^${escapeRegex(c.value)}$` } }));
+    const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : regex('eq', c.value, false) }));
     const res = await translated(() => jc.searchUsers({ filter: { or: expressions } }, { limit: 10, skip: 0 }));
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
