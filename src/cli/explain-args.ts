@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SCIM_BASE } from '../app.js';
 
 export interface ExplainArgs {
@@ -24,7 +25,9 @@ JumpCloud emulator seeded with example users, so nothing real is touched.
   METHOD                GET, POST, PUT, PATCH or DELETE
   PATH                  e.g. /Users, '/Users?filter=userName eq "ada.lovelace"' (the /scim/v2 prefix is optional)
   --body FILE           JSON request body (SCIM resource or PatchOp)
-  --key KEY             JumpCloud API key for --jumpcloud-url (or set JUMPCLOUD_API_KEY)
+  --key-file FILE       file holding the JumpCloud API key for --jumpcloud-url (or set JUMPCLOUD_API_KEY);
+                        a key is never taken from the command line, where shell history, ps and npm's
+                        script banner would show it
   --jumpcloud-url URL   run against this JumpCloud console (https, or http on loopback for an emulator)
   --dry-run             DRY_RUN: reads are real, writes are computed and shown but not sent
   --seed                with a loopback --jumpcloud-url emulator: add its example users first
@@ -34,6 +37,19 @@ Exit code: 0 when the SCIM answer is 2xx, 1 otherwise, 2 for a usage error.
 `;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The key in a file (a secret mount, say); errors name the file, never its content. */
+export function keyFromFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--key-file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const key = text.trim();
+  if (!key || /\s/.test(key)) throw new UsageError(`--key-file ${file} must hold exactly one key (it is empty or has several words)`);
+  return key;
+}
 
 function scimPath(raw: string): string {
   if (!raw.startsWith('/')) throw new UsageError(`PATH must start with '/' (got '${raw}')`);
@@ -55,7 +71,10 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     };
     if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--body') out.bodyFile = value();
-    else if (arg === '--key') out.key = value();
+    else if (arg === '--key' || arg.startsWith('--key=')) {
+      // Not even read: the value is already in shell history and npm's banner, so say so and stop.
+      throw new UsageError('--key is not accepted: a key on the command line shows in shell history, ps and npm\'s script banner. Set JUMPCLOUD_API_KEY or use --key-file FILE');
+    } else if (arg === '--key-file') out.key = keyFromFile(value());
     else if (arg === '--jumpcloud-url') out.jumpcloudUrl = value();
     else if (arg === '--dry-run') out.dryRun = true;
     else if (arg === '--seed') out.seed = true;
@@ -69,7 +88,7 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
   if (!method) throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got '${rawMethod}')`);
   if (out.bodyFile && (method === 'GET' || method === 'DELETE')) throw new UsageError(`--body does not go with ${method}`);
   if (!out.key && env.JUMPCLOUD_API_KEY?.trim()) out.key = env.JUMPCLOUD_API_KEY.trim();
-  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs --key (or JUMPCLOUD_API_KEY)');
+  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs a key: set JUMPCLOUD_API_KEY or use --key-file FILE');
   if (out.seed && !out.jumpcloudUrl) {
     // The in-process emulator is always seeded; --seed is only meaningful for an emulator started elsewhere.
     out.seed = false;

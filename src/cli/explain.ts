@@ -178,6 +178,10 @@ export async function runExplain(args: ExplainArgs, env: Record<string, string |
     DRY_RUN: args.dryRun ? 'true' : env.DRY_RUN,
     DEBUG_PAGE: 'false',
     TRACE_USERS: '',
+    // explain sends its key as the bearer token: the bridge it starts forwards it.
+    AUTH_MODE: 'forward',
+    BRIDGE_SECRET: '',
+    ENTRA_TENANT_IDS: '',
     LOG_LEVEL: 'error',
   });
   let captured: (e: Exchange) => void = () => undefined;
