@@ -152,11 +152,19 @@ export interface MemberOperation {
 }
 
 /** v1 list query parameters (GET /systemusers, and the query part of POST /search/systemusers). */
-export interface ListQuery {
+export interface SystemUserListQuery {
   limit?: number;
   skip?: number;
   /** Space-separated; `-field` sorts descending. Not documented on the search route, so only sent to GET. */
   sort?: string;
   /** Space-separated field projection. */
   fields?: string;
+}
+
+/** v2 GET /usergroups query parameters (`filter` is v2's `field:op:value` list, comma-joined). */
+export interface UserGroupListQuery {
+  filter?: string;
+  limit: number;
+  skip: number;
+  sort?: string;
 }
