@@ -125,10 +125,13 @@ export interface UserGroup {
   [other: string]: unknown;
 }
 
+/** The free-text fields of a v2 user group a SCIM client can own (`UserGroupPost`/`UserGroupPut`). */
+export const USER_GROUP_TEXT_FIELDS = ['name', 'description', 'email'] as const;
+export type UserGroupTextField = (typeof USER_GROUP_TEXT_FIELDS)[number];
+
 /** v2 `UserGroupPost` / `UserGroupPut` (PUT is a full update; `name` is required on both). */
-export interface UserGroupWrite {
+export interface UserGroupWrite extends Partial<Record<UserGroupTextField, string>> {
   name: string;
-  description?: string;
 }
 
 /** v2 `GraphConnection`, as returned by GET /usergroups/{id}/members. */

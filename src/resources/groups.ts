@@ -10,7 +10,7 @@ import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
-import type { GroupTable } from '../mapping/group-table.js';
+import type { GroupFields, GroupTable } from '../mapping/group-table.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
@@ -59,7 +59,7 @@ export class GroupsResource implements ScimResourceType {
 
   /** Members are read only when the response will carry them: a 5,000-member group costs 50 calls. */
   private wantsMembers(projection: Projection): boolean {
-    return this.table.row('members') !== undefined && 'members' in project({ id: '', members: [] }, projection, this.table.schema);
+    return this.table.membersRow !== undefined && 'members' in project({ id: '', members: [] }, projection, this.table.schema);
   }
 
   private async view(ctx: RequestContext, group: UserGroup, projection: Projection): Promise<ScimDoc> {
@@ -78,7 +78,7 @@ export class GroupsResource implements ScimResourceType {
     const sort = parseSort(q, schema);
     const paging = parsePaging(q, this.config.maxPageSize);
     const projection = parseProjection(q, schema);
-    const plan = planGroupQuery(filter, schema);
+    const plan = planGroupQuery(filter, this.table);
 
     let page: UserGroup[];
     let total: number;
@@ -149,9 +149,11 @@ export class GroupsResource implements ScimResourceType {
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
     const name = write.name ?? '';
-    if (name.trim() === '') throw badRequest('invalidValue', "'displayName' is required: JumpCloud cannot store a group without a name");
-    const adds = doc.members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: doc.members }])).add;
-    const post: UserGroupWrite = { name, ...(write.description ? { description: write.description } : {}) };
+    if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' is required: JumpCloud cannot store a group without a name`);
+    const members = this.table.membersRow ? doc[this.table.membersRow.scim] : undefined;
+    const adds = members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
+    // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
+    const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(write).filter(([, v]) => v !== '')), name };
     return this.locks.run(`group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
@@ -162,7 +164,7 @@ export class GroupsResource implements ScimResourceType {
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
         const landed = e.ambiguous ? await this.findByName(ctx.jc, name).catch(() => undefined) : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
-        if (!landed || (landed.description ?? '') !== (post.description ?? '')) throw scimErrorFor(e, 'Group');
+        if (!landed || !this.sameFields(landed, post)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
       await this.locks.run(`group:${group.id.toLowerCase()}`, () =>
@@ -170,6 +172,11 @@ export class GroupsResource implements ScimResourceType {
       );
       return this.render(group, ctx.baseUrl, adds.map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
     });
+  }
+
+  /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
+  private sameFields(group: UserGroup, write: GroupFields): boolean {
+    return this.table.rows.every((r) => r.target === 'members' || (group[r.target] ?? '') === (write[r.target] ?? ''));
   }
 
   private membersPath(): NonNullable<Parameters<typeof memberSteps>[0][number]['path']> {
@@ -197,7 +204,7 @@ export class GroupsResource implements ScimResourceType {
         throw badRequest(
           'invalidValue',
           `Group ${id} (${JSON.stringify(group.name)}) has dynamic membership (${String(group.membershipMethod)}): JumpCloud computes its members from a query and would undo any change. ` +
-            'Make it a static group in JumpCloud, or remove it from the Entra provisioning ctx.',
+            'Make it a static group in JumpCloud, or remove it from the Entra provisioning scope.',
         );
       }
       const before = this.table.toJumpCloud(this.table.toScim(group));
@@ -207,10 +214,10 @@ export class GroupsResource implements ScimResourceType {
         checkRequired(next, this.table.schema);
         const after = this.table.toJumpCloud(next);
         const name = after.name ?? '';
-        if (name.trim() === '') throw badRequest('invalidValue', "'displayName' cannot be empty: JumpCloud requires a group name");
-        if (name !== before.name || (after.description ?? '') !== (before.description ?? '')) {
+        if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`);
+        if (!this.sameFields(group, after)) {
           if (name.toLowerCase() !== (before.name ?? '').toLowerCase()) await this.assertUnique(ctx.jc, name, group.id);
-          put = this.putBody(group, name, after.description ?? '');
+          put = this.putBody(group, { ...after, name });
         }
       }
       const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
@@ -230,10 +237,10 @@ export class GroupsResource implements ScimResourceType {
     });
   }
 
-  private putBody(group: UserGroup, name: string, description: string): UserGroupWrite {
+  private putBody(group: UserGroup, fields: UserGroupWrite): UserGroupWrite {
     const carried: Record<string, unknown> = {};
     for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
-    return { ...carried, name, description };
+    return { ...carried, ...fields };
   }
 
   /**

@@ -3,11 +3,15 @@ import { ConfigError } from '../../../src/config.js';
 import { parseFilter } from '../../../src/scim/filter.js';
 import { parsePatchRequest } from '../../../src/scim/patch.js';
 import { ScimError } from '../../../src/scim/errors.js';
-import { DEFAULT_GROUP_ROWS, loadGroupTable } from '../../../src/mapping/group-table.js';
+import { loadGroupTable } from '../../../src/mapping/group-table.js';
+import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { loadConfig } from '../../../src/config.js';
 import { planGroupQuery, searchable } from '../../../src/mapping/group-query.js';
 import { memberChanges, memberSteps, needsCurrent, type MemberRef } from '../../../src/mapping/group-members.js';
 
-const table = loadGroupTable({ groups: DEFAULT_GROUP_ROWS }, 'mapping.json');
+// The shipped config/mapping.json, as the bridge loads it by default.
+const shipped = loadConfig({}).mappingFile;
+const table = loadGroupTable(loadAttributeTable(shipped, { deriveUsernameFromEmail: false }).raw, shipped);
 const schema = table.schema;
 const id = (n: number): string => `6a${n.toString(16).padStart(22, '0')}`;
 const ref = (n: number): MemberRef => ({ value: id(n), $ref: `x/Users/${id(n)}`, type: 'User' });
@@ -21,15 +25,30 @@ describe('group mapping', () => {
       expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', description: '' });
     });
 
-    it('uses the default rows when the mapping file has no groups section, and rejects rows it cannot store', () => {
-      expect(loadGroupTable({}, 'f').schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'displayName', 'members']);
-      expect(() => loadGroupTable({ groups: [{ scim: 'externalId', jumpcloud: 'email' }] }, 'f')).to.throw(ConfigError, "'externalId' can only be stored in the group's 'description'");
-      expect(() => loadGroupTable({ groups: [{ scim: 'members', jumpcloud: 'members' }] }, 'f')).to.throw(ConfigError, "'displayName' row is required");
+    it('uses the shipped rows when the mapping file has no groups section', () => {
+      expect(loadGroupTable({}, 'f').rows).to.deep.equal(table.rows);
+      expect(table.schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'displayName', 'members']);
+    });
+
+    it('takes rows as data: any user group text field can store a SCIM attribute', () => {
+      const custom = loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'email' }] }, 'f');
+      expect(custom.toScim({ id: 'g', name: 'Sales', email: 'ext-1', description: 'kept' })).to.deep.equal({ displayName: 'Sales', externalId: 'ext-1' });
+      expect(custom.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', email: '' });
+    });
+
+    it('rejects rows it cannot store, naming the row and the reason', () => {
+      const bad = (groups: unknown[]): (() => unknown) => () => loadGroupTable({ groups }, 'f');
+      expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(ConfigError, "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members)");
+      expect(bad([{ scim: 'members', jumpcloud: 'members' }])).to.throw(ConfigError, "a row must map to the group's 'name'");
+      expect(bad([{ scim: 'displayName', jumpcloud: 'name' }])).to.throw(ConfigError, "'displayName' must be required");
+      expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'name' }])).to.throw(ConfigError, "'name' is mapped twice");
+      expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'owners', jumpcloud: 'members' }])).to.throw(ConfigError, "groups row 2: the SCIM 'members' attribute");
+      expect(bad([{ scim: 'name.x', jumpcloud: 'name', required: true }])).to.throw(ConfigError, "'name.x' is not a top-level SCIM Group attribute name");
     });
   });
 
   describe('filter push-down', () => {
-    const plan = (f: string): string[] => planGroupQuery(parseFilter(f), schema).terms;
+    const plan = (f: string): string[] => planGroupQuery(parseFilter(f), table).terms;
     it('pushes displayName eq/co/sw/ew as a case-insensitive name:search superset', () => {
       expect(plan('displayName eq "Sales Team"')).to.deep.equal(['name:search:Sales Team']);
       expect(plan('DisplayName sw "Sa" and displayName ew "am"')).to.deep.equal(['name:search:Sa', 'name:search:am']);
