@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SCIM_BASE } from '../app.js';
+import { SCIM_BASE } from '../http/scim-response.js';
 
 export interface ExplainArgs {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
