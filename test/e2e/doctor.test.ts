@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -271,6 +274,23 @@ describe('e2e: doctor against the emulator', function () {
       );
       expect(missing).to.be.instanceOf(KeyError);
       expect(String(missing)).to.include('set JUMPCLOUD_API_KEY or pass --key-file FILE');
+    });
+
+    it('the installed command refuses --key with exit code 2 and runs the checks with the key from the environment', async () => {
+      const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+      const cli = (args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'doctor', ...args], { cwd: root, env: { ...process.env, ...env } }).then(
+          (r) => ({ code: 0, ...r }),
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
+      const refused = await cli(['--key', KEY], {});
+      expect(refused.code).to.equal(2);
+      expect(refused.stderr).to.include('doctor: the key is never taken from the command line');
+      const o = await make({ modes: { readOnlyKeys: [KEY] } });
+      const run = await cli([], { JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: o.running.url });
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.match(/^✗ API key is valid and may write$/m);
+      expect(run.stdout + run.stderr).to.not.include(KEY);
     });
   });
 });
