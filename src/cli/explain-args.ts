@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { apiKeyFrom } from './api-key.js';
 import { SCIM_BASE } from '../http/scim-response.js';
 
 export interface ExplainArgs {
@@ -38,18 +38,6 @@ Exit code: 0 when the SCIM answer is 2xx, 1 otherwise, 2 for a usage error.
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-/** The key in a file (a secret mount, say); errors name the file, never its content. */
-export function keyFromFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--key-file ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  const key = text.trim();
-  if (!key || /\s/.test(key)) throw new UsageError(`--key-file ${file} must hold exactly one key (it is empty or has several words)`);
-  return key;
-}
 
 function scimPath(raw: string): string {
   if (!raw.startsWith('/')) throw new UsageError(`PATH must start with '/' (got '${raw}')`);
@@ -74,7 +62,7 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     else if (arg === '--key' || arg.startsWith('--key=')) {
       // Not even read: the value is already in shell history and npm's banner, so say so and stop.
       throw new UsageError('--key is not accepted: a key on the command line shows in shell history, ps and npm\'s script banner. Set JUMPCLOUD_API_KEY or use --key-file FILE');
-    } else if (arg === '--key-file') out.key = keyFromFile(value());
+    } else if (arg === '--key-file') out.key = apiKeyFrom(value(), env);
     else if (arg === '--jumpcloud-url') out.jumpcloudUrl = value();
     else if (arg === '--dry-run') out.dryRun = true;
     else if (arg === '--seed') out.seed = true;

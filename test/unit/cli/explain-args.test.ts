@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { UsageError, parseExplainArgs } from '../../../src/cli/explain-args.js';
+import { KeyError } from '../../../src/cli/api-key.js';
 
 describe('explain argument parsing', () => {
   it('takes a method and a path, adding the SCIM base when it is missing', () => {
@@ -51,7 +52,6 @@ describe('explain argument parsing', () => {
     [['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], /needs a key: set JUMPCLOUD_API_KEY or use --key-file/],
     [['GET', '/Users', '--key', 'jcCanary0123456789'], /--key is not accepted/],
     [['GET', '/Users', '--key=jcCanary0123456789'], /--key is not accepted/],
-    [['GET', '/Users', '--key-file', '/nonexistent/key'], /--key-file \/nonexistent\/key cannot be read/],
     [['GET', '/Users', '--verbose'], /unknown option --verbose/],
   ];
   for (const [argv, message] of bad) {
@@ -59,6 +59,10 @@ describe('explain argument parsing', () => {
       expect(() => parseExplainArgs(argv)).to.throw(UsageError, message);
     });
   }
+
+  it('reports an unreadable --key-file by its name', () => {
+    expect(() => parseExplainArgs(['GET', '/Users', '--key-file', '/nonexistent/key'])).to.throw(KeyError, /--key-file \/nonexistent\/key could not be read/);
+  });
 
   it('never repeats a key given on the command line', () => {
     try {
