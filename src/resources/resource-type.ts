@@ -8,6 +8,8 @@ export interface RequestContext {
   jc: JumpCloudClient;
   /** e.g. https://bridge.example.com/scim/v2, for `meta.location` and `Location`. */
   baseUrl: string;
+  /** Aborts at the request's deadline or when its client hangs up: lock waits and fan-outs stop with it. */
+  signal?: AbortSignal;
 }
 
 /** RFC 7644 §3.4.2 query parameters of a list (or the body of a POST .search), as the client sent them. */
