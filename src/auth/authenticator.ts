@@ -29,6 +29,7 @@ export interface Authenticator {
 export function bearerToken(header: string | undefined): string | ScimError {
   const value = header?.trim();
   if (!value) return unauthorized("Missing credentials: send 'Authorization: Bearer <token>' (Entra: the Secret Token field)");
+  if (/^Bearer$/i.test(value)) return unauthorized("The bearer token is blank: fill in Entra's Secret Token");
   const m = /^Bearer[ \t]+(.*)$/i.exec(value);
   if (!m) return unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
   const token = m[1] ?? '';

@@ -81,7 +81,9 @@ export function authenticate(authenticator: Authenticator, coordination: Coordin
       .authenticate(token)
       .then(async (caller) => {
         if (!caller.proven && WRITES.has(req.method) && !/\/\.search$/i.test(req.path)) {
-          const jc = connection.forKey(caller.apiKey, { observer: (c) => l.calls.push(c), ...(l.signal ? { signal: l.signal } : {}) });
+          // Not one of the request's own calls (explain and the debug page show those); the log line says it happened.
+          l.keyProof = true;
+          const jc = connection.forKey(caller.apiKey, l.signal ? { signal: l.signal } : {});
           await prove(keyFingerprint(caller.apiKey), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
         }
         // Bridge secrets and Entra tokens are proven by the check itself; remembering them spares the limiter.

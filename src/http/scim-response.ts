@@ -16,6 +16,8 @@ export interface Locals {
   principal?: string;
   /** Settles when the resource handler is done, even if the client left before the answer. */
   settled?: Promise<void>;
+  /** A forwarded key was proven with one extra read before this request could write (auth.ts). */
+  keyProof?: boolean;
   /** Aborts at the request deadline or when the client hangs up (deadline.ts). */
   signal?: AbortSignal;
   calls: UpstreamCall[];
