@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { ConfigError, loadDotEnv } from '../config.js';
 import { EXPLAIN_USAGE, UsageError, parseExplainArgs } from './explain-args.js';
-import { runExplain } from './explain.js';
+import { runExplain, runReplay } from './explain.js';
 
 const USAGE = `Usage: jumpcloud-scim-bridge <command> [options]
 
 Commands:
   explain <METHOD> <PATH> [options]   show how the bridge turns one SCIM request into JumpCloud calls
+  explain --replay <FILE|->           replay a debug-page export through the bridge, exchange by exchange
 
 Run 'jumpcloud-scim-bridge explain --help' for the options. The server itself starts with 'npm start'.
 `;
@@ -28,6 +29,11 @@ async function main(argv: readonly string[], env: Record<string, string | undefi
     if (args === 'help') {
       console.log(EXPLAIN_USAGE);
       return 0;
+    }
+    if ('replay' in args) {
+      const replayed = await runReplay(args, env);
+      console.log(replayed.text);
+      return replayed.exitCode;
     }
     const result = await runExplain(args, env);
     console.log(result.text);
