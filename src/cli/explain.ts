@@ -5,7 +5,7 @@ import { SCIM_BASE } from '../app.js';
 import { loadConfig, type Config } from '../config.js';
 import { createBridge } from '../bridge.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../emulator/index.js';
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import { loadAttributeTable, type UserTable } from '../mapping/attribute-table.js';
 import { explainExchange, type MappingTable, type Rejection } from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';

@@ -1,5 +1,5 @@
 import type { EmulatorStore, SystemUser, UserGroup } from '../emulator/index.js';
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { ExportedExchange } from '../observability/exchange-export.js';
 import { isRecord } from '../util/guards.js';
 

@@ -1,4 +1,4 @@
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { SystemUser } from '../jumpcloud/types.js';
 import type { JumpCloudWrite } from './codecs.js';
 import { updateBody } from './user-write.js';

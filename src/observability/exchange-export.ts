@@ -1,4 +1,4 @@
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import { isRecord } from '../util/guards.js';
 import type { Exchange } from './exchange.js';
 import { redact } from './redact.js';
