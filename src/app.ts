@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import type { CallObserver, JumpCloudTransport, UpstreamCall } from './jumpcloud/client.js';
 import type { Logger } from './observability/logger.js';
 import { redact } from './observability/redact.js';
-import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from './observability/exchange.js';
+import { TRACE_HEADER, mentionsTracedUser, type ExchangeNote, type ExchangeSink } from './observability/exchange.js';
 import { ScimError, badRequest, isScimError, notFound, unauthorized } from './scim/errors.js';
 import { isJumpCloudError } from './jumpcloud/errors.js';
 import { scimErrorFor } from './mapping/upstream-errors.js';
@@ -33,6 +33,7 @@ interface Locals {
   requestId: string;
   apiKey?: string;
   calls: UpstreamCall[];
+  notes?: ExchangeNote[];
   responseBody?: unknown;
 }
 
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
           ...(l.responseBody !== undefined ? { responseBody: l.responseBody } : {}),
           durationMs,
           upstream: l.calls,
+          ...(l.notes?.length ? { notes: l.notes } : {}),
           traced,
           dryRun: config.dryRun,
         },
@@ -173,11 +175,21 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  // Facts logged once per process (an ignored attribute name), however many requests carry them.
+  const loggedOnce = new Set<string>();
   const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const l = locals(res);
     const observer: CallObserver = (c) => l.calls.push(c);
+    const note = (n: ExchangeNote): void => {
+      (l.notes ??= []).push(n);
+      if (n.once !== undefined) {
+        if (loggedOnce.has(n.once)) return;
+        loggedOnce.add(n.once);
+      }
+      logger.log(n.level, n.message, { requestId: l.requestId, kind: n.kind });
+    };
     try {
-      await handler(req, res, { jc: deps.transport.forKey(l.apiKey ?? '', observer), baseUrl: base(req) });
+      await handler(req, res, { jc: deps.transport.forKey(l.apiKey ?? '', observer), baseUrl: base(req), note });
     } catch (e) {
       next(e);
     }
