@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config.js';
 import { createBridge } from '../bridge.js';
 import { createEmulator, type RunningEmulator } from '../emulator/index.js';
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import { loadAttributeTable, UserTable, type AttributeRow } from '../mapping/attribute-table.js';
 import type { Exchange } from '../observability/exchange.js';
 import { silentLogger } from '../observability/logger.js';
@@ -172,14 +172,21 @@ export async function runExplain(args: ExplainArgs, env: Record<string, string |
     if (!res.ok) throw new UsageError(`--seed: ${url.origin}/__emulator/seed answered ${res.status}; is it the emulator?`);
   }
   const secrets = key ? [key] : [];
-  const config = loadConfig({
-    ...env,
-    JUMPCLOUD_URL: jumpcloudUrl,
-    DRY_RUN: args.dryRun ? 'true' : env.DRY_RUN,
-    DEBUG_PAGE: 'false',
-    TRACE_USERS: '',
-    LOG_LEVEL: 'error',
-  });
+  let config;
+  try {
+    config = loadConfig({
+      ...env,
+      JUMPCLOUD_URL: jumpcloudUrl,
+      DRY_RUN: args.dryRun ? 'true' : env.DRY_RUN,
+      DEBUG_PAGE: 'false',
+      TRACE_USERS: '',
+      LOG_LEVEL: 'error',
+    });
+  } catch (e) {
+    // The emulator is already listening; left open it would keep the process alive after the error.
+    await running?.close();
+    throw e;
+  }
   let captured: (e: Exchange) => void = () => undefined;
   const seen = new Promise<Exchange>((resolve) => {
     captured = resolve;
