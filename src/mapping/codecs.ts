@@ -57,6 +57,8 @@ export interface Codec {
    */
   write(value: unknown, row: CodecRow, out: JumpCloudWrite, current?: SystemUser): void;
   search?(sub: string | undefined, row: CodecRow): SearchField | undefined;
+  /** JumpCloud fields `read` looks at, when more than the row's target (searches name them in `fields`). */
+  reads?: readonly string[];
 }
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -116,6 +118,7 @@ const notSuspended: Codec = {
     out.fields.suspended = !value;
   },
   search: (sub) => (sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined),
+  reads: ['suspended', 'state'],
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */
@@ -130,6 +133,7 @@ function userName(options: MappingOptions): Codec {
   return {
     ...plain,
     read: (user, custom) => custom.get(ORIGINAL_USERNAME_ATTRIBUTE) ?? user.username,
+    reads: ['username', 'attributes'],
     write: (value, row, out) => {
       const v = str(value, row);
       if (options.deriveUsernameFromEmail && v !== undefined && v.includes('@')) {
@@ -191,6 +195,7 @@ const email: Codec = {
       "True on JumpCloud's email; the second address is JumpCloud's alternateEmail.",
     ),
   },
+  reads: ['email', 'alternateEmail', 'attributes'],
   read: (user, custom) => {
     const out: Record<string, unknown>[] = [];
     if (nonEmpty(user.email)) out.push({ value: user.email, type: custom.get(EMAIL_TYPE_ATTRIBUTE) ?? PRIMARY_EMAIL_TYPE, primary: true });
@@ -374,6 +379,7 @@ const addresses: Codec = {
       ...ADDRESS_PARTS.map((p) => attribute(p)),
     ]),
   },
+  reads: ['addresses', 'attributes'],
   read: (user, custom) => {
     const list = shownByType(user.addresses ?? [], addressMerge(custom).shown).map((a) => {
       const out: Record<string, string> = {};
@@ -478,6 +484,7 @@ const memberOf: Codec = {
   },
   read: () => undefined,
   write: () => undefined,
+  reads: [],
 };
 
 export function codecs(options: MappingOptions): Record<string, Codec> {
