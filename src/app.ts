@@ -59,7 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(requestDeadline(config));
   scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
   scim.use(scimBody());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict }));
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger }));
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

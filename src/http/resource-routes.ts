@@ -1,5 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { ExchangeNote } from '../observability/exchange.js';
 import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { badRequest, notFound } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
@@ -43,13 +45,25 @@ function keyVerdict(c: UpstreamCall): boolean | undefined {
 export interface ResourceRouteDeps {
   /** Called after each upstream answer with the key's fingerprint: a 2xx proves it, a 401 disproves it. */
   onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
+  logger?: Logger;
 }
 
 /** The CRUD routes of every registered resource type, each handled with a JumpCloud client bound to the caller's key. */
 export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl' | 'requestDeadlineMs'>, deps: ResourceRouteDeps = {}): Router {
   const router = express.Router({ caseSensitive: false });
+  // Facts logged once per process (an ignored attribute name), however many requests carry them.
+  const loggedOnce = new Set<string>();
   const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const l = locals(res);
+    // A resource's decisions go into the exchange (trace, debug page, explain) and the log at their level.
+    const note = (n: ExchangeNote): void => {
+      (l.notes ??= []).push(n);
+      if (n.once !== undefined) {
+        if (loggedOnce.has(n.once)) return;
+        loggedOnce.add(n.once);
+      }
+      deps.logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind });
+    };
     const apiKey = l.apiKey ?? '';
     const observer = (c: UpstreamCall): void => {
       l.calls.push(c);
@@ -62,7 +76,7 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
     });
     try {
       const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}) });
-      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), ...(l.signal ? { signal: l.signal } : {}) });
+      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}) });
     } catch (e) {
       // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
       next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
+import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
 
 export const SCIM_BASE = '/scim/v2';
@@ -21,6 +22,7 @@ export interface Locals {
   /** Aborts at the request deadline or when the client hangs up (deadline.ts). */
   signal?: AbortSignal;
   calls: UpstreamCall[];
+  notes?: ExchangeNote[];
   responseBody?: unknown;
 }
 

@@ -1,4 +1,5 @@
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import type { NoteSink } from '../observability/exchange.js';
 import type { ListResponse } from '../scim/list-response.js';
 import type { ScimDoc } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
@@ -10,6 +11,8 @@ export interface RequestContext {
   baseUrl: string;
   /** Aborts at the request's deadline or when its client hangs up: lock waits and fan-outs stop with it. */
   signal?: AbortSignal;
+  /** Reports a decision to the request's exchange and log (absent: nobody is listening). */
+  note?: NoteSink;
 }
 
 /** RFC 7644 §3.4.2 query parameters of a list (or the body of a POST .search), as the client sent them. */
