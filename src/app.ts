@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from './config.js';
 import type { JumpCloudConnection } from './jumpcloud/client.js';
 import type { Logger } from './observability/logger.js';
@@ -34,6 +34,8 @@ export interface AppDeps {
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
   extraRouters?: { path: string; router: Router }[];
+  /** Extra middlewares run for every request after the request log (the RECORD_DIR recorder). */
+  extraMiddlewares?: RequestHandler[];
 }
 
 /** Express wiring only: each middleware does one job (see src/http/). */
@@ -48,6 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
   // First: the request's secrets are masked in everything written about it, even if it fails right away.
   app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
+  for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.use(healthRoutes(config, deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
 

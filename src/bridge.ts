@@ -16,6 +16,8 @@ import { createAuthenticator } from './auth/authenticator.js';
 import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
 import { newLifecycle, type Lifecycle } from './http/health.js';
 import { registerProcessSecret } from './observability/redact.js';
+import { Recorder } from './recording/recorder.js';
+import { SCIM_BASE, scimBaseUrl } from './http/scim-response.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
 
 export interface Bridge {
@@ -35,6 +37,8 @@ export interface Bridge {
 export interface BridgeOptions {
   /** Extra client layers (a deadline, a concurrency cap, metrics, a recorder): see JumpCloudConnection. */
   layers?: ConnectionOptions['layers'];
+  /** The environment the config came from: RECORD_DIR fixtures note the settings that shape upstream calls. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
@@ -44,13 +48,21 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const authenticator = createAuthenticator(config.auth, coordination.provenKeys);
   // Keys and secrets the bridge holds are masked everywhere, always.
   for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
+  const recorder = config.record.dir
+    ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}), env: options.env ?? process.env })
+    : undefined;
+    // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
+  const layers = {
+    call: options.layers?.call ?? [],
+    wire: [concurrencyCap(coordination.upstreamCap), ...(recorder ? [recorder.layer] : []), ...(options.layers?.wire ?? [])],
+  };
   const connection = new JumpCloudConnection({
     baseUrl: config.jumpcloudUrl,
     ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
     timeoutMs: config.upstreamTimeoutMs,
     retry: config.retry,
     dryRun: config.dryRun,
-    layers: { call: options.layers?.call ?? [], wire: [concurrencyCap(coordination.upstreamCap), ...(options.layers?.wire ?? [])] },
+    layers,
   });
   const locks = coordination.locks;
   const lifecycle = newLifecycle();
@@ -74,6 +86,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     },
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
+    ...(recorder ? { extraMiddlewares: [recorder.middleware(SCIM_BASE, (req) => scimBaseUrl(req, config))] } : {}),
   });
   return {
     app,

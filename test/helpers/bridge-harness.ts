@@ -29,8 +29,9 @@ export async function startBridge(env: Record<string, string> = {}): Promise<Har
       done();
     },
   });
-  const config = loadConfig({ JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', LOG_FORMAT: 'json', ...env });
-  const bridge = createBridge(config, createLogger(config, sink));
+  const fullEnv = { JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', LOG_FORMAT: 'json', ...env };
+  const config = loadConfig(fullEnv);
+  const bridge = createBridge(config, createLogger(config, sink), [], { env: fullEnv });
   // Contract suites pin every upstream call of an operation; the one-time proof of a new key is tested on its own.
   await bridge.coordination.provenKeys.remember(keyFingerprint(KEY));
   const server: Server = bridge.app.listen(0, '127.0.0.1');
