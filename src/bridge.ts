@@ -51,7 +51,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const recorder = config.record.dir
     ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}), env: options.env ?? process.env })
     : undefined;
-    // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
+  // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
   const layers = {
     call: options.layers?.call ?? [],
     wire: [concurrencyCap(coordination.upstreamCap), ...(recorder ? [recorder.layer] : []), ...(options.layers?.wire ?? [])],
