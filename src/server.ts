@@ -1,4 +1,6 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { drain, trackConnections } from './http/graceful-shutdown.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createBridge } from './bridge.js';
 import { createLogger } from './observability/logger.js';
@@ -24,18 +26,25 @@ function main(): void {
     console.error(`jumpcloud-scim-bridge: configuration error: ${(e as Error).message}`);
     process.exit(2);
   }
-  const server: Server = bridge.app.listen(config.port, config.host, () => {
-    logger.info('listening', { url: `http://${config.host}:${config.port}/scim/v2`, jumpcloud: config.jumpcloudUrl, dryRun: config.dryRun });
+  const running = bridge;
+  const server: Server = running.app.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
+    logger.info('listening', { url: `http://${config.host}:${port}/scim/v2`, port, jumpcloud: config.jumpcloudUrl, dryRun: config.dryRun, authMode: config.auth.mode });
   });
+  const sockets = trackConnections(server);
   // Entra waits up to 60 s per request; keep sockets a little longer than load balancers usually do.
   server.keepAliveTimeout = 65_000;
+  let stopping = false;
   const stop = (signal: string): void => {
-    logger.info('shutting down', { signal });
-    server.close(() => {
-      bridge.close();
-      process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    logger.info('draining', { signal, graceMs: config.shutdownGraceMs });
+    void drain(server, sockets, running.lifecycle, config.shutdownGraceMs).then((how) => {
+      running.close();
+      logger.info(how === 'drained' ? 'stopped: every request finished' : 'stopped: grace period over, connections cut', { signal });
+      // Let the log line reach its transport before the process ends.
+      setImmediate(() => process.exit(how === 'drained' ? 0 : 1));
     });
-    setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -19,6 +19,11 @@ export function newLifecycle(): Lifecycle {
  */
 export function healthRoutes(config: Pick<Config, 'dryRun'>, lifecycle: Lifecycle): Router {
   const router = express.Router();
+  router.use((_req, res, next) => {
+    // While draining, every answer closes its connection so keep-alive clients reconnect to another instance.
+    if (lifecycle.draining) res.set('Connection', 'close');
+    next();
+  });
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', dryRun: config.dryRun });
   });
