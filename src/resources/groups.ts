@@ -21,7 +21,7 @@ import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
-type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency'>;
+type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations'>;
 
 /** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
 const CARRIED_ON_PUT = ['email', 'attributes', 'memberQuery', 'memberQueryExemptions', 'memberSuggestionsNotify', 'membershipMethod'] as const;
@@ -130,6 +130,21 @@ export class GroupsResource implements ScimResourceType {
   }
 
   /** displayName is unique ignoring case (Entra matches on it); JumpCloud's own check is case-sensitive, if any. */
+  /**
+   * Each member id is one JumpCloud call: a request carrying more than MAX_MEMBER_OPERATIONS is refused before
+   * anything is written, instead of fanning out into tens of thousands of calls.
+   */
+  private checkMemberCount(count: number): void {
+    const max = this.config.maxMemberOperations;
+    if (count > max) {
+      throw new ScimError(
+        413,
+        undefined,
+        `This request carries ${count} member operations; the bridge takes at most ${max} per request (MAX_MEMBER_OPERATIONS), each being one JumpCloud call. Send the members in smaller batches.`,
+      );
+    }
+  }
+
   /** Waits for the group's lock no longer than the request may run. */
   private lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
     return this.locks.run(key, work, ctx.signal ? { signal: ctx.signal } : {});
@@ -158,6 +173,7 @@ export class GroupsResource implements ScimResourceType {
     if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' is required: JumpCloud cannot store a group without a name`);
     const members = this.table.membersRow ? doc[this.table.membersRow.scim] : undefined;
     const adds = members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
+    this.checkMemberCount(adds.length);
     // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
     const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(write).filter(([, v]) => v !== '')), name };
     return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
@@ -202,6 +218,7 @@ export class GroupsResource implements ScimResourceType {
     const ops = parsePatchRequest(body, this.table.schema);
     const isMembers = (o: (typeof ops)[number]): boolean => o.path?.resolved.attr.name === 'members';
     const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
+    this.checkMemberCount(steps.reduce((n, s) => n + ('ids' in s ? s.ids.length : 0), 0));
     const attrOps = ops.filter((o) => !isMembers(o));
 
     return this.lock(ctx, `group:${id.toLowerCase()}`, async () => {
