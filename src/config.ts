@@ -42,6 +42,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Most member operations one group request may carry. */
   maxMemberOperations: number;
+  /** After a create whose answer was lost, how long the bridge keeps looking for it before concluding it did not land. */
+  createLookupWindowMs: number;
   /** Concurrent JumpCloud calls per key, across all requests. */
   upstreamConcurrency: number;
   /** How long a key JumpCloud accepted is trusted before it is proven again. */
@@ -310,6 +312,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestDeadlineMs,
     shutdownGraceMs,
     maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS', 10_000, 1, 100_000),
+    createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS', 5_000, 0, 30_000),
     upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
     provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
     failedAuth: { max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000), windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000) },

@@ -21,14 +21,16 @@ export class JumpCloudError extends Error {
     readonly upstreamMessage: string,
     readonly call: { method: string; path: string; status?: number; attempts: number },
     readonly retryAfterMs?: number,
+    /** An earlier attempt of the same call failed ambiguously (its answer was lost), whatever the last one said. */
+    readonly earlierAttemptAmbiguous = false,
   ) {
     super(`JumpCloud ${call.method} ${call.path} failed (${call.status ?? kind}): ${upstreamMessage}`);
     this.name = 'JumpCloudError';
   }
 
-  /** True when the request may have been applied upstream even though no answer arrived. */
+  /** True when the request may have been applied upstream even though no answer arrived (on any attempt). */
   get ambiguous(): boolean {
-    return this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'unavailable' && this.call.status !== 503);
+    return this.earlierAttemptAmbiguous || this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'unavailable' && this.call.status !== 503);
   }
 }
 

@@ -43,6 +43,7 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
   return (next) => async (req) => {
     const started = performance.now();
     let attempts = 0;
+    let anyAmbiguous = false;
     try {
       const res = await pRetry(
         (attemptNumber) => {
@@ -60,6 +61,7 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
           shouldRetry: (ctx) => mayRetry(req, ctx, config.retries),
           shouldConsumeRetry: (ctx) => retryAfterOf(ctx.error) === undefined,
           onFailedAttempt: async (ctx) => {
+            if (ctx.error instanceof JumpCloudError && ctx.error.ambiguous) anyAmbiguous = true;
             const after = retryAfterOf(ctx.error);
             if (after === undefined || !mayRetry(req, ctx, config.retries)) return;
             if (after > config.budgetMs - (performance.now() - started)) throw ctx.error;
@@ -70,7 +72,8 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
       return { ...res, attempts };
     } catch (err) {
       const e = err instanceof JumpCloudError ? err : new JumpCloudError('network', String(err), { method: req.method, path: req.path, attempts });
-      throw new JumpCloudError(e.kind, e.upstreamMessage, { ...e.call, attempts }, e.retryAfterMs);
+      // A timeout on attempt 1 and a 429 on attempt 5: the call may have been applied, and callers must know.
+      throw new JumpCloudError(e.kind, e.upstreamMessage, { ...e.call, attempts }, e.retryAfterMs, anyAmbiguous || e.ambiguous);
     }
   };
 }

@@ -15,13 +15,13 @@ import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
-import { findLanded } from './landed-create.js';
+import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
-type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations'>;
+type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'>;
 
 /** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
 const CARRIED_ON_PUT = ['email', 'attributes', 'memberQuery', 'memberQueryExemptions', 'memberSuggestionsNotify', 'membershipMethod'] as const;
@@ -184,7 +184,7 @@ export class GroupsResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
-        const landed = e.ambiguous ? await findLanded(() => this.findByName(ctx.jc, name), ctx.signal).catch(() => undefined) : undefined;
+        const landed = e.ambiguous ? await findLanded(() => this.findByName(ctx.jc, name), landedLookup(this.config.createLookupWindowMs), ctx.signal).catch(() => undefined) : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
         if (!landed || !this.sameFields(landed, post)) throw scimErrorFor(e, 'Group');
         group = landed;

@@ -4,7 +4,10 @@ export interface LandedLookup {
   intervalMs: number;
 }
 
-export const LANDED_LOOKUP: LandedLookup = { windowMs: 5_000, intervalMs: 250 };
+/** Lookups every quarter of the window, at most every 250 ms. */
+export function landedLookup(windowMs: number): LandedLookup {
+  return { windowMs, intervalMs: Math.max(10, Math.min(250, Math.floor(windowMs / 4))) };
+}
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -29,25 +32,19 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
  * After a create whose answer was lost (timeout, reset, 5xx), looks for the object until it shows up or the window
  * closes: JumpCloud may make a commit visible a little after the connection failed, and a single early lookup
  * would tell the client "error" about an object that exists. Each lookup has the client's own retries; a failed
- * lookup is tried again rather than taken as "not there". Everything stops with the request's signal.
- * Resolves to the object, or undefined when every lookup in the window said it is not there.
+ * lookup is tried again rather than taken as an answer. Everything stops with the request's signal.
+ * Resolves to the object, or undefined when no lookup in the window found it (said "not there", or failed).
  */
-export async function findLanded<T>(find: () => Promise<T | undefined>, signal?: AbortSignal, lookup: LandedLookup = LANDED_LOOKUP): Promise<T | undefined> {
+export async function findLanded<T>(find: () => Promise<T | undefined>, lookup: LandedLookup, signal?: AbortSignal): Promise<T | undefined> {
   const until = performance.now() + lookup.windowMs;
-  let lastError: unknown;
-  let answered = false;
   for (;;) {
     try {
       const found = await find();
       if (found !== undefined) return found;
-      answered = true;
     } catch (e) {
       if (signal?.aborted) throw e;
-      lastError = e;
     }
-    if (performance.now() + lookup.intervalMs > until) break;
+    if (performance.now() + lookup.intervalMs > until) return undefined;
     await pause(lookup.intervalMs, signal);
   }
-  if (!answered && lastError !== undefined) throw lastError;
-  return undefined;
 }

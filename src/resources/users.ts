@@ -10,14 +10,14 @@ import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes 
 import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
-import type { SearchExpression, SystemUser, SystemUserCreate, SystemUserWritable } from '../jumpcloud/types.js';
+import type { SearchExpression, SystemUser, SystemUserCreate, SystemUserUpdate, SystemUserWritable } from '../jumpcloud/types.js';
 import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
 import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
-import { findLanded } from './landed-create.js';
+import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
@@ -33,7 +33,7 @@ export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) =>
 export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
-    private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes'>,
+    private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes' | 'createLookupWindowMs'>,
     private readonly locks: ResourceLock,
     private readonly groupsOf?: GroupsOf,
   ) {}
@@ -207,7 +207,7 @@ export class UsersResource implements ScimResourceType {
           // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
           // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
           // commit can become visible after the connection failed.
-          const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), ctx.signal);
+          const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), landedLookup(this.config.createLookupWindowMs), ctx.signal);
           if (same(landed)) return this.render(landed, ctx.baseUrl);
           if (landed) throw scimErrorFor(e, 'User');
           return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
@@ -235,7 +235,7 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (e.ambiguous || e.kind === 'alreadyExists') {
-        const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), ctx.signal);
+        const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), landedLookup(this.config.createLookupWindowMs), ctx.signal);
         if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return landed;
       }
       throw scimErrorFor(e, 'User');
@@ -316,6 +316,26 @@ export class UsersResource implements ScimResourceType {
     );
   }
 
+  /**
+   * A PUT whose answer was lost (timeout, reset, 5xx after its retries) may still have been applied. Reading the
+   * user back (for a while: the commit may show late) tells: if it holds every field of the update, the write
+   * landed and the client hears so, rather than an error about a change that was made.
+   */
+  private async update(ctx: RequestContext, id: string, body: SystemUserUpdate): Promise<SystemUser> {
+    try {
+      return await ctx.jc.updateUser(id, body);
+    } catch (e) {
+      if (!isJumpCloudError(e) || !e.ambiguous) throw e;
+      const holdsUpdate = async (): Promise<SystemUser | undefined> => {
+        const now = await ctx.jc.getUser(id);
+        return Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v)) ? now : undefined;
+      };
+      const landed = await findLanded(holdsUpdate, landedLookup(this.config.createLookupWindowMs), ctx.signal);
+      if (landed) return landed;
+      throw e;
+    }
+  }
+
   /** Read, compute the new SCIM view, send JumpCloud only the difference. */
   private async write(ctx: RequestContext, id: string, next: (current: ScimDoc) => ScimDoc): Promise<ScimDoc> {
     const user = await this.fetch(ctx.jc, id);
@@ -346,7 +366,7 @@ export class UsersResource implements ScimResourceType {
     }
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
-    const updated = await translated(() => ctx.jc.updateUser(user._id, body), `User ${id}`);
+    const updated = await translated(() => this.update(ctx, user._id, body), `User ${id}`);
     return this.render(updated, ctx.baseUrl);
   }
 
@@ -386,6 +406,24 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteUser(id), `User ${id}`), ctx.signal ? { signal: ctx.signal } : {});
+    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => this.delete(ctx, id), `User ${id}`), ctx.signal ? { signal: ctx.signal } : {});
+  }
+
+  /** A DELETE whose answer was lost may have been applied: if the user is gone (within the window), the delete is done. */
+  private async delete(ctx: RequestContext, id: string): Promise<void> {
+    try {
+      await ctx.jc.deleteUser(id);
+    } catch (e) {
+      if (!isJumpCloudError(e) || !e.ambiguous) throw e;
+      const isGone = (): Promise<true | undefined> =>
+        ctx.jc.getUser(id).then(
+          () => undefined,
+          (lookup: unknown) => {
+            if (isJumpCloudError(lookup) && lookup.kind === 'notFound') return true;
+            throw lookup;
+          },
+        );
+      if (!(await findLanded(isGone, landedLookup(this.config.createLookupWindowMs), ctx.signal))) throw e;
+    }
   }
 }
