@@ -94,7 +94,8 @@ describe('metrics (prom-client)', () => {
     expect(body).not.to.include('bjensen');
     expect(body).not.to.include('333333333333333333333333');
     expect(body).not.to.include('not-an-org');
-    expect(sample(body, 'scim_bridge_scim_requests_total', { org: 'other' })).to.equal(2);
+    // ORG_A and 111… fill the two slots; 222…, 333… and the malformed one are 'other'.
+    expect(sample(body, 'scim_bridge_scim_requests_total', { org: 'other' })).to.equal(3);
   });
 
   it('adds the Node process metrics, and the disabled form records nothing', async () => {
