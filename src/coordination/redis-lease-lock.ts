@@ -56,10 +56,11 @@ export function isLockUnavailable(e: unknown): e is LockUnavailableError {
   return e instanceof LockUnavailableError;
 }
 
-export interface Lease {
+/** Satisfies the coordination Lease (primitives.ts) and adds the fencing check. */
+export interface RedisLease {
   readonly key: string;
   /** Monotonic per key across all replicas: a later holder always has a larger token. */
-  readonly token: number;
+  readonly fencingToken: number;
   /** Aborted as soon as the lease is known lost; upstream calls made under the lease should honour it. */
   readonly signal: AbortSignal;
   /** Resolves only if Redis still says this lease is the holder. Call right before a write. */
@@ -80,7 +81,7 @@ export interface LeaseLockOptions {
   onWait?: (key: string, waitedMs: number, outcome: 'acquired' | 'timeout' | 'unavailable') => void;
 }
 
-const held = new AsyncLocalStorage<readonly Lease[]>();
+const held = new AsyncLocalStorage<readonly RedisLease[]>();
 
 /**
  * The fencing check for the write path: every lease the current async context holds must still be the holder.
@@ -112,11 +113,12 @@ export class RedisLeaseLock {
     this.prefix = options.prefix ?? 'scim-bridge:';
   }
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const lease = await this.acquire(key);
+  /** Runs `work` holding the lock on `key`; waiting also ends (with the signal's reason) if `signal` aborts. */
+  async run<T>(key: string, work: (lease: RedisLease) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    const lease = await this.acquire(key, options.signal);
     try {
       const outer = held.getStore() ?? [];
-      return await held.run([...outer, lease.public], work);
+      return await held.run([...outer, lease.public], () => work(lease.public));
     } finally {
       await lease.release();
     }
@@ -134,7 +136,7 @@ export class RedisLeaseLock {
     );
   }
 
-  private async acquire(key: string): Promise<{ public: Lease; release: () => Promise<void> }> {
+  private async acquire(key: string, signal?: AbortSignal): Promise<{ public: RedisLease; release: () => Promise<void> }> {
     const { leaseMs, waitMs } = this.options;
     const [lockKey, fenceKey] = this.keys(key);
     const started = performance.now();
@@ -145,6 +147,10 @@ export class RedisLeaseLock {
     const fenceTtl = Math.max(leaseMs * 100, 3_600_000);
     let sent = Date.now();
     for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) {
+        this.options.onWait?.(key, performance.now() - started, 'timeout');
+        throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+      }
       sent = Date.now();
       try {
         token = Number(await this.redis.eval(ACQUIRE, 2, lockKey, fenceKey, this.owner, leaseMs, fenceTtl));
@@ -188,9 +194,9 @@ export class RedisLeaseLock {
     const timer = setInterval(() => void renew(), Math.max(10, Math.floor(leaseMs / 3)));
     timer.unref();
 
-    const lease: Lease = {
+    const lease: RedisLease = {
       key,
-      token,
+      fencingToken: token,
       signal: controller.signal,
       assertHeld: async () => {
         if (controller.signal.aborted) throw controller.signal.reason;

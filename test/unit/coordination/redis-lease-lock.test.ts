@@ -67,9 +67,10 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
     const [la, lb] = [lock(a), lock(b)];
     const tokens: number[] = [];
     const spy = (l: RedisLeaseLock) => () =>
-      l.run('group:7', async () => {
+      l.run('group:7', async (lease) => {
         const stored = await a.client.get(`${prefix}lock:group:7`);
-        tokens.push(Number(stored?.split(':')[1]));
+        expect(Number(stored?.split(':')[1])).to.equal(lease.fencingToken);
+        tokens.push(lease.fencingToken);
       });
     await Promise.all([spy(la)(), spy(lb)(), spy(la)(), spy(lb)()]);
     expect(tokens).to.have.length(4);
@@ -135,6 +136,18 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
     const err = await rejection(lock(b, { waitMs: 150 }).run('user:1', async () => undefined));
     expect(err.reason).to.equal('wait-timeout');
     expect(err.retryAfterSeconds).to.be.at.least(1);
+  });
+
+  it('stops waiting when the request gives up (its deadline signal aborts)', async () => {
+    await a.client.set(`${prefix}lock:user:1`, 'other:1', 'PX', 5_000);
+    const deadline = AbortSignal.timeout(100);
+    let thrown: unknown;
+    try {
+      await lock(b).run('user:1', async () => undefined, { signal: deadline });
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as Error).name).to.equal('TimeoutError');
   });
 
   it('fences: once another holder owns the key, the old holder cannot pass the write check and its signal aborts', async () => {
