@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -48,6 +49,21 @@ export function packageRoot(): string {
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * Loads `.env` from the working directory into `process.env` when the file exists, as the README's "copy
+ * .env.example" promises. Node's own loader never overwrites a variable that is already set (even to ''), so the
+ * real environment wins over the file. Returns the file it read, for a start-up line.
+ */
+export function loadDotEnv(file = path.resolve('.env')): string | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    process.loadEnvFile(file);
+  } catch (e) {
+    throw new ConfigError(`${file} could not be read: ${(e as Error).message}`);
+  }
+  return file;
+}
 
 function int(env: Env, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];

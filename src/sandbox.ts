@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { ConfigError } from './config.js';
+import { ConfigError, loadDotEnv } from './config.js';
 import { SANDBOX_USAGE, parseSandboxArgs, sandboxBanner, startSandbox, type SandboxOptions } from './cli/sandbox-session.js';
 
 /** `npm run sandbox`: the emulator plus the bridge on loopback, ready for curl or an Entra test tenant behind a tunnel. */
 async function main(): Promise<void> {
   let options: SandboxOptions | 'help';
   try {
+    loadDotEnv();
     options = parseSandboxArgs(process.argv.slice(2), process.env);
   } catch (e) {
     console.error(`sandbox: ${(e as Error).message}\n\n${SANDBOX_USAGE}`);

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createBridge } from './bridge.js';
 import { createLogger } from './observability/logger.js';
 
@@ -7,6 +7,7 @@ import { createLogger } from './observability/logger.js';
 function main(): void {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -172,14 +172,21 @@ export async function runExplain(args: ExplainArgs, env: Record<string, string |
     if (!res.ok) throw new UsageError(`--seed: ${url.origin}/__emulator/seed answered ${res.status}; is it the emulator?`);
   }
   const secrets = key ? [key] : [];
-  const config = loadConfig({
-    ...env,
-    JUMPCLOUD_URL: jumpcloudUrl,
-    DRY_RUN: args.dryRun ? 'true' : env.DRY_RUN,
-    DEBUG_PAGE: 'false',
-    TRACE_USERS: '',
-    LOG_LEVEL: 'error',
-  });
+  let config;
+  try {
+    config = loadConfig({
+      ...env,
+      JUMPCLOUD_URL: jumpcloudUrl,
+      DRY_RUN: args.dryRun ? 'true' : env.DRY_RUN,
+      DEBUG_PAGE: 'false',
+      TRACE_USERS: '',
+      LOG_LEVEL: 'error',
+    });
+  } catch (e) {
+    // The emulator is already listening; left open it would keep the process alive after the error.
+    await running?.close();
+    throw e;
+  }
   let captured: (e: Exchange) => void = () => undefined;
   const seen = new Promise<Exchange>((resolve) => {
     captured = resolve;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '../config.js';
+import { ConfigError, loadDotEnv } from '../config.js';
 import { EXPLAIN_USAGE, UsageError, parseExplainArgs } from './explain-args.js';
 import { runExplain } from './explain.js';
 
@@ -23,6 +23,7 @@ async function main(argv: readonly string[], env: Record<string, string | undefi
     return 2;
   }
   try {
+    loadDotEnv();
     const args = parseExplainArgs(rest, env);
     if (args === 'help') {
       console.log(EXPLAIN_USAGE);

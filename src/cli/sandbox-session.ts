@@ -22,8 +22,9 @@ Starts a JumpCloud emulator and the bridge in front of it, on loopback, with exa
   --key KEY          the API key the emulator accepts (default: a random one, printed)
   --help             show this text
 
-Environment: PORT (bridge port, default 8080), HOST (default 127.0.0.1), DEBUG_PAGE (default true),
-TRACE_USERS, DRY_RUN, LOG_LEVEL, LOG_FORMAT and every other bridge variable.
+Environment (also read from ./.env; the real environment wins): PORT (bridge port; default 8080, or the next
+free port up to 8099 when 8080 is taken), HOST (default 127.0.0.1), DEBUG_PAGE (default true), TRACE_USERS,
+DRY_RUN, LOG_LEVEL, LOG_FORMAT and every other bridge variable.
 `;
 
 export function parseSandboxArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): SandboxOptions | 'help' {
@@ -55,6 +56,8 @@ export interface Sandbox {
   tenantUrl: string;
   debugUrl: string | undefined;
   emulatorUrl: string;
+  /** The default port, when it was taken and the sandbox moved to the next free one. */
+  busyPort?: number;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -67,6 +70,34 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
       resolve(server.address() as AddressInfo);
     });
   });
+}
+
+/** How far past the default port the sandbox looks before giving up on a predictable port. */
+const PORT_TRIES = 20;
+
+const inUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
+/**
+ * The sandbox is often started twice, or next to something else on 8080. Without an explicit PORT it takes the
+ * next free port (printed in the banner); an explicit PORT is a promise to whoever set it, so it is never moved.
+ */
+export async function listenNearby(server: Server, port: number, host: string, explicit: boolean): Promise<AddressInfo> {
+  if (explicit || port === 0) {
+    try {
+      return await listen(server, port, host);
+    } catch (e) {
+      if (inUse(e)) throw new Error(`port ${port} on ${host} is already in use: set PORT to a free port (or leave PORT unset to take the next free one)`);
+      throw e;
+    }
+  }
+  for (let candidate = port; candidate < Math.min(port + PORT_TRIES, 65_536); candidate += 1) {
+    try {
+      return await listen(server, candidate, host);
+    } catch (e) {
+      if (!inUse(e)) throw e;
+    }
+  }
+  return listen(server, 0, host);
 }
 
 /**
@@ -88,7 +119,7 @@ export async function startSandbox(options: SandboxOptions, env: Record<string, 
     const log = logger ?? createLogger(config);
     const bridge = createBridge(config, log);
     const server = createServer(bridge.app);
-    const address = await listen(server, config.port, config.host);
+    const address = await listenNearby(server, config.port, config.host, Boolean(env.PORT?.trim()));
     const base = `http://localhost:${address.port}`;
     let closed = false;
     return {
@@ -99,6 +130,7 @@ export async function startSandbox(options: SandboxOptions, env: Record<string, 
       tenantUrl: `${base}${SCIM_BASE}`,
       debugUrl: bridge.debug ? `${base}${DEBUG_PATH}` : undefined,
       emulatorUrl: running.url,
+      ...(config.port !== 0 && address.port !== config.port ? { busyPort: config.port } : {}),
       logger: log,
       close: async () => {
         if (closed) return;
@@ -118,7 +150,7 @@ export async function startSandbox(options: SandboxOptions, env: Record<string, 
 }
 
 /** What the sandbox prints: enough to point Entra (or curl) at it without reading any docs. */
-export function sandboxBanner(s: Pick<Sandbox, 'apiKey' | 'tenantUrl' | 'debugUrl' | 'emulatorUrl' | 'config'>, stateFile?: string): string {
+export function sandboxBanner(s: Pick<Sandbox, 'apiKey' | 'tenantUrl' | 'debugUrl' | 'emulatorUrl' | 'config' | 'busyPort'>, stateFile?: string): string {
   const example = JSON.stringify({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     userName: 'marie.curie',
@@ -132,6 +164,7 @@ export function sandboxBanner(s: Pick<Sandbox, 'apiKey' | 'tenantUrl' | 'debugUr
     'JumpCloud SCIM bridge sandbox is running.',
     '',
     `  Tenant URL:   ${s.tenantUrl}`,
+    ...(s.busyPort !== undefined ? [`  Port:         ${new URL(s.tenantUrl).port} (port ${s.busyPort} was busy; set PORT to choose one)`] : []),
     `  Secret token: ${s.apiKey}`,
     `  JumpCloud:    ${s.emulatorUrl} (emulator, ${stateFile ? `state in ${stateFile}` : 'state in memory'}; example users seeded)`,
     `  Debug page:   ${s.debugUrl ? `${s.debugUrl} (loopback only; mapping at ${s.debugUrl}/mapping)` : 'off (DEBUG_PAGE=false)'}`,
