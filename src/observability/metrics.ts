@@ -97,20 +97,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     return lower;
   };
 
-  const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+  const latency = <L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> =>
+    new Histogram({ name, help, labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] });
   const requests = new Counter({
     name: 'scim_bridge_scim_requests_total',
     help: 'SCIM requests answered, by org, resource type, method and HTTP status',
     labelNames: ['org', 'resource', 'method', 'status'] as const,
     registers: [registry],
   });
-  const requestSeconds = new Histogram({
-    name: 'scim_bridge_scim_request_duration_seconds',
-    help: 'SCIM request latency, from arrival to the last byte of the answer',
-    labelNames: ['org', 'resource', 'method'] as const,
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
+  const requestSeconds = latency('scim_bridge_scim_request_duration_seconds', 'SCIM request latency, from arrival to the last byte of the answer', ['org', 'resource', 'method']);
   const inFlight = new Gauge({
     name: 'scim_bridge_scim_requests_in_flight',
     help: 'SCIM requests being worked on now',
@@ -122,13 +117,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['org', 'endpoint', 'method', 'status', 'retries'] as const,
     registers: [registry],
   });
-  const upstreamSeconds = new Histogram({
-    name: 'scim_bridge_upstream_call_duration_seconds',
-    help: 'JumpCloud API call latency including retries and backoff',
-    labelNames: ['org', 'endpoint', 'method'] as const,
-    buckets: latencyBuckets,
-    registers: [registry],
-  });
+  const upstreamSeconds = latency('scim_bridge_upstream_call_duration_seconds', 'JumpCloud API call latency including retries and backoff', ['org', 'endpoint', 'method']);
   const lockWaitSeconds = new Histogram({
     name: 'scim_bridge_lock_wait_seconds',
     help: 'Time spent waiting for a per-resource lock, by lock kind, backend and outcome',

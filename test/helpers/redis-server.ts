@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connectRedis, type RedisConnection } from '../../src/coordination/redis-connection.js';
 import { createServer } from 'node:net';
 
 /**
@@ -90,4 +91,43 @@ export async function startRedis(): Promise<RedisServer> {
     },
   };
   return server;
+}
+
+/** Two connections standing for two replicas, on one throw-away server, with a key prefix unique to the test. */
+export interface RedisPair {
+  server: RedisServer;
+  a: RedisConnection;
+  b: RedisConnection;
+  prefix: string;
+  /** Waits until a connection is back after `server.restart()`. */
+  waitReady(c: RedisConnection): Promise<void>;
+}
+
+/**
+ * Mocha hooks for a suite on one redis-server; the returned object is filled in before each test.
+ * Call inside `describe`.
+ */
+export function redisReplicaPair(): RedisPair {
+  let n = 0;
+  const pair = {
+    async waitReady(c: RedisConnection) {
+      for (let i = 0; i < 100 && !c.isReady(); i++) await new Promise((r) => setTimeout(r, 50));
+    },
+  } as RedisPair;
+  before(async () => {
+    pair.server = await startRedis();
+  });
+  after(async () => {
+    await pair.server.stop();
+  });
+  beforeEach(async () => {
+    pair.a = await connectRedis(pair.server.url);
+    pair.b = await connectRedis(pair.server.url);
+    pair.prefix = `t${++n}:`;
+  });
+  afterEach(async () => {
+    await pair.a.close();
+    await pair.b.close();
+  });
+  return pair;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { connectRedis, type RedisConnection } from '../../../src/coordination/redis-connection.js';
+import type { RedisConnection } from '../../../src/coordination/redis-connection.js';
 import { RedisLeaseLock, assertLeasesHeld, currentLeaseSignal, isLockUnavailable, type LockUnavailableError } from '../../../src/coordination/redis-lease-lock.js';
-import { startRedis, type RedisServer } from '../../helpers/redis-server.js';
+import { redisReplicaPair } from '../../helpers/redis-server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -16,34 +16,13 @@ async function rejection(p: Promise<unknown>): Promise<LockUnavailableError> {
 }
 
 describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', () => {
-  let server: RedisServer;
-  let a: RedisConnection;
-  let b: RedisConnection;
-  let prefix = '';
-  let n = 0;
-
-  before(async () => {
-    server = await startRedis();
-  });
-  after(async () => {
-    await server.stop();
-  });
-  beforeEach(async () => {
-    // Two connections stand for two replicas; each test has its own key space.
-    a = await connectRedis(server.url);
-    b = await connectRedis(server.url);
-    prefix = `t${++n}:`;
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-  });
+  const r = redisReplicaPair();
 
   const lock = (c: RedisConnection, over: Partial<ConstructorParameters<typeof RedisLeaseLock>[1]> = {}): RedisLeaseLock =>
-    new RedisLeaseLock(c.client, { leaseMs: 2_000, waitMs: 5_000, prefix, ...over });
+    new RedisLeaseLock(c.client, { leaseMs: 2_000, waitMs: 5_000, prefix: r.prefix, ...over });
 
   it('serialises a read-modify-write across two replicas: no lost update, never two holders at once', async () => {
-    const [la, lb] = [lock(a), lock(b)];
+    const [la, lb] = [lock(r.a), lock(r.b)];
     let value = 0;
     let inside = 0;
     let maxInside = 0;
@@ -64,11 +43,11 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
   });
 
   it('hands out strictly increasing fencing tokens per key, whichever replica acquires', async () => {
-    const [la, lb] = [lock(a), lock(b)];
+    const [la, lb] = [lock(r.a), lock(r.b)];
     const tokens: number[] = [];
     const spy = (l: RedisLeaseLock) => () =>
       l.run('group:7', async (lease) => {
-        const stored = await a.client.get(`${prefix}lock:group:7`);
+        const stored = await r.a.client.get(`${r.prefix}lock:group:7`);
         expect(Number(stored?.split(':')[1])).to.equal(lease.fencingToken);
         tokens.push(lease.fencingToken);
       });
@@ -79,10 +58,10 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
   });
 
   it('does not make different keys wait for each other', async () => {
-    const la = lock(a);
+    const la = lock(r.a);
     let otherRan = false;
     await la.run('user:1', async () => {
-      await lock(b, { waitMs: 200 }).run('user:2', async () => {
+      await lock(r.b, { waitMs: 200 }).run('user:2', async () => {
         otherRan = true;
       });
     });
@@ -90,7 +69,7 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
   });
 
   it('renews the lease while work runs longer than the lease, so nobody else gets in', async () => {
-    const la = lock(a, { leaseMs: 150 });
+    const la = lock(r.a, { leaseMs: 150 });
     let intruded = false;
     const holder = la.run('user:1', async () => {
       await sleep(600);
@@ -98,14 +77,14 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
       return 'done';
     });
     await sleep(20);
-    const err = await rejection(lock(b, { leaseMs: 150, waitMs: 400 }).run('user:1', async () => (intruded = true)));
+    const err = await rejection(lock(r.b, { leaseMs: 150, waitMs: 400 }).run('user:1', async () => (intruded = true)));
     expect(err.reason).to.equal('wait-timeout');
     expect(await holder).to.equal('done');
     expect(intruded).to.equal(false);
   });
 
   it('releases on every path: after the work throws, the next holder gets in at once', async () => {
-    const la = lock(a);
+    const la = lock(r.a);
     let thrown: unknown;
     try {
       await la.run('user:1', async () => {
@@ -115,35 +94,35 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
       thrown = e;
     }
     expect((thrown as Error).message).to.equal('boom');
-    expect(await a.client.exists(`${prefix}lock:user:1`)).to.equal(0);
+    expect(await r.a.client.exists(`${r.prefix}lock:user:1`)).to.equal(0);
     const started = performance.now();
-    await lock(b, { waitMs: 100 }).run('user:1', async () => undefined);
+    await lock(r.b, { waitMs: 100 }).run('user:1', async () => undefined);
     expect(performance.now() - started).to.be.below(100);
   });
 
   it('lets a lock left by a crashed replica expire after its lease', async () => {
     // What a replica that died mid-request leaves behind: a lock nobody renews or releases.
-    await a.client.set(`${prefix}lock:user:1`, 'deadreplica:41', 'PX', 300);
+    await r.a.client.set(`${r.prefix}lock:user:1`, 'deadreplica:41', 'PX', 300);
     const started = performance.now();
-    await lock(b, { waitMs: 3_000 }).run('user:1', async () => undefined);
+    await lock(r.b, { waitMs: 3_000 }).run('user:1', async () => undefined);
     const waited = performance.now() - started;
     expect(waited).to.be.at.least(250);
     expect(waited).to.be.below(2_000);
   });
 
   it('answers "lock unavailable" when the wait budget runs out, with a Retry-After hint', async () => {
-    await a.client.set(`${prefix}lock:user:1`, 'other:1', 'PX', 5_000);
-    const err = await rejection(lock(b, { waitMs: 150 }).run('user:1', async () => undefined));
+    await r.a.client.set(`${r.prefix}lock:user:1`, 'other:1', 'PX', 5_000);
+    const err = await rejection(lock(r.b, { waitMs: 150 }).run('user:1', async () => undefined));
     expect(err.reason).to.equal('wait-timeout');
     expect(err.retryAfterSeconds).to.be.at.least(1);
   });
 
   it('stops waiting when the request gives up (its deadline signal aborts)', async () => {
-    await a.client.set(`${prefix}lock:user:1`, 'other:1', 'PX', 5_000);
+    await r.a.client.set(`${r.prefix}lock:user:1`, 'other:1', 'PX', 5_000);
     const deadline = AbortSignal.timeout(100);
     let thrown: unknown;
     try {
-      await lock(b).run('user:1', async () => undefined, { signal: deadline });
+      await lock(r.b).run('user:1', async () => undefined, { signal: deadline });
     } catch (e) {
       thrown = e;
     }
@@ -151,12 +130,12 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
   });
 
   it('fences: once another holder owns the key, the old holder cannot pass the write check and its signal aborts', async () => {
-    const la = lock(a);
+    const la = lock(r.a);
     const err = await rejection(
       la.run('user:1', async () => {
         expect(currentLeaseSignal()?.aborted).to.equal(false);
         // The lease expired while this replica was paused, and another replica took the lock.
-        await b.client.set(`${prefix}lock:user:1`, 'other:99', 'PX', 5_000);
+        await r.b.client.set(`${r.prefix}lock:user:1`, 'other:99', 'PX', 5_000);
         try {
           await assertLeasesHeld();
         } finally {
@@ -166,16 +145,16 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
     );
     expect(err.reason).to.equal('lease-lost');
     // Releasing must not free the other replica's lock.
-    expect(await a.client.get(`${prefix}lock:user:1`)).to.equal('other:99');
+    expect(await r.a.client.get(`${r.prefix}lock:user:1`)).to.equal('other:99');
   });
 
   it('checks every lease held by nested locks, and none outside a lock', async () => {
     await assertLeasesHeld();
-    const la = lock(a);
+    const la = lock(r.a);
     const err = await rejection(
       la.run('group-create:eng', () =>
         la.run('group:1', async () => {
-          await a.client.del(`${prefix}lock:group-create:eng`);
+          await r.a.client.del(`${r.prefix}lock:group-create:eng`);
           await assertLeasesHeld();
         }),
       ),
@@ -184,28 +163,28 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
   });
 
   it('refuses to run the work when Redis is down, and works again once it is back', async () => {
-    const la = lock(a, { waitMs: 500 });
-    await server.stop();
+    const la = lock(r.a, { waitMs: 500 });
+    await r.server.stop();
     await sleep(50);
     let ran = false;
     const err = await rejection(la.run('user:1', async () => (ran = true)));
     expect(err.reason).to.equal('redis-unavailable');
     expect(err.retryAfterSeconds).to.be.at.least(1);
     expect(ran).to.equal(false);
-    await server.restart();
-    for (let i = 0; i < 100 && !a.isReady(); i++) await sleep(50);
+    await r.server.restart();
+    await r.waitReady(r.a);
     expect(await la.run('user:1', async () => 'ok')).to.equal('ok');
   });
 
   it('fails the write check (never writes unfenced) when Redis goes away while the lock is held', async () => {
-    const la = lock(a);
+    const la = lock(r.a);
     const err = await rejection(
       la.run('user:1', async () => {
-        await server.stop();
+        await r.server.stop();
         await assertLeasesHeld();
       }),
     );
     expect(err.reason).to.equal('redis-unavailable');
-    await server.restart();
+    await r.server.restart();
   });
 });

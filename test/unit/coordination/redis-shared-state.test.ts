@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { connectRedis, type RedisConnection } from '../../../src/coordination/redis-connection.js';
 import { RedisCap, type CapLike } from '../../../src/coordination/redis-cap.js';
 import { RedisProvenKeys } from '../../../src/coordination/redis-proven-keys.js';
 import { SharedRateLimitStore } from '../../../src/coordination/redis-rate-limit-store.js';
-import { startRedis, type RedisServer } from '../../helpers/redis-server.js';
+import { redisReplicaPair } from '../../helpers/redis-server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const FINGERPRINT = 'a'.repeat(64);
@@ -17,36 +16,12 @@ class CountingCap implements CapLike {
   }
 }
 
-async function waitReady(c: RedisConnection): Promise<void> {
-  for (let i = 0; i < 100 && !c.isReady(); i++) await sleep(50);
-}
-
 describe('shared state on a real redis-server: concurrency cap, proven keys, failed-auth store', () => {
-  let server: RedisServer;
-  let a: RedisConnection;
-  let b: RedisConnection;
-  let prefix = '';
-  let n = 0;
-
-  before(async () => {
-    server = await startRedis();
-  });
-  after(async () => {
-    await server.stop();
-  });
-  beforeEach(async () => {
-    a = await connectRedis(server.url);
-    b = await connectRedis(server.url);
-    prefix = `s${++n}:`;
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-  });
+  const r = redisReplicaPair();
 
   describe('RedisCap', () => {
     it('never lets more than the limit run at once for one key, across two replicas', async () => {
-      const caps = [a, b].map((c) => new RedisCap(c.client, new CountingCap(), { limit: 3, slotTtlMs: 10_000, prefix }));
+      const caps = [r.a, r.b].map((c) => new RedisCap(c.client, new CountingCap(), { limit: 3, slotTtlMs: 10_000, prefix: r.prefix }));
       let running = 0;
       let peak = 0;
       await Promise.all(
@@ -60,27 +35,27 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
         ),
       );
       expect(peak).to.equal(3);
-      expect(await a.client.zcard(`${prefix}cap:key-fp`)).to.equal(0);
+      expect(await r.a.client.zcard(`${r.prefix}cap:key-fp`)).to.equal(0);
     });
 
     it('caps each key on its own', async () => {
-      const cap = new RedisCap(a.client, new CountingCap(), { limit: 1, slotTtlMs: 10_000, prefix });
+      const cap = new RedisCap(r.a.client, new CountingCap(), { limit: 1, slotTtlMs: 10_000, prefix: r.prefix });
       let both = false;
       await cap.run('k1', () => cap.run('k2', async () => (both = true)));
       expect(both).to.equal(true);
     });
 
     it('frees slots a crashed replica held once they expire', async () => {
-      await a.client.zadd(`${prefix}cap:k`, Date.now() + 200, 'dead:1');
-      const cap = new RedisCap(b.client, new CountingCap(), { limit: 1, slotTtlMs: 10_000, prefix });
+      await r.a.client.zadd(`${r.prefix}cap:k`, Date.now() + 200, 'dead:1');
+      const cap = new RedisCap(r.b.client, new CountingCap(), { limit: 1, slotTtlMs: 10_000, prefix: r.prefix });
       const started = performance.now();
       await cap.run('k', async () => undefined);
       expect(performance.now() - started).to.be.at.least(150);
     });
 
     it('stops waiting when the signal aborts', async () => {
-      await a.client.zadd(`${prefix}cap:k`, Date.now() + 10_000, 'other:1');
-      const cap = new RedisCap(b.client, new CountingCap(), { limit: 1, slotTtlMs: 10_000, prefix });
+      await r.a.client.zadd(`${r.prefix}cap:k`, Date.now() + 10_000, 'other:1');
+      const cap = new RedisCap(r.b.client, new CountingCap(), { limit: 1, slotTtlMs: 10_000, prefix: r.prefix });
       let thrown: unknown;
       try {
         await cap.run('k', async () => undefined, AbortSignal.timeout(80));
@@ -93,14 +68,14 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
     it("falls back to this replica's own cap while Redis is down, and says so once", async () => {
       const local = new CountingCap();
       const events: boolean[] = [];
-      const cap = new RedisCap(a.client, local, { limit: 2, slotTtlMs: 10_000, prefix, onFallback: (on) => events.push(on) });
-      await server.stop();
+      const cap = new RedisCap(r.a.client, local, { limit: 2, slotTtlMs: 10_000, prefix: r.prefix, onFallback: (on) => events.push(on) });
+      await r.server.stop();
       await sleep(30);
       expect(await cap.run('k', async () => 'ran')).to.equal('ran');
       expect(await cap.run('k', async () => 'ran')).to.equal('ran');
       expect(local.runs).to.equal(2);
-      await server.restart();
-      await waitReady(a);
+      await r.server.restart();
+      await r.waitReady(r.a);
       await cap.run('k', async () => undefined);
       expect(local.runs).to.equal(2);
       expect(events).to.deep.equal([true, false]);
@@ -109,7 +84,7 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
 
   describe('RedisProvenKeys', () => {
     it('shares a proven fingerprint between replicas until it expires or is forgotten', async () => {
-      const [pa, pb] = [new RedisProvenKeys(a.client, 200, prefix), new RedisProvenKeys(b.client, 200, prefix)];
+      const [pa, pb] = [new RedisProvenKeys(r.a.client, 200, r.prefix), new RedisProvenKeys(r.b.client, 200, r.prefix)];
       expect(await pb.isProven(FINGERPRINT)).to.equal(false);
       await pa.remember(FINGERPRINT);
       expect(await pb.isProven(FINGERPRINT)).to.equal(true);
@@ -121,22 +96,22 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
     });
 
     it('stores the fingerprint only, as the key name, with an expiry', async () => {
-      await new RedisProvenKeys(a.client, 60_000, prefix).remember(FINGERPRINT);
-      const keys = await a.client.keys(`${prefix}*`);
-      expect(keys).to.deep.equal([`${prefix}proven:${FINGERPRINT}`]);
-      expect(await a.client.get(keys[0]!)).to.equal('1');
-      expect(await a.client.pttl(keys[0]!)).to.be.within(1, 60_000);
+      await new RedisProvenKeys(r.a.client, 60_000, r.prefix).remember(FINGERPRINT);
+      const keys = await r.a.client.keys(`${r.prefix}*`);
+      expect(keys).to.deep.equal([`${r.prefix}proven:${FINGERPRINT}`]);
+      expect(await r.a.client.get(keys[0]!)).to.equal('1');
+      expect(await r.a.client.pttl(keys[0]!)).to.be.within(1, 60_000);
     });
 
     it('answers "not proven" while Redis is down (the key is proven upstream again)', async () => {
-      const p = new RedisProvenKeys(a.client, 60_000, prefix);
+      const p = new RedisProvenKeys(r.a.client, 60_000, r.prefix);
       await p.remember(FINGERPRINT);
-      await server.stop();
+      await r.server.stop();
       await sleep(30);
       expect(await p.isProven(FINGERPRINT)).to.equal(false);
       await p.remember(FINGERPRINT);
-      await server.restart();
-      await waitReady(a);
+      await r.server.restart();
+      await r.waitReady(r.a);
     });
   });
 
@@ -144,7 +119,7 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
     const options = { windowMs: 60_000 } as never;
 
     it('counts hits for one client across replicas', async () => {
-      const [sa, sb] = [new SharedRateLimitStore(a.client, `${prefix}rl:`), new SharedRateLimitStore(b.client, `${prefix}rl:`)];
+      const [sa, sb] = [new SharedRateLimitStore(r.a.client, `${r.prefix}rl:`), new SharedRateLimitStore(r.b.client, `${r.prefix}rl:`)];
       sa.init(options);
       sb.init(options);
       expect((await sa.increment('198.51.100.7')).totalHits).to.equal(1);
@@ -158,15 +133,15 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
 
     it("keeps limiting with this replica's memory while Redis is down, then goes back to Redis", async () => {
       const events: boolean[] = [];
-      const s = new SharedRateLimitStore(a.client, `${prefix}rl:`, (on) => events.push(on));
+      const s = new SharedRateLimitStore(r.a.client, `${r.prefix}rl:`, (on) => events.push(on));
       s.init(options);
       await s.increment('198.51.100.7');
-      await server.stop();
+      await r.server.stop();
       await sleep(30);
       expect((await s.increment('198.51.100.7')).totalHits).to.equal(1);
       expect((await s.increment('198.51.100.7')).totalHits).to.equal(2);
-      await server.restart();
-      await waitReady(a);
+      await r.server.restart();
+      await r.waitReady(r.a);
       // The restarted Redis is empty and has no scripts loaded: the store re-initialises itself.
       expect((await s.increment('198.51.100.7')).totalHits).to.equal(1);
       expect(events).to.deep.equal([true, false]);
