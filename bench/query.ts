@@ -6,11 +6,11 @@
 import path from 'node:path';
 import { packageRoot } from '../src/config.js';
 import { searchFilterPredicate } from '../src/emulator/search-filter.js';
-import type { JumpCloudClient } from '../src/jumpcloud/client.js';
-import type { ListQuery, SystemUser, SystemUserList, SystemUserSearch } from '../src/jumpcloud/types.js';
+import type { JumpCloudClient } from '../src/jumpcloud/endpoints.js';
+import type { SystemUserListQuery, SystemUser, SystemUserList, SystemUserSearch } from '../src/jumpcloud/types.js';
 import { loadAttributeTable, type UserTable } from '../src/mapping/attribute-table.js';
 import { planUserQuery } from '../src/mapping/user-query.js';
-import { Users } from '../src/resources/users.js';
+import { UsersResource } from '../src/resources/users.js';
 import { isScimError } from '../src/scim/errors.js';
 import { parseFilter } from '../src/scim/filter.js';
 import { validateFilter } from '../src/scim/filter-eval.js';
@@ -65,7 +65,7 @@ class FakeJumpCloud {
     return { totalCount: matched.length, results: matched.slice(page.skip, page.skip + page.limit) };
   }
 
-  async listUsers(query: ListQuery): Promise<SystemUserList> {
+  async listUsers(query: SystemUserListQuery): Promise<SystemUserList> {
     this.calls.listUsers++;
     const skip = query.skip ?? 0;
     return { totalCount: this.users.length, results: this.users.slice(skip, skip + (query.limit ?? 10)) };
@@ -93,7 +93,7 @@ async function queries(table: UserTable): Promise<Record<string, unknown>> {
     for (const [label, filter] of Object.entries(filters)) {
       const plan = planUserQuery(parseFilter(filter), table);
       for (const maxFilterScan of label === 'residual' ? [10_000, 1_000_000] : [10_000]) {
-        const users = new Users(table, { maxPageSize: 200, maxFilterScan }, new KeyedLock());
+        const users = new UsersResource(table, { maxPageSize: 200, maxFilterScan }, new KeyedLock());
         fake.reset();
         (globalThis as { gc?: () => void }).gc?.(); // exact only under --expose-gc
         const heapBefore = process.memoryUsage().heapUsed;

@@ -8,7 +8,7 @@ import { createEmulator } from '../src/emulator/index.js';
 import { createBridge } from '../src/bridge.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/observability/logger.js';
-import { mapLimit } from '../src/util/keyed-lock.js';
+import { mapLimit } from '../src/util/map-limit.js';
 
 const KEY = 'benchKey0123456789abcdefghijklmnopqrstuv';
 

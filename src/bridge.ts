@@ -1,47 +1,58 @@
+import type express from 'express';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
-import { JumpCloudTransport } from './jumpcloud/client.js';
+import { JumpCloudConnection, type ConnectionOptions } from './jumpcloud/client.js';
 import { loadAttributeTable } from './mapping/attribute-table.js';
+import { loadGroupTable } from './mapping/group-table.js';
 import type { Logger } from './observability/logger.js';
 import type { ExchangeSink } from './observability/exchange.js';
-import { Users } from './resources/users.js';
-import { GroupsResource, groupsOfUser } from './resources/groups.js';
-import { loadGroupTable } from './mapping/group-table.js';
+import { ResourceRegistry } from './resources/resource-type.js';
+import { UsersResource } from './resources/users.js';
+import { GroupsResource } from './resources/groups.js';
+import { groupsOfUser } from './resources/memberships.js';
 import { KeyedLock } from './util/keyed-lock.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
-import type express from 'express';
 
 export interface Bridge {
   app: express.Express;
-  transport: JumpCloudTransport;
-  users: Users;
+  connection: JumpCloudConnection;
+  resources: ResourceRegistry;
+  /** The registered Users resource, for tools that render JumpCloud users as SCIM (tests, benchmarks). */
+  users: UsersResource;
   /** Present when DEBUG_PAGE=true: the page's ring buffer, for tools that want the recent exchanges. */
   debug?: DebugPage;
   close(): void;
 }
 
+export interface BridgeOptions {
+  /** Extra client layers (a deadline, a concurrency cap, metrics, a recorder): see JumpCloudConnection. */
+  layers?: ConnectionOptions['layers'];
+}
+
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
-export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = []): Bridge {
+export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
-  const transport = new JumpCloudTransport({
+  const connection = new JumpCloudConnection({
     baseUrl: config.jumpcloudUrl,
     ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
     timeoutMs: config.upstreamTimeoutMs,
     retry: config.retry,
     dryRun: config.dryRun,
+    ...(options.layers ? { layers: options.layers } : {}),
   });
   const locks = new KeyedLock();
-  const users = new Users(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
+  // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
+  const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
   const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
-  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => [users.schema, groups.schema] }) : undefined;
+  const resources = new ResourceRegistry([users, groups]);
+  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => resources.schemas }) : undefined;
   const app = createApp({
     config,
     logger,
-    transport,
-    users,
-    groups,
+    connection,
+    resources,
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
   });
-  return { app, transport, users, ...(debug ? { debug } : {}), close: () => transport.close() };
+  return { app, connection, resources, users, ...(debug ? { debug } : {}), close: () => connection.close() };
 }

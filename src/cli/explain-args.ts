@@ -1,4 +1,4 @@
-import { SCIM_BASE } from '../app.js';
+import { SCIM_BASE } from '../http/scim-response.js';
 
 export interface ExplainArgs {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

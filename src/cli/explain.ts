@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config.js';
 import { createBridge } from '../bridge.js';
 import { createEmulator, type RunningEmulator } from '../emulator/index.js';
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import { loadAttributeTable, UserTable, type AttributeRow } from '../mapping/attribute-table.js';
 import type { Exchange } from '../observability/exchange.js';
 import { silentLogger } from '../observability/logger.js';

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createBridge, type Bridge } from '../bridge.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../emulator/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { SCIM_BASE } from '../app.js';
+import { SCIM_BASE } from '../http/scim-response.js';
 import { DEBUG_PATH } from '../debug/debug-page.js';
 
 export interface SandboxOptions {

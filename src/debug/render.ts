@@ -1,4 +1,4 @@
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { AttributeRow } from '../mapping/attribute-table.js';
 import type { AttributeDef, SchemaDef } from '../scim/schema.js';
 import type { BufferedExchange } from './exchange-buffer.js';

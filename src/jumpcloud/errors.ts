@@ -1,4 +1,5 @@
 /** Failures of JumpCloud calls, classified once so callers branch on a kind, not on status numbers. */
+import type { Layer } from './transport.js';
 
 export type JumpCloudErrorKind =
   | 'unauthorized' // 401, or a 3xx login redirect (JumpCloud answers a missing key with 302 → /login)
@@ -74,3 +75,19 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   const at = Date.parse(header);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
+
+/**
+ * The layer just above the wire: a non-2xx answer becomes a classified JumpCloudError (scrubbed of the caller's
+ * key, with its Retry-After), so every layer above it branches on `kind`, never on status numbers.
+ */
+export const failuresAsErrors: Layer = (next) => async (req) => {
+  const res = await next(req);
+  if (res.status >= 200 && res.status < 300) return res;
+  const message = upstreamMessage(res.data, res.status).split(req.apiKey).join('***');
+  throw new JumpCloudError(
+    kindForStatus(res.status, message),
+    message,
+    { method: req.method, path: req.path, status: res.status, attempts: 1 },
+    parseRetryAfter(res.headers['retry-after']),
+  );
+};

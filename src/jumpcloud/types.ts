@@ -125,10 +125,13 @@ export interface UserGroup {
   [other: string]: unknown;
 }
 
+/** The free-text fields of a v2 user group a SCIM client can own (`UserGroupPost`/`UserGroupPut`). */
+export const USER_GROUP_TEXT_FIELDS = ['name', 'description', 'email'] as const;
+export type UserGroupTextField = (typeof USER_GROUP_TEXT_FIELDS)[number];
+
 /** v2 `UserGroupPost` / `UserGroupPut` (PUT is a full update; `name` is required on both). */
-export interface UserGroupWrite {
+export interface UserGroupWrite extends Partial<Record<UserGroupTextField, string>> {
   name: string;
-  description?: string;
 }
 
 /** v2 `GraphConnection`, as returned by GET /usergroups/{id}/members. */
@@ -152,11 +155,19 @@ export interface MemberOperation {
 }
 
 /** v1 list query parameters (GET /systemusers, and the query part of POST /search/systemusers). */
-export interface ListQuery {
+export interface SystemUserListQuery {
   limit?: number;
   skip?: number;
   /** Space-separated; `-field` sorts descending. Not documented on the search route, so only sent to GET. */
   sort?: string;
   /** Space-separated field projection. */
   fields?: string;
+}
+
+/** v2 GET /usergroups query parameters (`filter` is v2's `field:op:value` list, comma-joined). */
+export interface UserGroupListQuery {
+  filter?: string;
+  limit: number;
+  skip: number;
+  sort?: string;
 }

@@ -4,15 +4,9 @@ import type { Filter } from '../scim/filter.js';
 import { matchesElement } from '../scim/filter-eval.js';
 import type { PatchOperation } from '../scim/patch.js';
 import type { AttributeDef } from '../scim/schema.js';
-import { OBJECT_ID, type JumpCloudClient } from '../jumpcloud/client.js';
-import { isJumpCloudError } from '../jumpcloud/errors.js';
+import { JUMPCLOUD_ID } from '../jumpcloud/endpoints.js';
 import type { GraphConnection, GraphObjectWithPaths, UserGroup } from '../jumpcloud/types.js';
-import { scimErrorFor } from './upstream-errors.js';
-import { mapLimit } from '../util/keyed-lock.js';
 import { isRecord } from '../util/guards.js';
-
-/** JumpCloud's v2 page size limit. */
-export const V2_PAGE = 100;
 
 export interface MemberRef {
   value: string;
@@ -45,46 +39,6 @@ export function memberRefs(connections: GraphConnection[], baseUrl: string): Mem
   return out;
 }
 
-/**
- * Whether `page` (fetched just before `next`) ends the list. The client falls back to the page length when
- * `x-total-count` is missing, so a total equal to a full page's length proves nothing and one more page is read.
- */
-export function isLastPage(page: { items: unknown[]; total: number }, next: number): boolean {
-  return page.items.length < V2_PAGE || (page.total !== page.items.length && next >= page.total);
-}
-
-/**
- * Every page of a paged v2 list. After the first page the total (`x-total-count`) is known, so the remaining
- * pages are fetched `concurrency` at a time; a list that grew meanwhile is followed to its end one page at a time.
- */
-export async function readAllPages<T>(
-  fetch: (page: { limit: number; skip: number }) => Promise<{ items: T[]; total: number }>,
-  concurrency: number,
-): Promise<T[]> {
-  let last = await fetch({ limit: V2_PAGE, skip: 0 });
-  const items = [...last.items];
-  let next = V2_PAGE;
-  if (isLastPage(last, next)) return items;
-  const skips: number[] = [];
-  for (let s = V2_PAGE; s < last.total; s += V2_PAGE) skips.push(s);
-  if (skips.length) {
-    const pages = await mapLimit(skips, concurrency, (s) => fetch({ limit: V2_PAGE, skip: s }));
-    for (const p of pages) items.push(...p.items);
-    last = pages[pages.length - 1] ?? last;
-    next = (skips[skips.length - 1] ?? 0) + V2_PAGE;
-  }
-  while (!isLastPage(last, next)) {
-    last = await fetch({ limit: V2_PAGE, skip: next });
-    items.push(...last.items);
-    next += V2_PAGE;
-  }
-  return items;
-}
-
-export async function readMembers(jc: JumpCloudClient, groupId: string, baseUrl: string, concurrency: number): Promise<MemberRef[]> {
-  return memberRefs(await readAllPages((page) => jc.listGroupMembers(groupId, page), concurrency), baseUrl);
-}
-
 /** One membership step of a PATCH, in request order. */
 export type MemberStep =
   | { kind: 'add'; ids: string[] }
@@ -97,7 +51,7 @@ function checkIds(raw: unknown, where: string): string[] {
   const ids = memberIds(raw);
   if (!ids) throw badRequest('invalidValue', `${where}: members must be given as [{"value": "<user id>"}]`);
   for (const id of ids) {
-    if (!OBJECT_ID.test(id)) {
+    if (!JUMPCLOUD_ID.test(id)) {
       throw badRequest('invalidValue', `${where}: member ${JSON.stringify(id.slice(0, 64))} is not a JumpCloud user id (24 hexadecimal characters); provision the user through /Users first`);
     }
   }
@@ -195,34 +149,8 @@ export function memberChanges(steps: MemberStep[], current?: MemberRef[]): Membe
   return { add: [...after.keys()].filter((id) => !before.has(id)), remove: [...before.keys()].filter((id) => !after.has(id)) };
 }
 
-/**
- * The SCIM `groups` of a User: the JumpCloud user groups the user is a direct member of, named.
- * Two steps because `memberof` returns ids only: the memberships (paged), then each group's name.
- */
-export async function groupsOfUser(jc: JumpCloudClient, userId: string, baseUrl: string, concurrency = 8): Promise<GroupRef[]> {
-  let memberships: GraphObjectWithPaths[];
-  try {
-    memberships = await readAllPages((page) => jc.listUserMemberOf(userId, page), concurrency);
-  } catch (e) {
-    throw isJumpCloudError(e) ? scimErrorFor(e, `User ${userId}`) : e;
-  }
-  const direct = memberships.filter((m) => m.type === 'user_group' && isDirect(m));
-  const ids = [...new Set(direct.map((m) => m.id))];
-  const named = await mapLimit(ids, concurrency, async (id): Promise<GroupRef | undefined> => {
-    try {
-      const g = await jc.getGroup(id);
-      return { value: id, display: g.name, $ref: `${baseUrl}/Groups/${id}`, type: 'direct' };
-    } catch (e) {
-      // Deleted between the two reads: it is no longer a group of the user.
-      if (isJumpCloudError(e) && e.kind === 'notFound') return undefined;
-      throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
-    }
-  });
-  return named.filter((g): g is GroupRef => g !== undefined);
-}
-
 /** `paths` lists the graph paths to the group; a direct membership has a one-hop path. Absent paths: trust the type. */
-function isDirect(m: GraphObjectWithPaths): boolean {
+export function isDirect(m: GraphObjectWithPaths): boolean {
   const paths: unknown = isRecord(m) ? m.paths : undefined;
   if (!Array.isArray(paths) || paths.length === 0) return true;
   return paths.some((p) => Array.isArray(p) && p.length <= 1);

@@ -1,6 +1,7 @@
 import { badRequest } from '../scim/errors.js';
 import { formatAttrPath, type AttrPath, type Filter } from '../scim/filter.js';
 import type { ResourceSchema } from '../scim/schema.js';
+import type { GroupTable } from './group-table.js';
 
 /**
  * SCIM Group filter → JumpCloud v2 `filter` terms (`field:op:value`, ANDed). v2's `eq` is case-sensitive while
@@ -26,10 +27,11 @@ export function searchable(value: string): string | undefined {
   return pieces.reduce<string | undefined>((a, p) => (a === undefined || p.length > a.length ? p : a), undefined);
 }
 
-const isName = (p: AttrPath, schema: ResourceSchema): boolean => schema.resolve(p)?.attr.name === 'displayName' && p.sub === undefined;
+/** Conditions on the attribute stored in the group's `name` (displayName in the shipped table). */
+const isName = (p: AttrPath, table: GroupTable): boolean => p.sub === undefined && table.rowFor(p) === table.nameRow;
 
-function term(f: Filter, schema: ResourceSchema): string | undefined {
-  if (f.kind !== 'compare' || typeof f.value !== 'string' || !isName(f.path, schema)) return undefined;
+function term(f: Filter, table: GroupTable): string | undefined {
+  if (f.kind !== 'compare' || typeof f.value !== 'string' || !isName(f.path, table)) return undefined;
   if (f.op !== 'eq' && f.op !== 'co' && f.op !== 'sw' && f.op !== 'ew') return undefined;
   const text = searchable(f.value);
   return text === undefined ? undefined : `name:search:${text}`;
@@ -55,11 +57,11 @@ function rejectMembers(f: Filter, schema: ResourceSchema): void {
   }
 }
 
-export function planGroupQuery(filter: Filter | undefined, schema: ResourceSchema): GroupQueryPlan {
+export function planGroupQuery(filter: Filter | undefined, table: GroupTable): GroupQueryPlan {
   if (!filter) return { terms: [] };
-  rejectMembers(filter, schema);
+  rejectMembers(filter, table.schema);
   // v2 terms are ANDed, so only conjuncts can be pushed; an `or`/`not` scans and decides locally.
   const conjuncts = filter.kind === 'and' ? filter.filters : [filter];
-  const terms = conjuncts.map((c) => term(c, schema)).filter((t): t is string => t !== undefined);
+  const terms = conjuncts.map((c) => term(c, table)).filter((t): t is string => t !== undefined);
   return { terms: [...new Set(terms)] };
 }

@@ -1,19 +1,22 @@
-import { ConfigError } from '../config.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, packageRoot } from '../config.js';
 import { badRequest } from '../scim/errors.js';
+import type { AttrPath } from '../scim/filter.js';
 import { CORE_GROUP, ResourceSchema, attribute, type AttributeDef, type SchemaDef, type Uniqueness } from '../scim/schema.js';
 import type { ScimDoc } from '../scim/resource.js';
-import type { UserGroup } from '../jumpcloud/types.js';
+import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
 /**
- * The `groups` rows of config/mapping.json. A JumpCloud user group has only two fields a SCIM client can own
- * (`name`, `description`) plus its member edges, so the targets are a closed set rather than codecs.
+ * One row of the `groups` section of config/mapping.json, compiled. A JumpCloud user group stores a few free-text
+ * fields (`name`, `description`, `email`) and its member edges; a row maps one SCIM Group attribute to one of them.
  */
-export type GroupTarget = 'name' | 'description' | 'members';
-
 export interface GroupRow {
-  scim: 'displayName' | 'externalId' | 'members';
-  target: GroupTarget;
+  /** The SCIM attribute (a top-level Group attribute name). */
+  scim: string;
+  /** The user group field that stores it, or `members` for the group's member edges. */
+  target: UserGroupTextField | 'members';
   required: boolean;
   caseExact: boolean;
   uniqueness: Uniqueness;
@@ -21,27 +24,23 @@ export interface GroupRow {
   description: string;
 }
 
-/** Used when a MAPPING_FILE predates groups: the same rows config/mapping.json ships. */
-export const DEFAULT_GROUP_ROWS: unknown[] = [
-  { scim: 'displayName', jumpcloud: 'name', required: true, caseExact: false, uniqueness: 'server', maxLength: 1024, description: 'The JumpCloud user group name.' },
-  { scim: 'externalId', jumpcloud: 'description', caseExact: true, maxLength: 1024, description: "Entra's anchor for the group, kept verbatim as the JumpCloud group description." },
-  { scim: 'members', jumpcloud: 'members', description: 'Direct members: JumpCloud users (the SCIM User ids).' },
-];
-
-const ALLOWED: Record<GroupRow['scim'], GroupTarget> = { displayName: 'name', externalId: 'description', members: 'members' };
+/** The group's member edges: not a field of the group record but the v2 graph. */
+const MEMBERS = 'members';
+const TARGETS: readonly string[] = [...USER_GROUP_TEXT_FIELDS, MEMBERS];
 
 function compileRow(raw: unknown, index: number): GroupRow {
   const where = `groups row ${index + 1}`;
   if (!isRecord(raw) || typeof raw.scim !== 'string' || typeof raw.jumpcloud !== 'string') throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
-  const scim = (Object.keys(ALLOWED) as GroupRow['scim'][]).find((k) => k.toLowerCase() === String(raw.scim).toLowerCase());
-  if (!scim) throw new Error(`${where}: '${raw.scim}' is not a Group attribute the bridge can store (displayName, externalId, members)`);
-  // A user group stores nothing else a client could write, so each attribute has exactly one possible home.
-  if (raw.jumpcloud !== ALLOWED[scim]) throw new Error(`${where}: '${scim}' can only be stored in the group's '${ALLOWED[scim]}' (got '${raw.jumpcloud}')`);
+  if (!/^[A-Za-z][\w$-]*$/.test(raw.scim)) throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
+  const target = TARGETS.find((t) => t === raw.jumpcloud) as GroupRow['target'] | undefined;
+  if (!target) throw new Error(`${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')})`);
+  // RFC 7643 §4.2: `members` is the Group's member list, and the member edges can hold nothing else.
+  if ((target === MEMBERS) !== (raw.scim.toLowerCase() === MEMBERS)) throw new Error(`${where}: the SCIM 'members' attribute and the group's 'members' edges map only to each other`);
   const uniqueness = raw.uniqueness === undefined ? 'none' : raw.uniqueness;
   if (uniqueness !== 'none' && uniqueness !== 'server' && uniqueness !== 'global') throw new Error(`${where}: 'uniqueness' must be none, server or global`);
   return {
-    scim,
-    target: ALLOWED[scim],
+    scim: target === MEMBERS ? MEMBERS : raw.scim,
+    target,
     required: raw.required === true,
     caseExact: raw.caseExact === true,
     uniqueness,
@@ -52,7 +51,7 @@ function compileRow(raw: unknown, index: number): GroupRow {
 
 /** RFC 7643 §4.2 `members`, as a JumpCloud group can hold them: users only, by id. */
 function membersDef(row: GroupRow): AttributeDef {
-  return attribute('members', {
+  return attribute(MEMBERS, {
     type: 'complex',
     multiValued: true,
     description: row.description,
@@ -65,41 +64,54 @@ function membersDef(row: GroupRow): AttributeDef {
   });
 }
 
+/** The text fields of a group write; a field the table maps but the document leaves out is written as ''. */
+export type GroupFields = Partial<Record<UserGroupTextField, string>>;
+
 export class GroupTable {
   readonly schema: ResourceSchema;
+  /** The row stored in the group's `name`, which JumpCloud requires (checked at load). */
+  readonly nameRow: GroupRow;
 
   constructor(readonly rows: GroupRow[]) {
-    const attrs: AttributeDef[] = [];
-    for (const row of rows) {
-      if (row.scim === 'members') attrs.push(membersDef(row));
-      else attrs.push(attribute(row.scim, { required: row.required, caseExact: row.caseExact, uniqueness: row.uniqueness, description: row.description }));
-    }
+    const name = rows.find((r) => r.target === 'name');
+    if (!name) throw new Error("groups: a row must map to the group's 'name' (JumpCloud requires a group name)");
+    this.nameRow = name;
+    const attrs = rows.map((row) =>
+      row.target === MEMBERS ? membersDef(row) : attribute(row.scim, { required: row.required, caseExact: row.caseExact, uniqueness: row.uniqueness, description: row.description }),
+    );
     // externalId is a common attribute (RFC 7643 §3.1); it is listed first, as the User schema does.
     attrs.sort((a, b) => Number(b.name === 'externalId') - Number(a.name === 'externalId'));
     const core: SchemaDef = { id: CORE_GROUP, name: 'Group', description: 'Group', attributes: attrs };
     this.schema = new ResourceSchema('Group', '/Groups', core);
   }
 
-  row(scim: GroupRow['scim']): GroupRow | undefined {
-    return this.rows.find((r) => r.scim === scim);
+  /** The row of the group's member edges, if the file maps them. */
+  get membersRow(): GroupRow | undefined {
+    return this.rows.find((r) => r.target === MEMBERS);
+  }
+
+  /** The row that stores a SCIM attribute path (any letter case), if any. */
+  rowFor(p: AttrPath): GroupRow | undefined {
+    const resolved = this.schema.resolve({ ...(p.uri ? { uri: p.uri } : {}), name: p.name });
+    return resolved ? this.rows.find((r) => r.scim === resolved.attr.name) : undefined;
   }
 
   /** JumpCloud user group → SCIM Group without id/meta/schemas/members (the resource layer adds them). */
   toScim(group: UserGroup): ScimDoc {
     const doc: ScimDoc = {};
     for (const row of this.rows) {
-      if (row.target === 'members') continue;
+      if (row.target === MEMBERS) continue;
       const v = group[row.target];
       if (typeof v === 'string' && v !== '') doc[row.scim] = v;
     }
     return doc;
   }
 
-  /** SCIM Group (canonical) → the group's `name` and `description`; "no externalId" is an empty description. */
-  toJumpCloud(doc: ScimDoc): { name?: string; description?: string } {
-    const out: { name?: string; description?: string } = {};
+  /** SCIM Group (canonical) → the group's mapped text fields; "no value" is written as '' (the PUT is a full update). */
+  toJumpCloud(doc: ScimDoc): GroupFields {
+    const out: GroupFields = {};
     for (const row of this.rows) {
-      if (row.target === 'members') continue;
+      if (row.target === MEMBERS) continue;
       const v = doc[row.scim];
       if (v !== undefined && typeof v !== 'string') throw badRequest('invalidValue', `'${row.scim}' must be a string`);
       if (v !== undefined && row.maxLength !== undefined && v.length > row.maxLength) {
@@ -111,21 +123,29 @@ export class GroupTable {
   }
 }
 
-/** Compiles the `groups` section of the already-parsed mapping file (or the defaults when it has none). */
+/** The `groups` rows the shipped config/mapping.json holds: used when a MAPPING_FILE predates groups. */
+function shippedGroupRows(): unknown {
+  const shipped = path.join(packageRoot(), 'config', 'mapping.json');
+  const parsed: unknown = JSON.parse(readFileSync(shipped, 'utf8'));
+  return isRecord(parsed) ? parsed.groups : undefined;
+}
+
+/** Compiles the `groups` section of the already-parsed mapping file (or the shipped one when it has none). */
 export function loadGroupTable(raw: Record<string, unknown>, file: string): GroupTable {
-  const rows = raw.groups === undefined ? DEFAULT_GROUP_ROWS : raw.groups;
+  const rows = raw.groups === undefined ? shippedGroupRows() : raw.groups;
   if (!Array.isArray(rows)) throw new ConfigError(`MAPPING_FILE ${file}: 'groups' must be an array`);
   try {
     const compiled = rows.map((r: unknown, i) => compileRow(r, i));
     const seen = new Set<string>();
     for (const r of compiled) {
-      if (seen.has(r.scim)) throw new Error(`groups: '${r.scim}' is mapped twice`);
-      seen.add(r.scim);
+      for (const key of [`scim:${r.scim.toLowerCase()}`, `jc:${r.target}`]) {
+        if (seen.has(key)) throw new Error(`groups: '${key.slice(key.indexOf(':') + 1)}' is mapped twice`);
+        seen.add(key);
+      }
     }
-    const name = compiled.find((r) => r.scim === 'displayName');
-    if (!name) throw new Error("groups: the 'displayName' row is required (JumpCloud requires a group name)");
-    if (!name.required) throw new Error("groups: 'displayName' must be required (JumpCloud requires a group name)");
-    return new GroupTable(compiled);
+    const table = new GroupTable(compiled);
+    if (!table.nameRow.required) throw new Error(`groups: '${table.nameRow.scim}' must be required (it is the group's name, which JumpCloud requires)`);
+    return table;
   } catch (e) {
     throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);
   }

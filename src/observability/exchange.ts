@@ -1,4 +1,4 @@
-import type { UpstreamCall } from '../jumpcloud/client.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 
 /**
  * One SCIM request as the bridge handled it: what came in, each JumpCloud call it made, and what went out.

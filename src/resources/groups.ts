@@ -1,4 +1,3 @@
-import type { Request, Response, Router, NextFunction } from 'express';
 import type { Config } from '../config.js';
 import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import { matchesResource } from '../scim/filter-eval.js';
@@ -8,43 +7,18 @@ import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
-import type { JumpCloudClient } from '../jumpcloud/client.js';
+import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
-import type { GroupTable } from '../mapping/group-table.js';
+import type { GroupFields, GroupTable } from '../mapping/group-table.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
-import {
-  V2_PAGE,
-  isDynamic,
-  isLastPage,
-  memberChanges,
-  memberSteps,
-  needsCurrent,
-  readMembers,
-  type MemberChanges,
-  type MemberRef,
-  type MemberStep,
-} from '../mapping/group-members.js';
+import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
-import { readWindow } from '../util/paged-window.js';
-import type { ListQuery, Scope } from './users.js';
-
-export { groupsOfUser } from '../mapping/group-members.js';
-
-/** What app.ts hands a resource module so it can add its routes with the shared plumbing. */
-export interface RouteKit {
-  query(req: Request): Record<string, unknown>;
-  id(req: Request): string;
-  searchBody(req: Request): Record<string, unknown>;
-  sendScim(res: Response, status: number, body: unknown): void;
-}
-export type Route = (handler: (req: Request, res: Response, scope: Scope) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => Promise<void>;
-
-export interface Groups {
-  readonly schema: ResourceSchema;
-  mount(router: Router, route: Route, kit: RouteKit): void;
-}
+import type { KeyedLock } from '../util/keyed-lock.js';
+import { mapLimit } from '../util/map-limit.js';
+import { readWindow, scanAll } from '../util/paging.js';
+import { V2_PAGE, readMembers } from './memberships.js';
+import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
 type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency'>;
 
@@ -62,7 +36,7 @@ interface Outcome {
 }
 
 /** SCIM /Groups on JumpCloud v2 user groups. */
-export class GroupsResource implements Groups {
+export class GroupsResource implements ScimResourceType {
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
@@ -71,29 +45,6 @@ export class GroupsResource implements Groups {
 
   get schema(): ResourceSchema {
     return this.table.schema;
-  }
-
-  mount(router: Router, route: Route, kit: RouteKit): void {
-    router.get('/Groups', route(async (req, res, scope) => kit.sendScim(res, 200, await this.list(scope, kit.query(req)))));
-    router.post('/Groups/.search', route(async (req, res, scope) => kit.sendScim(res, 200, await this.list(scope, kit.searchBody(req)))));
-    router.get('/Groups/:id', route(async (req, res, scope) => kit.sendScim(res, 200, await this.get(scope, kit.id(req), kit.query(req)))));
-    router.post('/Groups', route(async (req, res, scope) => {
-      const created = await this.create(scope, req.body);
-      res.set('Location', `${scope.baseUrl}/Groups/${String(created.id)}`);
-      kit.sendScim(res, 201, created);
-    }));
-    router.patch('/Groups/:id', route(async (req, res, scope) => {
-      const q = kit.query(req);
-      // Entra wants 204 ("returning all the members isn't advisable"); a client that asks for attributes gets them.
-      const wantsBody = q.attributes !== undefined || q.excludedAttributes !== undefined;
-      const doc = await this.patch(scope, kit.id(req), req.body, wantsBody ? q : undefined);
-      if (doc) kit.sendScim(res, 200, doc);
-      else res.status(204).end();
-    }));
-    router.delete('/Groups/:id', route(async (req, res, scope) => {
-      await this.remove(scope, kit.id(req));
-      res.status(204).end();
-    }));
   }
 
   render(group: UserGroup, baseUrl: string, members?: MemberRef[]): ScimDoc {
@@ -108,34 +59,34 @@ export class GroupsResource implements Groups {
 
   /** Members are read only when the response will carry them: a 5,000-member group costs 50 calls. */
   private wantsMembers(projection: Projection): boolean {
-    return this.table.row('members') !== undefined && 'members' in project({ id: '', members: [] }, projection, this.table.schema);
+    return this.table.membersRow !== undefined && 'members' in project({ id: '', members: [] }, projection, this.table.schema);
   }
 
-  private async view(scope: Scope, group: UserGroup, projection: Projection): Promise<ScimDoc> {
-    const members = this.wantsMembers(projection) ? await this.members(scope, group.id) : undefined;
-    return project(this.render(group, scope.baseUrl, members), projection, this.table.schema);
+  private async view(ctx: RequestContext, group: UserGroup, projection: Projection): Promise<ScimDoc> {
+    const members = this.wantsMembers(projection) ? await this.members(ctx, group.id) : undefined;
+    return project(this.render(group, ctx.baseUrl, members), projection, this.table.schema);
   }
 
-  private members(scope: Scope, id: string): Promise<MemberRef[]> {
-    return translated(() => readMembers(scope.jc, id, scope.baseUrl, this.config.memberConcurrency), `Group ${id}`);
+  private members(ctx: RequestContext, id: string): Promise<MemberRef[]> {
+    return translated(() => readMembers(ctx.jc, id, ctx.baseUrl, this.config.memberConcurrency), `Group ${id}`);
   }
 
-  async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
+  async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const filter = parseListFilter(q.filter, schema);
     // Sorting is done here, on the scanned groups: v2's `sort` orders names case-sensitively.
     const sort = parseSort(q, schema);
     const paging = parsePaging(q, this.config.maxPageSize);
     const projection = parseProjection(q, schema);
-    const plan = planGroupQuery(filter, schema);
+    const plan = planGroupQuery(filter, this.table);
 
     let page: UserGroup[];
     let total: number;
     if (!filter && !sort) {
-      ({ groups: page, total } = await this.pushedDown(scope.jc, paging));
+      ({ groups: page, total } = await this.pushedDown(ctx.jc, paging));
     } else {
       // Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable).
-      const matched = (await this.scan(scope.jc, plan.terms)).filter((g) => !filter || matchesResource(filter, this.render(g, scope.baseUrl), schema));
+      const matched = (await this.scan(ctx.jc, plan.terms)).filter((g) => !filter || matchesResource(filter, this.render(g, ctx.baseUrl), schema));
       if (sort) {
         const order = compareBySort(sort);
         matched.sort((a, b) => order({ id: a.id, ...this.table.toScim(a) }, { id: b.id, ...this.table.toScim(b) }));
@@ -144,7 +95,7 @@ export class GroupsResource implements Groups {
       page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
     }
     // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
-    const docs = await mapLimit(page, 1, (g) => this.view(scope, g, projection));
+    const docs = await mapLimit(page, 1, (g) => this.view(ctx, g, projection));
     return listResponse(docs, total, paging.startIndex);
   }
 
@@ -155,28 +106,22 @@ export class GroupsResource implements Groups {
   }
 
   /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */
-  private async scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
-    const out: UserGroup[] = [];
-    let skip = 0;
-    for (;;) {
-      const res = await translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), limit: V2_PAGE, skip }), 'Groups');
-      if (res.total > this.config.maxFilterScan) {
-        throw badRequest(
+  private scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
+    return scanAll((page) => translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups'), {
+      pageSize: V2_PAGE,
+      max: this.config.maxFilterScan,
+      tooMany: (total) =>
+        badRequest(
           'tooMany',
-          `This filter would scan ${res.total} JumpCloud groups (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
+          `This filter would scan ${total} JumpCloud groups (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
             'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
-        );
-      }
-      out.push(...res.items);
-      skip += res.items.length;
-      if (isLastPage(res, skip)) break;
-    }
-    return out;
+        ),
+    });
   }
 
-  async get(scope: Scope, id: string, q: ListQuery): Promise<ScimDoc> {
+  async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
     const projection = parseProjection(q, this.table.schema);
-    return this.view(scope, await this.fetch(scope.jc, id), projection);
+    return this.view(ctx, await this.fetch(ctx.jc, id), projection);
   }
 
   private fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
@@ -199,32 +144,39 @@ export class GroupsResource implements Groups {
     return conflict(`JumpCloud already has a user group named ${JSON.stringify(name)}. JumpCloud said: ${e.upstreamMessage}`);
   }
 
-  async create(scope: Scope, body: unknown): Promise<ScimDoc> {
+  async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema);
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
     const name = write.name ?? '';
-    if (name.trim() === '') throw badRequest('invalidValue', "'displayName' is required: JumpCloud cannot store a group without a name");
-    const adds = doc.members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: doc.members }])).add;
-    const post: UserGroupWrite = { name, ...(write.description ? { description: write.description } : {}) };
+    if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' is required: JumpCloud cannot store a group without a name`);
+    const members = this.table.membersRow ? doc[this.table.membersRow.scim] : undefined;
+    const adds = members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
+    // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
+    const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(write).filter(([, v]) => v !== '')), name };
     return this.locks.run(`group-create:${name.toLowerCase()}`, async () => {
-      await this.assertUnique(scope.jc, name);
+      await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
-        group = await scope.jc.createGroup(post);
+        group = await ctx.jc.createGroup(post);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
-        const landed = e.ambiguous ? await this.findByName(scope.jc, name).catch(() => undefined) : undefined;
+        const landed = e.ambiguous ? await this.findByName(ctx.jc, name).catch(() => undefined) : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
-        if (!landed || (landed.description ?? '') !== (post.description ?? '')) throw scimErrorFor(e, 'Group');
+        if (!landed || !this.sameFields(landed, post)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
       await this.locks.run(`group:${group.id.toLowerCase()}`, () =>
-        this.applyMembers(scope.jc, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
+        this.applyMembers(ctx.jc, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
-      return this.render(group, scope.baseUrl, adds.map((id) => ({ value: id, $ref: `${scope.baseUrl}/Users/${id}`, type: 'User' })));
+      return this.render(group, ctx.baseUrl, adds.map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
     });
+  }
+
+  /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
+  private sameFields(group: UserGroup, write: GroupFields): boolean {
+    return this.table.rows.every((r) => r.target === 'members' || (group[r.target] ?? '') === (write[r.target] ?? ''));
   }
 
   private membersPath(): NonNullable<Parameters<typeof memberSteps>[0][number]['path']> {
@@ -237,15 +189,17 @@ export class GroupsResource implements Groups {
    * Everything is parsed and checked before the first write: the PatchOp, every member id, the new name's
    * uniqueness, and that the group is not dynamic. Returns the resource only when the caller asked for it.
    */
-  async patch(scope: Scope, id: string, body: unknown, q?: ListQuery): Promise<ScimDoc | undefined> {
-    const projection = q ? parseProjection(q, this.table.schema) : undefined;
+  async patch(ctx: RequestContext, id: string, body: unknown, params: ScimListParams = {}): Promise<ScimDoc | undefined> {
+    // Entra wants 204 ("returning all the members isn't advisable"); a client that asks for attributes gets them.
+    const wantsBody = params.attributes !== undefined || params.excludedAttributes !== undefined;
+    const projection = wantsBody ? parseProjection(params, this.table.schema) : undefined;
     const ops = parsePatchRequest(body, this.table.schema);
     const isMembers = (o: (typeof ops)[number]): boolean => o.path?.resolved.attr.name === 'members';
     const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
     const attrOps = ops.filter((o) => !isMembers(o));
 
     return this.locks.run(`group:${id.toLowerCase()}`, async () => {
-      let group = await this.fetch(scope.jc, id);
+      let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
           'invalidValue',
@@ -260,33 +214,33 @@ export class GroupsResource implements Groups {
         checkRequired(next, this.table.schema);
         const after = this.table.toJumpCloud(next);
         const name = after.name ?? '';
-        if (name.trim() === '') throw badRequest('invalidValue', "'displayName' cannot be empty: JumpCloud requires a group name");
-        if (name !== before.name || (after.description ?? '') !== (before.description ?? '')) {
-          if (name.toLowerCase() !== (before.name ?? '').toLowerCase()) await this.assertUnique(scope.jc, name, group.id);
-          put = this.putBody(group, name, after.description ?? '');
+        if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`);
+        if (!this.sameFields(group, after)) {
+          if (name.toLowerCase() !== (before.name ?? '').toLowerCase()) await this.assertUnique(ctx.jc, name, group.id);
+          put = this.putBody(group, { ...after, name });
         }
       }
-      const current = needsCurrent(steps) ? await this.members(scope, group.id) : undefined;
+      const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
       const changes = memberChanges(steps, current);
 
       if (put) {
         const body = put;
         try {
-          group = await scope.jc.updateGroup(group.id, body);
+          group = await ctx.jc.updateGroup(group.id, body);
         } catch (e) {
           if (isJumpCloudError(e) && (e.kind === 'alreadyExists' || e.kind === 'conflict')) throw this.duplicate(e, body.name);
           throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
         }
       }
-      await this.applyMembers(scope.jc, group.id, changes, put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`);
-      return projection ? this.view(scope, group, projection) : undefined;
+      await this.applyMembers(ctx.jc, group.id, changes, put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`);
+      return projection ? this.view(ctx, group, projection) : undefined;
     });
   }
 
-  private putBody(group: UserGroup, name: string, description: string): UserGroupWrite {
+  private putBody(group: UserGroup, fields: UserGroupWrite): UserGroupWrite {
     const carried: Record<string, unknown> = {};
     for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
-    return { ...carried, name, description };
+    return { ...carried, ...fields };
   }
 
   /**
@@ -332,7 +286,7 @@ export class GroupsResource implements Groups {
     return badRequest('invalidValue', `${context} some members could not be changed: ${summary} Provision those users through /Users first.`);
   }
 
-  async remove(scope: Scope, id: string): Promise<void> {
-    await this.locks.run(`group:${id.toLowerCase()}`, () => addressed(() => scope.jc.deleteGroup(id), `Group ${id}`));
+  async remove(ctx: RequestContext, id: string): Promise<void> {
+    await this.locks.run(`group:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }

@@ -8,40 +8,27 @@ import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
-import type { JumpCloudClient } from '../jumpcloud/client.js';
+import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
 import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
 import { planUserQuery, regex } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
-import { mapLimit, type KeyedLock } from '../util/keyed-lock.js';
-import { readWindow } from '../util/paged-window.js';
+import type { KeyedLock } from '../util/keyed-lock.js';
+import { mapLimit } from '../util/map-limit.js';
+import { readWindow, scanAll } from '../util/paging.js';
+import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
 
-export interface Scope {
-  jc: JumpCloudClient;
-  /** e.g. https://bridge.example.com/scim/v2, for `meta.location` and `Location`. */
-  baseUrl: string;
-}
-
-export interface ListQuery {
-  filter?: unknown;
-  startIndex?: unknown;
-  count?: unknown;
-  sortBy?: unknown;
-  sortOrder?: unknown;
-  attributes?: unknown;
-  excludedAttributes?: unknown;
-}
-
 /** Reads a user's direct groups for the read-only `groups` attribute (JumpCloud v2 graph). */
 export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) => Promise<unknown[]>;
 
-export class Users {
+/** SCIM /Users on JumpCloud v1 system users. */
+export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
     private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan'>,
@@ -72,7 +59,7 @@ export class Users {
     };
   }
 
-  async list(scope: Scope, q: ListQuery): Promise<ListResponse<ScimDoc>> {
+  async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const filter = parseListFilter(q.filter, schema);
     const groupsRow = this.groupsRow;
@@ -86,38 +73,38 @@ export class Users {
     const plan = planUserQuery(filter, this.table);
 
     if (!plan.residual && !sort) {
-      const { users, total } = await this.pushedDown(scope.jc, plan.search, paging);
-      const docs = await this.withGroups(scope, users.map((u) => this.render(u, scope.baseUrl)), projection);
+      const { users, total } = await this.pushedDown(ctx.jc, plan.search, paging);
+      const docs = await this.withGroups(ctx, users.map((u) => this.render(u, ctx.baseUrl)), projection);
       return listResponse(docs.map((d) => project(d, projection, schema)), total, paging.startIndex);
     }
-    const matched = plan.id !== undefined ? await this.byId(scope, plan.id, plan.residual) : await this.scan(scope, plan.search, plan.residual);
+    const matched = plan.id !== undefined ? await this.byId(ctx, plan.id, plan.residual) : await this.scan(ctx, plan.search, plan.residual);
     if (sort) {
       const order = compareBySort(sort);
       matched.sort((a, b) => order(a.doc, b.doc));
     }
-    const page = await this.withGroups(scope, matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc), projection);
+    const page = await this.withGroups(ctx, matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc), projection);
     return listResponse(page.map((d) => project(d, projection, schema)), matched.length, paging.startIndex);
   }
 
   /** `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user. */
-  private async byId(scope: Scope, id: string, filter: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
+  private async byId(ctx: RequestContext, id: string, filter: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
     let user: SystemUser;
     try {
-      user = await this.fetch(scope.jc, id);
+      user = await this.fetch(ctx.jc, id);
     } catch (e) {
       if (e instanceof ScimError && e.status === 404) return [];
       throw e;
     }
-    const doc = this.render(user, scope.baseUrl);
+    const doc = this.render(user, ctx.baseUrl);
     return !filter || matchesResource(filter, doc, this.table.schema) ? [{ doc }] : [];
   }
 
   /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
-  private async withGroups(scope: Scope, docs: ScimDoc[], projection: Projection): Promise<ScimDoc[]> {
+  private async withGroups(ctx: RequestContext, docs: ScimDoc[], projection: Projection): Promise<ScimDoc[]> {
     const { groupsOf, groupsRow } = this;
     if (!groupsOf || !groupsRow || !projection.attributes?.some((a) => a.keys[0] === groupsRow.path.name)) return docs;
     return mapLimit(docs, 4, async (doc) => {
-      const groups = await groupsOf(scope.jc, String(doc.id), scope.baseUrl);
+      const groups = await groupsOf(ctx.jc, String(doc.id), ctx.baseUrl);
       return groups.length ? { ...doc, [groupsRow.path.name]: groups } : doc;
     });
   }
@@ -141,32 +128,29 @@ export class Users {
   }
 
   /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
-  private async scan(scope: Scope, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
-    const matched: { doc: ScimDoc }[] = [];
-    let skip = 0;
-    for (;;) {
-      const page = { limit: UPSTREAM_PAGE, skip };
-      const res = await translated(() => (search ? scope.jc.searchUsers({ filter: search }, page) : scope.jc.listUsers({ ...page, sort: '_id' })), 'Users');
-      if (res.totalCount > this.config.maxFilterScan) {
-        throw badRequest(
-          'tooMany',
-          `This filter cannot be answered by a JumpCloud search alone and would scan ${res.totalCount} users (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
-            'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
-        );
-      }
-      for (const u of res.results) {
-        const doc = this.render(u, scope.baseUrl);
-        if (!residual || matchesResource(residual, doc, this.table.schema)) matched.push({ doc });
-      }
-      skip += res.results.length;
-      if (res.results.length < UPSTREAM_PAGE || skip >= res.totalCount) break;
-    }
-    return matched;
+  private async scan(ctx: RequestContext, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
+    const users = await scanAll(
+      async (page) => {
+        const res = await translated(() => (search ? ctx.jc.searchUsers({ filter: search }, page) : ctx.jc.listUsers({ ...page, sort: '_id' })), 'Users');
+        return { items: res.results, total: res.totalCount };
+      },
+      {
+        pageSize: UPSTREAM_PAGE,
+        max: this.config.maxFilterScan,
+        tooMany: (total) =>
+          badRequest(
+            'tooMany',
+            `This filter cannot be answered by a JumpCloud search alone and would scan ${total} users (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
+              'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
+          ),
+      },
+    );
+    return users.map((u) => ({ doc: this.render(u, ctx.baseUrl) })).filter(({ doc }) => !residual || matchesResource(residual, doc, this.table.schema));
   }
 
-  async get(scope: Scope, id: string, q: ListQuery): Promise<ScimDoc> {
+  async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
     const projection = parseProjection(q, this.table.schema);
-    const [doc] = await this.withGroups(scope, [this.render(await this.fetch(scope.jc, id), scope.baseUrl)], projection);
+    const [doc] = await this.withGroups(ctx, [this.render(await this.fetch(ctx.jc, id), ctx.baseUrl)], projection);
     return project(doc as ScimDoc, projection, this.table.schema);
   }
 
@@ -174,7 +158,7 @@ export class Users {
     return addressed(() => jc.getUser(id), `User ${id}`);
   }
 
-  async create(scope: Scope, body: unknown): Promise<ScimDoc> {
+  async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema);
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
@@ -182,17 +166,17 @@ export class Users {
     const created = createBody(write);
     const key = `create:${created.username.toLowerCase()}`;
     return this.locks.run(key, async () => {
-      await this.assertUnique(scope.jc, created);
-      if (created.manager) await this.assertManager(scope.jc, created.manager);
+      await this.assertUnique(ctx.jc, created);
+      if (created.manager) await this.assertManager(ctx.jc, created.manager);
       try {
-        return this.render(await scope.jc.createUser(created), scope.baseUrl);
+        return this.render(await ctx.jc.createUser(created), ctx.baseUrl);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.ambiguous) {
           // The create may have landed even though the answer was lost. Re-sending could make a duplicate;
           // looking the user up first cannot. Do not weaken this.
-          const landed = await this.findByUsername(scope.jc, created.username);
-          if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return this.render(landed, scope.baseUrl);
+          const landed = await this.findByUsername(ctx.jc, created.username);
+          if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return this.render(landed, ctx.baseUrl);
         }
         throw scimErrorFor(e, 'User');
       }
@@ -241,17 +225,17 @@ export class Users {
   }
 
 
-  async replace(scope: Scope, id: string, body: unknown): Promise<ScimDoc> {
+  async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema);
     checkRequired(doc, this.table.schema);
-    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(scope, id, () => doc));
+    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
   }
 
-  async patch(scope: Scope, id: string, body: unknown): Promise<ScimDoc> {
+  async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema);
     return this.locks.run(`user:${id.toLowerCase()}`, async () =>
-      this.write(scope, id, (current) => {
+      this.write(ctx, id, (current) => {
         const next = applyPatch(current, ops);
         checkRequired(next, this.table.schema);
         return next;
@@ -260,8 +244,8 @@ export class Users {
   }
 
   /** Read, compute the new SCIM view, send JumpCloud only the difference. */
-  private async write(scope: Scope, id: string, next: (current: ScimDoc) => ScimDoc): Promise<ScimDoc> {
-    const user = await this.fetch(scope.jc, id);
+  private async write(ctx: RequestContext, id: string, next: (current: ScimDoc) => ScimDoc): Promise<ScimDoc> {
+    const user = await this.fetch(ctx.jc, id);
     const currentDoc = this.table.toScim(user);
     const nextDoc = next(currentDoc);
     // Only attributes the request changes are translated: data the bridge did not write (say, two JumpCloud
@@ -270,18 +254,18 @@ export class Users {
     const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true });
     const after = this.table.toJumpCloud(nextDoc, changed);
     const body = updateBody(before, after, user);
-    if (Object.keys(body).length === 0) return this.render(user, scope.baseUrl);
+    if (Object.keys(body).length === 0) return this.render(user, ctx.baseUrl);
     if (body.username !== undefined) checkUsername(body.username, typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined);
-    await this.assertUnique(scope.jc, body, user._id);
+    await this.assertUnique(ctx.jc, body, user._id);
     if (body.manager) {
       if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
-      await this.assertManager(scope.jc, body.manager);
+      await this.assertManager(ctx.jc, body.manager);
     }
-    const updated = await translated(() => scope.jc.updateUser(user._id, body), `User ${id}`);
-    return this.render(updated, scope.baseUrl);
+    const updated = await translated(() => ctx.jc.updateUser(user._id, body), `User ${id}`);
+    return this.render(updated, ctx.baseUrl);
   }
 
-  async remove(scope: Scope, id: string): Promise<void> {
-    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => scope.jc.deleteUser(id), `User ${id}`));
+  async remove(ctx: RequestContext, id: string): Promise<void> {
+    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteUser(id), `User ${id}`));
   }
 }

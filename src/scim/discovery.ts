@@ -7,7 +7,6 @@ import type { ResourceSchema, SchemaDef } from './schema.js';
 
 export interface DiscoveryFeatures {
   maxResults: number;
-  maxOperations: number;
   sort: boolean;
   etag: boolean;
   changePassword: boolean;

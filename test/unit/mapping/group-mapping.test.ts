@@ -1,15 +1,17 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { ConfigError } from '../../../src/config.js';
-import { JumpCloudTransport } from '../../../src/jumpcloud/client.js';
 import { parseFilter } from '../../../src/scim/filter.js';
 import { parsePatchRequest } from '../../../src/scim/patch.js';
 import { ScimError } from '../../../src/scim/errors.js';
-import { DEFAULT_GROUP_ROWS, loadGroupTable } from '../../../src/mapping/group-table.js';
+import { loadGroupTable } from '../../../src/mapping/group-table.js';
+import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { loadConfig } from '../../../src/config.js';
 import { planGroupQuery, searchable } from '../../../src/mapping/group-query.js';
-import { groupsOfUser, memberChanges, memberSteps, needsCurrent, type MemberRef } from '../../../src/mapping/group-members.js';
+import { memberChanges, memberSteps, needsCurrent, type MemberRef } from '../../../src/mapping/group-members.js';
 
-const table = loadGroupTable({ groups: DEFAULT_GROUP_ROWS }, 'mapping.json');
+// The shipped config/mapping.json, as the bridge loads it by default.
+const shipped = loadConfig({}).mappingFile;
+const table = loadGroupTable(loadAttributeTable(shipped, { deriveUsernameFromEmail: false }).raw, shipped);
 const schema = table.schema;
 const id = (n: number): string => `6a${n.toString(16).padStart(22, '0')}`;
 const ref = (n: number): MemberRef => ({ value: id(n), $ref: `x/Users/${id(n)}`, type: 'User' });
@@ -23,15 +25,30 @@ describe('group mapping', () => {
       expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', description: '' });
     });
 
-    it('uses the default rows when the mapping file has no groups section, and rejects rows it cannot store', () => {
-      expect(loadGroupTable({}, 'f').schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'displayName', 'members']);
-      expect(() => loadGroupTable({ groups: [{ scim: 'externalId', jumpcloud: 'email' }] }, 'f')).to.throw(ConfigError, "'externalId' can only be stored in the group's 'description'");
-      expect(() => loadGroupTable({ groups: [{ scim: 'members', jumpcloud: 'members' }] }, 'f')).to.throw(ConfigError, "'displayName' row is required");
+    it('uses the shipped rows when the mapping file has no groups section', () => {
+      expect(loadGroupTable({}, 'f').rows).to.deep.equal(table.rows);
+      expect(table.schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'displayName', 'members']);
+    });
+
+    it('takes rows as data: any user group text field can store a SCIM attribute', () => {
+      const custom = loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'email' }] }, 'f');
+      expect(custom.toScim({ id: 'g', name: 'Sales', email: 'ext-1', description: 'kept' })).to.deep.equal({ displayName: 'Sales', externalId: 'ext-1' });
+      expect(custom.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', email: '' });
+    });
+
+    it('rejects rows it cannot store, naming the row and the reason', () => {
+      const bad = (groups: unknown[]): (() => unknown) => () => loadGroupTable({ groups }, 'f');
+      expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(ConfigError, "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members)");
+      expect(bad([{ scim: 'members', jumpcloud: 'members' }])).to.throw(ConfigError, "a row must map to the group's 'name'");
+      expect(bad([{ scim: 'displayName', jumpcloud: 'name' }])).to.throw(ConfigError, "'displayName' must be required");
+      expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'name' }])).to.throw(ConfigError, "'name' is mapped twice");
+      expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'owners', jumpcloud: 'members' }])).to.throw(ConfigError, "groups row 2: the SCIM 'members' attribute");
+      expect(bad([{ scim: 'name.x', jumpcloud: 'name', required: true }])).to.throw(ConfigError, "'name.x' is not a top-level SCIM Group attribute name");
     });
   });
 
   describe('filter push-down', () => {
-    const plan = (f: string): string[] => planGroupQuery(parseFilter(f), schema).terms;
+    const plan = (f: string): string[] => planGroupQuery(parseFilter(f), table).terms;
     it('pushes displayName eq/co/sw/ew as a case-insensitive name:search superset', () => {
       expect(plan('displayName eq "Sales Team"')).to.deep.equal(['name:search:Sales Team']);
       expect(plan('DisplayName sw "Sa" and displayName ew "am"')).to.deep.equal(['name:search:Sa', 'name:search:am']);
@@ -87,41 +104,6 @@ describe('group mapping', () => {
       expect(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ value: 'u1091' }] }))).to.throw(ScimError, '"u1091" is not a JumpCloud user id');
       expect(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ $ref: 'https://x/Users/1' }] }))).to.throw(ScimError, 'members must be given as');
       expect(() => memberSteps(patch({ op: 'replace', path: `members[value eq "${id(1)}"].display`, value: 'x' }))).to.throw(ScimError);
-    });
-  });
-
-  describe('groupsOfUser', () => {
-    const JC = 'https://console.jumpcloud.com';
-    const transport = new JumpCloudTransport({ baseUrl: JC, timeoutMs: 5000, retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, budgetMs: 1000 } });
-    before(() => {
-      nock.disableNetConnect();
-    });
-    after(() => {
-      transport.close();
-      nock.enableNetConnect();
-    });
-    afterEach(() => {
-      const pending = nock.pendingMocks();
-      nock.cleanAll();
-      expect(pending).to.deep.equal([]);
-    });
-
-    it('pages /users/{id}/memberof and names each direct user group', async () => {
-      const user = '5f1b2c3d4e5f6a7b8c9d0e1f';
-      const g1 = '5f0c1e2d3c4b5a6978695a4b';
-      const g2 = '5f0c1e2d3c4b5a6978695a4c';
-      const jc = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': 'k' }, badheaders: ['content-type'] });
-      jc()
-        .get(`/api/v2/users/${user}/memberof`)
-        .query({ limit: '100', skip: '0' })
-        .reply(200, [{ id: g1, type: 'user_group', paths: [[{ to: { id: g1, type: 'user_group' } }]] }, { id: g2, type: 'user_group' }, { id: 'sys', type: 'system' }], { 'x-total-count': '3' });
-      jc().get(`/api/v2/usergroups/${g1}`).reply(200, { id: g1, name: 'Sales' });
-      jc().get(`/api/v2/usergroups/${g2}`).reply(200, { id: g2, name: 'Ops' });
-      const groups = await groupsOfUser(transport.forKey('k'), user, 'https://b/scim/v2');
-      expect(groups).to.deep.equal([
-        { value: g1, display: 'Sales', $ref: `https://b/scim/v2/Groups/${g1}`, type: 'direct' },
-        { value: g2, display: 'Ops', $ref: `https://b/scim/v2/Groups/${g2}`, type: 'direct' },
-      ]);
     });
   });
 });

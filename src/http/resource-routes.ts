@@ -1,0 +1,76 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Config } from '../config.js';
+import type { JumpCloudConnection } from '../jumpcloud/client.js';
+import { badRequest, notFound } from '../scim/errors.js';
+import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
+import { SCIM_BASE, locals, scimBaseUrl, sendScim } from './scim-response.js';
+
+const LIST_PARAMS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'] as const;
+
+/** Query parameters by their canonical names: clients send `StartIndex`, `Filter`. */
+function listParams(req: Request): ScimListParams {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(req.query)) {
+    const canonical = LIST_PARAMS.find((n) => n.toLowerCase() === k.toLowerCase());
+    if (canonical) out[canonical] = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  }
+  return out;
+}
+
+/** A SearchRequest body read as the same strings the query string would carry. */
+function searchParams(req: Request): ScimListParams {
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw badRequest('invalidSyntax', 'POST .search needs a SearchRequest JSON object');
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
+    if (k === 'schemas') continue;
+    out[k] = typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(',') : v;
+  }
+  return out;
+}
+
+type Handler = (req: Request, res: Response, ctx: RequestContext) => Promise<void>;
+
+/** The CRUD routes of every registered resource type, each handled with a JumpCloud client bound to the caller's key. */
+export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl'>): Router {
+  const router = express.Router({ caseSensitive: false });
+  const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const l = locals(res);
+    try {
+      await handler(req, res, { jc: connection.forKey(l.apiKey ?? '', { observer: (c) => l.calls.push(c) }), baseUrl: scimBaseUrl(req, config) });
+    } catch (e) {
+      next(e);
+    }
+  };
+  const id = (req: Request): string => String(req.params.id);
+
+  for (const type of registry.types) mount(router, type, route, id);
+
+  router.all('/{*rest}', (req, _res, next) => {
+    const endpoints = registry.schemas.map((s) => s.endpoint).join(', ');
+    next(notFound(`No SCIM endpoint at ${req.method} ${SCIM_BASE}${req.path}. This bridge serves ${endpoints}, /ServiceProviderConfig, /ResourceTypes and /Schemas.`));
+  });
+  return router;
+}
+
+function mount(router: Router, type: ScimResourceType, route: (h: Handler) => express.RequestHandler, id: (req: Request) => string): void {
+  const at = type.schema.endpoint;
+  router.get(at, route(async (req, res, ctx) => sendScim(res, 200, await type.list(ctx, listParams(req)))));
+  router.post(`${at}/.search`, route(async (req, res, ctx) => sendScim(res, 200, await type.list(ctx, searchParams(req)))));
+  router.get(`${at}/:id`, route(async (req, res, ctx) => sendScim(res, 200, await type.get(ctx, id(req), listParams(req)))));
+  router.post(at, route(async (req, res, ctx) => {
+    const created = await type.create(ctx, req.body);
+    res.set('Location', `${ctx.baseUrl}${at}/${String(created.id)}`);
+    sendScim(res, 201, created);
+  }));
+  const replace = type.replace?.bind(type);
+  if (replace) router.put(`${at}/:id`, route(async (req, res, ctx) => sendScim(res, 200, await replace(ctx, id(req), req.body))));
+  router.patch(`${at}/:id`, route(async (req, res, ctx) => {
+    const doc = await type.patch(ctx, id(req), req.body, listParams(req));
+    if (doc) sendScim(res, 200, doc);
+    else res.status(204).end();
+  }));
+  router.delete(`${at}/:id`, route(async (req, res, ctx) => {
+    await type.remove(ctx, id(req));
+    res.status(204).end();
+  }));
+}

@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
+import type { ScimError } from '../scim/errors.js';
+
+export const SCIM_BASE = '/scim/v2';
+const SCIM_JSON = 'application/scim+json; charset=utf-8';
+
+/** What the middlewares share about one request, kept in `res.locals`. */
+export interface Locals {
+  requestId: string;
+  apiKey?: string;
+  calls: UpstreamCall[];
+  responseBody?: unknown;
+}
+
+export const locals = (res: Response): Locals => res.locals as Locals;
+
+export function sendScim(res: Response, status: number, body: unknown): void {
+  locals(res).responseBody = body;
+  res.status(status).type(SCIM_JSON).send(JSON.stringify(body));
+}
+
+export function sendError(res: Response, e: ScimError): void {
+  if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="jumpcloud-scim-bridge"');
+  sendScim(res, e.status, e.toJSON());
+}
+
+/** The SCIM base URL clients see, for `Location` and `meta.location`: PUBLIC_URL, else the (trusted) request. */
+export function scimBaseUrl(req: Request, config: Pick<Config, 'publicUrl'>): string {
+  return `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}`;
+}

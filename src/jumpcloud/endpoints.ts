@@ -1,0 +1,136 @@
+import type { PageOf, PageRequest } from '../util/paging.js';
+import { JumpCloudError } from './errors.js';
+import type { Send, UpstreamRequest } from './transport.js';
+import type {
+  GraphConnection,
+  GraphObjectWithPaths,
+  MemberOperation,
+  SystemUser,
+  SystemUserCreate,
+  SystemUserList,
+  SystemUserListQuery,
+  SystemUserSearch,
+  SystemUserUpdate,
+  UserGroup,
+  UserGroupListQuery,
+  UserGroupWrite,
+} from './types.js';
+
+/** JumpCloud object ids are Mongo ObjectIds. Anything else never reaches a URL path. */
+export const JUMPCLOUD_ID = /^[0-9a-f]{24}$/i;
+
+
+type Call = Omit<UpstreamRequest, 'apiKey' | 'signal' | 'query'> & { query?: Record<string, string | number | undefined> };
+
+/**
+ * The endpoint catalogue: JumpCloud's API as typed methods, bound to one caller's key. It knows paths, bodies and
+ * which calls are idempotent; how a call is sent (retries, dry run, observation) is the layers' business.
+ * Cheap to create: one per SCIM request.
+ */
+export class JumpCloudClient {
+  constructor(
+    private readonly send: Send,
+    private readonly apiKey: string,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  // ---- v1 system users ----
+
+  getUser(id: string): Promise<SystemUser> {
+    return this.data<SystemUser>({ method: 'GET', path: `/api/systemusers/${this.id(id)}`, idempotent: true });
+  }
+
+  createUser(body: SystemUserCreate): Promise<SystemUser> {
+    return this.data<SystemUser>({ method: 'POST', path: '/api/systemusers', body, idempotent: false });
+  }
+
+  updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser> {
+    return this.data<SystemUser>({ method: 'PUT', path: `/api/systemusers/${this.id(id, 'PUT')}`, body, idempotent: true });
+  }
+
+  /**
+   * `cascade_manager=null` clears `manager` on the user's direct reports first; without it JumpCloud refuses
+   * to delete anyone who manages someone, and Entra's hard delete of a manager would fail forever.
+   */
+  async deleteUser(id: string): Promise<void> {
+    await this.data<unknown>({ method: 'DELETE', path: `/api/systemusers/${this.id(id, 'DELETE')}`, query: { cascade_manager: 'null' }, idempotent: true });
+  }
+
+  searchUsers(search: SystemUserSearch, page: PageRequest): Promise<SystemUserList> {
+    return this.data<SystemUserList>({ method: 'POST', path: '/api/search/systemusers', query: { limit: page.limit, skip: page.skip }, body: search, idempotent: true });
+  }
+
+  listUsers(query: SystemUserListQuery): Promise<SystemUserList> {
+    return this.data<SystemUserList>({ method: 'GET', path: '/api/systemusers', query: { ...query }, idempotent: true });
+  }
+
+  // ---- v2 user groups ----
+
+  listGroups(query: UserGroupListQuery): Promise<PageOf<UserGroup>> {
+    return this.page<UserGroup>({ method: 'GET', path: '/api/v2/usergroups', query: { ...query }, idempotent: true });
+  }
+
+  getGroup(id: string): Promise<UserGroup> {
+    return this.data<UserGroup>({ method: 'GET', path: `/api/v2/usergroups/${this.id(id)}`, idempotent: true });
+  }
+
+  createGroup(body: UserGroupWrite): Promise<UserGroup> {
+    return this.data<UserGroup>({ method: 'POST', path: '/api/v2/usergroups', body, idempotent: false });
+  }
+
+  updateGroup(id: string, body: UserGroupWrite): Promise<UserGroup> {
+    return this.data<UserGroup>({ method: 'PUT', path: `/api/v2/usergroups/${this.id(id, 'PUT')}`, body, idempotent: true });
+  }
+
+  async deleteGroup(id: string): Promise<void> {
+    await this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true });
+  }
+
+  listGroupMembers(id: string, page: PageRequest): Promise<PageOf<GraphConnection>> {
+    return this.page<GraphConnection>({ method: 'GET', path: `/api/v2/usergroups/${this.id(id)}/members`, query: { ...page }, idempotent: true });
+  }
+
+  /** Membership writes converge (re-adding answers 409, re-removing 404), so retrying them is safe. */
+  async changeGroupMember(groupId: string, op: MemberOperation): Promise<void> {
+    await this.data<unknown>({ method: 'POST', path: `/api/v2/usergroups/${this.id(groupId, 'POST')}/members`, body: op, idempotent: true });
+  }
+
+  listUserMemberOf(userId: string, page: PageRequest): Promise<PageOf<GraphObjectWithPaths>> {
+    return this.page<GraphObjectWithPaths>({ method: 'GET', path: `/api/v2/users/${this.id(userId)}/memberof`, query: { ...page }, idempotent: true });
+  }
+
+  // ---- plumbing ----
+
+  /** Ids come from SCIM URLs, i.e. from the client: anything but an ObjectId is "not found" and is never sent. */
+  private id(id: string, method: UpstreamRequest['method'] = 'GET'): string {
+    if (!JUMPCLOUD_ID.test(id)) {
+      throw new JumpCloudError('notFound', `'${id.slice(0, 64)}' is not a JumpCloud object id`, { method, path: '(not sent)', attempts: 0 });
+    }
+    return id.toLowerCase();
+  }
+
+  private request(call: Call): Promise<{ data: unknown; headers: Record<string, unknown> }> {
+    const query = Object.fromEntries(Object.entries(call.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined));
+    return this.send({
+      method: call.method,
+      path: call.path,
+      ...(Object.keys(query).length ? { query } : {}),
+      ...(call.body !== undefined ? { body: call.body } : {}),
+      idempotent: call.idempotent,
+      apiKey: this.apiKey,
+      ...(this.signal ? { signal: this.signal } : {}),
+    });
+  }
+
+  private async data<T>(call: Call): Promise<T> {
+    return (await this.request(call)).data as T;
+  }
+
+  /** v2 lists: the page's items and `x-total-count` (the page length when JumpCloud leaves the header out). */
+  private async page<T>(call: Call): Promise<PageOf<T>> {
+    const res = await this.request(call);
+    const items = Array.isArray(res.data) ? (res.data as T[]) : [];
+    const header = Number(res.headers['x-total-count']);
+    return Number.isFinite(header) ? { items, total: header } : { items, total: items.length, estimated: true };
+  }
+}

@@ -1,0 +1,73 @@
+import pRetry, { type RetryContext } from 'p-retry';
+import type { RetryConfig } from '../config.js';
+import { JumpCloudError, isRetryable } from './errors.js';
+import type { Layer, UpstreamRequest } from './transport.js';
+
+type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+const sleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }
+    function abort(): void {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+
+/**
+ * The one idempotency guard and the one retryability rule: a call is re-sent only when it is idempotent (a re-sent
+ * create could make a duplicate user; do not weaken this), the failure is transient, and retries are left.
+ */
+export function mayRetry(req: Pick<UpstreamRequest, 'idempotent'>, ctx: Pick<RetryContext, 'error' | 'attemptNumber'>, retries: number): boolean {
+  return req.idempotent && ctx.error instanceof JumpCloudError && isRetryable(ctx.error) && ctx.attemptNumber <= retries;
+}
+
+const retryAfterOf = (error: unknown): number | undefined => (error instanceof JumpCloudError ? error.retryAfterMs : undefined);
+
+/**
+ * Retries transient failures of idempotent calls with exponential backoff (p-retry), inside one wall-clock
+ * budget per call. When JumpCloud says `Retry-After`, that wait *replaces* the backoff: it is slept in
+ * `onFailedAttempt`, and the attempt does not consume a backoff step, so p-retry adds no delay of its own (the
+ * attempt still counts against `retries` through `mayRetry`). A Retry-After beyond the budget cannot be honoured
+ * inside Entra's 60 s, so the call gives up at once rather than hang.
+ */
+export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
+  return (next) => async (req) => {
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      const res = await pRetry(
+        (attemptNumber) => {
+          attempts = attemptNumber;
+          return next(req);
+        },
+        {
+          retries: config.retries,
+          factor: 2,
+          minTimeout: config.minDelayMs,
+          maxTimeout: config.maxDelayMs,
+          randomize: true,
+          maxRetryTime: config.budgetMs,
+          ...(req.signal ? { signal: req.signal } : {}),
+          shouldRetry: (ctx) => mayRetry(req, ctx, config.retries),
+          shouldConsumeRetry: (ctx) => retryAfterOf(ctx.error) === undefined,
+          onFailedAttempt: async (ctx) => {
+            const after = retryAfterOf(ctx.error);
+            if (after === undefined || !mayRetry(req, ctx, config.retries)) return;
+            if (after > config.budgetMs - (performance.now() - started)) throw ctx.error;
+            await wait(after, req.signal);
+          },
+        },
+      );
+      return { ...res, attempts };
+    } catch (err) {
+      const e = err instanceof JumpCloudError ? err : new JumpCloudError('network', String(err), { method: req.method, path: req.path, attempts });
+      throw new JumpCloudError(e.kind, e.upstreamMessage, { ...e.call, attempts }, e.retryAfterMs);
+    }
+  };
+}

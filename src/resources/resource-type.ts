@@ -1,0 +1,60 @@
+import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import type { ListResponse } from '../scim/list-response.js';
+import type { ScimDoc } from '../scim/resource.js';
+import type { ResourceSchema } from '../scim/schema.js';
+
+/** What one SCIM request gives a resource handler: a JumpCloud client bound to the caller's key, and where it lives. */
+export interface RequestContext {
+  jc: JumpCloudClient;
+  /** e.g. https://bridge.example.com/scim/v2, for `meta.location` and `Location`. */
+  baseUrl: string;
+}
+
+/** RFC 7644 §3.4.2 query parameters of a list (or the body of a POST .search), as the client sent them. */
+export interface ScimListParams {
+  filter?: unknown;
+  startIndex?: unknown;
+  count?: unknown;
+  sortBy?: unknown;
+  sortOrder?: unknown;
+  attributes?: unknown;
+  excludedAttributes?: unknown;
+}
+
+/**
+ * One SCIM resource type as one value: its schema (generated from its table) and its operations. Routing,
+ * discovery, the debug page and `explain` iterate the registered values; adding a resource type means writing
+ * one of these and registering it in bridge.ts.
+ */
+export interface ScimResourceType {
+  readonly schema: ResourceSchema;
+  list(ctx: RequestContext, params: ScimListParams): Promise<ListResponse<ScimDoc>>;
+  get(ctx: RequestContext, id: string, params: ScimListParams): Promise<ScimDoc>;
+  create(ctx: RequestContext, body: unknown): Promise<ScimDoc>;
+  /** Absent: PUT is not served for this type. */
+  replace?(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc>;
+  /** `undefined` answers 204 (Entra's preference for Groups); a resource answers 200 with the document it returns. */
+  patch(ctx: RequestContext, id: string, body: unknown, params: ScimListParams): Promise<ScimDoc | undefined>;
+  remove(ctx: RequestContext, id: string): Promise<void>;
+}
+
+/** The resource types the bridge serves, in discovery order. */
+export class ResourceRegistry {
+  constructor(readonly types: readonly ScimResourceType[]) {}
+
+  get schemas(): ResourceSchema[] {
+    return this.types.map((t) => t.schema);
+  }
+
+  /** By resource type name (`User`) or endpoint (`/Users`), ignoring case as SCIM clients do. */
+  find(name: string): ScimResourceType | undefined {
+    const n = name.toLowerCase();
+    return this.types.find((t) => t.schema.resourceType.toLowerCase() === n || t.schema.endpoint.toLowerCase() === n);
+  }
+
+  /** "User and Group", for messages that tell a client what is served. */
+  describe(of: (schema: ResourceSchema) => string): string {
+    const names = this.schemas.map(of);
+    return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'nothing');
+  }
+}
