@@ -77,8 +77,6 @@ export interface LeaseLockOptions {
   /** Polling interval bounds while waiting for a busy lock. */
   pollMinMs?: number;
   pollMaxMs?: number;
-  /** Told how long each acquisition waited and how it ended (for the lock-wait metric). */
-  onWait?: (key: string, waitedMs: number, outcome: 'acquired' | 'timeout' | 'unavailable') => void;
 }
 
 const held = new AsyncLocalStorage<readonly RedisLease[]>();
@@ -148,20 +146,17 @@ export class RedisLeaseLock {
     let sent = Date.now();
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) {
-        this.options.onWait?.(key, performance.now() - started, 'timeout');
         throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
       }
       sent = Date.now();
       try {
         token = Number(await this.redis.eval(ACQUIRE, 2, lockKey, fenceKey, this.owner, leaseMs, fenceTtl));
       } catch (e) {
-        this.options.onWait?.(key, performance.now() - started, 'unavailable');
         throw this.unavailable(e);
       }
       if (token > 0) break;
       const waited = performance.now() - started;
       if (waited >= waitMs) {
-        this.options.onWait?.(key, waited, 'timeout');
         throw new LockUnavailableError(
           `Another request has been changing this resource for over ${Math.round(waitMs / 1000)} s; retry shortly`,
           'wait-timeout',
@@ -171,7 +166,6 @@ export class RedisLeaseLock {
       const cap = Math.min(pollMax, pollMin * 2 ** Math.min(attempt, 6));
       await sleep(Math.min(waitMs - waited, pollMin + Math.random() * (cap - pollMin)));
     }
-    this.options.onWait?.(key, performance.now() - started, 'acquired');
 
     const value = `${this.owner}:${token}`;
     const controller = new AbortController();

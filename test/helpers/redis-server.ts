@@ -16,7 +16,7 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((resolve, reject) => {
     srv.once('error', reject);
