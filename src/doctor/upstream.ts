@@ -1,5 +1,5 @@
-import { JumpCloudTransport } from '../jumpcloud/client.js';
-import type { RetryConfig } from '../config.js';
+import { JumpCloudError } from '../jumpcloud/errors.js';
+import { httpTransport } from '../jumpcloud/transport.js';
 
 /** One raw JumpCloud call as the doctor makes it: every status is an answer, nothing is retried. */
 export interface ProbeRequest {
@@ -17,29 +17,38 @@ export type ProbeAnswer =
 
 export type Probe = (req: ProbeRequest) => Promise<ProbeAnswer>;
 
-const NO_RETRY: RetryConfig = { retries: 0, minDelayMs: 0, maxDelayMs: 0, budgetMs: 0 };
-
 /**
- * A probe on one console: the bridge's own transport (same axios settings: no redirects, pinned host), without
- * its retry policy, because a diagnosis must show JumpCloud's first answer, not the last of five.
+ * A probe on one console: the bridge's own wire (same settings: no redirects, pinned host), without its retry
+ * policy, because a diagnosis must show JumpCloud's first answer, not the last of five.
  */
 export function consoleProbe(options: { baseUrl: string; apiKey: string; orgId?: string; timeoutMs: number }): { probe: Probe; close(): void } {
-  const transport = new JumpCloudTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, retry: NO_RETRY });
+  const withOrg = httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...(options.orgId ? { orgId: options.orgId } : {}) });
+  const withoutOrg = options.orgId ? httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }) : withOrg;
   const probe: Probe = async (req) => {
-    const headers: Record<string, string> = { 'x-api-key': options.apiKey };
-    if (options.orgId && !req.withoutOrgId) headers['x-org-id'] = options.orgId;
-    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
     const started = performance.now();
     const ms = (): number => Math.round(performance.now() - started);
+    const wire = req.withoutOrgId ? withoutOrg : withOrg;
     try {
-      const res = await transport.http.request({ method: req.method, url: req.path, params: req.query, data: req.body, headers });
-      return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown>, ms: ms() };
+      const res = await wire.send({
+        method: req.method,
+        path: req.path,
+        ...(req.query ? { query: req.query } : {}),
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        idempotent: req.method !== 'POST',
+        apiKey: options.apiKey,
+      });
+      return { status: res.status, data: res.data, headers: res.headers, ms: ms() };
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      return { error: code ? `${code}: ${(e as Error).message}` : (e as Error).message, ms: ms() };
+      return { error: e instanceof JumpCloudError ? `${e.kind}: ${e.upstreamMessage}` : String(e), ms: ms() };
     }
   };
-  return { probe, close: () => transport.close() };
+  return {
+    probe,
+    close: () => {
+      withOrg.close();
+      withoutOrg.close();
+    },
+  };
 }
 
 /** JumpCloud's message from an error body (`message`, else `error`), shortened for one report line. */

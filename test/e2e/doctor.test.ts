@@ -92,7 +92,7 @@ describe('e2e: doctor against the emulator', function () {
     orgs.splice(0);
     const { text, exitCode } = await doctor(o);
     expect(line(text, 'Console URL')).to.match(/^✗/);
-    expect(block(text, 'Console URL')).to.match(/no answer \(ECONNREFUSED/).and.to.include('fix: Set JUMPCLOUD_URL');
+    expect(block(text, 'Console URL')).to.match(/no answer \(network: connection failed\)/).and.to.include('fix: Set JUMPCLOUD_URL');
     expect(line(text, 'API key')).to.match(/^- .*\(skipped\)/);
     expect(exitCode).to.equal(1);
   });
