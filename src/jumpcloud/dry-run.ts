@@ -5,7 +5,7 @@ const USER = /^\/api\/systemusers\/([0-9a-f]{24})$/;
 const GROUP = /^\/api\/v2\/usergroups\/([0-9a-f]{24})$/;
 
 /** The search route is a read sent as POST; everything else that is not a GET writes. */
-function isWrite(req: UpstreamRequest): boolean {
+export function isWrite(req: Pick<UpstreamRequest, 'method' | 'path'>): boolean {
   return req.method !== 'GET' && req.path !== '/api/search/systemusers';
 }
 
