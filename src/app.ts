@@ -11,6 +11,7 @@ import { requireApiKey } from './http/auth.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
+import { ORG_BASE, orgScope } from './http/org-scope.js';
 
 export { SCIM_BASE };
 
@@ -45,6 +46,8 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(discoveryRoutes(deps.resources, config));
   scim.use(requireApiKey());
   scim.use(resourceRoutes(deps.resources, deps.connection, config));
+  // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
+  app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

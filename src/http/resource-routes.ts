@@ -36,7 +36,7 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
   const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const l = locals(res);
     try {
-      await handler(req, res, { jc: connection.forKey(l.apiKey ?? '', { observer: (c) => l.calls.push(c) }), baseUrl: scimBaseUrl(req, config) });
+      await handler(req, res, { jc: connection.forKey(l.apiKey ?? '', { observer: (c) => l.calls.push(c), ...(l.orgId ? { orgId: l.orgId } : {}) }), baseUrl: scimBaseUrl(req, config) });
     } catch (e) {
       next(e);
     }

@@ -20,7 +20,7 @@ export function dryRun(observer?: CallObserver): Layer {
     if (!isWrite(req)) return next(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const current = async (): Promise<Record<string, unknown>> => {
-      const res = await next({ method: 'GET', path: req.path, idempotent: true, apiKey: req.apiKey, ...(req.signal ? { signal: req.signal } : {}) });
+      const res = await next({ method: 'GET', path: req.path, idempotent: true, apiKey: req.apiKey, ...(req.orgId ? { orgId: req.orgId } : {}), ...(req.signal ? { signal: req.signal } : {}) });
       return (res.data ?? {}) as Record<string, unknown>;
     };
     let data: unknown = {};
