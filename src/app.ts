@@ -12,6 +12,9 @@ import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
 import { ORG_BASE, orgScope } from './http/org-scope.js';
+import { requestMetrics } from './http/request-metrics.js';
+import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
+import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
 export { SCIM_BASE };
 
@@ -20,6 +23,8 @@ export interface AppDeps {
   logger: Logger;
   connection: JumpCloudConnection;
   resources: ResourceRegistry;
+  /** Prometheus metrics (disabled unless METRICS=true). */
+  metrics?: Metrics;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
@@ -36,6 +41,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
 
   app.use(requestLog(config, logger, deps.sinks ?? []));
+  const metrics = deps.metrics ?? disabledMetrics();
+  app.use(requestMetrics(metrics));
+  // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
+  if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', dryRun: config.dryRun });
   });

@@ -11,6 +11,7 @@ import { UsersResource } from './resources/users.js';
 import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
 import { KeyedLock } from './util/keyed-lock.js';
+import { createMetrics, disabledMetrics, type Metrics } from './observability/metrics.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
 
 export interface Bridge {
@@ -21,6 +22,8 @@ export interface Bridge {
   users: UsersResource;
   /** Present when DEBUG_PAGE=true: the page's ring buffer, for tools that want the recent exchanges. */
   debug?: DebugPage;
+  /** Prometheus metrics; `enabled` is false unless METRICS=true. Drift checks report through `driftWarning`. */
+  metrics: Metrics;
   close(): void;
 }
 
@@ -31,6 +34,7 @@ export interface BridgeOptions {
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
 export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
+  const metrics = config.deployment.metrics.enabled ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs }) : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const connection = new JumpCloudConnection({
     baseUrl: config.jumpcloudUrl,
@@ -51,8 +55,9 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     logger,
     connection,
     resources,
+    metrics,
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
   });
-  return { app, connection, resources, users, ...(debug ? { debug } : {}), close: () => connection.close() };
+  return { app, connection, resources, users, ...(debug ? { debug } : {}), metrics, close: () => connection.close() };
 }
