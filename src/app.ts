@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(scimBody());
   scim.use(discoveryRoutes(deps.resources, config));
   scim.use(requireApiKey());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config));
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, logger));
   // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadDotEnv } from '../config.js';
 import { EXPLAIN_USAGE, UsageError, parseExplainArgs } from './explain-args.js';
-import { runExplain } from './explain.js';
+import { runExplain, runReplay } from './explain.js';
 import { DOCTOR_USAGE, parseDoctorArgs, runDoctor } from './doctor.js';
 import { KeyError } from './api-key.js';
 
@@ -9,6 +9,7 @@ const USAGE = `Usage: jumpcloud-scim-bridge <command> [options]
 
 Commands:
   explain <METHOD> <PATH> [options]   show how the bridge turns one SCIM request into JumpCloud calls
+  explain --replay <FILE|->           replay a debug-page export through the bridge, exchange by exchange
   doctor [--write-check]              check a real JumpCloud org for what the bridge relies on
 
 Run 'jumpcloud-scim-bridge <command> --help' for the options. The server itself starts with 'npm start'.
@@ -26,7 +27,8 @@ interface Command<A> {
 const command = <A>(c: Command<A>): Command<unknown> => c as Command<unknown>;
 
 const COMMANDS: Record<string, Command<unknown>> = {
-  explain: command({ usage: EXPLAIN_USAGE, parse: parseExplainArgs, run: runExplain }),
+  // One request typed in, or every exchange of a debug-page export (--replay).
+  explain: command({ usage: EXPLAIN_USAGE, parse: parseExplainArgs, run: (args, env) => ('replay' in args ? runReplay(args, env) : runExplain(args, env)) }),
   doctor: command({ usage: DOCTOR_USAGE, parse: parseDoctorArgs, run: runDoctor }),
 };
 

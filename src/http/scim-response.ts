@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
+import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
 
 export const SCIM_BASE = '/scim/v2';
@@ -13,6 +14,7 @@ export interface Locals {
   /** The JumpCloud org the tenant URL names (`/scim/v2/orgs/{orgId}`), validated; unset on plain `/scim/v2`. */
   orgId?: string;
   calls: UpstreamCall[];
+  notes?: ExchangeNote[];
   responseBody?: unknown;
 }
 
