@@ -1,7 +1,7 @@
 import { lockKind, type Metrics } from '../observability/metrics.js';
 import { isLockUnavailable } from './redis-lease-lock.js';
 
-interface LockLike<L> {
+export interface LockLike<L> {
   run<T>(key: string, work: (lease: L) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
 }
 
@@ -9,7 +9,7 @@ interface LockLike<L> {
  * Times how long each acquisition waited (whatever the backend) for the lock-wait metric: until the work
  * started, or until waiting ended without it (Redis unavailable, wait budget or deadline spent).
  */
-export function measuredLock<L, K extends LockLike<L>>(inner: K, metrics: Metrics, backend: 'memory' | 'redis'): LockLike<L> {
+export function measuredLock<L>(inner: LockLike<L>, metrics: Metrics, backend: 'memory' | 'redis'): LockLike<L> {
   if (!metrics.enabled) return inner;
   return {
     async run(key, work, options) {
