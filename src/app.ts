@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from './config.js';
 import type { JumpCloudConnection } from './jumpcloud/client.js';
 import type { Logger } from './observability/logger.js';
@@ -29,6 +29,8 @@ export interface AppDeps {
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
   extraRouters?: { path: string; router: Router }[];
+  /** Extra middlewares run for every request after the request log (the RECORD_DIR recorder). */
+  extraMiddlewares?: RequestHandler[];
 }
 
 /** Express wiring only: each middleware does one job (see src/http/). */
@@ -45,6 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestMetrics(metrics));
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
   if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
+  for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', dryRun: config.dryRun });
   });
