@@ -2,7 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from './config.js';
 import type { JumpCloudConnection } from './jumpcloud/client.js';
 import type { Logger } from './observability/logger.js';
-import type { ExchangeSink } from './observability/exchange.js';
+import type { ExchangeNote, ExchangeSink } from './observability/exchange.js';
 import type { ResourceRegistry } from './resources/resource-type.js';
 import { requestLog } from './http/request-log.js';
 import { scimBody } from './http/body-parsing.js';
@@ -16,6 +16,10 @@ import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
+import { ORG_BASE, orgScope } from './http/org-scope.js';
+import { requestMetrics } from './http/request-metrics.js';
+import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
+import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
 export { SCIM_BASE };
 
@@ -24,12 +28,16 @@ export interface AppDeps {
   logger: Logger;
   connection: JumpCloudConnection;
   resources: ResourceRegistry;
+  /** Prometheus metrics (disabled unless METRICS=true). */
+  metrics?: Metrics;
   coordination: Coordination;
   authenticator: Authenticator;
   /** Draining state for /readyz (server.ts flips it on SIGTERM). */
   lifecycle: Lifecycle;
   /** An upstream answer proved (true) or disproved (false) the key a request used. */
   onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
+  /** Every note a resource reports (drift warnings are counted from these). */
+  onNote?: (note: ExchangeNote) => void;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
@@ -50,6 +58,10 @@ export function createApp(deps: AppDeps): express.Express {
   // First: the request's secrets are masked in everything written about it, even if it fails right away.
   app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
+  const metrics = deps.metrics ?? disabledMetrics();
+  app.use(requestMetrics(metrics));
+  // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
+  if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.use(healthRoutes(config, deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
@@ -62,7 +74,9 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(requestDeadline(config));
   scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
   scim.use(scimBody());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger }));
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger, ...(deps.onNote ? { onNote: deps.onNote } : {}) }));
+  // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
+  app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

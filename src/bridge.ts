@@ -10,6 +10,7 @@ import { ResourceRegistry } from './resources/resource-type.js';
 import { UsersResource } from './resources/users.js';
 import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
+import { createMetrics, disabledMetrics, type Metrics } from './observability/metrics.js';
 import { createCoordination } from './coordination/create.js';
 import { keyFingerprint, type Coordination } from './coordination/primitives.js';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -17,6 +18,7 @@ import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
 import { newLifecycle, type Lifecycle } from './http/health.js';
 import { registerProcessSecret } from './observability/redact.js';
 import { Recorder } from './recording/recorder.js';
+import { DriftCounter } from './observability/drift-counter.js';
 import { SCIM_BASE, scimBaseUrl } from './http/scim-response.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
 
@@ -28,6 +30,10 @@ export interface Bridge {
   users: UsersResource;
   /** Present when DEBUG_PAGE=true: the page's ring buffer, for tools that want the recent exchanges. */
   debug?: DebugPage;
+  /** Prometheus metrics; `enabled` is false unless METRICS=true. Drift checks report through `driftWarning`. */
+  metrics: Metrics;
+  /** Drift warnings since start (also on the debug page and, with METRICS=true, in scim_bridge_drift_warnings_total). */
+  drift: DriftCounter;
   coordination: Coordination;
   /** /readyz's state: server.ts sets `draining` on SIGTERM. */
   lifecycle: Lifecycle;
@@ -43,6 +49,7 @@ export interface BridgeOptions {
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
 export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
+  const metrics = config.deployment.metrics.enabled ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs }) : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const coordination = createCoordination(config);
   const authenticator = createAuthenticator(config.auth, coordination.provenKeys);
@@ -71,18 +78,23 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
   const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
   const resources = new ResourceRegistry([users, groups]);
-  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => resources.schemas }) : undefined;
+  const drift = new DriftCounter();
+  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => resources.schemas, drift }) : undefined;
   const app = createApp({
     config,
     logger,
     connection,
     resources,
+    metrics,
     coordination,
     authenticator,
     lifecycle,
     onKeyVerdict: (apiKey, accepted) => {
       const fp = keyFingerprint(apiKey);
       void (accepted ? coordination.provenKeys.remember(fp) : coordination.provenKeys.forget(fp));
+    },
+    onNote: (note) => {
+      if (drift.record(note)) metrics.driftWarning(typeof note.data?.resource === 'string' ? note.data.resource : '');
     },
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
@@ -96,6 +108,8 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     ...(debug ? { debug } : {}),
     coordination,
     lifecycle,
+    metrics,
+    drift,
     close: () => {
       connection.close();
       void coordination.close();

@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { drain, trackConnections } from './http/graceful-shutdown.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import { createBridge } from './bridge.js';
 import { createLogger } from './observability/logger.js';
+import { safeUrl } from './coordination/redis-connection.js';
+import { listenMetrics } from './http/metrics-endpoint.js';
 
 /** Production entry: configuration from the environment, then listen; SIGINT/SIGTERM drain and exit. */
 function main(): void {
@@ -26,11 +27,28 @@ function main(): void {
     console.error(`jumpcloud-scim-bridge: configuration error: ${(e as Error).message}`);
     process.exit(2);
   }
+  const { redis, metrics, orgs } = config.deployment;
   const running = bridge;
   const server: Server = running.app.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    logger.info('listening', { url: `http://${config.host}:${port}/scim/v2`, port, jumpcloud: config.jumpcloudUrl, dryRun: config.dryRun, authMode: config.auth.mode });
+    const address = server.address();
+    const port = address && typeof address === 'object' ? address.port : config.port;
+    // Which mode this replica runs in, said once: more than one replica is safe only with "redis".
+    logger.info('listening', {
+      url: `http://${config.host}:${port}/scim/v2`,
+      jumpcloud: config.jumpcloudUrl,
+      dryRun: config.dryRun,
+      coordination: redis ? 'redis' : 'in-process',
+      ...(redis ? { redis: safeUrl(redis.url) } : { note: 'one process only: run more than one replica only with REDIS_URL' }),
+      orgRoutes: orgs.routes,
+      metrics: metrics.enabled ? (metrics.port !== undefined ? `http://${metrics.host}:${metrics.port}/metrics` : '/metrics (loopback or METRICS_TOKEN)') : 'off',
+    });
   });
+  if (metrics.enabled && metrics.port !== undefined) {
+    listenMetrics(bridge.metrics, metrics.port, metrics.host, metrics.token).catch((e: unknown) => {
+      console.error(`jumpcloud-scim-bridge: cannot serve metrics on ${metrics.host}:${metrics.port}: ${(e as Error).message}`);
+      process.exit(2);
+    });
+  }
   const sockets = trackConnections(server);
   // Entra waits up to 60 s per request; keep sockets a little longer than load balancers usually do.
   server.keepAliveTimeout = 65_000;
