@@ -35,6 +35,8 @@ function main(): void {
     // Which mode this replica runs in, said once: more than one replica is safe only with "redis".
     logger.info('listening', {
       url: `http://${config.host}:${port}/scim/v2`,
+      port,
+      authMode: config.auth.mode,
       jumpcloud: config.jumpcloudUrl,
       dryRun: config.dryRun,
       coordination: redis ? 'redis' : 'in-process',
