@@ -2,6 +2,7 @@ import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { SystemUser } from '../jumpcloud/types.js';
 import type { JumpCloudWrite } from './codecs.js';
 import { updateBody } from './user-write.js';
+import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
 import { isRecord } from '../util/guards.js';
 import type { UserTable} from './attribute-table.js';
@@ -135,6 +136,7 @@ function sentAndStored(
   computed: Computed,
   write: UpstreamCall | undefined,
   rejected: boolean,
+  operation: MappingTable['operation'],
 ): Pick<MappedAttribute, 'sent' | 'stored' | 'storedDiffers'> {
   const keys = keysOf(row, computed);
   const would = pairsText([...Object.entries(computed.fields), ...Object.entries(computed.custom).map(([k, v]): [string, unknown] => [`attributes.${k}`, v])]);
@@ -142,7 +144,9 @@ function sentAndStored(
     return { sent: rejected ? `(not sent: the request was rejected${would ? `; would have been ${would}` : ''})` : would ? `(not sent; would be ${would})` : '(nothing to send)', stored: '(nothing stored)' };
   }
   const sentPairs = pairsIn(write.requestBody, keys);
-  const sent = sentPairs.length ? pairsText(sentPairs) : `(not sent${would ? `; the table computes ${would}` : ''})`;
+  // An update sends only what changed (users.ts diffs the SCIM views); a create leaves empty values out.
+  const unsent = operation === 'create' ? `(not sent${would ? `; the table computes ${would}` : ''})` : '(not sent: unchanged)';
+  const sent = sentPairs.length ? pairsText(sentPairs) : unsent;
   if (write.dryRun) return { sent, stored: '(DRY_RUN: not sent, nothing stored)' };
   if (!ok(write.status)) return { sent, stored: `(JumpCloud refused the write: ${write.status ?? write.error ?? 'no answer'})` };
   const storedPairs = pairsIn(write.responseBody, keys);
@@ -175,6 +179,15 @@ export function patchedNames(body: unknown): Set<string> {
   return names;
 }
 
+/** A rejected PATCH has no resulting user; what it asked for is the PatchOp applied, as the bridge applies it, to the user it read. */
+function attempted(table: UserTable, before: ScimDoc, body: unknown): ScimDoc {
+  try {
+    return applyPatch(before, parsePatchRequest(body, table.schema));
+  } catch {
+    return {};
+  }
+}
+
 function userMapping(table: UserTable, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
   const rejected = exchange.status >= 400;
   const write = exchange.upstream.find(isWrite);
@@ -188,7 +201,7 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
       const read = exchange.upstream.find((c) => isRead(c) && ok(c.status) && isRecord(c.responseBody));
       before = read ? table.toScim(read.responseBody as SystemUser) : undefined;
       if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected) doc = normaliseResource(exchange.responseBody, table.schema);
-      else doc = {};
+      else doc = before ? attempted(table, before, exchange.requestBody) : {};
     } else {
       doc = normaliseResource(exchange.requestBody, table.schema);
     }
@@ -216,7 +229,7 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
       rows.push({ ...base, sent: `REJECTED: ${(e as Error).message}`, stored: '(nothing stored)' });
       continue;
     }
-    rows.push({ ...base, ...sentAndStored(row, computed, write, rejected) });
+    rows.push({ ...base, ...sentAndStored(row, computed, write, rejected, operation) });
   }
   if (touched && !touched.size) return table0([], 'the PatchOp names no attribute');
   if (!rows.length) return table0([], touched ? 'the PatchOp touches no mapped attribute' : 'no mapped attributes in this body');
