@@ -4,7 +4,7 @@ import type { JumpCloudWrite } from './codecs.js';
 import { updateBody } from './user-write.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
-import { isRecord } from '../util/guards.js';
+import { deepEqual, isRecord } from '../util/guards.js';
 import type { UserTable} from './attribute-table.js';
 import { valueAt, type AttributeRow, type ScimDoc } from './attribute-table.js';
 
@@ -156,14 +156,17 @@ function sentAndStored(
   return { sent, stored, ...(differs ? { storedDiffers: true } : {}) };
 }
 
-/** Attribute names a PatchOp touches, by their top-level SCIM name (lower-cased). */
-export function patchedNames(body: unknown): Set<string> {
-  const names = new Set<string>();
+/**
+ * The attribute paths a PatchOp names, lower-cased without schema URN or value filter: `name.givenname`,
+ * `emails`, `active` (a path-less value names each of its keys).
+ */
+export function patchedPaths(body: unknown): Set<string> {
+  const paths = new Set<string>();
   const ops = isRecord(body) && Array.isArray(body.Operations) ? body.Operations : [];
   const add = (text: string): void => {
     const at = /^urn:/i.test(text) ? text.lastIndexOf(':') : -1;
-    const rest = at >= 0 ? text.slice(at + 1) : text;
-    names.add((rest.split(/[.[]/)[0] ?? '').toLowerCase());
+    const rest = (at >= 0 ? text.slice(at + 1) : text).replace(/\[[^\]]*\]/g, '');
+    paths.add(rest.toLowerCase());
   };
   for (const op of ops) {
     if (!isRecord(op)) continue;
@@ -176,7 +179,19 @@ export function patchedNames(body: unknown): Set<string> {
       }
     }
   }
-  return names;
+  return paths;
+}
+
+/**
+ * A PATCH's row is shown when the value changed or the PatchOp named exactly this attribute; siblings of a named
+ * sub-attribute (`name.middleName` when only `name.givenName` was replaced) would only be noise.
+ */
+function touches(paths: Set<string>, row: AttributeRow, before: unknown, after: unknown): boolean {
+  const top = row.path.name.toLowerCase();
+  const full = row.path.sub ? `${top}.${row.path.sub.toLowerCase()}` : top;
+  const tops = new Set([...paths].map((p) => p.split('.')[0]));
+  if (!tops.has(top)) return false;
+  return paths.has(full) || !deepEqual(before, after);
 }
 
 /** A rejected PATCH has no resulting user; what it asked for is the PatchOp applied, as the bridge applies it, to the user it read. */
@@ -197,7 +212,7 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
   let before: ScimDoc | undefined;
   try {
     if (operation === 'patch') {
-      touched = patchedNames(exchange.requestBody);
+      touched = patchedPaths(exchange.requestBody);
       const read = exchange.upstream.find((c) => isRead(c) && ok(c.status) && isRecord(c.responseBody));
       before = read ? table.toScim(read.responseBody as SystemUser) : undefined;
       if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected) doc = normaliseResource(exchange.responseBody, table.schema);
@@ -210,8 +225,8 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
   }
   const rows: MappedAttribute[] = [];
   for (const row of table.rows) {
-    if (touched && !touched.has(row.path.name.toLowerCase())) continue;
     const value = valueAt(doc, row.path);
+    if (touched && !touches(touched, row, before ? valueAt(before, row.path) : undefined, value)) continue;
     if (value === undefined && !touched) continue;
     const base = { scim: row.scim, jumpcloud: targetText(row), codec: row.codecName, value, ...(touched ? { before: before ? valueAt(before, row.path) : undefined } : {}) };
     if (row.mutability === 'readOnly') {
