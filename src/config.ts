@@ -19,12 +19,18 @@ export interface Config {
   retry: RetryConfig;
   mappingFile: string;
   deriveUsernameFromEmail: boolean;
+  /** A SCIM userName change renames the JumpCloud user (the login name on bound devices) only when true. */
+  allowUsernameRename: boolean;
+  /** Top-level attributes the table cannot store: refused with 400 (default) or ignored with one warning per name. */
+  unknownAttributes: 'refuse' | 'ignore';
   maxPageSize: number;
   maxFilterScan: number;
   memberConcurrency: number;
   dryRun: boolean;
   traceUsers: string[];
   debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
+  /** RECORD_DIR: every upstream exchange is written there as a fixture; names, e-mails, phones replaced on request. */
+  record: { dir: string | undefined; pseudonymise: boolean };
   /** Express `trust proxy`: which hops may set X-Forwarded-For/-Proto. */
   trustProxy: boolean | string;
   /** The bridge's public origin, for `Location` and `meta.location`; derived from the request when unset. */
@@ -157,7 +163,9 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs,
     retry,
     mappingFile: mapping ? path.resolve(mapping) : path.join(packageRoot(), 'config', 'mapping.json'),
-    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', false),
+    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', true),
+    allowUsernameRename: bool(env, 'ALLOW_USERNAME_RENAME', false),
+    unknownAttributes: oneOf(env, 'UNKNOWN_ATTRIBUTES', 'refuse', ['refuse', 'ignore'] as const),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 200, 1, 1_000),
     maxFilterScan: int(env, 'MAX_FILTER_SCAN', 10_000, 100, 1_000_000),
     memberConcurrency: int(env, 'MEMBER_CONCURRENCY', 8, 1, 32),
@@ -168,6 +176,10 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     trustProxy: trustProxy(env),
     publicUrl: publicUrl(env),
+    record: {
+      dir: env.RECORD_DIR?.trim() ? path.resolve(env.RECORD_DIR.trim()) : undefined,
+      pseudonymise: bool(env, 'RECORD_PSEUDONYMISE', false),
+    },
     debugPage: {
       enabled: bool(env, 'DEBUG_PAGE', false),
       token: env.DEBUG_TOKEN?.trim() || undefined,
