@@ -233,7 +233,8 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
       rows.push({ ...base, sent: '(read-only: never written)', stored: '(read-only)' });
       continue;
     }
-    if (touched && (rejected || !write)) {
+    // A PATCH that never reached its write sent nothing; one that did shows what it sent and JumpCloud's answer.
+    if (touched && !write) {
       rows.push({ ...base, sent: rejected ? '(not sent: the request was rejected)' : '(not sent: unchanged)', stored: '(unchanged)' });
       continue;
     }

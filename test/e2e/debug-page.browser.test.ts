@@ -142,9 +142,10 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     expect(group.status, JSON.stringify(group.data)).to.equal(201);
     // Someone else's failure (so "errors only" alone does not find jane's) and jane's successes (so her name alone does not).
     const ada = (await scim.get('/Users?filter=userName+eq+%22ada.lovelace%22')).data.Resources[0];
-    expect((await scim.patch(`/Users/${String(ada.id)}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: 'ada lovelace' }] })).status).to.equal(400);
+    const badEmail = (value: string) => ({ op: 'replace', path: 'emails[type eq "work"].value', value });
+    expect((await scim.patch(`/Users/${String(ada.id)}`, { schemas: [PATCH_OP], Operations: [badEmail('ada at example')] })).status).to.equal(400);
     expect((await scim.get(`/Users/${janeId}`)).status).to.equal(200);
-    const failed = await scim.patch(`/Users/${janeId}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: 'jane doe' }, { op: 'replace', path: 'name.givenName', value: 'Janet' }] });
+    const failed = await scim.patch(`/Users/${janeId}`, { schemas: [PATCH_OP], Operations: [badEmail('jane at example'), { op: 'replace', path: 'name.givenName', value: 'Janet' }] });
     expect(failed.status).to.equal(400);
     // A full buffer, with jane's failure somewhere in the middle of it.
     await fill(70);
@@ -188,15 +189,17 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     expect(await card.locator('header .method').textContent()).to.equal('PATCH');
     expect(await card.locator('header .status').textContent()).to.equal('400');
     expect(await card.locator('p.rule .detail').textContent()).to.equal(failed.data.detail);
-    expect(failed.data.detail).to.match(/must not contain spaces/);
+    expect(failed.data.detail).to.match(/email must be a valid e-mail address/);
     expect(await page.locator('#count').textContent()).to.equal('1 shown');
 
     // Click 2 opens its mapping: before and after of each attribute the PATCH touched.
     await card.locator('details.mapping > summary').click();
     const mapRow = (scimPath: string) => card.locator('table.map tbody tr', { has: page.locator(`td:first-child:text-is("${scimPath}")`) });
-    expect(await mapRow('userName').locator('td').allTextContents()).to.deep.equal(['userName', 'username [userName]', '"jane.doe"', '"jane doe"', '(not sent: the request was rejected)', '(unchanged)']);
-    expect(await mapRow('name.givenName').locator('td').nth(2).textContent()).to.equal('"Jane"');
-    expect(await mapRow('name.givenName').locator('td').nth(3).textContent()).to.equal('"Janet"');
+    expect(await mapRow('name.givenName').locator('td').allTextContents()).to.deep.equal(['name.givenName', 'firstname [plain]', '"Jane"', '"Janet"', 'firstname="Janet"', '(JumpCloud refused the write: 400)']);
+    const emailCells = await mapRow('emails').locator('td').allTextContents();
+    expect(emailCells[2]).to.contain('"jane.doe@example.com"');
+    expect(emailCells[3]).to.contain('"jane at example"');
+    expect(emailCells.slice(4)).to.deep.equal(['email="jane at example"', '(JumpCloud refused the write: 400)']);
     expect(await card.locator('table.map').isVisible()).to.equal(true);
 
     // Copy as curl: the key is a shell variable, never the key; run as printed, it reproduces the failure.
@@ -233,7 +236,7 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
       expect(replay.stdout).to.contain('Emulator seeded from the export: 1 user, 0 groups');
       expect(replay.stdout).to.contain(`Rule and fix: ${String(failed.data.detail)}`);
       expect(replay.stdout).to.contain('Replay: 400, as recorded.');
-      expect(replay.stdout).to.match(/^\s+userName\s+username \[userName\]\s+"jane\.doe" → "jane doe" → \(not sent: the request was rejected\)/m);
+      expect(replay.stdout).to.match(/^\s+name\.givenName\s+firstname \[plain\]\s+"Jane" → "Janet" → firstname="Janet" → stored \(JumpCloud refused the write: 400\)$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

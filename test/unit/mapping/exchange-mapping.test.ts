@@ -60,13 +60,25 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
     expect(row(mapping?.rows, 'userName')).to.equal(undefined);
   });
 
-  it('a rejected PATCH: the rule and fix exactly as the SCIM detail, and the value it asked for', async () => {
-    const res = await s.scim.patch(`/Users/${janeId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'jane doe' }] });
+  it('a rejected PATCH: the rule and fix exactly as the SCIM detail, what was sent, and that JumpCloud stored nothing', async () => {
+    const res = await s.scim.patch(`/Users/${janeId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'not-an-email' }] });
     expect(res.status).to.equal(400);
     const { mapping, rejection } = explainExchange(table, s.last());
     expect(rejection).to.deep.equal({ status: 400, scimType: res.data.scimType, detail: res.data.detail });
-    expect(rejection?.detail).to.match(/must not contain spaces/);
-    expect(row(mapping?.rows, 'userName')).to.deep.include({ before: 'jane.doe', value: 'jane doe', sent: '(not sent: the request was rejected)', stored: '(unchanged)' });
+    expect(rejection?.detail).to.match(/email must be a valid e-mail address/);
+    const emails = row(mapping?.rows, 'emails');
+    expect(emails).to.deep.include({ sent: 'email="not-an-email"', stored: '(JumpCloud refused the write: 400)' });
+    expect(JSON.stringify(emails?.before)).to.contain('"jane.doe@example.com"');
+    expect(JSON.stringify(emails?.value)).to.contain('"not-an-email"');
+  });
+
+  it('a PATCH the bridge refuses before reading anything says that nothing was sent', async () => {
+    const res = await s.scim.patch(`/Users/${janeId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: 'maybe' }] });
+    expect(res.status).to.equal(400);
+    const { mapping, rejection } = explainExchange(table, s.last());
+    expect(rejection?.detail).to.equal(res.data.detail);
+    // Refused while parsing, before the user was read: no before, no after, nothing sent.
+    expect(mapping?.rows).to.deep.equal([{ scim: 'active', jumpcloud: 'suspended', codec: 'notSuspended', before: undefined, value: undefined, sent: '(not sent: the request was rejected)', stored: '(unchanged)' }]);
   });
 
   it('a PATCH that names an attribute without changing it says it sent nothing', async () => {
