@@ -185,7 +185,8 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('article.exchange').length < 10, undefined, POLL);
     await page.click('#errors');
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('article.exchange').length === 1, undefined, POLL);
-    const card = cards.first();
+    // Pinned by its sequence number: live updates may put newer exchanges above it (the curl below makes one).
+    const card = page.locator(`article.exchange[data-seq="${(await cards.first().getAttribute('data-seq')) ?? ''}"]`);
     expect(await card.locator('header .method').textContent()).to.equal('PATCH');
     expect(await card.locator('header .status').textContent()).to.equal('400');
     expect(await card.locator('p.rule .detail').textContent()).to.equal(failed.data.detail);
@@ -202,6 +203,8 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     expect(emailCells.slice(4)).to.deep.equal(['email="jane at example"', '(JumpCloud refused the write: 400)']);
     expect(await card.locator('table.map').isVisible()).to.equal(true);
 
+    // Hold the list still while reproducing (the curl below adds a new failure for jane).
+    await page.click('#pause');
     // Copy as curl: the key is a shell variable, never the key; run as printed, it reproduces the failure.
     await card.locator('button[data-copy="curl"]').click();
     await card.locator('pre.copied[data-kind="curl"]').waitFor();
@@ -265,7 +268,6 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     // (The newest failure is the PATCH curl just replayed.)
     await page.locator('article.exchange.failed button[data-copy="curl"]').first().click();
     await page.locator('article.exchange.failed pre.copied[data-kind="curl"]').first().waitFor();
-    await page.click('#pause');
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).to.equal(true);
