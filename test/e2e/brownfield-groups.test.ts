@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Emulator } from '../../src/emulator/index.js';
 import type { UserGroup } from '../../src/emulator/types.js';
-import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
+import { changedKeys, freshEmulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 
 /**
  * User groups an admin made and configured before Entra (description, sudo/POSIX settings), nested groups from
@@ -25,19 +25,13 @@ function storedGroup(emulator: Emulator, id: string): UserGroup {
   return structuredClone(g);
 }
 
-function changedKeys(before: UserGroup, after: UserGroup): string[] {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
-}
-
 describe('e2e brownfield: groups an admin configured', () => {
-  const stack = emulatedBridge();
+  const stack = freshEmulatedBridge();
   let emulator: Emulator;
   let h: Harness;
   let users: string[];
   beforeEach(() => {
     ({ h, emulator } = stack());
-    emulator.reset();
     users = ['grace', 'alan', 'katherine'].map((u) => emulator.store.addUser({ username: u, email: `${u}@corp.example` })._id);
   });
 
@@ -101,13 +95,10 @@ describe('e2e brownfield: groups an admin configured', () => {
 });
 
 describe('e2e: nested groups (a group id among the members)', () => {
-  const stack = emulatedBridge({ LOG_LEVEL: 'info' });
+  const stack = freshEmulatedBridge({ LOG_LEVEL: 'info' });
   let emulator: Emulator;
   let h: Harness;
-  beforeEach(() => {
-    ({ h, emulator } = stack());
-    emulator.reset();
-  });
+  beforeEach(() => ({ h, emulator } = stack()));
 
   it('skips the group with a warning and a trace entry, applies the users of the same PATCH, and answers 204', async () => {
     const [u1, u3] = ['katherine', 'alan'].map((u) => emulator.store.addUser({ username: u, email: `${u}@corp.example` })._id) as [string, string];
