@@ -7,10 +7,19 @@ import type { ResourceRegistry } from './resources/resource-type.js';
 import { requestLog } from './http/request-log.js';
 import { scimBody } from './http/body-parsing.js';
 import { discoveryRoutes } from './http/discovery-routes.js';
-import { requireApiKey } from './http/auth.js';
+import { authenticate, failedAuthLimit } from './http/auth.js';
+import { requestSecrets } from './http/request-secrets.js';
+import { requestDeadline } from './http/deadline.js';
+import { healthRoutes, type Lifecycle } from './http/health.js';
+import type { Authenticator } from './auth/authenticator.js';
+import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
+import { ORG_BASE, orgScope } from './http/org-scope.js';
+import { requestMetrics } from './http/request-metrics.js';
+import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
+import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
 export { SCIM_BASE };
 
@@ -19,6 +28,14 @@ export interface AppDeps {
   logger: Logger;
   connection: JumpCloudConnection;
   resources: ResourceRegistry;
+  /** Prometheus metrics (disabled unless METRICS=true). */
+  metrics?: Metrics;
+  coordination: Coordination;
+  authenticator: Authenticator;
+  /** Draining state for /readyz (server.ts flips it on SIGTERM). */
+  lifecycle: Lifecycle;
+  /** An upstream answer proved (true) or disproved (false) the key a request used. */
+  onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
@@ -36,18 +53,28 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  // First: the request's secrets are masked in everything written about it, even if it fails right away.
+  app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
+  const metrics = deps.metrics ?? disabledMetrics();
+  app.use(requestMetrics(metrics));
+  // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
+  if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', dryRun: config.dryRun });
-  });
+  app.use(healthRoutes(config, deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
 
+  // Cheap before expensive: the failed-auth limit, then authentication, and only then the body is read and a
+  // resource handler may take a lock or start a fan-out.
   const scim = express.Router({ caseSensitive: false });
-  scim.use(scimBody());
+  scim.use(failedAuthLimit(config, deps.coordination));
   scim.use(discoveryRoutes(deps.resources, config));
-  scim.use(requireApiKey());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config, logger));
+  scim.use(requestDeadline(config));
+  scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
+  scim.use(scimBody());
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger }));
+  // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
+  app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

@@ -14,7 +14,8 @@ import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../m
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import type { KeyedLock } from '../util/keyed-lock.js';
+import type { ResourceLock } from '../coordination/primitives.js';
+import { findLanded } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
@@ -42,7 +43,7 @@ export class GroupsResource implements ScimResourceType {
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
-    private readonly locks: KeyedLock,
+    private readonly locks: ResourceLock,
   ) {}
 
   get schema(): ResourceSchema {
@@ -131,6 +132,11 @@ export class GroupsResource implements ScimResourceType {
   }
 
   /** displayName is unique ignoring case (Entra matches on it); JumpCloud's own check is case-sensitive, if any. */
+  /** Waits for the group's lock no longer than the request may run. */
+  private lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, work, ctx.signal ? { signal: ctx.signal } : {});
+  }
+
   private async findByName(jc: JumpCloudClient, name: string, except?: string): Promise<UserGroup | undefined> {
     const text = searchable(name);
     const candidates = await this.scan(jc, text === undefined ? [] : [`name:search:${text}`]);
@@ -172,7 +178,7 @@ export class GroupsResource implements ScimResourceType {
     const { attributes, ...text } = write;
     const keys = Object.fromEntries(Object.entries(attributes ?? {}).filter(([, v]) => v !== ''));
     const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')), name, ...(Object.keys(keys).length ? { attributes: keys } : {}) };
-    return this.locks.run(`group-create:${name.toLowerCase()}`, async () => {
+    return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
@@ -180,12 +186,12 @@ export class GroupsResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
-        const landed = e.ambiguous ? await this.findByName(ctx.jc, name).catch(() => undefined) : undefined;
+        const landed = e.ambiguous ? await findLanded(() => this.findByName(ctx.jc, name), ctx.signal).catch(() => undefined) : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
         if (!landed || !this.sameFields(landed, write)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
-      const nested = await this.locks.run(`group:${group.id.toLowerCase()}`, () =>
+      const nested = await this.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
         this.applyMembers(ctx, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
       return this.render(group, ctx.baseUrl, adds.filter((id) => !nested.has(id)).map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
@@ -241,7 +247,7 @@ export class GroupsResource implements ScimResourceType {
     const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
     const attrOps = ops.filter((o) => !isMembers(o));
 
-    return this.locks.run(`group:${id.toLowerCase()}`, async () => {
+    return this.lock(ctx, `group:${id.toLowerCase()}`, async () => {
       let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
@@ -361,6 +367,6 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(`group:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
+    await this.lock(ctx, `group:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }
