@@ -33,6 +33,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Forwarded headers decide `Location` URLs; only trusted hops (default: a proxy on this host) may set them.
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  // SCIM resources carry no ETags here (/ServiceProviderConfig says etag unsupported); hashing every body for one
+  // was pure cost on every response.
+  app.set('etag', false);
 
   app.use(requestLog(config, logger, deps.sinks ?? []));
   app.get('/healthz', (_req, res) => {

@@ -52,6 +52,36 @@ export interface HttpTransport {
   close(): void;
 }
 
+/** axios's own query encoding (helpers/buildURL `encode`), so the wire is byte for byte what axios sent from `params`. */
+const encode = (value: string | number): string =>
+  encodeURIComponent(String(value)).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+
+/** Path and query string, built once here instead of by axios's generic params serializer on every call. */
+export function urlOf(path: string, query: Record<string, string | number> | undefined): string {
+  let out = path;
+  let sep = '?';
+  for (const key in query) {
+    out += `${sep}${encode(key)}=${encode(query[key] as string | number)}`;
+    sep = '&';
+  }
+  return out;
+}
+
+/**
+ * JSON both ways, without axios's generic transforms (content sniffing, form-data and URLSearchParams handling,
+ * transitional parsing rules): the bridge only ever sends JSON bodies and reads JSON answers. An answer that is
+ * not JSON (an HTML error page) stays text, as axios's silent parsing left it.
+ */
+const toJson = (data: unknown): unknown => (data === undefined ? undefined : JSON.stringify(data));
+const fromJson = (data: unknown): unknown => {
+  if (typeof data !== 'string' || data === '') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+};
+
 function networkKind(err: unknown): 'timeout' | 'network' {
   const code = axios.isAxiosError(err) ? err.code : undefined;
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'network';
@@ -75,6 +105,8 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
     httpsAgent: agents.https,
     proxy: false,
     headers: { Accept: 'application/json' },
+    transformRequest: [toJson],
+    transformResponse: [fromJson],
   });
   const send: Send = async (req) => {
     const headers: Record<string, string> = { 'x-api-key': req.apiKey };
@@ -83,8 +115,7 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
     try {
       const res = await client.request({
         method: req.method,
-        url: req.path,
-        params: req.query,
+        url: urlOf(req.path, req.query),
         data: req.body,
         headers,
         ...(req.signal ? { signal: req.signal } : {}),
