@@ -19,51 +19,63 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
     res.locals.requestId = id;
     res.locals.calls = [];
     res.set('x-request-id', id);
-    res.on('finish', () => {
-      const l = locals(res);
-      // Health checks and the debug page's polling would drown the SCIM traffic at info.
-      const level = res.statusCode >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
-      const logged = logger.isLevelEnabled(level);
-      const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
-      // The trace is an info line: below that level it would be built only to be dropped.
-      const traceLogged = traced && logger.isLevelEnabled('info');
-      const wanting = sinks.filter((s) => s.wants?.(req.originalUrl) ?? true);
-      // Nobody asked: no log line at this level, no trace, no sink. Building and scrubbing them anyway was
-      // most of the bridge's cost per request (issue 13), so the common case stops here.
-      if (!logged && !traceLogged && wanting.length === 0) return;
-      const secrets = [l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      if (logged) {
-        logger.log(level, 'scim request', {
-          requestId: id,
-          method: req.method,
-          path: redact(req.originalUrl, secrets),
-          status: res.statusCode,
-          durationMs,
-          upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
-        });
+    // `close`, not `finish`: a write that completes after its client hung up is still logged (status 499).
+    // When the client hung up first, the line waits for the handler to settle, so it shows what was really done.
+    res.once('close', () => void Promise.resolve(locals(res).settled).then(record, record));
+    const record = (): void => {
+      try {
+        const l = locals(res);
+        const status = res.writableFinished ? res.statusCode : 499;
+        // Health checks and the debug page's polling would drown the SCIM traffic at info.
+        const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
+        const logged = logger.isLevelEnabled(level);
+        const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
+        // The trace is an info line: below that level it would be built only to be dropped.
+        const traceLogged = traced && logger.isLevelEnabled('info');
+        const wanting = sinks.filter((s) => s.wants?.(req.originalUrl) ?? true);
+        // Nobody asked: no log line at this level, no trace, no sink. Building and scrubbing them anyway was
+        // most of the bridge's cost per request (issue 13), so the common case stops here.
+        if (!logged && !traceLogged && wanting.length === 0) return;
+        const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        if (logged) {
+          logger.log(level, 'scim request', {
+            requestId: id,
+            method: req.method,
+            path: redact(req.originalUrl, secrets),
+            status,
+            ...(res.writableFinished ? {} : { clientGone: true }),
+            ...(l.principal ? { principal: l.principal } : {}),
+            ...(l.keyProof ? { keyProof: true } : {}),
+            durationMs,
+            upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
+          });
+        }
+        if (!traceLogged && wanting.length === 0) return;
+        const exchange = redact(
+          {
+            id,
+            at: new Date().toISOString(),
+            method: req.method,
+            url: req.originalUrl,
+            ...(req.body !== undefined ? { requestBody: req.body } : {}),
+            status,
+            ...(l.responseBody !== undefined ? { responseBody: l.responseBody } : {}),
+            durationMs,
+            upstream: l.calls,
+            ...(l.notes?.length ? { notes: l.notes } : {}),
+            traced,
+            dryRun: config.dryRun,
+          },
+          secrets,
+        );
+        if (traceLogged) logger.info('trace', { trace: exchange });
+        for (const sink of wanting) sink.record(exchange);
+      } catch (e) {
+        // Logging must never take the process down; say so without the payload that broke it.
+        logger.error('request log failed', { requestId: id, error: e instanceof Error ? e.message : String(e) });
       }
-      if (!traceLogged && wanting.length === 0) return;
-      const exchange = redact(
-        {
-          id,
-          at: new Date().toISOString(),
-          method: req.method,
-          url: req.originalUrl,
-          ...(req.body !== undefined ? { requestBody: req.body } : {}),
-          status: res.statusCode,
-          ...(l.responseBody !== undefined ? { responseBody: l.responseBody } : {}),
-          durationMs,
-          upstream: l.calls,
-          ...(l.notes?.length ? { notes: l.notes } : {}),
-          traced,
-          dryRun: config.dryRun,
-        },
-        secrets,
-      );
-      if (traceLogged) logger.info('trace', { trace: exchange });
-      for (const sink of wanting) sink.record(exchange);
-    });
+    };
     next();
   };
 }
