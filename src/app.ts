@@ -12,8 +12,6 @@ import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
 
-export { SCIM_BASE };
-
 export interface AppDeps {
   config: Config;
   logger: Logger;

@@ -98,7 +98,7 @@ function patchedNames(body: unknown): Set<string> {
   return names;
 }
 
-export function mappingTable(table: UserTable, method: string, requestBody: unknown, responseBody: unknown): string {
+function mappingTable(table: UserTable, method: string, requestBody: unknown, responseBody: unknown): string {
   let doc: Record<string, unknown>;
   let touched: Set<string> | undefined;
   try {

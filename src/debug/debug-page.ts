@@ -9,7 +9,7 @@ import { renderExchanges, renderMapping, renderPage } from './render.js';
 
 /** Where app.ts mounts the page. */
 export const DEBUG_PATH = '/debug';
-export const DEBUG_TOKEN_HEADER = 'x-debug-token';
+const DEBUG_TOKEN_HEADER = 'x-debug-token';
 const COOKIE = 'bridge_debug';
 
 export interface DebugPageDeps {

@@ -1,8 +1,8 @@
 import express, { type RequestHandler } from 'express';
 import { badRequest } from '../scim/errors.js';
 
-/** The largest body the bridge reads; error-translation.ts names it in the 413. */
-export const BODY_LIMIT = '2mb';
+/** The largest body the bridge reads (error-translation.ts answers 413 beyond it). */
+const BODY_LIMIT = '2mb';
 
 /** SCIM JSON (and plain JSON) bodies; a body in any other form is refused rather than read as "no attributes". */
 export function scimBody(): RequestHandler[] {

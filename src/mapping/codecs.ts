@@ -1,6 +1,6 @@
 import { badRequest } from '../scim/errors.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
-import type { Address, PhoneNumber, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
+import { JUMPCLOUD_ID, type Address, type PhoneNumber, type SystemUser, type SystemUserWritable } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
 /** Where a row's value lives in JumpCloud. */
@@ -102,9 +102,9 @@ const notSuspended: Codec = {
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */
-export const ORIGINAL_USERNAME_ATTRIBUTE = 'scimUserName';
+const ORIGINAL_USERNAME_ATTRIBUTE = 'scimUserName';
 
-export function derivedUsername(userName: string): string {
+function derivedUsername(userName: string): string {
   const at = userName.indexOf('@');
   return at > 0 ? userName.slice(0, at) : userName;
 }
@@ -254,13 +254,12 @@ const addresses: Codec = {
 };
 
 /** Entra writes the manager as a bare id and reads it back as `{value}`; anything else would re-PATCH every cycle. */
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
-export function managerId(value: unknown, where: string): string | null {
+function managerId(value: unknown, where: string): string | null {
   let v: unknown = value;
   if (Array.isArray(v)) v = v.length ? v[0] : null; // legacy Entra: [{"$ref": …, "value": id}]
   if (isRecord(v)) v = v.value;
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v !== 'string' || !OBJECT_ID.test(v)) {
+  if (typeof v !== 'string' || !JUMPCLOUD_ID.test(v)) {
     throw badRequest(
       'invalidValue',
       `'${where}' must be the SCIM id of a user this bridge provisioned (24 hex characters), got ${JSON.stringify(v)?.slice(0, 60)}`,

@@ -7,9 +7,9 @@
 
 const SECRET_KEYS = /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token)$/i;
 const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
-export const MASK = '***';
+const MASK = '***';
 
-export function redactString(text: string, secrets: readonly string[] = []): string {
+function redactString(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(BEARER, `$1 ${MASK}`);
   for (const s of secrets) {
     // Short strings would mask innocent text and are not real keys anyway.
