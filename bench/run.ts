@@ -1,29 +1,45 @@
 /**
- * Runs every bench module (bench/*.ts, or bench/*.js once built) that exports `run(): Promise<Record<string, unknown>>`
- * and prints their figures as one JSON object keyed by module name. Usage: `npx tsx bench/run.ts [name ...]`.
+ * Entry of `npm run bench`. Without a module name it runs the side-by-side benchmark (bench/side-by-side.ts:
+ * bridge vs a bare proxy on a fast stub; writes bench/results/<date>.json and .md). With names it runs those
+ * bench modules (bench/*.ts exporting `run(options)`) and prints their figures as one JSON object.
+ *
+ *   npm run bench                          side-by-side, full (3 repetitions, 200k soak)
+ *   npm run bench -- --quick               side-by-side, one repetition, 20k soak
+ *   npm run bench -- --no-build --cpu-prof reuse dist/, write CPU profiles of the bridge
+ *   npm run bench -- query users groups    the in-process micro benchmarks
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-type BenchModule = { run?: () => Promise<Record<string, unknown>> };
+type BenchModule = { run?: (options: Record<string, unknown>) => Promise<Record<string, unknown>> };
+
+const FLAGS: Record<string, [string, boolean]> = { '--quick': ['quick', true], '--no-build': ['build', false], '--cpu-prof': ['cpuProf', true] };
 
 async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a.startsWith('--') && !(a in FLAGS));
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; options: ${Object.keys(FLAGS).join(', ')}`);
+  const options = Object.fromEntries(args.filter((a) => a in FLAGS).map((a) => FLAGS[a] as [string, boolean]));
+  const names = args.filter((a) => !a.startsWith('--'));
+  const only = names.length ? names : ['side-by-side'];
   const files = readdirSync(here)
     .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !/^run\.(ts|js)$/.test(f))
     .sort();
+  const known = files.map((f) => f.replace(/\.(ts|js)$/, ''));
+  const missing = only.filter((n) => !known.includes(n));
+  if (missing.length) throw new Error(`no bench module ${missing.join(', ')}; modules: ${known.join(', ')}`);
   const results: Record<string, unknown> = {};
   for (const file of files) {
     const name = file.replace(/\.(ts|js)$/, '');
-    if (only.length && !only.includes(name)) continue;
+    if (!only.includes(name)) continue;
     const mod = (await import(pathToFileURL(path.join(here, file)).href)) as BenchModule;
     if (typeof mod.run !== 'function') continue;
     try {
-      results[name] = await mod.run();
+      results[name] = await mod.run(options);
     } catch (e) {
-      results[name] = { error: e instanceof Error ? e.message : String(e) };
+      results[name] = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
       process.exitCode = 1;
     }
   }

@@ -12,9 +12,20 @@ export interface ExplainArgs {
   seed: boolean;
 }
 
+/** `explain --replay FILE`: every exchange of a debug-page export, replayed in the order they happened. */
+export interface ReplayArgs {
+  /** The export file, or '-' for standard input. */
+  replay: string;
+  key?: string;
+  jumpcloudUrl?: string;
+  dryRun: boolean;
+  seed: boolean;
+}
+
 export class UsageError extends Error {}
 
 export const EXPLAIN_USAGE = `Usage: jumpcloud-scim-bridge explain <METHOD> <PATH> [options]
+       jumpcloud-scim-bridge explain --replay <FILE|-> [options]
        npm run explain -- <METHOD> <PATH> [options]
 
 Sends one SCIM request through the bridge and shows what it did: each JumpCloud call, the attribute
@@ -24,13 +35,17 @@ JumpCloud emulator seeded with example users, so nothing real is touched.
   METHOD                GET, POST, PUT, PATCH or DELETE
   PATH                  e.g. /Users, '/Users?filter=userName eq "ada.lovelace"' (the /scim/v2 prefix is optional)
   --body FILE           JSON request body (SCIM resource or PatchOp)
+  --replay FILE         replay every exchange of a debug-page export (the page's "export" button; '-' reads
+                        standard input, as the page's "copy as explain" does), oldest first. The in-process
+                        emulator starts with the users and groups JumpCloud returned in those exchanges.
   --key KEY             JumpCloud API key for --jumpcloud-url (or set JUMPCLOUD_API_KEY)
   --jumpcloud-url URL   run against this JumpCloud console (https, or http on loopback for an emulator)
   --dry-run             DRY_RUN: reads are real, writes are computed and shown but not sent
   --seed                with a loopback --jumpcloud-url emulator: add its example users first
   --help                show this text
 
-Exit code: 0 when the SCIM answer is 2xx, 1 otherwise, 2 for a usage error.
+Exit code: 0 when the SCIM answer is 2xx (with --replay: when every exchange answers as recorded), 1 otherwise,
+2 for a usage error.
 `;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -42,9 +57,10 @@ function scimPath(raw: string): string {
 }
 
 /** `argv` is what follows `explain`. */
-export function parseExplainArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ExplainArgs | 'help' {
+export function parseExplainArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ExplainArgs | ReplayArgs | 'help' {
   const positional: string[] = [];
   const out: Omit<ExplainArgs, 'method' | 'path'> = { dryRun: false, seed: false };
+  let replay: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     const value = (): string => {
@@ -55,6 +71,7 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     };
     if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--body') out.bodyFile = value();
+    else if (arg === '--replay') replay = value();
     else if (arg === '--key') out.key = value();
     else if (arg === '--jumpcloud-url') out.jumpcloudUrl = value();
     else if (arg === '--dry-run') out.dryRun = true;
@@ -62,17 +79,21 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else positional.push(arg);
   }
+  if (!out.key && env.JUMPCLOUD_API_KEY?.trim()) out.key = env.JUMPCLOUD_API_KEY.trim();
+  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs --key (or JUMPCLOUD_API_KEY)');
+  // The in-process emulator is always seeded; --seed is only meaningful for an emulator started elsewhere.
+  if (out.seed && !out.jumpcloudUrl) out.seed = false;
+  if (replay !== undefined) {
+    if (positional.length) throw new UsageError(`--replay takes no METHOD or PATH (got '${positional[0] ?? ''}'): the file holds them`);
+    if (out.bodyFile) throw new UsageError('--replay takes no --body: the file holds the bodies');
+    const { bodyFile: _unused, ...rest } = out;
+    return { replay, ...rest };
+  }
   const [rawMethod, rawPath, ...extra] = positional;
   if (rawMethod === undefined || rawPath === undefined) throw new UsageError('explain needs a METHOD and a PATH');
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0] ?? ''}' (quote a PATH that contains spaces)`);
   const method = METHODS.find((m) => m === rawMethod.toUpperCase());
   if (!method) throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got '${rawMethod}')`);
   if (out.bodyFile && (method === 'GET' || method === 'DELETE')) throw new UsageError(`--body does not go with ${method}`);
-  if (!out.key && env.JUMPCLOUD_API_KEY?.trim()) out.key = env.JUMPCLOUD_API_KEY.trim();
-  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs --key (or JUMPCLOUD_API_KEY)');
-  if (out.seed && !out.jumpcloudUrl) {
-    // The in-process emulator is always seeded; --seed is only meaningful for an emulator started elsewhere.
-    out.seed = false;
-  }
   return { method, path: scimPath(rawPath), ...out };
 }

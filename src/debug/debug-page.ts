@@ -2,18 +2,21 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Config } from '../config.js';
 import type { UserTable } from '../mapping/attribute-table.js';
+import { explainExchange } from '../mapping/exchange-mapping.js';
+import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
 import type { ResourceSchema } from '../scim/schema.js';
-import { ExchangeBuffer } from './exchange-buffer.js';
-import { renderExchanges, renderMapping, renderPage } from './render.js';
+import { ExchangeBuffer, type BufferedExchange } from './exchange-buffer.js';
+import { describeFilter, filterFromQuery, matches, subjectsOf, type ExchangeFilter } from './exchange-filter.js';
+import { DEBUG_PATH, renderExchanges, renderMapping, renderPage, type ExchangeView } from './render.js';
+import { curlCommand, explainCommand } from './reproduce.js';
 
-/** Where app.ts mounts the page. */
-export const DEBUG_PATH = '/debug';
-const DEBUG_TOKEN_HEADER = 'x-debug-token';
+export { DEBUG_PATH } from './render.js';
+export const DEBUG_TOKEN_HEADER = 'x-debug-token';
 const COOKIE = 'bridge_debug';
 
 export interface DebugPageDeps {
-  config: Pick<Config, 'debugPage' | 'dryRun' | 'mappingFile'>;
+  config: Pick<Config, 'debugPage' | 'dryRun' | 'mappingFile' | 'publicUrl'>;
   users: UserTable;
   /** Every resource schema the bridge serves, for the generated /Schemas attributes. */
   schemas: () => ResourceSchema[];
@@ -107,15 +110,53 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
     const raw = typeof req.query.after === 'string' ? Number(req.query.after) : 0;
     return Number.isInteger(raw) && raw > 0 ? raw : 0;
   };
+  // A buffered exchange never changes, so what the page says about it is computed once, when first shown.
+  const views = new WeakMap<BufferedExchange, ExchangeView>();
+  const view = (e: BufferedExchange): ExchangeView => {
+    let v = views.get(e);
+    if (!v) {
+      v = { subjects: subjectsOf(e), explanation: explainExchange(deps.users, e) };
+      views.set(e, v);
+    }
+    return v;
+  };
+  const selected = (req: Request, filter: ExchangeFilter = filterFromQuery(req.query)): BufferedExchange[] => {
+    const upto = typeof req.query.upto === 'string' ? Number(req.query.upto) : NaN;
+    return buffer.list(after(req)).filter((e) => (!Number.isInteger(upto) || upto <= 0 || e.seq <= upto) && matches(e, filter, view(e).subjects));
+  };
+  const secrets = token ? [token] : [];
 
-  router.get('/', (_req, res) => {
-    res.type('html').send(renderPage(buffer.list(), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun }));
+  router.get('/', (req, res) => {
+    const filter = filterFromQuery(req.query);
+    res.type('html').send(
+      renderPage(selected(req, filter), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun, filter, total: buffer.size }, view),
+    );
   });
   router.get('/exchanges', (req, res) => {
-    res.json({ capacity: buffer.capacity, last: buffer.last, exchanges: buffer.list(after(req)) });
+    res.json({ capacity: buffer.capacity, last: buffer.last, exchanges: selected(req) });
   });
   router.get('/exchanges/fragment', (req, res) => {
-    res.type('html').send(renderExchanges(buffer.list(after(req))));
+    res.type('html').send(renderExchanges(selected(req), view));
+  });
+  const one = (req: Request, res: Response): BufferedExchange | undefined => {
+    const seq = Number(req.params.seq);
+    const e = Number.isInteger(seq) ? buffer.get(seq) : undefined;
+    if (!e) res.status(404).type('text').send(`exchange ${String(req.params.seq)} is not in the buffer (it keeps the last ${buffer.capacity})\n`);
+    return e;
+  };
+  router.get('/exchanges/:seq/curl', (req, res) => {
+    const e = one(req, res);
+    if (e) res.type('text').send(curlCommand(e, deps.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`));
+  });
+  router.get('/exchanges/:seq/explain', (req, res) => {
+    const e = one(req, res);
+    if (e) res.type('text').send(explainCommand(e, secrets));
+  });
+  router.get('/export', (req, res) => {
+    const filter = filterFromQuery(req.query);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    res.attachment(`scim-exchanges-${stamp}.json`);
+    res.type('json').send(JSON.stringify(exchangeExport(selected(req, filter), secrets, `debug page export: ${describeFilter(filter)}`), null, 2));
   });
   router.get('/mapping', (_req, res) => {
     res.type('html').send(renderMapping(deps.users.rows, allSchemas(deps.schemas()), nonceOf(res), deps.config.mappingFile));

@@ -63,6 +63,11 @@ export class ExchangeBuffer implements ExchangeSink {
     return this.items.filter((e) => e.seq > after).reverse();
   }
 
+  /** One exchange by its sequence number, while it is still in the buffer. */
+  get(seq: number): BufferedExchange | undefined {
+    return this.items.find((e) => e.seq === seq);
+  }
+
   get size(): number {
     return this.items.length;
   }

@@ -1,13 +1,18 @@
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { AttributeRow } from '../mapping/attribute-table.js';
+import type { Explanation, MappedAttribute, MappingTable, Rejection } from '../mapping/exchange-mapping.js';
 import type { AttributeDef, SchemaDef } from '../scim/schema.js';
 import type { BufferedExchange } from './exchange-buffer.js';
+import { describeFilter, subjectsOf, type ExchangeFilter, type Subjects } from './exchange-filter.js';
 
 /**
  * Server-side HTML for the debug page. Everything shown comes from SCIM clients and JumpCloud, i.e. from
  * people who may be hostile, so every value goes through `escapeHtml` and nothing is ever placed in an
  * attribute without quoting. The page's script only inserts fragments produced here.
  */
+
+/** Where app.ts mounts the page; the page's links and script use it. */
+export const DEBUG_PATH = '/debug';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
@@ -54,20 +59,67 @@ function upstreamRow(call: UpstreamCall): string {
   );
 }
 
-export function renderExchange(e: BufferedExchange): string {
+/** What the page says about an exchange beyond its raw record; computed by the caller (see debug-page.ts). */
+export interface ExchangeView {
+  subjects: Subjects;
+  explanation: Explanation;
+}
+
+function cell(value: unknown): string {
+  return value === undefined ? '(none)' : (JSON.stringify(value) ?? String(value));
+}
+
+function mappingRow(r: MappedAttribute, patch: boolean): string {
+  return (
+    `<tr><td class="mono">${escapeHtml(r.scim)}</td><td class="mono">${escapeHtml(r.jumpcloud)} <span class="codec">[${escapeHtml(r.codec)}]</span></td>` +
+    (patch ? `<td class="mono">${escapeHtml(cell(r.before))}</td>` : '') +
+    `<td class="mono">${escapeHtml(cell(r.value))}</td><td class="mono">${escapeHtml(r.sent)}</td>` +
+    `<td class="mono${r.storedDiffers ? ' differs' : ''}">${escapeHtml(r.stored)}${r.storedDiffers ? ' <span class="tag err">differs from sent</span>' : ''}</td></tr>`
+  );
+}
+
+/** The same rows `explain` prints under "Attribute mapping", as a table. */
+export function renderMappingTable(m: MappingTable): string {
+  const patch = m.operation === 'patch';
+  const summary = `mapping: ${m.rows.length ? `${m.rows.length} attribute${m.rows.length === 1 ? '' : 's'}` : 'none'} (${escapeHtml(m.operation)})`;
+  if (!m.rows.length) return `<details class="mapping"><summary>${summary}</summary><p class="none">${escapeHtml(m.note ?? 'no mapped attributes')}</p></details>`;
+  return (
+    `<details class="mapping"><summary>${summary}</summary><table class="map"><thead><tr><th>SCIM path</th><th>JumpCloud field</th>` +
+    (patch ? '<th>before</th><th>after</th>' : '<th>SCIM value</th>') +
+    '<th>value sent</th><th>value JumpCloud stored</th></tr></thead><tbody>' +
+    m.rows.map((r) => mappingRow(r, patch)).join('') +
+    '</tbody></table></details>'
+  );
+}
+
+function renderRejection(r: Rejection): string {
+  return `<p class="rule"><span class="tag err">rejected: HTTP ${escapeHtml(r.status)}${r.scimType ? `, ${escapeHtml(r.scimType)}` : ''}</span> <strong>Rule and fix:</strong> <span class="detail">${escapeHtml(r.detail)}</span></p>`;
+}
+
+function subjectChips(s: Subjects): string {
+  const chips = [...s.userNames.map((n) => ['user', n]), ...s.groupNames.map((n) => ['group', n])].slice(0, 3);
+  return chips.map(([kind, name]) => `<button type="button" class="subject" data-q="${escapeHtml(name)}" title="show only exchanges about this ${escapeHtml(kind)}">${escapeHtml(kind)} ${escapeHtml(name)}</button>`).join('');
+}
+
+export function renderExchange(e: BufferedExchange, view: ExchangeView = { subjects: subjectsOf(e), explanation: {} }): string {
   const upstream = e.upstream.length
     ? `<ol class="upstream-list">${e.upstream.map(upstreamRow).join('')}</ol>`
     : '<p class="none">no JumpCloud calls</p>';
   const tags = [e.dryRun ? '<span class="tag dry">DRY_RUN</span>' : '', e.traced ? '<span class="tag trace">traced</span>' : ''].join('');
+  const { explanation } = view;
   return (
-    `<article class="exchange" data-seq="${escapeHtml(e.seq)}">` +
+    `<article class="exchange${e.status >= 400 ? ' failed' : ''}" data-seq="${escapeHtml(e.seq)}">` +
     '<header>' +
     `<span class="method">${escapeHtml(e.method)}</span> ` +
     `<span class="url">${escapeHtml(e.url)}</span> ` +
     `<span class="status ${statusClass(e.status)}">${escapeHtml(e.status)}</span> ` +
     `<span class="duration">${escapeHtml(e.durationMs)} ms</span> ` +
-    `<time>${escapeHtml(e.at)}</time> <span class="rid">${escapeHtml(e.id)}</span>${tags}` +
+    `<time>${escapeHtml(e.at)}</time> <span class="rid">${escapeHtml(e.id)}</span>${tags}${subjectChips(view.subjects)}` +
     '</header>' +
+    (explanation.rejection ? renderRejection(explanation.rejection) : '') +
+    (explanation.mapping ? renderMappingTable(explanation.mapping) : '') +
+    '<div class="actions"><button type="button" data-copy="curl">copy as curl</button><button type="button" data-copy="explain">copy as explain</button><span class="copy-state"></span></div>' +
+    '<pre class="copied" hidden></pre>' +
     body('SCIM request body', e.requestBody) +
     body('SCIM response body', e.responseBody) +
     upstream +
@@ -75,8 +127,8 @@ export function renderExchange(e: BufferedExchange): string {
   );
 }
 
-export function renderExchanges(list: readonly BufferedExchange[]): string {
-  return list.map(renderExchange).join('');
+export function renderExchanges(list: readonly BufferedExchange[], view?: (e: BufferedExchange) => ExchangeView): string {
+  return list.map((e) => renderExchange(e, view?.(e))).join('');
 }
 
 const STYLE = `
@@ -98,6 +150,17 @@ pre{background:#f0f2f5;padding:8px;border-radius:4px;overflow:auto;max-height:36
 table{border-collapse:collapse;background:#fff;margin-bottom:18px}th,td{border:1px solid #d9dde3;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#eef1f5}td.mono{font-family:ui-monospace,monospace}
 #state{font-size:12px;color:#cfe0ff}
+form.filters{display:flex;flex-wrap:wrap;gap:10px;align-items:center;background:#fff;border:1px solid #d9dde3;border-radius:6px;padding:8px 10px;margin:0 0 10px}
+form.filters input[type=search]{min-width:260px;padding:4px 6px}form.filters label{font-size:13px}
+form.filters button,form.filters a.button,.actions button,button.subject{font:inherit;font-size:12px;padding:2px 8px;border:1px solid #b8c0cc;border-radius:4px;background:#f6f7f9;color:#1c1e21;cursor:pointer;text-decoration:none}
+#count{color:#5f6b7a;font-size:12px}
+.exchange.failed{border-left:4px solid #d93025}
+button.subject{margin-left:6px;background:#eef4ff;border-color:#bcd0f5;color:#0b5394}
+p.rule{margin:6px 0;padding:6px 8px;background:#fff4f4;border-radius:4px}
+details.mapping summary{cursor:pointer;color:#0b5394;font-size:12px;font-weight:600}
+table.map{margin:4px 0 6px;font-size:12px;width:100%;table-layout:fixed}table.map td{word-break:break-word}table.map td.differs{background:#fff1d6}.codec{color:#5f6b7a}
+.actions{margin:6px 0 2px;display:flex;gap:6px;align-items:center}.copy-state{font-size:12px;color:#17612b}
+pre.copied{max-height:160px;font-size:12px}
 `;
 
 function layout(title: string, nonce: string, content: string, script = ''): string {
@@ -114,38 +177,113 @@ function layout(title: string, nonce: string, content: string, script = ''): str
 }
 
 /**
- * Polls for exchanges newer than the newest one shown and prepends the server-rendered (escaped) fragment.
- * Polling rather than SSE: it survives proxies that buffer streams and needs no connection bookkeeping.
+ * The page's one script (allowed by its nonce). It never builds markup from data: lists come from the server as
+ * escaped fragments, and copied commands are put in place with textContent.
+ * Filtering happens on the server (the same code the export uses); the script only carries the form's values.
+ * Live updates poll for exchanges newer than the newest one shown. Polling rather than SSE: it survives proxies
+ * that buffer streams and needs no connection bookkeeping.
  */
 const LIVE_SCRIPT = `
 (function(){
-  var list=document.getElementById('exchanges');var state=document.getElementById('state');
+  var base='${DEBUG_PATH}';
+  var list=document.getElementById('exchanges'),state=document.getElementById('state'),form=document.getElementById('filters');
+  var q=document.getElementById('q'),method=document.getElementById('method'),errors=document.getElementById('errors');
+  var pause=document.getElementById('pause'),exp=document.getElementById('export'),count=document.getElementById('count');
+  var paused=false,timer=null,generation=0,debounce=null;
+  function params(){var p=new URLSearchParams();if(q.value.trim())p.set('q',q.value.trim());if(method.value)p.set('method',method.value);if(errors.checked)p.set('errors','1');return p;}
+  function items(){return list.querySelectorAll('article.exchange');}
   function newest(){var f=list.querySelector('article.exchange');return f?Number(f.getAttribute('data-seq')):Number(list.getAttribute('data-last')||0);}
+  function empty(){var p=document.createElement('p');p.id='empty';p.className='none';p.textContent=(q.value||method.value||errors.checked)?'No exchange in the buffer matches these filters.':'No SCIM requests yet. Send one and it appears here.';return p;}
+  function refresh(){
+    var n=items().length;if(!n&&!document.getElementById('empty'))list.appendChild(empty());if(n){var e=document.getElementById('empty');if(e)e.remove();}
+    count.textContent=n+' shown';
+    var p=params();p.set('upto',String(newest()));exp.setAttribute('href',base+'/export?'+p.toString());
+    history.replaceState(null,'',base+(params().toString()?'?'+params().toString():''));
+  }
+  function say(text){state.textContent=text;}
+  function reload(){
+    var mine=++generation;var p=params();
+    fetch(base+'/exchanges/fragment?'+p.toString(),{credentials:'same-origin',cache:'no-store'})
+      .then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.text();})
+      .then(function(html){if(mine!==generation)return;list.innerHTML=html;refresh();})
+      .catch(function(e){say('could not load: '+e.message);});
+  }
   function tick(){
-    fetch('/debug/exchanges/fragment?after='+newest(),{credentials:'same-origin',cache:'no-store'})
+    timer=null;if(paused)return;var mine=generation;var p=params();p.set('after',String(newest()));
+    fetch(base+'/exchanges/fragment?'+p.toString(),{credentials:'same-origin',cache:'no-store'})
       .then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.text();})
       .then(function(html){
-        if(html){var empty=document.getElementById('empty');if(empty)empty.remove();list.insertAdjacentHTML('afterbegin',html);}
-        var items=list.querySelectorAll('article.exchange');var max=Number(list.getAttribute('data-capacity'));
-        for(var i=max;i<items.length;i++)items[i].remove();
-        state.textContent='live \\u00b7 updated '+new Date().toLocaleTimeString();
+        if(mine!==generation||paused)return;
+        if(html)list.insertAdjacentHTML('afterbegin',html);
+        var all=items();var max=Number(list.getAttribute('data-capacity'));
+        for(var i=max;i<all.length;i++)all[i].remove();
+        refresh();say('live \\u00b7 updated '+new Date().toLocaleTimeString());
       })
-      .catch(function(e){state.textContent='live view paused: '+e.message;})
-      .then(function(){setTimeout(tick,2000);});
+      .catch(function(e){say('live view interrupted: '+e.message);})
+      .then(function(){if(!paused&&!timer)timer=setTimeout(tick,2000);});
   }
-  setTimeout(tick,2000);
+  function setPaused(on){
+    paused=on;pause.textContent=on?'resume':'pause';pause.setAttribute('aria-pressed',on?'true':'false');
+    if(on){if(timer){clearTimeout(timer);timer=null;}say('paused \\u00b7 the list stays as it is');}else tick();
+  }
+  form.addEventListener('submit',function(e){e.preventDefault();reload();});
+  q.addEventListener('input',function(){clearTimeout(debounce);debounce=setTimeout(reload,250);});
+  method.addEventListener('change',reload);errors.addEventListener('change',reload);
+  pause.addEventListener('click',function(){setPaused(!paused);});
+  list.addEventListener('click',function(e){
+    var t=e.target;if(!(t instanceof Element))return;
+    var chip=t.closest('button.subject');
+    if(chip){q.value=chip.getAttribute('data-q')||'';reload();return;}
+    var b=t.closest('button[data-copy]');if(!b)return;
+    var card=b.closest('article.exchange');var kind=b.getAttribute('data-copy');
+    var out=card.querySelector('pre.copied'),note=card.querySelector('.copy-state');
+    fetch(base+'/exchanges/'+encodeURIComponent(card.getAttribute('data-seq'))+'/'+kind,{credentials:'same-origin',cache:'no-store'})
+      .then(function(r){if(!r.ok)throw new Error(r.status===404?'this exchange has left the buffer':'HTTP '+r.status);return r.text();})
+      .then(function(text){
+        out.textContent=text;out.hidden=false;out.setAttribute('data-kind',kind);
+        var copied=navigator.clipboard&&window.isSecureContext?navigator.clipboard.writeText(text):Promise.reject(new Error('no clipboard'));
+        return copied.then(function(){note.textContent='copied as '+kind;},function(){note.textContent='select the text below and copy it';});
+      })
+      .catch(function(e){note.textContent=e.message;});
+  });
+  refresh();timer=setTimeout(tick,2000);
 })();
 `;
 
-export function renderPage(list: readonly BufferedExchange[], opts: { nonce: string; capacity: number; last: number; dryRun: boolean }): string {
+export interface PageOptions {
+  nonce: string;
+  capacity: number;
+  last: number;
+  dryRun: boolean;
+  filter: ExchangeFilter;
+  /** How many exchanges the buffer holds, filtered or not. */
+  total: number;
+}
+
+const METHOD_CHOICES = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+function filterForm(f: ExchangeFilter): string {
+  return (
+    '<form id="filters" class="filters" role="search">' +
+    `<input type="search" id="q" name="q" placeholder="userName, id or group displayName" aria-label="userName, id or group displayName" value="${escapeHtml(f.text ?? '')}">` +
+    `<label>method <select id="method" name="method">${METHOD_CHOICES.map((m) => `<option value="${m}"${(f.method ?? '') === m ? ' selected' : ''}>${m || 'any'}</option>`).join('')}</select></label>` +
+    `<label><input type="checkbox" id="errors" name="errors" value="1"${f.errorsOnly ? ' checked' : ''}> errors only</label>` +
+    '<button type="button" id="pause" aria-pressed="false">pause</button>' +
+    `<a id="export" class="button" href="${DEBUG_PATH}/export" download>export shown as JSON</a>` +
+    '<span id="count"></span>' +
+    '</form>'
+  );
+}
+
+export function renderPage(list: readonly BufferedExchange[], opts: PageOptions, view?: (e: BufferedExchange) => ExchangeView): string {
   const intro =
-    `<p>The last ${escapeHtml(opts.capacity)} SCIM requests this bridge handled, newest first, with each JumpCloud call they turned into. ` +
-    `Secrets are masked. ${opts.dryRun ? '<strong>DRY_RUN is on: writes are computed, not sent.</strong>' : ''}</p>`;
-  const items = list.length ? renderExchanges(list) : '<p id="empty" class="none">No SCIM requests yet. Send one and it appears here.</p>';
+    `<p>The last ${escapeHtml(opts.capacity)} SCIM requests this bridge handled (${escapeHtml(opts.total)} in the buffer), newest first, with each JumpCloud call they turned into and their attribute mapping. ` +
+    `Showing ${escapeHtml(describeFilter(opts.filter))}. Secrets are masked. ${opts.dryRun ? '<strong>DRY_RUN is on: writes are computed, not sent.</strong>' : ''}</p>`;
+  const items = list.length ? renderExchanges(list, view) : '';
   return layout(
     'jumpcloud-scim-bridge · debug',
     opts.nonce,
-    `${intro}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
+    `${intro}${filterForm(opts.filter)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
     LIVE_SCRIPT,
   );
 }

@@ -7,6 +7,7 @@ import { apiKeyGate, LOGIN_PAGE_HTML, orgGate } from './auth.js';
 import { seedExampleUsers } from './example-users.js';
 import { describeFault, faultFromJson, FaultInjector } from './faults.js';
 import { pathOf, queryParams, recordViolation, type EmulatorContext } from './request-context.js';
+import { modesFromJson, multiTenantGate, organizationsList, readOnlyGate, type EmulatorModes } from './modes.js';
 import { EmulatorStore } from './store.js';
 import { systemUsersRouter } from './system-users.js';
 import type { ContractViolation, RecordedRequest } from './types.js';
@@ -21,6 +22,8 @@ export interface EmulatorOptions {
   stateFile?: string;
   /** Largest accepted `limit`; default 100. */
   maxLimit?: number;
+  /** Real-org behaviours: read-only keys, MSP, refused search forms, field lists, normalisation (modes.ts). */
+  modes?: EmulatorModes;
 }
 
 export interface RunningEmulator {
@@ -37,6 +40,8 @@ export interface Emulator {
   readonly faults: FaultInjector;
   readonly violations: ContractViolation[];
   readonly requests: RecordedRequest[];
+  /** Replaces the active modes (they survive `reset`). */
+  setModes(modes: EmulatorModes): void;
   reset(): void;
   seedExampleUsers(): void;
 }
@@ -51,7 +56,11 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const faults = new FaultInjector();
   const violations: ContractViolation[] = [];
   const requests: RecordedRequest[] = [];
-  const context: EmulatorContext = { store, violations, maxLimit: opts.maxLimit ?? 100 };
+  const context: EmulatorContext = { store, violations, maxLimit: opts.maxLimit ?? 100, modes: opts.modes ?? {} };
+  const modes = (): EmulatorModes => context.modes;
+  const setModes = (next: EmulatorModes): void => {
+    context.modes = next;
+  };
 
   const reset = (): void => {
     store.clear();
@@ -69,7 +78,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     res.type('html').send(LOGIN_PAGE_HTML);
   });
 
-  app.use('/__emulator', adminRouter({ store, faults, violations, requests, reset, seed }));
+  app.use('/__emulator', adminRouter({ store, faults, violations, requests, reset, seed, modes, setModes }));
 
   const api = express.Router();
   api.use(express.raw({ type: () => true, limit: '5mb' }));
@@ -77,6 +86,11 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   api.use(faults.middleware());
   api.use(apiKeyGate(apiKeys));
   api.use(orgGate(opts.orgId));
+  api.use(multiTenantGate(modes, () => store.organization));
+  api.use(readOnlyGate(modes));
+  api.get('/organizations', (_req, res) => {
+    res.json(organizationsList(context.modes.multiTenant, store.organization));
+  });
   api.use('/v2', userGroupsRouter(context));
   api.use(systemUsersRouter(context));
   api.use((_req, _res, next) => next(new ApiError(404, { message: 'Not Found' })));
@@ -90,6 +104,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     faults,
     violations,
     requests,
+    setModes,
     reset,
     seedExampleUsers: seed,
     listen: (port = 0, host = '127.0.0.1') => listen(app, port, host),
@@ -167,6 +182,8 @@ interface AdminDeps {
   requests: RecordedRequest[];
   reset(): void;
   seed(): void;
+  modes(): EmulatorModes;
+  setModes(modes: EmulatorModes): void;
 }
 
 /** Test and admin controls; deliberately outside `/api`, so they need no key and never hit faults. */
@@ -203,6 +220,17 @@ function adminRouter(deps: AdminDeps): express.Router {
   router.post('/reset', (_req, res) => {
     deps.reset();
     res.status(204).end();
+  });
+  router.get('/modes', (_req, res) => {
+    res.json(deps.modes());
+  });
+  router.put('/modes', (req, res) => {
+    try {
+      deps.setModes(modesFromJson(req.body));
+      res.json(deps.modes());
+    } catch (error) {
+      res.status(400).json({ message: error instanceof Error ? error.message : String(error) });
+    }
   });
   router.post('/seed', (_req, res) => {
     deps.seed();

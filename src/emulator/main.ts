@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { createEmulator, type EmulatorOptions } from './index.js';
+import { modesFromJson } from './modes.js';
 
 const USAGE = `Usage: node dist/src/emulator/main.js [options]
 
@@ -12,6 +14,8 @@ Runs a JumpCloud API emulator (v1 systemusers/search, v2 usergroups) on loopback
   --state-file PATH load state from and save it to this JSON file
   --max-limit N     largest accepted list limit (default 100)
   --seed            add example users and a group (skipped when they already exist)
+  --modes FILE      real-org behaviours as JSON: readOnlyKeys, multiTenant, refuseSearch, searchFields,
+                    normalise (see src/emulator/modes.ts; also PUT /__emulator/modes)
   --help            show this text
 `;
 
@@ -54,6 +58,9 @@ function parseArgs(argv: readonly string[]): Cli | 'help' {
         break;
       case '--seed':
         cli.seed = true;
+        break;
+      case '--modes':
+        cli.options.modes = modesFromJson(JSON.parse(readFileSync(value(), 'utf8')));
         break;
       case '--help':
       case '-h':

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { badRequest, isRecord } from './api-error.js';
 import { isRejecting, validate, type Schema } from './contract.js';
+import type { EmulatorModes } from './modes.js';
 import type { EmulatorStore } from './store.js';
 import type { ContractViolation } from './types.js';
 import { v2BadRequest } from './v2-filter.js';
@@ -10,6 +11,8 @@ export interface EmulatorContext {
   readonly store: EmulatorStore;
   readonly violations: ContractViolation[];
   readonly maxLimit: number;
+  /** Real-org behaviours switched on for this emulator (see modes.ts); mutable so a test can change them. */
+  modes: EmulatorModes;
 }
 
 export type ApiFlavour = 'v1' | 'v2';

@@ -5,6 +5,7 @@ import type { Schema } from './contract.js';
 import { project, sortRecords } from './field-path.js';
 import { isObjectId } from './object-id.js';
 import { checkBody, listParam, page, parsePaging, queryParams, type EmulatorContext } from './request-context.js';
+import { checkSearchForms, normaliseStored, searchProjection } from './modes.js';
 import { searchFilterPredicate, searchTermPredicate } from './search-filter.js';
 import { applyWritableFields, blankUser, hasPassword } from './user-record.js';
 import { v1FilterPredicate, type Predicate } from './v1-filter.js';
@@ -25,11 +26,12 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     const filter = v1FilterPredicate(params, eventuallyConsistent(req));
     const matched = sortRecords(allUsers(context).filter(filter ?? (() => true)), v1List(params.get('sort')));
     const fields = v1List(params.get('fields'));
-    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => project(user, fields, '_id')) });
+    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => returned(context, user, fields)) });
   });
 
   router.post('/search/systemusers', (req, res) => {
     const body = checkBody(context, req, search, 'v1');
+    checkSearchForms(body['filter'], context.modes.refuseSearch);
     const params = queryParams(req);
     const paging = parsePaging(params, context.maxLimit, 'v1');
     const predicates = [
@@ -40,7 +42,7 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     const matched = allUsers(context).filter((user) => predicates.every((predicate) => predicate(user)));
     const fieldsRaw = typeof body['fields'] === 'string' ? body['fields'] : params.get('fields');
     const fields = v1List(fieldsRaw);
-    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => project(user, fields, '_id')) });
+    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => returned(context, user, fields)) });
   });
 
   router.post('/systemusers', (req, res) => {
@@ -61,6 +63,7 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     });
     applyWritableFields(user, body, POST_KEYS, now);
     user.activated = hasPassword(user) && state !== 'STAGED';
+    normaliseStored(user, context.modes.normalise);
     store.users.set(user._id, user);
     store.save();
     res.status(200).json(user);
@@ -83,6 +86,7 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     user.state = state;
     user.suspended = state === 'SUSPENDED';
     if (state !== 'STAGED' && hasPassword(user)) user.activated = true;
+    normaliseStored(user, context.modes.normalise);
     store.save();
     res.json(user);
   });
@@ -103,6 +107,11 @@ export function systemUsersRouter(context: EmulatorContext): Router {
   });
 
   return router;
+}
+
+/** A listed or searched user: projected to the asked `fields`, then through the org's field-list mode. */
+function returned(context: EmulatorContext, user: SystemUser, fields: readonly string[]): Partial<SystemUser> {
+  return searchProjection(project(user, fields, '_id'), fields, context.modes.searchFields);
 }
 
 function allUsers(context: EmulatorContext): SystemUser[] {

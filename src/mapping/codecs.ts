@@ -44,6 +44,8 @@ export interface Codec {
   /** `value` undefined or null means "no value": the codec writes whatever clears it. */
   write(value: unknown, row: CodecRow, out: JumpCloudWrite): void;
   search?(sub: string | undefined, row: CodecRow): SearchField | undefined;
+  /** JumpCloud fields `read` looks at, when more than the row's target (searches name them in `fields`). */
+  reads?: readonly string[];
 }
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
@@ -99,6 +101,7 @@ const notSuspended: Codec = {
     out.fields.suspended = !value;
   },
   search: (sub) => (sub === undefined ? { field: 'suspended', exact: true, negated: true } : undefined),
+  reads: ['suspended', 'state'],
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */
@@ -113,6 +116,7 @@ function userName(options: MappingOptions): Codec {
   return {
     ...plain,
     read: (user, custom) => custom.get(ORIGINAL_USERNAME_ATTRIBUTE) ?? user.username,
+    reads: ['username', 'attributes'],
     write: (value, row, out) => {
       const v = str(value, row);
       if (options.deriveUsernameFromEmail && v !== undefined && v.includes('@')) {
@@ -217,6 +221,7 @@ const addresses: Codec = {
       ...ADDRESS_PARTS.map((p) => attribute(p)),
     ]),
   },
+  reads: ['addresses', 'attributes'],
   read: (user, custom) => {
     const list = (user.addresses ?? []).map((a) => {
       const out: Record<string, string> = {};
@@ -301,6 +306,7 @@ const memberOf: Codec = {
   },
   read: () => undefined,
   write: () => undefined,
+  reads: [],
 };
 
 export function codecs(options: MappingOptions): Record<string, Codec> {

@@ -22,7 +22,7 @@ import type { RequestContext, ScimListParams, ScimResourceType } from './resourc
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
-const UPSTREAM_PAGE = 100;
+export const UPSTREAM_PAGE = 100;
 
 /** Reads a user's direct groups for the read-only `groups` attribute (JumpCloud v2 graph). */
 export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) => Promise<unknown[]>;

@@ -47,10 +47,11 @@ describe('e2e: explain CLI', function () {
     expect(stdout).to.match(/1\. POST \/api\/search\/systemusers\?limit=10&skip=0 → 200/);
     expect(stdout).to.match(/2\. POST \/api\/systemusers → 200/);
     expect(stdout).to.match(/"username":"marie\.curie"/);
-    expect(stdout).to.contain('Attribute mapping (SCIM path → JumpCloud field → value)');
-    expect(stdout).to.match(/^\s+userName\s+username \[userName\]\s+"marie\.curie" → username="marie\.curie"/m);
+    expect(stdout).to.contain('Attribute mapping (SCIM path → JumpCloud field → value sent → value JumpCloud stored)');
+    expect(stdout).to.match(/^\s+userName\s+username \[userName\]\s+"marie\.curie" → username="marie\.curie" → stored username="marie\.curie"$/m);
     expect(stdout).to.match(/^\s+externalId\s+attributes\.scimExternalId \[plain\]\s+"f6a1c3e2-0000-4000-8000-000000000001" → attributes\.scimExternalId=/m);
-    expect(stdout).to.match(/^\s+active\s+suspended \[notSuspended\]\s+true → suspended=false/m);
+    // The create body carries `state`, not `suspended`: the row shows what was really sent, then what JumpCloud kept.
+    expect(stdout).to.match(/^\s+active\s+suspended \[notSuspended\]\s+true → state="ACTIVATED" → stored suspended=false, state="ACTIVATED"$/m);
     expect(stdout).to.match(/^\s+urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User:department\s+department \[plain\]\s+"Physics" → department="Physics"/m);
     expect(stdout).to.contain('SCIM response\n  201 Created');
     expect(stdout).to.contain('Result: accepted (201).');
