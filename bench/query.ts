@@ -93,7 +93,7 @@ async function queries(table: UserTable): Promise<Record<string, unknown>> {
     for (const [label, filter] of Object.entries(filters)) {
       const plan = planUserQuery(parseFilter(filter), table);
       for (const maxFilterScan of label === 'residual' ? [10_000, 1_000_000] : [10_000]) {
-        const users = new UsersResource(table, { maxPageSize: 200, maxFilterScan }, new KeyedLock());
+        const users = new UsersResource(table, { maxPageSize: 200, maxFilterScan, deriveUsernameFromEmail: false, allowUsernameRename: false, unknownAttributes: 'refuse' }, new KeyedLock());
         fake.reset();
         (globalThis as { gc?: () => void }).gc?.(); // exact only under --expose-gc
         const heapBefore = process.memoryUsage().heapUsed;

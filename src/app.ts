@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(scimBody());
   scim.use(discoveryRoutes(deps.resources, config));
   scim.use(requireApiKey());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config));
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, logger));
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

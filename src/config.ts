@@ -19,6 +19,10 @@ export interface Config {
   retry: RetryConfig;
   mappingFile: string;
   deriveUsernameFromEmail: boolean;
+  /** A SCIM userName change renames the JumpCloud user (the login name on bound devices) only when true. */
+  allowUsernameRename: boolean;
+  /** Top-level attributes the table cannot store: refused with 400 (default) or ignored with one warning per name. */
+  unknownAttributes: 'refuse' | 'ignore';
   maxPageSize: number;
   maxFilterScan: number;
   memberConcurrency: number;
@@ -157,7 +161,9 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs,
     retry,
     mappingFile: mapping ? path.resolve(mapping) : path.join(packageRoot(), 'config', 'mapping.json'),
-    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', false),
+    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', true),
+    allowUsernameRename: bool(env, 'ALLOW_USERNAME_RENAME', false),
+    unknownAttributes: oneOf(env, 'UNKNOWN_ATTRIBUTES', 'refuse', ['refuse', 'ignore'] as const),
     maxPageSize: int(env, 'MAX_PAGE_SIZE', 200, 1, 1_000),
     maxFilterScan: int(env, 'MAX_FILTER_SCAN', 10_000, 100, 1_000_000),
     memberConcurrency: int(env, 'MEMBER_CONCURRENCY', 8, 1, 32),

@@ -69,20 +69,28 @@ function planned(filter: string, table: UserTable): ReturnType<typeof planUserQu
  * match nothing (`$ne`, `$gt`, booleans) are ANDed with `userName eq token`.
  */
 export function searchForms(table: UserTable, token: string): SearchForm[] {
-  const userNamePath = table.rows.find((r) => r.scim === 'userName')?.scim ?? 'userName';
   const byForm = new Map<string, SearchForm>();
+  const candidates = candidateFilters(table, token);
+  const single = (filter: string): SearchExpression[] => {
+    const search = planned(filter, table)?.search;
+    return search ? ('and' in search ? search.and : search.or) : [];
+  };
+  // The anchor that makes a non-selective form match nothing: an `eq` the planner sends as one plain expression
+  // (userName eq is an `or` of the username and a recorded userName, which the planner would prefer as the search).
+  const anchor = candidates.find((c) => c.selective && / eq "/.test(c.filter) && single(c.filter).length === 1 && 'and' in (planned(c.filter, table)?.search ?? {}))?.filter;
   const add = (form: string, filter: string, probe: SearchForm['probe']): void => {
     const known = byForm.get(form);
     if (known) known.usedBy.push(filter);
     else byForm.set(form, { form, usedBy: [filter], probe });
   };
-  for (const { filter, selective } of candidateFilters(table, token)) {
-    const plan = planned(filter, table);
-    const exprs = plan?.search && 'and' in plan.search ? plan.search.and : [];
-    if (exprs.length !== 1 || !exprs[0]) continue; // not pushed down: nothing to probe
-    const probeFilter = selective ? filter : `${filter} and ${userNamePath} eq "${token}"`;
+  for (const { filter, selective } of candidates) {
+    const plan = planned(filter, table)?.search;
+    // One condition, or one condition over several fields (an `or` the planner made of it): each field's form.
+    const exprs = plan ? ('and' in plan ? (plan.and.length === 1 ? plan.and : []) : plan.or) : [];
+    if (!exprs.length) continue; // not pushed down: nothing to probe
+    const probeFilter = selective || !anchor ? filter : `${filter} and ${anchor}`;
     const probe = planned(probeFilter, table)?.search;
-    if (probe) add(expressionShape(exprs[0]), filter, probe);
+    if (probe) for (const e of exprs) add(expressionShape(e), filter, probe);
   }
   // The two list forms: the planner's `or` of two pushed conditions, and an `and` of two.
   const eqs = [...byForm.values()].filter((f) => /^field: /.test(f.form) && !f.form.includes(' literal')).slice(0, 2);

@@ -12,9 +12,17 @@ const text: Schema = { type: 'string', maxLength: 1024 };
 const flag: Schema = { type: 'boolean' };
 const stringList: Schema = { type: 'array', items: { type: 'string' } };
 
+/*
+ * `id` is not in the request schemas, only in `systemuserreturn`. JumpCloud's own module sends the elements it read
+ * back unchanged (ids included) when it merges an array before a PUT, so an element id is accepted here and is
+ * assumed to be kept (see user-record.ts); the assumption is listed in docs/decisions.md for real-tenant checks.
+ */
+const elementId: Schema = { type: 'string', maxLength: 24 };
+
 const address: Schema = {
   type: 'object',
   properties: {
+    id: elementId,
     type: text,
     poBox: text,
     extendedAddress: text,
@@ -26,7 +34,7 @@ const address: Schema = {
   },
 };
 
-const phoneNumber: Schema = { type: 'object', properties: { type: text, number: text } };
+const phoneNumber: Schema = { type: 'object', properties: { id: elementId, type: text, number: text } };
 const customAttribute: Schema = { type: 'object', properties: { name: text, value: text } };
 const relationship: Schema = { type: 'object', properties: { type: text, value: text } };
 

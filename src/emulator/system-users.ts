@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { ApiError, badRequest, invalidObjectId, notFound } from './api-error.js';
+import { ApiError, badRequest, invalidObjectId, isRecord, notFound } from './api-error.js';
 import { systemUserPost, systemUserPut, search } from './contract-schemas.js';
 import type { Schema } from './contract.js';
 import { project, sortRecords } from './field-path.js';
@@ -89,6 +89,26 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     normaliseStored(user, context.modes.normalise);
     store.save();
     res.json(user);
+  });
+
+  /**
+   * STAGED → ACTIVATED. PUT's `state` enum has no STAGED and the facts name this call for the transition, so the
+   * emulator keeps a STAGED user STAGED under `PUT {suspended: false}` and only this call activates it.
+   * `email` (true, false or an address) chooses the welcome/activation e-mail; it is validated, not sent.
+   * Activating a user that is not STAGED is refused (assumed: the spec lists 400 and 409 without saying which).
+   */
+  router.post('/systemusers/:id/state/activate', (req, res) => {
+    const user = existingUser(context, req.params['id']);
+    const body: unknown = req.body ?? {};
+    if (!isRecord(body) || (body['email'] !== undefined && typeof body['email'] !== 'boolean' && typeof body['email'] !== 'string')) {
+      throw badRequest('email must be true, false or an e-mail address');
+    }
+    if (user.state !== 'STAGED') throw badRequest(`user is ${user.state}, not STAGED`);
+    user.state = 'ACTIVATED';
+    user.suspended = false;
+    user.activated = hasPassword(user);
+    store.save();
+    res.json('OK');
   });
 
   router.delete('/systemusers/:id', (req, res) => {

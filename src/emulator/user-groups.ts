@@ -83,6 +83,9 @@ export function userGroupsRouter(context: EmulatorContext): Router {
     const body = checkBody(context, req, userGroupMemberOperation, 'v2');
     const userId = body['id'] as string;
     if (!isObjectId(userId)) throw invalidObjectId();
+    // User groups hold users only. Offered another user group's id (what Entra sends for a nested group), the
+    // answer is assumed to be a 400 that differs from an unknown id's 404, so the bridge must not rely on either.
+    if (store.groups.has(userId)) throw new ApiError(400, { message: `Bad Request: ${userId} is a user_group, not a user` });
     if (!store.users.has(userId)) throw new ApiError(404, { message: 'user not found' });
     const members = store.memberships.get(group.id) ?? [];
     const isMember = members.includes(userId);

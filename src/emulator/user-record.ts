@@ -79,9 +79,15 @@ export function applyWritableFields(user: SystemUser, body: Record<string, unkno
     }
     switch (key) {
       case 'addresses':
-      case 'phoneNumbers':
-        user[key] = Array.isArray(value) ? value.filter(isRecord).map((item) => ({ ...structuredClone(item), id: elementId() })) : [];
+      case 'phoneNumbers': {
+        // The array is replaced whole; an element sent back with the id of one the user has keeps that id
+        // (assumed JumpCloud behaviour), anything else gets a fresh one.
+        const held = new Set((Array.isArray(user[key]) ? (user[key] as unknown[]) : []).filter(isRecord).map((item) => item['id']));
+        user[key] = Array.isArray(value)
+          ? value.filter(isRecord).map((item) => ({ ...structuredClone(item), id: typeof item['id'] === 'string' && held.has(item['id']) ? item['id'] : elementId() }))
+          : [];
         break;
+      }
       case 'attributes':
         user.attributes = Array.isArray(value) ? value.filter(isRecord).map((item) => structuredClone(item)) : [];
         break;

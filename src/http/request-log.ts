@@ -41,6 +41,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
           ...(l.responseBody !== undefined ? { responseBody: l.responseBody } : {}),
           durationMs,
           upstream: l.calls,
+          ...(l.notes?.length ? { notes: l.notes } : {}),
           traced,
           dryRun: config.dryRun,
         },

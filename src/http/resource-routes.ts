@@ -1,5 +1,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
+import type { ExchangeNote } from '../observability/exchange.js';
 import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { badRequest, notFound } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
@@ -31,12 +33,23 @@ function searchParams(req: Request): ScimListParams {
 type Handler = (req: Request, res: Response, ctx: RequestContext) => Promise<void>;
 
 /** The CRUD routes of every registered resource type, each handled with a JumpCloud client bound to the caller's key. */
-export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl'>): Router {
+export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl'>, logger?: Logger): Router {
   const router = express.Router({ caseSensitive: false });
+  // Facts logged once per process (an ignored attribute name), however many requests carry them.
+  const loggedOnce = new Set<string>();
   const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const l = locals(res);
+    // A resource's decisions go into the exchange (trace, debug page, explain) and the log at their level.
+    const note = (n: ExchangeNote): void => {
+      (l.notes ??= []).push(n);
+      if (n.once !== undefined) {
+        if (loggedOnce.has(n.once)) return;
+        loggedOnce.add(n.once);
+      }
+      logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind });
+    };
     try {
-      await handler(req, res, { jc: connection.forKey(l.apiKey ?? '', { observer: (c) => l.calls.push(c) }), baseUrl: scimBaseUrl(req, config) });
+      await handler(req, res, { jc: connection.forKey(l.apiKey ?? '', { observer: (c) => l.calls.push(c) }), baseUrl: scimBaseUrl(req, config), note });
     } catch (e) {
       next(e);
     }

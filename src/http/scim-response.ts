@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
+import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
 
 export const SCIM_BASE = '/scim/v2';
@@ -11,6 +12,7 @@ export interface Locals {
   requestId: string;
   apiKey?: string;
   calls: UpstreamCall[];
+  notes?: ExchangeNote[];
   responseBody?: unknown;
 }
 

@@ -47,6 +47,15 @@ export class JumpCloudClient {
   }
 
   /**
+   * STAGED → ACTIVATED (PUT's `state` cannot express it). `{}` asks for JumpCloud's default e-mail behaviour, the
+   * same as activating the user in the console: a welcome mail, or an activation mail when there is no password.
+   * Re-sending converges (the user is then ACTIVATED, and the bridge re-reads it after a refusal).
+   */
+  async activateUser(id: string): Promise<void> {
+    await this.data<unknown>({ method: 'POST', path: `/api/systemusers/${this.id(id, 'POST')}/state/activate`, body: {}, idempotent: true });
+  }
+
+  /**
    * `cascade_manager=null` clears `manager` on the user's direct reports first; without it JumpCloud refuses
    * to delete anyone who manages someone, and Entra's hard delete of a manager would fail forever.
    */

@@ -167,12 +167,12 @@ export class UserTable {
   }
 
   /** SCIM User (already normalised to canonical names) → the JumpCloud write that stores it (all rows, or the given ones). */
-  toJumpCloud(doc: ScimDoc, rows: readonly AttributeRow[] = this.rows, options: { lenient?: boolean } = {}): JumpCloudWrite {
+  toJumpCloud(doc: ScimDoc, rows: readonly AttributeRow[] = this.rows, options: { lenient?: boolean; current?: SystemUser } = {}): JumpCloudWrite {
     const out: JumpCloudWrite = { fields: {}, custom: {} };
     for (const row of rows) {
       if (row.mutability === 'readOnly') continue;
       try {
-        row.codec.write(valueAt(doc, row.path), row, out);
+        row.codec.write(valueAt(doc, row.path), row, out, options.current);
       } catch (e) {
         // Lenient: the current JumpCloud state may break rules the bridge enforces on writes; such a row simply
         // counts as changed, and its new value is validated.

@@ -1,6 +1,6 @@
 import { badRequest } from '../scim/errors.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
-import { JUMPCLOUD_ID, type Address, type PhoneNumber, type SystemUser, type SystemUserWritable } from '../jumpcloud/types.js';
+import { JUMPCLOUD_ID, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserWritable } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
 /** Where a row's value lives in JumpCloud. */
@@ -27,6 +27,15 @@ export interface SearchField {
   negated?: boolean;
   /** Only `eq` can be searched, on the stored form of the value. */
   eqOnly?: (value: string) => string;
+  /**
+   * Other fields that may hold the value too (alternateEmail; the recorded SCIM userName): the search becomes an
+   * `or` over all of them, so it can only be sent where an `or` list can (JumpCloud's search nests nothing).
+   */
+  orFields?: string[];
+  /** `orFields` apply to `eq` only; other operators search `field` alone. */
+  orEqOnly?: boolean;
+  /** For a boolean stored as `field`: another stored state that reads the same as `field: true` (STAGED is inactive). */
+  alsoTrue?: SearchExpression;
 }
 
 export interface MappingOptions {
@@ -41,8 +50,12 @@ export interface Codec {
   /** SCIM shape of the attribute, for /Schemas and path resolution. */
   shape: Pick<AttributeDef, 'type' | 'multiValued'> & { subAttributes?: AttributeDef[] };
   read(user: SystemUser, custom: ReadonlyMap<string, string>, row: CodecRow): unknown;
-  /** `value` undefined or null means "no value": the codec writes whatever clears it. */
-  write(value: unknown, row: CodecRow, out: JumpCloudWrite): void;
+  /**
+   * `value` undefined or null means "no value": the codec writes whatever clears it. `current` is the user being
+   * updated (absent on create): arrays JumpCloud replaces whole are merged with it, so data the SCIM view does not
+   * show (a PO box, an admin's second mobile, element ids) is sent back unchanged.
+   */
+  write(value: unknown, row: CodecRow, out: JumpCloudWrite, current?: SystemUser): void;
   search?(sub: string | undefined, row: CodecRow): SearchField | undefined;
   /** JumpCloud fields `read` looks at, when more than the row's target (searches name them in `fields`). */
   reads?: readonly string[];
@@ -91,23 +104,27 @@ const plain: Codec = {
 
 const dateTime: Codec = { ...plain, shape: { type: 'dateTime', multiValued: false }, write: () => undefined };
 
-/** `active` ⇄ `!suspended`. Password expiry is deliberately not folded in: Entra would re-PATCH active=true forever. */
+/**
+ * `active` ⇄ `!suspended`, and a STAGED user (imported, not yet activated) is inactive: Entra then sends
+ * `active: true`, which the Users resource turns into JumpCloud's activation call. Password expiry is deliberately
+ * not folded in: Entra would re-PATCH active=true forever.
+ */
 const notSuspended: Codec = {
   shape: { type: 'boolean', multiValued: false },
-  read: (user) => !(user.suspended === true || user.state === 'SUSPENDED'),
+  read: (user) => !(user.suspended === true || user.state === 'SUSPENDED' || user.state === 'STAGED'),
   write: (value, row, out) => {
     if (value === undefined || value === null) return;
     if (typeof value !== 'boolean') throw badRequest('invalidValue', `'${row.scim}' must be true or false (got ${JSON.stringify(value)})`);
     out.fields.suspended = !value;
   },
-  search: (sub) => (sub === undefined ? { field: 'suspended', exact: true, negated: true } : undefined),
+  search: (sub) => (sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined),
   reads: ['suspended', 'state'],
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */
-const ORIGINAL_USERNAME_ATTRIBUTE = 'scimUserName';
+export const ORIGINAL_USERNAME_ATTRIBUTE = 'scimUserName';
 
-function derivedUsername(userName: string): string {
+export function derivedUsername(userName: string): string {
   const at = userName.indexOf('@');
   return at > 0 ? userName.slice(0, at) : userName;
 }
@@ -127,55 +144,99 @@ function userName(options: MappingOptions): Codec {
         out.custom[ORIGINAL_USERNAME_ATTRIBUTE] = null;
       }
     },
-    // In derive mode the stored username is a function of userName: `eq` searches that function's value and the
-    // bridge re-checks the original kept in the custom attribute.
+    // The SCIM userName is the JumpCloud username, or the recorded one (derive mode; a change kept without a rename):
+    // `eq` searches both, the username by its derived form in derive mode, and the bridge re-checks the result.
+    // Other operators compare the JumpCloud username only (documented: a kept rename is found by `eq`).
     search: (sub) => {
       if (sub !== undefined) return undefined;
-      return options.deriveUsernameFromEmail ? { field: 'username', exact: false, eqOnly: derivedUsername } : { field: 'username', exact: true };
+      const recorded = ['attributes.value'];
+      return options.deriveUsernameFromEmail
+        ? { field: 'username', exact: false, eqOnly: derivedUsername, orFields: recorded }
+        : { field: 'username', exact: true, orFields: recorded, orEqOnly: true };
     },
   };
 }
 
-const multiValueSubs = (extra: AttributeDef[]): AttributeDef[] => [
+/** Derive mode: has this JumpCloud user been claimed by a SCIM userName yet (users made before Entra have not)? */
+export function recordedUserName(user: SystemUser): string | undefined {
+  const hit = (user.attributes ?? []).find((a) => a?.name === ORIGINAL_USERNAME_ATTRIBUTE);
+  return typeof hit?.value === 'string' ? hit.value : undefined;
+}
+
+const multiValueSubs = (extra: AttributeDef[], primary = 'Accepted; JumpCloud keeps no primary flag here, so it is not returned.'): AttributeDef[] => [
   ...extra,
   attribute('type', { description: 'Label, kept as sent (e.g. work, mobile, fax).' }),
+  attribute('primary', { type: 'boolean', description: primary }),
 ];
 
-/** JumpCloud keeps one email. It is read back as the primary work email, which is what Entra's mappings address. */
+/** Where the email types are recorded when they differ from what a bare JumpCloud user reads as. */
+export const EMAIL_TYPE_ATTRIBUTE = 'scimEmailType';
+export const ALTERNATE_EMAIL_TYPE_ATTRIBUTE = 'scimAlternateEmailType';
+const PRIMARY_EMAIL_TYPE = 'work';
+const ALTERNATE_EMAIL_TYPE = 'other';
+
+interface EmailIn {
+  value: string;
+  type?: string;
+  primary: boolean;
+}
+
+/**
+ * JumpCloud keeps two addresses: `email` (the primary) and `alternateEmail`. The primary reads back with
+ * `primary: true`; each reads back with the type it was written with (recorded in a custom attribute when it is not
+ * the default: `work` for the primary, `other` for the alternate). A third distinct address is refused.
+ */
 const email: Codec = {
   shape: {
     type: 'complex',
     multiValued: true,
-    subAttributes: multiValueSubs([attribute('value', { description: 'The address.' })]).concat(
-      attribute('primary', { type: 'boolean', description: 'Always true: JumpCloud keeps a single email.' }),
+    subAttributes: multiValueSubs(
+      [attribute('value', { required: true, description: 'The address. Required: JumpCloud cannot store an email without one.' })],
+      "True on JumpCloud's email; the second address is JumpCloud's alternateEmail.",
     ),
   },
-  read: (user) => (nonEmpty(user.email) ? [{ value: user.email, type: 'work', primary: true }] : undefined),
+  reads: ['email', 'alternateEmail', 'attributes'],
+  read: (user, custom) => {
+    const out: Record<string, unknown>[] = [];
+    if (nonEmpty(user.email)) out.push({ value: user.email, type: custom.get(EMAIL_TYPE_ATTRIBUTE) ?? PRIMARY_EMAIL_TYPE, primary: true });
+    const alt = user.alternateEmail;
+    if (nonEmpty(alt) && alt.toLowerCase() !== (user.email ?? '').toLowerCase()) out.push({ value: alt, type: custom.get(ALTERNATE_EMAIL_TYPE_ATTRIBUTE) ?? ALTERNATE_EMAIL_TYPE });
+    return out.length ? out : undefined;
+  },
   write: (value, row, out) => {
     if (value === undefined || value === null) {
       out.fields.email = '';
+      out.fields.alternateEmail = '';
+      out.custom[EMAIL_TYPE_ATTRIBUTE] = null;
+      out.custom[ALTERNATE_EMAIL_TYPE_ATTRIBUTE] = null;
       return;
     }
     if (!Array.isArray(value)) throw badRequest('invalidValue', `'${row.scim}' must be an array of {value, type, primary}`);
-    const values = new Set<string>();
-    let chosen: string | undefined;
+    const distinct: EmailIn[] = [];
     value.forEach((e: unknown, i) => {
       if (!isRecord(e)) throw badRequest('invalidValue', `'${row.scim}[${i}]' must be an object with a 'value'`);
       const v = str(e.value, row, `${row.scim}[${i}].value`);
-      if (v === undefined) return;
-      values.add(v.toLowerCase());
-      if (chosen === undefined || e.primary === true) chosen = v;
+      if (v === undefined || v === '') throw badRequest('invalidValue', `'${row.scim}[${i}]' has no 'value': every email needs its address (RFC 7643 §4.1.2; /Schemas marks emails.value required)`);
+      const type = str(e.type, row, `${row.scim}[${i}].type`);
+      const same = distinct.find((d) => d.value.toLowerCase() === v.toLowerCase());
+      if (same) same.primary ||= e.primary === true;
+      else distinct.push({ value: v, ...(type !== undefined ? { type } : {}), primary: e.primary === true });
     });
-    if (values.size > 1) {
+    if (distinct.length > 2) {
       throw badRequest(
         'invalidValue',
-        `JumpCloud keeps one email per user, but ${values.size} different addresses were sent in '${row.scim}'. ` +
-          'Map only emails[type eq "work"].value in Entra (remove other email mappings).',
+        `JumpCloud keeps two email addresses per user (email and alternateEmail), but ${distinct.length} different addresses were sent in '${row.scim}'. ` +
+          'Send at most two (in Entra, map at most emails[type eq "work"].value and one other email type).',
       );
     }
-    out.fields.email = chosen ?? '';
+    const primary = distinct.find((d) => d.primary) ?? distinct[0];
+    const alternate = distinct.find((d) => d !== primary);
+    out.fields.email = primary?.value ?? '';
+    out.fields.alternateEmail = alternate?.value ?? '';
+    out.custom[EMAIL_TYPE_ATTRIBUTE] = primary?.type !== undefined && primary.type !== PRIMARY_EMAIL_TYPE ? primary.type : null;
+    out.custom[ALTERNATE_EMAIL_TYPE_ATTRIBUTE] = alternate?.type !== undefined && alternate.type !== ALTERNATE_EMAIL_TYPE ? alternate.type : null;
   },
-  search: (sub) => (sub === undefined || sub.toLowerCase() === 'value' ? { field: 'email', exact: true } : undefined),
+  search: (sub) => (sub === undefined || sub.toLowerCase() === 'value' ? { field: 'email', exact: true, orFields: ['alternateEmail'] } : undefined),
 };
 
 function listOf(value: unknown, row: CodecRow): Record<string, unknown>[] {
@@ -187,23 +248,95 @@ function listOf(value: unknown, row: CodecRow): Record<string, unknown>[] {
   });
 }
 
+const typeKey = (type: unknown): string => (typeof type === 'string' ? type.toLowerCase() : '');
+
+/**
+ * The rule for arrays an admin also edits (phone numbers, addresses): the SCIM view holds one element per type, the
+ * first of that type in JumpCloud's order that the view can show. Everything else JumpCloud holds (a second number of
+ * a type, a number with an empty value, an element's id, a PO box) is outside the view and is sent back unchanged on
+ * every write, in its place. A write changes the element of its type in place, removes it only when SCIM removed it,
+ * and appends a type JumpCloud did not have.
+ */
+export interface TypedMerge<T extends { type?: string }> {
+  /** May the SCIM view show this element (as the one of its type)? */
+  shown(e: T): boolean;
+  /** The stored element updated with what SCIM wrote (`current` undefined: a new element). */
+  combine(current: T | undefined, written: T): T;
+  /** What is left of a shown element SCIM removed (undefined: nothing worth keeping). */
+  strip(current: T): T | undefined;
+}
+
+export function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e: T) => boolean): T[] {
+  const seen = new Set<string>();
+  return list.filter((e) => {
+    const key = typeKey(e.type);
+    if (seen.has(key) || !shown(e)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function mergeByType<T extends { type?: string }>(current: readonly T[], written: readonly T[], rule: TypedMerge<T>): T[] {
+  const shown = new Set(shownByType(current, rule.shown));
+  const pending = new Map(written.map((w) => [typeKey(w.type), w]));
+  const out: T[] = [];
+  for (const e of current) {
+    if (!shown.has(e)) {
+      out.push(e);
+      continue;
+    }
+    const w = pending.get(typeKey(e.type));
+    pending.delete(typeKey(e.type));
+    const kept = w ? rule.combine(e, w) : rule.strip(e);
+    if (kept) out.push(kept);
+  }
+  for (const w of pending.values()) out.push(rule.combine(undefined, w));
+  return out;
+}
+
+function uniqueTypes(list: readonly { type?: string }[], row: CodecRow, what: string): void {
+  const seen = new Set<string>();
+  for (const e of list) {
+    const key = typeKey(e.type);
+    if (seen.has(key)) {
+      throw badRequest('invalidValue', `'${row.scim}' has two ${what} of type '${e.type ?? ''}': the bridge keeps one per type in the SCIM view (an admin's further ones stay in JumpCloud untouched); send one per type`);
+    }
+    seen.add(key);
+  }
+}
+
+/** SCIM phone types JumpCloud names differently (its own vocabulary: mobile, home, work, work_mobile, work_fax). */
+const PHONE_TYPE_TO_JUMPCLOUD: Record<string, string> = { fax: 'work_fax' };
+const PHONE_TYPE_FROM_JUMPCLOUD: Record<string, string> = Object.fromEntries(Object.entries(PHONE_TYPE_TO_JUMPCLOUD).map(([k, v]) => [v, k]));
+const phoneTypeOut = (t: string | undefined): string | undefined => (t === undefined ? t : (PHONE_TYPE_FROM_JUMPCLOUD[t] ?? t));
+const phoneTypeIn = (t: string | undefined): string | undefined => (t === undefined ? t : (PHONE_TYPE_TO_JUMPCLOUD[t] ?? t));
+
+const phoneMerge: TypedMerge<PhoneNumber> = {
+  shown: (p) => nonEmpty(p.number),
+  combine: (cur, w) => ({ ...(cur ?? {}), ...(w.type !== undefined ? { type: w.type } : {}), number: w.number ?? '' }),
+  strip: () => undefined,
+};
+
 const phoneNumbers: Codec = {
   shape: { type: 'complex', multiValued: true, subAttributes: multiValueSubs([attribute('value', { description: 'The number, kept exactly as sent.' })]) },
   read: (user) => {
-    const list = (user.phoneNumbers ?? []).filter((p) => nonEmpty(p.number));
-    return list.length ? list.map((p) => ({ value: p.number, ...(nonEmpty(p.type) ? { type: p.type } : {}) })) : undefined;
+    const list = shownByType(user.phoneNumbers ?? [], phoneMerge.shown);
+    return list.length ? list.map((p) => ({ value: p.number, ...(nonEmpty(p.type) ? { type: phoneTypeOut(p.type) } : {}) })) : undefined;
   },
-  write: (value, row, out) => {
-    out.fields.phoneNumbers = listOf(value, row).map((e, i): PhoneNumber => {
+  write: (value, row, out, current) => {
+    const written = listOf(value, row).flatMap((e, i): PhoneNumber[] => {
       const number = str(e.value, row, `${row.scim}[${i}].value`);
-      const type = str(e.type, row, `${row.scim}[${i}].type`);
-      return { ...(type !== undefined ? { type } : {}), number: number ?? '' };
+      const type = phoneTypeIn(str(e.type, row, `${row.scim}[${i}].type`));
+      // An element without a number is "no number of that type".
+      return number ? [{ ...(type !== undefined ? { type } : {}), number }] : [];
     });
+    uniqueTypes(written, row, 'phone numbers');
+    out.fields.phoneNumbers = mergeByType(current?.phoneNumbers ?? [], written, phoneMerge);
   },
   search: (sub) => {
     const s = sub?.toLowerCase();
     if (s === undefined || s === 'value') return { field: 'phoneNumbers.number', exact: false };
-    return s === 'type' ? { field: 'phoneNumbers.type', exact: false } : undefined;
+    return undefined; // types are stored in JumpCloud's vocabulary: compared by the bridge
   },
 };
 
@@ -211,7 +344,32 @@ const ADDRESS_PARTS = ['streetAddress', 'locality', 'region', 'postalCode', 'cou
 const formattedAttribute = (type: string | undefined): string =>
   `scimAddressFormatted${(type ?? '').replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`;
 
-/** JumpCloud addresses have no `formatted`; Entra maps physicalDeliveryOfficeName there, so it is kept per type. */
+function addressMerge(custom: ReadonlyMap<string, string>): TypedMerge<Address> {
+  const scimParts = (a: Address): boolean => ADDRESS_PARTS.some((p) => nonEmpty(a[p]));
+  return {
+    shown: (a) => scimParts(a) || custom.has(formattedAttribute(a.type)),
+    combine: (cur, w) => {
+      // Start from what JumpCloud holds (id, poBox, extendedAddress, anything newer) and replace only SCIM's parts.
+      const base: Address = { ...(cur ?? {}) };
+      for (const p of ADDRESS_PARTS) delete base[p];
+      return { ...base, ...w };
+    },
+    strip: (cur) => {
+      const rest: Address = { ...cur };
+      for (const p of ADDRESS_PARTS) delete rest[p];
+      const { id: _id, type: _type, ...admin } = rest;
+      return Object.values(admin).some((v) => v !== undefined && v !== '') ? rest : undefined;
+    },
+  };
+}
+
+const customOf = (user: SystemUser | undefined): Map<string, string> =>
+  new Map((user?.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]));
+
+/**
+ * JumpCloud addresses have no `formatted`; Entra maps physicalDeliveryOfficeName there, so it is kept per type.
+ * `poBox` and `extendedAddress` have no SCIM name: they stay on the JumpCloud element of their type.
+ */
 const addresses: Codec = {
   shape: {
     type: 'complex',
@@ -223,7 +381,7 @@ const addresses: Codec = {
   },
   reads: ['addresses', 'attributes'],
   read: (user, custom) => {
-    const list = (user.addresses ?? []).map((a) => {
+    const list = shownByType(user.addresses ?? [], addressMerge(custom).shown).map((a) => {
       const out: Record<string, string> = {};
       if (nonEmpty(a.type)) out.type = a.type;
       const formatted = custom.get(formattedAttribute(a.type));
@@ -233,23 +391,21 @@ const addresses: Codec = {
     });
     return list.length ? list : undefined;
   },
-  write: (value, row, out) => {
-    const seen = new Set<string>();
-    out.fields.addresses = listOf(value, row).map((e, i): Address => {
+  write: (value, row, out, current) => {
+    const written = listOf(value, row).map((e, i): Address => {
       const a: Address = {};
       const type = str(e.type, row, `${row.scim}[${i}].type`);
       if (type !== undefined) a.type = type;
-      const key = formattedAttribute(type);
-      if (seen.has(key)) throw badRequest('invalidValue', `'${row.scim}' has two addresses of type '${type ?? ''}'; types must be unique`);
-      seen.add(key);
       const formatted = str(e.formatted, row, `${row.scim}[${i}].formatted`);
-      if (formatted !== undefined) out.custom[key] = formatted;
+      if (formatted !== undefined) out.custom[formattedAttribute(type)] = formatted;
       for (const p of ADDRESS_PARTS) {
         const v = str(e[p], row, `${row.scim}[${i}].${p}`);
         if (v !== undefined) a[p] = v;
       }
       return a;
     });
+    uniqueTypes(written, row, 'addresses');
+    out.fields.addresses = mergeByType(current?.addresses ?? [], written, addressMerge(customOf(current)));
   },
   search: (sub) => {
     const part = ADDRESS_PARTS.find((p) => p.toLowerCase() === sub?.toLowerCase());
@@ -259,10 +415,24 @@ const addresses: Codec = {
 };
 
 /** Entra writes the manager as a bare id and reads it back as `{value}`; anything else would re-PATCH every cycle. */
-function managerId(value: unknown, where: string): string | null {
+/** RFC 7643 §8.7.2: the manager's `$ref` is the URI of a User of this service provider. */
+const USER_REF = /(?:^|\/)Users\/([0-9a-f]{24})\/?$/i;
+
+export function managerId(value: unknown, where: string): string | null {
   let v: unknown = value;
   if (Array.isArray(v)) v = v.length ? v[0] : null; // legacy Entra: [{"$ref": …, "value": id}]
-  if (isRecord(v)) v = v.value;
+  if (isRecord(v)) {
+    const ref = v.$ref;
+    const fromRef = typeof ref === 'string' && ref !== '' ? USER_REF.exec(ref)?.[1] : undefined;
+    if (typeof ref === 'string' && ref !== '' && !fromRef) {
+      throw badRequest('invalidValue', `'${where}.$ref' must be the URI of a User of this bridge (…/scim/v2/Users/{id}), got ${JSON.stringify(ref.slice(0, 100))}`);
+    }
+    const given = v.value;
+    if (fromRef && typeof given === 'string' && given !== '' && given.toLowerCase() !== fromRef.toLowerCase()) {
+      throw badRequest('invalidValue', `'${where}' names two different managers: value ${JSON.stringify(given)} and $ref …/Users/${fromRef}`);
+    }
+    v = given === undefined || given === null || given === '' ? (fromRef ?? given) : given;
+  }
   if (v === undefined || v === null || v === '') return null;
   if (typeof v !== 'string' || !JUMPCLOUD_ID.test(v)) {
     throw badRequest(
@@ -279,7 +449,14 @@ const manager: Codec = {
     multiValued: false,
     subAttributes: [
       attribute('value', { caseExact: true, description: "The manager's SCIM id." }),
-      attribute('$ref', { type: 'reference', referenceTypes: ['User'], mutability: 'readOnly', description: 'Not returned.' }),
+      attribute('$ref', {
+        type: 'reference',
+        referenceTypes: ['User'],
+        caseExact: true,
+        returned: 'never',
+        description: "The manager's URI on this bridge (…/Users/{id}); accepted instead of or with value. Not returned: Entra compares value only.",
+      }),
+      attribute('displayName', { mutability: 'readOnly', returned: 'never', description: "Ignored on input; not returned (naming the manager would cost a JumpCloud read)." }),
     ],
   },
   read: (user) => (nonEmpty(user.manager) ? { value: user.manager } : undefined),

@@ -1,6 +1,7 @@
 import { badRequest } from '../scim/errors.js';
 import { formatAttrPath, type AttrPath, type Filter, type FilterValue } from '../scim/filter.js';
 import type { SearchCondition, SearchExpression, SystemUserSearch } from '../jumpcloud/types.js';
+import { CORE_USER } from '../scim/schema.js';
 import type { UserTable } from './attribute-table.js';
 
 /**
@@ -36,9 +37,12 @@ export function regex(kind: 'eq' | 'co' | 'sw' | 'ew', value: string, caseExact:
   return { $regex: `${caseExact ? '' : '(?i)'}${anchored}` };
 }
 
+/** One pushed-down condition: an `or` of expressions (one, unless the value may sit in several fields). */
 interface Pushed {
-  expr: SearchExpression;
+  any: SearchExpression[];
   exact: boolean;
+  /** An equality: the most selective kind of condition, preferred as the one search when only one can be sent. */
+  eq?: boolean;
 }
 
 function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, negate: boolean, scope?: AttrPath): Pushed | undefined {
@@ -53,8 +57,10 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
   if (!target) return undefined;
   const op = negate ? ({ eq: 'ne', ne: 'eq' } as const)[f.op as 'eq' | 'ne'] : f.op;
   if (!op) return undefined;
-  // A superset search on a shared field (custom attributes) cannot be negated: it would drop true matches.
-  if (!target.exact && op === 'ne') return undefined;
+  // A superset search on a shared field (custom attributes) cannot be negated: it would drop true matches. Nor can
+  // a value that may sit in several fields: "not in email" says nothing about alternateEmail.
+  const others = (target.orEqOnly && op !== 'eq' ? undefined : target.orFields) ?? [];
+  if ((!target.exact || others.length) && op === 'ne') return undefined;
   const value: FilterValue = f.value;
   const field = target.field;
 
@@ -62,7 +68,9 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
     if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) return undefined;
     // `suspended` may be absent on old users, so "not suspended" is `$ne: true`, never `false`.
     const truthy = (op === 'eq') === value !== !!target.negated;
-    return { expr: { [field]: truthy ? true : { $ne: true } }, exact: target.exact };
+    if (truthy) return { any: [{ [field]: true }, ...(target.alsoTrue ? [target.alsoTrue] : [])], exact: target.exact };
+    // `$ne: true` also selects the states `alsoTrue` names (a STAGED user is not suspended): re-checked here.
+    return { any: [{ [field]: { $ne: true } }], exact: target.exact && !target.alsoTrue };
   }
   if (typeof value !== 'string') {
     if (value === null) return undefined;
@@ -70,7 +78,10 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
   }
   // JumpCloud stores unset strings as "", which SCIM treats as absent; and its date comparison is undocumented.
   if (value === '' || row.codec.shape.type === 'dateTime') return undefined;
-  if (target.eqOnly) return op === 'eq' ? { expr: { [field]: regex('eq', target.eqOnly(value), false) }, exact: false } : undefined;
+  if (target.eqOnly) {
+    if (op !== 'eq') return undefined;
+    return { any: [{ [field]: regex('eq', target.eqOnly(value), false) }, ...others.map((o) => ({ [o]: regex('eq', value, false) }))], exact: false, eq: true };
+  }
   const leaf = resolved.sub ?? resolved.attr;
   const caseExact = (leaf.type === 'complex' ? leaf.subAttributes?.find((s) => s.name === 'value') : leaf)?.caseExact ?? row.caseExact;
   let cond: SearchCondition;
@@ -90,12 +101,13 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
       break;
     default:
       // JumpCloud orders strings by code unit; SCIM orders case-insensitive attributes ignoring case.
-      if (!caseExact) return undefined;
+      if (!caseExact || others.length) return undefined;
       cond = { [`$${op === 'ge' ? 'gte' : op === 'le' ? 'lte' : op}`]: value };
       // "" (unset) sorts below everything upstream, but is absent to SCIM: re-check here.
       exact = false;
   }
-  return { expr: { [field]: cond }, exact };
+  // A recorded value in `attributes.value` (any custom attribute) only narrows: re-checked here.
+  return { any: [field, ...others].map((k) => ({ [k]: cond })), exact: exact && !others.includes('attributes.value'), ...(op === 'eq' ? { eq: true } : {}) };
 }
 
 /** Push-down of one node as a single expression (used inside and/or lists). */
@@ -110,7 +122,7 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
   if (filter.kind === 'or') {
     const parts = filter.filters.map((f) => single(table, f));
     if (parts.every((p): p is Pushed => p !== undefined)) {
-      return { search: { or: parts.map((p) => p.expr) }, ...(parts.every((p) => p.exact) ? {} : { residual: filter }) };
+      return { search: { or: parts.flatMap((p) => p.any) }, ...(parts.every((p) => p.exact) ? {} : { residual: filter }) };
     }
     return { residual: filter };
   }
@@ -118,22 +130,48 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
   const byId = conjuncts.find((c) => c.kind === 'compare' && c.op === 'eq' && !c.path.uri && !c.path.sub && c.path.name.toLowerCase() === 'id' && typeof c.value === 'string');
   if (byId?.kind === 'compare' && typeof byId.value === 'string') return { id: byId.value, residual: filter };
   const exprs: SearchExpression[] = [];
+  // Conditions that need an `or` of their own (the search nests nothing): one of them can be the whole search.
+  const alternatives: Pushed[] = [];
   const residual: Filter[] = [];
+  const push = (p: Pushed | undefined): void => {
+    if (p?.any.length === 1 && p.any[0]) exprs.push(p.any[0]);
+    else if (p) alternatives.push(p);
+  };
   for (const c of conjuncts) {
     if (c.kind === 'valuePath') {
       // Element correlation (type eq "work" AND value eq x on the same element) is checked here; upstream narrows.
       const inner = c.filter.kind === 'and' ? c.filter.filters : [c.filter];
-      for (const i of inner) {
-        const p = single(table, i, c.path);
-        if (p) exprs.push(p.expr);
-      }
+      for (const i of inner) push(single(table, i, c.path));
       residual.push(c);
       continue;
     }
     const p = single(table, c);
-    if (p) exprs.push(p.expr);
-    if (!p || !p.exact) residual.push(c);
+    push(p);
+    if (!p || !p.exact || p.any.length > 1) residual.push(c);
+  }
+  const [alt] = alternatives;
+  // `userName eq x` (username or the recorded userName) beats the other conditions as the one search; otherwise the
+  // plain conditions are sent and the alternatives are re-checked here.
+  if (alt && alternatives.length === 1 && (exprs.length === 0 || alt.eq)) {
+    const whole = conjuncts.length === 1 && conjuncts[0]?.kind !== 'valuePath' && alt.exact;
+    return { search: { or: alt.any }, ...(whole ? {} : { residual: filter }) };
   }
   const rest = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : ({ kind: 'and', filters: residual } as Filter);
   return { ...(exprs.length ? { search: { and: exprs } } : {}), ...(rest ? { residual: rest } : {}) };
+}
+
+/** The values a filter compares `userName` with by `eq` (outside `not`): the candidates derive mode can adopt for. */
+export function userNamesCompared(filter: Filter): string[] {
+  switch (filter.kind) {
+    case 'compare': {
+      const p = filter.path;
+      const core = p.uri === undefined || p.uri.toLowerCase() === CORE_USER.toLowerCase();
+      return core && !p.sub && p.name.toLowerCase() === 'username' && filter.op === 'eq' && typeof filter.value === 'string' ? [filter.value] : [];
+    }
+    case 'and':
+    case 'or':
+      return filter.filters.flatMap(userNamesCompared);
+    default:
+      return [];
+  }
 }

@@ -12,7 +12,7 @@ export function checkUsername(username: string | undefined, userName: string | u
   const shown = JSON.stringify(userName ?? username);
   const fix =
     "In Entra, edit the provisioning mapping of 'userName' to use mailNickname instead of userPrincipalName" +
-    ' (or start the bridge with DERIVE_USERNAME_FROM_EMAIL=true to store the part before "@").';
+    ' (or start the bridge with DERIVE_USERNAME_FROM_EMAIL=true, the default, to store the part before "@").';
   if (username === '') throw badRequest('invalidValue', "'userName' is required: JumpCloud cannot store a user without a username.");
   if (username.includes('@')) throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must not contain "@". ${fix}`);
   if (/\s/.test(username)) throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must not contain spaces. ${fix}`);

@@ -15,10 +15,26 @@ export interface Exchange {
   responseBody?: unknown;
   durationMs: number;
   upstream: UpstreamCall[];
+  /** What the bridge decided on the way that the calls alone do not show (a rename kept, a member skipped). */
+  notes?: ExchangeNote[];
   /** The exchange matched TRACE_USERS or carried the trace header. */
   traced: boolean;
   dryRun: boolean;
 }
+
+/**
+ * A decision a resource reports while handling one request. It goes into the exchange (trace, debug page, `explain`)
+ * and into the log at its level; `once` names a fact that is logged only the first time the process sees it.
+ */
+export interface ExchangeNote {
+  level: 'info' | 'warn';
+  /** Short machine-readable kind, e.g. `usernameKept`, `memberSkipped`, `attributeIgnored`. */
+  kind: string;
+  message: string;
+  once?: string;
+}
+
+export type NoteSink = (note: ExchangeNote) => void;
 
 export interface ExchangeSink {
   record(exchange: Exchange): void;

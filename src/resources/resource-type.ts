@@ -1,4 +1,5 @@
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import type { NoteSink } from '../observability/exchange.js';
 import type { ListResponse } from '../scim/list-response.js';
 import type { ScimDoc } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
@@ -8,6 +9,8 @@ export interface RequestContext {
   jc: JumpCloudClient;
   /** e.g. https://bridge.example.com/scim/v2, for `meta.location` and `Location`. */
   baseUrl: string;
+  /** Reports a decision to the request's exchange and log (absent: nobody is listening). */
+  note?: NoteSink;
 }
 
 /** RFC 7644 §3.4.2 query parameters of a list (or the body of a POST .search), as the client sent them. */

@@ -6,13 +6,14 @@ import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
+import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
 import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
-import { planUserQuery, regex } from '../mapping/user-query.js';
+import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
+import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { KeyedLock } from '../util/keyed-lock.js';
@@ -31,7 +32,7 @@ export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) =>
 export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
-    private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan'>,
+    private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes'>,
     private readonly locks: KeyedLock,
     private readonly groupsOf?: GroupsOf,
   ) {}
@@ -96,7 +97,7 @@ export class UsersResource implements ScimResourceType {
       throw e;
     }
     const doc = this.render(user, ctx.baseUrl);
-    return !filter || matchesResource(filter, doc, this.table.schema) ? [{ doc }] : [];
+    return !filter || this.matches(filter, user, doc) ? [{ doc }] : [];
   }
 
   /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
@@ -145,7 +146,23 @@ export class UsersResource implements ScimResourceType {
           ),
       },
     );
-    return users.map((u) => ({ doc: this.render(u, ctx.baseUrl) })).filter(({ doc }) => !residual || matchesResource(residual, doc, this.table.schema));
+    return users.map((u) => ({ user: u, doc: this.render(u, ctx.baseUrl) })).filter(({ user, doc }) => !residual || this.matches(residual, user, doc));
+  }
+
+  /**
+   * Derive mode adopts what existed before Entra: a JumpCloud user with no recorded SCIM userName (`jane`, imported
+   * from AD or a CSV) is found by any email-style userName whose local part is its username (`jane@contoso.com`).
+   * It reads as `jane` until its first write, which records the userName (Entra writes it right after matching).
+   * A user that has a recorded userName is found only by that one, so a second UPN with the same local part gets
+   * 0 results and then its create gets a 409 naming the holder.
+   */
+  private matches(filter: Filter, user: SystemUser, doc: ScimDoc): boolean {
+    if (matchesResource(filter, doc, this.table.schema)) return true;
+    if (!this.config.deriveUsernameFromEmail || recordedUserName(user) !== undefined) return false;
+    const username = user.username.toLowerCase();
+    return userNamesCompared(filter)
+      .filter((c) => c.includes('@') && derivedUsername(c).toLowerCase() === username)
+      .some((c) => matchesResource(filter, { ...doc, userName: c }, this.table.schema));
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
@@ -158,8 +175,22 @@ export class UsersResource implements ScimResourceType {
     return addressed(() => jc.getUser(id), `User ${id}`);
   }
 
+  /** UNKNOWN_ATTRIBUTES: refuse (default) or skip, reporting each skipped name to the exchange and once to the log. */
+  private unknown(ctx: RequestContext): UnknownAttributes {
+    return {
+      unknown: this.config.unknownAttributes,
+      ignored: (name) =>
+        ctx.note?.({
+          level: 'warn',
+          kind: 'attributeIgnored',
+          message: `Ignored attribute '${name}': it is not in the mapping table (UNKNOWN_ATTRIBUTES=ignore). Add a row to the mapping file to store it.`,
+          once: `attributeIgnored:User:${name.toLowerCase()}`,
+        }),
+    };
+  }
+
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema);
+    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
     checkUsername(write.fields.username, typeof doc.userName === 'string' ? doc.userName : undefined);
@@ -206,11 +237,22 @@ export class UsersResource implements ScimResourceType {
       for (const c of checks) {
         const stored = other[c.field];
         const same = typeof stored === 'string' && (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
-        if (same) {
-          throw conflict(`A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
-        }
+        if (same) throw conflict(c.field === 'username' ? this.usernameHeld(other, c.value) : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
       }
     }
+  }
+
+  /** The 409 for a username another JumpCloud user holds: who holds it, for which userName, and the ways out. */
+  private usernameHeld(holder: SystemUser, username: string): string {
+    const recorded = recordedUserName(holder);
+    const who = `JumpCloud user ${JSON.stringify(holder.username)} (id ${holder._id}, SCIM userName ${JSON.stringify(recorded ?? holder.username)})`;
+    const derive = this.config.deriveUsernameFromEmail
+      ? ` DERIVE_USERNAME_FROM_EMAIL stores only the part before "@" as the JumpCloud username, and usernames are unique, so two userNames with the same local part cannot both be provisioned.`
+      : '';
+    return (
+      `${who} already holds the username ${JSON.stringify(username)}.${derive} To resolve: if it is the same person, unassign the other Entra user or let Entra match this one to it (userName eq); ` +
+      'if they are different people, map userName in Entra from an attribute that is unique without its domain (for example mailNickname, or an expression that adds a suffix), or rename one of the JumpCloud users.'
+    );
   }
 
   private async assertManager(jc: JumpCloudClient, managerId: string): Promise<void> {
@@ -226,14 +268,14 @@ export class UsersResource implements ScimResourceType {
 
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema);
+    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
     return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
-    const ops = parsePatchRequest(body, this.table.schema);
+    const ops = parsePatchRequest(body, this.table.schema, this.unknown(ctx));
     return this.locks.run(`user:${id.toLowerCase()}`, async () =>
       this.write(ctx, id, (current) => {
         const next = applyPatch(current, ops);
@@ -249,20 +291,67 @@ export class UsersResource implements ScimResourceType {
     const currentDoc = this.table.toScim(user);
     const nextDoc = next(currentDoc);
     // Only attributes the request changes are translated: data the bridge did not write (say, two JumpCloud
-    // addresses of one type) must not block an unrelated change such as Entra disabling the user.
+    // addresses of one type) must not block an unrelated change such as Entra disabling the user. Arrays are merged
+    // with what JumpCloud holds, so elements outside the SCIM view go back unchanged.
     const changed = this.table.rows.filter((r) => !deepEqual(valueAt(currentDoc, r.path), valueAt(nextDoc, r.path)));
-    const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true });
-    const after = this.table.toJumpCloud(nextDoc, changed);
+    const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true, current: user });
+    const after = this.table.toJumpCloud(nextDoc, changed, { current: user });
+    const nextUserName = typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined;
+    this.keepUsername(ctx, user, after, nextUserName);
     const body = updateBody(before, after, user);
-    if (Object.keys(body).length === 0) return this.render(user, ctx.baseUrl);
-    if (body.username !== undefined) checkUsername(body.username, typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined);
+    if (body.username === user.username) delete body.username;
+    // PUT cannot take a STAGED user to ACTIVATED: that is JumpCloud's activation call.
+    const activate = user.state === 'STAGED' && body.suspended === false;
+    if (activate) {
+      delete body.suspended;
+      delete body.state;
+    }
+    if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
+    if (body.username !== undefined) checkUsername(body.username, nextUserName);
     await this.assertUnique(ctx.jc, body, user._id);
     if (body.manager) {
       if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
       await this.assertManager(ctx.jc, body.manager);
     }
+    if (activate) await this.activate(ctx, user);
+    if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
     const updated = await translated(() => ctx.jc.updateUser(user._id, body), `User ${id}`);
     return this.render(updated, ctx.baseUrl);
+  }
+
+  /**
+   * A JumpCloud username is also the login name on bound Mac, Windows and Linux machines. Unless
+   * ALLOW_USERNAME_RENAME=true, a new SCIM userName is recorded (custom attribute) and the username is kept, so reads
+   * and `userName eq` follow Entra while nobody loses their device login to a UPN change.
+   */
+  private keepUsername(ctx: RequestContext, user: SystemUser, after: JumpCloudWrite, nextUserName: string | undefined): void {
+    const wanted = after.fields.username;
+    if (wanted === undefined || wanted === user.username || nextUserName === undefined) return;
+    if (this.config.allowUsernameRename) {
+      ctx.note?.({ level: 'info', kind: 'usernameRenamed', message: `User ${user._id}: JumpCloud username ${JSON.stringify(user.username)} renamed to ${JSON.stringify(wanted)} for userName ${JSON.stringify(nextUserName)} (ALLOW_USERNAME_RENAME=true)` });
+      return;
+    }
+    after.fields.username = user.username;
+    after.custom[ORIGINAL_USERNAME_ATTRIBUTE] = nextUserName === user.username ? null : nextUserName;
+    ctx.note?.({
+      level: 'info',
+      kind: 'usernameKept',
+      message:
+        `User ${user._id}: userName changed to ${JSON.stringify(nextUserName)}; the JumpCloud username stays ${JSON.stringify(user.username)} ` +
+        `(it is the login name on bound devices) and the new userName is recorded in the custom attribute ${ORIGINAL_USERNAME_ATTRIBUTE}. Set ALLOW_USERNAME_RENAME=true to rename instead.`,
+    });
+  }
+
+  /** JumpCloud's activation call; a retry after a lost answer finds the user already ACTIVATED, which is success. */
+  private async activate(ctx: RequestContext, user: SystemUser): Promise<void> {
+    try {
+      await ctx.jc.activateUser(user._id);
+    } catch (e) {
+      if (!isJumpCloudError(e)) throw e;
+      const now = await this.fetch(ctx.jc, user._id).catch(() => undefined);
+      if (now?.state !== 'ACTIVATED') throw scimErrorFor(e, `User ${user._id}`);
+    }
+    ctx.note?.({ level: 'info', kind: 'userActivated', message: `User ${user._id} (${user.username}) was STAGED; activated through POST /api/systemusers/{id}/state/activate with JumpCloud's default e-mail behaviour` });
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {

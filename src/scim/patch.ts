@@ -2,7 +2,7 @@ import { ScimError, badRequest } from './errors.js';
 import { isClearingValue, opName, splitPathlessValue } from './entra-quirks.js';
 import { formatAttrPath, parsePatchPath, type Filter, type PatchPath } from './filter.js';
 import { matchesElement, validateFilter } from './filter-eval.js';
-import { coerceValue, type ScimDoc } from './resource.js';
+import { coerceValue, type ScimDoc, type UnknownAttributes } from './resource.js';
 import type { AttributeDef, ResolvedPath, ResourceSchema } from './schema.js';
 import { clone, deepEqual, isRecord } from '../util/guards.js';
 
@@ -23,7 +23,7 @@ const MAX_OPERATIONS = 10_000;
  * Validates a PatchOp body and turns it into resolved operations. Nothing is applied here, so an invalid
  * operation anywhere in the request rejects the whole request before anything is written upstream.
  */
-export function parsePatchRequest(body: unknown, schema: ResourceSchema): PatchOperation[] {
+export function parsePatchRequest(body: unknown, schema: ResourceSchema, options: UnknownAttributes = {}): PatchOperation[] {
   if (!isRecord(body)) throw badRequest('invalidSyntax', 'The PATCH body must be a JSON object with an "Operations" array');
   const schemas = body.schemas;
   if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_SCHEMA.toLowerCase()))) {
@@ -48,12 +48,14 @@ export function parsePatchRequest(body: unknown, schema: ResourceSchema): PatchO
       for (const [key, v] of splitPathlessValue(value, (k) => /^urn:/i.test(k) && (schema.extension(k) !== undefined || k.toLowerCase() === schema.core.id.toLowerCase()))) {
         const keyText = key.toLowerCase().startsWith(`${schema.core.id.toLowerCase()}:`) ? key.slice(schema.core.id.length + 1) : key;
         if (['schemas', 'id', 'meta'].includes(keyText.toLowerCase())) continue;
+        if (ignoredPath(keyText, schema, options)) continue;
         out.push(checked({ op, where: `${where} (key '${key}')`, path: resolvePath(keyText, schema, `${where} (key '${key}')`), value: v }));
       }
       return;
     }
     if (typeof pathText !== 'string') throw badRequest('invalidPath', `${where}: "path" must be a string`);
     if (op !== 'remove' && value === undefined) throw badRequest('invalidValue', `${where}: "${op}" needs a "value"`);
+    if (ignoredPath(pathText, schema, options)) return;
     out.push(checked({ op, where, path: resolvePath(pathText, schema, where), value }));
   });
   return out;
@@ -73,6 +75,21 @@ function checked(op: PatchOperation): PatchOperation {
     throw e;
   }
   return op;
+}
+
+/** UNKNOWN_ATTRIBUTES=ignore: an operation on an attribute the schema does not know is skipped (and reported). */
+function ignoredPath(text: string, schema: ResourceSchema, options: UnknownAttributes): boolean {
+  if (options.unknown !== 'ignore') return false;
+  let parsed: PatchPath;
+  try {
+    parsed = parsePatchPath(text);
+  } catch {
+    return false; // a malformed path stays a 400
+  }
+  const { uri, name } = parsed.path;
+  if (schema.resolve({ ...(uri ? { uri } : {}), name })) return false;
+  options.ignored?.(uri ? `${uri}:${name}` : name);
+  return true;
 }
 
 function resolvePath(text: string, schema: ResourceSchema, where: string): NonNullable<PatchOperation['path']> {

@@ -20,10 +20,24 @@ export function coerceValue(def: AttributeDef, value: unknown, where: string): u
   if (def.multiValued) {
     const list = Array.isArray(value) ? value : [value];
     const out = list.map((v, i) => coerceSingle(def, v, `${where}[${i}]`)).filter((v) => v !== undefined);
+    out.forEach((v, i) => requiredSubs(def, v, `${where}[${i}]`));
     return out.length ? out : undefined;
   }
   return coerceSingle(def, unwrapSingleValueArray(value), where);
 }
+
+/** A whole element of a multi-valued attribute must carry its required sub-attributes (`emails[].value`). */
+function requiredSubs(def: AttributeDef, element: unknown, where: string): void {
+  if (!isRecord(element)) return;
+  for (const sub of def.subAttributes ?? []) {
+    if (sub.required && isEmptyValue(element[sub.name])) {
+      throw badRequest('invalidValue', `'${where}' has no '${sub.name}': every ${def.name} element needs one (/Schemas marks ${def.name}.${sub.name} required)`);
+    }
+  }
+}
+
+/** RFC 7643 read-only decorations clients copy from what they read (`members[].display`, `manager.displayName`, `$ref`). */
+const DECORATIONS = new Set(['$ref', 'display', 'displayname']);
 
 function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown {
   if (value === null || value === undefined) return undefined;
@@ -43,7 +57,7 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown
       for (const [k, v] of Object.entries(value)) {
         const sub = def.subAttributes?.find((s) => s.name.toLowerCase() === k.toLowerCase());
         if (!sub) {
-          if (isEmptyValue(v) || k === '$ref' || k === 'display') continue; // Entra sends "$ref": null; nothing to lose
+          if (isEmptyValue(v) || DECORATIONS.has(k.toLowerCase())) continue; // Entra sends "$ref": null; nothing to lose
           throw badRequest('invalidValue', `'${where}.${k}' is not a sub-attribute the bridge can store (known: ${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`);
         }
         if (sub.mutability === 'readOnly') continue;
@@ -63,8 +77,19 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown
  * ignored; an attribute the table cannot store is refused unless it is empty (Entra sends `"roles": []` and
  * `null`s for unmapped attributes, and dropping those loses nothing).
  */
-export function normaliseResource(body: unknown, schema: ResourceSchema): ScimDoc {
+export interface UnknownAttributes {
+  /** `refuse` (the default): 400 naming the attribute. `ignore`: skipped and reported to `ignored`. */
+  unknown?: 'refuse' | 'ignore';
+  ignored?: (name: string) => void;
+}
+
+export function normaliseResource(body: unknown, schema: ResourceSchema, options: UnknownAttributes = {}): ScimDoc {
   if (!isRecord(body)) throw badRequest('invalidSyntax', 'The request body must be a JSON object (a SCIM resource)');
+  const skip = (name: string): boolean => {
+    if (options.unknown !== 'ignore') return false;
+    options.ignored?.(name);
+    return true;
+  };
   const doc: ScimDoc = {};
   const put = (schemaId: string, def: AttributeDef, value: unknown, where: string): void => {
     if (def.mutability === 'readOnly') return;
@@ -82,7 +107,7 @@ export function normaliseResource(body: unknown, schema: ResourceSchema): ScimDo
       for (const [k, v] of Object.entries(value)) {
         const def = ext.attributes.find((a) => a.name.toLowerCase() === k.toLowerCase());
         if (!def) {
-          if (isEmptyValue(v)) continue;
+          if (isEmptyValue(v) || skip(`${key}:${k}`)) continue;
           throw badRequest('invalidValue', `'${key}:${k}' is not mapped to JumpCloud; add a row for it to the mapping file or remove the mapping in Entra`);
         }
         put(ext.id, def, v, `${ext.id}:${def.name}`);
@@ -91,7 +116,7 @@ export function normaliseResource(body: unknown, schema: ResourceSchema): ScimDo
     }
     const resolved = schema.resolve(/^urn:/i.test(key) ? { uri: key.slice(0, key.lastIndexOf(':')), name: key.slice(key.lastIndexOf(':') + 1) } : { name: key });
     if (!resolved || resolved.sub) {
-      if (isEmptyValue(value)) continue;
+      if (isEmptyValue(value) || skip(key)) continue;
       throw badRequest('invalidValue', `Attribute '${key}' is not mapped to JumpCloud; add a row for it to the mapping file or remove the mapping in Entra`);
     }
     put(resolved.schema, resolved.attr, value, resolved.text);

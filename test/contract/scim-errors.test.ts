@@ -8,7 +8,8 @@ const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 describe('contract: SCIM errors and secrets', () => {
-  const bridge = pinnedJumpCloud();
+  // The refusal of an email-style userName is what DERIVE_USERNAME_FROM_EMAIL=false keeps.
+  const bridge = pinnedJumpCloud({ DERIVE_USERNAME_FROM_EMAIL: 'false' });
   let h: Harness;
   beforeEach(() => {
     h = bridge();
@@ -26,7 +27,8 @@ describe('contract: SCIM errors and secrets', () => {
     { name: 'userName starting with a digit', method: 'POST', path: '/Users', body: { userName: '1bob', emails: [{ value: 'b@c.com' }] }, status: 400, scimType: 'invalidValue', detail: /start with a letter/ },
     { name: 'missing userName', method: 'POST', path: '/Users', body: { emails: [{ value: 'b@c.com' }] }, status: 400, scimType: 'invalidValue', detail: /'userName' is required/ },
     { name: 'missing email', method: 'POST', path: '/Users', body: { userName: 'bob' }, status: 400, scimType: 'invalidValue', detail: /'emails' is required/ },
-    { name: 'two different emails', method: 'POST', path: '/Users', body: { userName: 'bob', emails: [{ type: 'work', value: 'a@c.com' }, { type: 'other', value: 'b@c.com' }] }, status: 400, scimType: 'invalidValue', detail: /one email per user/ },
+    { name: 'three different emails', method: 'POST', path: '/Users', body: { userName: 'bob', emails: [{ type: 'work', value: 'a@c.com' }, { type: 'other', value: 'b@c.com' }, { type: 'home', value: 'c@c.com' }] }, status: 400, scimType: 'invalidValue', detail: /two email addresses per user \(email and alternateEmail\), but 3/ },
+    { name: 'an email without value', method: 'POST', path: '/Users', body: { userName: 'bob', emails: [{ type: 'work', primary: true }] }, status: 400, scimType: 'invalidValue', detail: /'emails\[0\]' has no 'value'/ },
     { name: 'unmapped attribute with a value', method: 'POST', path: '/Users', body: { userName: 'bob', emails: [{ value: 'b@c.com' }], nickName: 'Babs' }, status: 400, scimType: 'invalidValue', detail: /'nickName' is not mapped/ },
     { name: 'wrong type', method: 'POST', path: '/Users', body: { userName: 'bob', emails: [{ value: 'b@c.com' }], active: 'maybe' }, status: 400, scimType: 'invalidValue', detail: /'active' must be a boolean/ },
     { name: 'over-long value', method: 'POST', path: '/Users', body: { userName: 'bob', emails: [{ value: 'b@c.com' }], title: 'x'.repeat(1025) }, status: 400, scimType: 'invalidValue', detail: /at most 1024/ },

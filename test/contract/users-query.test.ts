@@ -54,7 +54,7 @@ async function stack(users: ReturnType<typeof directoryUsers>, env: Record<strin
   const emulator = createEmulator();
   const running = await emulator.listen();
   const ids = seedDirectory(emulator.store, users);
-  const bridge = createBridge(loadConfig({ JUMPCLOUD_URL: running.url, RETRY_MAX_RETRIES: '0', ...env }), silentLogger());
+  const bridge = createBridge(loadConfig({ JUMPCLOUD_URL: running.url, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false', ...env }), silentLogger());
   const { server, url } = await listen(bridge);
   return {
     emulator,
@@ -386,9 +386,10 @@ describe('GET /Users over a directory larger than the page and MAX_FILTER_SCAN',
   });
 
   it('a pushed-down filter above 100 results pages its search the same way', async () => {
-    const { result, calls } = await upstream(() => call(s, `/Users${q({ count: 150, startIndex: 2, filter: 'active eq true' })}`));
-    // every 7th synthetic user is suspended: 150 - 22 = 128 active
-    expect(result.body).to.include({ totalResults: 128, itemsPerPage: 127, startIndex: 2 });
+    // Exact upstream (email or alternateEmail), so JumpCloud pages and counts. (`active eq true` is no longer exact:
+    // a STAGED user is not suspended yet reads inactive.)
+    const { result, calls } = await upstream(() => call(s, `/Users${q({ count: 150, startIndex: 2, filter: 'emails.value ew "@bulk.example"' })}`));
+    expect(result.body).to.include({ totalResults: 150, itemsPerPage: 149, startIndex: 2 });
     expect(calls.map((c) => c.query)).to.deep.equal([
       { limit: '100', skip: '1' },
       { limit: '50', skip: '101' },
@@ -456,7 +457,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   before(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    bridge = createBridge(loadConfig({ JUMPCLOUD_URL: JC, JUMPCLOUD_ORG_ID: ORG, RETRY_MAX_RETRIES: '0' }), silentLogger());
+    bridge = createBridge(loadConfig({ JUMPCLOUD_URL: JC, JUMPCLOUD_ORG_ID: ORG, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false' }), silentLogger());
     const l = await listen(bridge);
     s = { ...l, key: KEY };
   });
@@ -469,10 +470,10 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   beforeEach(() => nock.cleanAll());
   afterEach(() => expect(nock.isDone(), `pending: ${nock.pendingMocks().join(', ')}`).to.equal(true));
 
-  it('userName eq → one POST /api/search/systemusers?limit=100&skip=0 with the anchored case-insensitive regex', async () => {
+  it('userName eq → one POST /api/search/systemusers?limit=100&skip=0 with the anchored case-insensitive regex on the username or a recorded userName', async () => {
     scope()
       .matchHeader('content-type', /^application\/json/)
-      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^b\\.jensen$' } }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^b\\.jensen$' } }, { 'attributes.value': { $regex: '(?i)^b\\.jensen$' } }] } })
       .query({ limit: '100', skip: '0' })
       .reply(200, { totalCount: 1, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'B.Jensen')] });
     const res = await call(s, `/Users${q({ filter: 'userName eq "b.jensen"' })}`);
@@ -518,7 +519,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
 
   it('count=0 with a pushed-down filter asks for limit=1 and returns only the total', async () => {
     scope()
-      .post('/api/search/systemusers', { filter: { and: [{ suspended: true }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ suspended: true }, { state: 'STAGED' }] } })
       .query({ limit: '1', skip: '0' })
       .reply(200, { totalCount: 42, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'a', { suspended: true })] });
     const res = await call(s, `/Users${q({ filter: 'active eq false', count: 0 })}`);
@@ -528,7 +529,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('an or of pushable terms is one search with an or list', async () => {
     scope()
       .post('/api/search/systemusers', {
-        filter: { or: [{ email: { $regex: '(?i)^a@x\\.com$' } }, { employeeIdentifier: { $regex: '(?i)^1 2$' } }] },
+        filter: { or: [{ email: { $regex: '(?i)^a@x\\.com$' } }, { alternateEmail: { $regex: '(?i)^a@x\\.com$' } }, { employeeIdentifier: { $regex: '(?i)^1 2$' } }] },
       })
       .query({ limit: '100', skip: '0' })
       .reply(200, { totalCount: 0, results: [] });

@@ -19,9 +19,10 @@ describe('contract: Users → JumpCloud systemusers', () => {
     h = bridge();
   });
 
-  it('Test Connection canary: case-insensitive exact username search, 200 with an empty ListResponse', async () => {
+  it('Test Connection canary: case-insensitive exact search of the username or a recorded userName, 200 with an empty ListResponse', async () => {
+    const canary = { $regex: '(?i)^cf4d78e8\\-cc4f\\-4d5d\\-b8b9\\-183561c0104a$' };
     jc()
-      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^cf4d78e8\\-cc4f\\-4d5d\\-b8b9\\-183561c0104a$' } }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ username: canary }, { 'attributes.value': canary }] } })
       .query({ limit: '100', skip: '0' })
       .matchHeader('content-type', 'application/json')
       .reply(200, { totalCount: 0, results: [] });
@@ -143,7 +144,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'other@example.com' }] });
     expect(res.status).to.equal(409);
     expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
-    expect(res.body.detail).to.contain('userName "jyoung"');
+    expect(res.body.detail).to.contain('JumpCloud user "JYoung" (id 5f1b2c3d4e5f6a7b8c9d0e1f, SCIM userName "JYoung") already holds the username "jyoung"');
   });
 
   it('JumpCloud\'s own 400 "already exists" (a race past the pre-check) also becomes 409 uniqueness', async () => {

@@ -60,11 +60,11 @@ describe('e2e: explain CLI', function () {
 
   it('prints the rule and the fix for a rejected request and exits 1', async () => {
     const body = path.join(dir, 'bad.json');
-    writeFileSync(body, JSON.stringify({ userName: 'marie.curie@example.com', emails: [{ value: 'marie.curie@example.com' }] }));
+    writeFileSync(body, JSON.stringify({ userName: '1marie', emails: [{ value: 'marie.curie@example.com' }] }));
     const { code, stdout } = await explain(['POST', '/Users', '--body', body]);
     expect(code).to.equal(1);
     expect(stdout).to.contain('REJECTED: HTTP 400, scimType invalidValue');
-    expect(stdout).to.match(/Rule and fix: userName "marie\.curie@example\.com" breaks JumpCloud's username rule: it must not contain "@"\. In Entra, edit the provisioning mapping/);
+    expect(stdout).to.match(/Rule and fix: userName "1marie" breaks JumpCloud's username rule: it must start with a letter\. Use an Entra attribute/);
   });
 
   it('exits 2 with the usage for bad arguments', async () => {

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 describe('config', () => {
   it('has working defaults', () => {
     const c = loadConfig({});
-    expect(c).to.deep.include({ port: 8080, jumpcloudUrl: 'https://console.jumpcloud.com', jumpcloudOrgId: undefined, dryRun: false, deriveUsernameFromEmail: false });
+    expect(c).to.deep.include({ port: 8080, jumpcloudUrl: 'https://console.jumpcloud.com', jumpcloudOrgId: undefined, dryRun: false, deriveUsernameFromEmail: true, allowUsernameRename: false, unknownAttributes: 'refuse' });
     expect(c.retry.budgetMs).to.be.below(60_000);
     expect(c.mappingFile).to.match(/config[\\/]mapping\.json$/);
   });
