@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from './config.js';
 import type { JumpCloudConnection } from './jumpcloud/client.js';
 import type { Logger } from './observability/logger.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
   extraRouters?: { path: string; router: Router }[];
+  /** Extra middlewares run for every request after the request log (the RECORD_DIR recorder). */
+  extraMiddlewares?: RequestHandler[];
 }
 
 /** Express wiring only: each middleware does one job (see src/http/). */
@@ -33,6 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
 
   app.use(requestLog(config, logger, deps.sinks ?? []));
+  for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', dryRun: config.dryRun });
   });

@@ -11,6 +11,8 @@ import { UsersResource } from './resources/users.js';
 import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
 import { KeyedLock } from './util/keyed-lock.js';
+import { Recorder } from './recording/recorder.js';
+import { SCIM_BASE, scimBaseUrl } from './http/scim-response.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
 
 export interface Bridge {
@@ -27,18 +29,24 @@ export interface Bridge {
 export interface BridgeOptions {
   /** Extra client layers (a deadline, a concurrency cap, metrics, a recorder): see JumpCloudConnection. */
   layers?: ConnectionOptions['layers'];
+  /** The environment the config came from: RECORD_DIR fixtures note the settings that shape upstream calls. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
 export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
+  const recorder = config.record.dir
+    ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}), env: options.env ?? process.env })
+    : undefined;
+  const layers = recorder ? { ...options.layers, wire: [...(options.layers?.wire ?? []), recorder.layer] } : options.layers;
   const connection = new JumpCloudConnection({
     baseUrl: config.jumpcloudUrl,
     ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
     timeoutMs: config.upstreamTimeoutMs,
     retry: config.retry,
     dryRun: config.dryRun,
-    ...(options.layers ? { layers: options.layers } : {}),
+    ...(layers ? { layers } : {}),
   });
   const locks = new KeyedLock();
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
@@ -53,6 +61,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     resources,
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
+    ...(recorder ? { extraMiddlewares: [recorder.middleware(SCIM_BASE, (req) => scimBaseUrl(req, config))] } : {}),
   });
   return { app, connection, resources, users, ...(debug ? { debug } : {}), close: () => connection.close() };
 }

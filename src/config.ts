@@ -29,6 +29,8 @@ export interface Config {
   dryRun: boolean;
   traceUsers: string[];
   debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
+  /** RECORD_DIR: every upstream exchange is written there as a fixture; names, e-mails, phones replaced on request. */
+  record: { dir: string | undefined; pseudonymise: boolean };
   /** Express `trust proxy`: which hops may set X-Forwarded-For/-Proto. */
   trustProxy: boolean | string;
   /** The bridge's public origin, for `Location` and `meta.location`; derived from the request when unset. */
@@ -174,6 +176,10 @@ export function loadConfig(env: Env = process.env): Config {
       .filter(Boolean),
     trustProxy: trustProxy(env),
     publicUrl: publicUrl(env),
+    record: {
+      dir: env.RECORD_DIR?.trim() ? path.resolve(env.RECORD_DIR.trim()) : undefined,
+      pseudonymise: bool(env, 'RECORD_PSEUDONYMISE', false),
+    },
     debugPage: {
       enabled: bool(env, 'DEBUG_PAGE', false),
       token: env.DEBUG_TOKEN?.trim() || undefined,

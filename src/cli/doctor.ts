@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { loadConfig } from '../config.js';
-import { loadAttributeTable } from '../mapping/attribute-table.js';
+import { loadConfig, type Config } from '../config.js';
+import { loadAttributeTable, type UserTable } from '../mapping/attribute-table.js';
+import { Recorder } from '../recording/recorder.js';
 import { runChecks, type CheckResult, type DoctorSettings } from '../doctor/checks.js';
 import { allPassed, renderReport } from '../doctor/report.js';
 import { consoleProbe, type Probe } from '../doctor/upstream.js';
-import { runWriteCheck, throwawayUsername } from '../doctor/write-check.js';
+import { runWriteCheck, throwawayUsername, writeCheckTexts } from '../doctor/write-check.js';
 import { apiKeyFrom } from './api-key.js';
 import { UsageError } from './explain-args.js';
 
@@ -61,9 +62,9 @@ export interface DoctorIo {
   /** Test seams: other regions' consoles and how to reach them, and a layer around the probe (recording). */
   regions?: DoctorSettings['regions'];
   probeFor?: DoctorSettings['probeFor'];
-  wrapProbe?: (probe: Probe) => Probe;
-  /** The throwaway user's suffix (a replayed recording needs the one it was made with). */
+  /** The throwaway user's suffix and the search probes' value (a replayed recording needs the ones it was made with). */
   suffix?: string;
+  token?: string;
 }
 
 async function terminalAsk(question: string): Promise<string> {
@@ -80,40 +81,72 @@ export async function runDoctor(args: DoctorArgs, env: Record<string, string | u
   const apiKey = apiKeyFrom(args.keyFile, env);
   const config = loadConfig(env);
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
-  const own = consoleProbe({ baseUrl: config.jumpcloudUrl, apiKey, ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}), timeoutMs: config.upstreamTimeoutMs });
-  const probe = io.wrapProbe ? io.wrapProbe(own.probe) : own.probe;
+  // RECORD_DIR: the whole run becomes one fixture, with the generated values a replay needs.
+  // (x-org-id is not pinned: the doctor sends it on all calls but one, which the recorder cannot tell apart.)
+  const recorder = config.record.dir ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, env }) : undefined;
+  const generated = { suffix: io.suffix ?? randomBytes(4).toString('hex'), token: io.token ?? `zzdoctor${randomBytes(5).toString('hex')}` };
+  const own = consoleProbe({
+    baseUrl: config.jumpcloudUrl,
+    apiKey,
+    ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
+    timeoutMs: config.upstreamTimeoutMs,
+    ...(recorder ? { layers: [recorder.layer] } : {}),
+  });
+  const run = (): Promise<{ text: string; exitCode: number }> => diagnose(args, io, { config, apiKey, table: table.users, probe: own.probe, ...generated });
   try {
-    const where = `${config.jumpcloudUrl}${config.jumpcloudOrgId ? ` (organization ${config.jumpcloudOrgId})` : ''}`;
-    const results: CheckResult[] = await runChecks({
-      jumpcloudUrl: config.jumpcloudUrl,
-      orgId: config.jumpcloudOrgId,
-      apiKey,
-      table: table.users,
-      maxFilterScan: config.maxFilterScan,
-      timeoutMs: config.upstreamTimeoutMs,
-      probe,
-      ...(io.regions ? { regions: io.regions } : {}),
-      ...(io.probeFor ? { probeFor: io.probeFor } : {}),
-    });
-    let heading = `jumpcloud-scim-bridge doctor: ${where}. Read-only checks; nothing is written.`;
-    if (args.writeCheck) {
-      const keyWorks = results.slice(0, 3).every((r) => r.verdict === 'pass');
-      if (!keyWorks) {
-        results.push({ title: 'Write check', verdict: 'skip', evidence: ['skipped: the console, key and organization checks must pass first'] });
-      } else {
-        const suffix = io.suffix ?? randomBytes(4).toString('hex');
-        const question = `The write check creates the STAGED user ${throwawayUsername(suffix)} in ${where}, changes it, and deletes it.\nType "yes" to continue: `;
-        const answer = args.yes ? 'yes' : await (io.ask ?? terminalAsk)(question);
-        if (answer.trim().toLowerCase() !== 'yes') {
-          results.push({ title: 'Write check', verdict: 'skip', evidence: ['not confirmed: nothing was written'] });
-        } else {
-          heading = `jumpcloud-scim-bridge doctor --write-check: ${where}. One throwaway user is created, changed and deleted.`;
-          results.push(...(await runWriteCheck({ probe, suffix })));
-        }
-      }
-    }
-    return { text: renderReport(heading, results), exitCode: allPassed(results) ? 0 : 1 };
+    if (!recorder) return await run();
+    const recordedArgs = [...(args.writeCheck ? ['--write-check'] : []), ...(args.yes ? ['--yes'] : [])];
+    return await recorder.session({ name: 'doctor', args: recordedArgs, suffix: generated.suffix, probeValue: generated.token }, run, (r) => ({ verdicts: verdictLines(r.text) }), args.writeCheck ? writeCheckTexts(generated.suffix) : []);
   } finally {
     own.close();
   }
+}
+
+/** The ✓/✗/- lines of a report, without the evidence (timings vary from run to run). */
+export function verdictLines(text: string): string[] {
+  return text.split('\n').filter((l) => /^[✓✗-] /.test(l));
+}
+
+interface Diagnosis {
+  config: Config;
+  apiKey: string;
+  table: UserTable;
+  probe: Probe;
+  suffix: string;
+  token: string;
+}
+
+async function diagnose(args: DoctorArgs, io: DoctorIo, d: Diagnosis): Promise<{ text: string; exitCode: number }> {
+  const { config, apiKey, probe } = d;
+  const where = `${config.jumpcloudUrl}${config.jumpcloudOrgId ? ` (organization ${config.jumpcloudOrgId})` : ''}`;
+  const results: CheckResult[] = await runChecks({
+    jumpcloudUrl: config.jumpcloudUrl,
+    orgId: config.jumpcloudOrgId,
+    apiKey,
+    table: d.table,
+    token: d.token,
+    maxFilterScan: config.maxFilterScan,
+    timeoutMs: config.upstreamTimeoutMs,
+    probe,
+    ...(io.regions ? { regions: io.regions } : {}),
+    ...(io.probeFor ? { probeFor: io.probeFor } : {}),
+  });
+  let heading = `jumpcloud-scim-bridge doctor: ${where}. Read-only checks; nothing is written.`;
+  if (args.writeCheck) {
+    const keyWorks = results.slice(0, 3).every((r) => r.verdict === 'pass');
+    if (!keyWorks) {
+      results.push({ title: 'Write check', verdict: 'skip', evidence: ['skipped: the console, key and organization checks must pass first'] });
+    } else {
+      const suffix = d.suffix;
+      const question = `The write check creates the STAGED user ${throwawayUsername(suffix)} in ${where}, changes it, and deletes it.\nType "yes" to continue: `;
+      const answer = args.yes ? 'yes' : await (io.ask ?? terminalAsk)(question);
+      if (answer.trim().toLowerCase() !== 'yes') {
+        results.push({ title: 'Write check', verdict: 'skip', evidence: ['not confirmed: nothing was written'] });
+      } else {
+        heading = `jumpcloud-scim-bridge doctor --write-check: ${where}. One throwaway user is created, changed and deleted.`;
+        results.push(...(await runWriteCheck({ probe, suffix })));
+      }
+    }
+  }
+  return { text: renderReport(heading, results), exitCode: allPassed(results) ? 0 : 1 };
 }

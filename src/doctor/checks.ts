@@ -35,6 +35,8 @@ export interface DoctorSettings {
   regions?: Readonly<Record<string, string>>;
   /** The probe on the configured console (default: the bridge's transport, no retries). */
   probe?: Probe;
+  /** The value search probes use (random by default; a replayed recording needs the one it was made with). */
+  token?: string;
   /** Makes a probe for another region's console. */
   probeFor?: (baseUrl: string) => { probe: Probe; close(): void };
 }
@@ -209,7 +211,7 @@ async function checkLists(found: Found, call: Call): Promise<CheckResult> {
 
 async function checkSearchForms(settings: DoctorSettings, call: Call): Promise<CheckResult> {
   const title = 'Search accepts every expression form the bridge sends';
-  const token = `zzdoctor${randomBytes(5).toString('hex')}`;
+  const token = settings.token ?? `zzdoctor${randomBytes(5).toString('hex')}`;
   const forms = searchForms(settings.table, token);
   const evidence: string[] = [`${forms.length} forms, from the bridge's own query planner over the attribute table; each probe matches no user (value "${token}")`];
   const failed: string[] = [];

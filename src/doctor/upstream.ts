@@ -1,5 +1,5 @@
 import { JumpCloudError } from '../jumpcloud/errors.js';
-import { httpTransport } from '../jumpcloud/transport.js';
+import { compose, httpTransport, type Layer } from '../jumpcloud/transport.js';
 
 /** One raw JumpCloud call as the doctor makes it: every status is an answer, nothing is retried. */
 export interface ProbeRequest {
@@ -21,15 +21,16 @@ export type Probe = (req: ProbeRequest) => Promise<ProbeAnswer>;
  * A probe on one console: the bridge's own wire (same settings: no redirects, pinned host), without its retry
  * policy, because a diagnosis must show JumpCloud's first answer, not the last of five.
  */
-export function consoleProbe(options: { baseUrl: string; apiKey: string; orgId?: string; timeoutMs: number }): { probe: Probe; close(): void } {
+export function consoleProbe(options: { baseUrl: string; apiKey: string; orgId?: string; timeoutMs: number; layers?: Layer[] }): { probe: Probe; close(): void } {
   const withOrg = httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...(options.orgId ? { orgId: options.orgId } : {}) });
   const withoutOrg = options.orgId ? httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }) : withOrg;
+  const sends = { withOrg: compose(options.layers ?? [], withOrg.send), withoutOrg: compose(options.layers ?? [], withoutOrg.send) };
   const probe: Probe = async (req) => {
     const started = performance.now();
     const ms = (): number => Math.round(performance.now() - started);
-    const wire = req.withoutOrgId ? withoutOrg : withOrg;
+    const send = req.withoutOrgId ? sends.withoutOrg : sends.withOrg;
     try {
-      const res = await wire.send({
+      const res = await send({
         method: req.method,
         path: req.path,
         ...(req.query ? { query: req.query } : {}),

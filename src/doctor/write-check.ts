@@ -42,6 +42,36 @@ function differences(sent: Record<string, unknown>, stored: unknown, skip: reado
   return Object.entries(sent).flatMap(([k, v]) => (skip.includes(k) ? [] : (difference(k, v, record[k]) ?? [])));
 }
 
+/** The throwaway user as created; every value is made up, so none of it is personal. */
+export function throwawayUser(suffix: string): Record<string, unknown> {
+  return {
+    username: throwawayUsername(suffix),
+    // Mixed case on purpose: a JumpCloud that lower-cases e-mails would make Entra re-write them every cycle.
+    email: `Doctor.Throwaway.${suffix}@Example.com`,
+    firstname: 'Doctor',
+    lastname: 'Throwaway',
+    displayname: 'SCIM bridge doctor (throwaway, safe to delete)',
+    description: 'Created by jumpcloud-scim-bridge doctor --write-check and deleted at its end. Safe to delete.',
+    jobTitle: 'Temporary',
+    alternateEmail: `doctor.alternate.${suffix}@example.com`,
+    phoneNumbers: [
+      { type: 'work', number: '+1 (555) 010-0100' },
+      { type: 'mobile', number: '+1 555 010 0101' },
+      { type: 'fax', number: '+1 555 010 0102' },
+    ],
+    attributes: [{ name: 'scimExternalId', value: `doctor-${suffix}` }],
+    state: 'STAGED',
+  };
+}
+
+/** Every text the write check makes up (RECORD_PSEUDONYMISE keeps it, so a recording replays). */
+export function writeCheckTexts(suffix: string): string[] {
+  return [JSON.stringify(throwawayUser(suffix)), changedAlternateEmail(suffix), REPLACEMENT_PHONE.number];
+}
+
+const changedAlternateEmail = (suffix: string): string => `doctor.changed.${suffix}@example.com`;
+const REPLACEMENT_PHONE = { type: 'mobile', number: '+1 555 010 0199' };
+
 export interface WriteCheckOptions {
   probe: Probe;
   /** Random by default; a recording replays with the suffix it was made with. */
@@ -62,24 +92,7 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
     return answer;
   };
 
-  const createBody = {
-    username,
-    // Mixed case on purpose: a JumpCloud that lower-cases e-mails would make Entra re-write them every cycle.
-    email: `Doctor.Throwaway.${suffix}@Example.com`,
-    firstname: 'Doctor',
-    lastname: 'Throwaway',
-    displayname: 'SCIM bridge doctor (throwaway, safe to delete)',
-    description: 'Created by jumpcloud-scim-bridge doctor --write-check and deleted at its end. Safe to delete.',
-    jobTitle: 'Temporary',
-    alternateEmail: `doctor.alternate.${suffix}@example.com`,
-    phoneNumbers: [
-      { type: 'work', number: '+1 (555) 010-0100' },
-      { type: 'mobile', number: '+1 555 010 0101' },
-      { type: 'fax', number: '+1 555 010 0102' },
-    ],
-    attributes: [{ name: 'scimExternalId', value: `doctor-${suffix}` }],
-    state: 'STAGED',
-  };
+  const createBody = throwawayUser(suffix);
   const evidence: string[] = [];
   const created = await call({ method: 'POST', path: '/api/systemusers', body: createBody }, evidence);
   if (!ok(created) || !isRecord(created.data) || typeof created.data._id !== 'string') {
@@ -120,8 +133,8 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
       await step(title, body, answer, log, skip);
     };
     await put('PUT with "" clears a field (jobTitle)', { jobTitle: '' });
-    await put('PUT replaces the phone numbers whole (one mobile left)', { phoneNumbers: [{ type: 'mobile', number: '+1 555 010 0199' }] });
-    await put('PUT changes alternateEmail', { alternateEmail: `doctor.changed.${suffix}@example.com` });
+    await put('PUT replaces the phone numbers whole (one mobile left)', { phoneNumbers: [REPLACEMENT_PHONE] });
+    await put('PUT changes alternateEmail', { alternateEmail: changedAlternateEmail(suffix) });
     await put('PUT with "" clears alternateEmail', { alternateEmail: '' });
 
     const log: string[] = [];

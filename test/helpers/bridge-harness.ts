@@ -28,8 +28,9 @@ export async function startBridge(env: Record<string, string> = {}): Promise<Har
       done();
     },
   });
-  const config = loadConfig({ JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', LOG_FORMAT: 'json', ...env });
-  const bridge = createBridge(config, createLogger(config, sink));
+  const fullEnv = { JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', LOG_FORMAT: 'json', ...env };
+  const config = loadConfig(fullEnv);
+  const bridge = createBridge(config, createLogger(config, sink), [], { env: fullEnv });
   const server: Server = bridge.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
