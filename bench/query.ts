@@ -14,7 +14,7 @@ import { UsersResource } from '../src/resources/users.js';
 import { isScimError } from '../src/scim/errors.js';
 import { parseFilter } from '../src/scim/filter.js';
 import { validateFilter } from '../src/scim/filter-eval.js';
-import { KeyedLock } from '../src/util/keyed-lock.js';
+import { InProcessLock } from '../src/coordination/in-process.js';
 import { expandFilter, filterCases, syntheticUsers } from '../test/fixtures/directory/directory.js';
 
 const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -93,7 +93,7 @@ async function queries(table: UserTable): Promise<Record<string, unknown>> {
     for (const [label, filter] of Object.entries(filters)) {
       const plan = planUserQuery(parseFilter(filter), table);
       for (const maxFilterScan of label === 'residual' ? [10_000, 1_000_000] : [10_000]) {
-        const users = new UsersResource(table, { maxPageSize: 200, maxFilterScan, deriveUsernameFromEmail: false, allowUsernameRename: false, unknownAttributes: 'refuse' }, new KeyedLock());
+        const users = new UsersResource(table, { maxPageSize: 200, maxFilterScan, deriveUsernameFromEmail: false, allowUsernameRename: false, unknownAttributes: 'refuse' }, new InProcessLock());
         fake.reset();
         (globalThis as { gc?: () => void }).gc?.(); // exact only under --expose-gc
         const heapBefore = process.memoryUsage().heapUsed;

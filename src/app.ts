@@ -7,7 +7,12 @@ import type { ResourceRegistry } from './resources/resource-type.js';
 import { requestLog } from './http/request-log.js';
 import { scimBody } from './http/body-parsing.js';
 import { discoveryRoutes } from './http/discovery-routes.js';
-import { requireApiKey } from './http/auth.js';
+import { authenticate, failedAuthLimit } from './http/auth.js';
+import { requestSecrets } from './http/request-secrets.js';
+import { requestDeadline } from './http/deadline.js';
+import { healthRoutes, type Lifecycle } from './http/health.js';
+import type { Authenticator } from './auth/authenticator.js';
+import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
@@ -17,6 +22,12 @@ export interface AppDeps {
   logger: Logger;
   connection: JumpCloudConnection;
   resources: ResourceRegistry;
+  coordination: Coordination;
+  authenticator: Authenticator;
+  /** Draining state for /readyz (server.ts flips it on SIGTERM). */
+  lifecycle: Lifecycle;
+  /** An upstream answer proved (true) or disproved (false) the key a request used. */
+  onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
@@ -34,18 +45,22 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  // First: the request's secrets are masked in everything written about it, even if it fails right away.
+  app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', dryRun: config.dryRun });
-  });
+  app.use(healthRoutes(config, deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
 
+  // Cheap before expensive: the failed-auth limit, then authentication, and only then the body is read and a
+  // resource handler may take a lock or start a fan-out.
   const scim = express.Router({ caseSensitive: false });
-  scim.use(scimBody());
+  scim.use(failedAuthLimit(config, deps.coordination));
   scim.use(discoveryRoutes(deps.resources, config));
-  scim.use(requireApiKey());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config, logger));
+  scim.use(requestDeadline(config));
+  scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
+  scim.use(scimBody());
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger }));
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

@@ -10,7 +10,12 @@ import { ResourceRegistry } from './resources/resource-type.js';
 import { UsersResource } from './resources/users.js';
 import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
-import { KeyedLock } from './util/keyed-lock.js';
+import { createCoordination } from './coordination/create.js';
+import { keyFingerprint, type Coordination } from './coordination/primitives.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
+import { newLifecycle, type Lifecycle } from './http/health.js';
+import { registerProcessSecret } from './observability/redact.js';
 import { Recorder } from './recording/recorder.js';
 import { SCIM_BASE, scimBaseUrl } from './http/scim-response.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
@@ -23,6 +28,9 @@ export interface Bridge {
   users: UsersResource;
   /** Present when DEBUG_PAGE=true: the page's ring buffer, for tools that want the recent exchanges. */
   debug?: DebugPage;
+  coordination: Coordination;
+  /** /readyz's state: server.ts sets `draining` on SIGTERM. */
+  lifecycle: Lifecycle;
   close(): void;
 }
 
@@ -36,19 +44,29 @@ export interface BridgeOptions {
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
 export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
+  const coordination = createCoordination(config);
+  const authenticator = createAuthenticator(config.auth, coordination.provenKeys);
+  // Keys and secrets the bridge holds are masked everywhere, always.
+  for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
   const recorder = config.record.dir
     ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}), env: options.env ?? process.env })
     : undefined;
-  const layers = recorder ? { ...options.layers, wire: [...(options.layers?.wire ?? []), recorder.layer] } : options.layers;
+  // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
+  const layers = {
+    call: options.layers?.call ?? [],
+    wire: [concurrencyCap(coordination.upstreamCap), ...(recorder ? [recorder.layer] : []), ...(options.layers?.wire ?? [])],
+  };
   const connection = new JumpCloudConnection({
     baseUrl: config.jumpcloudUrl,
     ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
     timeoutMs: config.upstreamTimeoutMs,
     retry: config.retry,
     dryRun: config.dryRun,
-    ...(layers ? { layers } : {}),
+    layers,
   });
-  const locks = new KeyedLock();
+  const locks = coordination.locks;
+  const lifecycle = newLifecycle();
+  lifecycle.checks.coordination = () => coordination.ready();
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
   const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
   const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
@@ -59,9 +77,28 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     logger,
     connection,
     resources,
+    coordination,
+    authenticator,
+    lifecycle,
+    onKeyVerdict: (apiKey, accepted) => {
+      const fp = keyFingerprint(apiKey);
+      void (accepted ? coordination.provenKeys.remember(fp) : coordination.provenKeys.forget(fp));
+    },
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
     ...(recorder ? { extraMiddlewares: [recorder.middleware(SCIM_BASE, (req) => scimBaseUrl(req, config))] } : {}),
   });
-  return { app, connection, resources, users, ...(debug ? { debug } : {}), close: () => connection.close() };
+  return {
+    app,
+    connection,
+    resources,
+    users,
+    ...(debug ? { debug } : {}),
+    coordination,
+    lifecycle,
+    close: () => {
+      connection.close();
+      void coordination.close();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 
 /**
  * Everything the bridge reads from its environment, validated once at start-up.
@@ -35,7 +36,31 @@ export interface Config {
   trustProxy: boolean | string;
   /** The bridge's public origin, for `Location` and `meta.location`; derived from the request when unset. */
   publicUrl: string | undefined;
+  /** One deadline for everything a SCIM request does upstream (calls, retries, backoff, lookups, fan-out). */
+  requestDeadlineMs: number;
+  /** How long SIGTERM waits for in-flight requests; never shorter than the request deadline. */
+  shutdownGraceMs: number;
+  /** Most member operations one group request may carry. */
+  maxMemberOperations: number;
+  /** Concurrent JumpCloud calls per key, across all requests. */
+  upstreamConcurrency: number;
+  /** How long a key JumpCloud accepted is trusted before it is proven again. */
+  provenKeyTtlMs: number;
+  /** Failed authentications allowed per client address per window before 429. */
+  failedAuth: { max: number; windowMs: number };
+  auth: AuthConfig;
 }
+
+/**
+ * Who may call the bridge and with which JumpCloud key:
+ * - forward: the caller's bearer token is the JumpCloud key (Entra's Secret Token holds it);
+ * - bridge-secret: the bridge holds the key; callers present a bridge secret (two may be valid, for rotation);
+ * - entra-token: the bridge holds the key; callers present a JWT Entra signed (Secret Token left blank).
+ */
+export type AuthConfig =
+  | { mode: 'forward' }
+  | { mode: 'bridge-secret'; apiKey: string; secrets: string[] }
+  | { mode: 'entra-token'; apiKey: string; tenants: string[]; audience: string; jwksUrl: string };
 
 export interface RetryConfig {
   /** Retries after the first attempt, for idempotent calls only. */
@@ -100,22 +125,109 @@ function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: reado
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+/** JumpCloud's consoles: a key works only on its own region's (US, EU, IN). */
+export const JUMPCLOUD_CONSOLES = ['console.jumpcloud.com', 'console.eu.jumpcloud.com', 'console.in.jumpcloud.com'] as const;
+
+/**
+ * Where the caller's key is sent. Only a JumpCloud console, matched by exact host name (a host that merely starts
+ * with console.jumpcloud.com, such as console.jumpcloud.com.evil.example, is not one), over https. A loopback
+ * emulator may use http; any other host needs JUMPCLOUD_URL_ALLOW_OTHER_HOST=true (a test proxy, say).
+ * Errors never echo the value: a URL may carry credentials.
+ */
 function jumpcloudUrl(env: Env): string {
   const raw = (env.JUMPCLOUD_URL ?? '').trim() || 'https://console.jumpcloud.com';
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`JUMPCLOUD_URL must be a URL such as https://console.jumpcloud.com (got '${raw}')`);
+    throw new ConfigError('JUMPCLOUD_URL must be a URL such as https://console.jumpcloud.com (the value given does not parse as a URL)');
   }
+  if (url.username || url.password) {
+    throw new ConfigError('JUMPCLOUD_URL must not contain credentials: the key travels in the x-api-key header');
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new ConfigError(`JUMPCLOUD_URL must be the console origin only, without a path: the client appends /api/... (got '${url.origin}' with a path or query)`);
+  }
+  const loopback = LOOPBACK.has(url.hostname);
   // Plain http would put the caller's API key on the wire in clear text; only the local emulator may use it.
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-    throw new ConfigError(`JUMPCLOUD_URL must use https (http is allowed only for a loopback emulator) (got '${raw}')`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ConfigError(`JUMPCLOUD_URL must use https (http is allowed only for a loopback emulator) (got '${url.origin}')`);
   }
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-    throw new ConfigError(`JUMPCLOUD_URL must be the console origin only, without a path: the client appends /api/... (got '${raw}')`);
+  const console = (JUMPCLOUD_CONSOLES as readonly string[]).includes(url.hostname.toLowerCase()) && url.port === '';
+  if (!console && !loopback && !bool(env, 'JUMPCLOUD_URL_ALLOW_OTHER_HOST', false)) {
+    throw new ConfigError(
+      `JUMPCLOUD_URL must be a JumpCloud console (https://${JUMPCLOUD_CONSOLES.join(', https://')}) or a loopback emulator (got '${url.origin}'); ` +
+        'set JUMPCLOUD_URL_ALLOW_OTHER_HOST=true to send keys to another host on purpose',
+    );
   }
   return url.origin;
+}
+
+const LOOPBACK_LISTEN = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** A secret given directly or in a file (`NAME_FILE`, the usual container-secret convention); never echoed. */
+function secret(env: Env, name: string): string | undefined {
+  const direct = env[name]?.trim();
+  const file = env[`${name}_FILE`]?.trim();
+  if (direct && file) throw new ConfigError(`Set ${name} or ${name}_FILE, not both`);
+  if (!file) return direct || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${name}_FILE cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${file}`);
+  }
+  const value = text.trim();
+  if (!value) throw new ConfigError(`${name}_FILE is empty: ${file}`);
+  return value;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Entra's application id for every non-gallery ("custom") app: the `aud` of the tokens it issues for it. */
+export const ENTRA_CUSTOM_APP_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
+const MIN_BRIDGE_SECRET = 32;
+
+function authConfig(env: Env): AuthConfig {
+  const mode = oneOf(env, 'AUTH_MODE', 'forward', ['forward', 'bridge-secret', 'entra-token'] as const);
+  if (mode === 'forward') {
+    if (env.BRIDGE_SECRET?.trim() || env.ENTRA_TENANT_IDS?.trim()) {
+      throw new ConfigError('BRIDGE_SECRET and ENTRA_TENANT_IDS take effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token');
+    }
+    return { mode };
+  }
+  const apiKey = secret(env, 'JUMPCLOUD_API_KEY');
+  if (!apiKey) throw new ConfigError(`AUTH_MODE=${mode} needs the bridge's JumpCloud key in JUMPCLOUD_API_KEY or JUMPCLOUD_API_KEY_FILE`);
+  if (/\s/.test(apiKey)) throw new ConfigError('JUMPCLOUD_API_KEY must not contain whitespace');
+  if (mode === 'bridge-secret') {
+    const secrets = [secret(env, 'BRIDGE_SECRET'), secret(env, 'BRIDGE_SECRET_PREVIOUS')].filter((x): x is string => !!x);
+    if (secrets.length === 0) throw new ConfigError('AUTH_MODE=bridge-secret needs BRIDGE_SECRET (or BRIDGE_SECRET_FILE): the value to put in Entra\'s Secret Token');
+    for (const s of secrets) {
+      if (s.length < MIN_BRIDGE_SECRET || /\s/.test(s)) {
+        throw new ConfigError(`BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be at least ${MIN_BRIDGE_SECRET} characters without whitespace (generate one with: openssl rand -hex 32)`);
+      }
+      if (s === apiKey) throw new ConfigError('BRIDGE_SECRET must not be the JumpCloud key: the point is that the key never lives in Entra');
+    }
+    return { mode, apiKey, secrets };
+  }
+  const tenants = (env.ENTRA_TENANT_IDS ?? '')
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  if (tenants.length === 0 || tenants.some((t) => !GUID.test(t))) {
+    throw new ConfigError('AUTH_MODE=entra-token needs ENTRA_TENANT_IDS: a comma-separated list of Entra tenant ids (GUIDs) allowed to call the bridge');
+  }
+  const audience = (env.ENTRA_AUDIENCE ?? '').trim() || ENTRA_CUSTOM_APP_AUDIENCE;
+  const jwksRaw = (env.ENTRA_JWKS_URL ?? '').trim() || 'https://login.microsoftonline.com/common/discovery/keys';
+  let jwks: URL;
+  try {
+    jwks = new URL(jwksRaw);
+  } catch {
+    throw new ConfigError('ENTRA_JWKS_URL must be a URL (the value given does not parse)');
+  }
+  if (jwks.protocol !== 'https:' && !(jwks.protocol === 'http:' && LOOPBACK.has(jwks.hostname))) {
+    throw new ConfigError('ENTRA_JWKS_URL must use https (http only on loopback, for tests)');
+  }
+  return { mode, apiKey, tenants, audience, jwksUrl: jwks.href };
 }
 
 function trustProxy(env: Env): boolean | string {
@@ -141,7 +253,8 @@ function publicUrl(env: Env): string | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const orgId = env.JUMPCLOUD_ORG_ID?.trim() || undefined;
   if (orgId !== undefined && !/^[0-9a-f]{24}$/i.test(orgId)) {
-    throw new ConfigError(`JUMPCLOUD_ORG_ID must be a 24-character JumpCloud organization id (got '${orgId}')`);
+    // Not echoed: a key pasted into the wrong variable would otherwise land in the start-up log.
+    throw new ConfigError(`JUMPCLOUD_ORG_ID must be a 24-character JumpCloud organization id (the value given has ${orgId.length} characters or others than 0-9a-f)`);
   }
   const retry: RetryConfig = {
     retries: int(env, 'RETRY_MAX_RETRIES', 4, 0, 10),
@@ -152,10 +265,23 @@ export function loadConfig(env: Env = process.env): Config {
   if (retry.minDelayMs > retry.maxDelayMs) throw new ConfigError('RETRY_MIN_DELAY_MS must not exceed RETRY_MAX_DELAY_MS');
   const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS', 15_000, 100, 50_000);
   const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
+  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 50_000, 1_000, 58_000);
+  const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
+  if (shutdownGraceMs < requestDeadlineMs) throw new ConfigError(`SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`);
+  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  const debugPage = {
+    enabled: bool(env, 'DEBUG_PAGE', false),
+    token: env.DEBUG_TOKEN?.trim() || undefined,
+    bufferSize: int(env, 'DEBUG_BUFFER_SIZE', 200, 10, 10_000),
+  };
+  // A same-host reverse proxy that adds no forwarding headers makes every visitor look like loopback.
+  if (debugPage.enabled && !debugPage.token && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
+    throw new ConfigError(`DEBUG_PAGE=true on a non-loopback HOST (${host}) needs DEBUG_TOKEN: set one, or listen on 127.0.0.1`);
+  }
   const mapping = (env.MAPPING_FILE ?? '').trim();
   return {
     port: int(env, 'PORT', 8080, 0, 65_535),
-    host: (env.HOST ?? '').trim() || '0.0.0.0',
+    host,
     jumpcloudUrl: jumpcloudUrl(env),
     jumpcloudOrgId: orgId,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['error', 'warn', 'info', 'debug'] as const),
@@ -180,10 +306,13 @@ export function loadConfig(env: Env = process.env): Config {
       dir: env.RECORD_DIR?.trim() ? path.resolve(env.RECORD_DIR.trim()) : undefined,
       pseudonymise: bool(env, 'RECORD_PSEUDONYMISE', false),
     },
-    debugPage: {
-      enabled: bool(env, 'DEBUG_PAGE', false),
-      token: env.DEBUG_TOKEN?.trim() || undefined,
-      bufferSize: int(env, 'DEBUG_BUFFER_SIZE', 200, 10, 10_000),
-    },
+    debugPage,
+    requestDeadlineMs,
+    shutdownGraceMs,
+    maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS', 10_000, 1, 100_000),
+    upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
+    provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
+    failedAuth: { max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000), windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000) },
+    auth: authConfig(env),
   };
 }

@@ -1,3 +1,4 @@
+import { apiKeyFrom } from './api-key.js';
 import { SCIM_BASE } from '../http/scim-response.js';
 
 export interface ExplainArgs {
@@ -38,7 +39,9 @@ JumpCloud emulator seeded with example users, so nothing real is touched.
   --replay FILE         replay every exchange of a debug-page export (the page's "export" button; '-' reads
                         standard input, as the page's "copy as explain" does), oldest first. The in-process
                         emulator starts with the users and groups JumpCloud returned in those exchanges.
-  --key KEY             JumpCloud API key for --jumpcloud-url (or set JUMPCLOUD_API_KEY)
+  --key-file FILE       file holding the JumpCloud API key for --jumpcloud-url (or set JUMPCLOUD_API_KEY);
+                        a key is never taken from the command line, where shell history, ps and npm's
+                        script banner would show it
   --jumpcloud-url URL   run against this JumpCloud console (https, or http on loopback for an emulator)
   --dry-run             DRY_RUN: reads are real, writes are computed and shown but not sent
   --seed                with a loopback --jumpcloud-url emulator: add its example users first
@@ -49,6 +52,7 @@ Exit code: 0 when the SCIM answer is 2xx (with --replay: when every exchange ans
 `;
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
 
 function scimPath(raw: string): string {
   if (!raw.startsWith('/')) throw new UsageError(`PATH must start with '/' (got '${raw}')`);
@@ -72,7 +76,10 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     if (arg === '--help' || arg === '-h') return 'help';
     else if (arg === '--body') out.bodyFile = value();
     else if (arg === '--replay') replay = value();
-    else if (arg === '--key') out.key = value();
+    else if (arg === '--key' || arg.startsWith('--key=')) {
+      // Not even read: the value is already in shell history and npm's banner, so say so and stop.
+      throw new UsageError('--key is not accepted: a key on the command line shows in shell history, ps and npm\'s script banner. Set JUMPCLOUD_API_KEY or use --key-file FILE');
+    } else if (arg === '--key-file') out.key = apiKeyFrom(value(), env);
     else if (arg === '--jumpcloud-url') out.jumpcloudUrl = value();
     else if (arg === '--dry-run') out.dryRun = true;
     else if (arg === '--seed') out.seed = true;
@@ -80,7 +87,7 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     else positional.push(arg);
   }
   if (!out.key && env.JUMPCLOUD_API_KEY?.trim()) out.key = env.JUMPCLOUD_API_KEY.trim();
-  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs --key (or JUMPCLOUD_API_KEY)');
+  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs a key: set JUMPCLOUD_API_KEY or use --key-file FILE');
   // The in-process emulator is always seeded; --seed is only meaningful for an emulator started elsewhere.
   if (out.seed && !out.jumpcloudUrl) out.seed = false;
   if (replay !== undefined) {

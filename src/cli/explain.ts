@@ -148,7 +148,9 @@ async function openTarget(opts: TargetOptions, env: Record<string, string | unde
   }
   let config: Config;
   try {
-    config = loadConfig({ ...env, JUMPCLOUD_URL: jumpcloudUrl, DRY_RUN: opts.dryRun ? 'true' : env.DRY_RUN, DEBUG_PAGE: 'false', TRACE_USERS: '', LOG_LEVEL: 'error' });
+    // explain sends its key as the bearer token, so the bridge it starts forwards it (AUTH_MODE=forward).
+    const auth = { AUTH_MODE: 'forward', BRIDGE_SECRET: '', ENTRA_TENANT_IDS: '' };
+    config = loadConfig({ ...env, JUMPCLOUD_URL: jumpcloudUrl, DRY_RUN: opts.dryRun ? 'true' : env.DRY_RUN, DEBUG_PAGE: 'false', TRACE_USERS: '', LOG_LEVEL: 'error', ...auth });
   } catch (e) {
     // The emulator is already listening; left open it would keep the process alive after the error.
     await running?.close();

@@ -1,24 +1,97 @@
-import type { Request, RequestHandler } from 'express';
-import { unauthorized } from '../scim/errors.js';
-import { locals } from './scim-response.js';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { Config } from '../config.js';
+import { bearerToken, type Authenticator } from '../auth/authenticator.js';
+import { keyFingerprint, type Coordination } from '../coordination/primitives.js';
+import type { JumpCloudConnection } from '../jumpcloud/client.js';
+import { isJumpCloudError } from '../jumpcloud/errors.js';
+import { scimErrorFor } from '../mapping/upstream-errors.js';
+import { ScimError } from '../scim/errors.js';
+import { locals, sendError } from './scim-response.js';
 
-/** The caller's key: `Authorization: Bearer <key>`. A blank or missing key never reaches JumpCloud. */
-function bearer(req: Request): string | undefined {
-  const header = req.get('authorization');
-  const m = header ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
-  const key = m?.[1]?.trim();
-  return key ? key : undefined;
+/** Methods that may take a per-resource lock or fan out: a forwarded key must be proven before them. */
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function tokenOf(req: Request): string | undefined {
+  const t = bearerToken(req.get('authorization'));
+  return typeof t === 'string' ? t : undefined;
 }
 
-/** Takes the caller's JumpCloud key for the resource routes; the bridge holds no key of its own. */
-export function requireApiKey(): RequestHandler {
-  return (req, res, next) => {
-    const key = bearer(req);
-    if (!key) {
-      next(unauthorized("Missing credentials: send the JumpCloud API key as 'Authorization: Bearer <key>' (Entra: the Secret Token field)."));
+/**
+ * Failed authentication is limited per client address (express-rate-limit). A request whose token is already
+ * proven is not counted, and one that authenticates is taken back off the count, so Entra's bursts with a good
+ * token never meet the limit while a key-guessing client does.
+ */
+export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination: Coordination): RequestHandler {
+  return rateLimit({
+    windowMs: config.failedAuth.windowMs,
+    limit: config.failedAuth.max,
+    store: coordination.failedAuthStore,
+    standardHeaders: 'draft-6',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown'),
+    skip: async (req) => {
+      const token = tokenOf(req);
+      return token !== undefined && (await coordination.provenKeys.isProven(keyFingerprint(token)));
+    },
+    handler: (_req, res, _next, options) => {
+      res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
+      sendError(res, new ScimError(429, undefined, 'Too many failed authentications from this address; check the Secret Token, then try again later'));
+    },
+    // app.ts decides which proxies are trusted; the limiter's own start-up checks would only warn about it.
+    validate: { trustProxy: false, xForwardedForHeader: false },
+  });
+}
+
+/**
+ * Authenticates every SCIM resource request before anything expensive. In forward mode a key JumpCloud has not
+ * accepted recently is proven with one cheap read before a write may take a lock or start a fan-out; concurrent
+ * requests with the same unproven key share that read, so a flood of junk keys costs one upstream call per key
+ * at a time. Any upstream success proves the key (resource-routes.ts); a 401 forgets it.
+ */
+export function authenticate(authenticator: Authenticator, coordination: Coordination, connection: JumpCloudConnection): RequestHandler {
+  const proofs = new Map<string, Promise<void>>();
+  const prove = (fingerprint: string, run: () => Promise<unknown>): Promise<void> => {
+    let p = proofs.get(fingerprint);
+    if (!p) {
+      p = (async () => {
+        try {
+          await run();
+          await coordination.provenKeys.remember(fingerprint);
+        } catch (e) {
+          throw isJumpCloudError(e) ? scimErrorFor(e) : e;
+        } finally {
+          proofs.delete(fingerprint);
+        }
+      })();
+      proofs.set(fingerprint, p);
+    }
+    return p;
+  };
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const token = bearerToken(req.get('authorization'));
+    if (token instanceof ScimError) {
+      next(token);
       return;
     }
-    locals(res).apiKey = key;
-    next();
+    const l = locals(res);
+    authenticator
+      .authenticate(token)
+      .then(async (caller) => {
+        if (!caller.proven && WRITES.has(req.method) && !/\/\.search$/i.test(req.path)) {
+          // Not one of the request's own calls (explain and the debug page show those); the log line says it happened.
+          l.keyProof = true;
+          const jc = connection.forKey(caller.apiKey, l.signal ? { signal: l.signal } : {});
+          await prove(keyFingerprint(caller.apiKey), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
+        }
+        // Bridge secrets and Entra tokens are proven by the check itself; remembering them spares the limiter.
+        if (caller.proven && authenticator.mode !== 'forward') await coordination.provenKeys.remember(keyFingerprint(token));
+        l.apiKey = caller.apiKey;
+        l.principal = caller.principal;
+        next();
+      })
+      .catch(next);
   };
 }

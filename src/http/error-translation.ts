@@ -4,6 +4,7 @@ import { redact } from '../observability/redact.js';
 import { ScimError, badRequest, isScimError, notFound } from '../scim/errors.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
+import { BODY_LIMIT } from './body-parsing.js';
 import { SCIM_BASE, locals, sendError } from './scim-response.js';
 
 /** Anything outside the SCIM base: say where the SCIM base is. */
@@ -11,20 +12,52 @@ export function notUnderScimBase(): RequestHandler {
   return (req, _res, next) => next(notFound(`Nothing at ${req.path}; the SCIM base URL (Entra's Tenant URL) is ${SCIM_BASE}`));
 }
 
+interface HttpFailure {
+  type?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  message?: unknown;
+}
+
+/**
+ * Failures Express and body-parser raise before a handler runs (an undecodable percent-escape, a body that does
+ * not inflate, bad JSON, too big, too deep, an unknown encoding) are the client's mistakes: each becomes the 4xx
+ * SCIM error it is. Anything that is not a recognised 4xx gives undefined and stays a 500.
+ */
+export function clientFailure(err: unknown): ScimError | undefined {
+  if (err === null || typeof err !== 'object') return undefined;
+  const f = err as HttpFailure;
+  const status = typeof f.status === 'number' ? f.status : typeof f.statusCode === 'number' ? f.statusCode : undefined;
+  switch (f.type) {
+    case 'entity.parse.failed':
+      return badRequest('invalidSyntax', `The request body is not valid JSON: ${String(f.message).slice(0, 200)}`);
+    case 'entity.too.deep':
+      return badRequest('invalidSyntax', String(f.message));
+    case 'entity.too.large':
+      return new ScimError(413, undefined, `The request body is larger than the ${BODY_LIMIT.replace('mb', ' MB')} the bridge accepts`);
+    case 'encoding.unsupported':
+      return new ScimError(415, undefined, 'Unsupported Content-Encoding: send the body uncompressed, or as gzip, deflate or br');
+    case 'charset.unsupported':
+      return new ScimError(415, undefined, 'Unsupported charset: send the body as UTF-8');
+    case 'request.aborted':
+      return badRequest('invalidSyntax', 'The client closed the connection before the body arrived');
+    default:
+      break;
+  }
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  if (status === 400 && /decode param/i.test(String(f.message))) {
+    return badRequest('invalidSyntax', 'The request path has a malformed percent-escape (a % not followed by two hex digits, or not UTF-8)');
+  }
+  if (status === 400) return badRequest('invalidSyntax', 'The request body could not be read: it does not decode with its Content-Encoding, or it ended early');
+  return new ScimError(status, undefined, `The request was refused (HTTP ${status})`);
+}
+
 /** Last resort: every failure leaves as a SCIM error; only a bug becomes a 500, and it says so without internals. */
 export function errorTranslation(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const parseFailure = err as { type?: string; status?: number; message?: string };
-    if (parseFailure?.type === 'entity.parse.failed') {
-      sendError(res, badRequest('invalidSyntax', `The request body is not valid JSON: ${String(parseFailure.message).slice(0, 200)}`));
-      return;
-    }
-    if (parseFailure?.type === 'entity.too.large') {
-      sendError(res, new ScimError(413, undefined, 'The request body is larger than the 2 MB the bridge accepts'));
-      return;
-    }
-    if (parseFailure?.type === 'encoding.unsupported' || parseFailure?.type === 'charset.unsupported') {
-      sendError(res, new ScimError(415, undefined, String(parseFailure.message)));
+    if (res.headersSent) {
+      // The answer is already on its way; all that is left is to end it.
+      res.end();
       return;
     }
     if (isScimError(err)) {
@@ -36,9 +69,13 @@ export function errorTranslation(logger: Logger) {
       sendError(res, scimErrorFor(err));
       return;
     }
+    const refused = clientFailure(err);
+    if (refused) {
+      sendError(res, refused);
+      return;
+    }
     const l = locals(res);
-    const secrets = l.apiKey ? [l.apiKey] : [];
-    logger.error('unhandled error', { requestId: l.requestId, method: req.method, path: redact(req.originalUrl, secrets), error: redact(err instanceof Error ? err.stack : String(err), secrets) });
+    logger.error('unhandled error', { requestId: l.requestId, method: req.method, path: redact(req.originalUrl), error: redact(err instanceof Error ? err.stack : String(err)) });
     sendError(res, new ScimError(500, undefined, `Internal error in the bridge (request id ${l.requestId}); the log has the details`));
   };
 }

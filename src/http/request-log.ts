@@ -15,41 +15,53 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
     res.locals.requestId = id;
     res.locals.calls = [];
     res.set('x-request-id', id);
-    res.on('finish', () => {
-      const l = locals(res);
-      const secrets = [l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
-      // Health checks and the debug page's polling would drown the SCIM traffic at info.
-      const level = res.statusCode >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
-      logger.log(level, 'scim request', {
-        requestId: id,
-        method: req.method,
-        path: redact(req.originalUrl, secrets),
-        status: res.statusCode,
-        durationMs,
-        upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
-      });
-      const exchange = redact(
-        {
-          id,
-          at: new Date().toISOString(),
+    // `close`, not `finish`: a write that completes after its client hung up is still logged (status 499).
+    // When the client hung up first, the line waits for the handler to settle, so it shows what was really done.
+    res.once('close', () => void Promise.resolve(locals(res).settled).then(record, record));
+    const record = (): void => {
+      try {
+        const l = locals(res);
+        const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
+        const status = res.writableFinished ? res.statusCode : 499;
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
+        // Health checks and the debug page's polling would drown the SCIM traffic at info.
+        const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
+        logger.log(level, 'scim request', {
+          requestId: id,
           method: req.method,
-          url: req.originalUrl,
-          ...(req.body !== undefined ? { requestBody: req.body } : {}),
-          status: res.statusCode,
-          ...(l.responseBody !== undefined ? { responseBody: l.responseBody } : {}),
+          path: redact(req.originalUrl, secrets),
+          status,
+          ...(res.writableFinished ? {} : { clientGone: true }),
+          ...(l.principal ? { principal: l.principal } : {}),
+          ...(l.keyProof ? { keyProof: true } : {}),
           durationMs,
-          upstream: l.calls,
-          ...(l.notes?.length ? { notes: l.notes } : {}),
-          traced,
-          dryRun: config.dryRun,
-        },
-        secrets,
-      );
-      if (traced) logger.info('trace', { trace: exchange });
-      for (const sink of sinks) sink.record(exchange);
-    });
+          upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
+        });
+        const exchange = redact(
+          {
+            id,
+            at: new Date().toISOString(),
+            method: req.method,
+            url: req.originalUrl,
+            ...(req.body !== undefined ? { requestBody: req.body } : {}),
+            status,
+            ...(l.responseBody !== undefined ? { responseBody: l.responseBody } : {}),
+            durationMs,
+            upstream: l.calls,
+            ...(l.notes?.length ? { notes: l.notes } : {}),
+            traced,
+            dryRun: config.dryRun,
+          },
+          secrets,
+        );
+        if (traced) logger.info('trace', { trace: exchange });
+        for (const sink of sinks) sink.record(exchange);
+      } catch (e) {
+        // Logging must never take the process down; say so without the payload that broke it.
+        logger.error('request log failed', { requestId: id, error: e instanceof Error ? e.message : String(e) });
+      }
+    };
     next();
   };
 }

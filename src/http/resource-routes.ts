@@ -6,6 +6,8 @@ import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { badRequest, notFound } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
 import { SCIM_BASE, locals, scimBaseUrl, sendScim } from './scim-response.js';
+import { deadlineAnswer } from './deadline.js';
+import type { UpstreamCall } from '../jumpcloud/observed.js';
 
 const LIST_PARAMS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'] as const;
 
@@ -32,8 +34,22 @@ function searchParams(req: Request): ScimListParams {
 
 type Handler = (req: Request, res: Response, ctx: RequestContext) => Promise<void>;
 
+/** An answer JumpCloud gave after checking the key proves it; a 401 or a login redirect disproves it. */
+function keyVerdict(c: UpstreamCall): boolean | undefined {
+  if (c.status === undefined || c.dryRun) return undefined;
+  if (c.status === 401 || (c.status >= 300 && c.status < 400)) return false;
+  if (c.status < 300 || [400, 404, 409].includes(c.status)) return true;
+  return undefined;
+}
+
+export interface ResourceRouteDeps {
+  /** Called after each upstream answer with the key's fingerprint: a 2xx proves it, a 401 disproves it. */
+  onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
+  logger?: Logger;
+}
+
 /** The CRUD routes of every registered resource type, each handled with a JumpCloud client bound to the caller's key. */
-export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl'>, logger?: Logger): Router {
+export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl' | 'requestDeadlineMs'>, deps: ResourceRouteDeps = {}): Router {
   const router = express.Router({ caseSensitive: false });
   // Facts logged once per process (an ignored attribute name), however many requests carry them.
   const loggedOnce = new Set<string>();
@@ -46,12 +62,26 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
         if (loggedOnce.has(n.once)) return;
         loggedOnce.add(n.once);
       }
-      logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind });
+      deps.logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind });
     };
+    const apiKey = l.apiKey ?? '';
+    const observer = (c: UpstreamCall): void => {
+      l.calls.push(c);
+      const verdict = keyVerdict(c);
+      if (verdict !== undefined) deps.onKeyVerdict?.(apiKey, verdict);
+    };
+    let settle!: () => void;
+    l.settled = new Promise<void>((r) => {
+      settle = r;
+    });
     try {
-      await handler(req, res, { jc: connection.forKey(l.apiKey ?? '', { observer: (c) => l.calls.push(c) }), baseUrl: scimBaseUrl(req, config), note });
+      const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}) });
+      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}) });
     } catch (e) {
-      next(e);
+      // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
+      next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);
+    } finally {
+      settle();
     }
   };
   const id = (req: Request): string => String(req.params.id);

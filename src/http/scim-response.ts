@@ -10,7 +10,17 @@ const SCIM_JSON = 'application/scim+json; charset=utf-8';
 /** What the middlewares share about one request, kept in `res.locals`. */
 export interface Locals {
   requestId: string;
+  /** Every credential the request carried, recorded by the first middleware (request-secrets.ts). */
+  secrets?: string[];
   apiKey?: string;
+  /** Which credential admitted the request (auth.ts); never the credential. */
+  principal?: string;
+  /** Settles when the resource handler is done, even if the client left before the answer. */
+  settled?: Promise<void>;
+  /** A forwarded key was proven with one extra read before this request could write (auth.ts). */
+  keyProof?: boolean;
+  /** Aborts at the request deadline or when the client hangs up (deadline.ts). */
+  signal?: AbortSignal;
   calls: UpstreamCall[];
   notes?: ExchangeNote[];
   responseBody?: unknown;

@@ -17,6 +17,19 @@ import {
   type UserGroupWrite,
 } from './types.js';
 
+/**
+ * A DELETE answered 404 on a retry: an earlier attempt whose answer was lost (a timeout, a reset, a 502) most
+ * likely deleted it. Either way the object is gone, which is what the client asked for.
+ */
+async function goneAfterRetryIsDone(call: Promise<unknown>): Promise<void> {
+  try {
+    await call;
+  } catch (e) {
+    if (e instanceof JumpCloudError && e.kind === 'notFound' && e.call.attempts > 1) return;
+    throw e;
+  }
+}
+
 
 type Call = Omit<UpstreamRequest, 'apiKey' | 'signal' | 'query'> & { query?: Record<string, string | number | undefined> };
 
@@ -60,7 +73,7 @@ export class JumpCloudClient {
    * to delete anyone who manages someone, and Entra's hard delete of a manager would fail forever.
    */
   async deleteUser(id: string): Promise<void> {
-    await this.data<unknown>({ method: 'DELETE', path: `/api/systemusers/${this.id(id, 'DELETE')}`, query: { cascade_manager: 'null' }, idempotent: true });
+    await goneAfterRetryIsDone(this.data<unknown>({ method: 'DELETE', path: `/api/systemusers/${this.id(id, 'DELETE')}`, query: { cascade_manager: 'null' }, idempotent: true }));
   }
 
   async searchUsers(search: SystemUserSearch, page: PageRequest): Promise<SystemUserList> {
@@ -90,7 +103,7 @@ export class JumpCloudClient {
   }
 
   async deleteGroup(id: string): Promise<void> {
-    await this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true });
+    await goneAfterRetryIsDone(this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true }));
   }
 
   async listGroupMembers(id: string, page: PageRequest): Promise<PageOf<GraphConnection>> {

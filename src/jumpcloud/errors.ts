@@ -1,5 +1,6 @@
 /** Failures of JumpCloud calls, classified once so callers branch on a kind, not on status numbers. */
 import type { Layer } from './transport.js';
+import { redactString } from '../observability/redact.js';
 
 export type JumpCloudErrorKind =
   | 'unauthorized' // 401, or a 3xx login redirect (JumpCloud answers a missing key with 302 → /login)
@@ -55,16 +56,19 @@ export function isRetryable(e: JumpCloudError): boolean {
   return e.kind === 'unavailable' && [502, 503, 504].includes(e.call.status ?? 0);
 }
 
-/** JumpCloud's error bodies vary: `{message}`, `{error}`, `{code, message, status}`, or HTML. */
-export function upstreamMessage(body: unknown, status: number): string {
+/**
+ * JumpCloud's error bodies vary: `{message}`, `{error}`, `{code, message, status}`, or HTML.
+ * `scrub` runs before the cut to 500 characters: a key echoed across the cut must not leave a prefix behind.
+ */
+export function upstreamMessage(body: unknown, status: number, scrub: (text: string) => string = (t) => t): string {
   if (body && typeof body === 'object') {
     const rec = body as Record<string, unknown>;
     for (const key of ['message', 'error', 'detail']) {
       const v = rec[key];
-      if (typeof v === 'string' && v.trim()) return v.trim().slice(0, 500);
+      if (typeof v === 'string' && v.trim()) return scrub(v.trim()).slice(0, 500);
     }
   }
-  if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) return body.trim().slice(0, 500);
+  if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) return scrub(body.trim()).slice(0, 500);
   return `HTTP ${status}`;
 }
 
@@ -84,7 +88,8 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
 export const failuresAsErrors: Layer = (next) => async (req) => {
   const res = await next(req);
   if (res.status >= 200 && res.status < 300) return res;
-  const message = upstreamMessage(res.data, res.status).split(req.apiKey).join('***');
+  // Masked in any letter case and before the cut to 500 characters.
+  const message = upstreamMessage(res.data, res.status, (text) => redactString(text, [req.apiKey]));
   throw new JumpCloudError(
     kindForStatus(res.status, message),
     message,

@@ -21,10 +21,13 @@ const sleep: Sleep = (ms, signal) =>
 
 /**
  * The one idempotency guard and the one retryability rule: a call is re-sent only when it is idempotent (a re-sent
- * create could make a duplicate user; do not weaken this), the failure is transient, and retries are left.
+ * create could make a duplicate user; do not weaken this) or was refused with 429, the failure is transient, and
+ * retries are left.
  */
 export function mayRetry(req: Pick<UpstreamRequest, 'idempotent'>, ctx: Pick<RetryContext, 'error' | 'attemptNumber'>, retries: number): boolean {
-  return req.idempotent && ctx.error instanceof JumpCloudError && isRetryable(ctx.error) && ctx.attemptNumber <= retries;
+  if (!(ctx.error instanceof JumpCloudError) || !isRetryable(ctx.error) || ctx.attemptNumber > retries) return false;
+  // A 429 means JumpCloud did nothing with the request, so even a create may be sent again.
+  return req.idempotent || ctx.error.kind === 'rateLimited';
 }
 
 const retryAfterOf = (error: unknown): number | undefined => (error instanceof JumpCloudError ? error.retryAfterMs : undefined);

@@ -52,6 +52,12 @@ export function mentionsTracedUser(traceUsers: readonly string[], url: string, b
   } catch {
     // a malformed escape still leaves the raw URL to search
   }
-  const text = `${haystack}\n${body === undefined ? '' : JSON.stringify(body)}`.toLowerCase();
+  let bodyText = '';
+  try {
+    bodyText = body === undefined ? '' : (JSON.stringify(body) ?? '');
+  } catch {
+    // a body that cannot be serialised (too deep, cyclic) is matched on its URL alone
+  }
+  const text = `${haystack}\n${bodyText}`.toLowerCase();
   return traceUsers.some((u) => text.includes(u.toLowerCase()));
 }

@@ -1,33 +1,96 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
- * Secret scrubbing applied to everything that leaves the process as text: log lines, traces, the debug page.
- * The caller's JumpCloud key is the only credential the bridge ever holds; it must never be written anywhere.
- * Keys are removed by name (headers, fields) and, as a second line of defence, by value, in case an upstream
- * error message echoes the key back.
+ * Secret scrubbing applied to everything that leaves the process as text: log lines, traces, the debug page,
+ * `explain` output, SCIM error details. Keys are removed by name (headers, fields) and by value, in any letter
+ * case and in their URL-encoded form, because an upstream error may echo a key back in another case.
+ *
+ * Values come from three places, so no call site has to remember them:
+ * - process secrets the bridge itself holds (its JumpCloud key, bridge secrets, the debug token);
+ * - the secrets of the request being handled (recorded from its Authorization header by the first middleware),
+ *   carried in AsyncLocalStorage so any log line written while handling it is masked;
+ * - an explicit list passed by the caller.
  */
 
-const SECRET_KEYS = /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token)$/i;
+const SECRET_KEYS = /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token|client[-_]?secret)$/i;
 const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
-const MASK = '***';
+export const MASK = '***';
+/** Short strings would mask innocent text and are not real keys anyway. */
+const MIN_SECRET = 8;
+/** Deeper values are summarised: nothing this deep is worth a log line, and walking it must stay bounded. */
+const MAX_DEPTH = 20;
 
-function redactString(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(BEARER, `$1 ${MASK}`);
-  for (const s of secrets) {
-    // Short strings would mask innocent text and are not real keys anyway.
-    if (s.length >= 8) out = out.split(s).join(MASK);
+const processSecrets = new Set<string>();
+const requestSecrets = new AsyncLocalStorage<readonly string[]>();
+
+/** Secrets the process holds for its whole life (bridge-held keys, debug token). */
+export function registerProcessSecret(secret: string | undefined): void {
+  if (secret && secret.length >= MIN_SECRET) processSecrets.add(secret);
+}
+
+/** Runs `fn` (and everything it starts) with `secrets` masked in every redaction. */
+export function withRequestSecrets<T>(secrets: readonly string[], fn: () => T): T {
+  return requestSecrets.run(secrets, fn);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const patternCache = new Map<string, RegExp>();
+
+function patternFor(all: readonly string[]): RegExp | undefined {
+  const forms = new Set<string>();
+  for (const s of all) {
+    if (s.length < MIN_SECRET) continue;
+    forms.add(s);
+    const encoded = encodeURIComponent(s);
+    if (encoded !== s) forms.add(encoded);
   }
+  if (forms.size === 0) return undefined;
+  // Longest first, so a key that contains another is masked whole.
+  const source = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  let re = patternCache.get(source);
+  if (!re) {
+    re = new RegExp(source, 'gi');
+    if (patternCache.size > 256) patternCache.clear();
+    patternCache.set(source, re);
+  }
+  return re;
+}
+
+function secretsInScope(extra: readonly string[]): string[] {
+  return [...processSecrets, ...(requestSecrets.getStore() ?? []), ...extra];
+}
+
+export function redactString(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(BEARER, `$1 ${MASK}`);
+  const re = patternFor(secretsInScope(secrets));
+  if (re) out = out.replace(re, MASK);
   return out;
 }
 
-export function redact<T>(value: T, secrets: readonly string[] = [], depth = 0): T {
-  if (depth > 20) return MASK as T;
-  if (typeof value === 'string') return redactString(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redact(v, secrets, depth + 1)) as T;
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEYS.test(k) && v !== undefined && v !== null ? MASK : redact(v, secrets, depth + 1);
+/** A deep copy of `value` with secrets masked; cycles and over-deep values are summarised, never walked. */
+export function redact<T>(value: T, secrets: readonly string[] = []): T {
+  const all = secretsInScope(secrets);
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return redactString(v, all);
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > MAX_DEPTH || seen.has(v)) return MASK;
+    seen.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((x: unknown) => walk(x, depth + 1));
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+        const clean = SECRET_KEYS.test(k) && x !== undefined && x !== null ? MASK : walk(x, depth + 1);
+        // defineProperty: a `__proto__` key from a request body stays data and cannot reach a prototype.
+        Object.defineProperty(out, redactString(k, all), { value: clean, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    } finally {
+      seen.delete(v);
     }
-    return out as T;
-  }
-  return value;
+  };
+  return walk(value, 0) as T;
 }

@@ -14,7 +14,8 @@ import type { GroupFields, GroupTable } from '../mapping/group-table.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import type { KeyedLock } from '../util/keyed-lock.js';
+import type { ResourceLock } from '../coordination/primitives.js';
+import { findLanded } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
@@ -40,7 +41,7 @@ export class GroupsResource implements ScimResourceType {
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
-    private readonly locks: KeyedLock,
+    private readonly locks: ResourceLock,
   ) {}
 
   get schema(): ResourceSchema {
@@ -129,6 +130,11 @@ export class GroupsResource implements ScimResourceType {
   }
 
   /** displayName is unique ignoring case (Entra matches on it); JumpCloud's own check is case-sensitive, if any. */
+  /** Waits for the group's lock no longer than the request may run. */
+  private lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(key, work, ctx.signal ? { signal: ctx.signal } : {});
+  }
+
   private async findByName(jc: JumpCloudClient, name: string, except?: string): Promise<UserGroup | undefined> {
     const text = searchable(name);
     const candidates = await this.scan(jc, text === undefined ? [] : [`name:search:${text}`]);
@@ -154,7 +160,7 @@ export class GroupsResource implements ScimResourceType {
     const adds = members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
     const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(write).filter(([, v]) => v !== '')), name };
-    return this.locks.run(`group-create:${name.toLowerCase()}`, async () => {
+    return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
@@ -162,12 +168,12 @@ export class GroupsResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
-        const landed = e.ambiguous ? await this.findByName(ctx.jc, name).catch(() => undefined) : undefined;
+        const landed = e.ambiguous ? await findLanded(() => this.findByName(ctx.jc, name), ctx.signal).catch(() => undefined) : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
         if (!landed || !this.sameFields(landed, post)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
-      await this.locks.run(`group:${group.id.toLowerCase()}`, () =>
+      await this.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
         this.applyMembers(ctx.jc, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
       return this.render(group, ctx.baseUrl, adds.map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
@@ -198,7 +204,7 @@ export class GroupsResource implements ScimResourceType {
     const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
     const attrOps = ops.filter((o) => !isMembers(o));
 
-    return this.locks.run(`group:${id.toLowerCase()}`, async () => {
+    return this.lock(ctx, `group:${id.toLowerCase()}`, async () => {
       let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
@@ -287,6 +293,6 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(`group:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
+    await this.lock(ctx, `group:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }

@@ -9,6 +9,8 @@ export interface RequestContext {
   jc: JumpCloudClient;
   /** e.g. https://bridge.example.com/scim/v2, for `meta.location` and `Location`. */
   baseUrl: string;
+  /** Aborts at the request's deadline or when its client hangs up: lock waits and fan-outs stop with it. */
+  signal?: AbortSignal;
   /** Reports a decision to the request's exchange and log (absent: nobody is listening). */
   note?: NoteSink;
 }

@@ -9,14 +9,15 @@ import { parseProjection, project, type Projection } from '../scim/projection.js
 import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
-import { isJumpCloudError } from '../jumpcloud/errors.js';
-import type { SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
+import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import type { SearchExpression, SystemUser, SystemUserCreate, SystemUserWritable } from '../jumpcloud/types.js';
 import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
 import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
-import type { KeyedLock } from '../util/keyed-lock.js';
+import type { ResourceLock } from '../coordination/primitives.js';
+import { findLanded } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
@@ -33,7 +34,7 @@ export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
     private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes'>,
-    private readonly locks: KeyedLock,
+    private readonly locks: ResourceLock,
     private readonly groupsOf?: GroupsOf,
   ) {}
 
@@ -196,22 +197,49 @@ export class UsersResource implements ScimResourceType {
     checkUsername(write.fields.username, typeof doc.userName === 'string' ? doc.userName : undefined);
     const created = createBody(write);
     const key = `create:${created.username.toLowerCase()}`;
-    return this.locks.run(key, async () => {
-      await this.assertUnique(ctx.jc, created);
-      if (created.manager) await this.assertManager(ctx.jc, created.manager);
-      try {
-        return this.render(await ctx.jc.createUser(created), ctx.baseUrl);
-      } catch (e) {
-        if (!isJumpCloudError(e)) throw e;
-        if (e.ambiguous) {
-          // The create may have landed even though the answer was lost. Re-sending could make a duplicate;
-          // looking the user up first cannot. Do not weaken this.
-          const landed = await this.findByUsername(ctx.jc, created.username);
-          if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return this.render(landed, ctx.baseUrl);
+    return this.locks.run(
+      key,
+      async () => {
+        await this.assertUnique(ctx.jc, created);
+        if (created.manager) await this.assertManager(ctx.jc, created.manager);
+        const same = (u: SystemUser | undefined): u is SystemUser => !!u && u.email?.toLowerCase() === created.email.toLowerCase();
+        const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
+          // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
+          // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
+          // commit can become visible after the connection failed.
+          const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), ctx.signal);
+          if (same(landed)) return this.render(landed, ctx.baseUrl);
+          if (landed) throw scimErrorFor(e, 'User');
+          return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
+        };
+        try {
+          return this.render(await ctx.jc.createUser(created), ctx.baseUrl);
+        } catch (e) {
+          if (!isJumpCloudError(e)) throw e;
+          if (e.ambiguous) return landedOrFail(e);
+          throw scimErrorFor(e, 'User');
         }
-        throw scimErrorFor(e, 'User');
+      },
+      ctx.signal ? { signal: ctx.signal } : {},
+    );
+  }
+
+  /**
+   * The one re-send of a create, only after the lookups found no such user: JumpCloud refuses a second user with
+   * the same username, so if the first create lands late after all, this one fails as a duplicate and the lookup
+   * finds the user, instead of making a second one.
+   */
+  private async createAgain(ctx: RequestContext, created: SystemUserCreate): Promise<SystemUser> {
+    try {
+      return await ctx.jc.createUser(created);
+    } catch (e) {
+      if (!isJumpCloudError(e)) throw e;
+      if (e.ambiguous || e.kind === 'alreadyExists') {
+        const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), ctx.signal);
+        if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return landed;
       }
-    });
+      throw scimErrorFor(e, 'User');
+    }
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
@@ -270,18 +298,21 @@ export class UsersResource implements ScimResourceType {
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
-    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
+    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc), ctx.signal ? { signal: ctx.signal } : {});
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema, this.unknown(ctx));
-    return this.locks.run(`user:${id.toLowerCase()}`, async () =>
-      this.write(ctx, id, (current) => {
-        const next = applyPatch(current, ops);
-        checkRequired(next, this.table.schema);
-        return next;
-      }),
+    return this.locks.run(
+      `user:${id.toLowerCase()}`,
+      async () =>
+        this.write(ctx, id, (current) => {
+          const next = applyPatch(current, ops);
+          checkRequired(next, this.table.schema);
+          return next;
+        }),
+      ctx.signal ? { signal: ctx.signal } : {},
     );
   }
 
@@ -355,6 +386,6 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteUser(id), `User ${id}`));
+    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteUser(id), `User ${id}`), ctx.signal ? { signal: ctx.signal } : {});
   }
 }

@@ -20,7 +20,7 @@ describe('contract: SCIM errors and secrets', () => {
     { name: 'missing credentials', method: 'GET', path: '/Users', headers: { authorization: '' }, status: 401, detail: /Authorization: Bearer/ },
     { name: 'blank bearer token', method: 'GET', path: '/Users', headers: { authorization: 'Bearer    ' }, status: 401, detail: /Secret Token/ },
     { name: 'malformed JSON', method: 'POST', path: '/Users', body: '{"userName": "x",', status: 400, scimType: 'invalidSyntax', detail: /not valid JSON/ },
-    { name: 'unsupported content type', method: 'POST', path: '/Users', body: 'userName=x', headers: { 'content-type': 'text/plain' }, status: 400, scimType: 'invalidSyntax', detail: /Content-Type/ },
+    { name: 'unsupported content type', method: 'POST', path: '/Users', body: 'userName=x', headers: { 'content-type': 'text/plain' }, status: 415, detail: /Content-Type/ },
     { name: 'body that is not an object', method: 'POST', path: '/Users', body: '[1,2]', status: 400, scimType: 'invalidSyntax', detail: /JSON object/ },
     { name: 'email-style userName', method: 'POST', path: '/Users', body: { userName: 'bob@contoso.com', emails: [{ value: 'bob@contoso.com' }] }, status: 400, scimType: 'invalidValue', detail: /must not contain "@".*mailNickname/ },
     { name: 'userName with a space', method: 'POST', path: '/Users', body: { userName: 'bob smith', emails: [{ value: 'b@c.com' }] }, status: 400, scimType: 'invalidValue', detail: /spaces/ },

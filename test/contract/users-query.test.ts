@@ -457,7 +457,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   before(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    bridge = createBridge(loadConfig({ JUMPCLOUD_URL: JC, JUMPCLOUD_ORG_ID: ORG, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false' }), silentLogger());
+    bridge = createBridge(loadConfig({ JUMPCLOUD_URL: JC, JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true', JUMPCLOUD_ORG_ID: ORG, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false' }), silentLogger());
     const l = await listen(bridge);
     s = { ...l, key: KEY };
   });

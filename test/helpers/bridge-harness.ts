@@ -4,6 +4,7 @@ import nock from 'nock';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createBridge, type Bridge } from '../../src/bridge.js';
+import { keyFingerprint } from '../../src/coordination/primitives.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -31,6 +32,8 @@ export async function startBridge(env: Record<string, string> = {}): Promise<Har
   const fullEnv = { JUMPCLOUD_URL: JC, RETRY_MIN_DELAY_MS: '1', RETRY_MAX_DELAY_MS: '5', LOG_FORMAT: 'json', ...env };
   const config = loadConfig(fullEnv);
   const bridge = createBridge(config, createLogger(config, sink), [], { env: fullEnv });
+  // Contract suites pin every upstream call of an operation; the one-time proof of a new key is tested on its own.
+  await bridge.coordination.provenKeys.remember(keyFingerprint(KEY));
   const server: Server = bridge.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { UsageError, parseExplainArgs } from '../../../src/cli/explain-args.js';
+import { KeyError } from '../../../src/cli/api-key.js';
 
 describe('explain argument parsing', () => {
   it('takes a method and a path, adding the SCIM base when it is missing', () => {
@@ -9,7 +13,9 @@ describe('explain argument parsing', () => {
   });
 
   it('reads every option', () => {
-    const args = parseExplainArgs(['PATCH', '/Users/abc', '--body', 'p.json', '--key', 'k', '--jumpcloud-url', 'http://127.0.0.1:8081', '--dry-run', '--seed']);
+    const dir = mkdtempSync(path.join(tmpdir(), 'explain-key-'));
+    writeFileSync(path.join(dir, 'key'), 'k\n');
+    const args = parseExplainArgs(['PATCH', '/Users/abc', '--body', 'p.json', '--key-file', path.join(dir, 'key'), '--jumpcloud-url', 'http://127.0.0.1:8081', '--dry-run', '--seed']);
     expect(args).to.deep.equal({
       method: 'PATCH',
       path: '/scim/v2/Users/abc',
@@ -43,7 +49,9 @@ describe('explain argument parsing', () => {
     [['GET', '/Users', '--body', 'x.json'], /--body does not go with GET/],
     [['POST', '/Users', '--body'], /--body needs a value/],
     [['POST', '/Users', '--body', '--dry-run'], /--body needs a value/],
-    [['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], /needs --key/],
+    [['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], /needs a key: set JUMPCLOUD_API_KEY or use --key-file/],
+    [['GET', '/Users', '--key', 'jcCanary0123456789'], /--key is not accepted/],
+    [['GET', '/Users', '--key=jcCanary0123456789'], /--key is not accepted/],
     [['GET', '/Users', '--verbose'], /unknown option --verbose/],
   ];
   for (const [argv, message] of bad) {
@@ -51,4 +59,18 @@ describe('explain argument parsing', () => {
       expect(() => parseExplainArgs(argv)).to.throw(UsageError, message);
     });
   }
+
+  it('reports an unreadable --key-file by its name', () => {
+    expect(() => parseExplainArgs(['GET', '/Users', '--key-file', '/nonexistent/key'])).to.throw(KeyError, /--key-file \/nonexistent\/key could not be read/);
+  });
+
+  it('never repeats a key given on the command line', () => {
+    try {
+      parseExplainArgs(['GET', '/Users', '--key', 'jcCanary0123456789']);
+    } catch (e) {
+      expect((e as Error).message).to.not.contain('jcCanary0123456789');
+      return;
+    }
+    expect.fail('--key must be refused');
+  });
 });

@@ -47,12 +47,18 @@ describe('jumpcloud/retry-policy', () => {
   });
 
   it('never re-sends a non-idempotent call, whatever the failure: a re-sent create could make a duplicate', async () => {
-    for (const f of [failure('unavailable', 503), failure('network'), failure('timeout'), failure('rateLimited', 429, 0)]) {
+    for (const f of [failure('unavailable', 503), failure('unavailable', 502), failure('network'), failure('timeout')]) {
       const wire = script(f, OK);
       const e = await rejected(retryPolicy(fast)(wire)(POST));
       expect(wire.calls, f.kind).to.equal(1);
       expect(e.call.attempts).to.equal(1);
     }
+  });
+
+  it('re-sends even a create after a 429: JumpCloud did nothing with it', async () => {
+    const wire = script(failure('rateLimited', 429, 0), OK);
+    const res = await retryPolicy(fast, async () => undefined)(wire)(POST);
+    expect(res.attempts).to.equal(2);
   });
 
   it('does not retry failures that would fail again (500, 4xx)', async () => {
@@ -111,7 +117,7 @@ describe('jumpcloud/retry-policy', () => {
 
   it('does not sleep Retry-After for a failure it will not retry', async () => {
     const waits: number[] = [];
-    const wire = script(failure('rateLimited', 429, 10), OK);
+    const wire = script(failure('unavailable', 503, 10), OK);
     await rejected(
       retryPolicy(fast, async (ms) => {
         waits.push(ms);
@@ -145,11 +151,13 @@ describe('jumpcloud/retry-policy', () => {
     expect(wire.calls).to.equal(1);
   });
 
-  it('mayRetry is the one rule: idempotent, transient, and retries left', () => {
+  it('mayRetry is the one rule: idempotent (or refused with 429), transient, and retries left', () => {
     const transient = failure('unavailable', 503);
     expect(mayRetry(GET, { error: transient, attemptNumber: 1 }, 1)).to.equal(true);
     expect(mayRetry(GET, { error: transient, attemptNumber: 2 }, 1)).to.equal(false);
     expect(mayRetry(POST, { error: transient, attemptNumber: 1 }, 1)).to.equal(false);
+    expect(mayRetry(POST, { error: failure('rateLimited', 429), attemptNumber: 1 }, 1)).to.equal(true);
+    expect(mayRetry(POST, { error: failure('rateLimited', 429), attemptNumber: 2 }, 1)).to.equal(false);
     expect(mayRetry(GET, { error: failure('unavailable', 500), attemptNumber: 1 }, 1)).to.equal(false);
     expect(mayRetry(GET, { error: new Error('x'), attemptNumber: 1 }, 1)).to.equal(false);
   });

@@ -1,0 +1,139 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { AuthConfig } from '../config.js';
+import { keyFingerprint, type ProvenKeys } from '../coordination/primitives.js';
+import { unauthorized, type ScimError } from '../scim/errors.js';
+
+/** Who is calling, once authenticated, and which JumpCloud key acts for them. */
+export interface Caller {
+  /** The JumpCloud key upstream calls carry. */
+  apiKey: string;
+  /** For logs: which credential admitted the request (never the credential itself). */
+  principal: string;
+  /** The key is known to work (bridge-held keys are checked at start-up by use; forwarded ones by JumpCloud). */
+  proven: boolean;
+}
+
+export interface Authenticator {
+  readonly mode: AuthConfig['mode'];
+  /** The bridge's own keys and secrets, to be masked everywhere. */
+  readonly heldSecrets: readonly string[];
+  /** Resolves the caller, or rejects with a 401 ScimError. `token` is the bearer token, already shape-checked. */
+  authenticate(token: string): Promise<Caller>;
+}
+
+/**
+ * `Authorization: Bearer <token>`: exactly one token of visible characters. A token with inner whitespace is
+ * refused rather than trimmed or split: some other component would read it differently.
+ */
+export function bearerToken(header: string | undefined): string | ScimError {
+  const value = header?.trim();
+  if (!value) return unauthorized("Missing credentials: send 'Authorization: Bearer <token>' (Entra: the Secret Token field)");
+  if (/^Bearer$/i.test(value)) return unauthorized("The bearer token is blank: fill in Entra's Secret Token");
+  const m = /^Bearer[ \t]+(.*)$/i.exec(value);
+  if (!m) return unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
+  const token = m[1] ?? '';
+  if (!token) return unauthorized('The bearer token is blank: fill in Entra\'s Secret Token');
+  if (!/^[\x21-\x7e]+$/.test(token)) return unauthorized('The bearer token contains whitespace or non-printable characters; paste it again without spaces or line breaks');
+  return token;
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. Every secret is compared. */
+function matchesAny(given: string, secrets: readonly string[]): number {
+  const g = digest(given);
+  let found = -1;
+  secrets.forEach((s, i) => {
+    if (timingSafeEqual(g, digest(s)) && found < 0) found = i;
+  });
+  return found;
+}
+
+/** forward: the token is the JumpCloud key; it is proven by JumpCloud, remembered by fingerprint. */
+function forwardAuthenticator(provenKeys: ProvenKeys): Authenticator {
+  return {
+    mode: 'forward',
+    heldSecrets: [],
+    async authenticate(token) {
+      return { apiKey: token, principal: `forwarded key ${keyFingerprint(token).slice(0, 8)}`, proven: await provenKeys.isProven(keyFingerprint(token)) };
+    },
+  };
+}
+
+function bridgeSecretAuthenticator(cfg: Extract<AuthConfig, { mode: 'bridge-secret' }>): Authenticator {
+  return {
+    mode: 'bridge-secret',
+    heldSecrets: [cfg.apiKey, ...cfg.secrets],
+    authenticate(token) {
+      const i = matchesAny(token, cfg.secrets);
+      if (i < 0) return Promise.reject(unauthorized("The bearer token is not this bridge's secret: put BRIDGE_SECRET in Entra's Secret Token"));
+      return Promise.resolve({ apiKey: cfg.apiKey, principal: i === 0 ? 'bridge secret' : 'bridge secret (previous)', proven: true });
+    },
+  };
+}
+
+const ISSUER = (tenant: string): string => `https://sts.windows.net/${tenant}/`;
+
+/** Why a token was refused, in words an admin can act on; never the token. */
+function jwtRefusal(e: unknown): string {
+  if (e instanceof joseErrors.JWTExpired) return 'it has expired';
+  if (e instanceof joseErrors.JWTClaimValidationFailed) return `its ${e.claim} claim is not accepted (${e.reason})`;
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return "it is signed with a key that is not in the tenant's published keys";
+  if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'its signing algorithm is not accepted (RS256 only)';
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not verify';
+  if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JOSEError && e.code === 'ERR_JWKS_INVALID') return "the tenant's signing keys could not be fetched";
+  return 'it is not a valid Entra-issued JWT';
+}
+
+/** entra-token: Entra signs a JWT for the app when Secret Token is blank; verified against the published keys. */
+function entraTokenAuthenticator(cfg: Extract<AuthConfig, { mode: 'entra-token' }>, keys: JWTVerifyGetKey): Authenticator {
+  const issuers = cfg.tenants.map(ISSUER);
+  return {
+    mode: 'entra-token',
+    heldSecrets: [cfg.apiKey],
+    async authenticate(token) {
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          algorithms: ['RS256'],
+          issuer: issuers,
+          audience: cfg.audience,
+          requiredClaims: ['exp', 'iss', 'aud'],
+          clockTolerance: 60,
+        });
+        const tid = typeof payload.tid === 'string' ? payload.tid.toLowerCase() : undefined;
+        // The issuer already names an allowed tenant; a tid claim, when present, must agree with it.
+        if (tid !== undefined && !cfg.tenants.includes(tid)) throw new joseErrors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
+        const tenant = String(payload.iss).slice('https://sts.windows.net/'.length, -1);
+        return { apiKey: cfg.apiKey, principal: `Entra tenant ${tenant}`, proven: true };
+      } catch (e) {
+        throw unauthorized(`The bearer token was refused: ${jwtRefusal(e)}. Leave Entra's Secret Token blank so Entra sends its own token, and list the tenant in ENTRA_TENANT_IDS`);
+      }
+    },
+  };
+}
+
+export interface JwksCaching {
+  /** How long a fetched key set is used before it is fetched again. */
+  cacheMaxAgeMs: number;
+  /** Least time between two fetches; an unknown `kid` (key rollover) refetches once this has passed. */
+  cooldownMs: number;
+}
+
+const JWKS_CACHING: JwksCaching = { cacheMaxAgeMs: 3_600_000, cooldownMs: 30_000 };
+
+export function createAuthenticator(cfg: AuthConfig, provenKeys: ProvenKeys, caching: JwksCaching = JWKS_CACHING): Authenticator {
+  switch (cfg.mode) {
+    case 'forward':
+      return forwardAuthenticator(provenKeys);
+    case 'bridge-secret':
+      return bridgeSecretAuthenticator(cfg);
+    case 'entra-token':
+      return entraTokenAuthenticator(
+        cfg,
+        createRemoteJWKSet(new URL(cfg.jwksUrl), { cacheMaxAge: caching.cacheMaxAgeMs, cooldownDuration: caching.cooldownMs, timeoutDuration: 5_000 }),
+      );
+  }
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { Store as RateLimitStore } from 'express-rate-limit';
+
+/**
+ * The coordination the bridge needs between requests, as small interfaces. This module's in-process versions
+ * (in-process.ts) serve one bridge; shared versions (a Redis store, for several bridges behind one Tenant URL)
+ * implement the same interfaces and are chosen by configuration in one place (createCoordination).
+ */
+
+/** Held while one read-modify-write of a resource runs. */
+export interface Lease {
+  /**
+   * Grows with every grant of the same lock. A shared store hands it to the writer so a writer whose lease
+   * expired (a paused process) can be told apart from the current holder.
+   */
+  readonly fencingToken: number;
+  /** Aborted if the lease is lost before the work ends (never, in-process); the work should stop writing then. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Serialises work per resource key. JumpCloud has no ETags and its PUT replaces arrays whole, so two concurrent
+ * read-modify-write PATCHes of one user would silently drop one of them.
+ */
+export interface ResourceLock {
+  /** Runs `work` once the key is free; waiting ends with the signal's reason if `signal` aborts first. */
+  run<T>(key: string, work: (lease: Lease) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
+}
+
+/** A cap on concurrent upstream calls per JumpCloud key, shared by every request that uses the key. */
+export interface ConcurrencyCap {
+  /** Runs `work` when fewer than the cap are running for `key`; waiting ends if `signal` aborts first. */
+  run<T>(key: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/**
+ * Keys JumpCloud accepted recently, by fingerprint only, so a request can be authenticated before it takes a
+ * lock or starts a fan-out without an upstream call each time. A key is never stored, only its hash.
+ */
+export interface ProvenKeys {
+  isProven(fingerprint: string): Promise<boolean>;
+  remember(fingerprint: string): Promise<void>;
+  forget(fingerprint: string): Promise<void>;
+}
+
+export type { RateLimitStore };
+
+/** Everything one bridge process coordinates through. */
+export interface Coordination {
+  readonly locks: ResourceLock;
+  /** Per-key cap on concurrent JumpCloud calls. */
+  readonly upstreamCap: ConcurrencyCap;
+  readonly provenKeys: ProvenKeys;
+  /** The store for express-rate-limit's failed-authentication limiter (one per limiter). */
+  readonly failedAuthStore: RateLimitStore;
+  /** False while the backing store cannot be used (in-process: always true); /readyz reports it. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * A key's fingerprint: SHA-256, hex. Stable across processes so bridges sharing a store agree on it; the key
+ * itself cannot be recovered from it (JumpCloud keys are long random strings, not guessable passwords).
+ */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(`jumpcloud-scim-bridge key ${key}`).digest('hex');
+}
+
+/** What waiting for a lock or a slot ends with when the request's signal aborts. */
+export function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+}

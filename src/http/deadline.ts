@@ -1,0 +1,56 @@
+import type { RequestHandler, Response } from 'express';
+import type { Config } from '../config.js';
+import { ScimError } from '../scim/errors.js';
+import { locals } from './scim-response.js';
+
+/** Why a request's upstream work was stopped. */
+export class RequestStopped extends Error {
+  constructor(readonly why: 'deadline' | 'client-gone') {
+    super(why === 'deadline' ? 'the request deadline passed' : 'the client closed the connection');
+    this.name = 'RequestStopped';
+  }
+}
+
+/** Seconds a client is asked to wait after a deadline 503. Entra retries on its own schedule regardless. */
+export const RETRY_AFTER_SECONDS = 10;
+
+/**
+ * One deadline per request. Its AbortSignal goes to the JumpCloud client (every call, retry, backoff wait,
+ * recovery lookup and member fan-out), to lock and concurrency-cap waits, and aborts too when the client hangs up,
+ * so nothing keeps working for a client that has gone.
+ */
+export function requestDeadline(config: Pick<Config, 'requestDeadlineMs'>): RequestHandler {
+  return (_req, res, next) => {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new RequestStopped('deadline')), config.requestDeadlineMs);
+    res.once('close', () => {
+      clearTimeout(timer);
+      if (!res.writableFinished) ctl.abort(new RequestStopped('client-gone'));
+    });
+    locals(res).signal = ctl.signal;
+    next();
+  };
+}
+
+/** The writes JumpCloud confirmed for this request, in words: what a deadline answer says was done. */
+function confirmedWrites(res: Response): string[] {
+  return locals(res)
+    .calls.filter((c) => c.method !== 'GET' && c.path !== '/api/search/systemusers' && c.status !== undefined && c.status >= 200 && c.status < 300)
+    .map((c) => `${c.method} ${c.path} → ${c.status}${c.dryRun ? ' (dry run)' : ''}`);
+}
+
+/**
+ * The answer when the deadline stopped a request: 503 with Retry-After, saying what JumpCloud confirmed. Every
+ * write the bridge makes converges when repeated (membership changes are idempotent; a re-sent PATCH computes
+ * the remaining difference; a re-sent create finds the user), so Entra's retry completes the work.
+ */
+export function deadlineAnswer(res: Response, deadlineMs: number): ScimError | undefined {
+  const reason: unknown = locals(res).signal?.reason;
+  if (!(reason instanceof RequestStopped) || reason.why !== 'deadline') return undefined;
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  const done = confirmedWrites(res);
+  const said = done.length
+    ? `JumpCloud confirmed ${done.length} write${done.length === 1 ? '' : 's'} before it stopped: ${done.slice(0, 20).join('; ')}${done.length > 20 ? `; and ${done.length - 20} more` : ''}.`
+    : 'JumpCloud confirmed no write before it stopped.';
+  return new ScimError(503, undefined, `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${said} Retrying the same request completes it.`);
+}
