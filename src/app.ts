@@ -16,12 +16,18 @@ import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
 import { errorTranslation, notUnderScimBase } from './http/error-translation.js';
 import { SCIM_BASE } from './http/scim-response.js';
+import { ORG_BASE, orgScope } from './http/org-scope.js';
+import { requestMetrics } from './http/request-metrics.js';
+import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
+import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   connection: JumpCloudConnection;
   resources: ResourceRegistry;
+  /** Prometheus metrics (disabled unless METRICS=true). */
+  metrics?: Metrics;
   coordination: Coordination;
   authenticator: Authenticator;
   /** Draining state for /readyz (server.ts flips it on SIGTERM). */
@@ -48,6 +54,10 @@ export function createApp(deps: AppDeps): express.Express {
   // First: the request's secrets are masked in everything written about it, even if it fails right away.
   app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
+  const metrics = deps.metrics ?? disabledMetrics();
+  app.use(requestMetrics(metrics));
+  // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
+  if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.use(healthRoutes(config, deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
@@ -61,6 +71,8 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
   scim.use(scimBody());
   scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger }));
+  // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
+  app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
 
   app.use(notUnderScimBase());

@@ -10,6 +10,7 @@ import { ResourceRegistry } from './resources/resource-type.js';
 import { UsersResource } from './resources/users.js';
 import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
+import { createMetrics, disabledMetrics, type Metrics } from './observability/metrics.js';
 import { createCoordination } from './coordination/create.js';
 import { keyFingerprint, type Coordination } from './coordination/primitives.js';
 import { createAuthenticator } from './auth/authenticator.js';
@@ -28,6 +29,8 @@ export interface Bridge {
   users: UsersResource;
   /** Present when DEBUG_PAGE=true: the page's ring buffer, for tools that want the recent exchanges. */
   debug?: DebugPage;
+  /** Prometheus metrics; `enabled` is false unless METRICS=true. Drift checks report through `driftWarning`. */
+  metrics: Metrics;
   coordination: Coordination;
   /** /readyz's state: server.ts sets `draining` on SIGTERM. */
   lifecycle: Lifecycle;
@@ -43,6 +46,7 @@ export interface BridgeOptions {
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
 export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
+  const metrics = config.deployment.metrics.enabled ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs }) : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const coordination = createCoordination(config);
   const authenticator = createAuthenticator(config.auth, coordination.provenKeys);
@@ -77,6 +81,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     logger,
     connection,
     resources,
+    metrics,
     coordination,
     authenticator,
     lifecycle,
@@ -96,6 +101,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     ...(debug ? { debug } : {}),
     coordination,
     lifecycle,
+    metrics,
     close: () => {
       connection.close();
       void coordination.close();

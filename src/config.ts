@@ -49,6 +49,17 @@ export interface Config {
   /** Failed authentications allowed per client address per window before 429. */
   failedAuth: { max: number; windowMs: number };
   auth: AuthConfig;
+  /** Replicas (Redis), many orgs, metrics: how this process runs among others. */
+  deployment: DeploymentConfig;
+}
+
+export interface DeploymentConfig {
+  /** Set: locks, limits and proven keys are shared through Redis. Unset: this process alone. */
+  redis: { url: string; keyPrefix: string; lockLeaseMs: number; lockWaitMs: number } | undefined;
+  /** `/scim/v2/orgs/{orgId}` tenant URLs (on unless ORG_ROUTES=false); the per-org secrets file for bridge-held keys. */
+  orgs: { routes: boolean; secretsFile: string | undefined };
+  /** GET /metrics (prom-client): off unless METRICS=true; on its own port, or on the main port guarded. */
+  metrics: { enabled: boolean; port: number | undefined; host: string; token: string | undefined; maxOrgs: number };
 }
 
 /**
@@ -314,5 +325,48 @@ export function loadConfig(env: Env = process.env): Config {
     provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
     failedAuth: { max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000), windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000) },
     auth: authConfig(env),
+    deployment: deploymentConfig(env, requestDeadlineMs),
+  };
+}
+
+/** REDIS_URL is never echoed: it may carry a password. */
+function redisUrl(env: Env): string | undefined {
+  const raw = (env.REDIS_URL ?? '').trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL must be a URL such as redis://redis:6379 or rediss://user:password@host:6380/0 (the value given does not parse)');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
+  return raw;
+}
+
+function deploymentConfig(env: Env, requestDeadlineMs: number): DeploymentConfig {
+  const url = redisUrl(env);
+  // Longer than any request may live (Entra gives up after 60 s; the bridge's deadline is shorter), so a lease
+  // proven just before a write cannot expire while that write is in flight.
+  const lockLeaseMs = int(env, 'LOCK_LEASE_MS', 65_000, 61_000, 600_000);
+  if (lockLeaseMs <= requestDeadlineMs) throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
+  // A request that waits for a lock must still have time to do its work inside the deadline.
+  const lockWaitMs = int(env, 'LOCK_WAIT_MS', 20_000, 100, 55_000);
+  if (lockWaitMs >= requestDeadlineMs) throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
+  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  const metricsEnabled = bool(env, 'METRICS', false);
+  // Same rule as the debug page: a same-host proxy adding no forwarding headers would make everyone look local.
+  if (metricsEnabled && metricsPort === undefined && !metricsToken && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
+    throw new ConfigError(`METRICS=true on a non-loopback HOST (${host}) needs METRICS_PORT (a separate, internal port) or METRICS_TOKEN`);
+  }
+  if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535)) throw new ConfigError('METRICS_PORT must differ from PORT');
+  const secretsFile = (env.ORG_SECRETS_FILE ?? '').trim();
+  const keyPrefix = (env.REDIS_KEY_PREFIX ?? '').trim() || 'scim-bridge:';
+  if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got '${keyPrefix}')`);
+  return {
+    redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
+    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile: secretsFile ? path.resolve(secretsFile) : undefined },
+    metrics: { enabled: metricsEnabled, port: metricsPort, host: (env.METRICS_HOST ?? '').trim() || host, token: metricsToken, maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000) },
   };
 }

@@ -75,7 +75,7 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
       settle = r;
     });
     try {
-      const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}) });
+      const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
       await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}) });
     } catch (e) {
       // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.

@@ -13,6 +13,8 @@ export interface Locals {
   /** Every credential the request carried, recorded by the first middleware (request-secrets.ts). */
   secrets?: string[];
   apiKey?: string;
+  /** The JumpCloud org the tenant URL names (`/scim/v2/orgs/{orgId}`), validated; unset on plain `/scim/v2`. */
+  orgId?: string;
   /** Which credential admitted the request (auth.ts); never the credential. */
   principal?: string;
   /** Settles when the resource handler is done, even if the client left before the answer. */
@@ -38,7 +40,11 @@ export function sendError(res: Response, e: ScimError): void {
   sendScim(res, e.status, e.toJSON());
 }
 
-/** The SCIM base URL clients see, for `Location` and `meta.location`: PUBLIC_URL, else the (trusted) request. */
+/**
+ * The SCIM base URL clients see, for `Location`, `meta.location` and discovery: PUBLIC_URL, else the (trusted)
+ * request; with the org path when the tenant URL names an org, since clients follow these URLs.
+ */
 export function scimBaseUrl(req: Request, config: Pick<Config, 'publicUrl'>): string {
-  return `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}`;
+  const orgId = (req.res?.locals as Partial<Locals> | undefined)?.orgId;
+  return `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
 }

@@ -23,7 +23,16 @@ export interface ConnectionOptions {
 export interface ClientOptions {
   observer?: CallObserver;
   signal?: AbortSignal;
+  /** The org the tenant URL names (validated): every call of this client carries it as `x-org-id`. */
+  orgId?: string;
 }
+
+/** Stamps the request's org on every call, outermost, so each layer below (and the wire) sees it. */
+const forOrg =
+  (orgId: string): Layer =>
+  (next) =>
+  (req) =>
+    next({ ...req, orgId });
 
 /**
  * The JumpCloud client, assembled from one-job layers. Per call, outermost first:
@@ -44,6 +53,7 @@ export class JumpCloudConnection {
 
   forKey(apiKey: string, client: ClientOptions = {}): JumpCloudClient {
     const perRequest: Layer[] = [
+      ...(client.orgId ? [forOrg(client.orgId)] : []),
       ...(this.options.dryRun ? [dryRun(client.observer)] : []),
       ...(client.observer ? [observed(client.observer)] : []),
     ];

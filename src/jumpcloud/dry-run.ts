@@ -5,7 +5,7 @@ const USER = /^\/api\/systemusers\/([0-9a-f]{24})$/;
 const GROUP = /^\/api\/v2\/usergroups\/([0-9a-f]{24})$/;
 
 /** The search route is a read sent as POST; everything else that is not a GET writes. */
-function isWrite(req: UpstreamRequest): boolean {
+export function isWrite(req: Pick<UpstreamRequest, 'method' | 'path'>): boolean {
   return req.method !== 'GET' && req.path !== '/api/search/systemusers';
 }
 
@@ -20,7 +20,7 @@ export function dryRun(observer?: CallObserver): Layer {
     if (!isWrite(req)) return next(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const current = async (): Promise<Record<string, unknown>> => {
-      const res = await next({ method: 'GET', path: req.path, idempotent: true, apiKey: req.apiKey, ...(req.signal ? { signal: req.signal } : {}) });
+      const res = await next({ method: 'GET', path: req.path, idempotent: true, apiKey: req.apiKey, ...(req.orgId ? { orgId: req.orgId } : {}), ...(req.signal ? { signal: req.signal } : {}) });
       return (res.data ?? {}) as Record<string, unknown>;
     };
     let data: unknown = {};

@@ -17,6 +17,8 @@ export interface UpstreamRequest {
   idempotent: boolean;
   /** The caller's JumpCloud key: sent as `x-api-key`, never logged. */
   apiKey: string;
+  /** The org this request acts on (`x-org-id`), when the tenant URL names one; else the configured default. */
+  orgId?: string;
   /** Aborts the call and any wait between attempts (the request's deadline). */
   signal?: AbortSignal;
 }
@@ -78,7 +80,8 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
   });
   const send: Send = async (req) => {
     const headers: Record<string, string> = { 'x-api-key': req.apiKey };
-    if (options.orgId) headers['x-org-id'] = options.orgId;
+    const orgId = req.orgId ?? options.orgId;
+    if (orgId) headers['x-org-id'] = orgId;
     if (req.body !== undefined) headers['Content-Type'] = 'application/json';
     try {
       const res = await client.request({

@@ -115,7 +115,9 @@ export class Recorder {
 
   private requestOf(req: UpstreamRequest): RecordedCall['request'] {
     const headers: Record<string, string> = {};
-    if (this.options.orgId) headers['x-org-id'] = this.options.orgId;
+    // The org the wire sent: the tenant URL's (/scim/v2/orgs/{orgId}) or the configured default.
+    const orgId = req.orgId ?? this.options.orgId;
+    if (orgId) headers['x-org-id'] = orgId;
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     return {
       method: req.method,

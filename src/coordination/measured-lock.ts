@@ -1,0 +1,34 @@
+import { lockKind, type Metrics } from '../observability/metrics.js';
+import { isLockUnavailable } from './redis-lease-lock.js';
+
+export interface LockLike<L> {
+  run<T>(key: string, work: (lease: L) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
+}
+
+/**
+ * Times how long each acquisition waited (whatever the backend) for the lock-wait metric: until the work
+ * started, or until waiting ended without it (Redis unavailable, wait budget or deadline spent).
+ */
+export function measuredLock<L>(inner: LockLike<L>, metrics: Metrics, backend: 'memory' | 'redis'): LockLike<L> {
+  if (!metrics.enabled) return inner;
+  return {
+    async run(key, work, options) {
+      const started = performance.now();
+      let acquired = false;
+      try {
+        return await inner.run(
+          key,
+          (lease) => {
+            acquired = true;
+            metrics.lockWait(lockKind(key), backend, 'acquired', performance.now() - started);
+            return work(lease);
+          },
+          options,
+        );
+      } catch (e) {
+        if (!acquired) metrics.lockWait(lockKind(key), backend, isLockUnavailable(e) && e.reason === 'redis-unavailable' ? 'unavailable' : 'timeout', performance.now() - started);
+        throw e;
+      }
+    },
+  };
+}

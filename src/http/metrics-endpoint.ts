@@ -1,0 +1,60 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type RequestHandler, type Router } from 'express';
+import { isLoopbackRequest } from '../debug/debug-page.js';
+import type { Metrics } from '../observability/metrics.js';
+
+export const METRICS_PATH = '/metrics';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** `Authorization: Bearer <METRICS_TOKEN>` (Prometheus's `authorization` scrape setting), compared in constant time. */
+function presentsToken(header: string | undefined, token: string): boolean {
+  const m = header ? /^Bearer[ \t]+(\S+)$/i.exec(header.trim()) : null;
+  return !!m?.[1] && timingSafeEqual(digest(m[1]), digest(token));
+}
+
+function exposition(metrics: Metrics): RequestHandler {
+  return (_req, res, next) => {
+    metrics.render().then(({ contentType, body }) => {
+      res.set('Cache-Control', 'no-store').type(contentType).send(body);
+    }, next);
+  };
+}
+
+/**
+ * /metrics on the main port, guarded like the debug page: loopback clients (by socket, not by forwarded
+ * headers), or whoever presents METRICS_TOKEN. Anyone else gets the app's ordinary 404.
+ */
+export function metricsRouter(metrics: Metrics, token: string | undefined): Router {
+  const router = express.Router();
+  router.use((req, _res, next) => {
+    if (isLoopbackRequest(req) || (token !== undefined && presentsToken(req.get('authorization'), token))) next();
+    else next('router');
+  });
+  router.get('/', exposition(metrics));
+  return router;
+}
+
+/**
+ * /metrics on its own port (METRICS_PORT): reachable only where that port is, typically a cluster-internal
+ * interface the SCIM traffic never uses. With METRICS_TOKEN set the token is required there too.
+ */
+export function listenMetrics(metrics: Metrics, port: number, host: string, token: string | undefined): Promise<Server> {
+  const app = express();
+  app.disable('x-powered-by');
+  if (token !== undefined) {
+    app.use((req, res, next) => {
+      if (presentsToken(req.get('authorization'), token)) next();
+      else res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+    });
+  }
+  app.get(METRICS_PATH, exposition(metrics));
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send(`only ${METRICS_PATH} is served on this port\n`);
+  });
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.once('error', reject);
+  });
+}

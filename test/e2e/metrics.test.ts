@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { emulatedBridge, KEY, type Harness } from '../helpers/bridge-harness.js';
+import { listenMetrics } from '../../src/http/metrics-endpoint.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import type { Emulator } from '../../src/emulator/index.js';
+
+const TOKEN = 'metrics-token-0123456789abcdef0123456789';
+
+describe('e2e: /metrics (prom-client) on the main port, guarded like the debug page', () => {
+  const stack = emulatedBridge({ METRICS: 'true', METRICS_TOKEN: TOKEN });
+  let h: Harness;
+  let emulator: Emulator;
+  beforeEach(() => {
+    ({ h, emulator } = stack());
+  });
+  const origin = (): string => h.base.replace(/\/scim\/v2$/, '');
+
+  it('counts SCIM requests and their JumpCloud calls, with templates instead of ids and no userName or key', async () => {
+    const user = emulator.store.addUser({ username: 'metricuser', email: 'metricuser@example.com' });
+    expect((await h.request('GET', `/Users/${user._id}`)).status).to.equal(200);
+    expect((await h.request('GET', '/Users?filter=userName+eq+%22metricuser%22')).status).to.equal(200);
+    expect((await h.request('GET', '/Users/5f1b2c3d4e5f6a7b8c9d0e99')).status).to.equal(404);
+    const res = await fetch(`${origin()}/metrics`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
+    const body = await res.text();
+    expect(body).to.match(/^scim_bridge_scim_requests_total\{org="default",resource="users",method="GET",status="200"\} 2$/m);
+    expect(body).to.match(/^scim_bridge_scim_requests_total\{org="default",resource="users",method="GET",status="404"\} 1$/m);
+    expect(body).to.match(/^scim_bridge_upstream_calls_total\{org="default",endpoint="\/api\/systemusers\/:id",method="GET",status="200",retries="0"\} 1$/m);
+    expect(body).to.match(/^scim_bridge_upstream_calls_total\{org="default",endpoint="\/api\/search\/systemusers",method="POST",status="200",retries="0"\} 1$/m);
+    expect(body).to.match(/^scim_bridge_scim_request_duration_seconds_count\{org="default",resource="users",method="GET"\} 3$/m);
+    expect(body).to.match(/^scim_bridge_scim_requests_in_flight 0$/m);
+    expect(body).to.include('scim_bridge_lock_wait_seconds');
+    expect(body).to.include('scim_bridge_drift_warnings_total');
+    expect(body).to.include('scim_bridge_rate_limited_requests_total');
+    for (const secret of [user._id, 'metricuser', KEY, '5f1b2c3d4e5f6a7b8c9d0e99']) expect(body).not.to.include(secret);
+  });
+
+  it('labels requests to an org tenant URL with the org', async () => {
+    const org = emulator.store.organization;
+    await h.request('GET', `/orgs/${org}/Users?count=1`);
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    expect(body).to.match(new RegExp(`^scim_bridge_scim_requests_total\\{org="${org}",resource="users",method="GET",status="200"\\} 1$`, 'm'));
+  });
+
+  it('answers the ordinary 404 to a client that is not local and has no token, and 200 with the token', async () => {
+    const proxied = { 'x-forwarded-for': '203.0.113.9' };
+    const refused = await fetch(`${origin()}/metrics`, { headers: proxied });
+    expect(refused.status).to.equal(404);
+    expect(await refused.text()).not.to.include('scim_bridge');
+    const wrong = await fetch(`${origin()}/metrics`, { headers: { ...proxied, authorization: 'Bearer nope' } });
+    expect(wrong.status).to.equal(404);
+    const allowed = await fetch(`${origin()}/metrics`, { headers: { ...proxied, authorization: `Bearer ${TOKEN}` } });
+    expect(allowed.status).to.equal(200);
+    expect(await allowed.text()).to.include('scim_bridge_scim_requests_total');
+  });
+});
+
+describe('e2e: /metrics off by default', () => {
+  const stack = emulatedBridge();
+  it('is not served', async () => {
+    const { h } = stack();
+    const res = await fetch(`${h.base.replace(/\/scim\/v2$/, '')}/metrics`);
+    expect(res.status).to.equal(404);
+  });
+});
+
+describe('metrics on their own port (METRICS_PORT)', () => {
+  it('serves only /metrics there, and requires METRICS_TOKEN when one is set', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const open = await listenMetrics(metrics, 0, '127.0.0.1', undefined);
+    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN);
+    try {
+      const at = (s: typeof open, path: string, headers: Record<string, string> = {}): Promise<Response> =>
+        fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}${path}`, { headers });
+      expect((await at(open, '/metrics')).status).to.equal(200);
+      expect((await at(open, '/scim/v2/Users')).status).to.equal(404);
+      expect((await at(guarded, '/metrics')).status).to.equal(401);
+      expect((await at(guarded, '/metrics', { authorization: `Bearer ${TOKEN}` })).status).to.equal(200);
+    } finally {
+      open.close();
+      guarded.close();
+    }
+  });
+});

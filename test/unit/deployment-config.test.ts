@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('config: deployment (Redis, orgs, metrics)', () => {
+  it('defaults to one process, org routes on, metrics off', () => {
+    expect(loadConfig({}).deployment).to.deep.equal({
+      redis: undefined,
+      orgs: { routes: true, secretsFile: undefined },
+      metrics: { enabled: false, port: undefined, host: '0.0.0.0', token: undefined, maxOrgs: 100 },
+    });
+  });
+
+  it('reads REDIS_URL with a lease longer than Entra waits for one request', () => {
+    const { redis } = loadConfig({ REDIS_URL: 'rediss://bridge:s3cret@redis.internal:6380/2' }).deployment;
+    expect(redis).to.deep.equal({ url: 'rediss://bridge:s3cret@redis.internal:6380/2', keyPrefix: 'scim-bridge:', lockLeaseMs: 65_000, lockWaitMs: 20_000 });
+    expect(redis!.lockLeaseMs).to.be.above(60_000);
+  });
+
+  it('takes a separate metrics port and host', () => {
+    expect(loadConfig({ METRICS: 'true', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).deployment.metrics).to.include({ enabled: true, port: 9464, host: '10.0.0.5' });
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ REDIS_URL: 'redis.internal:6379' }, /REDIS_URL must (be a URL|start with redis:\/\/)/],
+    [{ REDIS_URL: 'http://redis.internal:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
+    [{ REDIS_URL: 'redis://localhost', LOCK_LEASE_MS: '30000' }, /LOCK_LEASE_MS must be between 61000/],
+    [{ REDIS_KEY_PREFIX: 'a b' }, /REDIS_KEY_PREFIX may hold/],
+    [{ METRICS: 'true' }, /METRICS=true on a non-loopback HOST \(0\.0\.0\.0\) needs METRICS_PORT .* or METRICS_TOKEN/],
+    [{ METRICS: 'true', METRICS_PORT: '8080' }, /METRICS_PORT must differ from PORT/],
+    [{ ORG_ROUTES: 'sometimes' }, /ORG_ROUTES must be true or false/],
+  ];
+  for (const [env, msg] of bad) {
+    it(`rejects ${JSON.stringify(env)} with one clear line`, () => {
+      expect(() => loadConfig(env)).to.throw(ConfigError, msg);
+    });
+  }
+
+  it('never echoes a REDIS_URL, which may carry a password', () => {
+    let message = '';
+    try {
+      loadConfig({ REDIS_URL: 'ftp://user:hunter2hunter2@redis' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/REDIS_URL/);
+    expect(message).not.to.include('hunter2');
+  });
+
+  it('allows metrics on the main port for a loopback listener, or with a token', () => {
+    expect(loadConfig({ METRICS: 'true', HOST: '127.0.0.1' }).deployment.metrics.enabled).to.equal(true);
+    expect(loadConfig({ METRICS: 'true', METRICS_TOKEN: 'x'.repeat(32) }).deployment.metrics.token).to.equal('x'.repeat(32));
+  });
+});
