@@ -32,11 +32,18 @@ export interface ExchangeNote {
   kind: string;
   message: string;
   once?: string;
+  /** Structured facts for the log line and counters (a drift's attribute, value sent and value stored). */
+  data?: Record<string, unknown>;
 }
 
 export type NoteSink = (note: ExchangeNote) => void;
 
 export interface ExchangeSink {
+  /**
+   * Whether this sink keeps exchanges for this URL (path and query as received). When no sink wants one and the
+   * request is not traced, the exchange is never built. Absent means "every exchange".
+   */
+  wants?(url: string): boolean;
   record(exchange: Exchange): void;
 }
 

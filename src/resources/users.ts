@@ -15,6 +15,7 @@ import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
 import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
+import { detectDrift } from '../mapping/drift.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -211,7 +212,6 @@ export class UsersResource implements ScimResourceType {
       key,
       async () => {
         await this.assertUnique(ctx.jc, created);
-        if (created.manager) await this.assertManager(ctx.jc, created.manager);
         const same = (u: SystemUser | undefined): u is SystemUser => !!u && u.email?.toLowerCase() === created.email.toLowerCase();
         const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
           // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
@@ -223,11 +223,13 @@ export class UsersResource implements ScimResourceType {
           return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
         };
         try {
-          return this.render(await ctx.jc.createUser(created), ctx.baseUrl);
+          const answer = await ctx.jc.createUser(created);
+          this.checkDrift(ctx, created, answer);
+          return this.render(answer, ctx.baseUrl);
         } catch (e) {
           if (!isJumpCloudError(e)) throw e;
           if (e.ambiguous) return landedOrFail(e);
-          throw scimErrorFor(e, 'User');
+          throw (await this.refusedManager(ctx.jc, e, created.manager)) ?? scimErrorFor(e, 'User');
         }
       },
       ctx.signal ? { signal: ctx.signal } : {},
@@ -293,14 +295,21 @@ export class UsersResource implements ScimResourceType {
     );
   }
 
-  private async assertManager(jc: JumpCloudClient, managerId: string): Promise<void> {
+  /**
+   * JumpCloud refuses a write whose `manager` is not one of its users (400), so the bridge sends the write and relies
+   * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
+   * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
+   */
+  private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, managerId: string | null | undefined): Promise<ScimError | undefined> {
+    if (!managerId || refusal.kind !== 'badRequest') return undefined;
     try {
       await jc.getUser(managerId);
+      return undefined;
     } catch (e) {
       if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) {
-        throw badRequest('invalidValue', `manager ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
+        return badRequest('invalidValue', `manager ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
       }
-      throw isJumpCloudError(e) ? scimErrorFor(e) : e;
+      return undefined;
     }
   }
 
@@ -350,14 +359,35 @@ export class UsersResource implements ScimResourceType {
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
     if (body.username !== undefined) checkUsername(body.username, nextUserName);
     await this.assertUnique(ctx.jc, body, user._id);
-    if (body.manager) {
-      if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
-      await this.assertManager(ctx.jc, body.manager);
-    }
+    if (body.manager && body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
-    const updated = await translated(() => ctx.jc.updateUser(user._id, body), `User ${id}`);
+    let updated: SystemUser;
+    try {
+      updated = await ctx.jc.updateUser(user._id, body);
+    } catch (e) {
+      if (!isJumpCloudError(e)) throw e;
+      throw (await this.refusedManager(ctx.jc, e, body.manager)) ?? scimErrorFor(e, `User ${id}`);
+    }
+    this.checkDrift(ctx, body, updated);
     return this.render(updated, ctx.baseUrl);
+  }
+
+  /**
+   * Drift: JumpCloud's answer to a write, compared with what was sent through the attribute table. A difference is
+   * a warning (log line, exchange note, counter) on its first occurrence, instead of a week of Entra re-writing the
+   * same attribute every cycle. The answer is what the SCIM response shows, so Entra's next read sees the stored value.
+   */
+  private checkDrift(ctx: RequestContext, sent: SystemUserWritable, answer: SystemUser): void {
+    for (const d of detectDrift(this.table, sent, answer)) {
+      const show = (v: unknown): string => (v === undefined ? 'no value' : JSON.stringify(v));
+      ctx.note?.({
+        level: 'warn',
+        kind: 'drift',
+        message: `Drift on User ${answer._id}: JumpCloud stored ${d.attribute} as ${show(d.stored)}, not as sent (${show(d.sent)}); Entra will read the stored value and may write the attribute again every cycle`,
+        data: { resource: 'User', id: answer._id, attribute: d.attribute, sent: d.sent, stored: d.stored },
+      });
+    }
   }
 
   /**
