@@ -250,9 +250,8 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(res.status).to.equal(200);
   });
 
-  it('manager: a bare id is checked to exist, stored as manager, read back as {value}; "" clears it to null', async () => {
+  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value}; "" clears it to null', async () => {
     jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
-    jc().get(`/api/systemusers/${MANAGER}`).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
     jc().put(`/api/systemusers/${ID}`, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
     const set = await h.request('PATCH', `/Users/${ID}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -271,6 +270,51 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(clear.body).to.not.have.property('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
   });
 
+  it('POST with a manager makes two calls, the uniqueness search and the create: JumpCloud itself checks the manager', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc()
+      .post('/api/systemusers', { username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' })
+      .reply(200, jcUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, attributes: [] }));
+    const res = await h.request('POST', '/Users', {
+      userName: 'rep',
+      emails: [{ value: 'rep@example.com' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: MANAGER },
+    });
+    expect(res.status).to.equal(201);
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({ value: MANAGER });
+  });
+
+  it('POST whose manager JumpCloud refuses: the manager is looked up only then, and Entra is told to provision the manager first', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc().post('/api/systemusers', { username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' }).reply(400, { message: 'invalid manager' });
+    jc().get(`/api/systemusers/${MANAGER}`).reply(404, { message: 'Not Found' });
+    const res = await h.request('POST', '/Users', {
+      userName: 'rep',
+      emails: [{ value: 'rep@example.com' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: MANAGER },
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body).to.deep.equal({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '400',
+      scimType: 'invalidValue',
+      detail: `manager ${MANAGER} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`,
+    });
+  });
+
+  it('PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud\'s own reason on', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc().put(`/api/systemusers/${ID}`, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
+    jc().get(`/api/systemusers/${MANAGER}`).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER }],
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body.scimType).to.equal('invalidValue');
+    expect(res.body.detail).to.equal('JumpCloud rejected the change. JumpCloud said: manager is locked');
+  });
+
   it('PUT /Users/{id} replaces: attributes absent from the body are cleared', async () => {
     jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ jobTitle: 'Engineer' }));
     jc()
@@ -279,6 +323,53 @@ describe('contract: Users → JumpCloud systemusers', () => {
     const res = await h.request('PUT', `/Users/${ID}`, { userName: 'bjensen', emails: [{ value: 'bjensen@example.com' }], name: { givenName: 'Barb' } });
     expect(res.status).to.equal(200);
     expect(res.body.name).to.deep.equal({ givenName: 'Barb' });
+  });
+
+  it('a STAGED user set active is activated through POST /state/activate {} (not a PUT), then read back', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'STAGED' }));
+    jc().post(`/api/systemusers/${ID}/state/activate`, {}).matchHeader('content-type', 'application/json').reply(200, '"OK"');
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'ACTIVATED' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.active).to.equal(true);
+  });
+
+  it('a second email is PUT as alternateEmail, with its type recorded when it is not "other"', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc()
+      .put(`/api/systemusers/${ID}`, { alternateEmail: 'babs@home.example', attributes: [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimAlternateEmailType', value: 'home' }] })
+      .reply(200, jcUser({ alternateEmail: 'babs@home.example', attributes: [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimAlternateEmailType', value: 'home' }] }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'add', path: 'emails[type eq "home"].value', value: 'babs@home.example' }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.emails).to.deep.equal([{ value: 'bjensen@example.com', type: 'work', primary: true }, { value: 'babs@home.example', type: 'home' }]);
+  });
+
+  it('a phone write sends the whole array back: the element\'s id, an admin\'s second mobile and an empty number kept; fax as work_fax', async () => {
+    const phones = [
+      { id: 'p1', type: 'mobile', number: '555-0001' },
+      { id: 'p2', type: 'mobile', number: '555-0002' },
+      { id: 'p3', type: 'home', number: '' },
+    ];
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ phoneNumbers: phones }));
+    const sent = [{ id: 'p1', type: 'mobile', number: '555-0099' }, phones[1], phones[2], { type: 'work_fax', number: '555-0100' }];
+    jc().put(`/api/systemusers/${ID}`, { phoneNumbers: sent }).reply(200, jcUser({ phoneNumbers: sent }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      Operations: [
+        { op: 'replace', path: 'phoneNumbers[type eq "mobile"].value', value: '555-0099' },
+        { op: 'add', path: 'phoneNumbers[type eq "fax"].value', value: '555-0100' },
+      ],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.phoneNumbers).to.deep.equal([{ value: '555-0099', type: 'mobile' }, { value: '555-0100', type: 'fax' }]);
+  });
+
+  it('a userName change keeps the JumpCloud username: only the recorded userName is PUT', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    const attributes = [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimUserName', value: 'babs@example.com' }];
+    jc().put(`/api/systemusers/${ID}`, { attributes }).reply(200, jcUser({ attributes }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'Replace', path: 'userName', value: 'babs@example.com' }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.userName).to.equal('babs@example.com');
   });
 
   it('DELETE clears direct reports\' manager link and answers 204', async () => {
