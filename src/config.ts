@@ -109,10 +109,19 @@ export function loadDotEnv(file = path.resolve('.env')): string | undefined {
   return file;
 }
 
+/**
+ * A bad value as a start-up error may show it: short values as they are, anything longer only by its length. A key
+ * or password pasted into the wrong variable must not end up in the start-up log.
+ */
+function shown(raw: string): string {
+  const v = raw.trim();
+  return v.length <= 16 && !/[:@/]/.test(v) ? `'${v}'` : `a value of ${v.length} characters, not shown`;
+}
+
 function int(env: Env, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return dflt;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got '${raw}')`);
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} (got ${n})`);
   return n;
@@ -124,7 +133,7 @@ function bool(env: Env, name: string, dflt: boolean): boolean {
   const v = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
-  throw new ConfigError(`${name} must be true or false (got '${raw}')`);
+  throw new ConfigError(`${name} must be true or false (got ${shown(raw)})`);
 }
 
 function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: readonly T[]): T {
@@ -132,7 +141,7 @@ function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: reado
   if (raw === undefined || raw.trim() === '') return dflt;
   const v = raw.trim().toLowerCase();
   const found = allowed.find((a) => a === v);
-  if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got '${raw}')`);
+  if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got ${shown(raw)})`);
   return found;
 }
 
@@ -247,7 +256,7 @@ function trustProxy(env: Env): boolean | string {
   const raw = (env.TRUST_PROXY ?? '').trim();
   if (raw === '') return 'loopback';
   if (['true', 'false'].includes(raw.toLowerCase())) return raw.toLowerCase() === 'true';
-  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be true, false, or a comma-separated list of addresses/subnets (got '${raw}')`);
+  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be true, false, or a comma-separated list of addresses/subnets (got ${shown(raw)})`);
   return raw;
 }
 
@@ -259,7 +268,7 @@ function publicUrl(env: Env): string | undefined {
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
     return u.origin;
   } catch {
-    throw new ConfigError(`PUBLIC_URL must be the bridge's public origin, e.g. https://scim.example.com (got '${raw}')`);
+    throw new ConfigError(`PUBLIC_URL must be the bridge's public origin, e.g. https://scim.example.com (got ${shown(raw)})`);
   }
 }
 
@@ -366,7 +375,7 @@ function deploymentConfig(env: Env, requestDeadlineMs: number): DeploymentConfig
   if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535)) throw new ConfigError('METRICS_PORT must differ from PORT');
   const secretsFile = (env.ORG_SECRETS_FILE ?? '').trim();
   const keyPrefix = (env.REDIS_KEY_PREFIX ?? '').trim() || 'scim-bridge:';
-  if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got '${keyPrefix}')`);
+  if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got ${shown(keyPrefix)})`);
   return {
     redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
     orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile: secretsFile ? path.resolve(secretsFile) : undefined },
