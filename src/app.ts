@@ -54,6 +54,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Forwarded headers decide `Location` URLs; only trusted hops (default: a proxy on this host) may set them.
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  // SCIM resources carry no ETags here (/ServiceProviderConfig says etag unsupported); hashing every body for one
+  // was pure cost on every response.
+  app.set('etag', false);
 
   // First: the request's secrets are masked in everything written about it, even if it fails right away.
   app.use(requestSecrets());
