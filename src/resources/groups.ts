@@ -17,7 +17,6 @@ import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded } from './landed-create.js';
-import { isRecord } from '../util/guards.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
@@ -204,7 +203,7 @@ export class GroupsResource implements ScimResourceType {
   /** Drift (see UsersResource): each mapped text field of JumpCloud's answer, compared with what was written. */
   private checkDrift(ctx: RequestContext, sent: UserGroupWrite, answer: UserGroup): void {
     if (!isRecord(answer)) return;
-    const intended = this.table.toScim({ ...answer, ...sent });
+    const intended = this.table.toScim({ ...answer, ...sent } as UserGroup);
     const stored = this.table.toScim(answer);
     for (const row of this.table.rows) {
       if (row.target === 'members' || !(row.target in sent) || intended[row.scim] === stored[row.scim]) continue;
