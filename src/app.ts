@@ -35,7 +35,7 @@ export interface AppDeps {
   /** Draining state for /readyz (server.ts flips it on SIGTERM). */
   lifecycle: Lifecycle;
   /** An upstream answer proved (true) or disproved (false) the key a request used. */
-  onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
+  onKeyVerdict?: (apiKey: string, accepted: boolean, orgId?: string) => void;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
