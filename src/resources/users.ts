@@ -14,6 +14,7 @@ import type { SearchExpression, SystemUser, SystemUserCreate, SystemUserWritable
 import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
 import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
+import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -73,13 +74,21 @@ export class UsersResource implements ScimResourceType {
     // Sorting is always done here: JumpCloud's sort is case-sensitive and puts unset values first.
     const sort = parseSort(q, schema);
     const plan = planUserQuery(filter, this.table);
+    // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
+    // evaluates itself (residual filter, sort, userName); never its undocumented default list.
+    const evaluated = [
+      ...(plan.residual ? filterAttributes(plan.residual) : []),
+      ...(sort ? [attrPathOf(sort.path.keys)] : []),
+      ...(plan.residual && this.config.deriveUsernameFromEmail ? [{ name: 'userName' }] : []),
+    ];
+    const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
 
     if (!plan.residual && !sort) {
-      const { users, total } = await this.pushedDown(ctx.jc, plan.search, paging);
+      const { users, total } = await this.pushedDown(ctx.jc, plan.search, paging, fields);
       const docs = await this.withGroups(ctx, users.map((u) => this.render(u, ctx.baseUrl)), projection);
       return listResponse(docs.map((d) => project(d, projection, schema)), total, paging.startIndex);
     }
-    const matched = plan.id !== undefined ? await this.byId(ctx, plan.id, plan.residual) : await this.scan(ctx, plan.search, plan.residual);
+    const matched = plan.id !== undefined ? await this.byId(ctx, plan.id, plan.residual) : await this.scan(ctx, plan.search, plan.residual, fields);
     if (sort) {
       const order = compareBySort(sort);
       matched.sort((a, b) => order(a.doc, b.doc));
@@ -116,10 +125,11 @@ export class UsersResource implements ScimResourceType {
     jc: JumpCloudClient,
     search: ReturnType<typeof planUserQuery>['search'],
     paging: { startIndex: number; count: number },
+    fields: string,
   ): Promise<{ users: SystemUser[]; total: number }> {
     const { items, total } = await readWindow(
       async (page) => {
-        const res = await translated(() => (search ? jc.searchUsers({ filter: search }, page) : jc.listUsers({ ...page, sort: '_id' })), 'Users');
+        const res = await translated(() => (search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
         return { items: res.results, total: res.totalCount };
       },
       paging.startIndex,
@@ -130,10 +140,10 @@ export class UsersResource implements ScimResourceType {
   }
 
   /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
-  private async scan(ctx: RequestContext, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
+  private async scan(ctx: RequestContext, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined, fields: string): Promise<{ doc: ScimDoc }[]> {
     const users = await scanAll(
       async (page) => {
-        const res = await translated(() => (search ? ctx.jc.searchUsers({ filter: search }, page) : ctx.jc.listUsers({ ...page, sort: '_id' })), 'Users');
+        const res = await translated(() => (search ? ctx.jc.searchUsers({ filter: search, fields }, page) : ctx.jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
         return { items: res.results, total: res.totalCount };
       },
       {
@@ -243,7 +253,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] } }, { limit: 2, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] }, fields: userFields(this.table) }, { limit: 2, skip: 0 }));
     return res.results[0];
   }
 
@@ -260,7 +270,7 @@ export class UsersResource implements ScimResourceType {
     });
     if (!checks.length) return;
     const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : regex('eq', c.value, false) }));
-    const res = await translated(() => jc.searchUsers({ filter: { or: expressions } }, { limit: 10, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { or: expressions }, fields: userFields(this.table) }, { limit: 10, skip: 0 }));
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
         const stored = other[c.field];

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
+import { USER_FIELDS } from '../helpers/bridge-harness.js';
 import nock from 'nock';
 import { createBridge, type Bridge } from '../../src/bridge.js';
 import { loadConfig } from '../../src/config.js';
@@ -51,7 +52,9 @@ async function listen(bridge: Bridge): Promise<{ server: Server; url: string }> 
 
 /** Emulator seeded with `users`, and the bridge over real HTTP in front of it. */
 async function stack(users: ReturnType<typeof directoryUsers>, env: Record<string, string> = {}): Promise<Stack> {
-  const emulator = createEmulator();
+  // JumpCloud's default field list is undocumented: this emulator returns only username and email unless `fields`
+  // names more, so every case below also proves that no answer depends on the default list.
+  const emulator = createEmulator({ modes: { searchFields: { defaults: ['username', 'email'] } } });
   const running = await emulator.listen();
   const ids = seedDirectory(emulator.store, users);
   const bridge = createBridge(loadConfig({ JUMPCLOUD_URL: running.url, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false', ...env }), silentLogger());
@@ -141,7 +144,7 @@ describe('GET /Users queries through the bridge against the emulator', function 
         // The wire carries exactly the planned body.
         const planned = planUserQuery(parseFilter(text), table).search;
         const sent = s.emulator.requests.slice(before);
-        if (planned) expect(lastSearchBody()).to.deep.equal({ filter: planned });
+        if (planned) expect(lastSearchBody()).to.deep.equal({ filter: planned, fields: USER_FIELDS });
         else expect(sent.every((r) => r.path !== '/api/search/systemusers')).to.equal(true);
       });
     }
@@ -380,8 +383,8 @@ describe('GET /Users over a directory larger than the page and MAX_FILTER_SCAN',
     const { result, calls } = await upstream(() => call(s, `/Users${q({ count: 150 })}`));
     expect(result.body).to.include({ totalResults: 150, itemsPerPage: 150 });
     expect(calls).to.deep.equal([
-      { method: 'GET', path: '/api/systemusers', query: { limit: '100', skip: '0', sort: '_id' } },
-      { method: 'GET', path: '/api/systemusers', query: { limit: '50', skip: '100', sort: '_id' } },
+      { method: 'GET', path: '/api/systemusers', query: { limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS } },
+      { method: 'GET', path: '/api/systemusers', query: { limit: '50', skip: '100', sort: '_id', fields: USER_FIELDS } },
     ]);
   });
 
@@ -473,7 +476,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('userName eq → one POST /api/search/systemusers?limit=100&skip=0 with the anchored case-insensitive regex on the username or a recorded userName', async () => {
     scope()
       .matchHeader('content-type', /^application\/json/)
-      .post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^b\\.jensen$' } }, { 'attributes.value': { $regex: '(?i)^b\\.jensen$' } }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^b\\.jensen$' } }, { 'attributes.value': { $regex: '(?i)^b\\.jensen$' } }] }, fields: USER_FIELDS })
       .query({ limit: '100', skip: '0' })
       .reply(200, { totalCount: 1, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'B.Jensen')] });
     const res = await call(s, `/Users${q({ filter: 'userName eq "b.jensen"' })}`);
@@ -485,7 +488,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('no filter, startIndex=3&count=2 → GET /api/systemusers?limit=2&skip=2&sort=_id', async () => {
     scope()
       .get('/api/systemusers')
-      .query({ limit: '2', skip: '2', sort: '_id' })
+      .query({ limit: '2', skip: '2', sort: '_id', fields: USER_FIELDS })
       .reply(200, { totalCount: 9, results: [user('cccccccccccccccccccccccc', 'c'), user('dddddddddddddddddddddddd', 'd')] });
     const res = await call(s, `/Users${q({ startIndex: 3, count: 2 })}`);
     expect(res.body).to.include({ totalResults: 9, startIndex: 3, itemsPerPage: 2 });
@@ -494,7 +497,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
 
   it('externalId eq → search on attributes.value, then the residual drops a user whose OTHER custom attribute matched', async () => {
     scope()
-      .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'E-100' }] } })
+      .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'E-100' }] }, fields: USER_FIELDS })
       .query({ limit: '100', skip: '0' })
       .reply(200, {
         totalCount: 2,
@@ -511,15 +514,15 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('a residual filter scans GET /api/systemusers page by page (limit=100, skip advancing)', async () => {
     const page1 = Array.from({ length: 100 }, (_, i) => user(i.toString(16).padStart(24, '0'), `u${i}`, i === 7 ? { jobTitle: 'Boss' } : {}));
     const page2 = [user('f'.repeat(24), 'last', { jobTitle: 'Intern' })];
-    scope().get('/api/systemusers').query({ limit: '100', skip: '0', sort: '_id' }).reply(200, { totalCount: 101, results: page1 });
-    scope().get('/api/systemusers').query({ limit: '100', skip: '100', sort: '_id' }).reply(200, { totalCount: 101, results: page2 });
+    scope().get('/api/systemusers').query({ limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 101, results: page1 });
+    scope().get('/api/systemusers').query({ limit: '100', skip: '100', sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 101, results: page2 });
     const res = await call(s, `/Users${q({ filter: 'title pr' })}`);
     expect(res.body.Resources.map((r) => r.title)).to.deep.equal(['Boss', 'Intern']);
   });
 
   it('count=0 with a pushed-down filter asks for limit=1 and returns only the total', async () => {
     scope()
-      .post('/api/search/systemusers', { filter: { or: [{ suspended: true }, { state: 'STAGED' }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ suspended: true }, { state: 'STAGED' }] }, fields: USER_FIELDS })
       .query({ limit: '1', skip: '0' })
       .reply(200, { totalCount: 42, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'a', { suspended: true })] });
     const res = await call(s, `/Users${q({ filter: 'active eq false', count: 0 })}`);
@@ -530,6 +533,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
     scope()
       .post('/api/search/systemusers', {
         filter: { or: [{ email: { $regex: '(?i)^a@x\\.com$' } }, { alternateEmail: { $regex: '(?i)^a@x\\.com$' } }, { employeeIdentifier: { $regex: '(?i)^1 2$' } }] },
+        fields: USER_FIELDS,
       })
       .query({ limit: '100', skip: '0' })
       .reply(200, { totalCount: 0, results: [] });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { JC, KEY, jcUser, pinnedJumpCloud, startBridge, type Harness } from '../helpers/bridge-harness.js';
+import { JC, KEY, jcUser, pinnedJumpCloud, startBridge, type Harness, USER_FIELDS } from '../helpers/bridge-harness.js';
 
 /**
  * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body.
@@ -22,7 +22,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
   it('Test Connection canary: case-insensitive exact search of the username or a recorded userName, 200 with an empty ListResponse', async () => {
     const canary = { $regex: '(?i)^cf4d78e8\\-cc4f\\-4d5d\\-b8b9\\-183561c0104a$' };
     jc()
-      .post('/api/search/systemusers', { filter: { or: [{ username: canary }, { 'attributes.value': canary }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ username: canary }, { 'attributes.value': canary }] }, fields: USER_FIELDS })
       .query({ limit: '100', skip: '0' })
       .matchHeader('content-type', 'application/json')
       .reply(200, { totalCount: 0, results: [] });
@@ -34,7 +34,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
 
   it('matches by externalId through the custom attribute, re-checking it exactly', async () => {
     jc()
-      .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'ext-1' }] } })
+      .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'ext-1' }] }, fields: USER_FIELDS })
       .query({ limit: '100', skip: '0' })
       .reply(200, { totalCount: 2, results: [jcUser(), jcUser({ _id: MANAGER, username: 'other', attributes: [{ name: 'costCode', value: 'ext-1' }] })] });
     const res = await h.request('GET', '/Users?filter=externalId+eq+%22ext-1%22');
@@ -44,10 +44,44 @@ describe('contract: Users → JumpCloud systemusers', () => {
   });
 
   it('lists without a filter through GET /systemusers sorted by _id, paging upstream', async () => {
-    jc().get('/api/systemusers').query({ limit: '2', skip: '4', sort: '_id' }).reply(200, { totalCount: 9, results: [jcUser(), jcUser({ _id: MANAGER, username: 'x' })] });
+    jc().get('/api/systemusers').query({ limit: '2', skip: '4', sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 9, results: [jcUser(), jcUser({ _id: MANAGER, username: 'x' })] });
     const res = await h.request('GET', '/Users?startIndex=5&count=2');
     expect(res.status).to.equal(200);
     expect(res.body).to.include({ totalResults: 9, startIndex: 5, itemsPerPage: 2 });
+  });
+
+  describe('fields: JumpCloud is asked for exactly what the answer needs, never its default list', () => {
+    it('attributes=userName asks for the username (and the custom attributes where a recorded userName lives) only', async () => {
+      jc().get('/api/systemusers').query({ limit: '1', skip: '0', sort: '_id', fields: '_id username attributes' }).reply(200, { totalCount: 1, results: [{ _id: ID, username: 'bjensen', attributes: [] }] });
+      const res = await h.request('GET', '/Users?count=1&attributes=userName');
+      expect(res.status).to.equal(200);
+      expect(res.body.Resources).to.deep.equal([{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ID, userName: 'bjensen' }]);
+    });
+
+    it('attributes=emails,name.givenName asks for the email fields and firstname', async () => {
+      jc()
+        .post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^bjensen$' } }, { 'attributes.value': { $regex: '(?i)^bjensen$' } }] }, fields: '_id username attributes firstname email alternateEmail' })
+        .query({ limit: '100', skip: '0' })
+        .reply(200, { totalCount: 1, results: [jcUser()] });
+      const res = await h.request('GET', `/Users?filter=${encodeURIComponent('userName eq "bjensen"')}&attributes=emails,name.givenName`);
+      expect(res.status).to.equal(200);
+      expect(res.body.Resources[0]).to.deep.equal({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ID, name: { givenName: 'Barbara' }, emails: [{ value: 'bjensen@example.com', type: 'work', primary: true }] });
+    });
+
+    it('a residual filter and a sort add the fields the bridge evaluates itself', async () => {
+      jc().get('/api/systemusers').query({ limit: '100', skip: '0', sort: '_id', fields: '_id username attributes displayname jobTitle' }).reply(200, { totalCount: 1, results: [jcUser({ jobTitle: 'Engineer' })] });
+      const res = await h.request('GET', `/Users?filter=${encodeURIComponent('title pr')}&sortBy=displayName&attributes=userName`);
+      expect(res.status).to.equal(200);
+      expect(res.body.Resources.map((r: { userName: string }) => r.userName)).to.deep.equal(['bjensen']);
+    });
+
+    it('excludedAttributes drops only the rows it names whole', async () => {
+      const without = USER_FIELDS.split(' ').filter((f) => f !== 'phoneNumbers').join(' ');
+      jc().get('/api/systemusers').query({ limit: '1', skip: '0', sort: '_id', fields: without }).reply(200, { totalCount: 1, results: [jcUser()] });
+      const res = await h.request('GET', '/Users?count=1&excludedAttributes=phoneNumbers');
+      expect(res.status).to.equal(200);
+      expect(res.body.Resources[0].userName).to.equal('bjensen');
+    });
   });
 
   it('GET /Users/{id} reads one systemuser and maps it', async () => {
@@ -84,6 +118,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
     jc()
       .post('/api/search/systemusers', {
         filter: { or: [{ username: { $regex: '(?i)^jyoung$' } }, { email: { $regex: '(?i)^jyoung@Contoso\\.com$' } }, { employeeIdentifier: { $regex: '(?i)^701984$' } }] },
+        fields: USER_FIELDS,
       })
       .query({ limit: '10', skip: '0' })
       .reply(200, { totalCount: 0, results: [] });
@@ -160,7 +195,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
     jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
     jc().post('/api/systemusers').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     jc()
-      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] } })
+      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] }, fields: USER_FIELDS })
       .query({ limit: '2', skip: '0' })
       .reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'jyoung@example.com' })] });
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
@@ -180,7 +215,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
   it('PATCH reads the user, pre-checks a changed email, and PUTs only what changed (default-mode Entra body)', async () => {
     jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
     jc()
-      .post('/api/search/systemusers', { filter: { or: [{ email: { $regex: '(?i)^new@example\\.com$' } }] } })
+      .post('/api/search/systemusers', { filter: { or: [{ email: { $regex: '(?i)^new@example\\.com$' } }] }, fields: USER_FIELDS })
       .query({ limit: '10', skip: '0' })
       .reply(200, { totalCount: 0, results: [] });
     jc()

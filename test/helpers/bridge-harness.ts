@@ -11,6 +11,11 @@ import { createLogger } from '../../src/observability/logger.js';
 
 export const KEY = 'jcTestKey0123456789abcdefABCDEF0123456789';
 export const JC = 'https://console.jumpcloud.com';
+/**
+ * What every user search and list of the shipped mapping asks JumpCloud for (`fields`): each field a row's codec
+ * reads, so no SCIM attribute depends on JumpCloud's undocumented default field list.
+ */
+export const USER_FIELDS = '_id username attributes firstname middlename lastname displayname jobTitle employeeType location suspended state email alternateEmail phoneNumbers addresses employeeIdentifier costCenter company department manager created';
 
 export interface Harness {
   bridge: Bridge;
