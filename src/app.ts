@@ -2,7 +2,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from './config.js';
 import type { JumpCloudConnection } from './jumpcloud/client.js';
 import type { Logger } from './observability/logger.js';
-import type { ExchangeSink } from './observability/exchange.js';
+import type { ExchangeNote, ExchangeSink } from './observability/exchange.js';
 import type { ResourceRegistry } from './resources/resource-type.js';
 import { requestLog } from './http/request-log.js';
 import { scimBody } from './http/body-parsing.js';
@@ -36,6 +36,8 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   /** An upstream answer proved (true) or disproved (false) the key a request used. */
   onKeyVerdict?: (apiKey: string, accepted: boolean, orgId?: string) => void;
+  /** Every note a resource reports (drift warnings are counted from these). */
+  onNote?: (note: ExchangeNote) => void;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */
   sinks?: ExchangeSink[];
   /** Extra routers mounted before the SCIM routes (the debug page). */
@@ -72,7 +74,7 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(requestDeadline(config));
   scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
   scim.use(scimBody());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger }));
+  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger, ...(deps.onNote ? { onNote: deps.onNote } : {}) }));
   // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);

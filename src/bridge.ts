@@ -22,6 +22,7 @@ import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
 import { newLifecycle, type Lifecycle } from './http/health.js';
 import { registerProcessSecret } from './observability/redact.js';
 import { Recorder } from './recording/recorder.js';
+import { DriftCounter } from './observability/drift-counter.js';
 import { SCIM_BASE, scimBaseUrl } from './http/scim-response.js';
 import { createDebugPage, DEBUG_PATH, type DebugPage } from './debug/debug-page.js';
 
@@ -35,6 +36,8 @@ export interface Bridge {
   debug?: DebugPage;
   /** Prometheus metrics; `enabled` is false unless METRICS=true. Drift checks report through `driftWarning`. */
   metrics: Metrics;
+  /** Drift warnings since start (also on the debug page and, with METRICS=true, in scim_bridge_drift_warnings_total). */
+  drift: DriftCounter;
   coordination: Coordination;
   /** /readyz's state: server.ts sets `draining` on SIGTERM. */
   lifecycle: Lifecycle;
@@ -83,7 +86,8 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
   const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
   const resources = new ResourceRegistry([users, groups]);
-  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => resources.schemas }) : undefined;
+  const drift = new DriftCounter();
+  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => resources.schemas, drift }) : undefined;
   const app = createApp({
     config,
     logger,
@@ -96,6 +100,9 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     onKeyVerdict: (apiKey, accepted, orgId) => {
       const fp = keyFingerprint(apiKey, orgId);
       void (accepted ? coordination.provenKeys.remember(fp) : coordination.provenKeys.forget(fp));
+    },
+    onNote: (note) => {
+      if (drift.record(note)) metrics.driftWarning(typeof note.data?.resource === 'string' ? note.data.resource : '');
     },
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),
@@ -110,6 +117,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     coordination,
     lifecycle,
     metrics,
+    drift,
     close: () => {
       connection.close();
       void coordination.close();

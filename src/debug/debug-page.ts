@@ -5,6 +5,7 @@ import type { UserTable } from '../mapping/attribute-table.js';
 import { explainExchange } from '../mapping/exchange-mapping.js';
 import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
+import type { DriftCounter } from '../observability/drift-counter.js';
 import type { ResourceSchema } from '../scim/schema.js';
 import { ExchangeBuffer, type BufferedExchange } from './exchange-buffer.js';
 import { describeFilter, filterFromQuery, matches, subjectsOf, type ExchangeFilter } from './exchange-filter.js';
@@ -20,6 +21,8 @@ export interface DebugPageDeps {
   users: UserTable;
   /** Every resource schema the bridge serves, for the generated /Schemas attributes. */
   schemas: () => ResourceSchema[];
+  /** Drift warnings since start, shown at the top of the page. */
+  drift?: DriftCounter;
 }
 
 export interface DebugPage {
@@ -129,7 +132,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   router.get('/', (req, res) => {
     const filter = filterFromQuery(req.query);
     res.type('html').send(
-      renderPage(selected(req, filter), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun, filter, total: buffer.size }, view),
+      renderPage(selected(req, filter), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun, filter, total: buffer.size, ...(deps.drift ? { drift: deps.drift } : {}) }, view),
     );
   });
   router.get('/exchanges', (req, res) => {

@@ -2,6 +2,8 @@ import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { AttributeRow } from '../mapping/attribute-table.js';
 import type { Explanation, MappedAttribute, MappingTable, Rejection } from '../mapping/exchange-mapping.js';
 import type { AttributeDef, SchemaDef } from '../scim/schema.js';
+import type { ExchangeNote } from '../observability/exchange.js';
+import type { DriftCounter } from '../observability/drift-counter.js';
 import type { BufferedExchange } from './exchange-buffer.js';
 import { describeFilter, subjectsOf, type ExchangeFilter, type Subjects } from './exchange-filter.js';
 
@@ -117,6 +119,7 @@ export function renderExchange(e: BufferedExchange, view: ExchangeView = { subje
     `<time>${escapeHtml(e.at)}</time> <span class="rid">${escapeHtml(e.id)}</span>${tags}${subjectChips(view.subjects)}` +
     '</header>' +
     (explanation.rejection ? renderRejection(explanation.rejection) : '') +
+    renderNotes(e.notes) +
     (explanation.mapping ? renderMappingTable(explanation.mapping) : '') +
     '<div class="actions"><button type="button" data-copy="curl">copy as curl</button><button type="button" data-copy="explain">copy as explain</button><span class="copy-state"></span></div>' +
     '<pre class="copied" hidden></pre>' +
@@ -258,6 +261,23 @@ export interface PageOptions {
   filter: ExchangeFilter;
   /** How many exchanges the buffer holds, filtered or not. */
   total: number;
+  /** Drift warnings since start (JumpCloud stored a value other than the one written). */
+  drift?: DriftCounter;
+}
+
+function renderDrift(d: DriftCounter | undefined): string {
+  if (!d) return '';
+  if (d.total === 0) return '<p class="drift none">Drift warnings since start: 0 (JumpCloud stored every written value as sent).</p>';
+  const per = [...d.byAttribute.entries()].map(([a, n]) => `${escapeHtml(a)}: ${escapeHtml(n)}`).join(', ');
+  const last = d.last ? ` Last: ${escapeHtml(d.last.attribute)} sent ${escapeHtml(JSON.stringify(d.last.sent) ?? 'no value')}, stored ${escapeHtml(JSON.stringify(d.last.stored) ?? 'no value')} at ${escapeHtml(d.last.at)}.` : '';
+  return `<p class="drift"><span class="tag err">drift</span> Drift warnings since start: <strong>${escapeHtml(d.total)}</strong> (${per}).${last} Entra re-writes a drifting attribute every cycle: see the exchanges' notes and the mapping.</p>`;
+}
+
+/** What a resource decided on the way (a drift, a kept username), warnings first. */
+function renderNotes(notes: readonly ExchangeNote[] | undefined): string {
+  if (!notes?.length) return '';
+  const sorted = [...notes].sort((a, b) => (a.level === b.level ? 0 : a.level === 'warn' ? -1 : 1));
+  return `<ul class="notes">${sorted.map((n) => `<li class="note ${escapeHtml(n.level)}"><span class="tag${n.level === 'warn' ? ' err' : ''}">${escapeHtml(n.kind)}</span> ${escapeHtml(n.message)}</li>`).join('')}</ul>`;
 }
 
 const METHOD_CHOICES = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -283,7 +303,7 @@ export function renderPage(list: readonly BufferedExchange[], opts: PageOptions,
   return layout(
     'jumpcloud-scim-bridge · debug',
     opts.nonce,
-    `${intro}${filterForm(opts.filter)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
+    `${intro}${renderDrift(opts.drift)}${filterForm(opts.filter)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
     LIVE_SCRIPT,
   );
 }

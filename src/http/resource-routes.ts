@@ -47,6 +47,8 @@ export interface ResourceRouteDeps {
   /** Called after each upstream answer with the key's fingerprint: a 2xx proves it, a 401 disproves it. */
   onKeyVerdict?: (apiKey: string, accepted: boolean, orgId?: string) => void;
   logger?: Logger;
+  /** Every note a resource reports (the drift counter listens for `drift`). */
+  onNote?: (note: ExchangeNote) => void;
 }
 
 /** The CRUD routes of every registered resource type, each handled with a JumpCloud client bound to the caller's key. */
@@ -59,11 +61,12 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
     // A resource's decisions go into the exchange (trace, debug page, explain) and the log at their level.
     const note = (n: ExchangeNote): void => {
       (l.notes ??= []).push(n);
+      deps.onNote?.(n);
       if (n.once !== undefined) {
         if (loggedOnce.has(n.once)) return;
         loggedOnce.add(n.once);
       }
-      deps.logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind });
+      deps.logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind, ...n.data });
     };
     const apiKey = l.apiKey ?? '';
     const observer = (c: UpstreamCall): void => {

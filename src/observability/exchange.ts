@@ -32,6 +32,8 @@ export interface ExchangeNote {
   kind: string;
   message: string;
   once?: string;
+  /** Structured facts for the log line and counters (a drift's attribute, value sent and value stored). */
+  data?: Record<string, unknown>;
 }
 
 export type NoteSink = (note: ExchangeNote) => void;

@@ -15,6 +15,7 @@ import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
 import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
+import { detectDrift } from '../mapping/drift.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -223,7 +224,9 @@ export class UsersResource implements ScimResourceType {
           return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
         };
         try {
-          return this.render(await ctx.jc.createUser(created), ctx.baseUrl);
+          const answer = await ctx.jc.createUser(created);
+          this.checkDrift(ctx, created, answer);
+          return this.render(answer, ctx.baseUrl);
         } catch (e) {
           if (!isJumpCloudError(e)) throw e;
           if (e.ambiguous) return landedOrFail(e);
@@ -357,7 +360,25 @@ export class UsersResource implements ScimResourceType {
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
     const updated = await translated(() => ctx.jc.updateUser(user._id, body), `User ${id}`);
+    this.checkDrift(ctx, body, updated);
     return this.render(updated, ctx.baseUrl);
+  }
+
+  /**
+   * Drift: JumpCloud's answer to a write, compared with what was sent through the attribute table. A difference is
+   * a warning (log line, exchange note, counter) on its first occurrence, instead of a week of Entra re-writing the
+   * same attribute every cycle. The answer is what the SCIM response shows, so Entra's next read sees the stored value.
+   */
+  private checkDrift(ctx: RequestContext, sent: SystemUserWritable, answer: SystemUser): void {
+    for (const d of detectDrift(this.table, sent, answer)) {
+      const show = (v: unknown): string => (v === undefined ? 'no value' : JSON.stringify(v));
+      ctx.note?.({
+        level: 'warn',
+        kind: 'drift',
+        message: `Drift on User ${answer._id}: JumpCloud stored ${d.attribute} as ${show(d.stored)}, not as sent (${show(d.sent)}); Entra will read the stored value and may write the attribute again every cycle`,
+        data: { resource: 'User', id: answer._id, attribute: d.attribute, sent: d.sent, stored: d.stored },
+      });
+    }
   }
 
   /**

@@ -1,0 +1,53 @@
+import type { SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
+import { deepEqual, isRecord } from '../util/guards.js';
+import type { UserTable } from './attribute-table.js';
+import { fieldsOfRow } from './user-fields.js';
+
+/** One attribute JumpCloud stored differently from how the bridge wrote it, in SCIM terms (what Entra will read). */
+export interface Drift {
+  /** The SCIM attribute, e.g. `emails` or `urn:…:enterprise:2.0:User:department`. */
+  attribute: string;
+  /** The value the write meant, as the SCIM view would show it; undefined means "no value". */
+  sent: unknown;
+  /** The value JumpCloud's answer shows. */
+  stored: unknown;
+}
+
+/** A systemuser with a write body laid over it: scalars replaced (null removes), arrays replaced whole. */
+function withWrite(stored: SystemUser, sent: SystemUserWritable): SystemUser {
+  const out: Record<string, unknown> = { ...stored };
+  for (const [k, v] of Object.entries(sent)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return out as SystemUser;
+}
+
+/**
+ * Compares JumpCloud's answer to a write with what was sent, attribute by attribute through the table: each row
+ * that reads a field the write carried is rendered twice, once from the answer and once from the answer with the
+ * write laid over it. Any difference means JumpCloud stored something else (a lower-cased e-mail, a trimmed name,
+ * a reformatted phone), which Entra would see on its next read and write back, every cycle, forever.
+ */
+export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: unknown): Drift[] {
+  if (!isRecord(stored)) return [];
+  const answer = stored as SystemUser;
+  const intended = withWrite(answer, sent);
+  const written = new Set(Object.keys(sent));
+  const customOf = (u: SystemUser): Map<string, string> => new Map((u.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]));
+  const [customStored, customIntended] = [customOf(answer), customOf(intended)];
+  const drifts: Drift[] = [];
+  for (const row of table.rows) {
+    if (!fieldsOfRow(row).some((f) => written.has(f))) continue;
+    let a: unknown;
+    let b: unknown;
+    try {
+      a = row.codec.read(intended, customIntended, row);
+      b = row.codec.read(answer, customStored, row);
+    } catch {
+      continue; // a row that cannot read this user is not a drift of this write
+    }
+    if (!deepEqual(a, b)) drifts.push({ attribute: row.scim, sent: a, stored: b });
+  }
+  return drifts;
+}

@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { detectDrift } from '../../../src/mapping/drift.js';
+import type { SystemUser } from '../../../src/jumpcloud/types.js';
+
+const MAPPING = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'config', 'mapping.json');
+const table = loadAttributeTable(MAPPING, { deriveUsernameFromEmail: false }).users;
+const stored = (over: Record<string, unknown> = {}): SystemUser => ({ _id: 'a'.repeat(24), username: 'bjensen', email: 'bjensen@example.com', attributes: [], ...over }) as SystemUser;
+
+describe('mapping/drift: what JumpCloud stored vs what was written, through the table', () => {
+  it('a value stored as sent is no drift, and rows the write did not touch are never compared', () => {
+    expect(detectDrift(table, { jobTitle: 'Engineer' }, stored({ jobTitle: 'Engineer', department: 'whatever' }))).to.deep.equal([]);
+  });
+
+  it('clearing: "" stored as absent or "", and manager null stored as absent, are no drift', () => {
+    expect(detectDrift(table, { jobTitle: '', manager: null }, stored())).to.deep.equal([]);
+    expect(detectDrift(table, { jobTitle: '' }, stored({ jobTitle: '' }))).to.deep.equal([]);
+  });
+
+  it('a clear JumpCloud ignored is drift', () => {
+    expect(detectDrift(table, { jobTitle: '' }, stored({ jobTitle: 'Engineer' }))).to.deep.equal([{ attribute: 'title', sent: undefined, stored: 'Engineer' }]);
+  });
+
+  it('names the SCIM attribute and both SCIM values: a lower-cased e-mail, a trimmed name, a custom attribute', () => {
+    const drift = detectDrift(
+      table,
+      { email: 'BJensen@Example.com', firstname: ' Barbara ', attributes: [{ name: 'scimExternalId', value: 'Ext-1' }] },
+      stored({ email: 'bjensen@example.com', firstname: 'Barbara', attributes: [{ name: 'scimExternalId', value: 'ext-1' }] }),
+    );
+    expect(drift.map((d) => d.attribute).sort()).to.deep.equal(['emails', 'externalId', 'name.givenName']);
+    expect(drift.find((d) => d.attribute === 'externalId')).to.deep.equal({ attribute: 'externalId', sent: 'Ext-1', stored: 'ext-1' });
+  });
+
+  it('an answer that is not a user (a dry run with no body) is no drift', () => {
+    expect(detectDrift(table, { jobTitle: 'x' }, undefined)).to.deep.equal([]);
+  });
+});
