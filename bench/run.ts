@@ -6,6 +6,7 @@
  *   npm run bench                          side-by-side, full (3 repetitions, 200k soak)
  *   npm run bench -- --quick               side-by-side, one repetition, 20k soak
  *   npm run bench -- --no-build --cpu-prof reuse dist/, write CPU profiles of the bridge
+ *   npm run bench -- --quick --no-soak --ops=getById,userNameMatch   iterate on one hot path
  *   npm run bench -- query users groups    the in-process micro benchmarks
  */
 import { readdirSync } from 'node:fs';
@@ -14,14 +15,30 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 type BenchModule = { run?: (options: Record<string, unknown>) => Promise<Record<string, unknown>> };
 
-const FLAGS: Record<string, [string, boolean]> = { '--quick': ['quick', true], '--no-build': ['build', false], '--cpu-prof': ['cpuProf', true] };
+const FLAGS: Record<string, [string, boolean]> = {
+  '--quick': ['quick', true],
+  '--no-build': ['build', false],
+  '--cpu-prof': ['cpuProf', true],
+  '--no-soak': ['soak', false],
+};
+/** `--ops=getById,userNameMatch`: only those operations (for iterating on one hot path). */
+const VALUED = { '--ops': 'ops' } as const;
 
 async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a.startsWith('--') && !(a in FLAGS));
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; options: ${Object.keys(FLAGS).join(', ')}`);
-  const options = Object.fromEntries(args.filter((a) => a in FLAGS).map((a) => FLAGS[a] as [string, boolean]));
+  const valued = (a: string): [string, string] | undefined => {
+    const [flag, value] = a.split('=', 2) as [string, string | undefined];
+    const name = (VALUED as Record<string, string>)[flag];
+    return name && value ? [name, value] : undefined;
+  };
+  const unknown = args.filter((a) => a.startsWith('--') && !(a in FLAGS) && !valued(a));
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; options: ${[...Object.keys(FLAGS), '--ops=a,b'].join(', ')}`);
+  const options: Record<string, unknown> = Object.fromEntries(args.filter((a) => a in FLAGS).map((a) => FLAGS[a] as [string, boolean]));
+  for (const a of args) {
+    const v = valued(a);
+    if (v) options[v[0]] = v[1].split(',');
+  }
   const names = args.filter((a) => !a.startsWith('--'));
   const only = names.length ? names : ['side-by-side'];
   const files = readdirSync(here)

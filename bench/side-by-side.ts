@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SIZES, type StubStats } from './floor/fixtures.js';
-import { drive, type LoadResult, type Shot } from './floor/load.js';
+import { drive, summary, type LoadResult, type Shot } from './floor/load.js';
 import { DELETE, OPERATIONS, type Operation, type OperationName } from './floor/operations.js';
 import type { ProbeReading } from './floor/probe.js';
 import { markdown, spread, type Cell, type Report, type Row } from './floor/report.js';
@@ -29,12 +29,18 @@ export interface Options {
   quick?: boolean;
   build?: boolean;
   cpuProf?: boolean;
+  /** false: skip the soak (for iterating; a run without it is not a full result). */
+  soak?: boolean;
+  /** Only these operations. */
+  ops?: string[];
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist');
 const BIG = SIZES[SIZES.length - 1] as number;
 const CONNECTIONS = [1, 50] as const;
+/** Alternating bridge/proxy slices per measurement (see `pair`). */
+const SLICES = 5;
 
 interface Plan {
   reps: number;
@@ -183,17 +189,18 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
 
   // Every request gets a fresh number: no create, add or PATCH value repeats across cells or repetitions.
   let serial = 0;
-  const cell = async (t: Target, op: Operation, size: number, connections: number, requests: number, warmup: number, first?: number): Promise<Cell> => {
+  const shotFor = (t: Target, op: Operation, size: number) => (i: number): Shot => op[t.kind](i, size);
+
+  /** One target, one operation: `requests` measured after `warmup`, with the process's CPU and the stub's counters. */
+  const cell = async (t: Target, op: Operation, size: number, connections: number, requests: number, warmup: number, first?: number, keep?: number[]): Promise<Cell> => {
     const agent = agentFor(t, connections);
-    const shot = (i: number): Shot => op[t.kind](i, size);
     if (warmup > 0) {
-      await drive(agent, t.url, connections, warmup, serial, shot);
+      await drive(agent, t.url, connections, warmup, serial, shotFor(t, op, size));
       serial += warmup;
     }
     const s0 = await stubStats();
     const c0 = await t.child.read();
-    const start = first ?? serial;
-    const load: LoadResult = await drive(agent, t.url, connections, requests, start, shot);
+    const load: LoadResult = await drive(agent, t.url, connections, requests, first ?? serial, shotFor(t, op, size), keep);
     if (first === undefined) serial += requests;
     const c1 = await t.child.read();
     const s1 = await stubStats();
@@ -205,11 +212,48 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     };
   };
 
+  /**
+   * Bridge and proxy on one operation, measured in SLICES alternating slices each, so both see the same
+   * neighbours on the shared machine: the ratio of their CPU per request is then a paired figure.
+   */
+  const pair = async (op: Operation, connections: number, requests: number, warmup: number): Promise<{ bridge: Cell; proxy: Cell }> => {
+    const slice = Math.ceil(requests / SLICES);
+    const out = new Map<Target, { cells: Cell[]; latencies: number[] }>();
+    for (const t of [bridge, proxy]) out.set(t, { cells: [], latencies: [] });
+    for (const t of [bridge, proxy]) await drive(agentFor(t, connections), t.url, connections, warmup, (serial += warmup) - warmup, shotFor(t, op, BIG));
+    for (let k = 0; k < SLICES; k++) {
+      for (const t of [bridge, proxy]) {
+        const o = out.get(t) as { cells: Cell[]; latencies: number[] };
+        o.cells.push(await cell(t, op, BIG, connections, slice, 0, undefined, o.latencies));
+      }
+    }
+    const merge = ({ cells, latencies }: { cells: Cell[]; latencies: number[] }): Cell => {
+      const n = cells.reduce((a, c) => a + c.requests, 0);
+      const wallMs = cells.reduce((a, c) => a + c.wallMs, 0);
+      const failures: Record<string, number> = {};
+      for (const c of cells) for (const [k, v] of Object.entries(c.failures)) failures[k] = (failures[k] ?? 0) + v;
+      const firstFailure = cells.find((c) => c.firstFailure)?.firstFailure;
+      const weighted = (f: (c: Cell) => number, digits: number): number => Math.round((cells.reduce((a, c) => a + f(c) * c.requests, 0) / n) * 10 ** digits) / 10 ** digits;
+      return {
+        requests: n,
+        failures,
+        ...(firstFailure ? { firstFailure } : {}),
+        wallMs,
+        requestsPerSecond: Math.round((n / wallMs) * 1000),
+        latencyMs: summary(latencies),
+        cpuMicrosPerRequest: weighted((c) => c.cpuMicrosPerRequest, 1),
+        upstreamCallsPerRequest: weighted((c) => c.upstreamCallsPerRequest, 2),
+        upstreamSocketsOpened: cells.reduce((a, c) => a + c.upstreamSocketsOpened, 0),
+      };
+    };
+    return { bridge: merge(out.get(bridge) ?? { cells: [], latencies: [] }), proxy: merge(out.get(proxy) ?? { cells: [], latencies: [] }) };
+  };
+
   const report: Report = {
     node: process.version,
     at: new Date().toISOString(),
     mode,
-    command: `npm run bench${options.quick ? ' -- --quick' : ''}`,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', loadavgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100) },
     setup: {
       directoryForTimedCells: BIG,
@@ -223,7 +267,8 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     callsOnly: [],
   };
 
-  const ops = OPERATIONS;
+  const ops = options.ops ? OPERATIONS.filter((o) => options.ops?.includes(o.name)) : OPERATIONS;
+  if (!ops.length) throw new Error(`--ops names none of ${OPERATIONS.map((o) => o.name).join(', ')}`);
   const rows = new Map<string, Row>();
   for (const op of ops) {
     for (const connections of CONNECTIONS) rows.set(`${op.name}@${connections}`, { operation: op.name, title: op.title, connections, bridge: [], proxy: [], ratio: [], callsPerOp: {} });
@@ -238,8 +283,7 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
           const n = plan.requests[connections];
           const warm = Math.max(20, Math.round(n / 10));
           log(`rep ${rep}/${plan.reps} ${op.name} @${connections}: bridge, then proxy`);
-          const b = await cell(bridge, op, BIG, connections, n, warm);
-          const p = await cell(proxy, op, BIG, connections, n, warm);
+          const { bridge: b, proxy: p } = await pair(op, connections, n, warm);
           const row = rows.get(`${op.name}@${connections}`) as Row;
           row.bridge.push(b);
           row.proxy.push(p);
@@ -258,12 +302,14 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     }
     report.rows = [...rows.values()].map((r) => ({ ...r, summary: summarise(r) }));
 
-    log(`soak: ${plan.soak.total} mixed requests at 50 connections`);
-    report.soak = await soak(bridge, plan.soak, () => {
-      const s = serial;
-      serial += plan.soak.total;
-      return s;
-    });
+    if (options.soak !== false) {
+      log(`soak: ${plan.soak.total} mixed requests at 50 connections`);
+      report.soak = await soak(bridge, plan.soak, () => {
+        const s = serial;
+        serial += plan.soak.total;
+        return s;
+      });
+    }
 
     // Destructive, so last: each DELETE removes a seeded user.
     for (const size of SIZES) {
@@ -283,7 +329,8 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
   const stamp = `${report.at.slice(0, 16).replace(':', '')}Z`; // e.g. 2026-12-01T2045Z: before/after runs of one day both stay
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const name = `${stamp}${options.quick ? '-quick' : ''}`;
+  const partial = options.quick || options.soak === false || options.ops;
+  const name = `${stamp}${partial ? '-partial' : ''}`;
   writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const md = markdown(report);
   writeFileSync(path.join(dir, `${name}.md`), md);

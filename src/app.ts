@@ -21,8 +21,6 @@ import { requestMetrics } from './http/request-metrics.js';
 import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
 import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
-export { SCIM_BASE };
-
 export interface AppDeps {
   config: Config;
   logger: Logger;
@@ -54,6 +52,9 @@ export function createApp(deps: AppDeps): express.Express {
   // Forwarded headers decide `Location` URLs; only trusted hops (default: a proxy on this host) may set them.
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  // SCIM resources carry no ETags here (/ServiceProviderConfig says etag unsupported); hashing every body for one
+  // was pure cost on every response.
+  app.set('etag', false);
 
   // First: the request's secrets are masked in everything written about it, even if it fails right away.
   app.use(requestSecrets());

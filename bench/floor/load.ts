@@ -24,12 +24,17 @@ export interface LoadResult {
   latencyMs: { p50: number; p99: number };
 }
 
+const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function summary(latencies: number[]): LoadResult['latencyMs'] {
+  const sorted = Float64Array.from(latencies).sort();
+  return { p50: round(percentile(sorted, 50), 2), p99: round(percentile(sorted, 99), 2) };
+}
+
 export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
-
-const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
 function once(agent: http.Agent, target: URL, shot: Shot): Promise<{ status: number; text?: string }> {
   return new Promise((resolve, reject) => {
@@ -51,8 +56,11 @@ function once(agent: http.Agent, target: URL, shot: Shot): Promise<{ status: num
   });
 }
 
-/** `shot(i)` builds request number `i` (from `first`), so consecutive runs never repeat a create or an add. */
-export async function drive(agent: http.Agent, target: URL, connections: number, total: number, first: number, shot: (i: number) => Shot): Promise<LoadResult> {
+/**
+ * `shot(i)` builds request number `i` (from `first`), so consecutive runs never repeat a create or an add.
+ * Latencies are also appended to `keep` when given, so slices of one measurement can be summarised together.
+ */
+export async function drive(agent: http.Agent, target: URL, connections: number, total: number, first: number, shot: (i: number) => Shot, keep?: number[]): Promise<LoadResult> {
   const latencies = new Float64Array(total);
   const failures: Record<string, number> = {};
   let firstFailure: string | undefined;
@@ -76,6 +84,7 @@ export async function drive(agent: http.Agent, target: URL, connections: number,
   };
   await Promise.all(Array.from({ length: Math.min(connections, total) }, worker));
   const wallMs = performance.now() - started;
+  keep?.push(...latencies);
   latencies.sort();
   return {
     requests: total,

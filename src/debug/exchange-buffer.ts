@@ -38,9 +38,12 @@ export class ExchangeBuffer implements ExchangeSink {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer (got ${capacity})`);
   }
 
+  wants(url: string): boolean {
+    return !IGNORED.test(url);
+  }
+
   record(exchange: Exchange): void {
-    const path = exchange.url;
-    if (IGNORED.test(path)) return;
+    if (!this.wants(exchange.url)) return;
     const clean = redact(exchange, this.secrets);
     this.seq += 1;
     const kept: BufferedExchange = {

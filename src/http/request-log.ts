@@ -6,7 +6,11 @@ import { redact } from '../observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from '../observability/exchange.js';
 import { SCIM_BASE, locals } from './scim-response.js';
 
-/** Request id, timing, and one structured log line per request with its upstream calls; finished exchanges go to the sinks. */
+/**
+ * Request id, timing, and one structured log line per request with its upstream calls; finished exchanges go to the
+ * sinks. The line and the exchange are built only when something will read them: the log level lets the line
+ * through, the request is traced, or a sink wants it.
+ */
 export function requestLog(config: Config, logger: Logger, sinks: readonly ExchangeSink[]): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
@@ -21,23 +25,33 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
     const record = (): void => {
       try {
         const l = locals(res);
-        const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
         const status = res.writableFinished ? res.statusCode : 499;
-        const durationMs = Math.round((performance.now() - started) * 10) / 10;
-        const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
         // Health checks and the debug page's polling would drown the SCIM traffic at info.
         const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
-        logger.log(level, 'scim request', {
-          requestId: id,
-          method: req.method,
-          path: redact(req.originalUrl, secrets),
-          status,
-          ...(res.writableFinished ? {} : { clientGone: true }),
-          ...(l.principal ? { principal: l.principal } : {}),
-          ...(l.keyProof ? { keyProof: true } : {}),
-          durationMs,
-          upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
-        });
+        const logged = logger.isLevelEnabled(level);
+        const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
+        // The trace is an info line: below that level it would be built only to be dropped.
+        const traceLogged = traced && logger.isLevelEnabled('info');
+        const wanting = sinks.filter((s) => s.wants?.(req.originalUrl) ?? true);
+        // Nobody asked: no log line at this level, no trace, no sink. Building and scrubbing them anyway was
+        // most of the bridge's cost per request (issue 13), so the common case stops here.
+        if (!logged && !traceLogged && wanting.length === 0) return;
+        const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        if (logged) {
+          logger.log(level, 'scim request', {
+            requestId: id,
+            method: req.method,
+            path: redact(req.originalUrl, secrets),
+            status,
+            ...(res.writableFinished ? {} : { clientGone: true }),
+            ...(l.principal ? { principal: l.principal } : {}),
+            ...(l.keyProof ? { keyProof: true } : {}),
+            durationMs,
+            upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
+          });
+        }
+        if (!traceLogged && wanting.length === 0) return;
         const exchange = redact(
           {
             id,
@@ -55,8 +69,8 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
           },
           secrets,
         );
-        if (traced) logger.info('trace', { trace: exchange });
-        for (const sink of sinks) sink.record(exchange);
+        if (traceLogged) logger.info('trace', { trace: exchange });
+        for (const sink of wanting) sink.record(exchange);
       } catch (e) {
         // Logging must never take the process down; say so without the payload that broke it.
         logger.error('request log failed', { requestId: id, error: e instanceof Error ? e.message : String(e) });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import zlib from 'node:zlib';
 import axios, { type AxiosInstance } from 'axios';
 import { JumpCloudError } from './errors.js';
 
@@ -54,6 +55,36 @@ export interface HttpTransport {
   close(): void;
 }
 
+/** axios's own query encoding (helpers/buildURL `encode`), so the wire is byte for byte what axios sent from `params`. */
+const encode = (value: string | number): string =>
+  encodeURIComponent(String(value)).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+
+/** Path and query string, built once here instead of by axios's generic params serializer on every call. */
+export function urlOf(path: string, query: Record<string, string | number> | undefined): string {
+  let out = path;
+  let sep = '?';
+  for (const key in query) {
+    out += `${sep}${encode(key)}=${encode(query[key] as string | number)}`;
+    sep = '&';
+  }
+  return out;
+}
+
+/**
+ * JSON both ways, without axios's generic transforms (content sniffing, form-data and URLSearchParams handling,
+ * transitional parsing rules): the bridge only ever sends JSON bodies and reads JSON answers. An answer that is
+ * not JSON (an HTML error page) stays text, as axios's silent parsing left it.
+ */
+const toJson = (data: unknown): unknown => (data === undefined ? undefined : JSON.stringify(data));
+const fromJson = (data: unknown): unknown => {
+  if (typeof data !== 'string' || data === '') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+};
+
 function networkKind(err: unknown): 'timeout' | 'network' {
   const code = axios.isAxiosError(err) ? err.code : undefined;
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'network';
@@ -77,6 +108,8 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
     httpsAgent: agents.https,
     proxy: false,
     headers: { Accept: 'application/json' },
+    transformRequest: [toJson],
+    transformResponse: [fromJson],
   });
   const send: Send = async (req) => {
     const headers: Record<string, string> = { 'x-api-key': req.apiKey };
@@ -86,8 +119,7 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
     try {
       const res = await client.request({
         method: req.method,
-        url: req.path,
-        params: req.query,
+        url: urlOf(req.path, req.query),
         data: req.body,
         headers,
         ...(req.signal ? { signal: req.signal } : {}),
@@ -105,4 +137,51 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
       agents.https.destroy();
     },
   };
+}
+
+const TIMEOUT = Symbol('timeout');
+
+/**
+ * The same wire on `node:http`/`node:https` directly: one keep-alive agent, the prebuilt URL, JSON both ways, a
+ * whole-call timeout, the caller's abort signal, redirects returned (never followed), gzip/deflate/br answers
+ * decoded. It sends what the axios wire sends (Accept, Accept-Encoding, x-api-key, x-org-id, Content-Type).
+ */
+export function nodeHttpTransport(options: HttpTransportOptions): HttpTransport {
+  const origin = new URL(options.baseUrl);
+  const secure = origin.protocol === 'https:';
+  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const request = secure ? https.request : http.request;
+  const fixed: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip, deflate, br', ...(options.orgId ? { 'x-org-id': options.orgId } : {}) };
+  const send: Send = (req) =>
+    new Promise<UpstreamResponse>((resolve, reject) => {
+      const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+      const headers: Record<string, string | number> = { ...fixed, 'x-api-key': req.apiKey };
+      if (body !== undefined) {
+        headers['Content-Type'] = 'application/json';
+        headers['Content-Length'] = Buffer.byteLength(body);
+      }
+      const fail = (err: unknown): void => {
+        clearTimeout(timer);
+        const kind = err === TIMEOUT ? 'timeout' : 'network';
+        reject(new JumpCloudError(kind, kind === 'timeout' ? 'no answer within the timeout' : 'connection failed', { method: req.method, path: req.path, attempts: 1 }));
+      };
+      const out = request(
+        { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, method: req.method, path: urlOf(req.path, req.query), headers, agent, ...(req.signal ? { signal: req.signal } : {}) },
+        (res) => {
+          const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+          const stream = encoding === 'gzip' || encoding === 'x-gzip' ? res.pipe(zlib.createGunzip()) : encoding === 'deflate' ? res.pipe(zlib.createInflate()) : encoding === 'br' ? res.pipe(zlib.createBrotliDecompress()) : res;
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', fail);
+          stream.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, data: fromJson(Buffer.concat(chunks).toString('utf8')), headers: res.headers as Record<string, unknown> });
+          });
+        },
+      );
+      const timer = setTimeout(() => out.destroy(TIMEOUT as unknown as Error), options.timeoutMs);
+      out.on('error', (err) => fail(err === (TIMEOUT as unknown) ? TIMEOUT : err));
+      out.end(body);
+    });
+  return { send, close: () => agent.destroy() };
 }

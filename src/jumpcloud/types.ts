@@ -4,6 +4,9 @@
  * Only the fields the bridge reads or writes are typed; the rest pass through as unknown.
  */
 
+/** JumpCloud object ids are Mongo ObjectIds (any letter case from a client). Anything else never reaches a URL path. */
+export const JUMPCLOUD_ID = /^[0-9a-f]{24}$/i;
+
 export type SystemUserState = 'STAGED' | 'ACTIVATED' | 'SUSPENDED';
 
 export interface CustomAttribute {

@@ -39,6 +39,11 @@ export interface ExchangeNote {
 export type NoteSink = (note: ExchangeNote) => void;
 
 export interface ExchangeSink {
+  /**
+   * Whether this sink keeps exchanges for this URL (path and query as received). When no sink wants one and the
+   * request is not traced, the exchange is never built. Absent means "every exchange".
+   */
+  wants?(url: string): boolean;
   record(exchange: Exchange): void;
 }
 

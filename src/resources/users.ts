@@ -212,7 +212,6 @@ export class UsersResource implements ScimResourceType {
       key,
       async () => {
         await this.assertUnique(ctx.jc, created);
-        if (created.manager) await this.assertManager(ctx.jc, created.manager);
         const same = (u: SystemUser | undefined): u is SystemUser => !!u && u.email?.toLowerCase() === created.email.toLowerCase();
         const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
           // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
@@ -230,7 +229,7 @@ export class UsersResource implements ScimResourceType {
         } catch (e) {
           if (!isJumpCloudError(e)) throw e;
           if (e.ambiguous) return landedOrFail(e);
-          throw scimErrorFor(e, 'User');
+          throw (await this.refusedManager(ctx.jc, e, created.manager)) ?? scimErrorFor(e, 'User');
         }
       },
       ctx.signal ? { signal: ctx.signal } : {},
@@ -296,14 +295,21 @@ export class UsersResource implements ScimResourceType {
     );
   }
 
-  private async assertManager(jc: JumpCloudClient, managerId: string): Promise<void> {
+  /**
+   * JumpCloud refuses a write whose `manager` is not one of its users (400), so the bridge sends the write and relies
+   * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
+   * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
+   */
+  private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, managerId: string | null | undefined): Promise<ScimError | undefined> {
+    if (!managerId || refusal.kind !== 'badRequest') return undefined;
     try {
       await jc.getUser(managerId);
+      return undefined;
     } catch (e) {
       if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) {
-        throw badRequest('invalidValue', `manager ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
+        return badRequest('invalidValue', `manager ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
       }
-      throw isJumpCloudError(e) ? scimErrorFor(e) : e;
+      return undefined;
     }
   }
 
@@ -353,13 +359,16 @@ export class UsersResource implements ScimResourceType {
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
     if (body.username !== undefined) checkUsername(body.username, nextUserName);
     await this.assertUnique(ctx.jc, body, user._id);
-    if (body.manager) {
-      if (body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
-      await this.assertManager(ctx.jc, body.manager);
-    }
+    if (body.manager && body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
-    const updated = await translated(() => ctx.jc.updateUser(user._id, body), `User ${id}`);
+    let updated: SystemUser;
+    try {
+      updated = await ctx.jc.updateUser(user._id, body);
+    } catch (e) {
+      if (!isJumpCloudError(e)) throw e;
+      throw (await this.refusedManager(ctx.jc, e, body.manager)) ?? scimErrorFor(e, `User ${id}`);
+    }
     this.checkDrift(ctx, body, updated);
     return this.render(updated, ctx.baseUrl);
   }

@@ -250,9 +250,8 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(res.status).to.equal(200);
   });
 
-  it('manager: a bare id is checked to exist, stored as manager, read back as {value}; "" clears it to null', async () => {
+  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value}; "" clears it to null', async () => {
     jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
-    jc().get(`/api/systemusers/${MANAGER}`).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
     jc().put(`/api/systemusers/${ID}`, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
     const set = await h.request('PATCH', `/Users/${ID}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -269,6 +268,51 @@ describe('contract: Users → JumpCloud systemusers', () => {
     });
     expect(clear.status).to.equal(200);
     expect(clear.body).to.not.have.property('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+  });
+
+  it('POST with a manager makes two calls, the uniqueness search and the create: JumpCloud itself checks the manager', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc()
+      .post('/api/systemusers', { username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' })
+      .reply(200, jcUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, attributes: [] }));
+    const res = await h.request('POST', '/Users', {
+      userName: 'rep',
+      emails: [{ value: 'rep@example.com' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: MANAGER },
+    });
+    expect(res.status).to.equal(201);
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({ value: MANAGER });
+  });
+
+  it('POST whose manager JumpCloud refuses: the manager is looked up only then, and Entra is told to provision the manager first', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    jc().post('/api/systemusers', { username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' }).reply(400, { message: 'invalid manager' });
+    jc().get(`/api/systemusers/${MANAGER}`).reply(404, { message: 'Not Found' });
+    const res = await h.request('POST', '/Users', {
+      userName: 'rep',
+      emails: [{ value: 'rep@example.com' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: MANAGER },
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body).to.deep.equal({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '400',
+      scimType: 'invalidValue',
+      detail: `manager ${MANAGER} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`,
+    });
+  });
+
+  it('PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud\'s own reason on', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc().put(`/api/systemusers/${ID}`, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
+    jc().get(`/api/systemusers/${MANAGER}`).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER }],
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body.scimType).to.equal('invalidValue');
+    expect(res.body.detail).to.equal('JumpCloud rejected the change. JumpCloud said: manager is locked');
   });
 
   it('PUT /Users/{id} replaces: attributes absent from the body are cleared', async () => {

@@ -1,0 +1,150 @@
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { expect } from 'chai';
+import express from 'express';
+import { loadConfig } from '../../../src/config.js';
+import { requestLog } from '../../../src/http/request-log.js';
+import { locals } from '../../../src/http/scim-response.js';
+import type { Exchange, ExchangeSink } from '../../../src/observability/exchange.js';
+import { createLogger, type Logger } from '../../../src/observability/logger.js';
+
+/**
+ * The request log builds its line and the exchange only when something reads them (issue 13): the level lets the
+ * line through, the request is traced, or a sink wants the exchange. When one is built it is complete and masked.
+ */
+
+const KEY = 'jcTestKey0123456789abcdefABCDEF0123456789';
+
+interface Rig {
+  url: string;
+  lines: string[];
+  logCalls: string[];
+  close(): Promise<void>;
+}
+
+async function rig(level: 'warn' | 'info', sinks: ExchangeSink[], env: Record<string, string> = {}): Promise<Rig> {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ LOG_LEVEL: level, LOG_FORMAT: 'json', ...env });
+  const logger: Logger = createLogger(config, stream);
+  const logCalls: string[] = [];
+  const log = logger.log.bind(logger) as (...args: unknown[]) => Logger;
+  // Counts the objects handed to winston: a disabled level must not even be asked.
+  (logger as unknown as { log: (...args: unknown[]) => Logger }).log = (...args: unknown[]) => {
+    logCalls.push(String(args[1]));
+    return log(...args);
+  };
+  const app = express();
+  app.use(express.json());
+  app.use(requestLog(config, logger, sinks));
+  app.post('/scim/v2/Users', (req, res) => {
+    const l = locals(res);
+    l.apiKey = KEY;
+    l.calls.push({ method: 'POST', path: '/api/systemusers', requestBody: { username: 'u', echoed: KEY }, status: 200, responseBody: { _id: 'x' }, durationMs: 1, attempts: 1 });
+    l.responseBody = { id: 'x', note: `key ${KEY}` };
+    res.status(201).json(l.responseBody);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lines,
+    logCalls,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+const post = async (r: Rig, headers: Record<string, string> = {}): Promise<void> => {
+  const res = await fetch(`${r.url}/scim/v2/Users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, ...headers },
+    body: JSON.stringify({ userName: 'u', password: 'hunter22' }),
+  });
+  await res.arrayBuffer();
+  // 'finish' runs after the answer is flushed; give it its turn.
+  await new Promise((r) => setImmediate(r));
+};
+
+class Recording implements ExchangeSink {
+  readonly seen: Exchange[] = [];
+  constructor(private readonly want: boolean) {}
+  wants(): boolean {
+    return this.want;
+  }
+  record(e: Exchange): void {
+    this.seen.push(e);
+  }
+}
+
+describe('http/request-log: lazy, masked, complete when wanted', () => {
+  it('at LOG_LEVEL=warn, untraced, with no sink wanting it: no log object reaches winston and no exchange is recorded', async () => {
+    const sink = new Recording(false);
+    const r = await rig('warn', [sink]);
+    try {
+      await post(r);
+      expect(r.logCalls).to.deep.equal([]);
+      expect(r.lines).to.deep.equal([]);
+      expect(sink.seen).to.deep.equal([]);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('at LOG_LEVEL=info the request line is logged with its upstream calls, and the key masked', async () => {
+    const r = await rig('info', []);
+    try {
+      await post(r);
+      expect(r.logCalls).to.deep.equal(['scim request']);
+      const line = JSON.parse(r.lines[0] as string) as Record<string, unknown>;
+      expect(line).to.include({ message: 'scim request', method: 'POST', path: '/scim/v2/Users', status: 201 });
+      expect(line.upstream).to.deep.equal([{ method: 'POST', path: '/api/systemusers', status: 200, durationMs: 1, retries: 0 }]);
+      expect(r.lines.join('')).to.not.contain(KEY);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a sink that wants the exchange gets it whole (bodies, upstream calls) with the key and secrets masked, even at warn', async () => {
+    const sink = new Recording(true);
+    const r = await rig('warn', [sink]);
+    try {
+      await post(r);
+      expect(r.logCalls).to.deep.equal([]);
+      expect(sink.seen).to.have.length(1);
+      const e = sink.seen[0] as Exchange;
+      expect(e).to.include({ method: 'POST', url: '/scim/v2/Users', status: 201, traced: false, dryRun: false });
+      expect(e.requestBody).to.deep.equal({ userName: 'u', password: '***' });
+      expect(e.responseBody).to.deep.equal({ id: 'x', note: 'key ***' });
+      expect(e.upstream).to.deep.equal([{ method: 'POST', path: '/api/systemusers', requestBody: { username: 'u', echoed: '***' }, status: 200, responseBody: { _id: 'x' }, durationMs: 1, attempts: 1 }]);
+      expect(JSON.stringify(e)).to.not.contain(KEY);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('a trace (an info line) is not even built at warn; at info it is written whole and masked', async () => {
+    const sink = new Recording(false);
+    const r = await rig('warn', [sink], { TRACE_USERS: 'someone' });
+    try {
+      await post(r, { 'x-bridge-trace': 'true' });
+      expect(sink.seen).to.deep.equal([]);
+      expect(r.logCalls).to.deep.equal([]);
+    } finally {
+      await r.close();
+    }
+    const r2 = await rig('info', [], { TRACE_USERS: 'u' });
+    try {
+      await post(r2);
+      const trace = r2.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'trace');
+      expect(trace?.trace).to.deep.include({ method: 'POST', url: '/scim/v2/Users', traced: true, requestBody: { userName: 'u', password: '***' } });
+      expect(r2.lines.join('')).to.not.contain(KEY);
+    } finally {
+      await r2.close();
+    }
+  });
+});
