@@ -18,6 +18,7 @@ import { assertLeasesHeld } from './coordination/redis-lease-lock.js';
 import { writeGuard } from './jumpcloud/write-guard.js';
 import { keyFingerprint, type Coordination } from './coordination/primitives.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { orgAuthenticator } from './auth/org-authenticator.js';
 import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
 import { newLifecycle, type Lifecycle } from './http/health.js';
 import { registerProcessSecret } from './observability/redact.js';
@@ -57,7 +58,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const coordination = createCoordination(config, logger);
   const shared = config.deployment.redis !== undefined;
-  const authenticator = createAuthenticator(config.auth, coordination.provenKeys);
+  const authenticator = orgAuthenticator(createAuthenticator(config.auth, coordination.provenKeys), config.auth, config.deployment.orgs.credentials, coordination.provenKeys);
   // Keys and secrets the bridge holds are masked everywhere, always.
   for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
   const recorder = config.record.dir
