@@ -135,6 +135,8 @@ export type UserGroupTextField = (typeof USER_GROUP_TEXT_FIELDS)[number];
 /** v2 `UserGroupPost` / `UserGroupPut` (PUT is a full update; `name` is required on both). */
 export interface UserGroupWrite extends Partial<Record<UserGroupTextField, string>> {
   name: string;
+  /** `GroupAttributes-UserGroup`: sudo, LDAP, POSIX, RADIUS, Samba settings, and open to other keys. */
+  attributes?: Record<string, unknown> | null;
 }
 
 /** v2 `GraphConnection`, as returned by GET /usergroups/{id}/members. */
