@@ -367,7 +367,7 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig)
   const lockLeaseMs = int(env, 'LOCK_LEASE_MS', 65_000, 61_000, 600_000);
   if (lockLeaseMs <= requestDeadlineMs) throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   // A request that waits for a lock must still have time to do its work inside the deadline.
-  const lockWaitMs = int(env, 'LOCK_WAIT_MS', 20_000, 100, 55_000);
+  const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)), 100, 55_000);
   if (lockWaitMs >= requestDeadlineMs) throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   const host = (env.HOST ?? '').trim() || '0.0.0.0';
   const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
