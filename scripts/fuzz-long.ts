@@ -18,7 +18,7 @@ process.on('unhandledRejection', () => (crashes += 1));
 const emulator = createEmulator({ apiKeys: [KEY] });
 emulator.seedExampleUsers();
 const up = await emulator.listen(0, '127.0.0.1');
-const modes = [
+const modes: Record<string, string>[] = [
   { TRACE_USERS: 'ada.lovelace,x', DEBUG_PAGE: 'true', HOST: '127.0.0.1', DRY_RUN: 'false' },
   { TRACE_USERS: '', DEBUG_PAGE: 'false', DRY_RUN: 'true' },
   { TRACE_USERS: 'x', DEBUG_PAGE: 'true', HOST: '127.0.0.1', DRY_RUN: 'true' },
