@@ -21,8 +21,6 @@ import { requestMetrics } from './http/request-metrics.js';
 import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
 import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
-export { SCIM_BASE };
-
 export interface AppDeps {
   config: Config;
   logger: Logger;

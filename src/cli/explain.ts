@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SCIM_BASE } from '../app.js';
+import { SCIM_BASE } from '../http/scim-response.js';
 import { loadConfig, type Config } from '../config.js';
 import { createBridge } from '../bridge.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../emulator/index.js';

@@ -1,3 +1,4 @@
+import { JUMPCLOUD_ID } from '../jumpcloud/types.js';
 import type { EmulatorStore, SystemUser, UserGroup } from '../emulator/index.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { ExportedExchange } from '../observability/exchange-export.js';
@@ -10,15 +11,14 @@ import { isRecord } from '../util/guards.js';
  * creates them again, and seeding them would turn each replayed create into a 409.
  */
 
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const ok = (c: UpstreamCall): boolean => c.status !== undefined && c.status >= 200 && c.status < 300;
 
 function isUser(v: unknown): v is SystemUser {
-  return isRecord(v) && typeof v._id === 'string' && OBJECT_ID.test(v._id) && typeof v.username === 'string' && typeof v.email === 'string';
+  return isRecord(v) && typeof v._id === 'string' && JUMPCLOUD_ID.test(v._id) && typeof v.username === 'string' && typeof v.email === 'string';
 }
 
 function isGroup(v: unknown): v is UserGroup {
-  return isRecord(v) && typeof v.id === 'string' && OBJECT_ID.test(v.id) && typeof v.name === 'string' && v.type === 'user_group';
+  return isRecord(v) && typeof v.id === 'string' && JUMPCLOUD_ID.test(v.id) && typeof v.name === 'string' && v.type === 'user_group';
 }
 
 /** The records in an answer: one object, a `results` page (v1) or a bare array (v2). */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-const OBJECT_ID = /^[0-9a-f]{24}$/;
+/** The emulator stores ids as JumpCloud returns them: lowercase hex. */
+const STORED_ID = /^[0-9a-f]{24}$/;
 
 export function isObjectId(value: unknown): value is string {
-  return typeof value === 'string' && OBJECT_ID.test(value);
+  return typeof value === 'string' && STORED_ID.test(value);
 }
 
 /**

@@ -31,7 +31,7 @@ export function v1FilterPredicate(params: URLSearchParams, eventuallyConsistent:
   return (record) => all.every((predicate) => predicate(record));
 }
 
-export function parseV1Expression(expression: string, eventuallyConsistent: boolean): Predicate {
+function parseV1Expression(expression: string, eventuallyConsistent: boolean): Predicate {
   const first = expression.indexOf(':');
   const second = first < 0 ? -1 : expression.indexOf(':', first + 1);
   if (first <= 0 || second < 0) {

@@ -1,19 +1,20 @@
 import type { PageOf, PageRequest } from '../util/paging.js';
 import { JumpCloudError } from './errors.js';
 import type { Send, UpstreamRequest } from './transport.js';
-import type {
-  GraphConnection,
-  GraphObjectWithPaths,
-  MemberOperation,
-  SystemUser,
-  SystemUserCreate,
-  SystemUserList,
-  SystemUserListQuery,
-  SystemUserSearch,
-  SystemUserUpdate,
-  UserGroup,
-  UserGroupListQuery,
-  UserGroupWrite,
+import {
+  JUMPCLOUD_ID,
+  type GraphConnection,
+  type GraphObjectWithPaths,
+  type MemberOperation,
+  type SystemUser,
+  type SystemUserCreate,
+  type SystemUserList,
+  type SystemUserListQuery,
+  type SystemUserSearch,
+  type SystemUserUpdate,
+  type UserGroup,
+  type UserGroupListQuery,
+  type UserGroupWrite,
 } from './types.js';
 
 /**
@@ -28,9 +29,6 @@ async function goneAfterRetryIsDone(call: Promise<unknown>): Promise<void> {
     throw e;
   }
 }
-
-/** JumpCloud object ids are Mongo ObjectIds. Anything else never reaches a URL path. */
-export const JUMPCLOUD_ID = /^[0-9a-f]{24}$/i;
 
 
 type Call = Omit<UpstreamRequest, 'apiKey' | 'signal' | 'query'> & { query?: Record<string, string | number | undefined> };
@@ -49,15 +47,15 @@ export class JumpCloudClient {
 
   // ---- v1 system users ----
 
-  getUser(id: string): Promise<SystemUser> {
+  async getUser(id: string): Promise<SystemUser> {
     return this.data<SystemUser>({ method: 'GET', path: `/api/systemusers/${this.id(id)}`, idempotent: true });
   }
 
-  createUser(body: SystemUserCreate): Promise<SystemUser> {
+  async createUser(body: SystemUserCreate): Promise<SystemUser> {
     return this.data<SystemUser>({ method: 'POST', path: '/api/systemusers', body, idempotent: false });
   }
 
-  updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser> {
+  async updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser> {
     return this.data<SystemUser>({ method: 'PUT', path: `/api/systemusers/${this.id(id, 'PUT')}`, body, idempotent: true });
   }
 
@@ -78,29 +76,29 @@ export class JumpCloudClient {
     await goneAfterRetryIsDone(this.data<unknown>({ method: 'DELETE', path: `/api/systemusers/${this.id(id, 'DELETE')}`, query: { cascade_manager: 'null' }, idempotent: true }));
   }
 
-  searchUsers(search: SystemUserSearch, page: PageRequest): Promise<SystemUserList> {
+  async searchUsers(search: SystemUserSearch, page: PageRequest): Promise<SystemUserList> {
     return this.data<SystemUserList>({ method: 'POST', path: '/api/search/systemusers', query: { limit: page.limit, skip: page.skip }, body: search, idempotent: true });
   }
 
-  listUsers(query: SystemUserListQuery): Promise<SystemUserList> {
+  async listUsers(query: SystemUserListQuery): Promise<SystemUserList> {
     return this.data<SystemUserList>({ method: 'GET', path: '/api/systemusers', query: { ...query }, idempotent: true });
   }
 
   // ---- v2 user groups ----
 
-  listGroups(query: UserGroupListQuery): Promise<PageOf<UserGroup>> {
+  async listGroups(query: UserGroupListQuery): Promise<PageOf<UserGroup>> {
     return this.page<UserGroup>({ method: 'GET', path: '/api/v2/usergroups', query: { ...query }, idempotent: true });
   }
 
-  getGroup(id: string): Promise<UserGroup> {
+  async getGroup(id: string): Promise<UserGroup> {
     return this.data<UserGroup>({ method: 'GET', path: `/api/v2/usergroups/${this.id(id)}`, idempotent: true });
   }
 
-  createGroup(body: UserGroupWrite): Promise<UserGroup> {
+  async createGroup(body: UserGroupWrite): Promise<UserGroup> {
     return this.data<UserGroup>({ method: 'POST', path: '/api/v2/usergroups', body, idempotent: false });
   }
 
-  updateGroup(id: string, body: UserGroupWrite): Promise<UserGroup> {
+  async updateGroup(id: string, body: UserGroupWrite): Promise<UserGroup> {
     return this.data<UserGroup>({ method: 'PUT', path: `/api/v2/usergroups/${this.id(id, 'PUT')}`, body, idempotent: true });
   }
 
@@ -108,7 +106,7 @@ export class JumpCloudClient {
     await goneAfterRetryIsDone(this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true }));
   }
 
-  listGroupMembers(id: string, page: PageRequest): Promise<PageOf<GraphConnection>> {
+  async listGroupMembers(id: string, page: PageRequest): Promise<PageOf<GraphConnection>> {
     return this.page<GraphConnection>({ method: 'GET', path: `/api/v2/usergroups/${this.id(id)}/members`, query: { ...page }, idempotent: true });
   }
 
@@ -117,13 +115,13 @@ export class JumpCloudClient {
     await this.data<unknown>({ method: 'POST', path: `/api/v2/usergroups/${this.id(groupId, 'POST')}/members`, body: op, idempotent: true });
   }
 
-  listUserMemberOf(userId: string, page: PageRequest): Promise<PageOf<GraphObjectWithPaths>> {
+  async listUserMemberOf(userId: string, page: PageRequest): Promise<PageOf<GraphObjectWithPaths>> {
     return this.page<GraphObjectWithPaths>({ method: 'GET', path: `/api/v2/users/${this.id(userId)}/memberof`, query: { ...page }, idempotent: true });
   }
 
   // ---- plumbing ----
 
-  /** Ids come from SCIM URLs, i.e. from the client: anything but an ObjectId is "not found" and is never sent. */
+  /** Ids come from SCIM URLs (methods are async so this rejects rather than throws), i.e. from the client: anything but an ObjectId is "not found" and is never sent. */
   private id(id: string, method: UpstreamRequest['method'] = 'GET'): string {
     if (!JUMPCLOUD_ID.test(id)) {
       throw new JumpCloudError('notFound', `'${id.slice(0, 64)}' is not a JumpCloud object id`, { method, path: '(not sent)', attempts: 0 });

@@ -76,7 +76,8 @@ export function parseRetryAfter(header: unknown, now = Date.now()): number | und
   if (typeof header !== 'string' || !header.trim()) return undefined;
   const secs = Number(header.trim());
   if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
-  const at = Date.parse(header);
+  // An HTTP-date names its day and month; without letters, Date.parse would read '-1' as the year -1.
+  const at = /[a-z]/i.test(header) ? Date.parse(header) : NaN;
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 

@@ -58,9 +58,12 @@ export interface HttpTransport {
 const encode = (value: string | number): string =>
   encodeURIComponent(String(value)).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
 
-/** Path and query string of one call. */
+/**
+ * Path and query string of one call. A path is always origin-relative: anything else (an absolute URL that slipped
+ * into a path) is sent as a path below the configured console, never as a request for another host.
+ */
 export function urlOf(path: string, query: Record<string, string | number> | undefined): string {
-  let out = path;
+  let out = path.startsWith('/') ? path : `/${path}`;
   let sep = '?';
   for (const key in query) {
     out += `${sep}${encode(key)}=${encode(query[key] as string | number)}`;

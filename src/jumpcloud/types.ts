@@ -4,6 +4,9 @@
  * Only the fields the bridge reads or writes are typed; the rest pass through as unknown.
  */
 
+/** JumpCloud object ids are Mongo ObjectIds (any letter case from a client). Anything else never reaches a URL path. */
+export const JUMPCLOUD_ID = /^[0-9a-f]{24}$/i;
+
 export type SystemUserState = 'STAGED' | 'ACTIVATED' | 'SUSPENDED';
 
 export interface CustomAttribute {
@@ -132,6 +135,8 @@ export type UserGroupTextField = (typeof USER_GROUP_TEXT_FIELDS)[number];
 /** v2 `UserGroupPost` / `UserGroupPut` (PUT is a full update; `name` is required on both). */
 export interface UserGroupWrite extends Partial<Record<UserGroupTextField, string>> {
   name: string;
+  /** `GroupAttributes-UserGroup`: sudo, LDAP, POSIX, RADIUS, Samba settings, and open to other keys. */
+  attributes?: Record<string, unknown> | null;
 }
 
 /** v2 `GraphConnection`, as returned by GET /usergroups/{id}/members. */

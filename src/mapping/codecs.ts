@@ -1,6 +1,6 @@
 import { badRequest } from '../scim/errors.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
-import type { Address, PhoneNumber, SearchExpression, SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
+import { JUMPCLOUD_ID, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserWritable } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
 /** Where a row's value lives in JumpCloud. */
@@ -415,7 +415,6 @@ const addresses: Codec = {
 };
 
 /** Entra writes the manager as a bare id and reads it back as `{value}`; anything else would re-PATCH every cycle. */
-const OBJECT_ID = /^[0-9a-f]{24}$/i;
 /** RFC 7643 §8.7.2: the manager's `$ref` is the URI of a User of this service provider. */
 const USER_REF = /(?:^|\/)Users\/([0-9a-f]{24})\/?$/i;
 
@@ -435,7 +434,7 @@ export function managerId(value: unknown, where: string): string | null {
     v = given === undefined || given === null || given === '' ? (fromRef ?? given) : given;
   }
   if (v === undefined || v === null || v === '') return null;
-  if (typeof v !== 'string' || !OBJECT_ID.test(v)) {
+  if (typeof v !== 'string' || !JUMPCLOUD_ID.test(v)) {
     throw badRequest(
       'invalidValue',
       `'${where}' must be the SCIM id of a user this bridge provisioned (24 hex characters), got ${JSON.stringify(v)?.slice(0, 60)}`,

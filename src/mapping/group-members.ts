@@ -4,8 +4,7 @@ import type { Filter } from '../scim/filter.js';
 import { matchesElement } from '../scim/filter-eval.js';
 import type { PatchOperation } from '../scim/patch.js';
 import type { AttributeDef } from '../scim/schema.js';
-import { JUMPCLOUD_ID } from '../jumpcloud/endpoints.js';
-import type { GraphConnection, GraphObjectWithPaths, UserGroup } from '../jumpcloud/types.js';
+import { JUMPCLOUD_ID, type GraphConnection, type GraphObjectWithPaths, type UserGroup } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
 export interface MemberRef {

@@ -15,8 +15,11 @@ import { isRecord } from '../util/guards.js';
 export interface GroupRow {
   /** The SCIM attribute (a top-level Group attribute name). */
   scim: string;
-  /** The user group field that stores it, or `members` for the group's member edges. */
-  target: UserGroupTextField | 'members';
+  /**
+   * The user group field that stores it, `members` for the group's member edges, or `attributes.<key>`: a key of
+   * the group's `attributes` object (open in v2's schema), which leaves the admin's text fields alone.
+   */
+  target: UserGroupTextField | 'members' | GroupAttributeTarget;
   required: boolean;
   caseExact: boolean;
   uniqueness: Uniqueness;
@@ -27,13 +30,20 @@ export interface GroupRow {
 /** The group's member edges: not a field of the group record but the v2 graph. */
 const MEMBERS = 'members';
 const TARGETS: readonly string[] = [...USER_GROUP_TEXT_FIELDS, MEMBERS];
+export type GroupAttributeTarget = `attributes.${string}`;
+const ATTRIBUTE_TARGET = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
+
+/** The key in the group's `attributes` object a row stores into, if it does. */
+export function attributeKey(target: GroupRow['target']): string | undefined {
+  return ATTRIBUTE_TARGET.exec(target)?.[1];
+}
 
 function compileRow(raw: unknown, index: number): GroupRow {
   const where = `groups row ${index + 1}`;
   if (!isRecord(raw) || typeof raw.scim !== 'string' || typeof raw.jumpcloud !== 'string') throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
   if (!/^[A-Za-z][\w$-]*$/.test(raw.scim)) throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
-  const target = TARGETS.find((t) => t === raw.jumpcloud) as GroupRow['target'] | undefined;
-  if (!target) throw new Error(`${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')})`);
+  const target = (TARGETS.find((t) => t === raw.jumpcloud) ?? (ATTRIBUTE_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
+  if (!target) throw new Error(`${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, or attributes.<key>)`);
   // RFC 7643 §4.2: `members` is the Group's member list, and the member edges can hold nothing else.
   if ((target === MEMBERS) !== (raw.scim.toLowerCase() === MEMBERS)) throw new Error(`${where}: the SCIM 'members' attribute and the group's 'members' edges map only to each other`);
   const uniqueness = raw.uniqueness === undefined ? 'none' : raw.uniqueness;
@@ -64,8 +74,24 @@ function membersDef(row: GroupRow): AttributeDef {
   });
 }
 
-/** The text fields of a group write; a field the table maps but the document leaves out is written as ''. */
-export type GroupFields = Partial<Record<UserGroupTextField, string>>;
+/**
+ * The text fields of a group write, and the keys of its `attributes` object; a field the table maps but the
+ * document leaves out is written as '' (an attribute key as '' is removed).
+ */
+export type GroupFields = Partial<Record<UserGroupTextField, string>> & { attributes?: Record<string, string> };
+
+/** What a group holds for one row ('' when nothing). */
+export function heldValue(group: UserGroup, row: GroupRow): string {
+  const key = attributeKey(row.target);
+  const v = key !== undefined ? (group.attributes ?? undefined)?.[key] : row.target === MEMBERS ? undefined : group[row.target as UserGroupTextField];
+  return typeof v === 'string' ? v : '';
+}
+
+/** What a write says for one row ('' when nothing). */
+export function writtenValue(write: GroupFields, row: GroupRow): string {
+  const key = attributeKey(row.target);
+  return (key !== undefined ? write.attributes?.[key] : row.target === MEMBERS ? undefined : write[row.target as UserGroupTextField]) ?? '';
+}
 
 export class GroupTable {
   readonly schema: ResourceSchema;
@@ -101,8 +127,8 @@ export class GroupTable {
     const doc: ScimDoc = {};
     for (const row of this.rows) {
       if (row.target === MEMBERS) continue;
-      const v = group[row.target];
-      if (typeof v === 'string' && v !== '') doc[row.scim] = v;
+      const v = heldValue(group, row);
+      if (v !== '') doc[row.scim] = v;
     }
     return doc;
   }
@@ -117,7 +143,9 @@ export class GroupTable {
       if (v !== undefined && row.maxLength !== undefined && v.length > row.maxLength) {
         throw badRequest('invalidValue', `'${row.scim}' is ${v.length} characters; the bridge stores at most ${row.maxLength}`);
       }
-      out[row.target] = v ?? '';
+      const key = attributeKey(row.target);
+      if (key !== undefined) out.attributes = { ...out.attributes, [key]: v ?? '' };
+      else out[row.target as UserGroupTextField] = v ?? '';
     }
     return out;
   }

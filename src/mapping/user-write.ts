@@ -52,8 +52,11 @@ export function updateBody(before: JumpCloudWrite, after: JumpCloudWrite, curren
   }
   if (typeof body.suspended === 'boolean') body.state = body.suspended ? 'SUSPENDED' : 'ACTIVATED';
   const changed: Record<string, string | null> = {};
+  // Compared with what JumpCloud holds, not with the codecs' rendering of it: a record the view does not show as
+  // such (a kept userName that is being set back to the username) must still be removed.
+  const held = new Map((current.attributes ?? []).map((a) => [a.name, a.value]));
   for (const name of new Set([...Object.keys(before.custom), ...Object.keys(after.custom)])) {
-    const a = before.custom[name] ?? null;
+    const a = held.get(name) ?? null;
     const b = after.custom[name] ?? null;
     if (a !== b) changed[name] = b;
   }

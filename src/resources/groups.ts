@@ -3,28 +3,29 @@ import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import { matchesResource } from '../scim/filter-eval.js';
 import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
-import { applyPatch, parsePatchRequest } from '../scim/patch.js';
+import { applyPatch, parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
+import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
-import type { GroupFields, GroupTable } from '../mapping/group-table.js';
+import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../mapping/group-table.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
+import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
-type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency'>;
+type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency'> & Partial<Pick<Config, 'unknownAttributes'>>;
 
 /** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
-const CARRIED_ON_PUT = ['email', 'attributes', 'memberQuery', 'memberQueryExemptions', 'memberSuggestionsNotify', 'membershipMethod'] as const;
+const CARRIED_ON_PUT = ['description', 'email', 'attributes', 'memberQuery', 'memberQueryExemptions', 'memberSuggestionsNotify', 'membershipMethod'] as const;
 
 /** Failures that say JumpCloud (or the key) is unusable right now: starting more member writes would only repeat them. */
 const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailable', 'timeout', 'network']);
@@ -32,7 +33,8 @@ const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailab
 interface Outcome {
   id: string;
   op: 'add' | 'remove';
-  status: 'done' | 'failed' | 'skipped';
+  /** `nested`: the id is a JumpCloud user group, which a user group cannot hold (Entra's nested groups). */
+  status: 'done' | 'failed' | 'skipped' | 'nested';
   error?: JumpCloudError;
 }
 
@@ -150,8 +152,22 @@ export class GroupsResource implements ScimResourceType {
     return conflict(`JumpCloud already has a user group named ${JSON.stringify(name)}. JumpCloud said: ${e.upstreamMessage}`);
   }
 
+  /** UNKNOWN_ATTRIBUTES, as for Users: refuse (default) or skip with one warning per name. */
+  private unknown(ctx: RequestContext): UnknownAttributes {
+    return {
+      unknown: this.config.unknownAttributes ?? 'refuse',
+      ignored: (name) =>
+        ctx.note?.({
+          level: 'warn',
+          kind: 'attributeIgnored',
+          message: `Ignored attribute '${name}': it is not in the groups mapping (UNKNOWN_ATTRIBUTES=ignore).`,
+          once: `attributeIgnored:Group:${name.toLowerCase()}`,
+        }),
+    };
+  }
+
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema);
+    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
     const name = write.name ?? '';
@@ -159,7 +175,9 @@ export class GroupsResource implements ScimResourceType {
     const members = this.table.membersRow ? doc[this.table.membersRow.scim] : undefined;
     const adds = members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
-    const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(write).filter(([, v]) => v !== '')), name };
+    const { attributes, ...text } = write;
+    const keys = Object.fromEntries(Object.entries(attributes ?? {}).filter(([, v]) => v !== ''));
+    const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')), name, ...(Object.keys(keys).length ? { attributes: keys } : {}) };
     return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
@@ -170,19 +188,19 @@ export class GroupsResource implements ScimResourceType {
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
         const landed = e.ambiguous ? await findLanded(() => this.findByName(ctx.jc, name), ctx.signal).catch(() => undefined) : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
-        if (!landed || !this.sameFields(landed, post)) throw scimErrorFor(e, 'Group');
+        if (!landed || !this.sameFields(landed, write)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
-      await this.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
-        this.applyMembers(ctx.jc, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
+      const nested = await this.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
+        this.applyMembers(ctx, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
-      return this.render(group, ctx.baseUrl, adds.map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
+      return this.render(group, ctx.baseUrl, adds.filter((id) => !nested.has(id)).map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
     });
   }
 
   /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
   private sameFields(group: UserGroup, write: GroupFields): boolean {
-    return this.table.rows.every((r) => r.target === 'members' || (group[r.target] ?? '') === (write[r.target] ?? ''));
+    return this.table.rows.every((r) => r.target === 'members' || heldValue(group, r) === writtenValue(write, r));
   }
 
   private membersPath(): NonNullable<Parameters<typeof memberSteps>[0][number]['path']> {
@@ -199,7 +217,32 @@ export class GroupsResource implements ScimResourceType {
     // Entra wants 204 ("returning all the members isn't advisable"); a client that asks for attributes gets them.
     const wantsBody = params.attributes !== undefined || params.excludedAttributes !== undefined;
     const projection = wantsBody ? parseProjection(params, this.table.schema) : undefined;
-    const ops = parsePatchRequest(body, this.table.schema);
+    return this.apply(ctx, id, parsePatchRequest(body, this.table.schema, this.unknown(ctx)), projection);
+  }
+
+  /**
+   * RFC 7644 §3.5.1 PUT: replaces displayName, externalId and (when sent) members. It runs as the equivalent
+   * PATCH, so JumpCloud gets only the difference, under the group's lock, with every check a PATCH has. A PUT
+   * without `members` leaves the membership alone: a client that cannot see members (say, after
+   * `excludedAttributes=members`) must not empty a group by renaming it. `members: []` empties it.
+   */
+  async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
+    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
+    checkRequired(doc, this.table.schema);
+    // `members: []` (or null) is sent but normalises to nothing: that is "no members", not "members not sent".
+    const sent = (name: string): boolean => isRecord(body) && Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
+    const operations = this.table.rows.flatMap((row) => {
+      const v = doc[row.scim];
+      if (row.target === 'members') return v === undefined && !sent(row.scim) ? [] : [{ op: 'replace', path: row.scim, value: v ?? [] }];
+      return [v === undefined ? { op: 'remove', path: row.scim } : { op: 'replace', path: row.scim, value: v }];
+    });
+    const ops = parsePatchRequest({ Operations: operations }, this.table.schema);
+    const updated = await this.apply(ctx, id, ops, parseProjection({}, this.table.schema));
+    if (!updated) throw new Error('a PUT always answers with the group');
+    return updated;
+  }
+
+  private async apply(ctx: RequestContext, id: string, ops: PatchOperation[], projection: Projection | undefined): Promise<ScimDoc | undefined> {
     const isMembers = (o: (typeof ops)[number]): boolean => o.path?.resolved.attr.name === 'members';
     const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
     const attrOps = ops.filter((o) => !isMembers(o));
@@ -238,24 +281,34 @@ export class GroupsResource implements ScimResourceType {
           throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
         }
       }
-      await this.applyMembers(ctx.jc, group.id, changes, put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`);
+      await this.applyMembers(ctx, group.id, changes, put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`);
       return projection ? this.view(ctx, group, projection) : undefined;
     });
   }
 
-  private putBody(group: UserGroup, fields: UserGroupWrite): UserGroupWrite {
+  private putBody(group: UserGroup, fields: GroupFields & { name: string }): UserGroupWrite {
     const carried: Record<string, unknown> = {};
     for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
-    return { ...carried, ...fields };
+    const { attributes: keys, ...text } = fields;
+    if (!keys) return { ...carried, ...text };
+    // The bridge's keys merged into the group's settings object; every other key (sudo, LDAP, RADIUS…) goes back as read.
+    const attributes: Record<string, unknown> = { ...(group.attributes ?? {}) };
+    for (const [k, v] of Object.entries(keys)) {
+      if (v === '') delete attributes[k];
+      else attributes[k] = v;
+    }
+    const unchangedNull = (group.attributes === null || group.attributes === undefined) && Object.keys(attributes).length === 0;
+    return { ...carried, ...text, ...(unchangedNull ? {} : { attributes }) };
   }
 
   /**
    * Member writes, `memberConcurrency` at a time, each through the client's retry policy. Re-adding (409) and
    * re-removing (404) count as done. Anything else is reported with exactly which ids were and were not changed.
    */
-  private async applyMembers(jc: JumpCloudClient, groupId: string, changes: MemberChanges, context: string): Promise<void> {
+  private async applyMembers(ctx: RequestContext, groupId: string, changes: MemberChanges, context: string): Promise<Set<string>> {
+    const { jc } = ctx;
     const work = [...changes.remove.map((id) => ({ id, op: 'remove' as const })), ...changes.add.map((id) => ({ id, op: 'add' as const }))];
-    if (!work.length) return;
+    if (!work.length) return new Set();
     let stop = false;
     const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }): Promise<Outcome> => {
       if (stop) return { id, op, status: 'skipped' };
@@ -267,12 +320,33 @@ export class GroupsResource implements ScimResourceType {
         if (op === 'add' && (e.kind === 'conflict' || e.kind === 'alreadyExists')) return { id, op, status: 'done' };
         if (op === 'remove' && e.kind === 'notFound') return { id, op, status: 'done' };
         if (SYSTEMIC.has(e.kind)) stop = true;
+        if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id))) return { id, op, status: 'nested' };
         return { id, op, status: 'failed', error: e };
       }
     });
+    const nested = outcomes.filter((o) => o.status === 'nested');
+    for (const o of nested) {
+      ctx.note?.({
+        level: 'warn',
+        kind: 'memberSkipped',
+        message:
+          `Group ${groupId}: skipped member ${o.id} (${o.op}): it is a JumpCloud user group, and JumpCloud user groups hold users only. ` +
+          'Entra sends this for nested groups; assign the nested group\'s users to the app directly if they need this group.',
+      });
+    }
     const failed = outcomes.filter((o) => o.status === 'failed');
-    if (!failed.length) return;
-    throw this.partialFailure(groupId, outcomes, context);
+    if (failed.length) throw this.partialFailure(groupId, outcomes, context);
+    return new Set(nested.map((o) => o.id));
+  }
+
+  /** A member id JumpCloud refused: is it a user group (Entra's nested group)? Costs a read only on that failure. */
+  private async isGroup(jc: JumpCloudClient, id: string): Promise<boolean> {
+    try {
+      await jc.getGroup(id);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private partialFailure(groupId: string, outcomes: Outcome[], context: string): ScimError {

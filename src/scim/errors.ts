@@ -1,6 +1,6 @@
 /** RFC 7644 §3.12 error responses. Every failure the bridge reports to a SCIM client is one of these. */
 
-export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 export type ScimType =
   | 'invalidFilter'

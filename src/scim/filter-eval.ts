@@ -66,7 +66,7 @@ function resourceScope(doc: Record<string, unknown>, schema: ResourceSchema): Sc
   };
 }
 
-export function elementScope(element: unknown, parent: AttributeDef): Scope {
+function elementScope(element: unknown, parent: AttributeDef): Scope {
   // Inside `emails[...]`, names are the parent's sub-attributes.
   const lookup = (path: AttrPath): Hit | undefined => {
     const def = parent.subAttributes?.find((s) => s.name.toLowerCase() === path.name.toLowerCase());

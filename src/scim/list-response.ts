@@ -1,6 +1,6 @@
 import { badRequest } from './errors.js';
 
-export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 export interface Paging {
   /** 1-based. */

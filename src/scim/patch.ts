@@ -6,7 +6,7 @@ import { coerceValue, type ScimDoc, type UnknownAttributes } from './resource.js
 import type { AttributeDef, ResolvedPath, ResourceSchema } from './schema.js';
 import { clone, deepEqual, isRecord } from '../util/guards.js';
 
-export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** One operation after parsing and Entra normalisation: a resolved path (or none) and a raw value. */
 export interface PatchOperation {

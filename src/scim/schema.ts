@@ -48,7 +48,7 @@ export function attribute(name: string, over: Partial<AttributeDef> = {}): Attri
 }
 
 /** RFC 7643 §3.1 common attributes: present on every resource, not part of any schema's attribute list. */
-export const COMMON_ATTRIBUTES: AttributeDef[] = [
+const COMMON_ATTRIBUTES: AttributeDef[] = [
   attribute('id', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server', description: 'The JumpCloud object id.' }),
   attribute('meta', {
     type: 'complex',

@@ -16,7 +16,7 @@ export interface PageOf<T> {
 type FetchPage<T> = (page: PageRequest) => Promise<PageOf<T>>;
 
 /** Whether `page` (fetched just before offset `next`) ends the list: a short page, or the known total reached. */
-export function isLastPage(page: PageOf<unknown>, next: number, pageSize: number): boolean {
+function isLastPage(page: PageOf<unknown>, next: number, pageSize: number): boolean {
   return page.items.length < pageSize || (!page.estimated && next >= page.total);
 }
 

@@ -18,14 +18,20 @@ const del = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': KEY }, badhe
 
 const total = (n: number): Record<string, string> => ({ 'x-total-count': String(n) });
 
+/** The admin's description: never written by the bridge (externalId lives in `attributes.scimExternalId`). */
+const ADMIN_TEXT = 'Owned by sales ops; ask #it-help before changing';
+const SUDO = { enabled: false, withoutPassword: false };
+/** The group's attributes object holding Entra's externalId (none for '') next to the admin's settings. */
+const ext = (externalId: string): Record<string, unknown> => ({ attributes: { sudo: SUDO, ...(externalId ? { scimExternalId: externalId } : {}) } });
+
 function group(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: GROUP_ID,
     name: 'Sales Team',
-    description: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
+    description: ADMIN_TEXT,
     type: 'user_group',
     membershipMethod: 'STATIC',
-    attributes: { sudo: { enabled: false, withoutPassword: false } },
+    attributes: { sudo: SUDO, scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
     suggestionCounts: { add: 0, remove: 0, total: 0 },
     ...over,
   };
@@ -33,12 +39,14 @@ function group(over: Record<string, unknown> = {}): Record<string, unknown> {
 
 const member = (id: string): Record<string, unknown> => ({ to: { id, type: 'user' }, from: { id: GROUP_ID, type: 'user_group' }, attributes: {} });
 
-/** The PUT body the bridge must send: the writable fields it read, with name/description changed. */
-function putBody(name: string, description: string): nock.DataMatcherMap {
-  return { attributes: { sudo: { enabled: false, withoutPassword: false } }, membershipMethod: 'STATIC', name, description };
+/** The PUT body the bridge must send: the writable fields it read (the admin's description included), with name/externalId changed. */
+function putBody(name: string, externalId: string): nock.DataMatcherMap {
+  return { ...ext(externalId), membershipMethod: 'STATIC', name, description: ADMIN_TEXT };
 }
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/entra/groups/${name}`, import.meta.url), 'utf8')) as unknown;
+
+const patchOp = (...ops: unknown[]): unknown => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
 
 function rec(v: unknown): Record<string, unknown> {
   expect(v).to.be.an('object');
@@ -66,7 +74,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       read()
         .get('/api/v2/usergroups')
         .query({ filter: 'name:search:SALES TEAM', limit: '100', skip: '0' })
-        .reply(200, [group(), group({ id: OTHER_GROUP_ID, name: 'Sales Team EMEA', description: '' })], total(2));
+        .reply(200, [group(), group({ id: OTHER_GROUP_ID, name: 'Sales Team EMEA', ...ext('') })], total(2));
       const res = await app.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "SALES TEAM"')}`);
       expect(res.status).to.equal(200);
       const body = rec(res.body);
@@ -111,12 +119,12 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('filters on externalId locally over every page (externalId is not a v2 filter field)', async () => {
-      const many = Array.from({ length: 100 }, (_, i) => group({ id: `5f${i.toString(16).padStart(22, '0')}`, name: `g${i}`, description: `ext-${i}` }));
+      const many = Array.from({ length: 100 }, (_, i) => group({ id: `5f${i.toString(16).padStart(22, '0')}`, name: `g${i}`, ...ext(`ext-${i}`) }));
       read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, many, total(150));
       read()
         .get('/api/v2/usergroups')
         .query({ limit: '100', skip: '100' })
-        .reply(200, [...Array.from({ length: 49 }, (_, i) => group({ id: `5e${i.toString(16).padStart(22, '0')}`, name: `h${i}`, description: `x-${i}` })), group({ description: 'Ext-7' })], total(150));
+        .reply(200, [...Array.from({ length: 49 }, (_, i) => group({ id: `5e${i.toString(16).padStart(22, '0')}`, name: `h${i}`, ...ext(`x-${i}`) })), group({ ...ext('Ext-7') })], total(150));
       const res = await app.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('externalId eq "ext-7"')}`);
       const body = rec(res.body);
       // externalId is caseExact: 'Ext-7' does not match.
@@ -125,7 +133,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('evaluates or/not/co/sw/ew/pr locally and pages the matches', async () => {
-      const groups = [group({ id: uid(1).replace(/^6a/, '5f'), name: 'Alpha', description: '' }), group({ id: uid(2).replace(/^6a/, '5f'), name: 'beta-x', description: 'e1' }), group({ id: uid(3).replace(/^6a/, '5f'), name: 'Gamma', description: 'e2' })];
+      const groups = [group({ id: uid(1).replace(/^6a/, '5f'), name: 'Alpha', ...ext('') }), group({ id: uid(2).replace(/^6a/, '5f'), name: 'beta-x', ...ext('e1') }), group({ id: uid(3).replace(/^6a/, '5f'), name: 'Gamma', ...ext('e2') })];
       const f = '(displayName sw "AL" or displayName ew "X") and not (displayName co "zzz") and externalId pr';
       read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, groups, total(3));
       const res = await app.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent(f)}`);
@@ -199,7 +207,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it("creates Entra's group (no members, extra URN, meta) → 201 with Location and members: []", async () => {
       read().get('/api/v2/usergroups').query({ filter: 'name:search:displayName', limit: '100', skip: '0' }).reply(200, [], total(0));
       write()
-        .post('/api/v2/usergroups', { name: 'displayName', description: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' })
+        .post('/api/v2/usergroups', { name: 'displayName', attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' } })
         .reply(201, group({ name: 'displayName' }));
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(res.status).to.equal(201);
@@ -223,7 +231,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it("maps JumpCloud's own 'Already Exists' to 409 uniqueness", async () => {
       read().get('/api/v2/usergroups').query({ filter: 'name:search:displayName', limit: '100', skip: '0' }).reply(200, [], total(0));
-      write().post('/api/v2/usergroups', { name: 'displayName', description: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' }).reply(409, { message: 'Already Exists' });
+      write().post('/api/v2/usergroups', { name: 'displayName', attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' } }).reply(409, { message: 'Already Exists' });
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(res.status).to.equal(409);
       expect(rec(res.body).scimType).to.equal('uniqueness');
@@ -231,7 +239,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('adds the members a POST carries after creating the group', async () => {
       read().get('/api/v2/usergroups').query({ filter: 'name:search:Team', limit: '100', skip: '0' }).reply(200, [], total(0));
-      write().post('/api/v2/usergroups', { name: 'Team' }).reply(201, group({ name: 'Team', description: '' }));
+      write().post('/api/v2/usergroups', { name: 'Team' }).reply(201, group({ name: 'Team', ...ext('') }));
       write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id: uid(1) }).reply(204);
       write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id: uid(2) }).reply(204);
       const res = await app.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Team', members: [{ value: uid(1) }, { value: uid(2), $ref: null }] });
@@ -251,7 +259,6 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id }).reply(reply, body as nock.Body);
     const removeMember = (id: string, reply: number): nock.Scope =>
       write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'remove', type: 'user', id }).reply(reply, reply === 404 ? { message: 'Not Found' } : undefined);
-    const patchOp = (...ops: unknown[]): unknown => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
 
     it('adds several members in one op and treats a re-add (409) as success', async () => {
       read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
@@ -305,7 +312,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('replaces externalId path-less and answers 200 with the resource when the request asks for attributes', async () => {
       read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
-      write().put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Sales Team', 'new-ext')).reply(200, group({ description: 'new-ext' }));
+      write().put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Sales Team', 'new-ext')).reply(200, group({ ...ext('new-ext') }));
       const res = await app.scim('PATCH', `${path}?excludedAttributes=members`, patchOp({ op: 'replace', value: { externalId: 'new-ext' } }));
       expect(res.status).to.equal(200);
       expect(rec(res.body).externalId).to.equal('new-ext');
@@ -401,6 +408,47 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
   });
 
+  describe('PUT /Groups/{id} and nested groups (issue 9)', () => {
+    const path = `/Groups/${GROUP_ID}`;
+
+    it('PUT reads the group and its members, PUTs the group once with the admin\'s description and settings, and writes only the member difference', async () => {
+      read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
+      // A new name is checked for uniqueness (ignoring case) before anything is written.
+      read().get('/api/v2/usergroups').query({ filter: 'name:search:Sales EMEA', limit: '100', skip: '0' }).reply(200, [group()], total(1));
+      read().get(`/api/v2/usergroups/${GROUP_ID}/members`).query({ limit: '100', skip: '0' }).reply(200, [member(uid(1)), member(uid(2))], total(2));
+      write().put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Sales EMEA', 'okta-1')).reply(200, group({ name: 'Sales EMEA', ...ext('okta-1') }));
+      write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'remove', type: 'user', id: uid(1) }).reply(204);
+      write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id: uid(3) }).reply(204);
+      read().get(`/api/v2/usergroups/${GROUP_ID}/members`).query({ limit: '100', skip: '0' }).reply(200, [member(uid(2)), member(uid(3))], total(2));
+      const res = await app.scim('PUT', path, {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Sales EMEA',
+        externalId: 'okta-1',
+        members: [{ value: uid(2), display: 'Two' }, { value: uid(3), display: 'Three', type: 'User' }],
+      });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect((rec(res.body).members as { value: string }[]).map((m) => m.value)).to.deep.equal([uid(2), uid(3)]);
+    });
+
+    it('a member JumpCloud refuses is looked up as a group: a group is skipped (204), the users are still written', async () => {
+      read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
+      write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id: uid(1) }).reply(204);
+      write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id: OTHER_GROUP_ID }).reply(400, { message: 'Bad Request: not a user' });
+      read().get(`/api/v2/usergroups/${OTHER_GROUP_ID}`).reply(200, group({ id: OTHER_GROUP_ID, name: 'Nested' }));
+      const res = await app.scim('PATCH', path, patchOp({ op: 'Add', path: 'members', value: [{ value: uid(1) }, { value: OTHER_GROUP_ID, display: 'Nested' }] }));
+      expect(res.status, JSON.stringify(res.body)).to.equal(204);
+    });
+
+    it('a refused member that is not a group either keeps the 400 naming it', async () => {
+      read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
+      write().post(`/api/v2/usergroups/${GROUP_ID}/members`, { op: 'add', type: 'user', id: uid(9) }).reply(404, { message: 'user not found' });
+      read().get(`/api/v2/usergroups/${uid(9)}`).reply(404, { message: 'Not Found' });
+      const res = await app.scim('PATCH', path, patchOp({ op: 'Add', path: 'members', value: [{ value: uid(9) }] }));
+      expect(res.status).to.equal(400);
+      expect(rec(res.body).detail).to.contain(`${uid(9)} (not a JumpCloud user)`);
+    });
+  });
+
   describe('DELETE /Groups/{id}', () => {
     it('answers 204, then GET answers 404', async () => {
       del().delete(`/api/v2/usergroups/${GROUP_ID}`).reply(204);
@@ -456,7 +504,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         method: 'POST',
         upstream: () => {
           noClash('displayName');
-          write().post('/api/v2/usergroups', { name: 'displayName', description: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' }).reply(201, group({ name: 'displayName' }));
+          write().post('/api/v2/usergroups', { name: 'displayName', attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' } }).reply(201, group({ name: 'displayName' }));
         },
         status: 201,
         check: (b) => expect(rec(b)).to.include({ displayName: 'displayName', externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' }),
@@ -492,7 +540,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         method: 'PATCH',
         upstream: () => {
           getGroup();
-          write().put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Sales Team', 'validator-external-id')).reply(200, group({ description: 'validator-external-id' }));
+          write().put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Sales Team', 'validator-external-id')).reply(200, group({ ...ext('validator-external-id') }));
         },
         status: 204,
       },

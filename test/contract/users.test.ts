@@ -325,6 +325,53 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(res.body.name).to.deep.equal({ givenName: 'Barb' });
   });
 
+  it('a STAGED user set active is activated through POST /state/activate {} (not a PUT), then read back', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'STAGED' }));
+    jc().post(`/api/systemusers/${ID}/state/activate`, {}).matchHeader('content-type', 'application/json').reply(200, '"OK"');
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'ACTIVATED' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.active).to.equal(true);
+  });
+
+  it('a second email is PUT as alternateEmail, with its type recorded when it is not "other"', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    jc()
+      .put(`/api/systemusers/${ID}`, { alternateEmail: 'babs@home.example', attributes: [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimAlternateEmailType', value: 'home' }] })
+      .reply(200, jcUser({ alternateEmail: 'babs@home.example', attributes: [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimAlternateEmailType', value: 'home' }] }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'add', path: 'emails[type eq "home"].value', value: 'babs@home.example' }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.emails).to.deep.equal([{ value: 'bjensen@example.com', type: 'work', primary: true }, { value: 'babs@home.example', type: 'home' }]);
+  });
+
+  it('a phone write sends the whole array back: the element\'s id, an admin\'s second mobile and an empty number kept; fax as work_fax', async () => {
+    const phones = [
+      { id: 'p1', type: 'mobile', number: '555-0001' },
+      { id: 'p2', type: 'mobile', number: '555-0002' },
+      { id: 'p3', type: 'home', number: '' },
+    ];
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ phoneNumbers: phones }));
+    const sent = [{ id: 'p1', type: 'mobile', number: '555-0099' }, phones[1], phones[2], { type: 'work_fax', number: '555-0100' }];
+    jc().put(`/api/systemusers/${ID}`, { phoneNumbers: sent }).reply(200, jcUser({ phoneNumbers: sent }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      Operations: [
+        { op: 'replace', path: 'phoneNumbers[type eq "mobile"].value', value: '555-0099' },
+        { op: 'add', path: 'phoneNumbers[type eq "fax"].value', value: '555-0100' },
+      ],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.phoneNumbers).to.deep.equal([{ value: '555-0099', type: 'mobile' }, { value: '555-0100', type: 'fax' }]);
+  });
+
+  it('a userName change keeps the JumpCloud username: only the recorded userName is PUT', async () => {
+    jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    const attributes = [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimUserName', value: 'babs@example.com' }];
+    jc().put(`/api/systemusers/${ID}`, { attributes }).reply(200, jcUser({ attributes }));
+    const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'Replace', path: 'userName', value: 'babs@example.com' }] });
+    expect(res.status).to.equal(200);
+    expect(res.body.userName).to.equal('babs@example.com');
+  });
+
   it('DELETE clears direct reports\' manager link and answers 204', async () => {
     jc().delete(`/api/systemusers/${ID}`).query({ cascade_manager: 'null' }).reply(200, jcUser());
     const res = await h.request('DELETE', `/Users/${ID}`);

@@ -17,11 +17,16 @@ interface Fixture {
   response: { status: number; scimType?: string; detail?: string; expect?: Record<string, unknown>; absent?: string[] };
 }
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'entra', 'users');
-const fixtures = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => ({ file: f, fx: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Fixture }));
+const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+/** Entra's documented bodies, then the shapes generic SCIM clients send (Okta, OneLogin, the validator, scripts). */
+const load = (...parts: string[]): { file: string; fx: Fixture }[] => {
+  const dir = path.join(fixturesDir, ...parts);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({ file: `${parts[0]}/${f}`, fx: JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Fixture }));
+};
+const fixtures = [...load('entra', 'users'), ...load('generic', 'users')];
 
 function substitute<T>(value: T, vars: Record<string, string>): T {
   let text = JSON.stringify(value);
@@ -29,14 +34,15 @@ function substitute<T>(value: T, vars: Record<string, string>): T {
   return JSON.parse(text) as T;
 }
 
-describe('e2e: Entra request fixtures replayed against the emulator', () => {
+describe('e2e: Entra and generic-client request fixtures replayed against the emulator', () => {
   const stack = emulatedBridge();
   let emulator: Emulator;
   let h: Harness;
   beforeEach(() => ({ h, emulator } = stack()));
 
   it('has the documented fixtures', () => {
-    expect(fixtures.length).to.be.greaterThanOrEqual(30);
+    expect(fixtures.filter((f) => f.file.startsWith('entra/')).length).to.be.greaterThanOrEqual(30);
+    expect(fixtures.filter((f) => f.file.startsWith('generic/')).length).to.be.greaterThanOrEqual(6);
   });
 
   for (const { file, fx } of fixtures) {

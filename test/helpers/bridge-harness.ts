@@ -131,3 +131,16 @@ export function emulatedBridge(env: Record<string, string> = {}): () => { h: Har
     return { h, emulator };
   };
 }
+
+/** `emulatedBridge` with the emulator emptied before each test; `use()` returns the stack inside a test. */
+export function freshEmulatedBridge(env: Record<string, string> = {}): () => { h: Harness; emulator: Emulator } {
+  const stack = emulatedBridge(env);
+  beforeEach(() => stack().emulator.reset());
+  return stack;
+}
+
+/** Top-level keys whose values differ between two snapshots of one stored JumpCloud object. */
+export function changedKeys(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+}

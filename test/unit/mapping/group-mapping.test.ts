@@ -19,10 +19,11 @@ const patch = (...ops: unknown[]): ReturnType<typeof parsePatchRequest> => parse
 
 describe('group mapping', () => {
   describe('group table', () => {
-    it('round-trips externalId through the description verbatim and reads an empty description as no externalId', () => {
-      expect(table.toScim({ id: 'g', name: 'Sales', description: ' Ext-1 ' })).to.deep.equal({ displayName: 'Sales', externalId: ' Ext-1 ' });
-      expect(table.toScim({ id: 'g', name: 'Sales', description: '' })).to.deep.equal({ displayName: 'Sales' });
-      expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', description: '' });
+    it("round-trips externalId through the group's attributes object verbatim, never reading the admin's description", () => {
+      expect(table.toScim({ id: 'g', name: 'Sales', description: 'admin text', attributes: { scimExternalId: ' Ext-1 ', sudo: { enabled: true } } })).to.deep.equal({ displayName: 'Sales', externalId: ' Ext-1 ' });
+      expect(table.toScim({ id: 'g', name: 'Sales', description: 'admin text' })).to.deep.equal({ displayName: 'Sales' });
+      expect(table.toJumpCloud({ displayName: 'Sales', externalId: 'x' })).to.deep.equal({ name: 'Sales', attributes: { scimExternalId: 'x' } });
+      expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', attributes: { scimExternalId: '' } });
     });
 
     it('uses the shipped rows when the mapping file has no groups section', () => {
@@ -38,7 +39,7 @@ describe('group mapping', () => {
 
     it('rejects rows it cannot store, naming the row and the reason', () => {
       const bad = (groups: unknown[]): (() => unknown) => () => loadGroupTable({ groups }, 'f');
-      expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(ConfigError, "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members)");
+      expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(ConfigError, "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members, or attributes.<key>)");
       expect(bad([{ scim: 'members', jumpcloud: 'members' }])).to.throw(ConfigError, "a row must map to the group's 'name'");
       expect(bad([{ scim: 'displayName', jumpcloud: 'name' }])).to.throw(ConfigError, "'displayName' must be required");
       expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'name' }])).to.throw(ConfigError, "'name' is mapped twice");

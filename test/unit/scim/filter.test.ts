@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { ScimError } from '../../../src/scim/errors.js';
 import { formatAttrPath, formatFilter, parseFilter, parsePatchPath } from '../../../src/scim/filter.js';
 import type { AttrPath, CompareOp, Filter, FilterValue, PatchPath } from '../../../src/scim/filter.js';
@@ -284,33 +285,34 @@ describe('scim/filter', () => {
       expect([...err.detail].filter((ch) => ch.charCodeAt(0) < 0x20)).to.deep.equal([]);
     });
 
-    it('throws only ScimError and round-trips for pseudo-random token soup', () => {
-      // Deterministic LCG so a failure is reproducible from the iteration number.
-      let seed = 12345;
-      const rnd = (n: number): number => {
-        seed = (seed * 1103515245 + 12345) % 2147483648;
-        return seed % n;
-      };
+    it('fails only with a positional ScimError, never the crash fallback, and round-trips what it accepts (token soup)', () => {
+      // `guarded()` turns any parser bug into a 400 "could not be parsed"; a crash must fail this test, so that
+      // fallback message counts as a failure here.
       const tokens = ['a', 'b.c', 'emails', '[', ']', '(', ')', ' ', ' ', 'eq', 'pr', 'and', 'or', 'not', '"x"', '"', '\\', '1', 'true', '.', 'value', `${ENT}:manager`, 'urn:', ':', '\t', 'é'];
+      const soup = fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 14 }).map((t) => t.join(''));
       let parsed = 0;
-      for (let i = 0; i < 3000; i++) {
-        const len = 1 + rnd(14);
-        let s = '';
-        for (let j = 0; j < len; j++) s += tokens[rnd(tokens.length)];
-        try {
-          const tree = parseFilter(s);
-          parsed++;
-          expect(parseFilter(formatFilter(tree)), `round-trip of ${JSON.stringify(s)}`).to.deep.equal(tree);
-        } catch (e) {
-          expect(e, `iteration ${i}: ${JSON.stringify(s)}`).to.be.instanceOf(ScimError);
-        }
-        try {
-          const path = parsePatchPath(s);
-          expect(path.path.name).to.be.a('string');
-        } catch (e) {
-          expect(e, `path iteration ${i}: ${JSON.stringify(s)}`).to.be.instanceOf(ScimError);
-        }
-      }
+      const positional = (e: unknown): void => {
+        expect(e).to.be.instanceOf(ScimError);
+        expect((e as ScimError).detail).to.not.match(/could not be parsed/);
+        expect((e as ScimError).detail).to.match(/at position \d+/);
+      };
+      fc.assert(
+        fc.property(soup, (s) => {
+          try {
+            const tree = parseFilter(s);
+            parsed++;
+            expect(parseFilter(formatFilter(tree)), `round-trip of ${JSON.stringify(s)}`).to.deep.equal(tree);
+          } catch (e) {
+            positional(e);
+          }
+          try {
+            expect(parsePatchPath(s).path.name).to.be.a('string');
+          } catch (e) {
+            positional(e);
+          }
+        }),
+        { numRuns: 3000, seed: 12345 },
+      );
       expect(parsed).to.be.greaterThan(0);
     });
   });
