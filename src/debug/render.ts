@@ -5,7 +5,7 @@ import type { AttributeDef, SchemaDef } from '../scim/schema.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
 import type { BufferedExchange } from './exchange-buffer.js';
-import { describeFilter, subjectsOf, type ExchangeFilter, type Subjects } from './exchange-filter.js';
+import { subjectsOf, type ExchangeFilter, type Subjects } from './exchange-filter.js';
 
 /**
  * Server-side HTML for the debug page. Everything shown comes from SCIM clients and JumpCloud, i.e. from
@@ -298,7 +298,7 @@ function filterForm(f: ExchangeFilter): string {
 export function renderPage(list: readonly BufferedExchange[], opts: PageOptions, view?: (e: BufferedExchange) => ExchangeView): string {
   const intro =
     `<p>The last ${escapeHtml(opts.capacity)} SCIM requests this bridge handled (${escapeHtml(opts.total)} in the buffer), newest first, with each JumpCloud call they turned into and their attribute mapping. ` +
-    `Showing ${escapeHtml(describeFilter(opts.filter))}. Secrets are masked. ${opts.dryRun ? '<strong>DRY_RUN is on: writes are computed, not sent.</strong>' : ''}</p>`;
+    `Filter by userName, id or group, or click a name. Secrets are masked. ${opts.dryRun ? '<strong>DRY_RUN is on: writes are computed, not sent.</strong>' : ''}</p>`;
   const items = list.length ? renderExchanges(list, view) : '';
   return layout(
     'jumpcloud-scim-bridge · debug',

@@ -2,8 +2,9 @@ import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { SystemUser } from '../jumpcloud/types.js';
 import type { JumpCloudWrite } from './codecs.js';
 import { updateBody } from './user-write.js';
+import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
-import { isRecord } from '../util/guards.js';
+import { deepEqual, isRecord } from '../util/guards.js';
 import type { UserTable} from './attribute-table.js';
 import { valueAt, type AttributeRow, type ScimDoc } from './attribute-table.js';
 
@@ -135,6 +136,7 @@ function sentAndStored(
   computed: Computed,
   write: UpstreamCall | undefined,
   rejected: boolean,
+  operation: MappingTable['operation'],
 ): Pick<MappedAttribute, 'sent' | 'stored' | 'storedDiffers'> {
   const keys = keysOf(row, computed);
   const would = pairsText([...Object.entries(computed.fields), ...Object.entries(computed.custom).map(([k, v]): [string, unknown] => [`attributes.${k}`, v])]);
@@ -142,7 +144,9 @@ function sentAndStored(
     return { sent: rejected ? `(not sent: the request was rejected${would ? `; would have been ${would}` : ''})` : would ? `(not sent; would be ${would})` : '(nothing to send)', stored: '(nothing stored)' };
   }
   const sentPairs = pairsIn(write.requestBody, keys);
-  const sent = sentPairs.length ? pairsText(sentPairs) : `(not sent${would ? `; the table computes ${would}` : ''})`;
+  // An update sends only what changed (users.ts diffs the SCIM views); a create leaves empty values out.
+  const unsent = operation === 'create' ? `(not sent${would ? `; the table computes ${would}` : ''})` : '(not sent: unchanged)';
+  const sent = sentPairs.length ? pairsText(sentPairs) : unsent;
   if (write.dryRun) return { sent, stored: '(DRY_RUN: not sent, nothing stored)' };
   if (!ok(write.status)) return { sent, stored: `(JumpCloud refused the write: ${write.status ?? write.error ?? 'no answer'})` };
   const storedPairs = pairsIn(write.responseBody, keys);
@@ -152,14 +156,17 @@ function sentAndStored(
   return { sent, stored, ...(differs ? { storedDiffers: true } : {}) };
 }
 
-/** Attribute names a PatchOp touches, by their top-level SCIM name (lower-cased). */
-export function patchedNames(body: unknown): Set<string> {
-  const names = new Set<string>();
+/**
+ * The attribute paths a PatchOp names, lower-cased without schema URN or value filter: `name.givenname`,
+ * `emails`, `active` (a path-less value names each of its keys).
+ */
+export function patchedPaths(body: unknown): Set<string> {
+  const paths = new Set<string>();
   const ops = isRecord(body) && Array.isArray(body.Operations) ? body.Operations : [];
   const add = (text: string): void => {
     const at = /^urn:/i.test(text) ? text.lastIndexOf(':') : -1;
-    const rest = at >= 0 ? text.slice(at + 1) : text;
-    names.add((rest.split(/[.[]/)[0] ?? '').toLowerCase());
+    const rest = (at >= 0 ? text.slice(at + 1) : text).replace(/\[[^\]]*\]/g, '');
+    paths.add(rest.toLowerCase());
   };
   for (const op of ops) {
     if (!isRecord(op)) continue;
@@ -172,7 +179,28 @@ export function patchedNames(body: unknown): Set<string> {
       }
     }
   }
-  return names;
+  return paths;
+}
+
+/**
+ * A PATCH's row is shown when the value changed or the PatchOp named exactly this attribute; siblings of a named
+ * sub-attribute (`name.middleName` when only `name.givenName` was replaced) would only be noise.
+ */
+function touches(paths: Set<string>, row: AttributeRow, before: unknown, after: unknown): boolean {
+  const top = row.path.name.toLowerCase();
+  const full = row.path.sub ? `${top}.${row.path.sub.toLowerCase()}` : top;
+  const tops = new Set([...paths].map((p) => p.split('.')[0]));
+  if (!tops.has(top)) return false;
+  return paths.has(full) || !deepEqual(before, after);
+}
+
+/** A rejected PATCH has no resulting user; what it asked for is the PatchOp applied, as the bridge applies it, to the user it read. */
+function attempted(table: UserTable, before: ScimDoc, body: unknown): ScimDoc {
+  try {
+    return applyPatch(before, parsePatchRequest(body, table.schema));
+  } catch {
+    return {};
+  }
 }
 
 function userMapping(table: UserTable, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
@@ -184,11 +212,11 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
   let before: ScimDoc | undefined;
   try {
     if (operation === 'patch') {
-      touched = patchedNames(exchange.requestBody);
+      touched = patchedPaths(exchange.requestBody);
       const read = exchange.upstream.find((c) => isRead(c) && ok(c.status) && isRecord(c.responseBody));
       before = read ? table.toScim(read.responseBody as SystemUser) : undefined;
       if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected) doc = normaliseResource(exchange.responseBody, table.schema);
-      else doc = {};
+      else doc = before ? attempted(table, before, exchange.requestBody) : {};
     } else {
       doc = normaliseResource(exchange.requestBody, table.schema);
     }
@@ -197,15 +225,16 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
   }
   const rows: MappedAttribute[] = [];
   for (const row of table.rows) {
-    if (touched && !touched.has(row.path.name.toLowerCase())) continue;
     const value = valueAt(doc, row.path);
+    if (touched && !touches(touched, row, before ? valueAt(before, row.path) : undefined, value)) continue;
     if (value === undefined && !touched) continue;
     const base = { scim: row.scim, jumpcloud: targetText(row), codec: row.codecName, value, ...(touched ? { before: before ? valueAt(before, row.path) : undefined } : {}) };
     if (row.mutability === 'readOnly') {
       rows.push({ ...base, sent: '(read-only: never written)', stored: '(read-only)' });
       continue;
     }
-    if (touched && (rejected || !write)) {
+    // A PATCH that never reached its write sent nothing; one that did shows what it sent and JumpCloud's answer.
+    if (touched && !write) {
       rows.push({ ...base, sent: rejected ? '(not sent: the request was rejected)' : '(not sent: unchanged)', stored: '(unchanged)' });
       continue;
     }
@@ -216,7 +245,7 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
       rows.push({ ...base, sent: `REJECTED: ${(e as Error).message}`, stored: '(nothing stored)' });
       continue;
     }
-    rows.push({ ...base, ...sentAndStored(row, computed, write, rejected) });
+    rows.push({ ...base, ...sentAndStored(row, computed, write, rejected, operation) });
   }
   if (touched && !touched.size) return table0([], 'the PatchOp names no attribute');
   if (!rows.length) return table0([], touched ? 'the PatchOp touches no mapped attribute' : 'no mapped attributes in this body');

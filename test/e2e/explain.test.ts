@@ -1,10 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import axios from 'axios';
 import { expect } from 'chai';
+import { startSandbox } from '../../src/cli/sandbox-session.js';
+import { exchangeExport } from '../../src/observability/exchange-export.js';
+import { silentLogger } from '../../src/observability/logger.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -72,5 +76,56 @@ describe('e2e: explain CLI', function () {
     expect(code).to.equal(2);
     expect(stderr).to.contain("METHOD must be one of GET, POST, PUT, PATCH, DELETE (got 'FETCH')");
     expect(stderr).to.contain('Usage: jumpcloud-scim-bridge explain');
+  });
+
+  it('--replay replays a debug-page export in order: emulator seeded from what JumpCloud returned, new ids substituted', async () => {
+    const sandbox = await startSandbox({}, { PORT: '0', DEBUG_PAGE: 'true', LOG_LEVEL: 'error' }, silentLogger());
+    let file: string;
+    let apiKey: string;
+    try {
+      apiKey = sandbox.apiKey;
+      const scim = axios.create({ baseURL: sandbox.tenantUrl, validateStatus: () => true, headers: { Authorization: `Bearer ${apiKey}` } });
+      const ada = (await scim.get('/Users?filter=userName+eq+%22ada.lovelace%22')).data.Resources[0];
+      const patch = (value: unknown) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value }] });
+      expect((await scim.patch(`/Users/${String(ada.id)}`, patch('Countess'))).status).to.equal(200);
+      const created = await scim.post('/Users', { userName: 'jane.doe', emails: [{ value: 'jane.doe@example.com' }] });
+      expect(created.status).to.equal(201);
+      expect((await scim.patch(`/Users/${String(created.data.id)}`, patch('Engineer'))).status).to.equal(200);
+      expect((await scim.post('/Users', { userName: 'jane.doe', emails: [{ value: 'jane.doe@example.com' }] })).status).to.equal(409);
+      // Newest first, as the page lists them; replay must put them back in order.
+      const exchanges = sandbox.bridge.debug?.buffer.list() ?? [];
+      file = path.join(dir, 'export.json');
+      writeFileSync(file, JSON.stringify(exchangeExport(exchanges, [])));
+    } finally {
+      await sandbox.close();
+    }
+    const { code, stdout } = await explain(['--replay', file]);
+    expect(code, stdout).to.equal(0);
+    expect(stdout).to.contain('Replaying 5 exchanges from');
+    // ada was read (seeded); jane was created in the export (not seeded, created again by the replay).
+    expect(stdout).to.contain('Emulator seeded from the export: 1 user, 0 groups');
+    expect(stdout.match(/^Replay: (\d+), as recorded\.$/gm)).to.deep.equal(['Replay: 200, as recorded.', 'Replay: 200, as recorded.', 'Replay: 201, as recorded.', 'Replay: 200, as recorded.', 'Replay: 409, as recorded.']);
+    expect(stdout).to.match(/^\s+title\s+jobTitle \[plain\]\s+\(none\) → "Engineer" → jobTitle="Engineer" → stored jobTitle="Engineer"$/m);
+    expect(stdout).to.contain('Replayed 5: 5 answered as recorded, 0 did not.');
+    expect(stdout).to.not.contain(apiKey);
+
+    // The page's "copy as explain" feeds one exchange on standard input.
+    const one = JSON.stringify(exchangeExport([JSON.parse(readFileSync(file, 'utf8')).exchanges.at(-1)], []));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', '--replay', '-'], { cwd: ROOT });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdin.end(one);
+    const exit = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(exit, out).to.equal(0);
+    expect(out).to.contain('Replaying 1 exchange from standard input');
+    expect(out).to.contain('Replay: 200, as recorded.');
+  });
+
+  it('--replay refuses a file that is not an export, with usage exit code 2', async () => {
+    const file = path.join(dir, 'not-export.json');
+    writeFileSync(file, '{"hello":"world"}');
+    const { code, stderr } = await explain(['--replay', file]);
+    expect(code).to.equal(2);
+    expect(stderr).to.contain(`explain: ${file} is not a debug-page export`);
   });
 });

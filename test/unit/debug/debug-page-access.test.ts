@@ -76,6 +76,25 @@ describe('debug page access', () => {
       expect(hidden.body.replace('/debug', '/X')).to.equal(unknown.body.replace('/nothing-here', '/X'));
       expect(hidden.headers['content-security-policy']).to.equal(undefined);
       expect((await get(port, '/debug/exchanges', { 'x-forwarded-for': '203.0.113.9', 'x-debug-token': 'wrong' })).status).to.equal(404);
+      // The export and the copy commands carry personal data too: same gate.
+      for (const path of ['/debug/export', '/debug/exchanges/1/curl', '/debug/exchanges/1/explain', '/debug/exchanges/fragment']) {
+        expect((await get(port, path, { 'x-forwarded-for': '203.0.113.9' })).status, path).to.equal(404);
+        expect((await get(port, path, { 'x-forwarded-for': '203.0.113.9' })).headers['content-disposition'], path).to.equal(undefined);
+      }
+    });
+
+    it('exports with the token masked even when a client sent it, and says which exchange left the buffer', async () => {
+      // Without a key the bridge answers 401 at once; the exchange is still recorded, URL and all.
+      await get(port, `/scim/v2/Users?note=${TOKEN}`);
+      const exported = await get(port, '/debug/export');
+      expect(exported.status).to.equal(200);
+      expect(String(exported.headers['content-disposition'])).to.match(/^attachment; filename="?scim-exchanges-[\dT-]+Z\.json"?$/);
+      expect(exported.body).to.contain('"url": "/scim/v2/Users?note=***"');
+      expect(exported.body).to.not.contain(TOKEN);
+      expect(exported.body).to.not.contain('jcKey0123456789abcdef');
+      const gone = await get(port, '/debug/exchanges/999999/curl');
+      expect(gone.status).to.equal(404);
+      expect(gone.body).to.match(/^exchange 999999 is not in the buffer \(it keeps the last \d+\)/);
     });
 
     it('serves anyone with the token in the header or the query, and then by cookie', async () => {
