@@ -1,6 +1,7 @@
 import type { SystemUser, SystemUserWritable } from '../jumpcloud/types.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 import type { UserTable } from './attribute-table.js';
+import type { ExchangeNote } from '../observability/exchange.js';
 import { fieldsOfRow } from './user-fields.js';
 
 /** One attribute JumpCloud stored differently from how the bridge wrote it, in SCIM terms (what Entra will read). */
@@ -50,4 +51,15 @@ export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: 
     if (!deepEqual(a, b)) drifts.push({ attribute: row.scim, sent: a, stored: b });
   }
   return drifts;
+}
+
+/** A drift as the resource reports it: a warning note the log, the exchange, the debug page and the counters read. */
+export function driftNote(resource: 'User' | 'Group', id: string, d: Drift): ExchangeNote {
+  const show = (v: unknown): string => (v === undefined ? 'no value' : JSON.stringify(v));
+  return {
+    level: 'warn',
+    kind: 'drift',
+    message: `Drift on ${resource} ${id}: JumpCloud stored ${d.attribute} as ${show(d.stored)}, not as sent (${show(d.sent)}); Entra will read the stored value and may write the attribute again every cycle`,
+    data: { resource, id, attribute: d.attribute, sent: d.sent, stored: d.stored },
+  };
 }

@@ -12,6 +12,7 @@ import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../mapping/group-table.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
+import { driftNote } from '../mapping/drift.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -183,6 +184,7 @@ export class GroupsResource implements ScimResourceType {
       let group: UserGroup;
       try {
         group = await ctx.jc.createGroup(post);
+        this.checkDrift(ctx, post, group);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
@@ -196,6 +198,17 @@ export class GroupsResource implements ScimResourceType {
       );
       return this.render(group, ctx.baseUrl, adds.filter((id) => !nested.has(id)).map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
     });
+  }
+
+  /** Drift (see UsersResource): each mapped text field of JumpCloud's answer, compared with what was written. */
+  private checkDrift(ctx: RequestContext, sent: UserGroupWrite, answer: UserGroup): void {
+    if (!isRecord(answer)) return;
+    const intended = this.table.toScim({ ...answer, ...sent } as UserGroup);
+    const stored = this.table.toScim(answer);
+    for (const row of this.table.rows) {
+      if (row.target === 'members' || !(row.target in sent) || intended[row.scim] === stored[row.scim]) continue;
+      ctx.note?.(driftNote('Group', answer.id, { attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }));
+    }
   }
 
   /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
@@ -276,6 +289,7 @@ export class GroupsResource implements ScimResourceType {
         const body = put;
         try {
           group = await ctx.jc.updateGroup(group.id, body);
+          this.checkDrift(ctx, body, group);
         } catch (e) {
           if (isJumpCloudError(e) && (e.kind === 'alreadyExists' || e.kind === 'conflict')) throw this.duplicate(e, body.name);
           throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;

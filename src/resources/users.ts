@@ -15,7 +15,7 @@ import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
 import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
-import { detectDrift } from '../mapping/drift.js';
+import { detectDrift, driftNote } from '../mapping/drift.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -379,15 +379,7 @@ export class UsersResource implements ScimResourceType {
    * same attribute every cycle. The answer is what the SCIM response shows, so Entra's next read sees the stored value.
    */
   private checkDrift(ctx: RequestContext, sent: SystemUserWritable, answer: SystemUser): void {
-    for (const d of detectDrift(this.table, sent, answer)) {
-      const show = (v: unknown): string => (v === undefined ? 'no value' : JSON.stringify(v));
-      ctx.note?.({
-        level: 'warn',
-        kind: 'drift',
-        message: `Drift on User ${answer._id}: JumpCloud stored ${d.attribute} as ${show(d.stored)}, not as sent (${show(d.sent)}); Entra will read the stored value and may write the attribute again every cycle`,
-        data: { resource: 'User', id: answer._id, attribute: d.attribute, sent: d.sent, stored: d.stored },
-      });
-    }
+    for (const d of detectDrift(this.table, sent, answer)) ctx.note?.(driftNote('User', answer._id, d));
   }
 
   /**

@@ -55,10 +55,10 @@ function rec(v: unknown): Record<string, unknown> {
 
 describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
   const bridge = pinnedJumpCloud({ MEMBER_CONCURRENCY: '4' });
-  let app: { scim: Harness['request']; base: string };
+  let app: { scim: Harness['request']; base: string; logs: string[] };
   beforeEach(() => {
     const h = bridge();
-    app = { scim: (method, path, body) => h.request(method, path, body), base: h.base };
+    app = { scim: (method, path, body) => h.request(method, path, body), base: h.base, logs: h.logs };
   });
 
   describe('matching and listing', () => {
@@ -227,6 +227,16 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(res.status).to.equal(409);
       expect(rec(res.body).scimType).to.equal('uniqueness');
+    });
+
+    it('a name JumpCloud stores differently (trimmed) is a drift warning, and the answer shows what it stored', async () => {
+      read().get('/api/v2/usergroups').query({ filter: 'name:search:Team', limit: '100', skip: '0' }).reply(200, [], total(0));
+      write().post('/api/v2/usergroups', { name: 'Team ' }).reply(201, group({ name: 'Team', description: '' }));
+      const res = await app.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Team ' });
+      expect(res.status).to.equal(201);
+      expect(rec(res.body).displayName).to.equal('Team');
+      const warn = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.kind === 'drift');
+      expect(warn).to.include({ level: 'warn', resource: 'Group', id: GROUP_ID, attribute: 'displayName', sent: 'Team ', stored: 'Team' });
     });
 
     it("maps JumpCloud's own 'Already Exists' to 409 uniqueness", async () => {
