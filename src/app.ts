@@ -6,6 +6,7 @@ import type { ExchangeNote, ExchangeSink } from './observability/exchange.js';
 import type { ResourceRegistry } from './resources/resource-type.js';
 import { requestLog } from './http/request-log.js';
 import { scimBody } from './http/body-parsing.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
 import { discoveryRoutes } from './http/discovery-routes.js';
 import { authenticate, failedAuthLimit } from './http/auth.js';
 import { requestSecrets } from './http/request-secrets.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
   const scim = express.Router({ caseSensitive: false });
   scim.use(failedAuthLimit(config, deps.coordination));
   scim.use(discoveryRoutes(deps.resources, config));
+  scim.use(methodNotAllowed(deps.resources));
   scim.use(requestDeadline(config));
   scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
   scim.use(scimBody());

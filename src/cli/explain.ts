@@ -207,6 +207,8 @@ function report(target: ExplainTarget, method: string, path: string, bodyText: s
   out.push('', `JumpCloud calls (${exchange.upstream.length})`);
   out.push(exchange.upstream.length ? exchange.upstream.map((c, i) => describeCall(c, i + 1)).join('\n') : '  (none: the bridge answered without calling JumpCloud)');
   if (explanation.mapping) out.push('', MAPPING_HEADING, formatMapping(explanation.mapping));
+  // What the bridge decided on the way (an attribute ignored, a username kept, a nested group skipped, drift).
+  if (exchange.notes?.length) out.push('', `Notes (${exchange.notes.length})`, ...exchange.notes.map((n) => `  ${n.level === 'warn' ? '!' : '-'} [${n.kind}] ${n.message}`));
   out.push('', 'SCIM response', `  ${answer.status} ${answer.statusText}`);
   if (answer.text) out.push(indent(json(responseBody)));
   out.push('');

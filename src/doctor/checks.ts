@@ -118,7 +118,9 @@ async function checkConsole(settings: DoctorSettings, found: Found, call: Call):
     return { title, verdict: 'fail', evidence: [...evidence, `redirect to ${String(first.headers.location ?? '?')}: JumpCloud's answer when no key arrives`], fix: `${urlFix} A proxy in between may be stripping the x-api-key header.` };
   }
   if (!looksLikeJson(first)) return { title, verdict: 'fail', evidence: [...evidence, 'the answer is not JSON: this is not JumpCloud\'s API'], fix: urlFix };
-  if (first.status === 401 && !isOrgRefusal(first)) {
+  if (first.status === 401 && !isOrgRefusal(first) && !region) {
+    evidence.push('other regions not tried: the key only goes to JumpCloud\'s own consoles, and this URL is not one');
+  } else if (first.status === 401 && !isOrgRefusal(first)) {
     // A key is known only to the console of its own region, which answers 401 like for a wrong key. Ask the others.
     for (const [name, url] of Object.entries(regions)) {
       if (url === settings.jumpcloudUrl) continue;
@@ -220,7 +222,9 @@ async function checkSearchForms(settings: DoctorSettings, call: Call): Promise<C
     const answer = await call({ method: 'POST', path: '/api/search/systemusers', query: { limit: 1, skip: 0 }, body: { filter: form.probe, fields: '_id' } }, lines);
     const total = ok(answer) ? (answer.data as { totalCount?: unknown }).totalCount : undefined;
     const usedBy = `used by ${form.usedBy.slice(0, 3).join('; ')}${form.usedBy.length > 3 ? ` and ${form.usedBy.length - 3} more` : ''}`;
-    if (!ok(answer)) failed.push(`✗ ${form.form}: refused — ${lines[0] ?? ''} — ${usedBy}`);
+    const status = 'status' in answer ? answer.status : undefined;
+    if (status === 429 || (status !== undefined && status >= 500) || 'error' in answer) failed.push(`✗ ${form.form}: no verdict, JumpCloud did not answer it (throttled or failing) — ${lines[0] ?? ''} — run doctor again`);
+    else if (!ok(answer)) failed.push(`✗ ${form.form}: refused — ${lines[0] ?? ''} — ${usedBy}`);
     else if (total !== 0) failed.push(`✗ ${form.form}: matched ${String(total)} users for a value nobody has — JumpCloud does not read it as the bridge means it — ${usedBy}`);
     else evidence.push(`✓ ${form.form}: 0 users in ${answer.ms} ms`);
   }

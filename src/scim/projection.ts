@@ -64,10 +64,19 @@ export function project(doc: Record<string, unknown>, projection: Projection, sc
     const resolved = schema.resolve({ name: key });
     const returned = resolved?.attr.returned ?? 'default';
     if (!keep(returned, [key], wanted, projection.excludedAttributes)) continue;
-    // `attributes=name.givenName` keeps only that sub-attribute of `name`.
+    // `attributes=name.givenName` keeps only that sub-attribute of `name`; `attributes=emails.value` keeps only the
+    // `value` of every email (RFC 7644 §3.10). `excludedAttributes=emails.type` drops that sub-attribute.
     const subs = wanted?.filter((w) => topKey(w) === key && w.keys.length === 2 && !w.keys[0]?.startsWith('urn:'));
-    if (subs?.length && isRecord(value) && !wanted?.some((w) => topKey(w) === key && w.keys.length === 1)) {
-      out[key] = Object.fromEntries(Object.entries(value).filter(([k]) => subs.some((s) => s.keys[1] === k)));
+    const gone = wanted ? [] : (projection.excludedAttributes ?? []).filter((w) => topKey(w) === key && w.keys.length === 2 && !w.keys[0]?.startsWith('urn:'));
+    const whole = wanted?.some((w) => topKey(w) === key && w.keys.length === 1);
+    const pick = (v: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(v).filter(([k]) => (subs?.length && !whole ? subs.some((s) => s.keys[1] === k) : true) && !gone.some((g) => g.keys[1] === k)));
+    if ((subs?.length && !whole) || gone.length) {
+      if (isRecord(value)) out[key] = pick(value);
+      else if (Array.isArray(value)) {
+        const kept = value.map((e) => (isRecord(e) ? pick(e) : e)).filter((e) => !isRecord(e) || Object.keys(e).length > 0);
+        if (kept.length || value.length === 0) out[key] = kept;
+      } else out[key] = value;
     } else {
       out[key] = value;
     }

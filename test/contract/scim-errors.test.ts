@@ -43,7 +43,7 @@ describe('contract: SCIM errors and secrets', () => {
     { name: 'filter on an unknown attribute', method: 'GET', path: '/Users?filter=shoeSize%20gt%2040', status: 400, scimType: 'invalidFilter', detail: /shoeSize/ },
     { name: 'garbage paging', method: 'GET', path: '/Users?startIndex=abc', status: 400, scimType: 'invalidValue', detail: /startIndex/ },
     { name: 'unknown endpoint', method: 'GET', path: '/Widgets', status: 404, detail: /serves \/Users/ },
-    { name: 'unknown method on a resource', method: 'POST', path: `/Users/${ID}`, body: {}, status: 404, detail: /No SCIM endpoint/ },
+    { name: 'unsupported method on a resource', method: 'POST', path: `/Users/${ID}`, body: {}, status: 405, detail: /POST is not supported on \/Users\/[0-9a-f]{24}; this path answers GET, PUT, PATCH, DELETE/ },
   ];
 
   for (const c of cases) {

@@ -139,3 +139,38 @@ describe('e2e: nested groups (a group id among the members)', () => {
     expect(res.body.detail).to.contain(`${ghost} (not a JumpCloud user)`);
   });
 });
+
+describe('e2e: unsupported methods and the root search', () => {
+  const stack = freshEmulatedBridge();
+
+  const cases: [string, string, number, string][] = [
+    ['DELETE', '/Users', 405, 'GET, POST'],
+    ['PUT', '/Groups', 405, 'GET, POST'],
+    ['GET', '/Users/.search', 405, 'POST'],
+    ['POST', '/Groups/aaaaaaaaaaaaaaaaaaaaaaaa', 405, 'GET, PUT, PATCH, DELETE'],
+    ['PATCH', '/Schemas', 405, 'GET'],
+    ['POST', '/ServiceProviderConfig', 405, 'GET'],
+    ['DELETE', '/ResourceTypes/User', 405, 'GET'],
+    ['POST', '/.search', 501, 'POST'],
+    ['GET', '/.search', 405, 'POST'],
+  ];
+  for (const [method, path, status, allow] of cases) {
+    it(`${method} ${path} → ${status} with Allow: ${allow} and a SCIM error, nothing sent upstream`, async () => {
+      const { h, emulator } = stack();
+      const res = await h.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+      expect(res.status).to.equal(status);
+      expect(res.headers.get('allow')).to.equal(allow);
+      expect(res.headers.get('content-type')).to.match(/^application\/scim\+json/);
+      expect(res.body).to.include({ status: String(status) });
+      expect(res.body.schemas).to.deep.equal(['urn:ietf:params:scim:api:messages:2.0:Error']);
+      expect(emulator.requests).to.deep.equal([]);
+    });
+  }
+
+  it('served methods still reach their handlers (a missing id is 404, not 405)', async () => {
+    const { h } = stack();
+    expect((await h.request('GET', '/Users/aaaaaaaaaaaaaaaaaaaaaaaa')).status).to.equal(404);
+    expect((await h.request('POST', '/Users/.search', { filter: 'userName eq "nobody"' })).status).to.equal(200);
+    expect((await h.request('GET', '/Widgets')).status).to.equal(404);
+  });
+});

@@ -375,7 +375,7 @@ describe('e2e brownfield: DERIVE_USERNAME_FROM_EMAIL=false keeps a renamed mailN
 });
 
 describe('e2e: UNKNOWN_ATTRIBUTES=ignore and the manager $ref', () => {
-  const stack = freshEmulatedBridge({ UNKNOWN_ATTRIBUTES: 'ignore' });
+  const stack = freshEmulatedBridge({ UNKNOWN_ATTRIBUTES: 'ignore', DEBUG_PAGE: 'true', HOST: '127.0.0.1' });
   let emulator: Emulator;
   let h: Harness;
   beforeEach(() => ({ h, emulator } = stack()));
@@ -395,6 +395,8 @@ describe('e2e: UNKNOWN_ATTRIBUTES=ignore and the manager $ref', () => {
     expect(warnings.map((w) => String(w.message).split("'")[1])).to.deep.equal(['nickName', 'urn:okta:custom:1.0:User']);
     const trace = lines.find((l) => l.message === 'trace') as { trace: { notes: { kind: string; message: string }[] } } | undefined;
     expect(trace?.trace.notes.map((n) => n.message.split("'")[1])).to.deep.equal(['nickName', 'urn:okta:custom:1.0:User']);
+    const page = await (await fetch(h.base.replace('/scim/v2', '/debug'))).text();
+    expect(page).to.match(/<span class="tag err">attributeIgnored<\/span> Ignored attribute (?:'|&#39;|&#x27;)nickName/);
   });
 
   it('the manager is accepted as a $ref to this bridge\'s /Users/{id}; displayName is ignored; a foreign $ref is refused', async () => {
@@ -418,5 +420,22 @@ describe('e2e: UNKNOWN_ATTRIBUTES=ignore and the manager $ref', () => {
       ['$ref', 'readWrite'],
       ['displayName', 'readOnly'],
     ]);
+  });
+});
+
+describe('e2e: projection of sub-attributes of multi-valued attributes', () => {
+  const stack = freshEmulatedBridge();
+
+  it('attributes=emails.value answers emails: [{value}] on GET, on a list and on a group\'s members.value', async () => {
+    const { h, emulator } = stack();
+    const u = emulator.store.addUser({ username: 'proj', email: 'proj@work.example', alternateEmail: 'proj@home.example' });
+    const one = await h.request('GET', `/Users/${u._id}?attributes=emails.value`);
+    expect(one.body).to.deep.equal({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: u._id, emails: [{ value: 'proj@work.example' }, { value: 'proj@home.example' }] });
+    const list = await h.request('GET', `${q('userName eq "proj"')}&attributes=emails.value`);
+    expect(list.body.Resources[0].emails).to.deep.equal([{ value: 'proj@work.example' }, { value: 'proj@home.example' }]);
+    const g = emulator.store.addGroup({ name: 'Projected' });
+    emulator.store.addMember(g.id, u._id);
+    const group = await h.request('GET', `/Groups/${g.id}?attributes=members.value`);
+    expect(group.body.members).to.deep.equal([{ value: u._id }]);
   });
 });

@@ -148,6 +148,20 @@ describe('e2e: doctor against the emulator', function () {
     expect(block(text, 'x-org-id')).to.include(`JUMPCLOUD_ORG_ID=${OTHER_ORG} is not an organization this key reaches`);
   });
 
+  it('a 401 on a URL that is not a JumpCloud console never sends the key to the real consoles', async () => {
+    const o = await make({ apiKeys: ['someone-elses-key'] });
+    const { text } = await doctor(o, {}, {}, { regions: { US: 'https://console.jumpcloud.com' }, probeFor: () => { throw new Error('no other console may be asked'); } });
+    expect(block(text, 'Console URL')).to.include('other regions not tried');
+    expect(line(text, 'API key')).to.match(/^✗/);
+  });
+
+  it('search: a throttled probe is "no verdict", not "refused"', async () => {
+    const o = await make();
+    o.emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', status: 429, times: 1 });
+    const { text } = await doctor(o);
+    expect(block(text, 'Search accepts')).to.match(/✗ field: \$regex \(\?i\)\^…\$: no verdict, JumpCloud did not answer it \(throttled or failing\) — POST \/api\/search\/systemusers\?limit=1&skip=0 → 429/);
+  });
+
   it('lists: user groups that cannot be listed fail the list check', async () => {
     const o = await make();
     o.emulator.faults.inject({ method: 'GET', path: '/api/v2/usergroups', status: 403 });

@@ -14,9 +14,9 @@ const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Runs the CLI as a user would (a separate process, its own in-process emulator), minus the build step. */
-async function explain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function explain(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -69,6 +69,16 @@ describe('e2e: explain CLI', function () {
     expect(code).to.equal(1);
     expect(stdout).to.contain('REJECTED: HTTP 400, scimType invalidValue');
     expect(stdout).to.match(/Rule and fix: userName "1marie" breaks JumpCloud's username rule: it must start with a letter\. Use an Entra attribute/);
+  });
+
+  it('UNKNOWN_ATTRIBUTES=ignore: the ignored attributes appear as notes, and the create is accepted', async () => {
+    const body = path.join(dir, 'okta.json');
+    writeFileSync(body, JSON.stringify({ userName: 'okta.user', emails: [{ value: 'okta.user@example.com' }], nickName: 'Oki', 'urn:okta:custom:1.0:User': { colour: 'blue' } }));
+    const { code, stdout } = await explain(['POST', '/Users', '--body', body], { UNKNOWN_ATTRIBUTES: 'ignore' });
+    expect(code, stdout).to.equal(0);
+    expect(stdout).to.contain('Notes (2)');
+    expect(stdout).to.contain("! [attributeIgnored] Ignored attribute 'nickName'");
+    expect(stdout).to.contain("! [attributeIgnored] Ignored attribute 'urn:okta:custom:1.0:User'");
   });
 
   it('exits 2 with the usage for bad arguments', async () => {

@@ -57,3 +57,35 @@ describe('scim/filter-eval presence of complex attributes', () => {
     expect(matchesResource(parseFilter('emails pr'), doc, schema)).to.equal(true);
   });
 });
+
+describe('projection of sub-attributes of multi-valued attributes (RFC 7644 §3.10)', () => {
+  const doc = {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    id: 'u1',
+    userName: 'bjensen',
+    emails: [
+      { value: 'b@work.example', type: 'work', primary: true },
+      { value: 'b@home.example', type: 'home' },
+    ],
+    phoneNumbers: [{ value: '555', type: 'mobile' }],
+  };
+
+  it('attributes=emails.value returns emails: [{value}] only', () => {
+    expect(project(doc, parseProjection({ attributes: 'emails.value' }, schema), schema)).to.deep.equal({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      id: 'u1',
+      emails: [{ value: 'b@work.example' }, { value: 'b@home.example' }],
+    });
+  });
+
+  it('attributes=emails.type,emails keeps whole emails; elements without the asked sub-attribute are dropped', () => {
+    expect(project(doc, parseProjection({ attributes: 'emails.type,emails' }, schema), schema).emails).to.deep.equal(doc.emails);
+    expect(project(doc, parseProjection({ attributes: 'emails.primary' }, schema), schema).emails).to.deep.equal([{ primary: true }]);
+  });
+
+  it('excludedAttributes=emails.type drops the type of every email and keeps the rest', () => {
+    const out = project(doc, parseProjection({ excludedAttributes: 'emails.type' }, schema), schema);
+    expect(out.emails).to.deep.equal([{ value: 'b@work.example', primary: true }, { value: 'b@home.example' }]);
+    expect(out.phoneNumbers).to.deep.equal(doc.phoneNumbers);
+  });
+});
