@@ -34,7 +34,7 @@ export interface AppDeps {
   /** Draining state for /readyz (server.ts flips it on SIGTERM). */
   lifecycle: Lifecycle;
   /** An upstream answer proved (true) or disproved (false) the key a request used. */
-  onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
+  onKeyVerdict?: (apiKey: string, accepted: boolean, orgId?: string) => void;
   /** Every note a resource reports (drift warnings are counted from these). */
   onNote?: (note: ExchangeNote) => void;
   /** Extra sinks for finished exchanges (the debug page's ring buffer). */

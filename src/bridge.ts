@@ -12,8 +12,13 @@ import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
 import { createMetrics, disabledMetrics, type Metrics } from './observability/metrics.js';
 import { createCoordination } from './coordination/create.js';
+import { measuredLock } from './coordination/measured-lock.js';
+import { orgKeyedLock } from './coordination/org-keyed.js';
+import { assertLeasesHeld } from './coordination/redis-lease-lock.js';
+import { writeGuard } from './jumpcloud/write-guard.js';
 import { keyFingerprint, type Coordination } from './coordination/primitives.js';
 import { createAuthenticator } from './auth/authenticator.js';
+import { orgAuthenticator } from './auth/org-authenticator.js';
 import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
 import { newLifecycle, type Lifecycle } from './http/health.js';
 import { registerProcessSecret } from './observability/redact.js';
@@ -51,8 +56,9 @@ export interface BridgeOptions {
 export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
   const metrics = config.deployment.metrics.enabled ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs }) : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
-  const coordination = createCoordination(config);
-  const authenticator = createAuthenticator(config.auth, coordination.provenKeys);
+  const coordination = createCoordination(config, logger);
+  const shared = config.deployment.redis !== undefined;
+  const authenticator = orgAuthenticator(createAuthenticator(config.auth, coordination.provenKeys), config.auth, config.deployment.orgs.credentials, coordination.provenKeys);
   // Keys and secrets the bridge holds are masked everywhere, always.
   for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
   const recorder = config.record.dir
@@ -60,6 +66,8 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     : undefined;
   // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
   const layers = {
+    // With Redis, no write leaves without proving (and extending) the lease of every lock the request holds.
+    outer: [...(shared ? [writeGuard(assertLeasesHeld)] : []), ...(options.layers?.outer ?? [])],
     call: options.layers?.call ?? [],
     wire: [concurrencyCap(coordination.upstreamCap), ...(recorder ? [recorder.layer] : []), ...(options.layers?.wire ?? [])],
   };
@@ -71,9 +79,10 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     dryRun: config.dryRun,
     layers,
   });
-  const locks = coordination.locks;
+  // Keys per org (`/scim/v2/orgs/{orgId}`), waits measured for the lock-wait metric.
+  const locks = orgKeyedLock(measuredLock(coordination.locks, metrics, shared ? 'redis' : 'memory'));
   const lifecycle = newLifecycle();
-  lifecycle.checks.coordination = () => coordination.ready();
+  lifecycle.checks[shared ? 'redis' : 'coordination'] = () => coordination.ready();
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
   const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
   const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
@@ -89,8 +98,8 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
     coordination,
     authenticator,
     lifecycle,
-    onKeyVerdict: (apiKey, accepted) => {
-      const fp = keyFingerprint(apiKey);
+    onKeyVerdict: (apiKey, accepted, orgId) => {
+      const fp = keyFingerprint(apiKey, orgId);
       void (accepted ? coordination.provenKeys.remember(fp) : coordination.provenKeys.forget(fp));
     },
     onNote: (note) => {

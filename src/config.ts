@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
 
 /**
  * Everything the bridge reads from its environment, validated once at start-up.
@@ -56,8 +57,11 @@ export interface Config {
 export interface DeploymentConfig {
   /** Set: locks, limits and proven keys are shared through Redis. Unset: this process alone. */
   redis: { url: string; keyPrefix: string; lockLeaseMs: number; lockWaitMs: number } | undefined;
-  /** `/scim/v2/orgs/{orgId}` tenant URLs (on unless ORG_ROUTES=false); the per-org secrets file for bridge-held keys. */
-  orgs: { routes: boolean; secretsFile: string | undefined };
+  /**
+   * `/scim/v2/orgs/{orgId}` tenant URLs (on unless ORG_ROUTES=false), and in the bridge-held-key auth modes each
+   * org's key and secrets from ORG_SECRETS_FILE (read once at start-up).
+   */
+  orgs: { routes: boolean; secretsFile: string | undefined; credentials: ReadonlyMap<string, OrgCredentials> | undefined };
   /** GET /metrics (prom-client): off unless METRICS=true; on its own port, or on the main port guarded. */
   metrics: { enabled: boolean; port: number | undefined; host: string; token: string | undefined; maxOrgs: number };
 }
@@ -277,6 +281,8 @@ export function loadConfig(env: Env = process.env): Config {
   const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS', 15_000, 100, 50_000);
   const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
   const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 50_000, 1_000, 58_000);
+  const auth = authConfig(env);
+  const deployment = deploymentConfig(env, requestDeadlineMs, auth);
   const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
   if (shutdownGraceMs < requestDeadlineMs) throw new ConfigError(`SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`);
   const host = (env.HOST ?? '').trim() || '0.0.0.0';
@@ -324,8 +330,8 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
     provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
     failedAuth: { max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000), windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000) },
-    auth: authConfig(env),
-    deployment: deploymentConfig(env, requestDeadlineMs),
+    auth,
+    deployment,
   };
 }
 
@@ -343,14 +349,25 @@ function redisUrl(env: Env): string | undefined {
   return raw;
 }
 
-function deploymentConfig(env: Env, requestDeadlineMs: number): DeploymentConfig {
+/** The per-org secrets file, only where the bridge holds keys: with forwarded keys there is nothing to hold. */
+function orgCredentials(file: string | undefined, auth: AuthConfig): ReadonlyMap<string, OrgCredentials> | undefined {
+  if (file === undefined) return undefined;
+  if (auth.mode === 'forward') throw new ConfigError('ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token (with forward, each tenant sends its own key)');
+  try {
+    return loadOrgSecrets(file);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
+function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig): DeploymentConfig {
   const url = redisUrl(env);
   // Longer than any request may live (Entra gives up after 60 s; the bridge's deadline is shorter), so a lease
   // proven just before a write cannot expire while that write is in flight.
   const lockLeaseMs = int(env, 'LOCK_LEASE_MS', 65_000, 61_000, 600_000);
   if (lockLeaseMs <= requestDeadlineMs) throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   // A request that waits for a lock must still have time to do its work inside the deadline.
-  const lockWaitMs = int(env, 'LOCK_WAIT_MS', 20_000, 100, 55_000);
+  const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)), 100, 55_000);
   if (lockWaitMs >= requestDeadlineMs) throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   const host = (env.HOST ?? '').trim() || '0.0.0.0';
   const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
@@ -366,7 +383,7 @@ function deploymentConfig(env: Env, requestDeadlineMs: number): DeploymentConfig
   if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got '${keyPrefix}')`);
   return {
     redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
-    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile: secretsFile ? path.resolve(secretsFile) : undefined },
+    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile: secretsFile ? path.resolve(secretsFile) : undefined, credentials: orgCredentials(secretsFile ? path.resolve(secretsFile) : undefined, auth) },
     metrics: { enabled: metricsEnabled, port: metricsPort, host: (env.METRICS_HOST ?? '').trim() || host, token: metricsToken, maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000) },
   };
 }

@@ -18,8 +18,11 @@ export interface Authenticator {
   readonly mode: AuthConfig['mode'];
   /** The bridge's own keys and secrets, to be masked everywhere. */
   readonly heldSecrets: readonly string[];
-  /** Resolves the caller, or rejects with a 401 ScimError. `token` is the bearer token, already shape-checked. */
-  authenticate(token: string): Promise<Caller>;
+  /**
+   * Resolves the caller, or rejects with a 401 ScimError. `token` is the bearer token, already shape-checked;
+   * `orgId` the org the tenant URL names (validated), if any.
+   */
+  authenticate(token: string, orgId?: string): Promise<Caller>;
 }
 
 /**
@@ -57,8 +60,8 @@ function forwardAuthenticator(provenKeys: ProvenKeys): Authenticator {
   return {
     mode: 'forward',
     heldSecrets: [],
-    async authenticate(token) {
-      return { apiKey: token, principal: `forwarded key ${keyFingerprint(token).slice(0, 8)}`, proven: await provenKeys.isProven(keyFingerprint(token)) };
+    async authenticate(token, orgId) {
+      return { apiKey: token, principal: `forwarded key ${keyFingerprint(token).slice(0, 8)}`, proven: await provenKeys.isProven(keyFingerprint(token, orgId)) };
     },
   };
 }

@@ -1,8 +1,15 @@
 import type { Config } from '../config.js';
+import type { Logger } from '../observability/logger.js';
 import { inProcessCoordination } from './in-process.js';
 import type { Coordination } from './primitives.js';
+import { redisCoordination } from './redis-coordination.js';
 
-/** The one place that picks where coordination lives: today this process; a shared store is chosen here too. */
-export function createCoordination(config: Pick<Config, 'upstreamConcurrency' | 'provenKeyTtlMs'>): Coordination {
-  return inProcessCoordination({ upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs });
+/**
+ * The one place that picks where coordination lives: this process alone, or (REDIS_URL) one Redis shared by every
+ * replica. More than one replica is safe only with the shared one.
+ */
+export function createCoordination(config: Pick<Config, 'upstreamConcurrency' | 'provenKeyTtlMs' | 'deployment'>, logger: Logger): Coordination {
+  const redis = config.deployment.redis;
+  if (!redis) return inProcessCoordination({ upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs });
+  return redisCoordination({ ...redis, upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs }, logger);
 }

@@ -1,15 +1,13 @@
 import { lockKind, type Metrics } from '../observability/metrics.js';
+import type { ResourceLock } from './primitives.js';
 import { isLockUnavailable } from './redis-lease-lock.js';
 
-export interface LockLike<L> {
-  run<T>(key: string, work: (lease: L) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
-}
 
 /**
  * Times how long each acquisition waited (whatever the backend) for the lock-wait metric: until the work
  * started, or until waiting ended without it (Redis unavailable, wait budget or deadline spent).
  */
-export function measuredLock<L>(inner: LockLike<L>, metrics: Metrics, backend: 'memory' | 'redis'): LockLike<L> {
+export function measuredLock(inner: ResourceLock, metrics: Metrics, backend: 'memory' | 'redis'): ResourceLock {
   if (!metrics.enabled) return inner;
   return {
     async run(key, work, options) {

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { LockLike } from './measured-lock.js';
+import type { ResourceLock } from './primitives.js';
 
 /**
  * The org a request acts on, for coordination keys. The route wrapper enters it once per request
@@ -20,6 +20,6 @@ export function orgKey(key: string): string {
 }
 
 /** A lock whose keys are scoped to the current request's org. */
-export function orgKeyedLock<L>(inner: LockLike<L>): LockLike<L> {
+export function orgKeyedLock(inner: ResourceLock): ResourceLock {
   return { run: (key, work, options) => inner.run(orgKey(key), work, options) };
 }

@@ -62,8 +62,10 @@ export interface Coordination {
  * A key's fingerprint: SHA-256, hex. Stable across processes so bridges sharing a store agree on it; the key
  * itself cannot be recovered from it (JumpCloud keys are long random strings, not guessable passwords).
  */
-export function keyFingerprint(key: string): string {
-  return createHash('sha256').update(`jumpcloud-scim-bridge key ${key}`).digest('hex');
+export function keyFingerprint(key: string, orgId?: string): string {
+  const hash = createHash('sha256').update(`jumpcloud-scim-bridge key ${key}`).digest('hex');
+  // A key proven for one org (x-org-id) says nothing about another, and each org has its own cap.
+  return orgId ? `${hash}:${orgId}` : hash;
 }
 
 /** What waiting for a lock or a slot ends with when the request's signal aborts. */

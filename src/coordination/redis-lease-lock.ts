@@ -158,7 +158,7 @@ export class RedisLeaseLock {
       const waited = performance.now() - started;
       if (waited >= waitMs) {
         throw new LockUnavailableError(
-          `Another request has been changing this resource for over ${Math.round(waitMs / 1000)} s; retry shortly`,
+          `Another request has been changing this resource for over ${Math.round(waitMs / 1000)} s`,
           'wait-timeout',
           Math.max(1, Math.ceil(waitMs / 1000)),
         );

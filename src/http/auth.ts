@@ -32,9 +32,9 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown'),
-    skip: async (req) => {
+    skip: async (req, res) => {
       const token = tokenOf(req);
-      return token !== undefined && (await coordination.provenKeys.isProven(keyFingerprint(token)));
+      return token !== undefined && (await coordination.provenKeys.isProven(keyFingerprint(token, locals(res).orgId)));
     },
     handler: (_req, res, _next, options) => {
       res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
@@ -78,16 +78,16 @@ export function authenticate(authenticator: Authenticator, coordination: Coordin
     }
     const l = locals(res);
     authenticator
-      .authenticate(token)
+      .authenticate(token, l.orgId)
       .then(async (caller) => {
         if (!caller.proven && WRITES.has(req.method) && !/\/\.search$/i.test(req.path)) {
           // Not one of the request's own calls (explain and the debug page show those); the log line says it happened.
           l.keyProof = true;
-          const jc = connection.forKey(caller.apiKey, l.signal ? { signal: l.signal } : {});
-          await prove(keyFingerprint(caller.apiKey), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
+          const jc = connection.forKey(caller.apiKey, { ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
+          await prove(keyFingerprint(caller.apiKey, l.orgId), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
         }
         // Bridge secrets and Entra tokens are proven by the check itself; remembering them spares the limiter.
-        if (caller.proven && authenticator.mode !== 'forward') await coordination.provenKeys.remember(keyFingerprint(token));
+        if (caller.proven && authenticator.mode !== 'forward') await coordination.provenKeys.remember(keyFingerprint(token, l.orgId));
         l.apiKey = caller.apiKey;
         l.principal = caller.principal;
         next();

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import { redact } from '../observability/redact.js';
 import { ScimError, badRequest, isScimError, notFound } from '../scim/errors.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
+import { isLockUnavailable } from '../coordination/redis-lease-lock.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { BODY_LIMIT } from './body-parsing.js';
 import { SCIM_BASE, locals, sendError } from './scim-response.js';
@@ -62,6 +63,13 @@ export function errorTranslation(logger: Logger) {
     }
     if (isScimError(err)) {
       sendError(res, err);
+      return;
+    }
+    // The shared lock store (Redis) is unreachable, a lock stayed busy, or a lease was lost: nothing was written
+    // without a lock; the client should retry shortly.
+    if (isLockUnavailable(err)) {
+      res.set('Retry-After', String(err.retryAfterSeconds));
+      sendError(res, new ScimError(503, undefined, `${err.message}. Nothing was written without the lock; retry the request.`));
       return;
     }
     // A JumpCloud failure a handler forgot to translate is still JumpCloud's answer, not a bridge bug.

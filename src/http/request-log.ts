@@ -46,6 +46,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
             status,
             ...(res.writableFinished ? {} : { clientGone: true }),
             ...(l.principal ? { principal: l.principal } : {}),
+            ...(l.orgId ? { org: l.orgId } : {}),
             ...(l.keyProof ? { keyProof: true } : {}),
             durationMs,
             upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),

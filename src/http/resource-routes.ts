@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
 import { SCIM_BASE, locals, scimBaseUrl, sendScim } from './scim-response.js';
 import { deadlineAnswer } from './deadline.js';
+import { inOrg } from '../coordination/org-keyed.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 
 const LIST_PARAMS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'] as const;
@@ -44,7 +45,7 @@ function keyVerdict(c: UpstreamCall): boolean | undefined {
 
 export interface ResourceRouteDeps {
   /** Called after each upstream answer with the key's fingerprint: a 2xx proves it, a 401 disproves it. */
-  onKeyVerdict?: (apiKey: string, accepted: boolean) => void;
+  onKeyVerdict?: (apiKey: string, accepted: boolean, orgId?: string) => void;
   logger?: Logger;
   /** Every note a resource reports (the drift counter listens for `drift`). */
   onNote?: (note: ExchangeNote) => void;
@@ -71,7 +72,7 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
     const observer = (c: UpstreamCall): void => {
       l.calls.push(c);
       const verdict = keyVerdict(c);
-      if (verdict !== undefined) deps.onKeyVerdict?.(apiKey, verdict);
+      if (verdict !== undefined) deps.onKeyVerdict?.(apiKey, verdict, l.orgId);
     };
     let settle!: () => void;
     l.settled = new Promise<void>((r) => {
@@ -79,7 +80,8 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
     });
     try {
       const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
-      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}) });
+      // Locks taken below are keyed per org (coordination/org-keyed.ts).
+      await inOrg(l.orgId, () => handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}) }));
     } catch (e) {
       // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
       next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);

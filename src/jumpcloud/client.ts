@@ -14,10 +14,12 @@ export interface ConnectionOptions {
   retry: RetryConfig;
   dryRun?: boolean;
   /**
-   * Extra layers around each call, outermost first, inside the retry policy (so they see the whole call:
-   * a deadline, metrics) — or, for `wire`, around each single attempt on the wire (a concurrency cap, a recorder).
+   * Extra layers around each call, outermost first: `outer` outside the retry policy (once per call, its errors
+   * reach the caller as they are: the shared lock's fencing check); `call` inside the retry policy (so they see
+   * the whole call: a deadline, metrics); `wire` around each single attempt on the wire (a concurrency cap, a
+   * recorder).
    */
-  layers?: { call?: Layer[]; wire?: Layer[] };
+  layers?: { outer?: Layer[]; call?: Layer[]; wire?: Layer[] };
 }
 
 export interface ClientOptions {
@@ -36,7 +38,8 @@ const forOrg =
 
 /**
  * The JumpCloud client, assembled from one-job layers. Per call, outermost first:
- *   dry run (per key) → observation (per key) → retry policy → `layers.call` → failures as errors → `layers.wire` → HTTP
+ *   org (per request) → dry run → observation → `layers.outer` → retry policy → `layers.call` → failures as errors
+ *   → `layers.wire` → HTTP
  * The shared part (keep-alive sockets, retry policy) is built once; `forKey` adds the per-request part.
  */
 export class JumpCloudConnection {
@@ -46,7 +49,7 @@ export class JumpCloudConnection {
   constructor(readonly options: ConnectionOptions) {
     this.wire = httpTransport(options);
     this.shared = compose(
-      [retryPolicy(options.retry), ...(options.layers?.call ?? []), failuresAsErrors, ...(options.layers?.wire ?? [])],
+      [...(options.layers?.outer ?? []), retryPolicy(options.retry), ...(options.layers?.call ?? []), failuresAsErrors, ...(options.layers?.wire ?? [])],
       this.wire.send,
     );
   }

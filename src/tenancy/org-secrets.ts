@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { isOrgId } from '../jumpcloud/org-id.js';
 
 /**
@@ -87,14 +86,4 @@ export function loadOrgSecrets(file: string): Map<string, OrgCredentials> {
     throw new OrgSecretsError(`ORG_SECRETS_FILE cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${file}`);
   }
   return parseOrgSecrets(text);
-}
-
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** True when `presented` is one of this org's bridge secrets; compared in constant time. */
-export function matchesOrgSecret(creds: OrgCredentials, presented: string): boolean {
-  const given = digest(presented);
-  let ok = false;
-  for (const s of creds.bridgeSecrets) ok = timingSafeEqual(given, digest(s)) || ok;
-  return ok;
 }

@@ -24,6 +24,14 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
     expect(res.body.meta.location).to.equal(`https://scim.example.com/scim/v2/orgs/${ORG}/Users/${ID}`);
   });
 
+  it('names the org in the request log line', async () => {
+    nock(JC, { reqheaders: { 'x-org-id': ORG } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    const before = h.logs.length;
+    await h.request('GET', `/orgs/${ORG}/Users/${ID}`);
+    const line = h.logs.slice(before).map((l) => JSON.parse(l)).find((l) => l.message === 'scim request');
+    expect(line).to.include({ org: ORG, status: 200 });
+  });
+
   it('accepts the org id in any letter case and sends it in lower case', async () => {
     nock(JC, { reqheaders: { 'x-org-id': ORG } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
     const res = await h.request('GET', `/orgs/${ORG.toUpperCase()}/Users/${ID}`);

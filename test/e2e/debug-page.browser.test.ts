@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import axios, { type AxiosInstance } from 'axios';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/cli/sandbox-session.js';
 import { silentLogger } from '../../src/observability/logger.js';
 
@@ -21,6 +21,20 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT
   ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'debug-page.png')
   : path.join(os.tmpdir(), 'jumpcloud-scim-bridge-debug-page.png');
+
+/** What an injected script or a CSP violation would leave behind: dialogs it opened, the console's CSP reports. */
+function watch(page: Page): { dialogs: string[]; cspErrors: string[] } {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const cspErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+  });
+  return { dialogs, cspErrors };
+}
 
 describe('e2e: debug page in a real browser (Debian chromium)', function () {
   this.timeout(60_000);
@@ -64,15 +78,7 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
 
     const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(8000);
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    const cspErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-    });
+    const { dialogs, cspErrors } = watch(page);
 
     const response = await page.goto(sandbox.debugUrl ?? '');
     expect(response?.status()).to.equal(200);
@@ -155,15 +161,7 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    const dialogs: string[] = [];
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    const cspErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-    });
+    const { dialogs, cspErrors } = watch(page);
     await page.goto(sandbox.debugUrl ?? '');
     const cards = page.locator('article.exchange');
     expect(await cards.count()).to.equal(200);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
@@ -5,7 +8,7 @@ describe('config: deployment (Redis, orgs, metrics)', () => {
   it('defaults to one process, org routes on, metrics off', () => {
     expect(loadConfig({}).deployment).to.deep.equal({
       redis: undefined,
-      orgs: { routes: true, secretsFile: undefined },
+      orgs: { routes: true, secretsFile: undefined, credentials: undefined },
       metrics: { enabled: false, port: undefined, host: '0.0.0.0', token: undefined, maxOrgs: 100 },
     });
   });
@@ -49,5 +52,18 @@ describe('config: deployment (Redis, orgs, metrics)', () => {
   it('allows metrics on the main port for a loopback listener, or with a token', () => {
     expect(loadConfig({ METRICS: 'true', HOST: '127.0.0.1' }).deployment.metrics.enabled).to.equal(true);
     expect(loadConfig({ METRICS: 'true', METRICS_TOKEN: 'x'.repeat(32) }).deployment.metrics.token).to.equal('x'.repeat(32));
+  });
+
+  it('reads ORG_SECRETS_FILE only in the bridge-held-key modes, and refuses a bad file as a configuration error', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'orgs-'));
+    const good = path.join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ '5a0b1c2d3e4f5a6b7c8d9e0f': { apiKey: 'jcOrgKey', bridgeSecret: 's'.repeat(40) } }));
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{ nope');
+    const held = { AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: 'jcDefaultKey', BRIDGE_SECRET: 'x'.repeat(40) };
+    expect([...(loadConfig({ ...held, ORG_SECRETS_FILE: good }).deployment.orgs.credentials?.keys() ?? [])]).to.deep.equal(['5a0b1c2d3e4f5a6b7c8d9e0f']);
+    expect(() => loadConfig({ ORG_SECRETS_FILE: good })).to.throw(ConfigError, /ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token/);
+    expect(() => loadConfig({ ...held, ORG_SECRETS_FILE: bad })).to.throw(ConfigError, /ORG_SECRETS_FILE is not valid JSON/);
+    expect(() => loadConfig({ ...held, ORG_SECRETS_FILE: path.join(dir, 'missing.json') })).to.throw(ConfigError, /ORG_SECRETS_FILE cannot be read \(ENOENT\)/);
   });
 });

@@ -69,15 +69,16 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
   });
 
   it('renews the lease while work runs longer than the lease, so nobody else gets in', async () => {
-    const la = lock(r.a, { leaseMs: 150 });
+    // Generous figures: a renewal is missed only if the event loop stalls for a whole lease.
+    const la = lock(r.a, { leaseMs: 1_000 });
     let intruded = false;
     const holder = la.run('user:1', async () => {
-      await sleep(600);
+      await sleep(2_500);
       await assertLeasesHeld();
       return 'done';
     });
     await sleep(20);
-    const err = await rejection(lock(r.b, { leaseMs: 150, waitMs: 400 }).run('user:1', async () => (intruded = true)));
+    const err = await rejection(lock(r.b, { leaseMs: 1_000, waitMs: 1_600 }).run('user:1', async () => (intruded = true)));
     expect(err.reason).to.equal('wait-timeout');
     expect(await holder).to.equal('done');
     expect(intruded).to.equal(false);

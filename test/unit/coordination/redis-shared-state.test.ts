@@ -89,10 +89,32 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
       await pa.remember(FINGERPRINT);
       expect(await pb.isProven(FINGERPRINT)).to.equal(true);
       await pb.forget(FINGERPRINT);
+      expect(await pb.isProven(FINGERPRINT)).to.equal(false);
+      // The other replica trusts its own memo for a tenth of the TTL (20 ms here), then asks Redis again.
+      await sleep(30);
       expect(await pa.isProven(FINGERPRINT)).to.equal(false);
       await pa.remember(FINGERPRINT);
       await sleep(260);
       expect(await pb.isProven(FINGERPRINT)).to.equal(false);
+    });
+
+    it('asks Redis at most once per local memo period for a fingerprint it already proved', async () => {
+      let clock = 1_000;
+      const p = new RedisProvenKeys(r.a.client, 60_000, r.prefix, () => clock);
+      await p.remember(FINGERPRINT);
+      const before = await r.b.client.info('commandstats');
+      for (let i = 0; i < 20; i++) {
+        await p.remember(FINGERPRINT);
+        expect(await p.isProven(FINGERPRINT)).to.equal(true);
+      }
+      const calls = (info: string): number => [...info.matchAll(/calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+      // Only the two INFO calls themselves reached Redis.
+      expect(calls(await r.b.client.info('commandstats')) - calls(before)).to.equal(1);
+      clock += 6_001;
+      expect(await p.isProven(FINGERPRINT)).to.equal(true);
+      await r.a.client.del(`${r.prefix}proven:${FINGERPRINT}`);
+      clock += 6_001;
+      expect(await p.isProven(FINGERPRINT)).to.equal(false);
     });
 
     it('stores the fingerprint only, as the key name, with an expiry', async () => {
@@ -103,15 +125,22 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
       expect(await r.a.client.pttl(keys[0]!)).to.be.within(1, 60_000);
     });
 
-    it('answers "not proven" while Redis is down (the key is proven upstream again)', async () => {
-      const p = new RedisProvenKeys(r.a.client, 60_000, r.prefix);
-      await p.remember(FINGERPRINT);
+    it('answers "not proven" while Redis is down, unless this replica proved the key moments ago', async () => {
+      await new RedisProvenKeys(r.a.client, 60_000, r.prefix).remember(FINGERPRINT);
+      const other = new RedisProvenKeys(r.b.client, 60_000, r.prefix);
+      const local = new RedisProvenKeys(r.a.client, 60_000, r.prefix);
+      await local.remember(FINGERPRINT);
       await r.server.stop();
       await sleep(30);
-      expect(await p.isProven(FINGERPRINT)).to.equal(false);
-      await p.remember(FINGERPRINT);
-      await r.server.restart();
-      await r.waitReady(r.a);
+      try {
+        expect(await other.isProven(FINGERPRINT)).to.equal(false);
+        expect(await local.isProven(FINGERPRINT)).to.equal(true);
+        await other.remember(FINGERPRINT);
+      } finally {
+        await r.server.restart();
+        await r.waitReady(r.a);
+        await r.waitReady(r.b);
+      }
     });
   });
 

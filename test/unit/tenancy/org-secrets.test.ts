@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { matchesOrgSecret, parseOrgSecrets } from '../../../src/tenancy/org-secrets.js';
+import { parseOrgSecrets } from '../../../src/tenancy/org-secrets.js';
 
 const ORG_A = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const ORG_B = 'aabbccddeeff001122334455';
@@ -29,14 +29,6 @@ describe('per-org secrets file (bridge-held-key modes)', () => {
     expect([...orgs.keys()]).to.deep.equal([ORG_A, ORG_B]);
     expect(orgs.get(ORG_A)).to.deep.equal({ orgId: ORG_A, apiKey: 'keyA', bridgeSecrets: [SECRET_A, `${SECRET_A}-old`], entraTenantIds: [TENANT] });
     expect(orgs.get(ORG_B)?.entraTenantIds).to.deep.equal([]);
-  });
-
-  it("matches a presented secret against that org's secrets only", () => {
-    const orgs = parseOrgSecrets(file({ [ORG_A]: { apiKey: 'keyA', bridgeSecret: SECRET_A }, [ORG_B]: { apiKey: 'keyB', bridgeSecret: SECRET_B } }));
-    expect(matchesOrgSecret(orgs.get(ORG_A)!, SECRET_A)).to.equal(true);
-    expect(matchesOrgSecret(orgs.get(ORG_A)!, SECRET_B)).to.equal(false);
-    expect(matchesOrgSecret(orgs.get(ORG_B)!, SECRET_A)).to.equal(false);
-    expect(matchesOrgSecret(orgs.get(ORG_A)!, 'keyA')).to.equal(false);
   });
 
   const cases: [string, unknown, string][] = [
