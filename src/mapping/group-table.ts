@@ -70,6 +70,7 @@ function membersDef(row: GroupRow): AttributeDef {
       attribute('$ref', { type: 'reference', caseExact: true, mutability: 'immutable', referenceTypes: ['User'], description: 'URI of the member User.' }),
       attribute('type', { caseExact: false, mutability: 'immutable', canonicalValues: ['User'], description: "Always 'User': JumpCloud user groups hold users only." }),
       attribute('display', { mutability: 'readOnly', description: 'Not returned: naming each member would cost one JumpCloud call per member.' }),
+      attribute('primary', { type: 'boolean', description: 'Accepted (RFC 7643 §2.4); not stored: a JumpCloud membership has no primary flag.' }),
     ],
   });
 }

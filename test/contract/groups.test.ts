@@ -485,7 +485,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       const members = attrs[2] as { multiValued: boolean; type: string; subAttributes: { name: string }[] };
       expect(members.multiValued).to.equal(true);
       expect(members.type).to.equal('complex');
-      expect(members.subAttributes.map((s) => s.name)).to.deep.equal(['value', '$ref', 'type', 'display']);
+      expect(members.subAttributes.map((s) => s.name)).to.deep.equal(['value', '$ref', 'type', 'display', 'primary']);
     });
   });
 
