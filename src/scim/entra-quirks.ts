@@ -2,8 +2,9 @@ import { isRecord } from '../util/guards.js';
 
 /**
  * Entra ID's provisioning service departs from RFC 7644 in a few documented ways (entra-facts.md §2.5–2.6, §7).
- * Each departure is one named rule here, applied before the generic SCIM logic, so the generic code stays RFC-shaped
- * and every quirk is tested on its own.
+ * Each departure is one named rule here, listed in ENTRA_QUIRKS with the Microsoft document or issue behind it.
+ * The generic code (patch.ts, resource.ts, mapping/group-members.ts) calls these rules instead of re-implementing
+ * them, and test/unit/scim/entra-quirks.test.ts walks the list, one case per rule.
  */
 
 /** §7.1: `op` arrives as `Add`/`Replace`/`Remove` (default mode) or lowercase (aadOptscim062020). */
@@ -56,7 +57,32 @@ export function memberIds(v: unknown): string[] | undefined {
   return ids;
 }
 
+/** §2.11: members (and the manager) come back with `$ref`/`display` copied from what Entra read; they are read-only decorations, never data. */
+export function isReadOnlyDecoration(key: string): boolean {
+  return DECORATIONS.has(key.toLowerCase());
+}
+const DECORATIONS = new Set(['$ref', 'display', 'displayname']);
+
 /** §1.7: legacy Entra wraps single values as `[{"$ref": …, "value": id}]` (e.g. `manager`). One element is that value. */
 export function unwrapSingleValueArray(v: unknown): unknown {
   return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
+
+export interface EntraQuirk {
+  /** The rule's name, as tests and docs cite it. */
+  name: string;
+  /** The Microsoft documentation or issue thread that shows Entra doing it (see /docs and entra-facts.md §0). */
+  source: string;
+  rule: (...args: never[]) => unknown;
+}
+
+/** Every Entra quirk the bridge absorbs, in one list. */
+export const ENTRA_QUIRKS: readonly EntraQuirk[] = [
+  { name: 'opCase', rule: opName, source: 'learn.microsoft.com …/use-scim-to-provision-users-and-groups (S1: "don\'t require a case-sensitive match on … op"); scim-for-keycloak#119' },
+  { name: 'stringBooleans', rule: stringBoolean, source: 'learn.microsoft.com …/application-provisioning-config-problem-scim-compatibility (S2: "active": "False"); scim-patch#872, scimmy#86' },
+  { name: 'pathlessDottedKeys', rule: splitPathlessValue, source: 'S2 (aadOptscim062020 path-less replace with "name.givenName" keys); SCIM-SDK#267, pingidentity/scim2#224' },
+  { name: 'managerClearing', rule: isClearingValue, source: 'S1 manager examples and S2; MicrosoftDocs/azure-docs#11784 (manager re-PATCHed every cycle)' },
+  { name: 'memberValueList', rule: memberIds, source: 'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10' },
+  { name: 'readOnlyDecorations', rule: isReadOnlyDecoration, source: 'S1 group PATCH examples ("$ref": null on members); entra-facts §2.11' },
+  { name: 'legacySingleValueArray', rule: unwrapSingleValueArray, source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); entra-facts §1.7' },
+];

@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { stringBoolean, unwrapSingleValueArray } from './entra-quirks.js';
+import { isReadOnlyDecoration, stringBoolean, unwrapSingleValueArray } from './entra-quirks.js';
 import type { AttributeDef, ResourceSchema } from './schema.js';
 import { isRecord } from '../util/guards.js';
 
@@ -36,8 +36,6 @@ function requiredSubs(def: AttributeDef, element: unknown, where: string): void 
   }
 }
 
-/** RFC 7643 read-only decorations clients copy from what they read (`members[].display`, `manager.displayName`, `$ref`). */
-const DECORATIONS = new Set(['$ref', 'display', 'displayname']);
 
 function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown {
   if (value === null || value === undefined) return undefined;
@@ -57,7 +55,7 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown
       for (const [k, v] of Object.entries(value)) {
         const sub = def.subAttributes?.find((s) => s.name.toLowerCase() === k.toLowerCase());
         if (!sub) {
-          if (isEmptyValue(v) || DECORATIONS.has(k.toLowerCase())) continue; // Entra sends "$ref": null; nothing to lose
+          if (isEmptyValue(v) || isReadOnlyDecoration(k)) continue; // Entra sends "$ref": null; nothing to lose
           throw badRequest('invalidValue', `'${where}.${k}' is not a sub-attribute the bridge can store (known: ${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`);
         }
         if (sub.mutability === 'readOnly') continue;

@@ -391,9 +391,37 @@ describe('contract: Users → JumpCloud systemusers', () => {
 
   it('never retries a create on 503: one POST, then 502 to Entra', async () => {
     jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
-    jc().post('/api/systemusers').reply(503, { message: 'unavailable' });
+    // Persisted and counted: a re-sent POST would be answered too, so only the count can show it was not sent.
+    let posts = 0;
+    jc()
+      .persist()
+      .post('/api/systemusers')
+      .reply(() => {
+        posts += 1;
+        return [503, { message: 'unavailable' }];
+      });
     const res = await h.request('POST', '/Users', { userName: 'once', emails: [{ value: 'once@example.com' }] });
     expect(res.status).to.equal(502);
+    expect(posts).to.equal(1);
+  });
+
+  it('a lost create finding a user with that username but another email does not adopt it: 502, one POST', async () => {
+    jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+    let posts = 0;
+    jc()
+      .persist()
+      .post('/api/systemusers')
+      .reply(() => {
+        posts += 1;
+        return [504, { message: 'gateway timeout' }];
+      });
+    jc()
+      .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] }, fields: USER_FIELDS })
+      .query({ limit: '2', skip: '0' })
+      .reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'someone.else@example.com' })] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(502);
+    expect(posts).to.equal(1);
   });
 
   it('JumpCloud 401 and a 302 login redirect both become SCIM 401', async () => {
@@ -440,10 +468,19 @@ describe('contract: Users → JumpCloud systemusers', () => {
     const res = await h.request('GET', '/Users?filter=userName+eq+%22alice%22');
     expect(res.status).to.equal(401);
     expect(res.body.detail).to.contain('Secret Token');
-    jc().get('/api/systemusers').query(true).reply(503, { message: 'down' }).persist();
+    let lists = 0;
+    jc()
+      .persist()
+      .get('/api/systemusers')
+      .query(true)
+      .reply(() => {
+        lists += 1;
+        return [503, { message: 'down' }];
+      });
     const list = await h.request('GET', '/Users');
-    nock.cleanAll();
     expect(list.status).to.equal(502);
+    // 1 + RETRY_MAX_RETRIES (4): a list is idempotent, so it is retried, and then given up.
+    expect(lists).to.equal(5);
   });
 
   it('sends x-org-id when JUMPCLOUD_ORG_ID is configured', async () => {

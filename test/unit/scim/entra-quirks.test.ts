@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { ENTRA_QUIRKS, isClearingValue, isReadOnlyDecoration, memberIds, opName, splitPathlessValue, stringBoolean, unwrapSingleValueArray } from '../../../src/scim/entra-quirks.js';
+
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** One case per rule: what Entra sends (as its documentation or the cited thread shows) and what the rule makes of it. */
+const CASES: Record<string, () => void> = {
+  opCase: () => {
+    expect(['Add', 'Replace', 'Remove', 'ADD', ' remove '].map(opName)).to.deep.equal(['add', 'replace', 'remove', 'add', 'remove']);
+    expect(opName('Delete')).to.equal(undefined);
+    expect(opName(1)).to.equal(undefined);
+  },
+  stringBooleans: () => {
+    expect(['True', 'False', 'false', ' TRUE '].map(stringBoolean)).to.deep.equal([true, false, false, true]);
+    expect(stringBoolean('yes')).to.equal('yes');
+    expect(stringBoolean(false)).to.equal(false);
+  },
+  pathlessDottedKeys: () => {
+    const isUrn = (k: string): boolean => k === ENT;
+    expect(splitPathlessValue({ 'name.givenName': 'Barbara', [ENT]: { employeeNumber: '7', department: 'D' }, [`${ENT}:costCenter`]: 'C' }, isUrn)).to.deep.equal([
+      ['name.givenName', 'Barbara'],
+      [`${ENT}:employeeNumber`, '7'],
+      [`${ENT}:department`, 'D'],
+      [`${ENT}:costCenter`, 'C'],
+    ]);
+  },
+  managerClearing: () => {
+    for (const v of ['', null, undefined, { value: '' }, { value: null, $ref: 'x' }]) expect(isClearingValue(v), JSON.stringify(v)).to.equal(true);
+    for (const v of ['6a1b2c3d4e5f6a7b8c9d0e1f', { value: 'm' }, 0]) expect(isClearingValue(v), JSON.stringify(v)).to.equal(false);
+  },
+  memberValueList: () => {
+    expect(memberIds([{ value: 'a' }, { $ref: null, value: 'b' }, 'c'])).to.deep.equal(['a', 'b', 'c']);
+    expect(memberIds({ value: 'a' })).to.deep.equal(['a']);
+    expect(memberIds(null)).to.deep.equal([]);
+    expect(memberIds([{ display: 'no id' }])).to.equal(undefined);
+  },
+  readOnlyDecorations: () => {
+    expect(['$ref', 'display', 'displayName', 'DISPLAY'].map(isReadOnlyDecoration)).to.deep.equal([true, true, true, true]);
+    expect(['value', 'type', 'primary'].map(isReadOnlyDecoration)).to.deep.equal([false, false, false]);
+  },
+  legacySingleValueArray: () => {
+    expect(unwrapSingleValueArray([{ $ref: 'x', value: 'm' }])).to.deep.equal({ $ref: 'x', value: 'm' });
+    expect(unwrapSingleValueArray(['a', 'b'])).to.deep.equal(['a', 'b']);
+    expect(unwrapSingleValueArray('m')).to.equal('m');
+  },
+};
+
+describe('scim/entra-quirks: every rule, with its source', () => {
+  it('every rule in the list has a case here, and every case names a listed rule', () => {
+    expect(ENTRA_QUIRKS.map((q) => q.name).sort()).to.deep.equal(Object.keys(CASES).sort());
+  });
+  for (const quirk of ENTRA_QUIRKS) {
+    it(`${quirk.name} — ${quirk.source}`, () => {
+      expect(quirk.source).to.match(/S\d+|#\d+|learn\.microsoft\.com|§/);
+      CASES[quirk.name]?.();
+    });
+  }
+});
