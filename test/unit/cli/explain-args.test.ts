@@ -40,6 +40,14 @@ describe('explain argument parsing', () => {
     expect(parseExplainArgs(['GET', '/Users', '-h'])).to.equal('help');
   });
 
+  it('takes --replay FILE (or - for standard input) instead of a METHOD and a PATH', () => {
+    expect(parseExplainArgs(['--replay', 'export.json'])).to.deep.equal({ replay: 'export.json', dryRun: false, seed: false });
+    expect(parseExplainArgs(['--replay', '-', '--dry-run'])).to.deep.equal({ replay: '-', dryRun: true, seed: false });
+    expect(() => parseExplainArgs(['--replay', 'e.json', 'GET', '/Users'])).to.throw(UsageError, "--replay takes no METHOD or PATH (got 'GET'): the file holds them");
+    expect(() => parseExplainArgs(['--replay', 'e.json', '--body', 'b.json'])).to.throw(UsageError, '--replay takes no --body: the file holds the bodies');
+    expect(() => parseExplainArgs(['--replay'])).to.throw(UsageError, '--replay needs a value');
+  });
+
   const bad: [string[], RegExp][] = [
     [[], /needs a METHOD and a PATH/],
     [['GET'], /needs a METHOD and a PATH/],
