@@ -21,8 +21,11 @@ const FLAGS: Record<string, [string, boolean]> = {
   '--cpu-prof': ['cpuProf', true],
   '--no-soak': ['soak', false],
 };
-/** `--ops=getById,userNameMatch`: only those operations (for iterating on one hot path). */
-const VALUED = { '--ops': 'ops' } as const;
+/**
+ * `--ops=getById,userNameMatch`: only those operations (for iterating on one hot path); `--reps=N` and
+ * `--soak-requests=N` override the plan's repetitions and soak length (a busy machine may need a shorter run).
+ */
+const VALUED = { '--ops': 'ops', '--reps': 'reps', '--soak-requests': 'soakRequests' } as const;
 
 async function main(): Promise<void> {
   const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,11 +36,11 @@ async function main(): Promise<void> {
     return name && value ? [name, value] : undefined;
   };
   const unknown = args.filter((a) => a.startsWith('--') && !(a in FLAGS) && !valued(a));
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; options: ${[...Object.keys(FLAGS), '--ops=a,b'].join(', ')}`);
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; options: ${[...Object.keys(FLAGS), '--ops=a,b', '--reps=N', '--soak-requests=N'].join(', ')}`);
   const options: Record<string, unknown> = Object.fromEntries(args.filter((a) => a in FLAGS).map((a) => FLAGS[a] as [string, boolean]));
   for (const a of args) {
     const v = valued(a);
-    if (v) options[v[0]] = v[1].split(',');
+    if (v) options[v[0]] = v[0] === 'ops' ? v[1].split(',') : Number(v[1]);
   }
   const names = args.filter((a) => !a.startsWith('--'));
   const only = names.length ? names : ['side-by-side'];

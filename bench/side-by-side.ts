@@ -33,6 +33,10 @@ export interface Options {
   soak?: boolean;
   /** Only these operations. */
   ops?: string[];
+  /** Repetitions instead of the plan's. */
+  reps?: number;
+  /** Soak length instead of the plan's (warm-up stays a tenth). */
+  soakRequests?: number;
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -150,7 +154,13 @@ const agentFor = (t: Target, connections: number): http.Agent => {
 
 export async function run(options: Options = {}): Promise<Record<string, unknown>> {
   const mode = options.quick ? 'quick' : 'full';
-  const plan = PLANS[mode];
+  const base = PLANS[mode];
+  const soakTotal = options.soakRequests && options.soakRequests > 0 ? Math.round(options.soakRequests) : base.soak.total;
+  const plan: Plan = {
+    ...base,
+    reps: options.reps && options.reps > 0 ? Math.round(options.reps) : base.reps,
+    soak: soakTotal === base.soak.total ? base.soak : { total: soakTotal, warmup: Math.round(soakTotal / 10), chunk: Math.round(soakTotal / 10) },
+  };
   const began = performance.now();
   if (options.build !== false) {
     log('building the production output (npm run build)');
@@ -329,7 +339,7 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
   const stamp = `${report.at.slice(0, 16).replace(':', '')}Z`; // e.g. 2026-12-01T2045Z: before/after runs of one day both stay
   const dir = path.join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const partial = options.quick || options.soak === false || options.ops;
+  const partial = options.quick || options.soak === false || options.ops || options.reps || options.soakRequests;
   const name = `${stamp}${partial ? '-partial' : ''}`;
   writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const md = markdown(report);

@@ -48,7 +48,9 @@ export const OPERATIONS: readonly Operation[] = [
     title: 'GET /Users?filter=userName eq',
     bridge: (i, size) => scim(size, 'GET', `/Users?filter=${filterParam(`userName eq "${userName(i % size, size)}"`)}`),
     proxy: (i, size) =>
-      jumpcloud(size, 'POST', '/api/search/systemusers?limit=100&skip=0', { filter: { and: [{ username: { $regex: `(?i)^${userName(i % size, size)}$` } }] } }),
+      jumpcloud(size, 'POST', '/api/search/systemusers?limit=100&skip=0', {
+        filter: { or: [{ username: { $regex: `(?i)^${userName(i % size, size)}$` } }, { 'attributes.value': { $regex: `(?i)^${userName(i % size, size)}$` } }] },
+      }),
   },
   {
     name: 'create',

@@ -21,6 +21,8 @@ class Directory {
   private readonly byId = new Map<string, SystemUser>();
   /** field → lower-cased value → users; the fields the bridge searches on (the unique ones). */
   private readonly index = { username: new Map<string, SystemUser>(), email: new Map<string, SystemUser>(), employeeIdentifier: new Map<string, SystemUser>() };
+  /** Custom attribute values (the recorded SCIM userName, externalId): a `userName eq` match also searches these. */
+  private readonly attributeValues = new Map<string, Set<SystemUser>>();
   readonly groups: UserGroup[] = [];
   private readonly groupById = new Map<string, UserGroup>();
   private readonly members = new Map<string, Set<string>>();
@@ -51,6 +53,13 @@ class Directory {
       const v = user[field];
       if (typeof v === 'string') this.index[field].set(v.toLowerCase(), user);
     }
+    for (const a of user.attributes ?? []) {
+      if (typeof a.value !== 'string') continue;
+      const key = a.value.toLowerCase();
+      const set = this.attributeValues.get(key) ?? new Set();
+      set.add(user);
+      this.attributeValues.set(key, set);
+    }
   }
 
   user(id: string): SystemUser | undefined {
@@ -78,6 +87,11 @@ class Directory {
   /** Candidates from the index for each indexable condition; undefined when nothing is indexable (a scan). */
   private candidates(expression: Record<string, unknown>): SystemUser[] | undefined {
     for (const [field, condition] of Object.entries(expression)) {
+      if (field === 'attributes.value') {
+        const literal = typeof condition === 'string' ? condition : exactLiteral(condition);
+        if (literal !== undefined) return [...(this.attributeValues.get(literal.toLowerCase()) ?? [])];
+        continue;
+      }
       if (field !== 'username' && field !== 'email' && field !== 'employeeIdentifier') continue;
       const literal = typeof condition === 'string' ? condition : exactLiteral(condition);
       if (literal === undefined) continue;

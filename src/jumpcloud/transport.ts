@@ -1,7 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import axios, { type AxiosInstance } from 'axios';
 import { JumpCloudError } from './errors.js';
 
 /**
@@ -55,13 +54,16 @@ export interface HttpTransport {
   close(): void;
 }
 
-/** axios's own query encoding (helpers/buildURL `encode`), so the wire is byte for byte what axios sent from `params`. */
+/** axios's query encoding (its helpers/buildURL `encode`), so the wire stays byte for byte what the axios wire sent. */
 const encode = (value: string | number): string =>
   encodeURIComponent(String(value)).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
 
-/** Path and query string, built once here instead of by axios's generic params serializer on every call. */
+/**
+ * Path and query string of one call. A path is always origin-relative: anything else (an absolute URL that slipped
+ * into a path) is sent as a path below the configured console, never as a request for another host.
+ */
 export function urlOf(path: string, query: Record<string, string | number> | undefined): string {
-  let out = path;
+  let out = path.startsWith('/') ? path : `/${path}`;
   let sep = '?';
   for (const key in query) {
     out += `${sep}${encode(key)}=${encode(query[key] as string | number)}`;
@@ -70,14 +72,9 @@ export function urlOf(path: string, query: Record<string, string | number> | und
   return out;
 }
 
-/**
- * JSON both ways, without axios's generic transforms (content sniffing, form-data and URLSearchParams handling,
- * transitional parsing rules): the bridge only ever sends JSON bodies and reads JSON answers. An answer that is
- * not JSON (an HTML error page) stays text, as axios's silent parsing left it.
- */
-const toJson = (data: unknown): unknown => (data === undefined ? undefined : JSON.stringify(data));
-const fromJson = (data: unknown): unknown => {
-  if (typeof data !== 'string' || data === '') return data;
+/** JumpCloud answers JSON; an answer that is not (an HTML error page) stays text for the error message. */
+const fromJson = (data: string): unknown => {
+  if (data === '') return data;
   try {
     return JSON.parse(data);
   } catch {
@@ -85,84 +82,39 @@ const fromJson = (data: unknown): unknown => {
   }
 };
 
-function networkKind(err: unknown): 'timeout' | 'network' {
-  const code = axios.isAxiosError(err) ? err.code : undefined;
-  return code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timeout' : 'network';
-}
+class UpstreamTimeout extends Error {}
 
 /**
- * The wire: one axios instance with keep-alive agents, pinned to the configured console. Every status comes back
- * as a response; only "no answer at all" throws (a JumpCloudError of kind timeout or network).
- * Redirects are never followed: JumpCloud answers a missing key with 302 → /login, and following it would both
- * mask the auth failure and send a request to a host we were not configured for.
+ * The wire: `node:http`/`node:https` with one keep-alive agent, pinned to the configured console. Every status comes
+ * back as a response; only "no answer at all" throws (a JumpCloudError of kind timeout or network). The timeout
+ * covers the whole call; the caller's signal aborts it. Redirects are never followed: JumpCloud answers a missing
+ * key with 302 → /login, and following it would both mask the auth failure and send a request to a host we were not
+ * configured for. Only paths are ever appended to the origin, so no call can reach another host.
+ *
+ * This was axios until issue 13 measured it: axios's per-call config merging, header normalisation and adapter
+ * were the largest part of the bridge's own CPU per request (docs/decisions.md, "The wire is node:http").
+ * It sends what axios sent (Accept, Accept-Encoding, x-api-key, x-org-id, Content-Type) and decodes gzip, deflate
+ * and br answers as axios did.
  */
 export function httpTransport(options: HttpTransportOptions): HttpTransport {
-  const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
-  const client: AxiosInstance = axios.create({
-    baseURL: options.baseUrl,
-    allowAbsoluteUrls: false,
-    timeout: options.timeoutMs,
-    maxRedirects: 0,
-    validateStatus: () => true,
-    httpAgent: agents.http,
-    httpsAgent: agents.https,
-    proxy: false,
-    headers: { Accept: 'application/json' },
-    transformRequest: [toJson],
-    transformResponse: [fromJson],
-  });
-  const send: Send = async (req) => {
-    const headers: Record<string, string> = { 'x-api-key': req.apiKey };
-    const orgId = req.orgId ?? options.orgId;
-    if (orgId) headers['x-org-id'] = orgId;
-    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
-    try {
-      const res = await client.request({
-        method: req.method,
-        url: urlOf(req.path, req.query),
-        data: req.body,
-        headers,
-        ...(req.signal ? { signal: req.signal } : {}),
-      });
-      return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> };
-    } catch (err) {
-      const kind = networkKind(err);
-      throw new JumpCloudError(kind, kind === 'timeout' ? 'no answer within the timeout' : 'connection failed', { method: req.method, path: req.path, attempts: 1 });
-    }
-  };
-  return {
-    send,
-    close: () => {
-      agents.http.destroy();
-      agents.https.destroy();
-    },
-  };
-}
-
-const TIMEOUT = Symbol('timeout');
-
-/**
- * The same wire on `node:http`/`node:https` directly: one keep-alive agent, the prebuilt URL, JSON both ways, a
- * whole-call timeout, the caller's abort signal, redirects returned (never followed), gzip/deflate/br answers
- * decoded. It sends what the axios wire sends (Accept, Accept-Encoding, x-api-key, x-org-id, Content-Type).
- */
-export function nodeHttpTransport(options: HttpTransportOptions): HttpTransport {
   const origin = new URL(options.baseUrl);
   const secure = origin.protocol === 'https:';
   const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
   const request = secure ? https.request : http.request;
-  const fixed: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip, deflate, br', ...(options.orgId ? { 'x-org-id': options.orgId } : {}) };
+  const fixed: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip, deflate, br' };
   const send: Send = (req) =>
     new Promise<UpstreamResponse>((resolve, reject) => {
       const body = req.body === undefined ? undefined : JSON.stringify(req.body);
       const headers: Record<string, string | number> = { ...fixed, 'x-api-key': req.apiKey };
+      const orgId = req.orgId ?? options.orgId;
+      if (orgId) headers['x-org-id'] = orgId;
       if (body !== undefined) {
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = Buffer.byteLength(body);
       }
       const fail = (err: unknown): void => {
         clearTimeout(timer);
-        const kind = err === TIMEOUT ? 'timeout' : 'network';
+        const kind = err instanceof UpstreamTimeout ? 'timeout' : 'network';
         reject(new JumpCloudError(kind, kind === 'timeout' ? 'no answer within the timeout' : 'connection failed', { method: req.method, path: req.path, attempts: 1 }));
       };
       const out = request(
@@ -179,8 +131,8 @@ export function nodeHttpTransport(options: HttpTransportOptions): HttpTransport 
           });
         },
       );
-      const timer = setTimeout(() => out.destroy(TIMEOUT as unknown as Error), options.timeoutMs);
-      out.on('error', (err) => fail(err === (TIMEOUT as unknown) ? TIMEOUT : err));
+      const timer = setTimeout(() => out.destroy(new UpstreamTimeout()), options.timeoutMs);
+      out.on('error', fail);
       out.end(body);
     });
   return { send, close: () => agent.destroy() };

@@ -1,8 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import { expect } from 'chai';
 import nock from 'nock';
 import { JumpCloudError } from '../../../src/jumpcloud/errors.js';
 import { rejectionOf } from '../../helpers/rejection.js';
-import { httpTransport } from '../../../src/jumpcloud/transport.js';
+import { httpTransport, urlOf } from '../../../src/jumpcloud/transport.js';
 
 const JC = 'https://console.jumpcloud.com';
 
@@ -54,5 +57,102 @@ describe('jumpcloud/transport (the wire)', () => {
     expect([a.kind, a.upstreamMessage, a.call]).to.deep.equal(['network', 'connection failed', { method: 'GET', path: '/a', attempts: 1 }]);
     const b = await rejectionOf(wire.send({ method: 'GET', path: '/b', idempotent: true, apiKey: 'k' }), JumpCloudError);
     expect([b.kind, b.upstreamMessage]).to.deep.equal(['timeout', 'no answer within the timeout']);
+  });
+});
+
+/** The node:http wire (issue 13 replaced axios): what it sends, what it hands back, and how it fails. */
+describe('jumpcloud/transport: the node:http wire against a real socket', () => {
+  let server: http.Server;
+  let origin: string;
+  const seen: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+  let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => res.end();
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        answer(req, res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise((r) => server.close(r)));
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  it('encodes the query as axios did (":", "$", "," kept, space as +) so the wire is unchanged', () => {
+    expect(urlOf('/api/v2/usergroups', { filter: 'name:search:Sales, EMEA $x', limit: 100, skip: 0 })).to.equal('/api/v2/usergroups?filter=name:search:Sales,+EMEA+$x&limit=100&skip=0');
+    expect(urlOf('/api/systemusers/abc', undefined)).to.equal('/api/systemusers/abc');
+  });
+
+  it('sends the key, org, JSON body and accept headers, and hands back status, parsed JSON and headers', async () => {
+    answer = (_req, res) => res.writeHead(201, { 'content-type': 'application/json', 'x-total-count': '7' }).end('{"ok":true}');
+    const t = httpTransport({ baseUrl: origin, timeoutMs: 2000, orgId: '0123456789abcdef01234567' });
+    try {
+      const res = await t.send({ method: 'POST', path: '/api/search/systemusers', query: { limit: 10, skip: 0 }, body: { filter: { and: [] } }, idempotent: true, apiKey: 'k-123456789' });
+      expect(res.status).to.equal(201);
+      expect(res.data).to.deep.equal({ ok: true });
+      expect(res.headers['x-total-count']).to.equal('7');
+      const [req] = seen;
+      expect(req).to.deep.include({ method: 'POST', url: '/api/search/systemusers?limit=10&skip=0', body: '{"filter":{"and":[]}}' });
+      expect(req?.headers).to.include({ 'x-api-key': 'k-123456789', 'x-org-id': '0123456789abcdef01234567', 'content-type': 'application/json', accept: 'application/json' });
+      expect(req?.headers.authorization).to.equal(undefined);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('decodes a gzip answer, keeps a non-JSON answer as text, and returns a redirect instead of following it', async () => {
+    const t = httpTransport({ baseUrl: origin, timeoutMs: 2000 });
+    try {
+      answer = (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync('{"results":[1,2]}'));
+      expect((await t.send({ method: 'GET', path: '/a', idempotent: true, apiKey: 'k' })).data).to.deep.equal({ results: [1, 2] });
+      answer = (_req, res) => res.writeHead(500, { 'content-type': 'text/html' }).end('<html>oops</html>');
+      expect(await t.send({ method: 'GET', path: '/b', idempotent: true, apiKey: 'k' })).to.deep.include({ status: 500, data: '<html>oops</html>' });
+      answer = (_req, res) => res.writeHead(302, { location: 'https://elsewhere.example/login' }).end();
+      const redirected = await t.send({ method: 'GET', path: '/c', idempotent: true, apiKey: 'k' });
+      expect(redirected.status).to.equal(302);
+      expect(seen.map((s) => s.url)).to.deep.equal(['/a', '/b', '/c']);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('a call with no answer in time fails as kind timeout; a refused connection as kind network', async () => {
+    answer = () => undefined; // never answers
+    const t = httpTransport({ baseUrl: origin, timeoutMs: 100 });
+    try {
+      const e = await t.send({ method: 'GET', path: '/slow', idempotent: true, apiKey: 'k' }).then(() => undefined, (err: unknown) => err);
+      expect(e).to.be.instanceOf(JumpCloudError);
+      expect((e as JumpCloudError).kind).to.equal('timeout');
+    } finally {
+      t.close();
+    }
+    const closed = httpTransport({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 });
+    try {
+      const e = await closed.send({ method: 'GET', path: '/x', idempotent: true, apiKey: 'k' }).then(() => undefined, (err: unknown) => err);
+      expect((e as JumpCloudError).kind).to.equal('network');
+    } finally {
+      closed.close();
+    }
+  });
+
+  it('the caller\'s signal aborts the call', async () => {
+    answer = () => undefined;
+    const t = httpTransport({ baseUrl: origin, timeoutMs: 5000 });
+    try {
+      const controller = new AbortController();
+      const pending = t.send({ method: 'GET', path: '/abort', idempotent: true, apiKey: 'k', signal: controller.signal }).then(() => undefined, (err: unknown) => err);
+      setTimeout(() => controller.abort(), 20);
+      const e = await pending;
+      expect(e).to.be.instanceOf(JumpCloudError);
+      expect((e as JumpCloudError).kind).to.equal('network');
+    } finally {
+      t.close();
+    }
   });
 });
