@@ -1,3 +1,4 @@
+import type { ScimDoc } from '../scim/resource.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute, type AttributeDef, type Mutability, type Returned, type SchemaDef, type Uniqueness } from '../scim/schema.js';
@@ -19,8 +20,6 @@ export interface AttributeRow extends CodecRow {
   description: string;
 }
 
-/** A SCIM user document: core attributes at the top, extension attributes under their schema URN. */
-export type ScimDoc = Record<string, unknown>;
 
 const KNOWN_FIELDS = new Set([
   'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',

@@ -6,7 +6,8 @@ import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 import type { UserTable} from './attribute-table.js';
-import { valueAt, type AttributeRow, type ScimDoc } from './attribute-table.js';
+import type { ScimDoc } from '../scim/resource.js';
+import { valueAt, type AttributeRow } from './attribute-table.js';
 
 /**
  * How one finished SCIM exchange mapped onto JumpCloud, attribute by attribute: the one computation behind both
