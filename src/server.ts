@@ -58,8 +58,12 @@ function main(): void {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info('draining', { signal, graceMs: config.shutdownGraceMs });
-    void drain(server, sockets, running.lifecycle, config.shutdownGraceMs).then((how) => {
+    // Readiness fails at once; the listener keeps accepting for SHUTDOWN_DELAY_MS so a connection the load balancer
+    // routed before it saw the 503 is served instead of reset from the accept queue.
+    running.lifecycle.draining = true;
+    logger.info('draining', { signal, graceMs: config.shutdownGraceMs, delayMs: config.shutdownDelayMs });
+    const closeListener = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    void closeListener.then(() => drain(server, sockets, running.lifecycle, config.shutdownGraceMs)).then((how) => {
       running.close();
       logger.info(how === 'drained' ? 'stopped: every request finished' : 'stopped: grace period over, connections cut', { signal });
       // Let the log line reach its transport before the process ends.
