@@ -52,6 +52,18 @@ async function startServer(env: Record<string, string>): Promise<Child> {
   return { proc, port, lines, exit };
 }
 
+/** Whether a fresh TCP connection to the port is accepted. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 describe('e2e: graceful shutdown on SIGTERM', function () {
   this.timeout(30_000);
   let emulator: Emulator;
@@ -84,14 +96,7 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
     server.proc.kill('SIGTERM');
     for (let waited = 0; !server.lines.some((l) => l.includes('"draining"')) && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     // A fresh TCP connection, not a pooled keep-alive one: the listener itself must be closed.
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(false);
-      });
-      socket.once('error', () => resolve(true));
-    });
+    const refused = !(await accepts(server.port));
     const results = await Promise.all(creates);
     const code = await server.exit;
     emulator.faults.clear();
@@ -113,14 +118,7 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).to.equal(503);
     // A connection the load balancer routed before it saw the 503: accepted, not reset.
-    const accepted = await new Promise<boolean>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
+    const accepted = await accepts(server.port);
     const created = await fetch(`${base}/scim/v2/Users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/scim+json', connection: 'close' },
