@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import { KEY, startBridge, type Harness } from '../helpers/bridge-harness.js';
+import { expectScimError } from '../helpers/scim-error.js';
+import { recordingUpstream, type RecordingUpstream } from './recording-upstream.js';
+
+const JUNK = 300;
+/**
+ * Junk proofs parked at JumpCloud while the real PATCH runs: under the bridge's 64 upstream sockets, since a
+ * JumpCloud that answered nothing at all would stall every key's calls alike (a socket-pool matter, not a lock).
+ */
+const PARKED = 32;
+const junkKey = (i: number): string => `jcJunkKey${String(i).padStart(4, '0')}deadbeefdeadbeefdeadbeef`;
+
+async function until(what: string, done: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Issue 10: requests with keys JumpCloud rejects are turned away before they take a user's lock, so a flood of
+ * them cannot hold up Entra's real PATCH of the same user; and a client that keeps failing is rate-limited.
+ */
+describe('e2e: junk-key traffic does not starve real work', function () {
+  this.timeout(60_000);
+  let emulator: Emulator;
+  let up: RecordingUpstream;
+  let h: Harness;
+  const lockKeys: string[] = [];
+
+  before(async () => {
+    emulator = createEmulator({ apiKeys: [KEY] });
+    // The first PARKED calls made with a key other than the real one wait until the test lets them through.
+    let parked = 0;
+    up = await recordingUpstream(emulator, (call) => call.apiKey !== KEY && (parked += 1) <= PARKED);
+    // The limiter would answer most of the flood with 429; here the point is what a 401 path costs.
+    h = await startBridge({ JUMPCLOUD_URL: up.url, FAILED_AUTH_LIMIT: '100000' });
+    const locks = h.bridge.coordination.locks;
+    const run = locks.run.bind(locks);
+    locks.run = (key, work, options) => {
+      lockKeys.push(key);
+      return run(key, work, options);
+    };
+  });
+  after(async () => {
+    up.release();
+    await h.close();
+    await up.close();
+  });
+
+  it('refuses hundreds of junk-key PATCHes of a user without its lock and answers a real PATCH while some are still in flight', async () => {
+    const created = await h.request('POST', '/Users', { userName: 'starved', emails: [{ value: 'starved@example.com' }] });
+    expect(created.status).to.equal(201);
+    const id = String(created.body.id);
+    const patch = (value: string) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value }] });
+    lockKeys.length = 0;
+    const callsBefore = up.calls.length;
+
+    const answered: number[] = [];
+    const junk = Array.from({ length: JUNK }, (_, i) =>
+      h.request('PATCH', `/Users/${id}`, patch(`junk ${i}`), { authorization: `Bearer ${junkKey(i)}` }).then((res) => {
+        answered.push(i);
+        return res;
+      }),
+    );
+    // The rest were refused; PARKED of them are still in their one key-proof read, holding nothing of the user's.
+    await until(`${JUNK - PARKED} junk requests were answered and ${PARKED} parked`, () => answered.length === JUNK - PARKED && up.parked === PARKED);
+    expect(lockKeys, 'no junk request took a lock').to.deep.equal([]);
+
+    const real = await h.request('PATCH', `/Users/${id}`, patch('Real Name'));
+    expect(real.status, real.text).to.equal(200);
+    expect(real.body.displayName).to.equal('Real Name');
+    expect(answered, 'the real PATCH finished while the parked junk requests were still pending').to.have.length(JUNK - PARKED);
+    expect(up.parked).to.equal(PARKED);
+    expect(lockKeys).to.deep.equal([`user:${id.toLowerCase()}`]);
+
+    up.release();
+    const results = await Promise.all(junk);
+    for (const res of results) expectScimError(res, 401);
+    expect(lockKeys, 'still only the real PATCH took the lock').to.deep.equal([`user:${id.toLowerCase()}`]);
+
+    // Each junk key cost JumpCloud exactly one cheap read, and nothing was written with it.
+    const junkCalls = up.calls.slice(callsBefore).filter((c) => c.apiKey !== KEY);
+    expect(junkCalls).to.have.length(JUNK);
+    expect(new Set(junkCalls.map((c) => c.apiKey)).size).to.equal(JUNK);
+    for (const c of junkCalls) {
+      expect(c.method).to.equal('GET');
+      expect(new URL(c.url, up.url).pathname).to.equal('/api/systemusers');
+      expect(new URL(c.url, up.url).searchParams.get('limit')).to.equal('1');
+    }
+    expect(emulator.store.users.get(id)?.displayname).to.equal('Real Name');
+  });
+});
+
+describe('e2e: failed authentication is rate-limited per client address', function () {
+  this.timeout(30_000);
+  let emulator: Emulator;
+  let up: RecordingUpstream;
+  let h: Harness;
+  const LIMIT = 3;
+
+  before(async () => {
+    emulator = createEmulator({ apiKeys: [KEY] });
+    up = await recordingUpstream(emulator);
+    h = await startBridge({ JUMPCLOUD_URL: up.url, FAILED_AUTH_LIMIT: String(LIMIT), FAILED_AUTH_WINDOW_MS: '60000' });
+  });
+  after(async () => {
+    await h.close();
+    await up.close();
+  });
+
+  it('answers 429 with a SCIM error and Retry-After once FAILED_AUTH_LIMIT failures are reached; a proven key goes on working', async () => {
+    const bad = { authorization: `Bearer ${junkKey(1)}` };
+    for (let i = 0; i < LIMIT; i += 1) expectScimError(await h.request('GET', '/Users?count=1', undefined, bad), 401);
+    const callsAtLimit = up.calls.length;
+
+    const limited = await h.request('GET', '/Users?count=1', undefined, bad);
+    expectScimError(limited, 429);
+    expect(limited.headers.get('retry-after')).to.equal('60');
+    expect(limited.body.detail).to.match(/failed authentications/i);
+    const otherBad = await h.request('POST', '/Users', { userName: 'guess' }, { authorization: `Bearer ${junkKey(2)}` });
+    expectScimError(otherBad, 429);
+    expect(up.calls.length, 'a limited request never reaches JumpCloud').to.equal(callsAtLimit);
+
+    // The real key (already proven) is not counted and not limited, from the same address.
+    const list = await h.request('GET', '/Users?count=1');
+    expect(list.status, list.text).to.equal(200);
+    const created = await h.request('POST', '/Users', { userName: 'afterlimit', emails: [{ value: 'afterlimit@example.com' }] });
+    expect(created.status, created.text).to.equal(201);
+    expect([...emulator.store.users.values()].map((u) => u.username)).to.include('afterlimit');
+
+    // Its successes do not reopen the door for the failing client.
+    expectScimError(await h.request('GET', '/Users?count=1', undefined, bad), 429);
+  });
+});
