@@ -41,6 +41,8 @@ export interface Config {
   requestDeadlineMs: number;
   /** How long SIGTERM waits for in-flight requests; never shorter than the request deadline. */
   shutdownGraceMs: number;
+  /** After SIGTERM, how long the listener keeps accepting while /readyz answers 503, so load balancers stop routing first. */
+  shutdownDelayMs: number;
   /** Most member operations one group request may carry. */
   maxMemberOperations: number;
   /** After a create whose answer was lost, how long the bridge keeps looking for it before concluding it did not land. */
@@ -296,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
   const deployment = deploymentConfig(env, requestDeadlineMs, auth);
   const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
   if (shutdownGraceMs < requestDeadlineMs) throw new ConfigError(`SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`);
+  const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000);
   const host = (env.HOST ?? '').trim() || '0.0.0.0';
   const debugPage = {
     enabled: bool(env, 'DEBUG_PAGE', false),
@@ -337,6 +340,7 @@ export function loadConfig(env: Env = process.env): Config {
     debugPage,
     requestDeadlineMs,
     shutdownGraceMs,
+    shutdownDelayMs,
     maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS', 10_000, 1, 100_000),
     createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS', 5_000, 0, 30_000),
     upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),

@@ -58,8 +58,14 @@ function main(): void {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info('draining', { signal, graceMs: config.shutdownGraceMs });
-    void drain(server, sockets, running.lifecycle, config.shutdownGraceMs).then((how) => {
+    // Readiness fails at once; the listener keeps accepting for SHUTDOWN_DELAY_MS so a connection the load balancer
+    // routed before it saw the 503 is served instead of reset from the accept queue.
+    running.lifecycle.draining = true;
+    logger.info('draining', { signal, graceMs: config.shutdownGraceMs, delayMs: config.shutdownDelayMs });
+    // With no delay the listener closes in this same tick, before anything else can connect.
+    const startDrain = (): Promise<'drained' | 'forced'> => drain(server, sockets, running.lifecycle, config.shutdownGraceMs);
+    const drained = config.shutdownDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)).then(startDrain) : startDrain();
+    void drained.then((how) => {
       running.close();
       logger.info(how === 'drained' ? 'stopped: every request finished' : 'stopped: grace period over, connections cut', { signal });
       // Let the log line reach its transport before the process ends.

@@ -105,6 +105,33 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
     expect(server.lines.some((l) => l.includes('every request finished'))).to.equal(true);
   });
 
+  it('with SHUTDOWN_DELAY_MS, /readyz is 503 at once but new connections are still served until the delay ends', async () => {
+    const server = await startServer({ JUMPCLOUD_URL: up.url, REQUEST_DEADLINE_MS: '8000', SHUTDOWN_GRACE_MS: '8000', SHUTDOWN_DELAY_MS: '1500' });
+    const base = `http://127.0.0.1:${server.port}`;
+    server.proc.kill('SIGTERM');
+    for (let waited = 0; !server.lines.some((l) => l.includes('"draining"')) && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).to.equal(503);
+    // A connection the load balancer routed before it saw the 503: accepted, not reset.
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    const created = await fetch(`${base}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/scim+json', connection: 'close' },
+      body: JSON.stringify({ userName: 'latecomer', emails: [{ value: 'latecomer@example.com' }] }),
+    });
+    expect(accepted, 'the listener still accepts during the delay').to.equal(true);
+    expect(created.status).to.equal(201);
+    expect(await server.exit).to.equal(0);
+    expect([...emulator.store.users.values()].map((u) => u.username)).to.include('latecomer');
+  });
+
   it('/readyz turns 503 the moment draining starts while an in-flight request still completes', async () => {
     const config = loadConfig({ JUMPCLOUD_URL: up.url, LOG_LEVEL: 'error', REQUEST_DEADLINE_MS: '5000' });
     const bridge = createBridge(config, silentLogger());
