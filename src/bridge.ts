@@ -85,10 +85,11 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   lifecycle.checks[shared ? 'redis' : 'coordination'] = () => coordination.ready();
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
   const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
-  const groups = new GroupsResource(loadGroupTable(table.raw, config.mappingFile), config, locks);
+  const groupTable = loadGroupTable(table.raw, config.mappingFile);
+  const groups = new GroupsResource(groupTable, config, locks);
   const resources = new ResourceRegistry([users, groups]);
   const drift = new DriftCounter();
-  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, schemas: () => resources.schemas, drift }) : undefined;
+  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, groups: groupTable, schemas: () => resources.schemas, drift }) : undefined;
   const app = createApp({
     config,
     logger,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Config } from '../config.js';
 import type { UserTable } from '../mapping/attribute-table.js';
+import type { GroupTable } from '../mapping/group-table.js';
 import { explainExchange } from '../mapping/exchange-mapping.js';
 import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
@@ -19,6 +20,7 @@ const COOKIE = 'bridge_debug';
 export interface DebugPageDeps {
   config: Pick<Config, 'debugPage' | 'dryRun' | 'mappingFile' | 'publicUrl'>;
   users: UserTable;
+  groups: GroupTable;
   /** Every resource schema the bridge serves, for the generated /Schemas attributes. */
   schemas: () => ResourceSchema[];
   /** Drift warnings since start, shown at the top of the page. */
@@ -118,7 +120,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   const view = (e: BufferedExchange): ExchangeView => {
     let v = views.get(e);
     if (!v) {
-      v = { subjects: subjectsOf(e), explanation: explainExchange(deps.users, e) };
+      v = { subjects: subjectsOf(e), explanation: explainExchange(deps, e) };
       views.set(e, v);
     }
     return v;

@@ -1,13 +1,16 @@
 import type { UpstreamCall } from '../jumpcloud/observed.js';
-import type { SystemUser } from '../jumpcloud/types.js';
+import type { MemberOperation, SystemUser, UserGroup } from '../jumpcloud/types.js';
 import type { JumpCloudWrite } from './codecs.js';
 import { updateBody } from './user-write.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
 import { deepEqual, isRecord } from '../util/guards.js';
-import type { UserTable} from './attribute-table.js';
+import { loadAttributeTable, type UserTable } from './attribute-table.js';
+import type { MappingOptions } from './codecs.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { valueAt, type AttributeRow } from './attribute-table.js';
+import { attributeKey, loadGroupTable, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
+import type { ResourceSchema } from '../scim/schema.js';
 
 /**
  * How one finished SCIM exchange mapped onto JumpCloud, attribute by attribute: the one computation behind both
@@ -44,8 +47,20 @@ export interface MappedAttribute {
   storedDiffers?: boolean;
 }
 
+/** The tables an exchange is mapped by: the one for its resource type is picked from its URL. */
+export interface MappingTables {
+  users: UserTable;
+  groups: GroupTable;
+}
+
+/** Both tables of a mapping file, as the bridge compiles them. */
+export function loadMappingTables(file: string, options: MappingOptions): MappingTables {
+  const table = loadAttributeTable(file, options);
+  return { users: table.users, groups: loadGroupTable(table.raw, file) };
+}
+
 export interface MappingTable {
-  resource: 'User';
+  resource: 'User' | 'Group';
   operation: 'create' | 'replace' | 'patch';
   rows: MappedAttribute[];
   /** Why there are no rows (the body cannot be read, the PATCH was not applied…). */
@@ -64,16 +79,17 @@ export interface Explanation {
   rejection?: Rejection;
 }
 
-const USERS_PATH = /(?:^|\/)Users(?:\/([^/]+))?$/i;
+const RESOURCE_PATH = /(?:^|\/)(Users|Groups)(?:\/([^/]+))?$/i;
 
-function operationOf(method: string, url: string): MappingTable['operation'] | undefined {
+function operationOf(method: string, url: string): { resource: MappingTable['resource']; operation: MappingTable['operation'] } | undefined {
   const pathname = url.split('?')[0] ?? '';
-  const m = USERS_PATH.exec(pathname);
+  const m = RESOURCE_PATH.exec(pathname);
   if (!m) return undefined;
-  const id = m[1];
-  if (method === 'POST' && id === undefined) return 'create';
-  if (method === 'PUT' && id !== undefined && id !== '.search') return 'replace';
-  if (method === 'PATCH' && id !== undefined) return 'patch';
+  const resource = m[1]?.toLowerCase() === 'groups' ? 'Group' : 'User';
+  const id = m[2];
+  if (method === 'POST' && id === undefined) return { resource, operation: 'create' };
+  if (method === 'PUT' && id !== undefined && id !== '.search') return { resource, operation: 'replace' };
+  if (method === 'PATCH' && id !== undefined) return { resource, operation: 'patch' };
   return undefined;
 }
 
@@ -100,7 +116,9 @@ function rowWrite(table: UserTable, row: AttributeRow, doc: ScimDoc): Computed {
   return { fields: { ...write.fields }, custom: write.custom };
 }
 
+/** A custom attribute's value: a user's `attributes` is a list of {name, value}, a group's an object of keys. */
 function customValue(record: unknown, name: string): unknown {
+  if (isRecord(record) && isRecord(record.attributes)) return record.attributes[name];
   if (!isRecord(record) || !Array.isArray(record.attributes)) return undefined;
   const hit = record.attributes.find((a: unknown) => isRecord(a) && a.name === name);
   return isRecord(hit) ? hit.value : undefined;
@@ -122,25 +140,30 @@ const pairsText = (pairs: Pairs): string => pairs.map(([k, v]) => `${k}=${JSON.s
  * The JumpCloud keys a row's value travels under. They come from the bridge's own body builder, because the body
  * is not always the row's field (`suspended` also goes out as `state`); a custom attribute is found by its name.
  */
-function keysOf(row: AttributeRow, computed: Computed | undefined): { fields: string[]; custom: string[] } {
+function keysOf(row: AttributeRow, computed: Computed | undefined): Keys {
   if (row.target.kind === 'custom') return { fields: [], custom: [row.target.name] };
   const fields = computed ? Object.keys(updateBody({ fields: {}, custom: {} }, computed as JumpCloudWrite, { attributes: [] } as unknown as SystemUser)).filter((k) => k !== 'attributes') : [];
   return { fields: fields.length ? fields : [row.target.field], custom: Object.keys(computed?.custom ?? {}) };
 }
 
-const isWrite = (c: UpstreamCall): boolean => (c.method === 'POST' && c.path === '/api/systemusers') || (c.method === 'PUT' && /^\/api\/systemusers\/[^/]+$/.test(c.path));
-const isRead = (c: UpstreamCall): boolean => c.method === 'GET' && /^\/api\/systemusers\/[^/]+$/.test(c.path);
+/** The JumpCloud calls that write and read one resource of a type: `POST <collection>`, `PUT|GET <collection>/{id}`. */
+const oneOf = (collection: string, path: string): boolean => path.startsWith(`${collection}/`) && !path.slice(collection.length + 1).includes('/');
+const writes = (collection: string) => (c: UpstreamCall): boolean => (c.method === 'POST' && c.path === collection) || (c.method === 'PUT' && oneOf(collection, c.path));
+const reads = (collection: string) => (c: UpstreamCall): boolean => c.method === 'GET' && oneOf(collection, c.path);
 const ok = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 
+type Keys = { fields: string[]; custom: string[] };
+
 function sentAndStored(
-  row: AttributeRow,
+  keys: Keys,
   computed: Computed,
   write: UpstreamCall | undefined,
   rejected: boolean,
   operation: MappingTable['operation'],
 ): Pick<MappedAttribute, 'sent' | 'stored' | 'storedDiffers'> {
-  const keys = keysOf(row, computed);
   const would = pairsText([...Object.entries(computed.fields), ...Object.entries(computed.custom).map(([k, v]): [string, unknown] => [`attributes.${k}`, v])]);
+  // An update whose values JumpCloud already holds makes no write (a PUT diffs like a PATCH).
+  if (!write && !rejected && operation !== 'create') return { sent: '(not sent: unchanged)', stored: '(unchanged)' };
   if (!write) {
     return { sent: rejected ? `(not sent: the request was rejected${would ? `; would have been ${would}` : ''})` : would ? `(not sent; would be ${would})` : '(nothing to send)', stored: '(nothing stored)' };
   }
@@ -187,50 +210,176 @@ export function patchedPaths(body: unknown): Set<string> {
  * A PATCH's row is shown when the value changed or the PatchOp named exactly this attribute; siblings of a named
  * sub-attribute (`name.middleName` when only `name.givenName` was replaced) would only be noise.
  */
-function touches(paths: Set<string>, row: AttributeRow, before: unknown, after: unknown): boolean {
-  const top = row.path.name.toLowerCase();
-  const full = row.path.sub ? `${top}.${row.path.sub.toLowerCase()}` : top;
+function touches(paths: Set<string>, path: { name: string; sub?: string | undefined }, before: unknown, after: unknown): boolean {
+  const top = path.name.toLowerCase();
+  const full = path.sub ? `${top}.${path.sub.toLowerCase()}` : top;
   const tops = new Set([...paths].map((p) => p.split('.')[0]));
   if (!tops.has(top)) return false;
   return paths.has(full) || !deepEqual(before, after);
 }
 
-/** A rejected PATCH has no resulting user; what it asked for is the PatchOp applied, as the bridge applies it, to the user it read. */
-function attempted(table: UserTable, before: ScimDoc, body: unknown): ScimDoc {
+/** A rejected PATCH has no resulting resource; what it asked for is the PatchOp applied, as the bridge applies it, to the one it read. */
+function attempted(schema: ResourceSchema, before: ScimDoc, body: unknown): ScimDoc {
   try {
-    return applyPatch(before, parsePatchRequest(body, table.schema));
+    return applyPatch(before, parsePatchRequest(body, schema));
   } catch {
     return {};
   }
 }
 
-function userMapping(table: UserTable, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
+/** One mapped attribute of a resource type, as the shared row loop needs it. */
+interface RowPlan {
+  scim: string;
+  jumpcloud: string;
+  codec: string;
+  path: { name: string; sub?: string | undefined };
+  readOnly: boolean;
+  value(doc: ScimDoc): unknown;
+  /** What the table writes for this row (throws the SCIM error the bridge would answer). */
+  compute(doc: ScimDoc): Computed;
+  keys(computed: Computed): Keys;
+}
+
+/** How the mapping reads one resource type's exchanges: its schema, rows and the JumpCloud calls that hold it. */
+interface Subject {
+  resource: MappingTable['resource'];
+  schema: ResourceSchema;
+  rows: RowPlan[];
+  isWrite(c: UpstreamCall): boolean;
+  isRead(c: UpstreamCall): boolean;
+  toScim(record: Record<string, unknown>): ScimDoc;
+  /** The PatchOp as the attribute rows see it (Groups leave out the member operations, mapped on their own). */
+  patchBody?(body: unknown): unknown;
+  /** A row the table loop cannot give (a group's member edges). */
+  extra?(exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined): MappedAttribute | undefined;
+}
+
+function userSubject(table: UserTable): Subject {
+  return {
+    resource: 'User',
+    schema: table.schema,
+    rows: table.rows.map((row) => ({
+      scim: row.scim,
+      jumpcloud: targetText(row),
+      codec: row.codecName,
+      path: row.path,
+      readOnly: row.mutability === 'readOnly',
+      value: (doc) => valueAt(doc, row.path),
+      compute: (doc) => rowWrite(table, row, doc),
+      keys: (computed) => keysOf(row, computed),
+    })),
+    isWrite: writes('/api/systemusers'),
+    isRead: reads('/api/systemusers'),
+    toScim: (record) => table.toScim(record as unknown as SystemUser),
+  };
+}
+
+const GROUPS = '/api/v2/usergroups';
+const isMemberCall = (c: UpstreamCall): boolean => c.path.startsWith(`${GROUPS}/`) && c.path.endsWith('/members');
+const isMemberOp = (b: unknown): b is MemberOperation => isRecord(b) && (b.op === 'add' || b.op === 'remove') && typeof b.id === 'string';
+const memberIds = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((m) => (isRecord(m) && typeof m.value === 'string' ? [m.value] : [])) : []);
+const connectionIds = (body: unknown): string[] =>
+  Array.isArray(body) ? body.flatMap((g) => (isRecord(g) && isRecord(g.to) && typeof g.to.id === 'string' ? [g.to.id] : [])) : [];
+
+/**
+ * A group's member edges: which user ids the bridge added and removed (one JumpCloud call each), and which of
+ * those JumpCloud took. Re-adding (409) and re-removing (404) count as done, as the bridge counts them.
+ */
+function membersRow(row: GroupRow, exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined): MappedAttribute | undefined {
+  const calls = exchange.upstream.filter((c) => c.method === 'POST' && isMemberCall(c) && isMemberOp(c.requestBody));
+  // `members: []` normalises to nothing, yet a PUT carrying it empties the group: the body naming it is enough.
+  const named = isRecord(exchange.requestBody) && Object.keys(exchange.requestBody).some((k) => k.toLowerCase() === row.scim.toLowerCase());
+  if (touched ? !touched.has(row.scim.toLowerCase()) : !named && !calls.length) return undefined;
+  const base = { scim: row.scim, jumpcloud: 'members (member edges)', codec: 'memberIds' };
+  const op = (c: UpstreamCall): MemberOperation => c.requestBody as MemberOperation;
+  const done = calls.filter((c) => !c.dryRun && (ok(c.status) || c.status === (op(c).op === 'add' ? 409 : 404)));
+  const ids = (which: UpstreamCall[], kind: MemberOperation['op']): string[] => which.filter((c) => op(c).op === kind).map((c) => op(c).id);
+  const list = (label: string, v: string[]): string[] => (v.length ? [`${label} ${v.join(', ')}`] : []);
+  // PATCH: the members the bridge read (it reads them only when an operation needs the current list), then that
+  // list with the calls JumpCloud took; without a read the row says only what was added and removed.
+  const reads = exchange.upstream.filter((c) => c.method === 'GET' && isMemberCall(c) && ok(c.status));
+  const read = reads.length ? reads.flatMap((c) => connectionIds(c.responseBody)) : undefined;
+  const removed = new Set(ids(done, 'remove'));
+  const states = touched
+    ? { before: read, value: read && [...new Set([...read.filter((id) => !removed.has(id)), ...ids(done, 'add')])] }
+    : { value: memberIds(doc[row.scim]) };
+  if (!calls.length) return { ...base, ...states, sent: exchange.status >= 400 ? '(not sent: the request was rejected)' : '(not sent: no member changed)', stored: '(unchanged)' };
+  const sent = [...list('add', ids(calls, 'add')), ...list('remove', ids(calls, 'remove'))].join('; ');
+  if (calls.every((c) => c.dryRun)) return { ...base, ...states, sent, stored: '(DRY_RUN: not sent, nothing stored)' };
+  const refused = calls.filter((c) => !done.includes(c)).map((c) => `${op(c).op} ${op(c).id}: ${c.status ?? c.error ?? 'no answer'}`);
+  const stored = [...list('added', ids(done, 'add')), ...list('removed', ids(done, 'remove')), ...(refused.length ? [`JumpCloud refused ${refused.join(', ')}`] : [])].join('; ');
+  return { ...base, ...states, sent, stored, ...(refused.length ? { storedDiffers: true } : {}) };
+}
+
+/** A PatchOp without its member operations: those are mapped from the member calls, not applied to the group's fields. */
+function withoutMembers(body: unknown, members: string): unknown {
+  if (!isRecord(body) || !Array.isArray(body.Operations)) return body;
+  const named = (o: unknown): boolean => isRecord(o) && typeof o.path === 'string' && patchedPaths({ Operations: [o] }).has(members.toLowerCase());
+  return { ...body, Operations: body.Operations.filter((o: unknown) => !named(o)) };
+}
+
+function groupSubject(table: GroupTable): Subject {
+  const members = table.membersRow;
+  return {
+    resource: 'Group',
+    schema: table.schema,
+    rows: table.rows
+      .filter((row) => row !== members)
+      .map((row) => {
+        const key = attributeKey(row.target);
+        return {
+          scim: row.scim,
+          jumpcloud: row.target,
+          codec: 'text',
+          path: { name: row.scim },
+          readOnly: false,
+          value: (doc) => doc[row.scim],
+          compute: (doc) => {
+            const v = writtenValue(table.toJumpCloud(doc), row);
+            return key !== undefined ? { fields: {}, custom: { [key]: v } } : { fields: { [row.target]: v }, custom: {} };
+          },
+          keys: () => (key !== undefined ? { fields: [], custom: [key] } : { fields: [row.target], custom: [] }),
+        };
+      }),
+    isWrite: writes(GROUPS),
+    isRead: reads(GROUPS),
+    toScim: (record) => table.toScim(record as unknown as UserGroup),
+    ...(members
+      ? {
+          patchBody: (body: unknown) => withoutMembers(body, members.scim),
+          extra: (exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined) => membersRow(members, exchange, doc, touched),
+        }
+      : {}),
+  };
+}
+
+function mapping(subject: Subject, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
   const rejected = exchange.status >= 400;
-  const write = exchange.upstream.find(isWrite);
-  const table0 = (rows: MappedAttribute[], note?: string): MappingTable => ({ resource: 'User', operation, rows, ...(note ? { note } : {}) });
+  const write = exchange.upstream.find((c) => subject.isWrite(c));
+  const table0 = (rows: MappedAttribute[], note?: string): MappingTable => ({ resource: subject.resource, operation, rows, ...(note ? { note } : {}) });
   let doc: ScimDoc;
   let touched: Set<string> | undefined;
   let before: ScimDoc | undefined;
   try {
     if (operation === 'patch') {
       touched = patchedPaths(exchange.requestBody);
-      const read = exchange.upstream.find((c) => isRead(c) && ok(c.status) && isRecord(c.responseBody));
-      before = read ? table.toScim(read.responseBody as SystemUser) : undefined;
-      if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected) doc = normaliseResource(exchange.responseBody, table.schema);
-      else doc = before ? attempted(table, before, exchange.requestBody) : {};
+      const read = exchange.upstream.find((c) => subject.isRead(c) && ok(c.status) && isRecord(c.responseBody));
+      before = read && isRecord(read.responseBody) ? subject.toScim(read.responseBody) : undefined;
+      if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected) doc = normaliseResource(exchange.responseBody, subject.schema);
+      else doc = before ? attempted(subject.schema, before, subject.patchBody ? subject.patchBody(exchange.requestBody) : exchange.requestBody) : {};
     } else {
-      doc = normaliseResource(exchange.requestBody, table.schema);
+      doc = normaliseResource(exchange.requestBody, subject.schema);
     }
   } catch (e) {
     return table0([], `the body cannot be mapped: ${(e as Error).message}`);
   }
   const rows: MappedAttribute[] = [];
-  for (const row of table.rows) {
-    const value = valueAt(doc, row.path);
-    if (touched && !touches(touched, row, before ? valueAt(before, row.path) : undefined, value)) continue;
+  for (const row of subject.rows) {
+    const value = row.value(doc);
+    if (touched && !touches(touched, row.path, before ? row.value(before) : undefined, value)) continue;
     if (value === undefined && !touched) continue;
-    const base = { scim: row.scim, jumpcloud: targetText(row), codec: row.codecName, value, ...(touched ? { before: before ? valueAt(before, row.path) : undefined } : {}) };
-    if (row.mutability === 'readOnly') {
+    const base = { scim: row.scim, jumpcloud: row.jumpcloud, codec: row.codec, value, ...(touched ? { before: before ? row.value(before) : undefined } : {}) };
+    if (row.readOnly) {
       rows.push({ ...base, sent: '(read-only: never written)', stored: '(read-only)' });
       continue;
     }
@@ -241,24 +390,27 @@ function userMapping(table: UserTable, operation: MappingTable['operation'], exc
     }
     let computed;
     try {
-      computed = rowWrite(table, row, doc);
+      computed = row.compute(doc);
     } catch (e) {
       rows.push({ ...base, sent: `REJECTED: ${(e as Error).message}`, stored: '(nothing stored)' });
       continue;
     }
-    rows.push({ ...base, ...sentAndStored(row, computed, write, rejected, operation) });
+    rows.push({ ...base, ...sentAndStored(row.keys(computed), computed, write, rejected, operation) });
   }
+  const extra = subject.extra?.(exchange, doc, touched);
+  if (extra) rows.push(extra);
   if (touched && !touched.size) return table0([], 'the PatchOp names no attribute');
   if (!rows.length) return table0([], touched ? 'the PatchOp touches no mapped attribute' : 'no mapped attributes in this body');
   return table0(rows);
 }
 
 /** Everything the debug page and `explain` say about one exchange beyond its raw calls. */
-export function explainExchange(table: UserTable, exchange: RecordedExchange): Explanation {
-  const operation = operationOf(exchange.method.toUpperCase(), exchange.url);
+export function explainExchange(tables: MappingTables, exchange: RecordedExchange): Explanation {
+  const target = operationOf(exchange.method.toUpperCase(), exchange.url);
   const rejection = rejectionOf(exchange);
+  const subject = target && (target.resource === 'Group' ? groupSubject(tables.groups) : userSubject(tables.users));
   return {
-    ...(operation ? { mapping: userMapping(table, operation, exchange) } : {}),
+    ...(target && subject ? { mapping: mapping(subject, target.operation, exchange) } : {}),
     ...(rejection ? { rejection } : {}),
   };
 }

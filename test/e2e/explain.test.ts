@@ -62,6 +62,16 @@ describe('e2e: explain CLI', function () {
     expect(stdout).to.not.match(/jca_[0-9a-f]{40}/);
   });
 
+  it('shows the group rows of the table for POST /Groups', async () => {
+    const body = path.join(dir, 'group.json');
+    writeFileSync(body, JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Physics Lab', externalId: 'g-42', members: [] }));
+    const { code, stdout } = await explain(['POST', '/Groups', '--body', body]);
+    expect(code, stdout).to.equal(0);
+    expect(stdout).to.match(/^\s+displayName\s+name \[text\]\s+"Physics Lab" → name="Physics Lab" → stored name="Physics Lab"$/m);
+    expect(stdout).to.match(/^\s+externalId\s+attributes\.scimExternalId \[text\]\s+"g-42" → attributes\.scimExternalId="g-42" → stored attributes\.scimExternalId="g-42"$/m);
+    expect(stdout).to.match(/^\s+members\s+members \(member edges\) \[memberIds\]\s+\[\] → \(not sent: no member changed\) → stored \(unchanged\)$/m);
+  });
+
   it('prints the rule and the fix for a rejected request and exits 1', async () => {
     const body = path.join(dir, 'bad.json');
     writeFileSync(body, JSON.stringify({ userName: '1marie', emails: [{ value: 'marie.curie@example.com' }] }));

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import axios, { type AxiosInstance } from 'axios';
 import { startSandbox, type Sandbox } from '../../../src/cli/sandbox-session.js';
 import type { BufferedExchange } from '../../../src/debug/exchange-buffer.js';
-import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
-import { explainExchange, type MappedAttribute } from '../../../src/mapping/exchange-mapping.js';
+import { explainExchange, loadMappingTables, type MappedAttribute, type MappingTables } from '../../../src/mapping/exchange-mapping.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -23,11 +22,11 @@ async function session(env: Record<string, string> = {}): Promise<{ sandbox: San
 
 describe('mapping/exchange-mapping: what one exchange did, attribute by attribute', () => {
   let s: Awaited<ReturnType<typeof session>>;
-  let table: ReturnType<typeof loadAttributeTable>['users'];
+  let table: MappingTables;
   let janeId: string;
   before(async () => {
     s = await session();
-    table = loadAttributeTable(s.sandbox.config.mappingFile, { deriveUsernameFromEmail: false }).users;
+    table = loadMappingTables(s.sandbox.config.mappingFile, { deriveUsernameFromEmail: false });
   });
   after(() => s.sandbox.close());
 
@@ -99,6 +98,82 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
   it('a body that cannot be mapped says why instead of guessing', () => {
     const e = { method: 'POST', url: '/scim/v2/Users', requestBody: [1, 2], status: 400, responseBody: { detail: 'x' }, upstream: [] };
     expect(explainExchange(table, e).mapping?.note).to.match(/^the body cannot be mapped: /);
+  });
+
+  describe('group exchanges, from the groups rows of the same table', () => {
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    let bobId: string;
+    let groupId: string;
+    before(async () => {
+      const bob = await s.scim.post('/Users', { schemas: [USER], userName: 'ada.member', emails: [{ value: 'ada.member@example.com', primary: true }] });
+      expect(bob.status).to.equal(201);
+      bobId = String(bob.data.id);
+    });
+
+    it('a create: displayName → name, externalId → attributes.scimExternalId, members → the member edges added', async () => {
+      const res = await s.scim.post('/Groups', { schemas: [GROUP], displayName: 'Mapping Guild', externalId: 'g-1', members: [{ value: janeId }] });
+      expect(res.status).to.equal(201);
+      groupId = String(res.data.id);
+      const { mapping, rejection } = explainExchange(table, s.last());
+      expect(rejection).to.equal(undefined);
+      expect(mapping).to.deep.include({ resource: 'Group', operation: 'create' });
+      expect(mapping?.rows).to.deep.equal([
+        { scim: 'displayName', jumpcloud: 'name', codec: 'text', value: 'Mapping Guild', sent: 'name="Mapping Guild"', stored: 'name="Mapping Guild"' },
+        { scim: 'externalId', jumpcloud: 'attributes.scimExternalId', codec: 'text', value: 'g-1', sent: 'attributes.scimExternalId="g-1"', stored: 'attributes.scimExternalId="g-1"' },
+        { scim: 'members', jumpcloud: 'members (member edges)', codec: 'memberIds', value: [janeId], sent: `add ${janeId}`, stored: `added ${janeId}` },
+      ]);
+      // The debug page's wiring renders the same rows for the group.
+      const page = await axios.get<string>(`${s.sandbox.debugUrl}/exchanges/fragment?q=Mapping%20Guild`, { responseType: 'text' });
+      expect(page.data).to.contain('mapping: 3 attributes (create)');
+      expect(page.data).to.contain('attributes.scimExternalId=&quot;g-1&quot;');
+      expect(page.data).to.contain(`added ${janeId}`);
+    });
+
+    it('a PATCH (Entra\'s 204): displayName before → after, and which member ids were added and removed', async () => {
+      const res = await s.scim.patch(`/Groups/${groupId}`, {
+        schemas: [PATCH],
+        Operations: [
+          { op: 'replace', path: 'displayName', value: 'Mapping Crew' },
+          { op: 'add', path: 'members', value: [{ value: bobId }] },
+          { op: 'remove', path: `members[value eq "${janeId}"]` },
+        ],
+      });
+      expect(res.status).to.equal(204);
+      const { mapping } = explainExchange(table, s.last());
+      expect(mapping?.operation).to.equal('patch');
+      expect(mapping?.rows.map((r) => r.scim)).to.deep.equal(['displayName', 'members']);
+      expect(row(mapping?.rows, 'displayName')).to.deep.include({ before: 'Mapping Guild', value: 'Mapping Crew', sent: 'name="Mapping Crew"', stored: 'name="Mapping Crew"' });
+      // Adding and removing by value needs no read of the current members, so there is no before/after list.
+      expect(row(mapping?.rows, 'members')).to.deep.include({ before: undefined, value: undefined, sent: `add ${bobId}; remove ${janeId}`, stored: `added ${bobId}; removed ${janeId}` });
+    });
+
+    it('a PUT replacing the members: the edges changed; the unchanged name is not sent', async () => {
+      const res = await s.scim.put(`/Groups/${groupId}`, { schemas: [GROUP], displayName: 'Mapping Crew', externalId: 'g-1', members: [{ value: janeId }] });
+      expect(res.status).to.equal(200);
+      const { mapping } = explainExchange(table, s.last());
+      expect(mapping).to.deep.include({ resource: 'Group', operation: 'replace' });
+      expect(row(mapping?.rows, 'displayName')).to.deep.include({ value: 'Mapping Crew', sent: '(not sent: unchanged)', stored: '(unchanged)' });
+      expect(row(mapping?.rows, 'members')).to.deep.include({ value: [janeId], sent: `add ${janeId}; remove ${bobId}`, stored: `added ${janeId}; removed ${bobId}` });
+    });
+
+    it('a PATCH replacing all members reads them first: before and after are the id lists', async () => {
+      const res = await s.scim.patch(`/Groups/${groupId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'members', value: [{ value: bobId }] }] });
+      expect(res.status).to.equal(204);
+      const { mapping } = explainExchange(table, s.last());
+      expect(mapping?.rows).to.deep.equal([
+        { scim: 'members', jumpcloud: 'members (member edges)', codec: 'memberIds', before: [janeId], value: [bobId], sent: `add ${bobId}; remove ${janeId}`, stored: `added ${bobId}; removed ${janeId}` },
+      ]);
+    });
+
+    it('a rejected group PATCH: the rule and fix, what it asked for, and that nothing was sent', async () => {
+      const res = await s.scim.patch(`/Groups/${groupId}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'x'.repeat(1025) }] });
+      expect(res.status).to.equal(400);
+      const { mapping, rejection } = explainExchange(table, s.last());
+      expect(rejection).to.deep.equal({ status: 400, scimType: res.data.scimType, detail: res.data.detail });
+      expect(mapping?.rows).to.deep.equal([
+        { scim: 'displayName', jumpcloud: 'name', codec: 'text', before: 'Mapping Crew', value: 'x'.repeat(1025), sent: '(not sent: the request was rejected)', stored: '(unchanged)' },
+      ]);
+    });
   });
 
   it('under DRY_RUN nothing is stored, and the row says so', async () => {
