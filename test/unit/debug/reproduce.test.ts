@@ -5,7 +5,7 @@ import { curlCommand, explainCommand, shellQuote } from '../../../src/debug/repr
 import { parseExport } from '../../../src/observability/exchange-export.js';
 
 const run = promisify(execFile);
-const KEY = 'jca_0123456789abcdef0123456789abcdef01234567';
+const KEY = 'test-key-not-a-jumpcloud-key-0001';
 
 describe('debug/reproduce: copy as curl and copy as explain', () => {
   it('shell-quotes so that nothing in a value is expanded', async () => {
