@@ -57,7 +57,8 @@ export function throwawayUser(suffix: string): Record<string, unknown> {
     phoneNumbers: [
       { type: 'work', number: '+1 (555) 010-0100' },
       { type: 'mobile', number: '+1 555 010 0101' },
-      { type: 'fax', number: '+1 555 010 0102' },
+      // The JumpCloud type the bridge writes for SCIM's fax (codecs' phone vocabulary), so the check exercises it.
+      { type: 'work_fax', number: '+1 555 010 0102' },
     ],
     attributes: [{ name: 'scimExternalId', value: `doctor-${suffix}` }],
     state: 'STAGED',
