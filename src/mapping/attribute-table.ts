@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute, type AttributeDef, type Mutability, type Returned, type SchemaDef, type Uniqueness } from '../scim/schema.js';
 import type { AttrPath } from '../scim/filter.js';
-import type { SystemUser } from '../jumpcloud/types.js';
+import { SYSTEM_USER_FIELDS, type SystemUser } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
-import { codecs, type Codec, type CodecRow, type JumpCloudWrite, type MappingOptions, type Target } from './codecs.js';
+import { MEMBER_OF, codecs, type Codec, type CodecRow, type JumpCloudWrite, type MappingOptions, type Target } from './codecs.js';
 
 /** One row of config/mapping.json, compiled. */
 export interface AttributeRow extends CodecRow {
@@ -21,11 +21,7 @@ export interface AttributeRow extends CodecRow {
 }
 
 
-const KNOWN_FIELDS = new Set([
-  'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
-  'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail', 'manager', 'phoneNumbers', 'addresses',
-  'suspended', 'created', '_id', 'memberof',
-]);
+const TARGETS: readonly Extract<Target, { kind: 'field' }>['field'][] = [...SYSTEM_USER_FIELDS, MEMBER_OF];
 const CUSTOM = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 function splitScimPath(text: string): AttrPath {
@@ -50,9 +46,10 @@ function compileRow(raw: unknown, index: number, available: Record<string, Codec
   }
   const path = splitScimPath(raw.scim);
   const custom = CUSTOM.exec(raw.jumpcloud);
+  const field = TARGETS.find((f) => f === raw.jumpcloud);
   let target: Target;
   if (custom?.[1]) target = { kind: 'custom', name: custom[1] };
-  else if (KNOWN_FIELDS.has(raw.jumpcloud)) target = { kind: 'field', field: raw.jumpcloud as never };
+  else if (field) target = { kind: 'field', field };
   else throw new Error(`${where}: '${raw.jumpcloud}' is neither a JumpCloud systemuser field nor 'attributes.<name>'`);
   const codecName = typeof raw.codec === 'string' ? raw.codec : raw.type === 'dateTime' ? 'dateTime' : 'plain';
   const codec = available[codecName];

@@ -1,10 +1,16 @@
 import { badRequest } from '../scim/errors.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
-import { JUMPCLOUD_ID, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserWritable } from '../jumpcloud/types.js';
+import { JUMPCLOUD_ID, SYSTEM_USER_WRITABLE_FIELDS, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserField, type SystemUserWritable, type SystemUserWritableField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
+/** A user's group memberships: JumpCloud's v2 `memberof` edges, not a systemuser field (read-only, `memberOf` codec). */
+export const MEMBER_OF = 'memberof';
+
 /** Where a row's value lives in JumpCloud. */
-export type Target = { kind: 'field'; field: keyof SystemUserWritable | 'created' | '_id' | 'memberof' } | { kind: 'custom'; name: string };
+export type Target = { kind: 'field'; field: SystemUserField | typeof MEMBER_OF } | { kind: 'custom'; name: string };
+
+const WRITABLE: ReadonlySet<string> = new Set(SYSTEM_USER_WRITABLE_FIELDS);
+const isWritable = (field: string): field is SystemUserWritableField => WRITABLE.has(field);
 
 /** One computed JumpCloud write: profile fields, plus custom attributes by name (`null` = remove). */
 export interface JumpCloudWrite {
@@ -81,7 +87,7 @@ function readTarget(user: SystemUser, custom: ReadonlyMap<string, string>, targe
 
 function writeString(target: Target, value: string | undefined, out: JumpCloudWrite): void {
   if (target.kind === 'custom') out.custom[target.name] = value ?? null;
-  else if (target.field !== 'created' && target.field !== '_id' && target.field !== 'memberof') {
+  else if (isWritable(target.field)) {
     // JumpCloud's PUT is partial: an omitted key is left alone, so "no value" must be written as ''.
     (out.fields as Record<string, unknown>)[target.field] = value ?? '';
   }
