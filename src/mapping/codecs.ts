@@ -1,4 +1,5 @@
 import { badRequest } from '../scim/errors.js';
+import { unwrapSingleValueArray } from '../scim/entra-quirks.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
 import { JUMPCLOUD_ID, SYSTEM_USER_WRITABLE_FIELDS, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserField, type SystemUserWritable, type SystemUserWritableField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
@@ -420,13 +421,16 @@ const addresses: Codec = {
   },
 };
 
-/** Entra writes the manager as a bare id and reads it back as `{value}`; anything else would re-PATCH every cycle. */
 /** RFC 7643 §8.7.2: the manager's `$ref` is the URI of a User of this service provider. */
 const USER_REF = /(?:^|\/)Users\/([0-9a-f]{24})\/?$/i;
 
+/**
+ * The manager's JumpCloud id from any shape Entra writes it in: a bare id, `{value}`, `{$ref}`, or the legacy
+ * one-element array (entra-quirks `legacySingleValueArray`). It is read back as `{value}` only: anything else
+ * would make Entra re-PATCH it every cycle.
+ */
 export function managerId(value: unknown, where: string): string | null {
-  let v: unknown = value;
-  if (Array.isArray(v)) v = v.length ? v[0] : null; // legacy Entra: [{"$ref": …, "value": id}]
+  let v: unknown = unwrapSingleValueArray(value);
   if (isRecord(v)) {
     const ref = v.$ref;
     const fromRef = typeof ref === 'string' && ref !== '' ? USER_REF.exec(ref)?.[1] : undefined;

@@ -154,4 +154,10 @@ describe('mapping/attribute-table', () => {
     expect(() => loadAttributeTable(bad([{ scim: 'title', jumpcloud: 'jobTitle' }]), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /'userName' row is required/);
     expect(() => loadAttributeTable(path.join(dir, 'missing.json'), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /could not be read/);
   });
+
+  it("the manager codec takes the legacy one-element array (entra-quirks legacySingleValueArray) and refuses other arrays", () => {
+    const write = table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ $ref: `https://b/scim/v2/Users/${MGR}`, value: MGR }] } });
+    expect(write.fields.manager).to.equal(MGR);
+    expect(() => table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ value: MGR }, { value: MGR }] } })).to.throw(/must be the SCIM id/);
+  });
 });
