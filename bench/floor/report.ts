@@ -26,6 +26,8 @@ export interface Row {
   ratio: number[];
   /** Upstream calls per operation, by directory size. */
   callsPerOp: Record<string, number>;
+  /** Failed requests of the calls pass at a directory size other than the timed one (counted in `summary.failures`). */
+  callsPassFailures?: Record<string, { failures: Record<string, number>; firstFailure?: string }>;
   summary?: {
     bridgeCpuMicros: Spread;
     proxyCpuMicros: Spread;
@@ -78,6 +80,19 @@ const show = (s: Spread, digits = 1): string => {
   return s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
 };
 
+/** "429 Too many failed authentications…": the status and the SCIM error's detail, not the start of its JSON. */
+function failureText(first: string): string {
+  const [, status = '', body = ''] = /^(\S*)\s*([\s\S]*)$/.exec(first) ?? [];
+  let detail = body;
+  try {
+    const parsed = JSON.parse(body) as { detail?: unknown };
+    if (typeof parsed.detail === 'string') detail = parsed.detail;
+  } catch {
+    // not JSON: the text as it came
+  }
+  return `${status} ${detail}`.trim().slice(0, 100).replace(/\|/g, '/');
+}
+
 export function markdown(r: Report): string {
   const sizes = Object.keys(r.rows[0]?.callsPerOp ?? {}).sort((a, b) => Number(a) - Number(b));
   const lines = [
@@ -94,7 +109,7 @@ export function markdown(r: Report): string {
     const s = row.summary;
     if (!s) continue;
     lines.push(
-      `| ${row.title} | ${row.connections} | ${show(s.bridgeRps, 0)} | ${s.bridgeP50.median.toFixed(2)} / ${s.bridgeP99.median.toFixed(2)} | ${show(s.bridgeCpuMicros, 0)} | ${show(s.proxyCpuMicros, 0)} | ${show(s.ratio, 2)} | ${sizes.map((k) => String(row.callsPerOp[k] ?? '?')).join(' / ')} | ${s.bridgeSocketsOpened} | ${s.failures}${s.firstFailure ? ` (${s.firstFailure.slice(0, 80).replace(/\|/g, '/')})` : ''} |`,
+      `| ${row.title} | ${row.connections} | ${show(s.bridgeRps, 0)} | ${s.bridgeP50.median.toFixed(2)} / ${s.bridgeP99.median.toFixed(2)} | ${show(s.bridgeCpuMicros, 0)} | ${show(s.proxyCpuMicros, 0)} | ${show(s.ratio, 2)} | ${sizes.map((k) => String(row.callsPerOp[k] ?? '?')).join(' / ')} | ${s.bridgeSocketsOpened} | ${s.failures}${s.firstFailure ? ` (${failureText(s.firstFailure)})` : ''} |`,
     );
   }
   for (const c of r.callsOnly) lines.push(`\n${c.title}: ${c.upstreamCallsPerRequest} upstream call(s) per operation at ${c.size.toLocaleString('en')} users${Object.keys(c.failures).length ? ` (failures: ${JSON.stringify(c.failures)})` : ''}.`);
