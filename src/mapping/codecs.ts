@@ -11,7 +11,7 @@ export const MEMBER_OF = 'memberof';
 export type Target = { kind: 'field'; field: SystemUserField | typeof MEMBER_OF } | { kind: 'custom'; name: string };
 
 const WRITABLE: ReadonlySet<string> = new Set(SYSTEM_USER_WRITABLE_FIELDS);
-const isWritable = (field: string): field is SystemUserWritableField => WRITABLE.has(field);
+export const isWritableField = (field: string): field is SystemUserWritableField => WRITABLE.has(field);
 
 /** One computed JumpCloud write: profile fields, plus custom attributes by name (`null` = remove). */
 export interface JumpCloudWrite {
@@ -88,7 +88,7 @@ function readTarget(user: SystemUser, custom: ReadonlyMap<string, string>, targe
 
 function writeString(target: Target, value: string | undefined, out: JumpCloudWrite): void {
   if (target.kind === 'custom') out.custom[target.name] = value ?? null;
-  else if (isWritable(target.field)) {
+  else if (isWritableField(target.field)) {
     // JumpCloud's PUT is partial: an omitted key is left alone, so "no value" must be written as ''.
     (out.fields as Record<string, unknown>)[target.field] = value ?? '';
   }

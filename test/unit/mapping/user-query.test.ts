@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { packageRoot } from '../../../src/config.js';
 import { compileRegex } from '../../../src/emulator/search-filter.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
-import { escapeRegex, planUserQuery } from '../../../src/mapping/user-query.js';
+import { escapeRegex, planUserQuery, valuesCompared } from '../../../src/mapping/user-query.js';
 import { parseFilter } from '../../../src/scim/filter.js';
 import type { Filter } from '../../../src/scim/filter.js';
 import { validateFilter } from '../../../src/scim/filter-eval.js';
@@ -251,5 +251,18 @@ describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => 
         expect(new RegExp(`^${body}$`, 'i').test(value)).to.equal(true);
       }
     });
+  });
+});
+
+describe('mapping/user-query valuesCompared', () => {
+  const row = table.userNameRow;
+  it("collects the values a filter compares the row's attribute with by eq, in any spelling of its path", () => {
+    const f = parseFilter('UserName eq "a@x" or (urn:ietf:params:scim:schemas:core:2.0:User:userName eq "b@x" and title eq "c")');
+    expect(valuesCompared(f, table, row)).to.deep.equal(['a@x', 'b@x']);
+  });
+  it('ignores other operators, other attributes, non-strings and anything under not', () => {
+    for (const text of ['userName sw "a"', 'displayName eq "a"', 'userName eq null', 'not (userName eq "a")', 'emails[value eq "a"]']) {
+      expect(valuesCompared(parseFilter(text), table, row), text).to.deep.equal([]);
+    }
   });
 });
