@@ -16,6 +16,7 @@ import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type Ju
 import { planUserQuery, regex, valuesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift, driftNote } from '../mapping/drift.js';
+import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -38,11 +39,15 @@ export class UsersResource implements ScimResourceType {
     private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes' | 'createLookupWindowMs'>,
     private readonly locks: ResourceLock,
     private readonly groupsOf?: GroupsOf,
-  ) {}
+  ) {
+    this.mapping = userMapping(table);
+  }
 
   get schema(): UserTable['schema'] {
     return this.table.schema;
   }
+
+  readonly mapping: ResourceMapping;
 
   /** The SCIM User for a JumpCloud systemuser. */
   render(user: SystemUser, baseUrl: string): ScimDoc {
