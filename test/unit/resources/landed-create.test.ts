@@ -108,13 +108,13 @@ describe('resources/landed-create', () => {
       const signal = ac.signal;
       const add = signal.addEventListener.bind(signal);
       const remove = signal.removeEventListener.bind(signal);
-      signal.addEventListener = ((type: string, l: EventListenerOrEventListenerObject, o?: AddEventListenerOptions) => {
-        if (type === 'abort') added++;
-        add(type, l, o);
+      signal.addEventListener = ((...args: Parameters<AbortSignal['addEventListener']>) => {
+        if (args[0] === 'abort') added++;
+        add(...args);
       }) as typeof signal.addEventListener;
-      signal.removeEventListener = ((type: string, l: EventListenerOrEventListenerObject) => {
-        if (type === 'abort') removed++;
-        remove(type, l);
+      signal.removeEventListener = ((...args: Parameters<AbortSignal['removeEventListener']>) => {
+        if (args[0] === 'abort') removed++;
+        remove(...args);
       }) as typeof signal.removeEventListener;
       const s = scripted([undefined, undefined, 'user']);
       expect(await findLanded(s.find, { windowMs: 5000, intervalMs: 5 }, signal)).to.equal('user');
