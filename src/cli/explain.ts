@@ -61,7 +61,7 @@ function cell(value: unknown): string {
 }
 
 /** The mapping section, as text: one line per attribute, from the computation the debug page shows too. */
-export function formatMapping(mapping: MappingTable | undefined): string {
+function formatMapping(mapping: MappingTable | undefined): string {
   if (!mapping) return '  (no attribute mapping for this request)';
   if (!mapping.rows.length) return `  (${mapping.note ?? 'no mapped attributes'})`;
   const patch = mapping.operation === 'patch';
@@ -78,7 +78,7 @@ export function formatMapping(mapping: MappingTable | undefined): string {
 }
 
 /** The rejection block: the SCIM error's own detail, which states the rule and the fix. */
-export function formatRejection(rejection: Rejection): string[] {
+function formatRejection(rejection: Rejection): string[] {
   return ['!'.repeat(72), `REJECTED: HTTP ${rejection.status}${rejection.scimType ? `, scimType ${rejection.scimType}` : ''}`, `Rule and fix: ${rejection.detail}`, '!'.repeat(72)];
 }
 
@@ -217,7 +217,7 @@ function report(target: ExplainTarget, method: string, path: string, bodyText: s
   return out;
 }
 
-export const MAPPING_HEADING = 'Attribute mapping (SCIM path → JumpCloud field → value sent → value JumpCloud stored)';
+const MAPPING_HEADING = 'Attribute mapping (SCIM path → JumpCloud field → value sent → value JumpCloud stored)';
 
 export async function runExplain(args: ExplainArgs, env: Record<string, string | undefined> = process.env): Promise<ExplainResult> {
   const bodyText = await readBody(args.bodyFile);

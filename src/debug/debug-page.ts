@@ -11,7 +11,7 @@ import { DEBUG_PATH, renderExchanges, renderMapping, renderPage, type ExchangeVi
 import { curlCommand, explainCommand } from './reproduce.js';
 
 export { DEBUG_PATH } from './render.js';
-export const DEBUG_TOKEN_HEADER = 'x-debug-token';
+const DEBUG_TOKEN_HEADER = 'x-debug-token';
 const COOKIE = 'bridge_debug';
 
 export interface DebugPageDeps {

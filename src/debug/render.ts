@@ -80,7 +80,7 @@ function mappingRow(r: MappedAttribute, patch: boolean): string {
 }
 
 /** The same rows `explain` prints under "Attribute mapping", as a table. */
-export function renderMappingTable(m: MappingTable): string {
+function renderMappingTable(m: MappingTable): string {
   const patch = m.operation === 'patch';
   const summary = `mapping: ${m.rows.length ? `${m.rows.length} attribute${m.rows.length === 1 ? '' : 's'}` : 'none'} (${escapeHtml(m.operation)})`;
   if (!m.rows.length) return `<details class="mapping"><summary>${summary}</summary><p class="none">${escapeHtml(m.note ?? 'no mapped attributes')}</p></details>`;

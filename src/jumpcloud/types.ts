@@ -37,15 +37,15 @@ export interface Address {
  * mapping table's check of its `jumpcloud` names are derived (v1 `systemuserputpost` / `systemuserreturn`).
  */
 /** Free-text profile fields. */
-export const SYSTEM_USER_TEXT_FIELDS = [
+const SYSTEM_USER_TEXT_FIELDS = [
   'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
   'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail',
 ] as const;
 export type SystemUserTextField = (typeof SYSTEM_USER_TEXT_FIELDS)[number];
 /** Writable fields with a shape of their own (typed in `SystemUserWritable`, which is checked against this list). */
-export const SYSTEM_USER_SHAPED_FIELDS = ['manager', 'phoneNumbers', 'addresses', 'suspended'] as const;
+const SYSTEM_USER_SHAPED_FIELDS = ['manager', 'phoneNumbers', 'addresses', 'suspended'] as const;
 /** Fields JumpCloud sets; the bridge only reads them. */
-export const SYSTEM_USER_READ_ONLY_FIELDS = ['_id', 'created'] as const;
+const SYSTEM_USER_READ_ONLY_FIELDS = ['_id', 'created'] as const;
 export const SYSTEM_USER_WRITABLE_FIELDS = [...SYSTEM_USER_TEXT_FIELDS, ...SYSTEM_USER_SHAPED_FIELDS] as const;
 export type SystemUserWritableField = (typeof SYSTEM_USER_WRITABLE_FIELDS)[number];
 export const SYSTEM_USER_FIELDS = [...SYSTEM_USER_WRITABLE_FIELDS, ...SYSTEM_USER_READ_ONLY_FIELDS] as const;

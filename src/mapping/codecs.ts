@@ -177,8 +177,8 @@ const multiValueSubs = (extra: AttributeDef[], primary = 'Accepted; JumpCloud ke
 ];
 
 /** Where the email types are recorded when they differ from what a bare JumpCloud user reads as. */
-export const EMAIL_TYPE_ATTRIBUTE = 'scimEmailType';
-export const ALTERNATE_EMAIL_TYPE_ATTRIBUTE = 'scimAlternateEmailType';
+const EMAIL_TYPE_ATTRIBUTE = 'scimEmailType';
+const ALTERNATE_EMAIL_TYPE_ATTRIBUTE = 'scimAlternateEmailType';
 const PRIMARY_EMAIL_TYPE = 'work';
 const ALTERNATE_EMAIL_TYPE = 'other';
 
@@ -273,7 +273,7 @@ export interface TypedMerge<T extends { type?: string }> {
   strip(current: T): T | undefined;
 }
 
-export function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e: T) => boolean): T[] {
+function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e: T) => boolean): T[] {
   const seen = new Set<string>();
   return list.filter((e) => {
     const key = typeKey(e.type);
@@ -283,7 +283,7 @@ export function shownByType<T extends { type?: string }>(list: readonly T[], sho
   });
 }
 
-export function mergeByType<T extends { type?: string }>(current: readonly T[], written: readonly T[], rule: TypedMerge<T>): T[] {
+function mergeByType<T extends { type?: string }>(current: readonly T[], written: readonly T[], rule: TypedMerge<T>): T[] {
   const shown = new Set(shownByType(current, rule.shown));
   const pending = new Map(written.map((w) => [typeKey(w.type), w]));
   const out: T[] = [];
@@ -429,7 +429,7 @@ const USER_REF = /(?:^|\/)Users\/([0-9a-f]{24})\/?$/i;
  * one-element array (entra-quirks `legacySingleValueArray`). It is read back as `{value}` only: anything else
  * would make Entra re-PATCH it every cycle.
  */
-export function managerId(value: unknown, where: string): string | null {
+function managerId(value: unknown, where: string): string | null {
   let v: unknown = unwrapSingleValueArray(value);
   if (isRecord(v)) {
     const ref = v.$ref;

@@ -82,7 +82,7 @@ function operationOf(method: string, url: string, mappings: readonly ResourceMap
   return undefined;
 }
 
-export function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>): Rejection | undefined {
+function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>): Rejection | undefined {
   if (exchange.status < 400) return undefined;
   const body = exchange.responseBody;
   const detail = isRecord(body) && typeof body.detail === 'string' ? body.detail : typeof body === 'string' ? body : `HTTP ${exchange.status} without a SCIM error body`;
@@ -173,7 +173,7 @@ function sentAndStored(
  * The attribute paths a PatchOp names, lower-cased without schema URN or value filter: `name.givenname`,
  * `emails`, `active` (a path-less value names each of its keys).
  */
-export function patchedPaths(body: unknown): Set<string> {
+function patchedPaths(body: unknown): Set<string> {
   const paths = new Set<string>();
   const ops = isRecord(body) && Array.isArray(body.Operations) ? body.Operations : [];
   const add = (text: string): void => {
