@@ -122,6 +122,12 @@ export class UsersResource implements ScimResourceType {
     });
   }
 
+  /** One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. */
+  private async page(jc: JumpCloudClient, search: ReturnType<typeof planUserQuery>['search'], fields: string, page: { limit: number; skip: number }): Promise<{ items: SystemUser[]; total: number }> {
+    const res = await translated(() => (search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
+    return { items: res.results, total: res.totalCount };
+  }
+
   /** One upstream call per page of results, whatever the directory size. */
   private async pushedDown(
     jc: JumpCloudClient,
@@ -130,10 +136,7 @@ export class UsersResource implements ScimResourceType {
     fields: string,
   ): Promise<{ users: SystemUser[]; total: number }> {
     const { items, total } = await readWindow(
-      async (page) => {
-        const res = await translated(() => (search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
-        return { items: res.results, total: res.totalCount };
-      },
+      (page) => this.page(jc, search, fields, page),
       paging.startIndex,
       paging.count,
       UPSTREAM_PAGE,
@@ -144,10 +147,7 @@ export class UsersResource implements ScimResourceType {
   /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
   private async scan(ctx: RequestContext, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined, fields: string): Promise<{ doc: ScimDoc }[]> {
     const users = await scanAll(
-      async (page) => {
-        const res = await translated(() => (search ? ctx.jc.searchUsers({ filter: search, fields }, page) : ctx.jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
-        return { items: res.results, total: res.totalCount };
-      },
+      (page) => this.page(ctx.jc, search, fields, page),
       {
         pageSize: UPSTREAM_PAGE,
         max: this.config.maxFilterScan,
