@@ -7,6 +7,9 @@ import { isRecord } from '../util/guards.js';
  * Each departure is one named rule here, listed in ENTRA_QUIRKS with the Microsoft document or issue behind it.
  * The generic code (patch.ts, resource.ts, schema.ts, mapping/codecs.ts, mapping/group-members.ts) calls these
  * rules instead of re-implementing them, and test/unit/scim/entra-quirks.test.ts walks the list, one case per rule.
+ * The filter grammar's tolerance (unquoted values, §7.8; attribute names in any case) is the parser's own, with its
+ * positional errors, and is described in docs/decisions.md §1: this module imports the filter's types, so the parser
+ * calling back into it would be an import cycle.
  */
 
 /** §7.1: `op` arrives as `Add`/`Replace`/`Remove` (default mode) or lowercase (aadOptscim062020). */
