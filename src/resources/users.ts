@@ -296,11 +296,6 @@ export class UsersResource implements ScimResourceType {
     );
   }
 
-  /**
-   * JumpCloud refuses a write whose `manager` is not one of its users (400), so the bridge sends the write and relies
-   * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
-   * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
-   */
   /** The manager a write names (through the table's manager row), if any. */
   private managerIn(write: SystemUserWritable): string | undefined {
     const field = fieldOf(this.table.managerRow);
@@ -308,6 +303,11 @@ export class UsersResource implements ScimResourceType {
     return typeof id === 'string' && id !== '' ? id : undefined;
   }
 
+  /**
+   * JumpCloud refuses a write whose `manager` is not one of its users (400), so the bridge sends the write and relies
+   * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
+   * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
+   */
   private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, write: SystemUserWritable): Promise<ScimError | undefined> {
     const row = this.table.managerRow;
     const managerId = this.managerIn(write);
