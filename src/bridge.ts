@@ -89,7 +89,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const groups = new GroupsResource(groupTable, config, locks);
   const resources = new ResourceRegistry([users, groups]);
   const drift = new DriftCounter();
-  const debug = config.debugPage.enabled ? createDebugPage({ config, users: table.users, groups: groupTable, schemas: () => resources.schemas, drift }) : undefined;
+  const debug = config.debugPage.enabled ? createDebugPage({ config, mappings: () => resources.mappings, drift }) : undefined;
   const app = createApp({
     config,
     logger,

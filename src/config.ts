@@ -154,7 +154,7 @@ function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: reado
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /** JumpCloud's consoles: a key works only on its own region's (US, EU, IN). */
-export const JUMPCLOUD_CONSOLES = ['console.jumpcloud.com', 'console.eu.jumpcloud.com', 'console.in.jumpcloud.com'] as const;
+const JUMPCLOUD_CONSOLES = ['console.jumpcloud.com', 'console.eu.jumpcloud.com', 'console.in.jumpcloud.com'] as const;
 
 /**
  * Where the caller's key is sent. Only a JumpCloud console, matched by exact host name (a host that merely starts

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../config.js';
 import { createBridge } from '../bridge.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../emulator/index.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
-import { explainExchange, loadMappingTables, type MappingTable, type MappingTables, type Rejection } from '../mapping/exchange-mapping.js';
+import { explainExchange, type MappingTable, type Rejection, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ExportError, parseExport } from '../observability/exchange-export.js';
 import { silentLogger } from '../observability/logger.js';
@@ -61,7 +61,7 @@ function cell(value: unknown): string {
 }
 
 /** The mapping section, as text: one line per attribute, from the computation the debug page shows too. */
-export function formatMapping(mapping: MappingTable | undefined): string {
+function formatMapping(mapping: MappingTable | undefined): string {
   if (!mapping) return '  (no attribute mapping for this request)';
   if (!mapping.rows.length) return `  (${mapping.note ?? 'no mapped attributes'})`;
   const patch = mapping.operation === 'patch';
@@ -78,7 +78,7 @@ export function formatMapping(mapping: MappingTable | undefined): string {
 }
 
 /** The rejection block: the SCIM error's own detail, which states the rule and the fix. */
-export function formatRejection(rejection: Rejection): string[] {
+function formatRejection(rejection: Rejection): string[] {
   return ['!'.repeat(72), `REJECTED: HTTP ${rejection.status}${rejection.scimType ? `, scimType ${rejection.scimType}` : ''}`, `Rule and fix: ${rejection.detail}`, '!'.repeat(72)];
 }
 
@@ -103,7 +103,8 @@ function parsedOrRaw(text: string | undefined): unknown {
 /** Where explain sends its requests: a bridge on loopback in front of an emulator (in-process or given). */
 interface ExplainTarget {
   config: Config;
-  tables: MappingTables;
+  /** The mapping of every resource type the bridge registered (explain names none itself). */
+  mappings: readonly ResourceMapping[];
   /** One line saying which JumpCloud this is. */
   label: string;
   secrets: string[];
@@ -167,7 +168,7 @@ async function openTarget(opts: TargetOptions, env: Record<string, string | unde
   let n = 0;
   return {
     config,
-    tables: loadMappingTables(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail }),
+    mappings: bridge.resources.mappings,
     label: running ? `in-process emulator ${running.url}${opts.exampleUsers ? ' (example users seeded)' : ''}` : jumpcloudUrl,
     secrets: key ? [key] : [],
     ...(emulator ? { emulator } : {}),
@@ -199,7 +200,7 @@ function report(target: ExplainTarget, method: string, path: string, bodyText: s
   const requestBody = parsedOrRaw(bodyText);
   const responseBody = parsedOrRaw(answer.text || undefined);
   const { exchange } = answer;
-  const explanation = explainExchange(target.tables, { method, url: path, requestBody, status: answer.status, responseBody, upstream: exchange.upstream });
+  const explanation = explainExchange(target.mappings, { method, url: path, requestBody, status: answer.status, responseBody, upstream: exchange.upstream });
   const out: string[] = [];
   out.push('SCIM request', `  ${method} ${path}`, '  Authorization: Bearer ***');
   if (bodyText !== undefined) out.push('  Content-Type: application/scim+json', indent(json(requestBody)));
@@ -216,7 +217,7 @@ function report(target: ExplainTarget, method: string, path: string, bodyText: s
   return out;
 }
 
-export const MAPPING_HEADING = 'Attribute mapping (SCIM path → JumpCloud field → value sent → value JumpCloud stored)';
+const MAPPING_HEADING = 'Attribute mapping (SCIM path → JumpCloud field → value sent → value JumpCloud stored)';
 
 export async function runExplain(args: ExplainArgs, env: Record<string, string | undefined> = process.env): Promise<ExplainResult> {
   const bodyText = await readBody(args.bodyFile);

@@ -14,7 +14,7 @@ export function inOrg<T>(orgId: string | undefined, work: () => T): T {
 }
 
 /** `org:{orgId}:{key}` inside an org's request; the key unchanged for plain /scim/v2 (one org per process). */
-export function orgKey(key: string): string {
+function orgKey(key: string): string {
   const org = current.getStore();
   return org ? `org:${org}:${key}` : key;
 }

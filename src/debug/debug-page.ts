@@ -1,28 +1,23 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Config } from '../config.js';
-import type { UserTable } from '../mapping/attribute-table.js';
-import type { GroupTable } from '../mapping/group-table.js';
-import { explainExchange } from '../mapping/exchange-mapping.js';
+import { explainExchange, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
-import type { ResourceSchema } from '../scim/schema.js';
 import { ExchangeBuffer, type BufferedExchange } from './exchange-buffer.js';
 import { describeFilter, filterFromQuery, matches, subjectsOf, type ExchangeFilter } from './exchange-filter.js';
 import { DEBUG_PATH, renderExchanges, renderMapping, renderPage, type ExchangeView } from './render.js';
 import { curlCommand, explainCommand } from './reproduce.js';
 
 export { DEBUG_PATH } from './render.js';
-export const DEBUG_TOKEN_HEADER = 'x-debug-token';
+const DEBUG_TOKEN_HEADER = 'x-debug-token';
 const COOKIE = 'bridge_debug';
 
 export interface DebugPageDeps {
   config: Pick<Config, 'debugPage' | 'dryRun' | 'mappingFile' | 'publicUrl'>;
-  users: UserTable;
-  groups: GroupTable;
-  /** Every resource schema the bridge serves, for the generated /Schemas attributes. */
-  schemas: () => ResourceSchema[];
+  /** The mapping of every resource type the bridge serves (the registry's), in discovery order. */
+  mappings: () => readonly ResourceMapping[];
   /** Drift warnings since start, shown at the top of the page. */
   drift?: DriftCounter;
 }
@@ -120,7 +115,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   const view = (e: BufferedExchange): ExchangeView => {
     let v = views.get(e);
     if (!v) {
-      v = { subjects: subjectsOf(e), explanation: explainExchange(deps, e) };
+      v = { subjects: subjectsOf(e), explanation: explainExchange(deps.mappings(), e) };
       views.set(e, v);
     }
     return v;
@@ -164,21 +159,14 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
     res.type('json').send(JSON.stringify(exchangeExport(selected(req, filter), secrets, `debug page export: ${describeFilter(filter)}`), null, 2));
   });
   router.get('/mapping', (_req, res) => {
-    res.type('html').send(renderMapping(deps.users.rows, allSchemas(deps.schemas()), nonceOf(res), deps.config.mappingFile));
+    const mappings = deps.mappings();
+    res.type('html').send(renderMapping(mappings, allSchemas(mappings.map((m) => m.schema)), nonceOf(res), deps.config.mappingFile));
   });
   router.get('/mapping.json', (_req, res) => {
+    const mappings = deps.mappings();
     res.json({
-      rows: deps.users.rows.map((r) => ({
-        scim: r.scim,
-        jumpcloud: r.target.kind === 'field' ? r.target.field : `attributes.${r.target.name}`,
-        codec: r.codecName,
-        required: r.required,
-        mutability: r.mutability,
-        uniqueness: r.uniqueness,
-        caseExact: r.caseExact,
-        description: r.description,
-      })),
-      schemas: allSchemas(deps.schemas()),
+      resources: mappings.map((m) => ({ resourceType: m.schema.resourceType, endpoint: m.schema.endpoint, rows: m.table })),
+      schemas: allSchemas(mappings.map((m) => m.schema)),
     });
   });
   return { buffer, router };

@@ -72,7 +72,7 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
   return { resource, userNames: [...userNames], groupNames: [...groupNames], ids: [...ids] };
 }
 
-export function isError(status: number): boolean {
+function isError(status: number): boolean {
   return status >= 400;
 }
 

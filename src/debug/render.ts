@@ -1,6 +1,5 @@
 import type { UpstreamCall } from '../jumpcloud/observed.js';
-import type { AttributeRow } from '../mapping/attribute-table.js';
-import type { Explanation, MappedAttribute, MappingTable, Rejection } from '../mapping/exchange-mapping.js';
+import type { Explanation, MappedAttribute, MappingTable, Rejection, ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { AttributeDef, SchemaDef } from '../scim/schema.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
@@ -81,7 +80,7 @@ function mappingRow(r: MappedAttribute, patch: boolean): string {
 }
 
 /** The same rows `explain` prints under "Attribute mapping", as a table. */
-export function renderMappingTable(m: MappingTable): string {
+function renderMappingTable(m: MappingTable): string {
   const patch = m.operation === 'patch';
   const summary = `mapping: ${m.rows.length ? `${m.rows.length} attribute${m.rows.length === 1 ? '' : 's'}` : 'none'} (${escapeHtml(m.operation)})`;
   if (!m.rows.length) return `<details class="mapping"><summary>${summary}</summary><p class="none">${escapeHtml(m.note ?? 'no mapped attributes')}</p></details>`;
@@ -308,21 +307,19 @@ export function renderPage(list: readonly BufferedExchange[], opts: PageOptions,
   );
 }
 
-function targetText(row: AttributeRow): string {
-  return row.target.kind === 'field' ? row.target.field : `attributes.${row.target.name}`;
-}
-
 function flatten(attrs: readonly AttributeDef[], prefix = ''): { name: string; def: AttributeDef }[] {
   return attrs.flatMap((a) => [{ name: prefix + a.name, def: a }, ...flatten(a.subAttributes ?? [], `${prefix}${a.name}.`)]);
 }
 
-export function renderMapping(rows: readonly AttributeRow[], schemas: readonly SchemaDef[], nonce: string, mappingFile: string): string {
-  const table =
+/** The page of every registered resource type's table, in discovery order, and the /Schemas they generate. */
+export function renderMapping(mappings: readonly ResourceMapping[], schemas: readonly SchemaDef[], nonce: string, mappingFile: string): string {
+  const table = (m: ResourceMapping): string =>
+    `<h3>${escapeHtml(m.schema.resourceType)} <span class="mono">${escapeHtml(m.schema.endpoint)}</span></h3>` +
     '<table><thead><tr><th>SCIM path</th><th>JumpCloud field</th><th>codec</th><th>required</th><th>mutability</th><th>uniqueness</th><th>caseExact</th><th>description</th></tr></thead><tbody>' +
-    rows
+    m.table
       .map(
         (r) =>
-          `<tr><td class="mono">${escapeHtml(r.scim)}</td><td class="mono">${escapeHtml(targetText(r))}</td><td>${escapeHtml(r.codecName)}</td>` +
+          `<tr><td class="mono">${escapeHtml(r.scim)}</td><td class="mono">${escapeHtml(r.jumpcloud)}</td><td>${escapeHtml(r.codec)}</td>` +
           `<td>${r.required ? 'yes' : ''}</td><td>${escapeHtml(r.mutability)}</td><td>${escapeHtml(r.uniqueness)}</td><td>${r.caseExact ? 'yes' : ''}</td>` +
           `<td>${escapeHtml(r.description)}</td></tr>`,
       )
@@ -345,7 +342,7 @@ export function renderMapping(rows: readonly AttributeRow[], schemas: readonly S
   return layout(
     'jumpcloud-scim-bridge · mapping',
     nonce,
-    `<h2>Attribute table</h2><p>Rows of <code>${escapeHtml(mappingFile)}</code>, in order: where each SCIM attribute is kept in JumpCloud.</p>${table}` +
+    `<h2>Attribute table</h2><p>Rows of <code>${escapeHtml(mappingFile)}</code>, in order: where each SCIM attribute is kept in JumpCloud.</p>${mappings.map(table).join('')}` +
       `<h2>Generated /Schemas attributes</h2>${schemaTables}`,
   );
 }

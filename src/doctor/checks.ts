@@ -18,7 +18,7 @@ export interface CheckResult {
 }
 
 /** JumpCloud's consoles, one per region; a key works only on the console of the region it was made in. */
-export const REGIONS: Readonly<Record<string, string>> = {
+const REGIONS: Readonly<Record<string, string>> = {
   US: 'https://console.jumpcloud.com',
   EU: 'https://console.eu.jumpcloud.com',
   IN: 'https://console.in.jumpcloud.com',
@@ -57,7 +57,7 @@ const statusOf = (a: ProbeAnswer | undefined): number | undefined => (a && 'stat
 const isOrgRefusal = (a: ProbeAnswer | undefined): boolean => !!a && 'status' in a && [401, 404, 400, 403].includes(a.status) && /organi[sz]ation|multi-tenant|org id/i.test(messageOf(a.data));
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
-export function regionOf(url: string, regions: Readonly<Record<string, string>> = REGIONS): string | undefined {
+function regionOf(url: string, regions: Readonly<Record<string, string>> = REGIONS): string | undefined {
   return Object.entries(regions).find(([, u]) => u === url)?.[0];
 }
 

@@ -43,7 +43,7 @@ function differences(sent: Record<string, unknown>, stored: unknown, skip: reado
 }
 
 /** The throwaway user as created; every value is made up, so none of it is personal. */
-export function throwawayUser(suffix: string): Record<string, unknown> {
+function throwawayUser(suffix: string): Record<string, unknown> {
   return {
     username: throwawayUsername(suffix),
     // Mixed case on purpose: a JumpCloud that lower-cases e-mails would make Entra re-write them every cycle.

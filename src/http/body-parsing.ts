@@ -4,7 +4,7 @@ import { ScimError } from '../scim/errors.js';
 /** The largest body the bridge reads; error-translation.ts names it in the 413. */
 export const BODY_LIMIT = '2mb';
 /** Deeper than any SCIM document (a PatchOp value is about 5 levels), so no limit for Entra. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 class TooDeep extends Error {
   readonly status = 400;
@@ -15,7 +15,7 @@ class TooDeep extends Error {
  * Nesting depth of a JSON text, counted over brackets outside strings, in one pass and without recursion, so a
  * hostile body is refused before anything recursive (parse, stringify, redaction, tracing) walks it.
  */
-export function jsonDepth(text: string, stopAt = Infinity): number {
+function jsonDepth(text: string, stopAt = Infinity): number {
   let depth = 0;
   let max = 0;
   let inString = false;
@@ -40,7 +40,7 @@ export function jsonDepth(text: string, stopAt = Infinity): number {
  * Objects come out with a null prototype, so a `__proto__` or `constructor` key is only ever data: no code that
  * copies or merges a body can reach Object.prototype through it.
  */
-export function nullPrototypeReviver(_key: string, value: unknown): unknown {
+function nullPrototypeReviver(_key: string, value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) === null) return value;
   return Object.assign(Object.create(null) as object, value);
 }

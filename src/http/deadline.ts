@@ -4,7 +4,7 @@ import { ScimError } from '../scim/errors.js';
 import { locals } from './scim-response.js';
 
 /** Why a request's upstream work was stopped. */
-export class RequestStopped extends Error {
+class RequestStopped extends Error {
   constructor(readonly why: 'deadline' | 'client-gone') {
     super(why === 'deadline' ? 'the request deadline passed' : 'the client closed the connection');
     this.name = 'RequestStopped';
@@ -12,7 +12,7 @@ export class RequestStopped extends Error {
 }
 
 /** Seconds a client is asked to wait after a deadline 503. Entra retries on its own schedule regardless. */
-export const RETRY_AFTER_SECONDS = 10;
+const RETRY_AFTER_SECONDS = 10;
 
 /**
  * One deadline per request. Its AbortSignal goes to the JumpCloud client (every call, retry, backoff wait,

@@ -25,7 +25,7 @@ interface HttpFailure {
  * not inflate, bad JSON, too big, too deep, an unknown encoding) are the client's mistakes: each becomes the 4xx
  * SCIM error it is. Anything that is not a recognised 4xx gives undefined and stays a 500.
  */
-export function clientFailure(err: unknown): ScimError | undefined {
+function clientFailure(err: unknown): ScimError | undefined {
   if (err === null || typeof err !== 'object') return undefined;
   const f = err as HttpFailure;
   const status = typeof f.status === 'number' ? f.status : typeof f.statusCode === 'number' ? f.statusCode : undefined;

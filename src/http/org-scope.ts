@@ -4,7 +4,7 @@ import { badRequest, notFound } from '../scim/errors.js';
 import { SCIM_BASE } from './scim-response.js';
 
 /** Where a tenant URL names its JumpCloud org: `/scim/v2/orgs/{orgId}`. */
-export const ORG_SEGMENT = '/orgs';
+const ORG_SEGMENT = '/orgs';
 export const ORG_BASE = `${SCIM_BASE}${ORG_SEGMENT}/:orgId`;
 
 const ORG_PATH = new RegExp(`^${SCIM_BASE}${ORG_SEGMENT}/([^/?]*)`, 'i');

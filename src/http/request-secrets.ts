@@ -5,7 +5,7 @@ import { withRequestSecrets } from '../observability/redact.js';
  * The credentials a request carries, as sent: the Authorization header's token whatever its scheme or shape
  * (a malformed header is still somebody's key), each whitespace-separated piece of it, and a debug token.
  */
-export function secretsOf(req: Request): string[] {
+function secretsOf(req: Request): string[] {
   const out: string[] = [];
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.trim()) {

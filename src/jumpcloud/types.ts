@@ -32,23 +32,27 @@ export interface Address {
   country?: string;
 }
 
+/**
+ * The systemuser fields the bridge may map a SCIM attribute to: the one list, from which the types below and the
+ * mapping table's check of its `jumpcloud` names are derived (v1 `systemuserputpost` / `systemuserreturn`).
+ */
+/** Free-text profile fields. */
+const SYSTEM_USER_TEXT_FIELDS = [
+  'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
+  'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail',
+] as const;
+export type SystemUserTextField = (typeof SYSTEM_USER_TEXT_FIELDS)[number];
+/** Writable fields with a shape of their own (typed in `SystemUserWritable`, which is checked against this list). */
+const SYSTEM_USER_SHAPED_FIELDS = ['manager', 'phoneNumbers', 'addresses', 'suspended'] as const;
+/** Fields JumpCloud sets; the bridge only reads them. */
+const SYSTEM_USER_READ_ONLY_FIELDS = ['_id', 'created'] as const;
+export const SYSTEM_USER_WRITABLE_FIELDS = [...SYSTEM_USER_TEXT_FIELDS, ...SYSTEM_USER_SHAPED_FIELDS] as const;
+export type SystemUserWritableField = (typeof SYSTEM_USER_WRITABLE_FIELDS)[number];
+export const SYSTEM_USER_FIELDS = [...SYSTEM_USER_WRITABLE_FIELDS, ...SYSTEM_USER_READ_ONLY_FIELDS] as const;
+export type SystemUserField = (typeof SYSTEM_USER_FIELDS)[number];
+
 /** The profile fields both POST (`systemuserputpost`) and PUT (`systemuserput`) accept. */
-export interface SystemUserWritable {
-  username?: string;
-  email?: string;
-  firstname?: string;
-  middlename?: string;
-  lastname?: string;
-  displayname?: string;
-  jobTitle?: string;
-  department?: string;
-  costCenter?: string;
-  company?: string;
-  employeeType?: string;
-  employeeIdentifier?: string;
-  location?: string;
-  description?: string;
-  alternateEmail?: string;
+export interface SystemUserWritable extends Partial<Record<SystemUserTextField, string>> {
   /** A systemuser `_id`; `null` clears it. */
   manager?: string | null;
   attributes?: CustomAttribute[];
@@ -56,6 +60,11 @@ export interface SystemUserWritable {
   addresses?: Address[];
   suspended?: boolean;
 }
+
+/** Compile-time: the typed writable fields are exactly the listed ones (plus `attributes`, mapped by name, not as a field). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const writableFieldsListed: Same<Exclude<keyof SystemUserWritable, 'attributes'>, SystemUserWritableField> = true;
+void writableFieldsListed;
 
 /** POST /api/systemusers body. `state` is sent explicitly so the org default never decides. */
 export interface SystemUserCreate extends SystemUserWritable {

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute, type AttributeDef, type Mutability, type Returned, type SchemaDef, type Uniqueness } from '../scim/schema.js';
 import type { AttrPath } from '../scim/filter.js';
-import type { SystemUser } from '../jumpcloud/types.js';
+import { SYSTEM_USER_FIELDS, type SystemUser, type SystemUserWritable, type SystemUserWritableField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
-import { codecs, type Codec, type CodecRow, type JumpCloudWrite, type MappingOptions, type Target } from './codecs.js';
+import { MEMBER_OF, codecs, isWritableField, type Codec, type CodecRow, type JumpCloudWrite, type MappingOptions, type Target } from './codecs.js';
 
 /** One row of config/mapping.json, compiled. */
 export interface AttributeRow extends CodecRow {
@@ -21,11 +21,7 @@ export interface AttributeRow extends CodecRow {
 }
 
 
-const KNOWN_FIELDS = new Set([
-  'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
-  'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail', 'manager', 'phoneNumbers', 'addresses',
-  'suspended', 'created', '_id', 'memberof',
-]);
+const TARGETS: readonly Extract<Target, { kind: 'field' }>['field'][] = [...SYSTEM_USER_FIELDS, MEMBER_OF];
 const CUSTOM = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 function splitScimPath(text: string): AttrPath {
@@ -50,9 +46,10 @@ function compileRow(raw: unknown, index: number, available: Record<string, Codec
   }
   const path = splitScimPath(raw.scim);
   const custom = CUSTOM.exec(raw.jumpcloud);
+  const field = TARGETS.find((f) => f === raw.jumpcloud);
   let target: Target;
   if (custom?.[1]) target = { kind: 'custom', name: custom[1] };
-  else if (KNOWN_FIELDS.has(raw.jumpcloud)) target = { kind: 'field', field: raw.jumpcloud as never };
+  else if (field) target = { kind: 'field', field };
   else throw new Error(`${where}: '${raw.jumpcloud}' is neither a JumpCloud systemuser field nor 'attributes.<name>'`);
   const codecName = typeof raw.codec === 'string' ? raw.codec : raw.type === 'dateTime' ? 'dateTime' : 'plain';
   const codec = available[codecName];
@@ -129,12 +126,48 @@ function schemasFrom(rows: AttributeRow[]): { core: SchemaDef; extensions: Schem
   return { core, extensions };
 }
 
+/** The writable systemuser field a row stores into (not a custom attribute, not a read-only field). */
+export function fieldOf(row: AttributeRow | undefined): SystemUserWritableField | undefined {
+  return row?.target.kind === 'field' && isWritableField(row.target.field) ? row.target.field : undefined;
+}
+
+/** RFC 7643 §4.1's userName: every table maps it (checked at load), and the Users resource's own rules name it. */
+const USER_NAME = 'userName';
+
 export class UserTable {
   readonly schema: ResourceSchema;
+  /** The row of SCIM `userName` (JumpCloud's username through the `userName` codec): derive mode, username rules, uniqueness. */
+  readonly userNameRow: AttributeRow;
+  /** The row of the user's emails (`email` codec), if mapped: a lost create's lookup compares what it stores. */
+  readonly emailsRow: AttributeRow | undefined;
+  /** The row of the manager (`manager` codec), if mapped: JumpCloud refuses a write naming an unknown manager. */
+  readonly managerRow: AttributeRow | undefined;
+  /** The row of the read-only group memberships (`memberOf` codec), which live in JumpCloud's v2 graph. */
+  readonly groupsRow: AttributeRow | undefined;
 
   constructor(readonly rows: AttributeRow[]) {
     const { core, extensions } = schemasFrom(rows);
     this.schema = new ResourceSchema('User', '/Users', core, extensions);
+    const userName = rows.find((r) => r.scim === USER_NAME);
+    if (!userName) throw new Error(`the '${USER_NAME}' row is required`);
+    this.userNameRow = userName;
+    const byCodec = (name: string): AttributeRow | undefined => rows.find((r) => r.codecName === name);
+    this.emailsRow = byCodec('email');
+    this.managerRow = byCodec('manager');
+    this.groupsRow = byCodec('memberOf');
+  }
+
+  /**
+   * Is `found` (a user the lost-create lookup found by username) the one a create that sent `sent` made? Only if
+   * it stores what the create wrote to the emails row, by the row's case rule. Without an emails row nothing tells
+   * two users apart, so nothing is adopted.
+   */
+  holdsCreate(found: SystemUser, sent: SystemUserWritable): boolean {
+    const field = fieldOf(this.emailsRow);
+    if (!field || !this.emailsRow) return false;
+    const [a, b] = [found[field], sent[field]];
+    if (typeof a !== 'string' || typeof b !== 'string') return false;
+    return this.emailsRow.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
   }
 
   /** The row that stores a resolved attribute, or the row of the sub-attribute when the path names one. */
@@ -182,6 +215,24 @@ export class UserTable {
   }
 }
 
+/** A copy of `doc` with the value at `path` set (the containers on the way are copied, the rest is shared). */
+export function withValueAt(doc: ScimDoc, path: AttrPath, value: unknown): ScimDoc {
+  const keys = [...(path.uri ? [path.uri] : []), path.name, ...(path.sub ? [path.sub] : [])];
+  const set = (node: unknown, i: number): ScimDoc => {
+    const copy: ScimDoc = isRecord(node) ? { ...node } : {};
+    const key = keys[i] as string;
+    copy[key] = i === keys.length - 1 ? value : set(copy[key], i + 1);
+    return copy;
+  };
+  return set(doc, 0);
+}
+
+/** The string at `path`, if there is one. */
+export function stringAt(doc: ScimDoc, path: AttrPath): string | undefined {
+  const v = valueAt(doc, path);
+  return typeof v === 'string' ? v : undefined;
+}
+
 export function valueAt(doc: ScimDoc, path: AttrPath): unknown {
   let node: unknown = path.uri ? doc[path.uri] : doc;
   for (const k of [path.name, ...(path.sub ? [path.sub] : [])]) {
@@ -215,7 +266,6 @@ export function loadAttributeTable(file: string, options: MappingOptions): Attri
       if (seen.has(key)) throw new Error(`'${r.scim}' is mapped twice`);
       seen.add(key);
     }
-    if (!rows.some((r) => r.scim === 'userName')) throw new Error("the 'userName' row is required");
     return { users: new UserTable(rows), raw: parsed };
   } catch (e) {
     if (e instanceof ConfigError) throw e;

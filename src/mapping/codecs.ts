@@ -1,10 +1,17 @@
 import { badRequest } from '../scim/errors.js';
+import { unwrapSingleValueArray } from '../scim/entra-quirks.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
-import { JUMPCLOUD_ID, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserWritable } from '../jumpcloud/types.js';
+import { JUMPCLOUD_ID, SYSTEM_USER_WRITABLE_FIELDS, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserField, type SystemUserWritable, type SystemUserWritableField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
+/** A user's group memberships: JumpCloud's v2 `memberof` edges, not a systemuser field (read-only, `memberOf` codec). */
+export const MEMBER_OF = 'memberof';
+
 /** Where a row's value lives in JumpCloud. */
-export type Target = { kind: 'field'; field: keyof SystemUserWritable | 'created' | '_id' | 'memberof' } | { kind: 'custom'; name: string };
+export type Target = { kind: 'field'; field: SystemUserField | typeof MEMBER_OF } | { kind: 'custom'; name: string };
+
+const WRITABLE: ReadonlySet<string> = new Set(SYSTEM_USER_WRITABLE_FIELDS);
+export const isWritableField = (field: string): field is SystemUserWritableField => WRITABLE.has(field);
 
 /** One computed JumpCloud write: profile fields, plus custom attributes by name (`null` = remove). */
 export interface JumpCloudWrite {
@@ -81,7 +88,7 @@ function readTarget(user: SystemUser, custom: ReadonlyMap<string, string>, targe
 
 function writeString(target: Target, value: string | undefined, out: JumpCloudWrite): void {
   if (target.kind === 'custom') out.custom[target.name] = value ?? null;
-  else if (target.field !== 'created' && target.field !== '_id' && target.field !== 'memberof') {
+  else if (isWritableField(target.field)) {
     // JumpCloud's PUT is partial: an omitted key is left alone, so "no value" must be written as ''.
     (out.fields as Record<string, unknown>)[target.field] = value ?? '';
   }
@@ -170,8 +177,8 @@ const multiValueSubs = (extra: AttributeDef[], primary = 'Accepted; JumpCloud ke
 ];
 
 /** Where the email types are recorded when they differ from what a bare JumpCloud user reads as. */
-export const EMAIL_TYPE_ATTRIBUTE = 'scimEmailType';
-export const ALTERNATE_EMAIL_TYPE_ATTRIBUTE = 'scimAlternateEmailType';
+const EMAIL_TYPE_ATTRIBUTE = 'scimEmailType';
+const ALTERNATE_EMAIL_TYPE_ATTRIBUTE = 'scimAlternateEmailType';
 const PRIMARY_EMAIL_TYPE = 'work';
 const ALTERNATE_EMAIL_TYPE = 'other';
 
@@ -266,7 +273,7 @@ export interface TypedMerge<T extends { type?: string }> {
   strip(current: T): T | undefined;
 }
 
-export function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e: T) => boolean): T[] {
+function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e: T) => boolean): T[] {
   const seen = new Set<string>();
   return list.filter((e) => {
     const key = typeKey(e.type);
@@ -276,7 +283,7 @@ export function shownByType<T extends { type?: string }>(list: readonly T[], sho
   });
 }
 
-export function mergeByType<T extends { type?: string }>(current: readonly T[], written: readonly T[], rule: TypedMerge<T>): T[] {
+function mergeByType<T extends { type?: string }>(current: readonly T[], written: readonly T[], rule: TypedMerge<T>): T[] {
   const shown = new Set(shownByType(current, rule.shown));
   const pending = new Map(written.map((w) => [typeKey(w.type), w]));
   const out: T[] = [];
@@ -414,13 +421,16 @@ const addresses: Codec = {
   },
 };
 
-/** Entra writes the manager as a bare id and reads it back as `{value}`; anything else would re-PATCH every cycle. */
 /** RFC 7643 §8.7.2: the manager's `$ref` is the URI of a User of this service provider. */
 const USER_REF = /(?:^|\/)Users\/([0-9a-f]{24})\/?$/i;
 
-export function managerId(value: unknown, where: string): string | null {
-  let v: unknown = value;
-  if (Array.isArray(v)) v = v.length ? v[0] : null; // legacy Entra: [{"$ref": …, "value": id}]
+/**
+ * The manager's JumpCloud id from any shape Entra writes it in: a bare id, `{value}`, `{$ref}`, or the legacy
+ * one-element array (entra-quirks `legacySingleValueArray`). It is read back as `{value}` only: anything else
+ * would make Entra re-PATCH it every cycle.
+ */
+function managerId(value: unknown, where: string): string | null {
+  let v: unknown = unwrapSingleValueArray(value);
   if (isRecord(v)) {
     const ref = v.$ref;
     const fromRef = typeof ref === 'string' && ref !== '' ? USER_REF.exec(ref)?.[1] : undefined;

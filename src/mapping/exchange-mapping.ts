@@ -5,12 +5,11 @@ import { updateBody } from './user-write.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { normaliseResource } from '../scim/resource.js';
 import { deepEqual, isRecord } from '../util/guards.js';
-import { loadAttributeTable, type UserTable } from './attribute-table.js';
-import type { MappingOptions } from './codecs.js';
+import type { UserTable } from './attribute-table.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { valueAt, type AttributeRow } from './attribute-table.js';
-import { attributeKey, loadGroupTable, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
-import type { ResourceSchema } from '../scim/schema.js';
+import { attributeKey, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
+import type { Mutability, ResourceSchema, Uniqueness } from '../scim/schema.js';
 
 /**
  * How one finished SCIM exchange mapped onto JumpCloud, attribute by attribute: the one computation behind both
@@ -47,20 +46,9 @@ export interface MappedAttribute {
   storedDiffers?: boolean;
 }
 
-/** The tables an exchange is mapped by: the one for its resource type is picked from its URL. */
-export interface MappingTables {
-  users: UserTable;
-  groups: GroupTable;
-}
-
-/** Both tables of a mapping file, as the bridge compiles them. */
-export function loadMappingTables(file: string, options: MappingOptions): MappingTables {
-  const table = loadAttributeTable(file, options);
-  return { users: table.users, groups: loadGroupTable(table.raw, file) };
-}
-
 export interface MappingTable {
-  resource: 'User' | 'Group';
+  /** The resource type's name (`User`, `Group`). */
+  resource: string;
   operation: 'create' | 'replace' | 'patch';
   rows: MappedAttribute[];
   /** Why there are no rows (the body cannot be read, the PATCH was not applied…). */
@@ -79,21 +67,22 @@ export interface Explanation {
   rejection?: Rejection;
 }
 
-const RESOURCE_PATH = /(?:^|\/)(Users|Groups)(?:\/([^/]+))?$/i;
-
-function operationOf(method: string, url: string): { resource: MappingTable['resource']; operation: MappingTable['operation'] } | undefined {
-  const pathname = url.split('?')[0] ?? '';
-  const m = RESOURCE_PATH.exec(pathname);
-  if (!m) return undefined;
-  const resource = m[1]?.toLowerCase() === 'groups' ? 'Group' : 'User';
-  const id = m[2];
-  if (method === 'POST' && id === undefined) return { resource, operation: 'create' };
-  if (method === 'PUT' && id !== undefined && id !== '.search') return { resource, operation: 'replace' };
-  if (method === 'PATCH' && id !== undefined) return { resource, operation: 'patch' };
+/** The last one or two segments of a request path: `…/Users` → [Users], `…/Users/{id}` → [Users, id]. */
+function operationOf(method: string, url: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; operation: MappingTable['operation'] } | undefined {
+  const segments = (url.split('?')[0] ?? '').split('/');
+  const named = (segment: string | undefined): ResourceMapping | undefined =>
+    mappings.find((m) => segment !== undefined && m.schema.endpoint.replace(/^\//, '').toLowerCase() === segment.toLowerCase());
+  const last = segments.at(-1);
+  const collection = named(last);
+  if (collection) return method === 'POST' ? { mapping: collection, operation: 'create' } : undefined;
+  const mapping = named(segments.at(-2));
+  if (!mapping || last === '') return undefined;
+  if (method === 'PUT' && last !== '.search') return { mapping, operation: 'replace' };
+  if (method === 'PATCH') return { mapping, operation: 'patch' };
   return undefined;
 }
 
-export function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>): Rejection | undefined {
+function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>): Rejection | undefined {
   if (exchange.status < 400) return undefined;
   const body = exchange.responseBody;
   const detail = isRecord(body) && typeof body.detail === 'string' ? body.detail : typeof body === 'string' ? body : `HTTP ${exchange.status} without a SCIM error body`;
@@ -184,7 +173,7 @@ function sentAndStored(
  * The attribute paths a PatchOp names, lower-cased without schema URN or value filter: `name.givenname`,
  * `emails`, `active` (a path-less value names each of its keys).
  */
-export function patchedPaths(body: unknown): Set<string> {
+function patchedPaths(body: unknown): Set<string> {
   const paths = new Set<string>();
   const ops = isRecord(body) && Array.isArray(body.Operations) ? body.Operations : [];
   const add = (text: string): void => {
@@ -240,10 +229,28 @@ interface RowPlan {
   keys(computed: Computed): Keys;
 }
 
-/** How the mapping reads one resource type's exchanges: its schema, rows and the JumpCloud calls that hold it. */
-interface Subject {
-  resource: MappingTable['resource'];
+/** One row of a resource type's table as the debug page shows it (and /debug/mapping.json returns it). */
+export interface TableRowView {
+  scim: string;
+  jumpcloud: string;
+  codec: string;
+  required: boolean;
+  mutability: Mutability;
+  uniqueness: Uniqueness;
+  caseExact: boolean;
+  description: string;
+}
+
+/**
+ * How one resource type maps onto JumpCloud, for the tools that explain it (the debug page, `explain`): its table's
+ * rows, and how its exchanges are read (schema, rows, the JumpCloud calls that hold it). Each registered resource
+ * type carries one, so these tools iterate the registry and name no type.
+ */
+export interface ResourceMapping {
   schema: ResourceSchema;
+  /** Every row of the type's table, in file order, as shown. */
+  table: readonly TableRowView[];
+  /** The rows the shared loop maps exchange by exchange (a group's member edges come from `extra`). */
   rows: RowPlan[];
   isWrite(c: UpstreamCall): boolean;
   isRead(c: UpstreamCall): boolean;
@@ -254,10 +261,20 @@ interface Subject {
   extra?(exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined): MappedAttribute | undefined;
 }
 
-function userSubject(table: UserTable): Subject {
+/** The Users resource's mapping: one row per attribute-table row, each computed by the table's own code. */
+export function userMapping(table: UserTable): ResourceMapping {
   return {
-    resource: 'User',
     schema: table.schema,
+    table: table.rows.map((r) => ({
+      scim: r.scim,
+      jumpcloud: targetText(r),
+      codec: r.codecName,
+      required: r.required,
+      mutability: r.mutability,
+      uniqueness: r.uniqueness,
+      caseExact: r.caseExact,
+      description: r.description,
+    })),
     rows: table.rows.map((row) => ({
       scim: row.scim,
       jumpcloud: targetText(row),
@@ -318,11 +335,21 @@ function withoutMembers(body: unknown, members: string): unknown {
   return { ...body, Operations: body.Operations.filter((o: unknown) => !named(o)) };
 }
 
-function groupSubject(table: GroupTable): Subject {
+/** The Groups resource's mapping: the text rows through the group table, the member edges from the member calls. */
+export function groupMapping(table: GroupTable): ResourceMapping {
   const members = table.membersRow;
   return {
-    resource: 'Group',
     schema: table.schema,
+    table: table.rows.map((r) => ({
+      scim: r.scim,
+      jumpcloud: r.target,
+      codec: r === members ? 'memberIds' : 'text',
+      required: r.required,
+      mutability: 'readWrite',
+      uniqueness: r.uniqueness,
+      caseExact: r.caseExact,
+      description: r.description,
+    })),
     rows: table.rows
       .filter((row) => row !== members)
       .map((row) => {
@@ -353,10 +380,10 @@ function groupSubject(table: GroupTable): Subject {
   };
 }
 
-function mapping(subject: Subject, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
+function mapping(subject: ResourceMapping, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
   const rejected = exchange.status >= 400;
   const write = exchange.upstream.find((c) => subject.isWrite(c));
-  const table0 = (rows: MappedAttribute[], note?: string): MappingTable => ({ resource: subject.resource, operation, rows, ...(note ? { note } : {}) });
+  const table0 = (rows: MappedAttribute[], note?: string): MappingTable => ({ resource: subject.schema.resourceType, operation, rows, ...(note ? { note } : {}) });
   let doc: ScimDoc;
   let touched: Set<string> | undefined;
   let before: ScimDoc | undefined;
@@ -405,12 +432,11 @@ function mapping(subject: Subject, operation: MappingTable['operation'], exchang
 }
 
 /** Everything the debug page and `explain` say about one exchange beyond its raw calls. */
-export function explainExchange(tables: MappingTables, exchange: RecordedExchange): Explanation {
-  const target = operationOf(exchange.method.toUpperCase(), exchange.url);
+export function explainExchange(mappings: readonly ResourceMapping[], exchange: RecordedExchange): Explanation {
+  const target = operationOf(exchange.method.toUpperCase(), exchange.url, mappings);
   const rejection = rejectionOf(exchange);
-  const subject = target && (target.resource === 'Group' ? groupSubject(tables.groups) : userSubject(tables.users));
   return {
-    ...(target && subject ? { mapping: mapping(subject, target.operation, exchange) } : {}),
+    ...(target ? { mapping: mapping(target.mapping, target.operation, exchange) } : {}),
     ...(rejection ? { rejection } : {}),
   };
 }

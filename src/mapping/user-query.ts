@@ -1,8 +1,7 @@
 import { badRequest } from '../scim/errors.js';
 import { formatAttrPath, type AttrPath, type Filter, type FilterValue } from '../scim/filter.js';
 import type { SearchCondition, SearchExpression, SystemUserSearch } from '../jumpcloud/types.js';
-import { CORE_USER } from '../scim/schema.js';
-import type { UserTable } from './attribute-table.js';
+import type { AttributeRow, UserTable } from './attribute-table.js';
 
 /**
  * SCIM filter → JumpCloud search. JumpCloud's `POST /api/search/systemusers` takes one `and` or `or` list of
@@ -160,17 +159,16 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
   return { ...(exprs.length ? { search: { and: exprs } } : {}), ...(rest ? { residual: rest } : {}) };
 }
 
-/** The values a filter compares `userName` with by `eq` (outside `not`): the candidates derive mode can adopt for. */
-export function userNamesCompared(filter: Filter): string[] {
+/** The values a filter compares a row's attribute with by `eq` (outside `not`): for userName, the candidates derive mode can adopt for. */
+export function valuesCompared(filter: Filter, table: UserTable, row: AttributeRow): string[] {
   switch (filter.kind) {
     case 'compare': {
       const p = filter.path;
-      const core = p.uri === undefined || p.uri.toLowerCase() === CORE_USER.toLowerCase();
-      return core && !p.sub && p.name.toLowerCase() === 'username' && filter.op === 'eq' && typeof filter.value === 'string' ? [filter.value] : [];
+      return p.sub === undefined && table.rowFor(p) === row && filter.op === 'eq' && typeof filter.value === 'string' ? [filter.value] : [];
     }
     case 'and':
     case 'or':
-      return filter.filters.flatMap(userNamesCompared);
+      return filter.filters.flatMap((f) => valuesCompared(f, table, row));
     default:
       return [];
   }

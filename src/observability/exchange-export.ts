@@ -8,8 +8,8 @@ import { redact } from './redact.js';
  * scrubbed like every other way an exchange leaves the process (keys by name and by value); the debug page
  * scrubs once more with the secrets it knows when it writes the file.
  */
-export const EXPORT_FORMAT = 'jumpcloud-scim-bridge/exchanges';
-export const EXPORT_VERSION = 1;
+const EXPORT_FORMAT = 'jumpcloud-scim-bridge/exchanges';
+const EXPORT_VERSION = 1;
 
 export interface ExportedExchange extends Exchange {
   /** The debug page's sequence number: the order the bridge finished them in. */

@@ -59,7 +59,7 @@ export function resourceLabel(scimPath: string): string {
   return RESOURCES.get(first.toLowerCase()) ?? OTHER;
 }
 
-export const methodLabel = (method: string): string => (METHODS.has(method.toUpperCase()) ? method.toUpperCase() : OTHER);
+const methodLabel = (method: string): string => (METHODS.has(method.toUpperCase()) ? method.toUpperCase() : OTHER);
 
 const noop = (): void => undefined;
 

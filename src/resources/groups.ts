@@ -11,6 +11,7 @@ import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../mapping/group-table.js';
+import { groupMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { driftNote } from '../mapping/drift.js';
 import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
@@ -41,11 +42,15 @@ interface Outcome {
 
 /** SCIM /Groups on JumpCloud v2 user groups. */
 export class GroupsResource implements ScimResourceType {
+  readonly mapping: ResourceMapping;
+
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
     private readonly locks: ResourceLock,
-  ) {}
+  ) {
+    this.mapping = groupMapping(table);
+  }
 
   get schema(): ResourceSchema {
     return this.table.schema;

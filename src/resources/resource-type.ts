@@ -1,4 +1,5 @@
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import type { ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { NoteSink } from '../observability/exchange.js';
 import type { ListResponse } from '../scim/list-response.js';
 import type { ScimDoc } from '../scim/resource.js';
@@ -33,6 +34,8 @@ export interface ScimListParams {
  */
 export interface ScimResourceType {
   readonly schema: ResourceSchema;
+  /** How the type's attributes and exchanges map onto JumpCloud: the debug page and `explain` read it. */
+  readonly mapping: ResourceMapping;
   list(ctx: RequestContext, params: ScimListParams): Promise<ListResponse<ScimDoc>>;
   get(ctx: RequestContext, id: string, params: ScimListParams): Promise<ScimDoc>;
   create(ctx: RequestContext, body: unknown): Promise<ScimDoc>;
@@ -49,6 +52,10 @@ export class ResourceRegistry {
 
   get schemas(): ResourceSchema[] {
     return this.types.map((t) => t.schema);
+  }
+
+  get mappings(): ResourceMapping[] {
+    return this.types.map((t) => t.mapping);
   }
 
   /** By resource type name (`User`) or endpoint (`/Users`), ignoring case as SCIM clients do. */

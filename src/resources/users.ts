@@ -11,11 +11,12 @@ import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { SearchExpression, SystemUser, SystemUserCreate, SystemUserUpdate, SystemUserWritable } from '../jumpcloud/types.js';
-import { valueAt, type AttributeRow, type UserTable } from '../mapping/attribute-table.js';
+import { fieldOf, stringAt, valueAt, withValueAt, type UserTable } from '../mapping/attribute-table.js';
 import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
-import { planUserQuery, regex, userNamesCompared } from '../mapping/user-query.js';
+import { planUserQuery, regex, valuesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift, driftNote } from '../mapping/drift.js';
+import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
@@ -38,16 +39,15 @@ export class UsersResource implements ScimResourceType {
     private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes' | 'createLookupWindowMs'>,
     private readonly locks: ResourceLock,
     private readonly groupsOf?: GroupsOf,
-  ) {}
-
-  /** The table row of the read-only group memberships, which live in JumpCloud's v2 graph, not on the user. */
-  private get groupsRow(): AttributeRow | undefined {
-    return this.table.rows.find((r) => r.codecName === 'memberOf');
+  ) {
+    this.mapping = userMapping(table);
   }
 
   get schema(): UserTable['schema'] {
     return this.table.schema;
   }
+
+  readonly mapping: ResourceMapping;
 
   /** The SCIM User for a JumpCloud systemuser. */
   render(user: SystemUser, baseUrl: string): ScimDoc {
@@ -66,7 +66,7 @@ export class UsersResource implements ScimResourceType {
   async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const filter = parseListFilter(q.filter, schema);
-    const groupsRow = this.groupsRow;
+    const groupsRow = this.table.groupsRow;
     if (filter && groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
       throw badRequest('invalidFilter', `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`);
     }
@@ -80,7 +80,7 @@ export class UsersResource implements ScimResourceType {
     const evaluated = [
       ...(plan.residual ? filterAttributes(plan.residual) : []),
       ...(sort ? [attrPathOf(sort.path.keys)] : []),
-      ...(plan.residual && this.config.deriveUsernameFromEmail ? [{ name: 'userName' }] : []),
+      ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
     ];
     const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
 
@@ -113,7 +113,8 @@ export class UsersResource implements ScimResourceType {
 
   /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
   private async withGroups(ctx: RequestContext, docs: ScimDoc[], projection: Projection): Promise<ScimDoc[]> {
-    const { groupsOf, groupsRow } = this;
+    const { groupsOf } = this;
+    const groupsRow = this.table.groupsRow;
     if (!groupsOf || !groupsRow || !projection.attributes?.some((a) => a.keys[0] === groupsRow.path.name)) return docs;
     return mapLimit(docs, 4, async (doc) => {
       const groups = await groupsOf(ctx.jc, String(doc.id), ctx.baseUrl);
@@ -172,9 +173,10 @@ export class UsersResource implements ScimResourceType {
     if (matchesResource(filter, doc, this.table.schema)) return true;
     if (!this.config.deriveUsernameFromEmail || recordedUserName(user) !== undefined) return false;
     const username = user.username.toLowerCase();
-    return userNamesCompared(filter)
+    const row = this.table.userNameRow;
+    return valuesCompared(filter, this.table, row)
       .filter((c) => c.includes('@') && derivedUsername(c).toLowerCase() === username)
-      .some((c) => matchesResource(filter, { ...doc, userName: c }, this.table.schema));
+      .some((c) => matchesResource(filter, withValueAt(doc, row.path, c), this.table.schema));
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
@@ -205,20 +207,19 @@ export class UsersResource implements ScimResourceType {
     const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
-    checkUsername(write.fields.username, typeof doc.userName === 'string' ? doc.userName : undefined);
+    checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
     const key = `create:${created.username.toLowerCase()}`;
     return this.locks.run(
       key,
       async () => {
         await this.assertUnique(ctx.jc, created);
-        const same = (u: SystemUser | undefined): u is SystemUser => !!u && u.email?.toLowerCase() === created.email.toLowerCase();
         const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
           // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
           // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
           // commit can become visible after the connection failed.
           const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), landedLookup(this.config.createLookupWindowMs), ctx.signal);
-          if (same(landed)) return this.render(landed, ctx.baseUrl);
+          if (landed && this.table.holdsCreate(landed, created)) return this.render(landed, ctx.baseUrl);
           if (landed) throw scimErrorFor(e, 'User');
           return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
         };
@@ -229,7 +230,7 @@ export class UsersResource implements ScimResourceType {
         } catch (e) {
           if (!isJumpCloudError(e)) throw e;
           if (e.ambiguous) return landedOrFail(e);
-          throw (await this.refusedManager(ctx.jc, e, created.manager)) ?? scimErrorFor(e, 'User');
+          throw (await this.refusedManager(ctx.jc, e, created)) ?? scimErrorFor(e, 'User');
         }
       },
       ctx.signal ? { signal: ctx.signal } : {},
@@ -248,7 +249,7 @@ export class UsersResource implements ScimResourceType {
       if (!isJumpCloudError(e)) throw e;
       if (e.ambiguous || e.kind === 'alreadyExists') {
         const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), landedLookup(this.config.createLookupWindowMs), ctx.signal);
-        if (landed && landed.email?.toLowerCase() === created.email.toLowerCase()) return landed;
+        if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
       throw scimErrorFor(e, 'User');
     }
@@ -268,7 +269,7 @@ export class UsersResource implements ScimResourceType {
       if (row.uniqueness === 'none' || row.target.kind !== 'field') return [];
       const field = row.target.field;
       const value: unknown = (write as Record<string, unknown>)[field];
-      return typeof value === 'string' && value !== '' ? [{ name: row.path.name, field, value, caseExact: row.caseExact }] : [];
+      return typeof value === 'string' && value !== '' ? [{ row, name: row.path.name, field, value, caseExact: row.caseExact }] : [];
     });
     if (!checks.length) return;
     const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : regex('eq', c.value, false) }));
@@ -277,7 +278,7 @@ export class UsersResource implements ScimResourceType {
       for (const c of checks) {
         const stored = other[c.field];
         const same = typeof stored === 'string' && (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
-        if (same) throw conflict(c.field === 'username' ? this.usernameHeld(other, c.value) : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
+        if (same) throw conflict(c.row === this.table.userNameRow ? this.usernameHeld(other, c.value) : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
       }
     }
   }
@@ -300,14 +301,23 @@ export class UsersResource implements ScimResourceType {
    * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
    * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
    */
-  private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, managerId: string | null | undefined): Promise<ScimError | undefined> {
-    if (!managerId || refusal.kind !== 'badRequest') return undefined;
+  /** The manager a write names (through the table's manager row), if any. */
+  private managerIn(write: SystemUserWritable): string | undefined {
+    const field = fieldOf(this.table.managerRow);
+    const id = field ? write[field] : undefined;
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  }
+
+  private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, write: SystemUserWritable): Promise<ScimError | undefined> {
+    const row = this.table.managerRow;
+    const managerId = this.managerIn(write);
+    if (!row || !managerId || refusal.kind !== 'badRequest') return undefined;
     try {
       await jc.getUser(managerId);
       return undefined;
     } catch (e) {
       if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) {
-        return badRequest('invalidValue', `manager ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
+        return badRequest('invalidValue', `${row.path.name} ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
       }
       return undefined;
     }
@@ -366,7 +376,7 @@ export class UsersResource implements ScimResourceType {
     const changed = this.table.rows.filter((r) => !deepEqual(valueAt(currentDoc, r.path), valueAt(nextDoc, r.path)));
     const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true, current: user });
     const after = this.table.toJumpCloud(nextDoc, changed, { current: user });
-    const nextUserName = typeof nextDoc.userName === 'string' ? nextDoc.userName : undefined;
+    const nextUserName = stringAt(nextDoc, this.table.userNameRow.path);
     this.keepUsername(ctx, user, after, nextUserName);
     const body = updateBody(before, after, user);
     if (body.username === user.username) delete body.username;
@@ -379,7 +389,7 @@ export class UsersResource implements ScimResourceType {
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
     if (body.username !== undefined) checkUsername(body.username, nextUserName);
     await this.assertUnique(ctx.jc, body, user._id);
-    if (body.manager && body.manager === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
+    if (this.managerIn(body) === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
     let updated: SystemUser;
@@ -387,7 +397,7 @@ export class UsersResource implements ScimResourceType {
       updated = await this.update(ctx, user._id, body);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      throw (await this.refusedManager(ctx.jc, e, body.manager)) ?? scimErrorFor(e, `User ${id}`);
+      throw (await this.refusedManager(ctx.jc, e, body)) ?? scimErrorFor(e, `User ${id}`);
     }
     this.checkDrift(ctx, body, updated);
     return this.render(updated, ctx.baseUrl);

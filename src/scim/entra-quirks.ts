@@ -1,10 +1,12 @@
+import type { Filter } from './filter.js';
+import type { AttributeDef } from './schema.js';
 import { isRecord } from '../util/guards.js';
 
 /**
  * Entra ID's provisioning service departs from RFC 7644 in a few documented ways (entra-facts.md §2.5–2.6, §7).
  * Each departure is one named rule here, listed in ENTRA_QUIRKS with the Microsoft document or issue behind it.
- * The generic code (patch.ts, resource.ts, mapping/group-members.ts) calls these rules instead of re-implementing
- * them, and test/unit/scim/entra-quirks.test.ts walks the list, one case per rule.
+ * The generic code (patch.ts, resource.ts, schema.ts, mapping/codecs.ts, mapping/group-members.ts) calls these
+ * rules instead of re-implementing them, and test/unit/scim/entra-quirks.test.ts walks the list, one case per rule.
  */
 
 /** §7.1: `op` arrives as `Add`/`Replace`/`Remove` (default mode) or lowercase (aadOptscim062020). */
@@ -68,6 +70,40 @@ export function unwrapSingleValueArray(v: unknown): unknown {
   return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
 
+/**
+ * §2.2, §2.9, §7.6: Entra writes the manager as a bare id (`"manager": "<id>"`, `"value": "<id>"`) but reads it back
+ * as `{"value": "<id>"}`. A string sent for a complex attribute that has a `value` sub-attribute is that value.
+ */
+export function bareValue(v: unknown): { value: string } | undefined {
+  return typeof v === 'string' ? { value: v } : undefined;
+}
+
+/**
+ * §1.7, §2.9: legacy and observed bodies name an extension attribute without its URN (`"path": "manager"`,
+ * `manager[value eq …]`). Such a name means the extension attribute when exactly one extension defines it.
+ */
+export function unqualifiedExtensionName<T>(matches: readonly T[]): T | undefined {
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/**
+ * §7.4: Entra writes `emails[type eq "work"].value` (and `Replace` alike) to a user that has no work email and expects
+ * the element to be created, where RFC 7644 would make it a no-op. The new element starts with the values the
+ * filter's `eq` clauses pin down (`{type: "work"}`).
+ */
+export function elementFromFilter(filter: Filter, parent: AttributeDef): Record<string, unknown> {
+  const seed: Record<string, unknown> = {};
+  const visit = (f: Filter): void => {
+    if (f.kind === 'and') f.filters.forEach(visit);
+    if (f.kind === 'compare' && f.op === 'eq' && f.value !== null) {
+      const def = parent.subAttributes?.find((s) => s.name.toLowerCase() === f.path.name.toLowerCase());
+      if (def) seed[def.name] = f.value;
+    }
+  };
+  visit(filter);
+  return seed;
+}
+
 export interface EntraQuirk {
   /** The rule's name, as tests and docs cite it. */
   name: string;
@@ -84,5 +120,8 @@ export const ENTRA_QUIRKS: readonly EntraQuirk[] = [
   { name: 'managerClearing', rule: isClearingValue, source: 'S1 manager examples and S2; MicrosoftDocs/azure-docs#11784 (manager re-PATCHed every cycle)' },
   { name: 'memberValueList', rule: memberIds, source: 'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10' },
   { name: 'readOnlyDecorations', rule: isReadOnlyDecoration, source: 'S1 group PATCH examples ("$ref": null on members); entra-facts §2.11' },
-  { name: 'legacySingleValueArray', rule: unwrapSingleValueArray, source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); entra-facts §1.7' },
+  { name: 'legacySingleValueArray', rule: unwrapSingleValueArray, source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); S1 Example 5; entra-facts §1.7, §2.9' },
+  { name: 'filteredPathCreates', rule: elementFromFilter, source: 'entra-facts §7.4; limosa-io/laravel-scim-server#34, Captain-P-Goldfish/scim-for-keycloak#73, AzureAD/SCIMReferenceCode PR #87' },
+  { name: 'managerBareId', rule: bareValue, source: 'S1 "Design your schema" ("manager": "123456"); Q7; Budibase/budibase#15369, MicrosoftDocs/azure-docs#69234; entra-facts §2.9, §7.6' },
+  { name: 'unqualifiedExtensionName', rule: unqualifiedExtensionName, source: 'S1 Example 5 ("path": "manager"); thomaspoignant/scim-patch#453 (manager[value eq …]); entra-facts §1.7, §2.9' },
 ];

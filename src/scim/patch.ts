@@ -1,9 +1,9 @@
 import { ScimError, badRequest } from './errors.js';
-import { isClearingValue, opName, splitPathlessValue } from './entra-quirks.js';
-import { formatAttrPath, parsePatchPath, type Filter, type PatchPath } from './filter.js';
+import { elementFromFilter, isClearingValue, opName, splitPathlessValue } from './entra-quirks.js';
+import { formatAttrPath, parsePatchPath, type PatchPath } from './filter.js';
 import { matchesElement, validateFilter } from './filter-eval.js';
 import { coerceValue, type ScimDoc, type UnknownAttributes } from './resource.js';
-import type { AttributeDef, ResolvedPath, ResourceSchema } from './schema.js';
+import type { ResolvedPath, ResourceSchema } from './schema.js';
 import { clone, deepEqual, isRecord } from '../util/guards.js';
 
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -131,20 +131,6 @@ function holderOf(doc: ScimDoc, resolved: ResolvedPath, create: boolean): ScimDo
 /** Drops a multi-valued element that no longer carries anything but its labels. */
 const hollow = (e: unknown): boolean => isRecord(e) && Object.keys(e).every((k) => k === 'type' || k === 'primary');
 
-/** Values that a filter's `eq` clauses pin down, used to create the element Entra expects to exist (§7.4). */
-function seedFromFilter(filter: Filter, parent: AttributeDef): ScimDoc {
-  const seed: ScimDoc = {};
-  const visit = (f: Filter): void => {
-    if (f.kind === 'and') f.filters.forEach(visit);
-    if (f.kind === 'compare' && f.op === 'eq' && f.value !== null) {
-      const def = parent.subAttributes?.find((s) => s.name.toLowerCase() === f.path.name.toLowerCase());
-      if (def) seed[def.name] = f.value;
-    }
-  };
-  visit(filter);
-  return seed;
-}
-
 /**
  * Applies operations to a copy of the document, RFC 7644 §3.5.2 plus Entra's expectations:
  * add/replace on `attr[filter].sub` creates the element when none matches; remove of something absent is a
@@ -216,7 +202,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
     if (subName) {
       const v = coerceValue(subName, op.value, op.path.text);
       if (hits.length === 0) {
-        set([...list, { ...seedFromFilter(filter, attr), [subName.name]: v }]);
+        set([...list, { ...elementFromFilter(filter, attr), [subName.name]: v }]);
         return;
       }
       set(list.map((e) => (hits.includes(e) && isRecord(e) ? (v === undefined ? omit(e, subName.name) : { ...e, [subName.name]: v }) : e)));
@@ -224,7 +210,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
     }
     const v = coerceValue({ ...attr, multiValued: false }, op.value, op.path.text) as ScimDoc | undefined;
     if (hits.length === 0) {
-      if (v) set([...list, { ...seedFromFilter(filter, attr), ...v }]);
+      if (v) set([...list, { ...elementFromFilter(filter, attr), ...v }]);
       return;
     }
     set(list.map((e) => (hits.includes(e) && isRecord(e) ? { ...e, ...(v ?? {}) } : e)));

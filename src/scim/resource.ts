@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { isReadOnlyDecoration, stringBoolean, unwrapSingleValueArray } from './entra-quirks.js';
+import { bareValue, isReadOnlyDecoration, stringBoolean, unwrapSingleValueArray } from './entra-quirks.js';
 import type { AttributeDef, ResourceSchema } from './schema.js';
 import { isRecord } from '../util/guards.js';
 
@@ -46,9 +46,9 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown
       return v;
     }
     case 'complex': {
-      // Entra writes the manager as a bare id; keep the scalar and let the mapping wrap it.
       if (!isRecord(value)) {
-        if (def.subAttributes?.some((s) => s.name === 'value') && typeof value === 'string') return { value };
+        const bare = def.subAttributes?.some((s) => s.name === 'value') ? bareValue(value) : undefined;
+        if (bare) return bare;
         throw badRequest('invalidValue', `'${where}' must be an object with sub-attributes (${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`);
       }
       const out: ScimDoc = {};

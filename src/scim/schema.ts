@@ -1,3 +1,4 @@
+import { unqualifiedExtensionName } from './entra-quirks.js';
 import type { AttrPath } from './filter.js';
 
 /** RFC 7643 §7 attribute characteristics, as /Schemas publishes them. */
@@ -111,10 +112,8 @@ export class ResourceSchema {
     const pool = schema === this.core ? [...COMMON_ATTRIBUTES, ...schema.attributes] : schema.attributes;
     let attr = pool.find((a) => lower(a.name) === lower(path.name));
     if (!attr && path.uri === undefined) {
-      // Entra's legacy and observed bodies use unqualified extension names (`manager`, `manager[value eq …]`).
-      // Accept them when exactly one extension defines the name.
-      const hits = this.extensions.flatMap((e) => e.attributes.filter((a) => lower(a.name) === lower(path.name)).map((a) => [e, a] as const));
-      if (hits.length === 1 && hits[0]) [schema, attr] = hits[0];
+      const hit = unqualifiedExtensionName(this.extensions.flatMap((e) => e.attributes.filter((a) => lower(a.name) === lower(path.name)).map((a) => [e, a] as const)));
+      if (hit) [schema, attr] = hit;
     }
     if (!attr) return undefined;
     const keys = schema === this.core ? [attr.name] : [schema.id, attr.name];

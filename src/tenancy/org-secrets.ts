@@ -20,7 +20,7 @@ export interface OrgCredentials {
   entraTenantIds: string[];
 }
 
-export class OrgSecretsError extends Error {}
+class OrgSecretsError extends Error {}
 
 const MIN_SECRET = 32;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
 import { JC, KEY, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
@@ -596,6 +596,11 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         check: (b) => expect(String(rec(b).detail)).to.contain('"f648f8d5ea4e4cd38e9c" is not a JumpCloud user id'),
       },
     ];
+
+    it('every file in test/fixtures/entra/groups is replayed by a case here', () => {
+      const files = readdirSync(new URL('../fixtures/entra/groups/', import.meta.url)).sort();
+      expect([...new Set(cases.map((c) => c.fixture))].sort()).to.deep.equal(files);
+    });
 
     for (const c of cases) {
       it(`${c.fixture}${c.swap === false ? ' (ids as documented, not JumpCloud ids)' : ''} → ${c.status}`, async () => {

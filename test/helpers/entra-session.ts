@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Harness } from './bridge-harness.js';
 
-export const SESSION_USER = {
+const SESSION_USER = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
   userName: 'bjensen',
   externalId: 'bjensen-ext',

@@ -15,7 +15,7 @@ export function readRecording(dir: string): { file: string; recording: Recording
 }
 
 /** Pins each recorded call with nock exactly: method, path, query, the key and x-org-id headers, and the body. */
-export function pinCalls(recording: Recording): void {
+function pinCalls(recording: Recording): void {
   for (const call of recording.calls) {
     const { request, response } = call;
     const headers: Record<string, string> = { 'x-api-key': KEY, ...request.headers };

@@ -110,6 +110,16 @@ describe('debug page access', () => {
       expect((await get(port, '/debug/exchanges', { ...remote, cookie: 'bridge_debug=00' })).status).to.equal(404);
     });
 
+    it("mapping.json lists every registered resource type's rows, in the registry's order", async () => {
+      const res = await get(port, '/debug/mapping.json');
+      expect(res.status).to.equal(200);
+      const body = JSON.parse(res.body) as { resources: { resourceType: string; endpoint: string; rows: { scim: string }[] }[]; schemas: { id: string }[] };
+      expect(body.resources.map((r) => [r.resourceType, r.endpoint])).to.deep.equal(bridge.resources.schemas.map((s) => [s.resourceType, s.endpoint]));
+      expect(body.resources.map((r) => r.rows.map((row) => row.scim))).to.deep.equal(bridge.resources.mappings.map((m) => m.table.map((row) => row.scim)));
+      expect(body.resources[1]?.rows.map((r) => r.scim)).to.include.members(['displayName', 'members']);
+      expect(body.schemas.map((s) => s.id)).to.include.members(bridge.resources.schemas.flatMap((s) => s.schemaIds));
+    });
+
     it('keeps the token out of the request log', async () => {
       await get(port, `/debug/mapping?token=${TOKEN}`, { 'x-forwarded-for': '203.0.113.9' });
       await new Promise((r) => setImmediate(r));

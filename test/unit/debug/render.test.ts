@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { escapeHtml, renderExchange, renderMapping, renderPage } from '../../../src/debug/render.js';
 import type { BufferedExchange } from '../../../src/debug/exchange-buffer.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { groupMapping, userMapping } from '../../../src/mapping/exchange-mapping.js';
+import { loadGroupTable } from '../../../src/mapping/group-table.js';
 import { loadConfig } from '../../../src/config.js';
 import { allSchemas } from '../../../src/scim/discovery.js';
 
@@ -46,13 +48,21 @@ describe('debug page rendering', () => {
     expect(page).to.contain('DRY_RUN is on');
   });
 
-  it('shows every mapping row and the generated schema attributes', () => {
+  it('shows every mapping row of every resource type given, and the generated schema attributes', () => {
     const config = loadConfig({});
-    const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: false }).users;
-    const html = renderMapping(table.rows, allSchemas([table.schema]), 'n', '<file>');
+    const loaded = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: false });
+    const table = loaded.users;
+    const groups = loadGroupTable(loaded.raw, config.mappingFile);
+    const mappings = [userMapping(table), groupMapping(groups)];
+    const html = renderMapping(mappings, allSchemas(mappings.map((m) => m.schema)), 'n', '<file>');
     for (const row of table.rows) expect(html).to.contain(escapeHtml(row.scim));
     expect(html).to.contain('attributes.scimExternalId');
     expect(html).to.contain('name.givenName');
     expect(html).to.contain('&lt;file&gt;');
+    // One section per type, in the order given (the registry's discovery order), with each of its rows.
+    expect(html.indexOf('<h3>User <span class="mono">/Users</span></h3>')).to.be.greaterThan(-1);
+    expect(html.indexOf('<h3>Group <span class="mono">/Groups</span></h3>')).to.be.greaterThan(html.indexOf('<h3>User '));
+    const groupSection = html.slice(html.indexOf('<h3>Group '));
+    for (const row of groups.rows) expect(groupSection).to.contain(`<td class="mono">${escapeHtml(row.target)}</td>`);
   });
 });

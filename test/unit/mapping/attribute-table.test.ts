@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig, ConfigError } from '../../../src/config.js';
-import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { fieldOf, loadAttributeTable, stringAt, withValueAt } from '../../../src/mapping/attribute-table.js';
 import { createBody, updateBody, checkUsername } from '../../../src/mapping/user-write.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
 
@@ -153,5 +153,39 @@ describe('mapping/attribute-table', () => {
     expect(() => loadAttributeTable(bad([{ scim: 'userName', jumpcloud: 'username', codec: 'magic' }]), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /unknown codec 'magic'/);
     expect(() => loadAttributeTable(bad([{ scim: 'title', jumpcloud: 'jobTitle' }]), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /'userName' row is required/);
     expect(() => loadAttributeTable(path.join(dir, 'missing.json'), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /could not be read/);
+  });
+
+  it("the manager codec takes the legacy one-element array (entra-quirks legacySingleValueArray) and refuses other arrays", () => {
+    const write = table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ $ref: `https://b/scim/v2/Users/${MGR}`, value: MGR }] } });
+    expect(write.fields.manager).to.equal(MGR);
+    expect(() => table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ value: MGR }, { value: MGR }] } })).to.throw(/must be the SCIM id/);
+  });
+
+  it('names the rows the Users resource relies on by their codec, and their JumpCloud fields', () => {
+    expect(table.userNameRow.scim).to.equal('userName');
+    expect(table.emailsRow?.scim).to.equal('emails');
+    expect(table.managerRow?.scim).to.equal(`${ENT}:manager`);
+    expect(table.groupsRow?.scim).to.equal('groups');
+    expect([table.emailsRow, table.managerRow, table.groupsRow, table.rows.find((r) => r.scim === 'externalId')].map(fieldOf)).to.deep.equal(['email', 'manager', undefined, undefined]);
+  });
+
+  it("a lost create's lookup adopts a user only when it holds the create's email (any case)", () => {
+    expect(table.holdsCreate(full, { email: 'adelev@CONTOSO.com' })).to.equal(true);
+    expect(table.holdsCreate(full, { email: 'other@contoso.com' })).to.equal(false);
+    expect(table.holdsCreate({ ...full, email: undefined } as unknown as SystemUser, { email: 'adelev@contoso.com' })).to.equal(false);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'map-')), 'mapping.json');
+    writeFileSync(file, JSON.stringify({ users: [{ scim: 'userName', jumpcloud: 'username', codec: 'userName' }] }));
+    const noEmails = loadAttributeTable(file, { deriveUsernameFromEmail: false }).users;
+    expect(noEmails.holdsCreate(full, { email: full.email })).to.equal(false);
+  });
+
+  it('withValueAt copies the containers on the way and leaves the original alone; stringAt reads strings only', () => {
+    const doc = { userName: 'a', [ENT]: { department: 'D' } };
+    const next = withValueAt(doc, { uri: ENT, name: 'manager', sub: 'value' }, MGR);
+    expect(next).to.deep.equal({ userName: 'a', [ENT]: { department: 'D', manager: { value: MGR } } });
+    expect(doc).to.deep.equal({ userName: 'a', [ENT]: { department: 'D' } });
+    expect(withValueAt(doc, { name: 'userName' }, 'b').userName).to.equal('b');
+    expect(stringAt(next, { uri: ENT, name: 'manager', sub: 'value' })).to.equal(MGR);
+    expect(stringAt(next, { uri: ENT, name: 'manager' })).to.equal(undefined);
   });
 });

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import axios, { type AxiosInstance } from 'axios';
 import { startSandbox, type Sandbox } from '../../../src/cli/sandbox-session.js';
 import type { BufferedExchange } from '../../../src/debug/exchange-buffer.js';
-import { explainExchange, loadMappingTables, type MappedAttribute, type MappingTables } from '../../../src/mapping/exchange-mapping.js';
+import { explainExchange, type MappedAttribute, type ResourceMapping } from '../../../src/mapping/exchange-mapping.js';
 import { silentLogger } from '../../../src/observability/logger.js';
+import { ResourceSchema } from '../../../src/scim/schema.js';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -22,11 +23,12 @@ async function session(env: Record<string, string> = {}): Promise<{ sandbox: San
 
 describe('mapping/exchange-mapping: what one exchange did, attribute by attribute', () => {
   let s: Awaited<ReturnType<typeof session>>;
-  let table: MappingTables;
+  let table: readonly ResourceMapping[];
   let janeId: string;
   before(async () => {
     s = await session();
-    table = loadMappingTables(s.sandbox.config.mappingFile, { deriveUsernameFromEmail: false });
+    // The registry's mappings, as explain and the debug page read them.
+    table = s.sandbox.bridge.resources.mappings;
   });
   after(() => s.sandbox.close());
 
@@ -93,6 +95,20 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
     const missing = await s.scim.get('/Users/5f1b2c3d4e5f6a7b8c9d0e1f');
     expect(missing.status).to.equal(404);
     expect(explainExchange(table, s.last())).to.deep.equal({ rejection: { status: 404, detail: missing.data.detail } });
+  });
+
+  it('picks the mapping by the endpoint of each registered type, so a third type needs no change here', () => {
+    const [users] = table;
+    if (!users) throw new Error('no Users mapping');
+    const devices: ResourceMapping = { ...users, schema: new ResourceSchema('Device', '/Devices', { ...users.schema.core, name: 'Device' }) };
+    const body = { userName: 'd1' };
+    const e = (method: string, url: string) => ({ method, url, requestBody: body, status: 400, responseBody: { detail: 'x' }, upstream: [] });
+    expect(explainExchange([...table, devices], e('POST', '/scim/v2/Devices')).mapping).to.deep.include({ resource: 'Device', operation: 'create' });
+    expect(explainExchange([...table, devices], e('PUT', '/scim/v2/orgs/o1/devices/abc')).mapping).to.deep.include({ resource: 'Device', operation: 'replace' });
+    expect(explainExchange(table, e('POST', '/scim/v2/Devices')).mapping).to.equal(undefined);
+    for (const [method, url] of [['POST', '/scim/v2/Users/.search'], ['PUT', '/scim/v2/Users/.search'], ['PUT', '/scim/v2/Users/'], ['GET', '/scim/v2/Users'], ['DELETE', '/scim/v2/Groups/abc']] as const) {
+      expect(explainExchange(table, e(method, url)).mapping, `${method} ${url}`).to.equal(undefined);
+    }
   });
 
   it('a body that cannot be mapped says why instead of guessing', () => {

@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { packageRoot } from '../../../src/config.js';
 import { compileRegex } from '../../../src/emulator/search-filter.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
-import { escapeRegex, planUserQuery } from '../../../src/mapping/user-query.js';
+import { escapeRegex, planUserQuery, valuesCompared } from '../../../src/mapping/user-query.js';
 import { parseFilter } from '../../../src/scim/filter.js';
 import type { Filter } from '../../../src/scim/filter.js';
-import { validateFilter } from '../../../src/scim/filter-eval.js';
+import { filterAttributes, validateFilter } from '../../../src/scim/filter-eval.js';
 import type { SearchCondition, SearchExpression } from '../../../src/jumpcloud/types.js';
 import { expandFilter, filterCases, KNOWN_ISSUES } from '../../fixtures/directory/directory.js';
 import { scimErrorOf } from '../../helpers/scim-error.js';
@@ -133,9 +133,11 @@ function randomString(rand: () => number): string {
 }
 
 describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => {
-  it('has a case table of at least 60 filters covering every operator', () => {
-    expect(valid.length).to.be.at.least(60);
-    expect(invalid.length).to.be.at.least(10);
+  it('has cases for every operator, every attribute the table can search, and every way a filter is refused', () => {
+    const named = new Set(valid.flatMap((c) => filterAttributes(parseFilter(expand(c.filter))).map((p) => table.rowFor(p)?.scim)));
+    expect(table.rows.filter((r) => r.codec.search && !named.has(r.scim)).map((r) => r.scim), 'searchable rows without a case').to.deep.equal([]);
+    const refusals = new Set(invalid.map((c) => /^Invalid filter at position \d+/.test(c.error?.detail ?? '') ? 'syntax' : /is not supported by this bridge/.test(c.error?.detail ?? '') ? 'unknown attribute' : 'misuse of an attribute'));
+    expect([...refusals].sort()).to.deep.equal(['misuse of an attribute', 'syntax', 'unknown attribute']);
     const ops = new Set(valid.flatMap((c) => [...c.filter.matchAll(/\s(eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b/gi)].map((m) => (m[1] as string).toLowerCase())));
     expect([...ops].sort()).to.deep.equal(['co', 'eq', 'ew', 'ge', 'gt', 'le', 'lt', 'ne', 'pr', 'sw']);
     for (const c of cases) if (c.known) expect(KNOWN_ISSUES).to.have.property(c.known);
@@ -167,20 +169,22 @@ describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => 
 
     it('every planned $regex is an anchored/escaped literal (no unescaped quantifier, group, class or alternation)', () => {
       const adversarial = `${'a'.repeat(10_000)}!`;
-      let seen = 0;
+      const regexOps = new Set<string>();
       for (const c of valid) {
         const p = plan(expand(c.filter));
         if (!p.search) continue;
         for (const [, cond] of conditions(p.search)) {
           if (cond === null || typeof cond !== 'object' || cond.$regex === undefined) continue;
-          seen++;
+          const compared = parseFilter(expand(c.filter));
+          if (compared.kind === 'compare') regexOps.add(compared.op);
           const { literal } = regexLiteral(cond.$regex);
           const re = compileRegex(cond.$regex);
           expect(re.test(literal), `${cond.$regex} matches its own literal`).to.equal(true);
           re.test(adversarial); // linear by construction (checked above); must not throw
         }
       }
-      expect(seen).to.be.at.least(40);
+      // Every operator that is pushed down as a regex (eq ignoring case, co, sw, ew) had its regexes checked here.
+      expect([...regexOps].sort()).to.deep.equal(['co', 'eq', 'ew', 'sw']);
     });
 
     const hostile = valid.filter((c) => /^(displayName|externalId|userName) (eq|co|sw|ew) /.test(c.filter) && !/ (and|or) /i.test(c.filter));
@@ -251,5 +255,18 @@ describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => 
         expect(new RegExp(`^${body}$`, 'i').test(value)).to.equal(true);
       }
     });
+  });
+});
+
+describe('mapping/user-query valuesCompared', () => {
+  const row = table.userNameRow;
+  it("collects the values a filter compares the row's attribute with by eq, in any spelling of its path", () => {
+    const f = parseFilter('UserName eq "a@x" or (urn:ietf:params:scim:schemas:core:2.0:User:userName eq "b@x" and title eq "c")');
+    expect(valuesCompared(f, table, row)).to.deep.equal(['a@x', 'b@x']);
+  });
+  it('ignores other operators, other attributes, non-strings and anything under not', () => {
+    for (const text of ['userName sw "a"', 'displayName eq "a"', 'userName eq null', 'not (userName eq "a")', 'emails[value eq "a"]']) {
+      expect(valuesCompared(parseFilter(text), table, row), text).to.deep.equal([]);
+    }
   });
 });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { ENTRA_QUIRKS, isClearingValue, isReadOnlyDecoration, memberIds, opName, splitPathlessValue, stringBoolean, unwrapSingleValueArray } from '../../../src/scim/entra-quirks.js';
+import { parseFilter } from '../../../src/scim/filter.js';
+import { attribute } from '../../../src/scim/schema.js';
+import { ENTRA_QUIRKS, bareValue, elementFromFilter, isClearingValue, isReadOnlyDecoration, memberIds, opName, splitPathlessValue, stringBoolean, unqualifiedExtensionName, unwrapSingleValueArray } from '../../../src/scim/entra-quirks.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -42,6 +44,23 @@ const CASES: Record<string, () => void> = {
     expect(unwrapSingleValueArray([{ $ref: 'x', value: 'm' }])).to.deep.equal({ $ref: 'x', value: 'm' });
     expect(unwrapSingleValueArray(['a', 'b'])).to.deep.equal(['a', 'b']);
     expect(unwrapSingleValueArray('m')).to.equal('m');
+  },
+  filteredPathCreates: () => {
+    const emails = attribute('emails', { type: 'complex', multiValued: true, subAttributes: [attribute('value'), attribute('type'), attribute('primary', { type: 'boolean' })] });
+    expect(elementFromFilter(parseFilter('type eq "work" and Primary eq true'), emails)).to.deep.equal({ type: 'work', primary: true });
+    expect(elementFromFilter(parseFilter('type eq "work" or type eq "home"'), emails)).to.deep.equal({});
+    expect(elementFromFilter(parseFilter('type ne "work"'), emails)).to.deep.equal({});
+    expect(elementFromFilter(parseFilter('display eq "x"'), emails)).to.deep.equal({});
+  },
+  managerBareId: () => {
+    expect(bareValue('6a1b2c3d4e5f6a7b8c9d0e1f')).to.deep.equal({ value: '6a1b2c3d4e5f6a7b8c9d0e1f' });
+    expect(bareValue('')).to.deep.equal({ value: '' });
+    for (const v of [{ value: 'm' }, 7, null, undefined, ['m']]) expect(bareValue(v), JSON.stringify(v)).to.equal(undefined);
+  },
+  unqualifiedExtensionName: () => {
+    expect(unqualifiedExtensionName([`${ENT}:manager`])).to.equal(`${ENT}:manager`);
+    expect(unqualifiedExtensionName([`${ENT}:manager`, 'urn:x:User:manager'])).to.equal(undefined);
+    expect(unqualifiedExtensionName([])).to.equal(undefined);
   },
 };
 
