@@ -1,17 +1,11 @@
 import { expect } from 'chai';
 import { ScimError } from '../../../src/scim/errors.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
-import {
-  ALTERNATE_EMAIL_TYPE_ATTRIBUTE,
-  EMAIL_TYPE_ATTRIBUTE,
-  ORIGINAL_USERNAME_ATTRIBUTE,
-  codecs,
-  derivedUsername,
-  managerId,
-  recordedUserName,
-  type CodecRow,
-  type JumpCloudWrite,
-} from '../../../src/mapping/codecs.js';
+import { ORIGINAL_USERNAME_ATTRIBUTE, codecs, derivedUsername, recordedUserName, type CodecRow, type JumpCloudWrite } from '../../../src/mapping/codecs.js';
+
+// The custom attributes the email types are recorded in: data stored in JumpCloud, so their names are fixed.
+const EMAIL_TYPE_ATTRIBUTE = 'scimEmailType';
+const ALTERNATE_EMAIL_TYPE_ATTRIBUTE = 'scimAlternateEmailType';
 
 const plainMode = codecs({ deriveUsernameFromEmail: false });
 const deriveMode = codecs({ deriveUsernameFromEmail: true });
@@ -314,6 +308,8 @@ describe('mapping/codecs', () => {
 
   describe('manager', () => {
     const where = 'manager';
+    /** The manager id the codec writes for a value Entra sent. */
+    const managerId = (value: unknown, _where: string): unknown => write('manager', field(where, 'manager'), value).fields.manager;
 
     it('takes a bare id, {value}, {$ref} or both when they agree, lower-cased', () => {
       expect(managerId(ID.toUpperCase(), where)).to.equal(ID);
