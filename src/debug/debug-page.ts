@@ -115,7 +115,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   const view = (e: BufferedExchange): ExchangeView => {
     let v = views.get(e);
     if (!v) {
-      v = { subjects: subjectsOf(e), explanation: explainExchange(deps.mappings(), e) };
+      v = { subjects: subjectsOf(e, deps.mappings()), explanation: explainExchange(deps.mappings(), e) };
       views.set(e, v);
     }
     return v;

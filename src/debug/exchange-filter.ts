@@ -1,3 +1,4 @@
+import type { ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';
 import { isRecord } from '../util/guards.js';
 
@@ -7,10 +8,10 @@ import { isRecord } from '../util/guards.js';
  */
 
 export interface Subjects {
-  /** The SCIM resource the URL names: Users, Groups, or something else (discovery, a wrong path). */
+  /** The SCIM resource the URL names (a registered type's endpoint: Users, Groups), or its last segment. */
   resource: string;
-  userNames: string[];
-  groupNames: string[];
+  /** Who the exchange was about, by resource type: `{type: 'User', name: 'jane.doe'}`, `{type: 'Group', name: 'Sales'}`. */
+  names: { type: string; name: string }[];
   ids: string[];
 }
 
@@ -33,54 +34,76 @@ function decoded(url: string): string {
 
 const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
-export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBody' | 'upstream'>): Subjects {
-  const userNames = new Set<string>();
-  const groupNames = new Set<string>();
+const escapeRegExp = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Each registered type says which attribute names one of its resources (`nameAttribute`) and how JumpCloud reads
+ * one (`isRead`, `toScim`), so the page names the subjects of every type the registry holds.
+ */
+export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBody' | 'upstream'>, mappings: readonly ResourceMapping[]): Subjects {
+  const names = new Map<string, { type: string; name: string }>();
+  const add = (m: ResourceMapping, name: unknown): void => {
+    if (str(name)) names.set(`${m.schema.resourceType}\u0000${name}`, { type: m.schema.resourceType, name });
+  };
   const ids = new Set<string>();
   const [pathname = '', query = ''] = e.url.split('?');
-  const m = /\/(Users|Groups)(?:\/([^/]+))?\/?$/i.exec(pathname);
-  const resource = m?.[1] ? (m[1].toLowerCase() === 'users' ? 'Users' : 'Groups') : (pathname.split('/').pop() ?? '');
-  const isGroups = resource === 'Groups';
-  if (m?.[2] && m[2] !== '.search') ids.add(decoded(m[2]));
+  const segments = pathname.replace(/\/$/, '').split('/');
+  const named = (segment: string | undefined): ResourceMapping | undefined =>
+    segment === undefined ? undefined : mappings.find((m) => m.schema.endpoint.replace(/^\//, '').toLowerCase() === segment.toLowerCase());
+  const collection = named(segments.at(-1));
+  const mapping = collection ?? named(segments.at(-2));
+  const id = collection ? undefined : mapping ? segments.at(-1) : undefined;
+  const resource = mapping ? mapping.schema.endpoint.replace(/^\//, '') : (pathname.split('/').pop() ?? '');
+  if (id && id !== '.search') ids.add(decoded(id));
+  const nameAttribute = mapping?.nameAttribute;
   // `userName eq "jane"`, `displayName eq "Sales"`, `id eq "…"` in a filter name the subject too.
-  for (const [, attr, value] of decoded(query).matchAll(/\b(userName|displayName|externalId|id)\s+(?:eq|co|sw)\s+"((?:[^"\\]|\\.)*)"/gi)) {
-    if (!attr || value === undefined) continue;
-    const a = attr.toLowerCase();
-    if (a === 'username') userNames.add(value);
-    else if (a === 'displayname' && isGroups) groupNames.add(value);
-    else if (a === 'id') ids.add(value);
-  }
+  const compared = (text: string, ops: string): [string, string][] =>
+    [...text.matchAll(new RegExp(`\\b(${nameAttribute ? `${escapeRegExp(nameAttribute)}|` : ''}id)\\s+(?:${ops})\\s+"((?:[^"\\\\]|\\\\.)*)"`, 'gi'))].flatMap(([, attr, value]) =>
+      attr !== undefined && value !== undefined ? [[attr.toLowerCase(), value] as [string, string]] : [],
+    );
+  const fromFilter = (text: string, ops: string): void => {
+    for (const [attr, value] of compared(text, ops)) {
+      if (attr === 'id') ids.add(value);
+      else if (mapping) add(mapping, value);
+    }
+  };
+  fromFilter(decoded(query), 'eq|co|sw');
   const fromResource = (r: unknown): void => {
     if (!isRecord(r)) return;
     if (str(r.id)) ids.add(r.id);
-    if (str(r.userName)) userNames.add(r.userName);
-    if (isGroups && str(r.displayName)) groupNames.add(r.displayName);
+    if (mapping && nameAttribute) add(mapping, r[nameAttribute]);
   };
   fromResource(e.requestBody);
   if (isRecord(e.requestBody) && str(e.requestBody.filter)) {
-    for (const [, value] of e.requestBody.filter.matchAll(/\buserName\s+eq\s+"((?:[^"\\]|\\.)*)"/gi)) if (value !== undefined) userNames.add(value);
+    for (const [attr, value] of compared(e.requestBody.filter, 'eq')) if (attr !== 'id' && mapping) add(mapping, value);
   }
   fromResource(e.responseBody);
   if (isRecord(e.responseBody) && Array.isArray(e.responseBody.Resources)) e.responseBody.Resources.slice(0, MAX_FROM_LISTS).forEach(fromResource);
-  // A failed PATCH answers with an error, but the user it read from JumpCloud first still says who it was.
+  // A failed PATCH answers with an error, but the resource it read from JumpCloud first still says who it was.
   for (const call of e.upstream) {
     const body = call.responseBody;
     if (call.method !== 'GET' || !isRecord(body)) continue;
-    if (/^\/api\/systemusers\/[^/]+$/.test(call.path) && str(body.username)) userNames.add(body.username);
-    if (/^\/api\/v2\/usergroups\/[^/]+$/.test(call.path) && str(body.name)) groupNames.add(body.name);
+    for (const m of mappings) {
+      if (!m.isRead(call)) continue;
+      try {
+        add(m, m.toScim(body)[m.nameAttribute]);
+      } catch {
+        // A JumpCloud answer the table cannot read names nobody; the page still shows the call.
+      }
+    }
   }
-  return { resource, userNames: [...userNames], groupNames: [...groupNames], ids: [...ids] };
+  return { resource, names: [...names.values()], ids: [...ids] };
 }
 
 function isError(status: number): boolean {
   return status >= 400;
 }
 
-export function matches(e: Exchange, filter: ExchangeFilter, subjects: Subjects = subjectsOf(e)): boolean {
+export function matches(e: Exchange, filter: ExchangeFilter, subjects: Subjects): boolean {
   if (filter.errorsOnly && !isError(e.status)) return false;
   if (filter.method && e.method.toUpperCase() !== filter.method.toUpperCase()) return false;
   const text = filter.text?.trim().toLowerCase();
-  if (text) return [...subjects.userNames, ...subjects.groupNames, ...subjects.ids].some((s) => s.toLowerCase().includes(text));
+  if (text) return [...subjects.names.map((n) => n.name), ...subjects.ids].some((s) => s.toLowerCase().includes(text));
   return true;
 }
 

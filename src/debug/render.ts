@@ -4,7 +4,7 @@ import type { AttributeDef, SchemaDef } from '../scim/schema.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
 import type { BufferedExchange } from './exchange-buffer.js';
-import { subjectsOf, type ExchangeFilter, type Subjects } from './exchange-filter.js';
+import type { ExchangeFilter, Subjects } from './exchange-filter.js';
 
 /**
  * Server-side HTML for the debug page. Everything shown comes from SCIM clients and JumpCloud, i.e. from
@@ -98,11 +98,11 @@ function renderRejection(r: Rejection): string {
 }
 
 function subjectChips(s: Subjects): string {
-  const chips = [...s.userNames.map((n) => ['user', n]), ...s.groupNames.map((n) => ['group', n])].slice(0, 3);
+  const chips = s.names.map((n) => [n.type.toLowerCase(), n.name]).slice(0, 3);
   return chips.map(([kind, name]) => `<button type="button" class="subject" data-q="${escapeHtml(name)}" title="show only exchanges about this ${escapeHtml(kind)}">${escapeHtml(kind)} ${escapeHtml(name)}</button>`).join('');
 }
 
-export function renderExchange(e: BufferedExchange, view: ExchangeView = { subjects: subjectsOf(e), explanation: {} }): string {
+export function renderExchange(e: BufferedExchange, view: ExchangeView = { subjects: { resource: '', names: [], ids: [] }, explanation: {} }): string {
   const upstream = e.upstream.length
     ? `<ol class="upstream-list">${e.upstream.map(upstreamRow).join('')}</ol>`
     : '<p class="none">no JumpCloud calls</p>';

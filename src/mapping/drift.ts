@@ -53,8 +53,8 @@ export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: 
   return drifts;
 }
 
-/** A drift as the resource reports it: a warning note the log, the exchange, the debug page and the counters read. */
-export function driftNote(resource: 'User' | 'Group', id: string, d: Drift): ExchangeNote {
+/** A drift as a resource type (its SCIM name: User, Group) reports it: a warning note the log, the exchange, the debug page and the counters read. */
+export function driftNote(resource: string, id: string, d: Drift): ExchangeNote {
   const show = (v: unknown): string => (v === undefined ? 'no value' : JSON.stringify(v));
   return {
     level: 'warn',

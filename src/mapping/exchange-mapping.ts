@@ -248,6 +248,8 @@ export interface TableRowView {
  */
 export interface ResourceMapping {
   schema: ResourceSchema;
+  /** The top-level attribute that names one resource to a person (userName, a group's displayName): the page's subjects. */
+  nameAttribute: string;
   /** Every row of the type's table, in file order, as shown. */
   table: readonly TableRowView[];
   /** The rows the shared loop maps exchange by exchange (a group's member edges come from `extra`). */
@@ -265,6 +267,7 @@ export interface ResourceMapping {
 export function userMapping(table: UserTable): ResourceMapping {
   return {
     schema: table.schema,
+    nameAttribute: table.userNameRow.scim,
     table: table.rows.map((r) => ({
       scim: r.scim,
       jumpcloud: targetText(r),
@@ -340,6 +343,7 @@ export function groupMapping(table: GroupTable): ResourceMapping {
   const members = table.membersRow;
   return {
     schema: table.schema,
+    nameAttribute: table.nameRow.scim,
     table: table.rows.map((r) => ({
       scim: r.scim,
       jumpcloud: r.target,

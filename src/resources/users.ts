@@ -122,6 +122,12 @@ export class UsersResource implements ScimResourceType {
     });
   }
 
+  /** One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. */
+  private async page(jc: JumpCloudClient, search: ReturnType<typeof planUserQuery>['search'], fields: string, page: { limit: number; skip: number }): Promise<{ items: SystemUser[]; total: number }> {
+    const res = await translated(() => (search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
+    return { items: res.results, total: res.totalCount };
+  }
+
   /** One upstream call per page of results, whatever the directory size. */
   private async pushedDown(
     jc: JumpCloudClient,
@@ -130,10 +136,7 @@ export class UsersResource implements ScimResourceType {
     fields: string,
   ): Promise<{ users: SystemUser[]; total: number }> {
     const { items, total } = await readWindow(
-      async (page) => {
-        const res = await translated(() => (search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
-        return { items: res.results, total: res.totalCount };
-      },
+      (page) => this.page(jc, search, fields, page),
       paging.startIndex,
       paging.count,
       UPSTREAM_PAGE,
@@ -144,10 +147,7 @@ export class UsersResource implements ScimResourceType {
   /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
   private async scan(ctx: RequestContext, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined, fields: string): Promise<{ doc: ScimDoc }[]> {
     const users = await scanAll(
-      async (page) => {
-        const res = await translated(() => (search ? ctx.jc.searchUsers({ filter: search, fields }, page) : ctx.jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
-        return { items: res.results, total: res.totalCount };
-      },
+      (page) => this.page(ctx.jc, search, fields, page),
       {
         pageSize: UPSTREAM_PAGE,
         max: this.config.maxFilterScan,
@@ -296,11 +296,6 @@ export class UsersResource implements ScimResourceType {
     );
   }
 
-  /**
-   * JumpCloud refuses a write whose `manager` is not one of its users (400), so the bridge sends the write and relies
-   * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
-   * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
-   */
   /** The manager a write names (through the table's manager row), if any. */
   private managerIn(write: SystemUserWritable): string | undefined {
     const field = fieldOf(this.table.managerRow);
@@ -308,6 +303,11 @@ export class UsersResource implements ScimResourceType {
     return typeof id === 'string' && id !== '' ? id : undefined;
   }
 
+  /**
+   * JumpCloud refuses a write whose `manager` is not one of its users (400), so the bridge sends the write and relies
+   * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
+   * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
+   */
   private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, write: SystemUserWritable): Promise<ScimError | undefined> {
     const row = this.table.managerRow;
     const managerId = this.managerIn(write);

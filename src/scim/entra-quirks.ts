@@ -7,6 +7,9 @@ import { isRecord } from '../util/guards.js';
  * Each departure is one named rule here, listed in ENTRA_QUIRKS with the Microsoft document or issue behind it.
  * The generic code (patch.ts, resource.ts, schema.ts, mapping/codecs.ts, mapping/group-members.ts) calls these
  * rules instead of re-implementing them, and test/unit/scim/entra-quirks.test.ts walks the list, one case per rule.
+ * The filter grammar's tolerance (unquoted values, §7.8; attribute names in any case) is the parser's own, with its
+ * positional errors, and is described in docs/decisions.md §1: this module imports the filter's types, so the parser
+ * calling back into it would be an import cycle.
  */
 
 /** §7.1: `op` arrives as `Add`/`Replace`/`Remove` (default mode) or lowercase (aadOptscim062020). */
@@ -104,6 +107,14 @@ export function elementFromFilter(filter: Filter, parent: AttributeDef): Record<
   return seed;
 }
 
+/**
+ * §7.5: in default mode Entra removes members with `{"op": "Remove", "path": "members", "value": [{"value": id}]}`.
+ * Only the listed values go; RFC 7644 §3.5.2.2 would remove the whole attribute (and empty the group).
+ */
+export function removeListed<T>(list: readonly T[], listed: readonly unknown[], same: (element: T, value: unknown) => boolean): T[] {
+  return list.filter((e) => !listed.some((v) => same(e, v)));
+}
+
 export interface EntraQuirk {
   /** The rule's name, as tests and docs cite it. */
   name: string;
@@ -119,6 +130,7 @@ export const ENTRA_QUIRKS: readonly EntraQuirk[] = [
   { name: 'pathlessDottedKeys', rule: splitPathlessValue, source: 'S2 (aadOptscim062020 path-less replace with "name.givenName" keys); SCIM-SDK#267, pingidentity/scim2#224' },
   { name: 'managerClearing', rule: isClearingValue, source: 'S1 manager examples and S2; MicrosoftDocs/azure-docs#11784 (manager re-PATCHed every cycle)' },
   { name: 'memberValueList', rule: memberIds, source: 'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10' },
+  { name: 'removeOnlyListedValues', rule: removeListed, source: 'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10; entra-facts §7.5' },
   { name: 'readOnlyDecorations', rule: isReadOnlyDecoration, source: 'S1 group PATCH examples ("$ref": null on members); entra-facts §2.11' },
   { name: 'legacySingleValueArray', rule: unwrapSingleValueArray, source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); S1 Example 5; entra-facts §1.7, §2.9' },
   { name: 'filteredPathCreates', rule: elementFromFilter, source: 'entra-facts §7.4; limosa-io/laravel-scim-server#34, Captain-P-Goldfish/scim-for-keycloak#73, AzureAD/SCIMReferenceCode PR #87' },

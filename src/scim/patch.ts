@@ -1,5 +1,5 @@
 import { ScimError, badRequest } from './errors.js';
-import { elementFromFilter, isClearingValue, opName, splitPathlessValue } from './entra-quirks.js';
+import { elementFromFilter, isClearingValue, opName, removeListed, splitPathlessValue } from './entra-quirks.js';
 import { formatAttrPath, parsePatchPath, type PatchPath } from './filter.js';
 import { matchesElement, validateFilter } from './filter-eval.js';
 import { coerceValue, type ScimDoc, type UnknownAttributes } from './resource.js';
@@ -229,9 +229,7 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
       delete holder[attr.name];
       return;
     }
-    // Entra's default-mode member removal: remove only the listed values (§7.5), never the whole attribute.
-    const gone = (coerceValue(attr, op.value, op.where) as unknown[] | undefined) ?? [];
-    set(list.filter((e) => !gone.some((g) => sameValue(e, g))));
+    set(removeListed(list, (coerceValue(attr, op.value, op.where) as unknown[] | undefined) ?? [], sameValue));
     return;
   }
   const values = (coerceValue(attr, op.value, resolved.text) as unknown[] | undefined) ?? [];

@@ -494,4 +494,157 @@ describe('contract: Users → JumpCloud systemusers', () => {
       await withOrg.close();
     }
   });
+
+  describe('lost answers, activation and the messages an admin reads', () => {
+    // No retries and a single lookup: each test pins exactly the calls of one path.
+    const once = pinnedJumpCloud({ RETRY_MAX_RETRIES: '0', CREATE_LOOKUP_WINDOW_MS: '0' });
+    const kinds = (h: Harness, kind: string): Record<string, unknown>[] => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.kind === kind);
+    const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+    it('a DELETE whose answer was lost is done when the user is gone', async () => {
+      jc().delete(`/api/systemusers/${ID}`).query({ cascade_manager: 'null' }).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      jc().get(`/api/systemusers/${ID}`).reply(404, { message: 'Not Found' });
+      const res = await once().request('DELETE', `/Users/${ID}`);
+      expect(res.status).to.equal(204);
+    });
+
+    it('a DELETE whose answer was lost fails as it failed when the user is still there, or the lookup fails', async () => {
+      jc().delete(`/api/systemusers/${ID}`).query({ cascade_manager: 'null' }).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      const there = await once().request('DELETE', `/Users/${ID}`);
+      expect([there.status, there.body.detail]).to.deep.equal([502, 'JumpCloud could not be reached; Entra will retry.']);
+      jc().delete(`/api/systemusers/${ID}`).query({ cascade_manager: 'null' }).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      jc().get(`/api/systemusers/${ID}`).reply(403, { message: 'Forbidden' });
+      expect((await once().request('DELETE', `/Users/${ID}`)).status).to.equal(502);
+    });
+
+    it('a DELETE JumpCloud answers is not looked up again: a 403 stays a 403', async () => {
+      jc().delete(`/api/systemusers/${ID}`).query({ cascade_manager: 'null' }).reply(403, { message: 'Forbidden' });
+      expect((await once().request('DELETE', `/Users/${ID}`)).status).to.equal(403);
+    });
+
+    it('a PUT whose answer was lost is done when the user now holds every field of it, and fails otherwise', async () => {
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      jc().put(`/api/systemusers/${ID}`, { jobTitle: 'Boss' }).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ jobTitle: 'Boss' }));
+      const landed = await once().request('PATCH', `/Users/${ID}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Boss' }] });
+      expect(landed.status).to.equal(200);
+      expect(landed.body.title).to.equal('Boss');
+
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      jc().put(`/api/systemusers/${ID}`, { jobTitle: 'Boss' }).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ jobTitle: 'Clerk' }));
+      const lost = await once().request('PATCH', `/Users/${ID}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'Boss' }] });
+      expect([lost.status, lost.body.detail]).to.deep.equal([502, 'JumpCloud could not be reached; Entra will retry.']);
+    });
+
+    it('a failed activation whose user reads back ACTIVATED is success (noted); one still STAGED fails', async () => {
+      const h = once();
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'STAGED' }));
+      jc().post(`/api/systemusers/${ID}/state/activate`, {}).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'ACTIVATED' }));
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'ACTIVATED' }));
+      const ok = await h.request('PATCH', `/Users/${ID}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: true }] });
+      expect([ok.status, ok.body.active]).to.deep.equal([200, true]);
+      expect(kinds(h, 'userActivated').map((l) => [l.level, l.message])).to.deep.include([
+        'info',
+        `User ${ID} (bjensen) was STAGED; activated through POST /api/systemusers/{id}/state/activate with JumpCloud's default e-mail behaviour`,
+      ]);
+
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'STAGED' }));
+      jc().post(`/api/systemusers/${ID}/state/activate`, {}).reply(500, { message: 'activation broke' });
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ state: 'STAGED' }));
+      const failed = await h.request('PATCH', `/Users/${ID}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: true }] });
+      expect([failed.status, failed.body.detail]).to.deep.equal([502, 'JumpCloud answered 500; Entra will retry. JumpCloud said: activation broke']);
+    });
+
+    it('refuses to make a user their own manager, before any write', async () => {
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      const res = await once().request('PATCH', `/Users/${ID}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: ID }] });
+      expect(res.status).to.equal(400);
+      expect(res.body).to.include({ scimType: 'invalidValue', detail: 'A user cannot be their own manager' });
+    });
+
+    it("an email another user holds (any case) is a 409 naming that user; the user's own record is no clash", async () => {
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      jc()
+        .post('/api/search/systemusers', { filter: { or: [{ email: { $regex: '(?i)^taken@example\\.com$' } }] }, fields: USER_FIELDS })
+        .query({ limit: '10', skip: '0' })
+        .reply(200, { totalCount: 2, results: [jcUser({ email: 'taken@example.com' }), jcUser({ _id: MANAGER, username: 'other', email: 'TAKEN@example.com' })] });
+      const res = await once().request('PATCH', `/Users/${ID}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'emails[type eq "work"].value', value: 'taken@example.com' }] });
+      expect(res.status).to.equal(409);
+      expect(res.body).to.include({
+        scimType: 'uniqueness',
+        detail: `A JumpCloud user (id ${MANAGER}) already has emails "taken@example.com". If it is the same person, set Entra's matching attribute so it finds that user.`,
+      });
+    });
+
+    it('a username another user holds is a 409 that says who holds it, why (derive mode, the default) and the ways out', async () => {
+      jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 1, results: [jcUser({ _id: MANAGER, username: 'jyoung', attributes: [{ name: 'scimUserName', value: 'jyoung@contoso.com' }] })] });
+      const res = await once().request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jy@example.com' }] });
+      expect(res.status).to.equal(409);
+      expect(res.body.detail).to.equal(
+        `JumpCloud user "jyoung" (id ${MANAGER}, SCIM userName "jyoung@contoso.com") already holds the username "jyoung". DERIVE_USERNAME_FROM_EMAIL stores only the part before "@" as the JumpCloud username, and usernames are unique, so two userNames with the same local part cannot both be provisioned. To resolve: if it is the same person, unassign the other Entra user or let Entra match this one to it (userName eq); ` +
+          'if they are different people, map userName in Entra from an attribute that is unique without its domain (for example mailNickname, or an expression that adds a suffix), or rename one of the JumpCloud users.',
+      );
+    });
+
+    it('a userName change that keeps the username says so in the log', async () => {
+      const h = once();
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      const attributes = [{ name: 'scimExternalId', value: 'ext-1' }, { name: 'scimUserName', value: 'babs' }];
+      jc().put(`/api/systemusers/${ID}`, { attributes }).reply(200, jcUser({ attributes }));
+      const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'Replace', path: 'userName', value: 'babs' }] });
+      expect(res.status).to.equal(200);
+      expect(kinds(h, 'usernameKept').map((l) => [l.level, l.message]).at(-1)).to.deep.equal([
+        'info',
+        `User ${ID}: userName changed to "babs"; the JumpCloud username stays "bjensen" (it is the login name on bound devices) and the new userName is recorded in the custom attribute scimUserName. Set ALLOW_USERNAME_RENAME=true to rename instead.`,
+      ]);
+    });
+
+    it('`id eq` reads that one user and applies the rest of the filter; an unknown id matches nothing', async () => {
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ jobTitle: 'Clerk' }));
+      const miss = await once().request('GET', `/Users?filter=${encodeURIComponent(`id eq "${ID}" and title eq "Boss"`)}`);
+      expect([miss.status, miss.body.totalResults]).to.deep.equal([200, 0]);
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser({ jobTitle: 'Boss' }));
+      const hit = await once().request('GET', `/Users?filter=${encodeURIComponent(`id eq "${ID}" and title eq "Boss"`)}`);
+      expect(hit.body.Resources.map((r: { id: string }) => r.id)).to.deep.equal([ID]);
+      jc().get(`/api/systemusers/${MANAGER}`).reply(404, { message: 'Not Found' });
+      const none = await once().request('GET', `/Users?filter=${encodeURIComponent(`id eq "${MANAGER}"`)}`);
+      expect([none.status, none.body.totalResults]).to.deep.equal([200, 0]);
+      jc().get(`/api/systemusers/${MANAGER}`).reply(403, { message: 'Forbidden' });
+      expect((await once().request('GET', `/Users?filter=${encodeURIComponent(`id eq "${MANAGER}"`)}`)).status).to.equal(403);
+    });
+  });
+
+  describe('ALLOW_USERNAME_RENAME=true and UNKNOWN_ATTRIBUTES=ignore', () => {
+    const renaming = pinnedJumpCloud({ ALLOW_USERNAME_RENAME: 'true', UNKNOWN_ATTRIBUTES: 'ignore' });
+    const kinds = (h: Harness, kind: string): Record<string, unknown>[] => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.kind === kind);
+
+    it('renames the JumpCloud username and says so in the log', async () => {
+      const h = renaming();
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      jc()
+        .post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^babs$' } }] }, fields: USER_FIELDS })
+        .query({ limit: '10', skip: '0' })
+        .reply(200, { totalCount: 0, results: [] });
+      jc().put(`/api/systemusers/${ID}`, { username: 'babs' }).reply(200, jcUser({ username: 'babs' }));
+      const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'Replace', path: 'userName', value: 'babs' }] });
+      expect([res.status, res.body.userName]).to.deep.equal([200, 'babs']);
+      expect(kinds(h, 'usernameRenamed').map((l) => [l.level, l.message])).to.deep.equal([
+        ['info', `User ${ID}: JumpCloud username "bjensen" renamed to "babs" for userName "babs" (ALLOW_USERNAME_RENAME=true)`],
+      ]);
+    });
+
+    it('skips an attribute the table does not map, with one warning naming it', async () => {
+      const h = renaming();
+      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
+      jc().put(`/api/systemusers/${ID}`, { jobTitle: 'Boss' }).reply(200, jcUser({ jobTitle: 'Boss' }));
+      const res = await h.request('PATCH', `/Users/${ID}`, { Operations: [{ op: 'replace', value: { title: 'Boss', nickName: 'B' } }] });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(kinds(h, 'attributeIgnored').map((l) => [l.level, l.message])).to.deep.equal([
+        ['warn', "Ignored attribute 'nickName': it is not in the mapping table (UNKNOWN_ATTRIBUTES=ignore). Add a row to the mapping file to store it."],
+      ]);
+    });
+  });
 });

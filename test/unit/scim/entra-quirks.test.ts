@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parseFilter } from '../../../src/scim/filter.js';
 import { attribute } from '../../../src/scim/schema.js';
-import { ENTRA_QUIRKS, bareValue, elementFromFilter, isClearingValue, isReadOnlyDecoration, memberIds, opName, splitPathlessValue, stringBoolean, unqualifiedExtensionName, unwrapSingleValueArray } from '../../../src/scim/entra-quirks.js';
+import { ENTRA_QUIRKS, bareValue, elementFromFilter, isClearingValue, isReadOnlyDecoration, memberIds, opName, removeListed, splitPathlessValue, stringBoolean, unqualifiedExtensionName, unwrapSingleValueArray } from '../../../src/scim/entra-quirks.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -35,6 +35,13 @@ const CASES: Record<string, () => void> = {
     expect(memberIds({ value: 'a' })).to.deep.equal(['a']);
     expect(memberIds(null)).to.deep.equal([]);
     expect(memberIds([{ display: 'no id' }])).to.equal(undefined);
+  },
+  removeOnlyListedValues: () => {
+    const members = [{ value: 'a' }, { value: 'b' }, { value: 'c' }];
+    const byValue = (e: { value: string }, v: unknown): boolean => typeof v === 'object' && v !== null && (v as { value?: unknown }).value === e.value;
+    expect(removeListed(members, [{ value: 'b' }], byValue)).to.deep.equal([{ value: 'a' }, { value: 'c' }]);
+    expect(removeListed(members, [{ value: 'x' }], byValue)).to.deep.equal(members);
+    expect(removeListed(members, [], byValue)).to.deep.equal(members);
   },
   readOnlyDecorations: () => {
     expect(['$ref', 'display', 'displayName', 'DISPLAY'].map(isReadOnlyDecoration)).to.deep.equal([true, true, true, true]);
