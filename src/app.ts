@@ -11,7 +11,7 @@ import { discoveryRoutes } from './http/discovery-routes.js';
 import { authenticate, failedAuthLimit } from './http/auth.js';
 import { requestSecrets } from './http/request-secrets.js';
 import { requestDeadline } from './http/deadline.js';
-import { healthRoutes, type Lifecycle } from './http/health.js';
+import { drainingConnections, healthRoutes, type Lifecycle } from './http/health.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
   if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
-  app.use(healthRoutes(config, deps.lifecycle));
+  app.use(drainingConnections(deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
 
   // Cheap before expensive: the failed-auth limit, then authentication, and only then the body is read and a
@@ -81,6 +81,8 @@ export function createApp(deps: AppDeps): express.Express {
   // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
+  // After the SCIM routes, which answer everything below their base: a SCIM request does not walk these (issue 13).
+  app.use(healthRoutes(config, deps.lifecycle));
 
   app.use(notUnderScimBase());
   app.use(errorTranslation(logger));

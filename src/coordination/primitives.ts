@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 
 /**
@@ -63,9 +63,10 @@ export interface Coordination {
  * itself cannot be recovered from it (JumpCloud keys are long random strings, not guessable passwords).
  */
 export function keyFingerprint(key: string, orgId?: string): string {
-  const hash = createHash('sha256').update(`jumpcloud-scim-bridge key ${key}`).digest('hex');
+  // One-shot `hash` (Node ≥ 20.12): several fingerprints are taken per request, and a Hash object each was measurable.
+  const digest = hash('sha256', `jumpcloud-scim-bridge key ${key}`, 'hex');
   // A key proven for one org (x-org-id) says nothing about another, and each org has its own cap.
-  return orgId ? `${hash}:${orgId}` : hash;
+  return orgId ? `${digest}:${orgId}` : digest;
 }
 
 /** What waiting for a lock or a slot ends with when the request's signal aborts. */

@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { notFound } from '../scim/errors.js';
 import { allSchemas, resourceTypeDoc, schemaDoc, serviceProviderConfig } from '../scim/discovery.js';
@@ -7,7 +7,7 @@ import type { ResourceRegistry } from '../resources/resource-type.js';
 import { scimBaseUrl, sendScim } from './scim-response.js';
 
 /** /ServiceProviderConfig, /ResourceTypes and /Schemas, generated from the registry. They need no key: they say nothing about the org and call nothing upstream. */
-export function discoveryRoutes(registry: ResourceRegistry, config: Pick<Config, 'maxPageSize' | 'publicUrl'>): Router {
+export function discoveryRoutes(registry: ResourceRegistry, config: Pick<Config, 'maxPageSize' | 'publicUrl'>): RequestHandler {
   const router = express.Router({ caseSensitive: false });
   router.get('/ServiceProviderConfig', (req, res) => {
     sendScim(res, 200, serviceProviderConfig({ maxResults: config.maxPageSize, sort: true, etag: false, changePassword: false, bulk: false }, scimBaseUrl(req, config)));
@@ -32,5 +32,11 @@ export function discoveryRoutes(registry: ResourceRegistry, config: Pick<Config,
     if (!s) throw notFound(`Schema ${String(req.params.id)} not found`);
     sendScim(res, 200, schemaDoc(s, scimBaseUrl(req, config)));
   });
-  return router;
+  // Every SCIM request passes here before authentication; one test of its path spares the resource requests a
+  // walk through these five routes (issue 13).
+  const discoveryPath = /^\/(ServiceProviderConfig|ResourceTypes|Schemas)(\/|$)/i;
+  return (req, res, next) => {
+    if (discoveryPath.test(req.path)) router(req, res, next);
+    else next();
+  };
 }

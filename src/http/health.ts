@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Config } from '../config.js';
 
 /** What /readyz reports: false once SIGTERM starts the drain; dependencies (a shared store) add their own checks. */
@@ -12,6 +12,14 @@ export function newLifecycle(): Lifecycle {
   return { draining: false, checks: {} };
 }
 
+/** While draining, every answer closes its connection so keep-alive clients reconnect to another instance. */
+export function drainingConnections(lifecycle: Lifecycle): RequestHandler {
+  return (_req, res, next) => {
+    if (lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  };
+}
+
 /**
  * /healthz: the process is alive (a liveness probe; it stays 200 while draining so the orchestrator does not
  * kill a process that is finishing requests). /readyz: send traffic here (configuration loaded, not draining,
@@ -19,11 +27,6 @@ export function newLifecycle(): Lifecycle {
  */
 export function healthRoutes(config: Pick<Config, 'dryRun'>, lifecycle: Lifecycle): Router {
   const router = express.Router();
-  router.use((_req, res, next) => {
-    // While draining, every answer closes its connection so keep-alive clients reconnect to another instance.
-    if (lifecycle.draining) res.set('Connection', 'close');
-    next();
-  });
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', dryRun: config.dryRun });
   });

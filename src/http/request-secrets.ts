@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
-import { withRequestSecrets } from '../observability/redact.js';
+import { holdRequestSecrets } from '../observability/redact.js';
+import { locals } from './scim-response.js';
 
 /**
  * The credentials a request carries, as sent: the Authorization header's token whatever its scheme or shape
@@ -20,12 +21,19 @@ function secretsOf(req: Request): string[] {
 /**
  * The very first middleware: whatever secret the request carries is masked in every log line, trace, debug-page
  * entry and error written while handling it, so a request that fails before authentication (bad JSON, 413,
- * 415, a bad escape) is recorded with its key masked too.
+ * 415, a bad escape) is recorded with its key masked too. The secrets are held until the answer is closed and the
+ * handler has settled (a handler can outlive a client that hung up), and one turn longer, so the request log's
+ * line, written on the same close, is masked too.
  */
 export function requestSecrets(): RequestHandler {
   return (req, res, next) => {
     const secrets = secretsOf(req);
     res.locals.secrets = secrets;
-    withRequestSecrets(secrets, next);
+    if (secrets.length) {
+      const release = holdRequestSecrets(secrets);
+      const later = (): void => void setImmediate(release);
+      res.once('close', () => void Promise.resolve(locals(res).settled).then(later, later));
+    }
+    next();
   };
 }

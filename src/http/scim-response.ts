@@ -30,9 +30,18 @@ export interface Locals {
 
 export const locals = (res: Response): Locals => res.locals as Locals;
 
+/**
+ * Every SCIM answer is JSON the bridge has just serialised, so it is written with one `writeHead` and one `end` of the
+ * string: Node sends headers and body in a single socket write. Express's `res.send` would re-parse and re-format
+ * the Content-Type, copy the text into a Buffer (written as a second chunk) and check freshness for an ETag the
+ * bridge never sets: measurable per request (issue 13). Headers set earlier (x-request-id, Location, Retry-After,
+ * Allow, WWW-Authenticate) are kept; a HEAD answer gets the headers only (Node drops the body).
+ */
 export function sendScim(res: Response, status: number, body: unknown): void {
   locals(res).responseBody = body;
-  res.status(status).type(SCIM_JSON).send(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': SCIM_JSON, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 export function sendError(res: Response, e: ScimError): void {

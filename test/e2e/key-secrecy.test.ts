@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { runExplain } from '../../src/cli/explain.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
+import { redactString } from '../../src/observability/redact.js';
 import { startBridge, type Harness } from '../helpers/bridge-harness.js';
 
 /** A key that cannot occur by accident: any trace of it anywhere is a leak. */
@@ -85,6 +86,14 @@ describe('e2e: a canary key is found nowhere', function () {
     expect(h.logs.length).to.be.greaterThan(5);
     expect(h.logs.some((l) => l.includes('"trace"'))).to.equal(true);
     for (const [name, text] of Object.entries(channels)) expect(leaks(text), `the key leaked into ${name}`).to.equal(false);
+  });
+
+  it('holds a request\'s key for masking only while the request is in flight', async () => {
+    const res = await call('GET', '/Users?count=1');
+    expect(res.status).to.equal(200);
+    // The hold ends a turn after the answer closed (after the request log's line).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(redactString(`x ${CANARY}`)).to.equal(`x ${CANARY}`);
   });
 
   it('masks it in explain output, including JumpCloud echoes', async () => {

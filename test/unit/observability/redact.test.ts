@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MASK, redact, redactString, registerProcessSecret, withRequestSecrets } from '../../../src/observability/redact.js';
+import { MASK, holdRequestSecrets, redact, redactString, registerProcessSecret, withRequestSecrets } from '../../../src/observability/redact.js';
 
 const KEY = 'jcCanaryKey0123456789abcdefABCDEF01234567';
 
@@ -15,6 +15,26 @@ describe('redact', () => {
   it('masks secrets of the request in scope without being told, and drops them afterwards', () => {
     const inside = withRequestSecrets([KEY], () => redact({ detail: `JumpCloud said: bad key ${KEY}` }));
     expect(inside.detail).to.equal(`JumpCloud said: bad key ${MASK}`);
+    expect(redactString(KEY)).to.equal(KEY);
+  });
+  it('masks the secrets of every request in flight until each is released, counting concurrent holders of one key', () => {
+    const other = 'otherRequestKey-0123456789abcdef';
+    const first = holdRequestSecrets([KEY]);
+    const second = holdRequestSecrets([KEY, other]);
+    expect(redactString(`${KEY} ${other}`)).to.equal(`${MASK} ${MASK}`);
+    second();
+    second(); // a second release of the same hold changes nothing
+    expect(redactString(`${KEY} ${other}`)).to.equal(`${MASK} ${other}`);
+    first();
+    expect(redactString(KEY)).to.equal(KEY);
+  });
+  it('holds the secrets of an async piece of work until it settles', async () => {
+    let finish!: () => void;
+    const work = withRequestSecrets([KEY], () => new Promise<void>((r) => (finish = r)));
+    expect(redactString(KEY)).to.equal(MASK);
+    finish();
+    await work;
+    await Promise.resolve();
     expect(redactString(KEY)).to.equal(KEY);
   });
   it('masks process secrets everywhere', () => {
