@@ -61,7 +61,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
   const metrics = deps.metrics ?? disabledMetrics();
-  app.use(requestMetrics(metrics));
+  // Not mounted when off: every layer is a step of every request (issue 13).
+  if (metrics.enabled) app.use(requestMetrics(metrics));
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
   if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);

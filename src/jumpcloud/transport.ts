@@ -112,13 +112,18 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
         headers['Content-Type'] = 'application/json';
         headers['Content-Length'] = Buffer.byteLength(body);
       }
-      const fail = (err: unknown): void => {
+      const { signal } = req;
+      const settle = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (err: unknown): void => {
+        settle();
         const kind = err instanceof UpstreamTimeout ? 'timeout' : 'network';
         reject(new JumpCloudError(kind, kind === 'timeout' ? 'no answer within the timeout' : 'connection failed', { method: req.method, path: req.path, attempts: 1 }));
       };
       const out = request(
-        { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, method: req.method, path: urlOf(req.path, req.query), headers, agent, ...(req.signal ? { signal: req.signal } : {}) },
+        { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, method: req.method, path: urlOf(req.path, req.query), headers, agent },
         (res) => {
           const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
           const stream = encoding === 'gzip' || encoding === 'x-gzip' ? res.pipe(zlib.createGunzip()) : encoding === 'deflate' ? res.pipe(zlib.createInflate()) : encoding === 'br' ? res.pipe(zlib.createBrotliDecompress()) : res;
@@ -126,12 +131,19 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('error', fail);
           stream.on('end', () => {
-            clearTimeout(timer);
+            settle();
             resolve({ status: res.statusCode ?? 0, data: fromJson(Buffer.concat(chunks).toString('utf8')), headers: res.headers as Record<string, unknown> });
           });
         },
       );
       const timer = setTimeout(() => out.destroy(new UpstreamTimeout()), options.timeoutMs);
+      // The caller's signal destroys the call. One listener, removed when the call settles: http.request's own
+      // `signal` option also watches the request stream's end with several listeners per call (issue 13).
+      function onAbort(): void {
+        out.destroy(new Error('aborted by the caller'));
+      }
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
       out.on('error', fail);
       out.end(body);
     });
