@@ -122,6 +122,41 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
     }
   });
 
+  it('asks for compressed answers and decodes every encoding it asks for (x-gzip and any letter case too); an empty answer stays ""', async () => {
+    const t = httpTransport({ baseUrl: origin, timeoutMs: 2000 });
+    const body = '{"results":[3]}';
+    try {
+      for (const [encoding, packed] of [
+        ['x-gzip', zlib.gzipSync(body)],
+        ['DEFLATE', zlib.deflateSync(body)],
+        ['br', zlib.brotliCompressSync(body)],
+      ] as const) {
+        answer = (_req, res) => res.writeHead(200, { 'content-encoding': encoding }).end(packed);
+        expect((await t.send({ method: 'GET', path: '/z', idempotent: true, apiKey: 'k' })).data, encoding).to.deep.equal({ results: [3] });
+      }
+      expect(seen[0]?.headers['accept-encoding']).to.equal('gzip, deflate, br');
+      answer = (_req, res) => res.writeHead(204).end();
+      expect(await t.send({ method: 'DELETE', path: '/gone', idempotent: true, apiKey: 'k' })).to.deep.include({ status: 204, data: '' });
+    } finally {
+      t.close();
+    }
+  });
+
+  it('a signal aborted before the call sends nothing and fails at once', async () => {
+    const t = httpTransport({ baseUrl: origin, timeoutMs: 5000 });
+    try {
+      const controller = new AbortController();
+      controller.abort();
+      const started = performance.now();
+      const e = await t.send({ method: 'GET', path: '/never', idempotent: true, apiKey: 'k', signal: controller.signal }).then(() => undefined, (err: unknown) => err);
+      expect((e as JumpCloudError).kind).to.equal('network');
+      expect(performance.now() - started).to.be.below(2000);
+      expect(seen.map((x) => x.url)).to.not.include('/never');
+    } finally {
+      t.close();
+    }
+  });
+
   it('a call with no answer in time fails as kind timeout; a refused connection as kind network', async () => {
     answer = () => undefined; // never answers
     const t = httpTransport({ baseUrl: origin, timeoutMs: 100 });
