@@ -617,6 +617,71 @@ describe('contract: Users → JumpCloud systemusers', () => {
     });
   });
 
+  describe('derive mode adopts what existed before Entra, and a re-sent create never duplicates', () => {
+    const once = pinnedJumpCloud({ RETRY_MAX_RETRIES: '0', CREATE_LOOKUP_WINDOW_MS: '0', DERIVE_USERNAME_FROM_EMAIL: 'true' });
+    const byUsername = (username: string): nock.Interceptor =>
+      jc().post('/api/search/systemusers', { filter: { and: [{ username: { $regex: `(?i)^${username}$` } }] }, fields: USER_FIELDS }).query({ limit: '2', skip: '0' });
+
+    it('userName eq an e-mail finds the JumpCloud user whose username is its local part, if no userName was recorded on it', async () => {
+      const search = { filter: { or: [{ username: { $regex: '(?i)^jane$' } }, { 'attributes.value': { $regex: '(?i)^jane@contoso\\.com$' } }] }, fields: USER_FIELDS };
+      jc()
+        .post('/api/search/systemusers', search)
+        .query({ limit: '100', skip: '0' })
+        .reply(200, { totalCount: 2, results: [jcUser({ username: 'Jane', attributes: [] }), jcUser({ _id: MANAGER, username: 'jane', attributes: [{ name: 'scimUserName', value: 'jane@fabrikam.com' }] })] });
+      const res = await once().request('GET', `/Users?filter=${encodeURIComponent('userName eq "jane@contoso.com"')}`);
+      expect(res.status).to.equal(200);
+      expect(res.body.Resources.map((r: { id: string; userName: string }) => [r.id, r.userName])).to.deep.equal([[ID, 'Jane']]);
+    });
+
+    it('a residual filter in derive mode also reads the userName fields, to re-check the derived match', async () => {
+      jc().get('/api/systemusers').query({ limit: '100', skip: '0', sort: '_id', fields: '_id username attributes jobTitle' }).reply(200, { totalCount: 1, results: [jcUser({ jobTitle: 'Boss' })] });
+      const res = await once().request('GET', `/Users?filter=${encodeURIComponent('title pr')}&attributes=title`);
+      expect(res.status).to.equal(200);
+      expect(res.body.Resources.map((r: { title: string }) => r.title)).to.deep.equal(['Boss']);
+    });
+
+    it('a lost create that did not land is sent once more; JumpCloud refusing it as a duplicate means the first landed: it is adopted', async () => {
+      jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+      let posts = 0;
+      jc()
+        .post('/api/systemusers')
+        .times(2)
+        .reply(() => {
+          posts += 1;
+          return posts === 1 ? [502, { message: 'bad gateway' }] : [400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' }];
+        });
+      byUsername('jyoung').reply(200, { totalCount: 0, results: [] });
+      byUsername('jyoung').reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'JYoung@example.com' })] });
+      const res = await once().request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+      expect([res.status, res.body.id, posts]).to.deep.equal([201, ID, 2]);
+    });
+
+    it('the duplicate is not adopted when the user found holds another e-mail: 409, never a third POST', async () => {
+      jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+      let posts = 0;
+      jc()
+        .post('/api/systemusers')
+        .times(2)
+        .reply(() => {
+          posts += 1;
+          return posts === 1 ? [502, { message: 'bad gateway' }] : [400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' }];
+        });
+      byUsername('jyoung').reply(200, { totalCount: 0, results: [] });
+      byUsername('jyoung').reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'someone.else@example.com' })] });
+      const res = await once().request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+      expect([res.status, res.body.scimType, posts]).to.deep.equal([409, 'uniqueness', 2]);
+    });
+
+    it('a re-sent create that fails otherwise is not looked up again: its own error', async () => {
+      jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
+      jc().post('/api/systemusers').reply(502, { message: 'bad gateway' });
+      jc().post('/api/systemusers').reply(403, { message: 'Forbidden' });
+      byUsername('jyoung').reply(200, { totalCount: 0, results: [] });
+      const res = await once().request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+      expect(res.status).to.equal(403);
+    });
+  });
+
   describe('ALLOW_USERNAME_RENAME=true and UNKNOWN_ATTRIBUTES=ignore', () => {
     const renaming = pinnedJumpCloud({ ALLOW_USERNAME_RENAME: 'true', UNKNOWN_ATTRIBUTES: 'ignore' });
     const kinds = (h: Harness, kind: string): Record<string, unknown>[] => h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.kind === kind);

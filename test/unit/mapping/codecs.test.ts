@@ -25,12 +25,13 @@ function write(codec: keyof ReturnType<typeof codecs>, row: CodecRow, value: unk
   return out;
 }
 
-/** The SCIM error a write is refused with. */
+/** The SCIM error a write is refused with: always a 400 invalidValue, Entra's signal not to retry as is. */
 function refusal(f: () => unknown): ScimError {
   try {
     f();
   } catch (e) {
     expect(e).to.be.instanceOf(ScimError);
+    expect([(e as ScimError).status, (e as ScimError).scimType]).to.deep.equal([400, 'invalidValue']);
     return e as ScimError;
   }
   throw new Error('the write was accepted');
@@ -165,6 +166,7 @@ describe('mapping/codecs', () => {
     it('counts one address sent twice (in any case) once, primary if either copy was', () => {
       expect(write('email', EMAILS, [{ value: 'a@x.org' }, { value: 'b@x.org' }, { value: 'B@X.org', primary: true }]).fields).to.deep.equal({ email: 'b@x.org', alternateEmail: 'a@x.org' });
       expect(write('email', EMAILS, [{ value: 'a@x.org', primary: true }, { value: 'A@x.org' }]).fields).to.deep.equal({ email: 'a@x.org', alternateEmail: '' });
+      expect(write('email', EMAILS, [{ value: 'b@x.org' }, { value: 'a@x.org', primary: true }, { value: 'B@x.org' }]).fields).to.deep.equal({ email: 'a@x.org', alternateEmail: 'b@x.org' });
     });
 
     it('refuses a third address, a non-list, an element that is not an object and an element without a value', () => {
@@ -264,6 +266,7 @@ describe('mapping/codecs', () => {
         { streetAddress: 'x' },
       ]);
       expect(read(user({ addresses: [{ type: 'work', poBox: '1' }] }))).to.equal(undefined);
+      expect(read(user({ attributes: [{ name: 'scimAddressFormatted', value: 'orphan' }] }))).to.equal(undefined);
       expect(read(user())).to.equal(undefined);
     });
 

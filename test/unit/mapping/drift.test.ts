@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
-import { detectDrift } from '../../../src/mapping/drift.js';
+import { detectDrift, driftNote } from '../../../src/mapping/drift.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
 
 const MAPPING = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'config', 'mapping.json');
@@ -35,5 +35,30 @@ describe('mapping/drift: what JumpCloud stored vs what was written, through the 
 
   it('an answer that is not a user (a dry run with no body) is no drift', () => {
     expect(detectDrift(table, { jobTitle: 'x' }, undefined)).to.deep.equal([]);
+  });
+
+  it('reads custom attributes of an answer without an attributes list, or with malformed entries, as absent', () => {
+    const answer = { _id: 'a'.repeat(24), username: 'bjensen', attributes: [null, { value: 'nameless' }, { name: 'scimExternalId' }] } as unknown as SystemUser;
+    expect(detectDrift(table, { attributes: [{ name: 'scimExternalId', value: 'ext-1' }] }, answer)).to.deep.equal([{ attribute: 'externalId', sent: 'ext-1', stored: undefined }]);
+    const bare = { _id: 'a'.repeat(24), username: 'bjensen' } as unknown as SystemUser;
+    expect(detectDrift(table, { attributes: [{ name: 'scimExternalId', value: 'ext-1' }] }, bare)).to.deep.equal([{ attribute: 'externalId', sent: 'ext-1', stored: undefined }]);
+  });
+
+  it('skips a row that cannot read the answer instead of failing the write', () => {
+    const answer = stored({ jobTitle: 'Clerk', phoneNumbers: 'not a list' });
+    expect(detectDrift(table, { phoneNumbers: [{ type: 'work', number: '1' }], jobTitle: 'Boss' }, answer)).to.deep.equal([{ attribute: 'title', sent: 'Boss', stored: 'Clerk' }]);
+  });
+
+  it('says what was stored and what was sent, "no value" for an absent one, as a warning note', () => {
+    const note = driftNote('User', 'u1', { attribute: 'title', sent: undefined, stored: 'Engineer' });
+    expect(note).to.deep.equal({
+      level: 'warn',
+      kind: 'drift',
+      message: 'Drift on User u1: JumpCloud stored title as "Engineer", not as sent (no value); Entra will read the stored value and may write the attribute again every cycle',
+      data: { resource: 'User', id: 'u1', attribute: 'title', sent: undefined, stored: 'Engineer' },
+    });
+    expect(driftNote('Group', 'g1', { attribute: 'displayName', sent: 'A ', stored: undefined }).message).to.equal(
+      'Drift on Group g1: JumpCloud stored displayName as no value, not as sent ("A "); Entra will read the stored value and may write the attribute again every cycle',
+    );
   });
 });

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 import { ScimError } from '../../../src/scim/errors.js';
 import type { AttributeDef } from '../../../src/scim/schema.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
-import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
+import { loadAttributeTable, type UserTable } from '../../../src/mapping/attribute-table.js';
 import { loadGroupTable } from '../../../src/mapping/group-table.js';
 
 /**
@@ -122,7 +122,8 @@ describe('mapping/attribute-table: the mapping file', () => {
   describe('the /Schemas a file produces', () => {
     const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
     const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
-    const t = load([
+    // Built inside each test, not when the suite is defined: the mutation run counts only what a test executes.
+    const table = (): UserTable => load([
       { scim: 'title', jumpcloud: 'jobTitle', description: 'Job title.' },
       USER_NAME,
       { scim: 'id', jumpcloud: '_id' },
@@ -135,20 +136,20 @@ describe('mapping/attribute-table: the mapping file', () => {
     ]);
 
     it('the core User schema: externalId first, then the rows in file order; id and meta are common attributes, not listed', () => {
-      expect(t.schema.core).to.include({ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', description: 'User Account' });
-      expect(t.schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'title', 'userName', 'name']);
-      expect(attr(t.schema.core.attributes, 'externalId')).to.include({ caseExact: true });
-      expect(attr(t.schema.core.attributes, 'title')).to.include({ type: 'string', description: 'Job title.', mutability: 'readWrite', returned: 'default' });
+      expect(table().schema.core).to.include({ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', description: 'User Account' });
+      expect(table().schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'title', 'userName', 'name']);
+      expect(attr(table().schema.core.attributes, 'externalId')).to.include({ caseExact: true });
+      expect(attr(table().schema.core.attributes, 'title')).to.include({ type: 'string', description: 'Job title.', mutability: 'readWrite', returned: 'default' });
     });
 
     it('a sub-attribute row makes its parent a complex attribute that lists it', () => {
-      const name = attr(t.schema.core.attributes, 'name');
+      const name = attr(table().schema.core.attributes, 'name');
       expect(name).to.include({ type: 'complex', description: '' });
       expect(name.subAttributes?.map((s) => s.name)).to.deep.equal(['givenName']);
     });
 
     it('one extension schema per URN, named by its last segment (the enterprise one by its RFC name)', () => {
-      expect(t.schema.extensions.map((e) => [e.id, e.name, e.description, e.attributes.map((a) => a.name)])).to.deep.equal([
+      expect(table().schema.extensions.map((e) => [e.id, e.name, e.description, e.attributes.map((a) => a.name)])).to.deep.equal([
         [ENT, 'EnterpriseUser', 'Enterprise User', ['department']],
         [CUSTOM, 'User', 'Custom extension mapped to JumpCloud custom attributes', ['tag']],
         ['urn:acme', 'acme', 'Custom extension mapped to JumpCloud custom attributes', ['tag']],
@@ -157,11 +158,11 @@ describe('mapping/attribute-table: the mapping file', () => {
   });
 
   describe('the groups section', () => {
-    const shipped = loadConfig({}).mappingFile;
-    const groups = loadGroupTable(loadAttributeTable(shipped, { deriveUsernameFromEmail: false }).raw, shipped);
+    const shipped = (): string => loadConfig({}).mappingFile;
+    const groups = () => loadGroupTable(loadAttributeTable(shipped(), { deriveUsernameFromEmail: false }).raw, shipped());
 
     it('advertises members exactly as the bridge serves them: user ids, immutable values, no display', () => {
-      const members = attr(groups.schema.core.attributes, 'members');
+      const members = attr(groups().schema.core.attributes, 'members');
       expect(members).to.include({ type: 'complex', multiValued: true });
       expect(members.description).to.be.a('string').and.not.equal('');
       const subs = Object.fromEntries((members.subAttributes ?? []).map((s) => [s.name, s]));
@@ -207,7 +208,7 @@ describe('mapping/attribute-table: the mapping file', () => {
     });
 
     it('refuses a non-string value for a group text row', () => {
-      expect(() => groups.toJumpCloud({ displayName: 42 })).to.throw(ScimError, "'displayName' must be a string");
+      expect(() => groups().toJumpCloud({ displayName: 42 })).to.throw(ScimError, "'displayName' must be a string");
     });
   });
 });

@@ -51,6 +51,7 @@ describe('mapping/user-fields', () => {
       expect(fieldsFor({ excludedAttributes: 'name.givenName' })).to.deep.equal(all.filter((f) => f !== 'firstname'));
       expect(fieldsFor({ excludedAttributes: 'emails.value' })).to.deep.equal(all);
       expect(fieldsFor({})).to.deep.equal(all);
+      expect(fieldsFor({ excludedAttributes: 'name,title' })).to.deep.equal(all.filter((f) => !['firstname', 'middlename', 'lastname', 'jobTitle'].includes(f)));
     });
 
     it('adds the rows the bridge itself evaluates (a residual filter), whatever the projection says', () => {
@@ -76,6 +77,7 @@ describe('mapping/user-fields', () => {
       expect(attrPathOf([ENT, 'manager', 'value'])).to.deep.equal({ uri: ENT, name: 'manager', sub: 'value' });
       expect(attrPathOf([ENT, 'department'])).to.deep.equal({ uri: ENT, name: 'department' });
       expect(attrPathOf([])).to.deep.equal({ name: '' });
+      expect(attrPathOf([ENT])).to.deep.equal({ uri: ENT, name: '' });
     });
   });
 });
