@@ -39,6 +39,22 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     // app.ts decides which proxies are trusted; the limiter's own start-up checks would only warn about it.
     validate: { trustProxy: false, xForwardedForHeader: false },
   });
+  // The first request with each not-yet-proven token, until it is answered. The limiter counts a request when it
+  // starts and takes it back off when it succeeds, so a burst with a good new key (Entra after a restart or after the
+  // proven-key memory expired, or many tenants behind one Microsoft address) would otherwise be answered 429 before
+  // any of it had been answered at all. The rest of such a burst waits for the first answer, which proves the key
+  // or not; a bad key's burst is then counted as before.
+  const firsts = new Map<string, Promise<void>>();
+  const awaitFirst = async (fingerprint: string, res: Response): Promise<void> => {
+    const first = firsts.get(fingerprint);
+    if (!first) {
+      const answered = new Promise<void>((resolve) => res.once('close', resolve));
+      firsts.set(fingerprint, answered);
+      void answered.then(() => firsts.delete(fingerprint));
+      return;
+    }
+    await settledOrAborted(first, FIRST_ANSWER_WAIT_MS, locals(res).signal);
+  };
   // A proven token never enters the limiter: its per-request work (the client address, a listener on the answer)
   // was a measurable part of every request Entra sends with its good token (issue 13).
   return (req, res, next) => {
@@ -47,11 +63,34 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
       void limiter(req, res, next);
       return;
     }
-    coordination.provenKeys.isProven(keyFingerprint(token, locals(res).orgId)).then(
-      (proven) => (proven ? next() : void limiter(req, res, next)),
-      next,
-    );
+    const fingerprint = keyFingerprint(token, locals(res).orgId);
+    const isProven = (): Promise<boolean> => coordination.provenKeys.isProven(fingerprint);
+    isProven()
+      .then(async (proven) => proven || (await awaitFirst(fingerprint, res), await isProven()))
+      .then((proven) => (proven ? next() : void limiter(req, res, next)), next);
   };
+}
+
+/** How long the rest of a burst with a new token waits for its first request's answer (normally well under a second). */
+const FIRST_ANSWER_WAIT_MS = 5_000;
+
+/** Waits for `p`, at most `ms`, and not past the request's deadline or its client leaving. */
+async function settledOrAborted(p: Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      p,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+        onAbort = resolve;
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { keyFingerprint } from '../../src/coordination/primitives.js';
 import { createEmulator, type Emulator } from '../../src/emulator/index.js';
 import { KEY, startBridge, type Harness } from '../helpers/bridge-harness.js';
 import { expectScimError } from '../helpers/scim-error.js';
@@ -134,5 +135,47 @@ describe('e2e: failed authentication is rate-limited per client address', functi
 
     // Its successes do not reopen the door for the failing client.
     expectScimError(await h.request('GET', '/Users?count=1', undefined, bad), 429);
+  });
+});
+
+describe('e2e: a burst with a good key not yet proven is not taken for failed authentication', function () {
+  this.timeout(30_000);
+  let emulator: Emulator;
+  let up: RecordingUpstream;
+  let h: Harness;
+  const LIMIT = 3;
+  const BURST = 20;
+
+  before(async () => {
+    emulator = createEmulator({ apiKeys: [KEY] });
+    up = await recordingUpstream(emulator);
+    h = await startBridge({ JUMPCLOUD_URL: up.url, FAILED_AUTH_LIMIT: String(LIMIT), FAILED_AUTH_WINDOW_MS: '60000' });
+    // As after a restart: the harness's key is not yet proven.
+    await h.bridge.coordination.provenKeys.forget(keyFingerprint(KEY));
+  });
+  after(async () => {
+    await h.close();
+    await up.close();
+  });
+
+  it('answers every request of a first burst with the real key (Entra after a restart), each with its own JumpCloud call', async () => {
+    const results = await Promise.all(Array.from({ length: BURST }, () => h.request('GET', '/Users?count=1')));
+    expect(results.map((r) => r.status)).to.deep.equal(Array.from({ length: BURST }, () => 200));
+    expect(up.calls.filter((c) => c.apiKey === KEY)).to.have.length(BURST);
+  });
+
+  it('still counts a bad key burst: at most FAILED_AUTH_LIMIT of it reaches JumpCloud, the rest is refused with 429', async () => {
+    const callsBefore = up.calls.length;
+    const bad = { authorization: `Bearer ${junkKey(7)}` };
+    const results = await Promise.all(Array.from({ length: 10 }, () => h.request('GET', '/Users?count=1', undefined, bad)));
+    // express-rate-limit's memory store lets requests counted in the same instant all see the final count, so how
+    // many of the waiting rest still reach JumpCloud before the limit is not fixed: between none and LIMIT - 1.
+    const rejected = results.filter((r) => r.status === 401);
+    const limited = results.filter((r) => r.status === 429);
+    expect(rejected.length + limited.length, 'every answer is 401 or 429').to.equal(10);
+    expect(rejected.length).to.be.within(1, LIMIT);
+    for (const r of rejected) expectScimError(r, 401);
+    for (const r of limited) expectScimError(r, 429);
+    expect(up.calls.length - callsBefore, 'only the requests answered 401 reached JumpCloud').to.equal(rejected.length);
   });
 });
