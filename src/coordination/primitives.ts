@@ -24,7 +24,13 @@ export interface Lease {
  */
 export interface ResourceLock {
   /** Runs `work` once the key is free; waiting ends with the signal's reason if `signal` aborts first. */
-  run<T>(key: string, work: (lease: Lease) => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  run<T>(key: string, work: (lease: Lease) => Promise<T>, options?: LockOptions): Promise<T>;
+}
+
+export interface LockOptions {
+  signal?: AbortSignal;
+  /** The JumpCloud org the request acts on (`/scim/v2/orgs/{orgId}`): see coordination/org-keyed.ts. */
+  orgId?: string;
 }
 
 /** A cap on concurrent upstream calls per JumpCloud key, shared by every request that uses the key. */

@@ -7,7 +7,6 @@ import { badRequest, notFound } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
 import { SCIM_BASE, locals, scimBaseUrl, sendScim } from './scim-response.js';
 import { deadlineAnswer } from './deadline.js';
-import { inOrg } from '../coordination/org-keyed.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 
 const LIST_PARAMS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'] as const;
@@ -80,8 +79,7 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
     });
     try {
       const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
-      // Locks taken below are keyed per org (coordination/org-keyed.ts).
-      await inOrg(l.orgId, () => handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}) }));
+      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
     } catch (e) {
       // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
       next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);

@@ -22,7 +22,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import { lockOptions, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
 
 type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'> & Partial<Pick<Config, 'unknownAttributes'>>;
 
@@ -155,7 +155,7 @@ export class GroupsResource implements ScimResourceType {
 
   /** Waits for the group's lock no longer than the request may run. */
   private lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
-    return this.locks.run(key, work, ctx.signal ? { signal: ctx.signal } : {});
+    return this.locks.run(key, work, lockOptions(ctx));
   }
 
   private async findByName(jc: JumpCloudClient, name: string, except?: string): Promise<UserGroup | undefined> {

@@ -1,3 +1,4 @@
+import type { LockOptions } from '../coordination/primitives.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { NoteSink } from '../observability/exchange.js';
@@ -14,6 +15,13 @@ export interface RequestContext {
   signal?: AbortSignal;
   /** Reports a decision to the request's exchange and log (absent: nobody is listening). */
   note?: NoteSink;
+  /** The JumpCloud org named by the tenant URL (`/scim/v2/orgs/{orgId}`): locks are scoped to it. */
+  orgId?: string;
+}
+
+/** How a resource waits for a lock: no longer than the request may run, and only against its own org's keys. */
+export function lockOptions(ctx: RequestContext): LockOptions {
+  return { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.orgId ? { orgId: ctx.orgId } : {}) };
 }
 
 /** RFC 7644 §3.4.2 query parameters of a list (or the body of a POST .search), as the client sent them. */

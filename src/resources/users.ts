@@ -23,7 +23,7 @@ import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import { lockOptions, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -233,7 +233,7 @@ export class UsersResource implements ScimResourceType {
           throw (await this.refusedManager(ctx.jc, e, created)) ?? scimErrorFor(e, 'User');
         }
       },
-      ctx.signal ? { signal: ctx.signal } : {},
+      lockOptions(ctx),
     );
   }
 
@@ -327,7 +327,7 @@ export class UsersResource implements ScimResourceType {
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
-    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc), ctx.signal ? { signal: ctx.signal } : {});
+    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc), lockOptions(ctx));
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
@@ -341,7 +341,7 @@ export class UsersResource implements ScimResourceType {
           checkRequired(next, this.table.schema);
           return next;
         }),
-      ctx.signal ? { signal: ctx.signal } : {},
+      lockOptions(ctx),
     );
   }
 
@@ -448,7 +448,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => this.delete(ctx, id), `User ${id}`), ctx.signal ? { signal: ctx.signal } : {});
+    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => this.delete(ctx, id), `User ${id}`), lockOptions(ctx));
   }
 
   /** A DELETE whose answer was lost may have been applied: if the user is gone (within the window), the delete is done. */

@@ -57,6 +57,29 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
     expect(res.headers.get('location')).to.equal(`https://scim.example.com/scim/v2/orgs/${ORG}/Users/${ID}`);
   });
 
+  it("scopes a create's lock to the org in the tenant URL, so the same userName in another org never waits for it", async () => {
+    const keys: string[] = [];
+    const locks = h.bridge.coordination.locks;
+    const run = locks.run.bind(locks);
+    locks.run = (key, work, options) => {
+      keys.push(key);
+      return run(key, work, options);
+    };
+    const scope = (org: string) =>
+      nock(JC, { reqheaders: { 'x-org-id': org } })
+        .post('/api/search/systemusers')
+        .query(true)
+        .reply(200, { totalCount: 0, results: [] })
+        .post('/api/systemusers')
+        .reply(200, jcUser({ username: 'neworg', email: 'neworg@example.com' }));
+    scope(ORG);
+    scope(DEFAULT_ORG);
+    const body = { userName: 'neworg', emails: [{ value: 'neworg@example.com' }] };
+    expect((await h.request('POST', `/orgs/${ORG}/Users`, body)).status).to.equal(201);
+    expect((await h.request('POST', '/Users', body)).status).to.equal(201);
+    expect(keys).to.deep.equal([`org:${ORG}:create:neworg`, 'create:neworg']);
+  });
+
   it('puts the org path in discovery documents', async () => {
     const spc = await h.request('GET', `/orgs/${ORG}/ServiceProviderConfig`);
     expect(spc.status).to.equal(200);
