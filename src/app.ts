@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(config, logger, deps.sinks ?? []));
   const metrics = deps.metrics ?? disabledMetrics();
   // Not mounted when off: every layer is a step of every request (issue 13).
-  if (metrics.enabled) app.use(requestMetrics(metrics));
+  if (metrics.enabled) app.use(requestMetrics(metrics, (segment) => deps.resources.label(segment)));
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
   if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);

@@ -104,7 +104,7 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
       void (accepted ? coordination.provenKeys.remember(fp) : coordination.provenKeys.forget(fp));
     },
     onNote: (note) => {
-      if (drift.record(note)) metrics.driftWarning(typeof note.data?.resource === 'string' ? note.data.resource : '');
+      if (drift.record(note)) metrics.driftWarning(resources.label(typeof note.data?.resource === 'string' ? note.data.resource : '') ?? 'other');
     },
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),

@@ -8,7 +8,7 @@ import { orgOfPath, pathBelowBase } from './org-scope.js';
  * JumpCloud calls it made, from the calls the request already collects for its log line. Only SCIM traffic
  * counts: health checks, the debug page and /metrics itself would drown it.
  */
-export function requestMetrics(metrics: Metrics): RequestHandler {
+export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) => string | undefined): RequestHandler {
   return (req, res, next) => {
     if (!metrics.enabled || !req.originalUrl.toLowerCase().startsWith(SCIM_BASE)) {
       next();
@@ -17,7 +17,7 @@ export function requestMetrics(metrics: Metrics): RequestHandler {
     const finished = metrics.scimRequestStarted();
     const org = orgOfPath(req.originalUrl);
     const record = (): void => {
-      finished({ org, resource: resourceLabel(pathBelowBase(req.originalUrl)), method: req.method, status: res.statusCode });
+      finished({ org, resource: resourceLabel(pathBelowBase(req.originalUrl), typeLabel), method: req.method, status: res.statusCode });
       for (const call of locals(res).calls ?? []) if (!call.dryRun) metrics.upstreamCall(org, call);
     };
     // 'close' also fires when the client went away before the answer: the request is no longer in flight.

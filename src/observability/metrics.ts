@@ -31,15 +31,18 @@ export interface Metrics {
   scimRequestStarted(): (labels: { org: string | undefined; resource: string; method: string; status: number }) => void;
   upstreamCall(org: string | undefined, call: UpstreamObservation): void;
   lockWait(kind: string, backend: 'memory' | 'redis', outcome: LockOutcome, waitedMs: number): void;
-  /** A value read back after a write differs from what was written (the drift check): `User` or `Group`. */
-  driftWarning(resource: string): void;
+  /** A value read back after a write differs from what was written (the drift check), by resource label (`users`). */
+  driftWarning(resourceLabel: string): void;
   rateLimited(limiter: string): void;
 }
 
 const DEFAULT_ORG = 'default';
 const OTHER = 'other';
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-const RESOURCES = new Map(['users', 'groups', 'serviceproviderconfig', 'resourcetypes', 'schemas', 'bulk', 'me'].map((r) => [r, r]));
+/** SCIM paths that are not a resource type's endpoint; the types themselves come from the resource registry. */
+const SCIM_PATHS = new Set(['serviceproviderconfig', 'resourcetypes', 'schemas', 'bulk', 'me']);
+/** A label the caller computed from a closed set (the registry); anything else is `other`. */
+const LABEL = /^[a-z][a-z0-9_-]{0,40}$/;
 const OBJECT_ID_SEGMENT = /^[0-9a-f]{24}$/i;
 /** The words of JumpCloud API paths. Any other segment (an id, a name) is shown as `:id`. */
 const API_WORDS = new Set(['api', 'v2', 'systemusers', 'search', 'usergroups', 'users', 'members', 'membership', 'memberof', 'associations', 'organizations', 'systemgroups', 'applications']);
@@ -53,10 +56,13 @@ export function endpointTemplate(path: string): string {
     .join('/');
 }
 
-/** The SCIM resource type a request addressed (`Users`, `Groups`, discovery), from the path after the SCIM base. */
-export function resourceLabel(scimPath: string): string {
-  const first = scimPath.split('?')[0]?.split('/').find((s) => s !== '') ?? '';
-  return RESOURCES.get(first.toLowerCase()) ?? OTHER;
+/**
+ * The SCIM resource type a request addressed (`users`, `groups`, a discovery path), from the path after the SCIM base.
+ * `typeLabel` names a registered type's endpoint segment (ResourceRegistry.label), so the set stays closed.
+ */
+export function resourceLabel(scimPath: string, typeLabel: (segment: string) => string | undefined): string {
+  const first = (scimPath.split('?')[0]?.split('/').find((s) => s !== '') ?? '').toLowerCase();
+  return SCIM_PATHS.has(first) ? first : (typeLabel(first) ?? OTHER);
 }
 
 const methodLabel = (method: string): string => (METHODS.has(method.toUpperCase()) ? method.toUpperCase() : OTHER);
@@ -165,8 +171,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     lockWait(kind, backend, outcome, waitedMs) {
       lockWaitSeconds.observe({ kind, backend, outcome }, waitedMs / 1000);
     },
-    driftWarning(resource) {
-      drift.inc({ resource: /^users?$/i.test(resource) ? 'users' : /^groups?$/i.test(resource) ? 'groups' : OTHER });
+    driftWarning(label) {
+      drift.inc({ resource: LABEL.test(label) ? label : OTHER });
     },
     rateLimited(limiter) {
       limited.inc({ limiter });

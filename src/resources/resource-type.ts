@@ -72,6 +72,12 @@ export class ResourceRegistry {
     return this.types.find((t) => t.schema.resourceType.toLowerCase() === n || t.schema.endpoint.toLowerCase() === n);
   }
 
+  /** The metrics label of a type named by resource type or endpoint segment (`users`); undefined if none is served. */
+  label(name: string): string | undefined {
+    const type = this.find(name) ?? this.find(`/${name}`);
+    return type?.schema.endpoint.replace(/^\//, '').toLowerCase();
+  }
+
   /** "User and Group", for messages that tell a client what is served. */
   describe(of: (schema: ResourceSchema) => string): string {
     const names = this.schemas.map(of);

@@ -24,11 +24,14 @@ describe('metrics (prom-client)', () => {
     expect(endpointTemplate('/api/systemusers/bjensen@example.com')).to.equal('/api/systemusers/:id');
   });
 
-  it('labels the SCIM resource from a closed set', () => {
-    expect(resourceLabel('/Users/abc')).to.equal('users');
-    expect(resourceLabel('/groups')).to.equal('groups');
-    expect(resourceLabel('/ServiceProviderConfig')).to.equal('serviceproviderconfig');
-    expect(resourceLabel('/bjensen')).to.equal('other');
+  it('labels the SCIM resource from a closed set: the registered types and the discovery paths', () => {
+    const registered = new Map([['users', 'users'], ['groups', 'groups'], ['devices', 'devices']]);
+    const typeLabel = (segment: string) => registered.get(segment);
+    expect(resourceLabel('/Users/abc', typeLabel)).to.equal('users');
+    expect(resourceLabel('/groups', typeLabel)).to.equal('groups');
+    expect(resourceLabel('/Devices/d1', typeLabel), 'a third registered type is its own label').to.equal('devices');
+    expect(resourceLabel('/ServiceProviderConfig', typeLabel)).to.equal('serviceproviderconfig');
+    expect(resourceLabel('/bjensen', typeLabel)).to.equal('other');
   });
 
   it('names the lock kind without the resource id', () => {
@@ -69,14 +72,16 @@ describe('metrics (prom-client)', () => {
     const m = createMetrics({ processMetrics: false });
     m.lockWait('user', 'redis', 'acquired', 12);
     m.lockWait('user', 'redis', 'timeout', 30_000);
-    m.driftWarning('User');
-    m.driftWarning('Group');
+    m.driftWarning('users');
+    m.driftWarning('groups');
+    m.driftWarning('Not a {label}');
     m.rateLimited('failed-auth');
     const { body } = await m.render();
     expect(sample(body, 'scim_bridge_lock_wait_seconds_count', { kind: 'user', backend: 'redis', outcome: 'acquired' })).to.equal(1);
     expect(sample(body, 'scim_bridge_lock_wait_seconds_count', { outcome: 'timeout' })).to.equal(1);
     expect(sample(body, 'scim_bridge_drift_warnings_total', { resource: 'users' })).to.equal(1);
     expect(sample(body, 'scim_bridge_drift_warnings_total', { resource: 'groups' })).to.equal(1);
+    expect(sample(body, 'scim_bridge_drift_warnings_total', { resource: 'other' }), 'a label outside the closed set').to.equal(1);
     expect(sample(body, 'scim_bridge_rate_limited_requests_total', { limiter: 'failed-auth' })).to.equal(1);
   });
 

@@ -25,6 +25,15 @@ describe('resources/resource-type', () => {
     expect(registry.mappings).to.deep.equal([users.mapping, groups.mapping]);
   });
 
+  it('labels a served type for metrics by its endpoint, from its name or its path segment, and nothing else', () => {
+    expect(registry.label('User')).to.equal('users');
+    expect(registry.label('users')).to.equal('users');
+    expect(registry.label('GROUPS')).to.equal('groups');
+    expect(new ResourceRegistry([users, served('Device', '/Devices')]).label('devices')).to.equal('devices');
+    expect(registry.label('bjensen')).to.equal(undefined);
+    expect(registry.label('')).to.equal(undefined);
+  });
+
   it('describes what is served as an English list, for messages', () => {
     expect(registry.describe((s) => s.resourceType)).to.equal('User and Group');
     expect(registry.describe((s) => s.endpoint)).to.equal('/Users and /Groups');
