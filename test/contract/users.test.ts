@@ -640,7 +640,11 @@ describe('contract: Users → JumpCloud systemusers', () => {
       expect(res.body.Resources.map((r: { title: string }) => r.title)).to.deep.equal(['Boss']);
     });
 
-    it('a lost create that did not land is sent once more; JumpCloud refusing it as a duplicate means the first landed: it is adopted', async () => {
+    /**
+     * A create whose answer is lost (502), which no lookup finds, is sent once more and refused as a duplicate;
+     * the second lookup then finds `found`. Returns how many POSTs were made (the interceptor answers two).
+     */
+    const lostThenDuplicate = (found: Record<string, unknown>): (() => number) => {
       jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
       let posts = 0;
       jc()
@@ -651,25 +655,20 @@ describe('contract: Users → JumpCloud systemusers', () => {
           return posts === 1 ? [502, { message: 'bad gateway' }] : [400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' }];
         });
       byUsername('jyoung').reply(200, { totalCount: 0, results: [] });
-      byUsername('jyoung').reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'JYoung@example.com' })] });
+      byUsername('jyoung').reply(200, { totalCount: 1, results: [found] });
+      return () => posts;
+    };
+
+    it('a lost create that did not land is sent once more; JumpCloud refusing it as a duplicate means the first landed: it is adopted', async () => {
+      const posts = lostThenDuplicate(jcUser({ username: 'jyoung', email: 'JYoung@example.com' }));
       const res = await once().request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
-      expect([res.status, res.body.id, posts]).to.deep.equal([201, ID, 2]);
+      expect([res.status, res.body.id, posts()]).to.deep.equal([201, ID, 2]);
     });
 
     it('the duplicate is not adopted when the user found holds another e-mail: 409, never a third POST', async () => {
-      jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
-      let posts = 0;
-      jc()
-        .post('/api/systemusers')
-        .times(2)
-        .reply(() => {
-          posts += 1;
-          return posts === 1 ? [502, { message: 'bad gateway' }] : [400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' }];
-        });
-      byUsername('jyoung').reply(200, { totalCount: 0, results: [] });
-      byUsername('jyoung').reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'someone.else@example.com' })] });
+      const posts = lostThenDuplicate(jcUser({ username: 'jyoung', email: 'someone.else@example.com' }));
       const res = await once().request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
-      expect([res.status, res.body.scimType, posts]).to.deep.equal([409, 'uniqueness', 2]);
+      expect([res.status, res.body.scimType, posts()]).to.deep.equal([409, 'uniqueness', 2]);
     });
 
     it('a re-sent create that fails otherwise is not looked up again: its own error', async () => {
