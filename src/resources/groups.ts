@@ -22,7 +22,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import { lockOptions, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
+import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
 
 type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'> & Partial<Pick<Config, 'unknownAttributes'>>;
 
@@ -175,16 +175,7 @@ export class GroupsResource implements ScimResourceType {
 
   /** UNKNOWN_ATTRIBUTES, as for Users: refuse (default) or skip with one warning per name. */
   private unknown(ctx: RequestContext): UnknownAttributes {
-    return {
-      unknown: this.config.unknownAttributes ?? 'refuse',
-      ignored: (name) =>
-        ctx.note?.({
-          level: 'warn',
-          kind: 'attributeIgnored',
-          message: `Ignored attribute '${name}': it is not in the groups mapping (UNKNOWN_ATTRIBUTES=ignore).`,
-          once: `attributeIgnored:Group:${name.toLowerCase()}`,
-        }),
-    };
+    return unknownAttributes(this.config.unknownAttributes ?? 'refuse', ctx, this.table.schema.resourceType, 'the groups mapping');
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {

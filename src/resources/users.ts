@@ -23,7 +23,7 @@ import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
-import { lockOptions, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
+import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -191,16 +191,7 @@ export class UsersResource implements ScimResourceType {
 
   /** UNKNOWN_ATTRIBUTES: refuse (default) or skip, reporting each skipped name to the exchange and once to the log. */
   private unknown(ctx: RequestContext): UnknownAttributes {
-    return {
-      unknown: this.config.unknownAttributes,
-      ignored: (name) =>
-        ctx.note?.({
-          level: 'warn',
-          kind: 'attributeIgnored',
-          message: `Ignored attribute '${name}': it is not in the mapping table (UNKNOWN_ATTRIBUTES=ignore). Add a row to the mapping file to store it.`,
-          once: `attributeIgnored:User:${name.toLowerCase()}`,
-        }),
-    };
+    return unknownAttributes(this.config.unknownAttributes, ctx, this.table.schema.resourceType, 'the mapping table', ' Add a row to the mapping file to store it.');
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
