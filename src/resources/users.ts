@@ -41,7 +41,11 @@ export class UsersResource implements ScimResourceType {
     private readonly groupsOf?: GroupsOf,
   ) {
     this.mapping = userMapping(table);
+    this.allFields = userFields(table);
   }
+
+  /** Every systemuser field the table reads: what a lookup that renders or compares a whole user asks JumpCloud for. */
+  private readonly allFields: string;
 
   get schema(): UserTable['schema'] {
     return this.table.schema;
@@ -247,7 +251,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] }, fields: userFields(this.table) }, { limit: 2, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] }, fields: this.allFields }, { limit: 2, skip: 0 }));
     return res.results[0];
   }
 
@@ -264,7 +268,7 @@ export class UsersResource implements ScimResourceType {
     });
     if (!checks.length) return;
     const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : regex('eq', c.value, false) }));
-    const res = await translated(() => jc.searchUsers({ filter: { or: expressions }, fields: userFields(this.table) }, { limit: 10, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { or: expressions }, fields: this.allFields }, { limit: 10, skip: 0 }));
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
         const stored = other[c.field];
