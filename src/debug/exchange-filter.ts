@@ -1,4 +1,4 @@
-import type { ResourceMapping } from '../mapping/exchange-mapping.js';
+import { addressedResource, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';
 import { isRecord } from '../util/guards.js';
 
@@ -47,12 +47,9 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
   };
   const ids = new Set<string>();
   const [pathname = '', query = ''] = e.url.split('?');
-  const segments = pathname.replace(/\/$/, '').split('/');
-  const named = (segment: string | undefined): ResourceMapping | undefined =>
-    segment === undefined ? undefined : mappings.find((m) => m.schema.endpoint.replace(/^\//, '').toLowerCase() === segment.toLowerCase());
-  const collection = named(segments.at(-1));
-  const mapping = collection ?? named(segments.at(-2));
-  const id = collection ? undefined : mapping ? segments.at(-1) : undefined;
+  const addressed = addressedResource(pathname.replace(/\/$/, ''), mappings);
+  const mapping = addressed?.mapping;
+  const id = addressed?.id;
   const resource = mapping ? mapping.schema.endpoint.replace(/^\//, '') : (pathname.split('/').pop() ?? '');
   if (id && id !== '.search') ids.add(decoded(id));
   const nameAttribute = mapping?.nameAttribute;
