@@ -219,7 +219,7 @@ export class UserTable {
 }
 
 /** Where `path` lives in a SCIM document: `["urn:…:User", "manager", "value"]`, `["name", "givenName"]`. */
-export function docKeys(path: AttrPath): string[] {
+function docKeys(path: AttrPath): string[] {
   return [...(path.uri ? [path.uri] : []), path.name, ...(path.sub ? [path.sub] : [])];
 }
 
