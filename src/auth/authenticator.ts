@@ -64,7 +64,9 @@ function forwardAuthenticator(provenKeys: ProvenKeys): Authenticator {
     mode: 'forward',
     heldSecrets: [],
     async authenticate(token, orgId) {
-      return { apiKey: token, principal: `forwarded key ${keyFingerprint(token).slice(0, 8)}`, proven: await provenKeys.isProven(keyFingerprint(token, orgId)) };
+      // One hash: the org only suffixes the fingerprint, so its first characters name the key alone.
+      const fingerprint = keyFingerprint(token, orgId);
+      return { apiKey: token, principal: `forwarded key ${fingerprint.slice(0, 8)}`, proven: await provenKeys.isProven(fingerprint) };
     },
   };
 }
