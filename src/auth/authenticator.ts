@@ -45,12 +45,15 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
-/** Constant time whatever the lengths: both sides are hashed to 32 bytes first. Every secret is compared. */
-function matchesAny(given: string, secrets: readonly string[]): number {
+/**
+ * Constant time whatever the lengths: both sides are hashed to 32 bytes first. Every secret is compared. The
+ * secrets' digests are taken once, when the authenticator is built, not on every request.
+ */
+function matchesAny(given: string, secretDigests: readonly Buffer[]): number {
   const g = digest(given);
   let found = -1;
-  secrets.forEach((s, i) => {
-    if (timingSafeEqual(g, digest(s)) && found < 0) found = i;
+  secretDigests.forEach((d, i) => {
+    if (timingSafeEqual(g, d) && found < 0) found = i;
   });
   return found;
 }
@@ -61,17 +64,20 @@ function forwardAuthenticator(provenKeys: ProvenKeys): Authenticator {
     mode: 'forward',
     heldSecrets: [],
     async authenticate(token, orgId) {
-      return { apiKey: token, principal: `forwarded key ${keyFingerprint(token).slice(0, 8)}`, proven: await provenKeys.isProven(keyFingerprint(token, orgId)) };
+      // One hash: the org only suffixes the fingerprint, so its first characters name the key alone.
+      const fingerprint = keyFingerprint(token, orgId);
+      return { apiKey: token, principal: `forwarded key ${fingerprint.slice(0, 8)}`, proven: await provenKeys.isProven(fingerprint) };
     },
   };
 }
 
 function bridgeSecretAuthenticator(cfg: Extract<AuthConfig, { mode: 'bridge-secret' }>): Authenticator {
+  const secretDigests = cfg.secrets.map(digest);
   return {
     mode: 'bridge-secret',
     heldSecrets: [cfg.apiKey, ...cfg.secrets],
     authenticate(token) {
-      const i = matchesAny(token, cfg.secrets);
+      const i = matchesAny(token, secretDigests);
       if (i < 0) return Promise.reject(unauthorized("The bearer token is not this bridge's secret: put BRIDGE_SECRET in Entra's Secret Token"));
       return Promise.resolve({ apiKey: cfg.apiKey, principal: i === 0 ? 'bridge secret' : 'bridge secret (previous)', proven: true });
     },

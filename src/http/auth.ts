@@ -17,6 +17,12 @@ function tokenOf(req: Request): string | undefined {
   return typeof t === 'string' ? t : undefined;
 }
 
+/** The token's fingerprint, hashed once per request: the failed-auth limit and authentication both need it. */
+function tokenFingerprint(res: Response, token: string): string {
+  const l = locals(res);
+  return (l.tokenFingerprint ??= keyFingerprint(token, l.orgId));
+}
+
 /**
  * Failed authentication is limited per client address (express-rate-limit). A request whose token is already
  * proven is not counted, and one that authenticates is taken back off the count, so Entra's bursts with a good
@@ -63,7 +69,7 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
       void limiter(req, res, next);
       return;
     }
-    const fingerprint = keyFingerprint(token, locals(res).orgId);
+    const fingerprint = tokenFingerprint(res, token);
     const isProven = (): Promise<boolean> => coordination.provenKeys.isProven(fingerprint);
     isProven()
       .then(async (proven) => proven || (await awaitFirst(fingerprint, res), await isProven()))
@@ -135,7 +141,7 @@ export function authenticate(authenticator: Authenticator, coordination: Coordin
           await prove(keyFingerprint(caller.apiKey, l.orgId), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
         }
         // Bridge secrets and Entra tokens are proven by the check itself; remembering them spares the limiter.
-        if (caller.proven && authenticator.mode !== 'forward') await coordination.provenKeys.remember(keyFingerprint(token, l.orgId));
+        if (caller.proven && authenticator.mode !== 'forward') await coordination.provenKeys.remember(tokenFingerprint(res, token));
         l.apiKey = caller.apiKey;
         l.principal = caller.principal;
         next();

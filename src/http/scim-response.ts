@@ -17,6 +17,8 @@ export interface Locals {
   orgId?: string;
   /** Which credential admitted the request (auth.ts); never the credential. */
   principal?: string;
+  /** The bearer token's keyFingerprint with the org, taken once for the request (auth.ts). */
+  tokenFingerprint?: string;
   /** Settles when the resource handler is done, even if the client left before the answer. */
   settled?: Promise<void>;
   /** A forwarded key was proven with one extra read before this request could write (auth.ts). */
