@@ -129,7 +129,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   router.get('/', (req, res) => {
     const filter = filterFromQuery(req.query);
     res.type('html').send(
-      renderPage(selected(req, filter), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun, filter, total: buffer.size, ...(deps.drift ? { drift: deps.drift } : {}) }, view),
+      renderPage(selected(req, filter), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun, filter, total: buffer.size, mappings: deps.mappings(), ...(deps.drift ? { drift: deps.drift } : {}) }, view),
     );
   });
   router.get('/exchanges', (req, res) => {

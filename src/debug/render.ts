@@ -262,6 +262,8 @@ export interface PageOptions {
   total: number;
   /** Drift warnings since start (JumpCloud stored a value other than the one written). */
   drift?: DriftCounter;
+  /** The registered resource types, whose naming attributes the search box matches. */
+  mappings: readonly ResourceMapping[];
 }
 
 function renderDrift(d: DriftCounter | undefined): string {
@@ -281,10 +283,15 @@ function renderNotes(notes: readonly ExchangeNote[] | undefined): string {
 
 const METHOD_CHOICES = ['', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-function filterForm(f: ExchangeFilter): string {
+/** What the search box matches: the naming attribute of each registered type (its attribute table's), and ids. */
+function searchHint(mappings: readonly ResourceMapping[]): string {
+  return [...mappings.map((m) => `${m.schema.resourceType.toLowerCase()} ${m.nameAttribute}`), 'id'].join(', ');
+}
+
+function filterForm(f: ExchangeFilter, hint: string): string {
   return (
     '<form id="filters" class="filters" role="search">' +
-    `<input type="search" id="q" name="q" placeholder="userName, id or group displayName" aria-label="userName, id or group displayName" value="${escapeHtml(f.text ?? '')}">` +
+    `<input type="search" id="q" name="q" placeholder="${escapeHtml(hint)}" aria-label="${escapeHtml(hint)}" value="${escapeHtml(f.text ?? '')}">` +
     `<label>method <select id="method" name="method">${METHOD_CHOICES.map((m) => `<option value="${m}"${(f.method ?? '') === m ? ' selected' : ''}>${m || 'any'}</option>`).join('')}</select></label>` +
     `<label><input type="checkbox" id="errors" name="errors" value="1"${f.errorsOnly ? ' checked' : ''}> errors only</label>` +
     '<button type="button" id="pause" aria-pressed="false">pause</button>' +
@@ -295,14 +302,15 @@ function filterForm(f: ExchangeFilter): string {
 }
 
 export function renderPage(list: readonly BufferedExchange[], opts: PageOptions, view?: (e: BufferedExchange) => ExchangeView): string {
+  const hint = searchHint(opts.mappings);
   const intro =
     `<p>The last ${escapeHtml(opts.capacity)} SCIM requests this bridge handled (${escapeHtml(opts.total)} in the buffer), newest first, with each JumpCloud call they turned into and their attribute mapping. ` +
-    `Filter by userName, id or group, or click a name. Secrets are masked. ${opts.dryRun ? '<strong>DRY_RUN is on: writes are computed, not sent.</strong>' : ''}</p>`;
+    `Filter by ${escapeHtml(hint)}, or click a name. Secrets are masked. ${opts.dryRun ? '<strong>DRY_RUN is on: writes are computed, not sent.</strong>' : ''}</p>`;
   const items = list.length ? renderExchanges(list, view) : '';
   return layout(
     'jumpcloud-scim-bridge · debug',
     opts.nonce,
-    `${intro}${renderDrift(opts.drift)}${filterForm(opts.filter)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
+    `${intro}${renderDrift(opts.drift)}${filterForm(opts.filter, hint)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
     LIVE_SCRIPT,
   );
 }

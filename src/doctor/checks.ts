@@ -118,9 +118,11 @@ async function checkConsole(settings: DoctorSettings, found: Found, call: Call):
     return { title, verdict: 'fail', evidence: [...evidence, `redirect to ${String(first.headers.location ?? '?')}: JumpCloud's answer when no key arrives`], fix: `${urlFix} A proxy in between may be stripping the x-api-key header.` };
   }
   if (!looksLikeJson(first)) return { title, verdict: 'fail', evidence: [...evidence, 'the answer is not JSON: this is not JumpCloud\'s API'], fix: urlFix };
-  if (first.status === 401 && !isOrgRefusal(first) && !region) {
+  // 401 for the key itself, not JumpCloud refusing the org id.
+  const keyRefused = first.status === 401 && !isOrgRefusal(first);
+  if (keyRefused && !region) {
     evidence.push('other regions not tried: the key only goes to JumpCloud\'s own consoles, and this URL is not one');
-  } else if (first.status === 401 && !isOrgRefusal(first)) {
+  } else if (keyRefused) {
     // A key is known only to the console of its own region, which answers 401 like for a wrong key. Ask the others.
     for (const [name, url] of Object.entries(regions)) {
       if (url === settings.jumpcloudUrl) continue;

@@ -20,7 +20,9 @@ export function dryRun(observer?: CallObserver): Layer {
     if (!isWrite(req)) return next(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const current = async (): Promise<Record<string, unknown>> => {
-      const res = await next({ method: 'GET', path: req.path, idempotent: true, apiKey: req.apiKey, ...(req.orgId ? { orgId: req.orgId } : {}), ...(req.signal ? { signal: req.signal } : {}) });
+      // The write's own request minus its payload: key, org, signal and whatever a request carries later come along.
+      const { body: _body, query: _query, ...read } = req;
+      const res = await next({ ...read, method: 'GET', idempotent: true });
       return (res.data ?? {}) as Record<string, unknown>;
     };
     let data: unknown = {};

@@ -1,6 +1,6 @@
-/** A JumpCloud organization id: a Mongo ObjectId, 24 hex characters. Nothing else is ever sent as `x-org-id`. */
-const ORG_ID = /^[0-9a-f]{24}$/i;
+import { JUMPCLOUD_ID } from './types.js';
 
+/** A JumpCloud organization id is an object id like any other: nothing else is ever sent as `x-org-id`. */
 export function isOrgId(value: unknown): boolean {
-  return typeof value === 'string' && ORG_ID.test(value);
+  return typeof value === 'string' && JUMPCLOUD_ID.test(value);
 }

@@ -66,12 +66,14 @@ export function project(doc: Record<string, unknown>, projection: Projection, sc
     if (!keep(returned, [key], wanted, projection.excludedAttributes)) continue;
     // `attributes=name.givenName` keeps only that sub-attribute of `name`; `attributes=emails.value` keeps only the
     // `value` of every email (RFC 7644 §3.10). `excludedAttributes=emails.type` drops that sub-attribute.
-    const subs = wanted?.filter((w) => topKey(w) === key && w.keys.length === 2 && !w.keys[0]?.startsWith('urn:'));
-    const gone = wanted ? [] : (projection.excludedAttributes ?? []).filter((w) => topKey(w) === key && w.keys.length === 2 && !w.keys[0]?.startsWith('urn:'));
-    const whole = wanted?.some((w) => topKey(w) === key && w.keys.length === 1);
+    const subNames = (list: ResolvedPath[] | undefined): string[] =>
+      (list ?? []).filter((w) => topKey(w) === key && w.keys.length === 2 && !w.keys[0]?.startsWith('urn:')).map((w) => w.keys[1] as string);
+    // Asking for the whole attribute as well (`attributes=emails,emails.value`) keeps all of it.
+    const only = wanted && !wanted.some((w) => topKey(w) === key && w.keys.length === 1) ? subNames(wanted) : [];
+    const gone = wanted ? [] : subNames(projection.excludedAttributes);
     const pick = (v: Record<string, unknown>): Record<string, unknown> =>
-      Object.fromEntries(Object.entries(v).filter(([k]) => (subs?.length && !whole ? subs.some((s) => s.keys[1] === k) : true) && !gone.some((g) => g.keys[1] === k)));
-    if ((subs?.length && !whole) || gone.length) {
+      Object.fromEntries(Object.entries(v).filter(([k]) => (!only.length || only.includes(k)) && !gone.includes(k)));
+    if (only.length || gone.length) {
       if (isRecord(value)) out[key] = pick(value);
       else if (Array.isArray(value)) {
         const kept = value.map((e) => (isRecord(e) ? pick(e) : e)).filter((e) => !isRecord(e) || Object.keys(e).length > 0);

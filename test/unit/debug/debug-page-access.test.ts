@@ -110,6 +110,12 @@ describe('debug page access', () => {
       expect((await get(port, '/debug/exchanges', { ...remote, cookie: 'bridge_debug=00' })).status).to.equal(404);
     });
 
+    it("the search box names each registered type's naming attribute, from the attribute table", async () => {
+      const res = await get(port, '/debug');
+      expect(res.body).to.contain('placeholder="user userName, group displayName, id"');
+      expect(res.body).to.contain('Filter by user userName, group displayName, id, or click a name.');
+    });
+
     it("mapping.json lists every registered resource type's rows, in the registry's order", async () => {
       const res = await get(port, '/debug/mapping.json');
       expect(res.status).to.equal(200);

@@ -41,7 +41,7 @@ describe('debug page rendering', () => {
   });
 
   it('puts the same nonce on the one script and the style, and escapes the empty-state page', () => {
-    const page = renderPage([], { nonce: 'abc"def', capacity: 5, last: 0, dryRun: true, filter: { errorsOnly: false }, total: 0 });
+    const page = renderPage([], { nonce: 'abc"def', capacity: 5, last: 0, dryRun: true, filter: { errorsOnly: false }, total: 0, mappings: [] });
     expect(page).to.contain('<script nonce="abc&quot;def">');
     expect(page).to.contain('<style nonce="abc&quot;def">');
     expect(page.match(/<script/g)).to.have.length(1);
