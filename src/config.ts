@@ -295,11 +295,11 @@ export function loadConfig(env: Env = process.env): Config {
   const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
   const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 50_000, 1_000, 58_000);
   const auth = authConfig(env);
-  const deployment = deploymentConfig(env, requestDeadlineMs, auth);
+  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  const deployment = deploymentConfig(env, requestDeadlineMs, auth, host);
   const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
   if (shutdownGraceMs < requestDeadlineMs) throw new ConfigError(`SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`);
   const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000);
-  const host = (env.HOST ?? '').trim() || '0.0.0.0';
   const debugPage = {
     enabled: bool(env, 'DEBUG_PAGE', false),
     token: env.DEBUG_TOKEN?.trim() || undefined,
@@ -376,7 +376,7 @@ function orgCredentials(file: string | undefined, auth: AuthConfig): ReadonlyMap
   }
 }
 
-function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig): DeploymentConfig {
+function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig, host: string): DeploymentConfig {
   const url = redisUrl(env);
   // Longer than any request may live (Entra gives up after 60 s; the bridge's deadline is shorter), so a lease
   // proven just before a write cannot expire while that write is in flight.
@@ -385,7 +385,6 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig)
   // A request that waits for a lock must still have time to do its work inside the deadline.
   const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)), 100, 55_000);
   if (lockWaitMs >= requestDeadlineMs) throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
-  const host = (env.HOST ?? '').trim() || '0.0.0.0';
   const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   const metricsEnabled = bool(env, 'METRICS', false);
@@ -394,12 +393,13 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig)
     throw new ConfigError(`METRICS=true on a non-loopback HOST (${host}) needs METRICS_PORT (a separate, internal port) or METRICS_TOKEN`);
   }
   if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535)) throw new ConfigError('METRICS_PORT must differ from PORT');
-  const secretsFile = (env.ORG_SECRETS_FILE ?? '').trim();
+  const secretsPath = (env.ORG_SECRETS_FILE ?? '').trim();
+  const secretsFile = secretsPath ? path.resolve(secretsPath) : undefined;
   const keyPrefix = (env.REDIS_KEY_PREFIX ?? '').trim() || 'scim-bridge:';
   if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got ${shown(keyPrefix)})`);
   return {
     redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
-    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile: secretsFile ? path.resolve(secretsFile) : undefined, credentials: orgCredentials(secretsFile ? path.resolve(secretsFile) : undefined, auth) },
+    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile, credentials: orgCredentials(secretsFile, auth) },
     metrics: { enabled: metricsEnabled, port: metricsPort, host: (env.METRICS_HOST ?? '').trim() || host, token: metricsToken, maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000) },
   };
 }

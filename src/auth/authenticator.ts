@@ -46,16 +46,19 @@ function digest(s: string): Buffer {
 }
 
 /**
- * Constant time whatever the lengths: both sides are hashed to 32 bytes first. Every secret is compared. The
- * secrets' digests are taken once, when the authenticator is built, not on every request.
+ * A presented secret's index among `secrets` (-1: none), in constant time whatever the lengths: both sides are
+ * hashed to 32 bytes first and every secret is compared. The secrets' digests are taken once, here, not per request.
  */
-function matchesAny(given: string, secretDigests: readonly Buffer[]): number {
-  const g = digest(given);
-  let found = -1;
-  secretDigests.forEach((d, i) => {
-    if (timingSafeEqual(g, d) && found < 0) found = i;
-  });
-  return found;
+export function secretMatcher(secrets: readonly string[]): (given: string) => number {
+  const secretDigests = secrets.map(digest);
+  return (given) => {
+    const g = digest(given);
+    let found = -1;
+    secretDigests.forEach((d, i) => {
+      if (timingSafeEqual(g, d) && found < 0) found = i;
+    });
+    return found;
+  };
 }
 
 /** forward: the token is the JumpCloud key; it is proven by JumpCloud, remembered by fingerprint. */
@@ -72,12 +75,12 @@ function forwardAuthenticator(provenKeys: ProvenKeys): Authenticator {
 }
 
 function bridgeSecretAuthenticator(cfg: Extract<AuthConfig, { mode: 'bridge-secret' }>): Authenticator {
-  const secretDigests = cfg.secrets.map(digest);
+  const matchSecret = secretMatcher(cfg.secrets);
   return {
     mode: 'bridge-secret',
     heldSecrets: [cfg.apiKey, ...cfg.secrets],
     authenticate(token) {
-      const i = matchesAny(token, secretDigests);
+      const i = matchSecret(token);
       if (i < 0) return Promise.reject(unauthorized("The bearer token is not this bridge's secret: put BRIDGE_SECRET in Entra's Secret Token"));
       return Promise.resolve({ apiKey: cfg.apiKey, principal: i === 0 ? 'bridge secret' : 'bridge secret (previous)', proven: true });
     },

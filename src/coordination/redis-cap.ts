@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { abortReason, type ConcurrencyCap } from './primitives.js';
 
 /**
  * A counting semaphore per key shared by every replica: the per-JumpCloud-key cap on concurrent upstream calls.
@@ -22,10 +23,6 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
 end
 return 0`;
 
-export interface CapLike {
-  run<T>(key: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T>;
-}
-
 export interface RedisCapOptions {
   limit: number;
   /** How long a slot outlives a replica that never released it. Longer than the request deadline. */
@@ -39,7 +36,7 @@ export interface RedisCapOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export class RedisCap implements CapLike {
+export class RedisCap implements ConcurrencyCap {
   private readonly prefix: string;
   private readonly owner = randomBytes(6).toString('hex');
   private seq = 0;
@@ -47,7 +44,7 @@ export class RedisCap implements CapLike {
 
   constructor(
     private readonly redis: Redis,
-    private readonly fallback: CapLike,
+    private readonly fallback: ConcurrencyCap,
     private readonly options: RedisCapOptions,
   ) {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError(`limit must be a positive integer (got ${options.limit})`);
@@ -72,7 +69,7 @@ export class RedisCap implements CapLike {
     const pollMin = this.options.pollMinMs ?? 2;
     const pollMax = this.options.pollMaxMs ?? 25;
     for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
+      if (signal?.aborted) throw abortReason(signal);
       let got: number;
       try {
         got = Number(await this.redis.eval(ACQUIRE, 1, setKey, member, this.options.limit, this.options.slotTtlMs));

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { abortReason } from './primitives.js';
 
 /**
  * A per-resource lock shared by every replica: `SET NX PX` with a fencing token, renewed while the work runs.
@@ -145,9 +146,7 @@ export class RedisLeaseLock {
     const fenceTtl = Math.max(leaseMs * 100, 3_600_000);
     let sent = Date.now();
     for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) {
-        throw signal.reason ?? new DOMException('The operation was aborted', 'AbortError');
-      }
+      if (signal?.aborted) throw abortReason(signal);
       sent = Date.now();
       try {
         token = Number(await this.redis.eval(ACQUIRE, 2, lockKey, fenceKey, this.owner, leaseMs, fenceTtl));

@@ -1,17 +1,18 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type RequestHandler, type Router } from 'express';
+import { secretMatcher } from '../auth/authenticator.js';
 import { isLoopbackRequest } from '../debug/debug-page.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export const METRICS_PATH = '/metrics';
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
 /** `Authorization: Bearer <METRICS_TOKEN>` (Prometheus's `authorization` scrape setting), compared in constant time. */
-function presentsToken(header: string | undefined, token: string): boolean {
-  const m = header ? /^Bearer[ \t]+(\S+)$/i.exec(header.trim()) : null;
-  return !!m?.[1] && timingSafeEqual(digest(m[1]), digest(token));
+function tokenCheck(token: string): (header: string | undefined) => boolean {
+  const matches = secretMatcher([token]);
+  return (header) => {
+    const m = header ? /^Bearer[ \t]+(\S+)$/i.exec(header.trim()) : null;
+    return !!m?.[1] && matches(m[1]) === 0;
+  };
 }
 
 function exposition(metrics: Metrics): RequestHandler {
@@ -28,8 +29,9 @@ function exposition(metrics: Metrics): RequestHandler {
  */
 export function metricsRouter(metrics: Metrics, token: string | undefined): Router {
   const router = express.Router();
+  const presentsToken = token === undefined ? undefined : tokenCheck(token);
   router.use((req, _res, next) => {
-    if (isLoopbackRequest(req) || (token !== undefined && presentsToken(req.get('authorization'), token))) next();
+    if (isLoopbackRequest(req) || presentsToken?.(req.get('authorization'))) next();
     else next('router');
   });
   router.get('/', exposition(metrics));
@@ -44,8 +46,9 @@ export function listenMetrics(metrics: Metrics, port: number, host: string, toke
   const app = express();
   app.disable('x-powered-by');
   if (token !== undefined) {
+    const presentsToken = tokenCheck(token);
     app.use((req, res, next) => {
-      if (presentsToken(req.get('authorization'), token)) next();
+      if (presentsToken(req.get('authorization'))) next();
       else res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
     });
   }

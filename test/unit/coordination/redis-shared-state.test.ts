@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { RedisCap, type CapLike } from '../../../src/coordination/redis-cap.js';
+import { RedisCap } from '../../../src/coordination/redis-cap.js';
+import type { ConcurrencyCap } from '../../../src/coordination/primitives.js';
 import { RedisProvenKeys } from '../../../src/coordination/redis-proven-keys.js';
 import { SharedRateLimitStore } from '../../../src/coordination/redis-rate-limit-store.js';
 import { redisReplicaPair } from '../../helpers/redis-server.js';
@@ -8,7 +9,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const FINGERPRINT = 'a'.repeat(64);
 
 /** Counts what ran through it, so a test can tell the fallback was used. */
-class CountingCap implements CapLike {
+class CountingCap implements ConcurrencyCap {
   runs = 0;
   async run<T>(_key: string, work: () => Promise<T>): Promise<T> {
     this.runs++;
