@@ -1,4 +1,4 @@
-import { addressedResource, type ResourceMapping } from '../mapping/exchange-mapping.js';
+import { addressedResource, endpointSegment, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';
 import { isRecord } from '../util/guards.js';
 
@@ -34,6 +34,8 @@ function decoded(url: string): string {
 
 const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
+/** `Users` for the endpoint `/Users`: how a URL path names the type. */
+
 const escapeRegExp = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -50,7 +52,7 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
   const addressed = addressedResource(pathname.replace(/\/$/, ''), mappings);
   const mapping = addressed?.mapping;
   const id = addressed?.id;
-  const resource = mapping ? mapping.schema.endpoint.replace(/^\//, '') : (pathname.split('/').pop() ?? '');
+  const resource = mapping ? endpointSegment(mapping) : (pathname.split('/').pop() ?? '');
   if (id && id !== '.search') ids.add(decoded(id));
   const nameAttribute = mapping?.nameAttribute;
   // `userName eq "jane"`, `displayName eq "Sales"`, `id eq "…"` in a filter name the subject too.

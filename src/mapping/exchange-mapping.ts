@@ -67,6 +67,9 @@ export interface Explanation {
   rejection?: Rejection;
 }
 
+/** A type's endpoint as a path segment: `/Users` → `Users`. */
+export const endpointSegment = (m: ResourceMapping): string => m.schema.endpoint.replace(/^\//, '');
+
 /**
  * The registered type a request path addresses, by its last one or two segments: `…/Users` → the Users collection,
  * `…/Users/{id}` → one of them (`id` is the last segment as sent). Endpoints match ignoring case, as SCIM clients do.
@@ -74,7 +77,7 @@ export interface Explanation {
 export function addressedResource(pathname: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; id?: string } | undefined {
   const segments = pathname.split('/');
   const named = (segment: string | undefined): ResourceMapping | undefined =>
-    segment === undefined ? undefined : mappings.find((m) => m.schema.endpoint.replace(/^\//, '').toLowerCase() === segment.toLowerCase());
+    segment === undefined ? undefined : mappings.find((m) => endpointSegment(m).toLowerCase() === segment.toLowerCase());
   const collection = named(segments.at(-1));
   if (collection) return { mapping: collection };
   const mapping = named(segments.at(-2));
