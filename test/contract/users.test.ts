@@ -12,6 +12,22 @@ const MANAGER = '6a1b2c3d4e5f6a7b8c9d0e1f';
 const jc = (): nock.Scope =>
   nock(JC, { reqheaders: { 'x-api-key': KEY, accept: 'application/json' } }).matchHeader('authorization', (v) => v === undefined);
 
+/**
+ * Answers every POST /api/systemusers with `status` and counts them: persisted, so a re-sent create would be
+ * answered too and only the count can show that it was not sent.
+ */
+function everyCreatePost(status: number, body: Record<string, unknown>): () => number {
+  let posts = 0;
+  jc()
+    .persist()
+    .post('/api/systemusers')
+    .reply(() => {
+      posts += 1;
+      return [status, body];
+    });
+  return () => posts;
+}
+
 describe('contract: Users → JumpCloud systemusers', () => {
   const bridge = pinnedJumpCloud();
   let h: Harness;
@@ -391,37 +407,22 @@ describe('contract: Users → JumpCloud systemusers', () => {
 
   it('never retries a create on 503: one POST, then 502 to Entra', async () => {
     jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
-    // Persisted and counted: a re-sent POST would be answered too, so only the count can show it was not sent.
-    let posts = 0;
-    jc()
-      .persist()
-      .post('/api/systemusers')
-      .reply(() => {
-        posts += 1;
-        return [503, { message: 'unavailable' }];
-      });
+    const posts = everyCreatePost(503, { message: 'unavailable' });
     const res = await h.request('POST', '/Users', { userName: 'once', emails: [{ value: 'once@example.com' }] });
     expect(res.status).to.equal(502);
-    expect(posts).to.equal(1);
+    expect(posts()).to.equal(1);
   });
 
   it('a lost create finding a user with that username but another email does not adopt it: 502, one POST', async () => {
     jc().post('/api/search/systemusers').query({ limit: '10', skip: '0' }).reply(200, { totalCount: 0, results: [] });
-    let posts = 0;
-    jc()
-      .persist()
-      .post('/api/systemusers')
-      .reply(() => {
-        posts += 1;
-        return [504, { message: 'gateway timeout' }];
-      });
+    const posts = everyCreatePost(504, { message: 'gateway timeout' });
     jc()
       .post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] }, fields: USER_FIELDS })
       .query({ limit: '2', skip: '0' })
       .reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'someone.else@example.com' })] });
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
     expect(res.status).to.equal(502);
-    expect(posts).to.equal(1);
+    expect(posts()).to.equal(1);
   });
 
   it('JumpCloud 401 and a 302 login redirect both become SCIM 401', async () => {

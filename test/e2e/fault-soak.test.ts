@@ -2,21 +2,11 @@ import { expect } from 'chai';
 import type { FaultSpec } from '../../src/emulator/faults.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
+import { prng } from '../helpers/prng.js';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const TIMEOUT_MS = 400;
 
-/** A small deterministic PRNG (mulberry32): the same seed drives the same run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The faults of the issue: 429 with and without Retry-After, 500/502/503/504, resets, delays past the timeout, reset-after-commit. */
 const FAULTS: Omit<FaultSpec, 'method' | 'path'>[] = [

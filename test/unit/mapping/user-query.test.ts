@@ -10,6 +10,7 @@ import { filterAttributes, validateFilter } from '../../../src/scim/filter-eval.
 import type { SearchCondition, SearchExpression } from '../../../src/jumpcloud/types.js';
 import { expandFilter, filterCases, KNOWN_ISSUES } from '../../fixtures/directory/directory.js';
 import { scimErrorOf } from '../../helpers/scim-error.js';
+import { prng } from '../../helpers/prng.js';
 
 const table = loadAttributeTable(path.join(packageRoot(), 'config', 'mapping.json'), { deriveUsernameFromEmail: false }).users;
 /** Stand-in ids for `{{id:…}}` placeholders, so the pinned plans are literal. */
@@ -107,17 +108,6 @@ function conditions(search: { and: SearchExpression[] } | { or: SearchExpression
   return out;
 }
 
-/** Small deterministic PRNG (mulberry32): the fuzz is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const ALPHABET = [
   ...'\\^$.*+?()[]{}|/#-"\'`~!@%&=:;,<>',
   ...'aZ09_ ',
