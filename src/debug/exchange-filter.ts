@@ -34,6 +34,9 @@ function decoded(url: string): string {
 
 const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
+/** `Users` for the endpoint `/Users`: how a URL path names the type. */
+const endpointSegment = (m: ResourceMapping): string => m.schema.endpoint.replace(/^\//, '');
+
 const escapeRegExp = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -49,11 +52,11 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
   const [pathname = '', query = ''] = e.url.split('?');
   const segments = pathname.replace(/\/$/, '').split('/');
   const named = (segment: string | undefined): ResourceMapping | undefined =>
-    segment === undefined ? undefined : mappings.find((m) => m.schema.endpoint.replace(/^\//, '').toLowerCase() === segment.toLowerCase());
+    segment === undefined ? undefined : mappings.find((m) => endpointSegment(m).toLowerCase() === segment.toLowerCase());
   const collection = named(segments.at(-1));
   const mapping = collection ?? named(segments.at(-2));
-  const id = collection ? undefined : mapping ? segments.at(-1) : undefined;
-  const resource = mapping ? mapping.schema.endpoint.replace(/^\//, '') : (pathname.split('/').pop() ?? '');
+  const id = !collection && mapping ? segments.at(-1) : undefined;
+  const resource = mapping ? endpointSegment(mapping) : (pathname.split('/').pop() ?? '');
   if (id && id !== '.search') ids.add(decoded(id));
   const nameAttribute = mapping?.nameAttribute;
   // `userName eq "jane"`, `displayName eq "Sales"`, `id eq "…"` in a filter name the subject too.
