@@ -1,4 +1,4 @@
-import type { ResourceMapping } from '../mapping/exchange-mapping.js';
+import { addressedResource, endpointSegment, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';
 import { isRecord } from '../util/guards.js';
 
@@ -35,7 +35,6 @@ function decoded(url: string): string {
 const str = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
 /** `Users` for the endpoint `/Users`: how a URL path names the type. */
-const endpointSegment = (m: ResourceMapping): string => m.schema.endpoint.replace(/^\//, '');
 
 const escapeRegExp = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -50,12 +49,9 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
   };
   const ids = new Set<string>();
   const [pathname = '', query = ''] = e.url.split('?');
-  const segments = pathname.replace(/\/$/, '').split('/');
-  const named = (segment: string | undefined): ResourceMapping | undefined =>
-    segment === undefined ? undefined : mappings.find((m) => endpointSegment(m).toLowerCase() === segment.toLowerCase());
-  const collection = named(segments.at(-1));
-  const mapping = collection ?? named(segments.at(-2));
-  const id = !collection && mapping ? segments.at(-1) : undefined;
+  const addressed = addressedResource(pathname.replace(/\/$/, ''), mappings);
+  const mapping = addressed?.mapping;
+  const id = addressed?.id;
   const resource = mapping ? endpointSegment(mapping) : (pathname.split('/').pop() ?? '');
   if (id && id !== '.search') ids.add(decoded(id));
   const nameAttribute = mapping?.nameAttribute;

@@ -10,6 +10,8 @@ import { MEMBER_OF, codecs, isWritableField, type Codec, type CodecRow, type Jum
 /** One row of config/mapping.json, compiled. */
 export interface AttributeRow extends CodecRow {
   path: AttrPath;
+  /** The document keys of `path` (`[uri?, name, sub?]`), computed once: toScim walks them for every user it renders. */
+  keys: readonly string[];
   codec: Codec;
   codecName: string;
   required: boolean;
@@ -64,6 +66,7 @@ function compileRow(raw: unknown, index: number, available: Record<string, Codec
   return {
     scim: raw.scim,
     path,
+    keys: docKeys(path),
     target,
     codec,
     codecName,
@@ -186,7 +189,7 @@ export class UserTable {
     for (const row of this.rows) {
       const value = row.codec.read(user, custom, row);
       if (value === undefined) continue;
-      const keys = [...(row.path.uri ? [row.path.uri] : []), row.path.name, ...(row.path.sub ? [row.path.sub] : [])];
+      const { keys } = row;
       let node = doc;
       for (const k of keys.slice(0, -1)) {
         const next = isRecord(node[k]) ? (node[k] as ScimDoc) : {};
@@ -215,9 +218,14 @@ export class UserTable {
   }
 }
 
+/** Where `path` lives in a SCIM document: `["urn:…:User", "manager", "value"]`, `["name", "givenName"]`. */
+function docKeys(path: AttrPath): string[] {
+  return [...(path.uri ? [path.uri] : []), path.name, ...(path.sub ? [path.sub] : [])];
+}
+
 /** A copy of `doc` with the value at `path` set (the containers on the way are copied, the rest is shared). */
 export function withValueAt(doc: ScimDoc, path: AttrPath, value: unknown): ScimDoc {
-  const keys = [...(path.uri ? [path.uri] : []), path.name, ...(path.sub ? [path.sub] : [])];
+  const keys = docKeys(path);
   const set = (node: unknown, i: number): ScimDoc => {
     const copy: ScimDoc = isRecord(node) ? { ...node } : {};
     const key = keys[i] as string;

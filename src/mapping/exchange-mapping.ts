@@ -67,17 +67,30 @@ export interface Explanation {
   rejection?: Rejection;
 }
 
-/** The last one or two segments of a request path: `…/Users` → [Users], `…/Users/{id}` → [Users, id]. */
-function operationOf(method: string, url: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; operation: MappingTable['operation'] } | undefined {
-  const segments = (url.split('?')[0] ?? '').split('/');
+/** A type's endpoint as a path segment: `/Users` → `Users`. */
+export const endpointSegment = (m: ResourceMapping): string => m.schema.endpoint.replace(/^\//, '');
+
+/**
+ * The registered type a request path addresses, by its last one or two segments: `…/Users` → the Users collection,
+ * `…/Users/{id}` → one of them (`id` is the last segment as sent). Endpoints match ignoring case, as SCIM clients do.
+ */
+export function addressedResource(pathname: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; id?: string } | undefined {
+  const segments = pathname.split('/');
   const named = (segment: string | undefined): ResourceMapping | undefined =>
-    mappings.find((m) => segment !== undefined && m.schema.endpoint.replace(/^\//, '').toLowerCase() === segment.toLowerCase());
-  const last = segments.at(-1);
-  const collection = named(last);
-  if (collection) return method === 'POST' ? { mapping: collection, operation: 'create' } : undefined;
+    segment === undefined ? undefined : mappings.find((m) => endpointSegment(m).toLowerCase() === segment.toLowerCase());
+  const collection = named(segments.at(-1));
+  if (collection) return { mapping: collection };
   const mapping = named(segments.at(-2));
-  if (!mapping || last === '') return undefined;
-  if (method === 'PUT' && last !== '.search') return { mapping, operation: 'replace' };
+  return mapping ? { mapping, id: segments.at(-1) ?? '' } : undefined;
+}
+
+function operationOf(method: string, url: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; operation: MappingTable['operation'] } | undefined {
+  const addressed = addressedResource(url.split('?')[0] ?? '', mappings);
+  if (!addressed) return undefined;
+  const { mapping, id } = addressed;
+  if (id === undefined) return method === 'POST' ? { mapping, operation: 'create' } : undefined;
+  if (id === '') return undefined;
+  if (method === 'PUT' && id !== '.search') return { mapping, operation: 'replace' };
   if (method === 'PATCH') return { mapping, operation: 'patch' };
   return undefined;
 }

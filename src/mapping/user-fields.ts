@@ -26,10 +26,9 @@ export function attrPathOf(keys: readonly string[]): AttrPath {
   return { ...(first.startsWith('urn:') ? { uri: first } : {}), name, ...(sub !== undefined ? { sub } : {}) };
 }
 
-const keysOf = (row: AttributeRow): string[] => [...(row.path.uri ? [row.path.uri] : []), row.path.name, ...(row.path.sub ? [row.path.sub] : [])].map((k) => k.toLowerCase());
 const lower = (keys: readonly string[]): string[] => keys.map((k) => k.toLowerCase());
 /** One key path is a prefix of the other: `name` covers `name.givenName`, and `emails.value` needs the `emails` row. */
-const overlaps = (a: readonly string[], b: readonly string[]): boolean => a.every((k, i) => b[i] === undefined || b[i] === k) || b.every((k, i) => a[i] === undefined || a[i] === k);
+const overlaps = (a: readonly string[], b: readonly string[]): boolean => a.every((k, i) => i >= b.length || b[i] === k);
 
 /**
  * The rows a list must read to answer: the ones the projection returns (`attributes=` narrows, `excludedAttributes`
@@ -45,7 +44,7 @@ export function rowsToRead(table: UserTable, projection: Projection, evaluated: 
   const wanted = projection.attributes?.map((r) => lower(r.keys));
   const excluded = projection.excludedAttributes?.map((r) => lower(r.keys));
   for (const row of table.rows) {
-    const keys = keysOf(row);
+    const keys = lower(row.keys);
     if (row.returned === 'always') needed.add(row);
     else if (wanted) {
       if (wanted.some((w) => overlaps(w, keys))) needed.add(row);

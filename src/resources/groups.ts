@@ -22,7 +22,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import { lockOptions, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
+import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
 
 type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'> & Partial<Pick<Config, 'unknownAttributes'>>;
 
@@ -137,7 +137,6 @@ export class GroupsResource implements ScimResourceType {
     return addressed(() => jc.getGroup(id), `Group ${id}`);
   }
 
-  /** displayName is unique ignoring case (Entra matches on it); JumpCloud's own check is case-sensitive, if any. */
   /**
    * Each member id is one JumpCloud call: a request carrying more than MAX_MEMBER_OPERATIONS is refused before
    * anything is written, instead of fanning out into tens of thousands of calls.
@@ -158,15 +157,26 @@ export class GroupsResource implements ScimResourceType {
     return this.locks.run(key, work, lockOptions(ctx));
   }
 
+  /** Two group names are the same by the name row's case rule (mapping file: `caseExact`). */
+  private sameName(a: string, b: string): boolean {
+    return this.table.nameRow.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+  }
+
   private async findByName(jc: JumpCloudClient, name: string, except?: string): Promise<UserGroup | undefined> {
     const text = searchable(name);
     const candidates = await this.scan(jc, text === undefined ? [] : [`name:search:${text}`]);
-    return candidates.find((g) => g.id !== except && typeof g.name === 'string' && g.name.toLowerCase() === name.toLowerCase());
+    return candidates.find((g) => g.id !== except && typeof g.name === 'string' && this.sameName(g.name, name));
   }
 
+  /**
+   * The name row's uniqueness (the shipped mapping: `server`, ignoring case, because Entra matches groups on
+   * displayName) is checked here: JumpCloud's own check is case-sensitive, if any.
+   */
   private async assertUnique(jc: JumpCloudClient, name: string, except?: string): Promise<void> {
+    const row = this.table.nameRow;
+    if (row.uniqueness === 'none') return;
     const other = await this.findByName(jc, name, except);
-    if (other) throw conflict(`A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique ignoring case.`);
+    if (other) throw conflict(`A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique${row.caseExact ? '' : ' ignoring case'}.`);
   }
 
   private duplicate(e: JumpCloudError, name: string): ScimError {
@@ -175,16 +185,7 @@ export class GroupsResource implements ScimResourceType {
 
   /** UNKNOWN_ATTRIBUTES, as for Users: refuse (default) or skip with one warning per name. */
   private unknown(ctx: RequestContext): UnknownAttributes {
-    return {
-      unknown: this.config.unknownAttributes ?? 'refuse',
-      ignored: (name) =>
-        ctx.note?.({
-          level: 'warn',
-          kind: 'attributeIgnored',
-          message: `Ignored attribute '${name}': it is not in the groups mapping (UNKNOWN_ATTRIBUTES=ignore).`,
-          once: `attributeIgnored:Group:${name.toLowerCase()}`,
-        }),
-    };
+    return unknownAttributes(this.config.unknownAttributes ?? 'refuse', ctx, this.table.schema.resourceType, 'the groups mapping');
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
@@ -300,7 +301,7 @@ export class GroupsResource implements ScimResourceType {
         const name = after.name ?? '';
         if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`);
         if (!this.sameFields(group, after)) {
-          if (name.toLowerCase() !== (before.name ?? '').toLowerCase()) await this.assertUnique(ctx.jc, name, group.id);
+          if (!this.sameName(name, before.name ?? '')) await this.assertUnique(ctx.jc, name, group.id);
           put = this.putBody(group, { ...after, name });
         }
       }

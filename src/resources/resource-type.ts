@@ -3,7 +3,7 @@ import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
 import type { NoteSink } from '../observability/exchange.js';
 import type { ListResponse } from '../scim/list-response.js';
-import type { ScimDoc } from '../scim/resource.js';
+import type { ScimDoc, UnknownAttributes } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
 
 /** What one SCIM request gives a resource handler: a JumpCloud client bound to the caller's key, and where it lives. */
@@ -22,6 +22,23 @@ export interface RequestContext {
 /** How a resource waits for a lock: no longer than the request may run, and only against its own org's keys. */
 export function lockOptions(ctx: RequestContext): LockOptions {
   return { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.orgId ? { orgId: ctx.orgId } : {}) };
+}
+
+/**
+ * UNKNOWN_ATTRIBUTES for one request of a resource type: refuse (the default), or skip an attribute its table does not
+ * know, with one warning per name and type (`notIn` says which table, `advice` what to do about it).
+ */
+export function unknownAttributes(mode: 'refuse' | 'ignore', ctx: RequestContext, resourceType: string, notIn: string, advice = ''): UnknownAttributes {
+  return {
+    unknown: mode,
+    ignored: (name) =>
+      ctx.note?.({
+        level: 'warn',
+        kind: 'attributeIgnored',
+        message: `Ignored attribute '${name}': it is not in ${notIn} (UNKNOWN_ATTRIBUTES=ignore).${advice}`,
+        once: `attributeIgnored:${resourceType}:${name.toLowerCase()}`,
+      }),
+  };
 }
 
 /** RFC 7644 §3.4.2 query parameters of a list (or the body of a POST .search), as the client sent them. */

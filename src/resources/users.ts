@@ -23,7 +23,7 @@ import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
-import { lockOptions, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
+import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -41,7 +41,11 @@ export class UsersResource implements ScimResourceType {
     private readonly groupsOf?: GroupsOf,
   ) {
     this.mapping = userMapping(table);
+    this.allFields = userFields(table);
   }
+
+  /** Every systemuser field the table reads: what a lookup that renders or compares a whole user asks JumpCloud for. */
+  private readonly allFields: string;
 
   get schema(): UserTable['schema'] {
     return this.table.schema;
@@ -191,16 +195,7 @@ export class UsersResource implements ScimResourceType {
 
   /** UNKNOWN_ATTRIBUTES: refuse (default) or skip, reporting each skipped name to the exchange and once to the log. */
   private unknown(ctx: RequestContext): UnknownAttributes {
-    return {
-      unknown: this.config.unknownAttributes,
-      ignored: (name) =>
-        ctx.note?.({
-          level: 'warn',
-          kind: 'attributeIgnored',
-          message: `Ignored attribute '${name}': it is not in the mapping table (UNKNOWN_ATTRIBUTES=ignore). Add a row to the mapping file to store it.`,
-          once: `attributeIgnored:User:${name.toLowerCase()}`,
-        }),
-    };
+    return unknownAttributes(this.config.unknownAttributes, ctx, this.table.schema.resourceType, 'the mapping table', ' Add a row to the mapping file to store it.');
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
@@ -256,7 +251,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] }, fields: userFields(this.table) }, { limit: 2, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] }, fields: this.allFields }, { limit: 2, skip: 0 }));
     return res.results[0];
   }
 
@@ -273,7 +268,7 @@ export class UsersResource implements ScimResourceType {
     });
     if (!checks.length) return;
     const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : regex('eq', c.value, false) }));
-    const res = await translated(() => jc.searchUsers({ filter: { or: expressions }, fields: userFields(this.table) }, { limit: 10, skip: 0 }));
+    const res = await translated(() => jc.searchUsers({ filter: { or: expressions }, fields: this.allFields }, { limit: 10, skip: 0 }));
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
         const stored = other[c.field];
