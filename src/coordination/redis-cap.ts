@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { abortReason, type ConcurrencyCap } from './primitives.js';
+import { fallbackSwitch } from './redis-connection.js';
 
 /**
  * A counting semaphore per key shared by every replica: the per-JumpCloud-key cap on concurrent upstream calls.
@@ -40,7 +41,7 @@ export class RedisCap implements ConcurrencyCap {
   private readonly prefix: string;
   private readonly owner = randomBytes(6).toString('hex');
   private seq = 0;
-  private usingFallback = false;
+  private readonly fallbackActive: (active: boolean, detail?: string) => void;
 
   constructor(
     private readonly redis: Redis,
@@ -49,6 +50,7 @@ export class RedisCap implements ConcurrencyCap {
   ) {
     if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError(`limit must be a positive integer (got ${options.limit})`);
     this.prefix = options.prefix ?? 'scim-bridge:';
+    this.fallbackActive = fallbackSwitch(options.onFallback);
   }
 
   async run<T>(key: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -82,11 +84,5 @@ export class RedisCap implements ConcurrencyCap {
       const cap = Math.min(pollMax, pollMin * 2 ** Math.min(attempt, 5));
       await sleep(pollMin + Math.random() * (cap - pollMin));
     }
-  }
-
-  private fallbackActive(active: boolean, detail?: string): void {
-    if (active === this.usingFallback) return;
-    this.usingFallback = active;
-    this.options.onFallback?.(active, detail);
   }
 }

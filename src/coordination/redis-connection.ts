@@ -41,6 +41,19 @@ export async function connectRedis(url: string, options: RedisConnectionOptions 
   return connection;
 }
 
+/**
+ * Reports a switch to (true) or from (false) a replica-local stand-in once per change, not once per failed
+ * command, so the log shows an outage and its end: what the shared cap and the shared failed-auth store both do.
+ */
+export function fallbackSwitch(onFallback?: (active: boolean, detail?: string) => void): (active: boolean, detail?: string) => void {
+  let usingFallback = false;
+  return (active, detail) => {
+    if (active === usingFallback) return;
+    usingFallback = active;
+    onFallback?.(active, detail);
+  };
+}
+
 /** The URL without its password, for logs and errors. */
 export function safeUrl(url: string): string {
   try {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { MemoryStore, type ClientRateLimitInfo, type IncrementResponse, type Options, type Store } from 'express-rate-limit';
 import { RedisStore } from 'rate-limit-redis';
+import { fallbackSwitch } from './redis-connection.js';
 
 /**
  * express-rate-limit's store for the failed-auth limit, shared through Redis (rate-limit-redis), with this
@@ -17,12 +18,14 @@ export class SharedRateLimitStore implements Store {
   private readonly memory = new MemoryStore();
   private options: Options | undefined;
   private redisReady = false;
+  private readonly fallbackActive: (active: boolean, detail?: string) => void;
 
   constructor(
     redis: Redis,
     readonly prefix: string,
-    private readonly onFallback?: (active: boolean, detail?: string) => void,
+    onFallback?: (active: boolean, detail?: string) => void,
   ) {
+    this.fallbackActive = fallbackSwitch(onFallback);
     this.redisStore = new RedisStore({
       prefix,
       sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<never>,
@@ -47,11 +50,8 @@ export class SharedRateLimitStore implements Store {
     return this.redisReady;
   }
 
-  private usingFallback = false;
   private fallback(active: boolean, e?: unknown): void {
-    if (active === this.usingFallback) return;
-    this.usingFallback = active;
-    this.onFallback?.(active, e instanceof Error ? e.message : undefined);
+    this.fallbackActive(active, e instanceof Error ? e.message : undefined);
   }
 
   private async shared<T>(op: (s: Store) => Promise<T> | T): Promise<T> {

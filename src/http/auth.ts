@@ -7,7 +7,7 @@ import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { ScimError } from '../scim/errors.js';
-import { locals, sendError } from './scim-response.js';
+import { locals, requestScope, sendError } from './scim-response.js';
 
 /** Methods that may take a per-resource lock or fan out: a forwarded key must be proven before them. */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -137,7 +137,7 @@ export function authenticate(authenticator: Authenticator, coordination: Coordin
         if (!caller.proven && WRITES.has(req.method) && !/\/\.search$/i.test(req.path)) {
           // Not one of the request's own calls (explain and the debug page show those); the log line says it happened.
           l.keyProof = true;
-          const jc = connection.forKey(caller.apiKey, { ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
+          const jc = connection.forKey(caller.apiKey, requestScope(l));
           await prove(keyFingerprint(caller.apiKey, l.orgId), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
         }
         // Bridge secrets and Entra tokens are proven by the check itself; remembering them spares the limiter.

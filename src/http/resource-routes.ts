@@ -5,7 +5,7 @@ import type { ExchangeNote } from '../observability/exchange.js';
 import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { badRequest, notFound } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
-import { SCIM_BASE, locals, scimBaseUrl, sendScim } from './scim-response.js';
+import { SCIM_BASE, locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js';
 import { deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 
@@ -78,8 +78,9 @@ export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloud
       settle = r;
     });
     try {
-      const jc = connection.forKey(apiKey, { observer, ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
-      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) });
+      const scope = requestScope(l);
+      const jc = connection.forKey(apiKey, { observer, ...scope });
+      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...scope });
     } catch (e) {
       // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
       next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);

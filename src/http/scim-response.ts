@@ -32,6 +32,11 @@ export interface Locals {
 
 export const locals = (res: Response): Locals => res.locals as Locals;
 
+/** The request's abort signal and org, as the optional fields a JumpCloud client and a handler take (absent when unset). */
+export function requestScope(l: Locals): { signal?: AbortSignal; orgId?: string } {
+  return { ...(l.signal ? { signal: l.signal } : {}), ...(l.orgId ? { orgId: l.orgId } : {}) };
+}
+
 /**
  * Every SCIM answer is JSON the bridge has just serialised, so it is written with one `writeHead` and one `end` of the
  * string: Node sends headers and body in a single socket write. Express's `res.send` would re-parse and re-format
