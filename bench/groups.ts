@@ -34,11 +34,15 @@ function fakeJumpCloud(members: number, latencyMs: number, c: Counters): http.Se
         c.inFlight -= 1;
         const url = new URL(req.url ?? '/', 'http://fake');
         if (req.method === 'GET' && url.pathname === `/api/v2/usergroups/${GROUP}`) {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: GROUP, name: 'Bench', membershipMethod: 'STATIC' }));
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ id: GROUP, name: 'Bench', membershipMethod: 'STATIC' }));
         } else if (req.method === 'GET' && url.pathname === `/api/v2/usergroups/${GROUP}/members`) {
           const skip = Number(url.searchParams.get('skip') ?? 0);
           const limit = Number(url.searchParams.get('limit') ?? 100);
-          res.writeHead(200, { 'content-type': 'application/json', 'x-total-count': String(stored.length) }).end(JSON.stringify(stored.slice(skip, skip + limit)));
+          res
+            .writeHead(200, { 'content-type': 'application/json', 'x-total-count': String(stored.length) })
+            .end(JSON.stringify(stored.slice(skip, skip + limit)));
         } else if (req.method === 'POST' && url.pathname === `/api/v2/usergroups/${GROUP}/members`) {
           res.writeHead(204).end();
         } else {
@@ -70,14 +74,19 @@ async function measure(scenario: string, c: Counters, work: () => Promise<number
   return { scenario, status, wallMs, upstreamCalls: c.calls, peakConcurrency: c.peak, heapDeltaMiB };
 }
 
-export async function run(options: { concurrency?: number; latencyMs?: number } = {}): Promise<Record<string, unknown>> {
+export async function run(
+  options: { concurrency?: number; latencyMs?: number } = {},
+): Promise<Record<string, unknown>> {
   const concurrency = options.concurrency ?? 8;
   const latencyMs = options.latencyMs ?? 5;
   const counters: Counters = { calls: 0, inFlight: 0, peak: 0 };
   const fake = fakeJumpCloud(5000, latencyMs, counters);
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
   const jcUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
-  const bridge = createBridge(loadConfig({ JUMPCLOUD_URL: jcUrl, MEMBER_CONCURRENCY: String(concurrency) }), silentLogger());
+  const bridge = createBridge(
+    loadConfig({ JUMPCLOUD_URL: jcUrl, MEMBER_CONCURRENCY: String(concurrency) }),
+    silentLogger(),
+  );
   const server = bridge.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`;
@@ -87,7 +96,10 @@ export async function run(options: { concurrency?: number; latencyMs?: number } 
     figures.push(
       await measure('PATCH add 1,000 members', counters, async () => {
         const value = Array.from({ length: 1000 }, (_, i) => ({ value: uid(10_000 + i) }));
-        const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'members', value }] });
+        const body = JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'Add', path: 'members', value }],
+        });
         const res = await fetch(`${base}/Groups/${GROUP}`, { method: 'PATCH', headers, body });
         await res.arrayBuffer();
         return res.status;
@@ -97,7 +109,8 @@ export async function run(options: { concurrency?: number; latencyMs?: number } 
       await measure('GET group with 5,000 members', counters, async () => {
         const res = await fetch(`${base}/Groups/${GROUP}`, { headers });
         const doc = (await res.json()) as { members?: unknown[] };
-        if ((doc.members ?? []).length !== 5000) throw new Error(`expected 5000 members, got ${(doc.members ?? []).length}`);
+        if ((doc.members ?? []).length !== 5000)
+          throw new Error(`expected 5000 members, got ${(doc.members ?? []).length}`);
         return res.status;
       }),
     );

@@ -75,7 +75,12 @@ class FakeJumpCloud {
 function directory(n: number): SystemUser[] {
   return syntheticUsers(n).map((seed, i) => {
     const { state, ...rest } = seed;
-    return { ...rest, _id: i.toString(16).padStart(24, '0'), suspended: state === 'SUSPENDED', state: state ?? 'ACTIVATED' } as SystemUser;
+    return {
+      ...rest,
+      _id: i.toString(16).padStart(24, '0'),
+      suspended: state === 'SUSPENDED',
+      state: state ?? 'ACTIVATED',
+    } as SystemUser;
   });
 }
 
@@ -93,14 +98,28 @@ async function queries(table: UserTable): Promise<Record<string, unknown>> {
     for (const [label, filter] of Object.entries(filters)) {
       const plan = planUserQuery(parseFilter(filter), table);
       for (const maxFilterScan of label === 'residual' ? [10_000, 1_000_000] : [10_000]) {
-        const users = new UsersResource(table, { maxPageSize: 200, maxFilterScan, deriveUsernameFromEmail: false, allowUsernameRename: false, unknownAttributes: 'refuse', createLookupWindowMs: 5_000 }, new InProcessLock());
+        const users = new UsersResource(
+          table,
+          {
+            maxPageSize: 200,
+            maxFilterScan,
+            deriveUsernameFromEmail: false,
+            allowUsernameRename: false,
+            unknownAttributes: 'refuse',
+            createLookupWindowMs: 5_000,
+          },
+          new InProcessLock(),
+        );
         fake.reset();
         (globalThis as { gc?: () => void }).gc?.(); // exact only under --expose-gc
         const heapBefore = process.memoryUsage().heapUsed;
         const started = performance.now();
         let outcome: string;
         try {
-          const res = await users.list({ jc: fake as unknown as JumpCloudClient, baseUrl: 'https://bridge.example/scim/v2' }, { filter, count: '100' });
+          const res = await users.list(
+            { jc: fake as unknown as JumpCloudClient, baseUrl: 'https://bridge.example/scim/v2' },
+            { filter, count: '100' },
+          );
           outcome = `200 totalResults=${res.totalResults} itemsPerPage=${res.itemsPerPage}`;
         } catch (e) {
           if (!isScimError(e)) throw e;
@@ -126,7 +145,9 @@ async function queries(table: UserTable): Promise<Record<string, unknown>> {
 }
 
 export async function run(): Promise<Record<string, unknown>> {
-  const table = loadAttributeTable(path.join(packageRoot(), 'config', 'mapping.json'), { deriveUsernameFromEmail: false }).users;
+  const table = loadAttributeTable(path.join(packageRoot(), 'config', 'mapping.json'), {
+    deriveUsernameFromEmail: false,
+  }).users;
   return {
     parsePlanThroughput: throughput(table),
     upstreamCallsPerQuery: await queries(table),

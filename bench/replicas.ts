@@ -14,7 +14,8 @@ import { silentLogger } from '../src/observability/logger.js';
 import { startRedis } from '../test/helpers/redis-server.js';
 
 const KEY = 'benchKey0123456789abcdefghijklmnopqrstuv';
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (n: number): number => Math.round(n * 100) / 100;
 
 /** Commands Redis executed (including those run inside Lua scripts), and how many of them were script calls. */
@@ -34,7 +35,11 @@ export async function run(options: { requests?: number } = {}): Promise<Record<s
   const out: Record<string, unknown> = { requestsPerOperation: n };
   try {
     for (const mode of ['in-process', 'redis'] as const) {
-      const env = { JUMPCLOUD_URL: up.url, LOG_LEVEL: 'error', ...(mode === 'redis' ? { REDIS_URL: redisServer.url } : {}) };
+      const env = {
+        JUMPCLOUD_URL: up.url,
+        LOG_LEVEL: 'error',
+        ...(mode === 'redis' ? { REDIS_URL: redisServer.url } : {}),
+      };
       const bridge = createBridge(loadConfig(env), silentLogger());
       const server = bridge.app.listen(0, '127.0.0.1');
       await new Promise((r) => server.once('listening', r));
@@ -46,7 +51,10 @@ export async function run(options: { requests?: number } = {}): Promise<Record<s
           fetch(`${base}/Users/${user._id}`, {
             method: 'PATCH',
             headers,
-            body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: `t${Math.random()}` }] }),
+            body: JSON.stringify({
+              schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+              Operations: [{ op: 'replace', path: 'title', value: `t${Math.random()}` }],
+            }),
           }),
         'GET /Users/{id}': () => fetch(`${base}/Users/${user._id}`, { headers }),
       };

@@ -36,8 +36,13 @@ async function main(): Promise<void> {
     return name && value ? [name, value] : undefined;
   };
   const unknown = args.filter((a) => a.startsWith('--') && !(a in FLAGS) && !valued(a));
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; options: ${[...Object.keys(FLAGS), '--ops=a,b', '--reps=N', '--soak-requests=N'].join(', ')}`);
-  const options: Record<string, unknown> = Object.fromEntries(args.filter((a) => a in FLAGS).map((a) => FLAGS[a] as [string, boolean]));
+  if (unknown.length)
+    throw new Error(
+      `unknown option ${unknown.join(', ')}; options: ${[...Object.keys(FLAGS), '--ops=a,b', '--reps=N', '--soak-requests=N'].join(', ')}`,
+    );
+  const options: Record<string, unknown> = Object.fromEntries(
+    args.filter((a) => a in FLAGS).map((a) => FLAGS[a] as [string, boolean]),
+  );
   for (const a of args) {
     const v = valued(a);
     if (v) options[v[0]] = v[0] === 'ops' ? v[1].split(',') : Number(v[1]);

@@ -55,8 +55,18 @@ interface Plan {
 }
 
 const PLANS: Record<'full' | 'quick', Plan> = {
-  full: { reps: 3, requests: { 1: 200, 50: 1500 }, callsRequests: 200, soak: { total: 200_000, warmup: 20_000, chunk: 20_000 } },
-  quick: { reps: 1, requests: { 1: 100, 50: 600 }, callsRequests: 50, soak: { total: 20_000, warmup: 4_000, chunk: 4_000 } },
+  full: {
+    reps: 3,
+    requests: { 1: 200, 50: 1500 },
+    callsRequests: 200,
+    soak: { total: 200_000, warmup: 20_000, chunk: 20_000 },
+  },
+  quick: {
+    reps: 1,
+    requests: { 1: 100, 50: 600 },
+    callsRequests: 50,
+    soak: { total: 20_000, warmup: 4_000, chunk: 4_000 },
+  },
 };
 
 const log = (msg: string): void => {
@@ -85,9 +95,19 @@ class Child {
     process.stderr?.on('data', keep);
   }
 
-  ask<T>(question: Record<string, unknown>, answer: (m: Record<string, unknown>) => T | undefined, timeoutMs = 30_000): Promise<T> {
+  ask<T>(
+    question: Record<string, unknown>,
+    answer: (m: Record<string, unknown>) => T | undefined,
+    timeoutMs = 30_000,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.name} did not answer ${JSON.stringify(question)}; last output:\n${this.tail.join('\n')}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`${this.name} did not answer ${JSON.stringify(question)}; last output:\n${this.tail.join('\n')}`),
+          ),
+        timeoutMs,
+      );
       this.waiting.push((m) => {
         const a = answer(m);
         if (a === undefined) return false;
@@ -110,7 +130,12 @@ class Child {
 
 function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, execArgv: string[] = []): Child {
   const probe = pathToFileURL(path.join(DIST, 'bench', 'floor', 'probe.js')).href;
-  const child = fork(entry, args, { cwd: ROOT, env, execArgv: ['--import', probe, '--expose-gc', ...execArgv], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(entry, args, {
+    cwd: ROOT,
+    env,
+    execArgv: ['--import', probe, '--expose-gc', ...execArgv],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   return new Child(name, child);
 }
 
@@ -131,7 +156,8 @@ async function waitHealthy(url: string, child: Child): Promise<void> {
     } catch {
       // not listening yet
     }
-    if (child.process.exitCode !== null || Date.now() > deadline) throw new Error(`${child.name} did not start; last output:\n${child.tail.join('\n')}`);
+    if (child.process.exitCode !== null || Date.now() > deadline)
+      throw new Error(`${child.name} did not start; last output:\n${child.tail.join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -155,11 +181,15 @@ const agentFor = (t: Target, connections: number): http.Agent => {
 export async function run(options: Options = {}): Promise<Record<string, unknown>> {
   const mode = options.quick ? 'quick' : 'full';
   const base = PLANS[mode];
-  const soakTotal = options.soakRequests && options.soakRequests > 0 ? Math.round(options.soakRequests) : base.soak.total;
+  const soakTotal =
+    options.soakRequests && options.soakRequests > 0 ? Math.round(options.soakRequests) : base.soak.total;
   const plan: Plan = {
     ...base,
     reps: options.reps && options.reps > 0 ? Math.round(options.reps) : base.reps,
-    soak: soakTotal === base.soak.total ? base.soak : { total: soakTotal, warmup: Math.round(soakTotal / 10), chunk: Math.round(soakTotal / 10) },
+    soak:
+      soakTotal === base.soak.total
+        ? base.soak
+        : { total: soakTotal, warmup: Math.round(soakTotal / 10), chunk: Math.round(soakTotal / 10) },
   };
   const began = performance.now();
   if (options.build !== false) {
@@ -170,9 +200,12 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
   if (options.cpuProf) mkdirSync(profiles, { recursive: true });
 
   log(`starting the stub (${SIZES.join(' and ')} users)`);
-  const stub = start('stub', path.join(DIST, 'bench', 'floor', 'stub.js'), [], { PATH: process.env.PATH }, ['--max-old-space-size=2048']);
+  const stub = start('stub', path.join(DIST, 'bench', 'floor', 'stub.js'), [], { PATH: process.env.PATH }, [
+    '--max-old-space-size=2048',
+  ]);
   const stubUrl = await stub.ask({}, (m) => (m.stub === 'ready' ? String(m.url) : undefined), 120_000);
-  const stubStats = (): Promise<StubStats> => stub.ask({ stub: 'stats' }, (m) => (m.stub === 'stats' ? (m.stats as StubStats) : undefined));
+  const stubStats = (): Promise<StubStats> =>
+    stub.ask({ stub: 'stats' }, (m) => (m.stub === 'stats' ? (m.stats as StubStats) : undefined));
 
   const port = await freePort();
   const bridgeChild = start(
@@ -190,7 +223,9 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     },
     options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profiles}`] : [],
   );
-  const proxyChild = start('proxy', path.join(DIST, 'bench', 'floor', 'proxy.js'), [stubUrl], { PATH: process.env.PATH });
+  const proxyChild = start('proxy', path.join(DIST, 'bench', 'floor', 'proxy.js'), [stubUrl], {
+    PATH: process.env.PATH,
+  });
   const proxyUrl = await proxyChild.ask({}, (m) => (m.proxy === 'ready' ? String(m.url) : undefined));
   const bridgeUrl = `http://127.0.0.1:${port}`;
   await waitHealthy(bridgeUrl, bridgeChild);
@@ -199,10 +234,22 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
 
   // Every request gets a fresh number: no create, add or PATCH value repeats across cells or repetitions.
   let serial = 0;
-  const shotFor = (t: Target, op: Operation, size: number) => (i: number): Shot => op[t.kind](i, size);
+  const shotFor =
+    (t: Target, op: Operation, size: number) =>
+    (i: number): Shot =>
+      op[t.kind](i, size);
 
   /** One target, one operation: `requests` measured after `warmup`, with the process's CPU and the stub's counters. */
-  const cell = async (t: Target, op: Operation, size: number, connections: number, requests: number, warmup: number, first?: number, keep?: number[]): Promise<Cell> => {
+  const cell = async (
+    t: Target,
+    op: Operation,
+    size: number,
+    connections: number,
+    requests: number,
+    warmup: number,
+    first?: number,
+    keep?: number[],
+  ): Promise<Cell> => {
     const agent = agentFor(t, connections);
     if (warmup > 0) {
       await drive(agent, t.url, connections, warmup, serial, shotFor(t, op, size));
@@ -210,14 +257,23 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     }
     const s0 = await stubStats();
     const c0 = await t.child.read();
-    const load: LoadResult = await drive(agent, t.url, connections, requests, first ?? serial, shotFor(t, op, size), keep);
+    const load: LoadResult = await drive(
+      agent,
+      t.url,
+      connections,
+      requests,
+      first ?? serial,
+      shotFor(t, op, size),
+      keep,
+    );
     if (first === undefined) serial += requests;
     const c1 = await t.child.read();
     const s1 = await stubStats();
     return {
       ...load,
       cpuMicrosPerRequest: Math.round(((c1.cpuMicros - c0.cpuMicros) / requests) * 10) / 10,
-      upstreamCallsPerRequest: Math.round((((s1.calls[String(size)] ?? 0) - (s0.calls[String(size)] ?? 0)) / requests) * 100) / 100,
+      upstreamCallsPerRequest:
+        Math.round((((s1.calls[String(size)] ?? 0) - (s0.calls[String(size)] ?? 0)) / requests) * 100) / 100,
       upstreamSocketsOpened: s1.sockets - s0.sockets,
     };
   };
@@ -226,11 +282,24 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
    * Bridge and proxy on one operation, measured in SLICES alternating slices each, so both see the same
    * neighbours on the shared machine: the ratio of their CPU per request is then a paired figure.
    */
-  const pair = async (op: Operation, connections: number, requests: number, warmup: number): Promise<{ bridge: Cell; proxy: Cell }> => {
+  const pair = async (
+    op: Operation,
+    connections: number,
+    requests: number,
+    warmup: number,
+  ): Promise<{ bridge: Cell; proxy: Cell }> => {
     const slice = Math.ceil(requests / SLICES);
     const out = new Map<Target, { cells: Cell[]; latencies: number[] }>();
     for (const t of [bridge, proxy]) out.set(t, { cells: [], latencies: [] });
-    for (const t of [bridge, proxy]) await drive(agentFor(t, connections), t.url, connections, warmup, (serial += warmup) - warmup, shotFor(t, op, BIG));
+    for (const t of [bridge, proxy])
+      await drive(
+        agentFor(t, connections),
+        t.url,
+        connections,
+        warmup,
+        (serial += warmup) - warmup,
+        shotFor(t, op, BIG),
+      );
     for (let k = 0; k < SLICES; k++) {
       for (const t of [bridge, proxy]) {
         const o = out.get(t) as { cells: Cell[]; latencies: number[] };
@@ -243,7 +312,8 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
       const failures: Record<string, number> = {};
       for (const c of cells) for (const [k, v] of Object.entries(c.failures)) failures[k] = (failures[k] ?? 0) + v;
       const firstFailure = cells.find((c) => c.firstFailure)?.firstFailure;
-      const weighted = (f: (c: Cell) => number, digits: number): number => Math.round((cells.reduce((a, c) => a + f(c) * c.requests, 0) / n) * 10 ** digits) / 10 ** digits;
+      const weighted = (f: (c: Cell) => number, digits: number): number =>
+        Math.round((cells.reduce((a, c) => a + f(c) * c.requests, 0) / n) * 10 ** digits) / 10 ** digits;
       return {
         requests: n,
         failures,
@@ -256,7 +326,10 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
         upstreamSocketsOpened: cells.reduce((a, c) => a + c.upstreamSocketsOpened, 0),
       };
     };
-    return { bridge: merge(out.get(bridge) ?? { cells: [], latencies: [] }), proxy: merge(out.get(proxy) ?? { cells: [], latencies: [] }) };
+    return {
+      bridge: merge(out.get(bridge) ?? { cells: [], latencies: [] }),
+      proxy: merge(out.get(proxy) ?? { cells: [], latencies: [] }),
+    };
   };
 
   /**
@@ -267,9 +340,17 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
   const warmKeys = async (): Promise<void> => {
     log('warm-up: each directory key, one request at a time');
     for (const size of SIZES) {
-      const w = await drive(agentFor(bridge, 1), bridge.url, 1, 3, serial, shotFor(bridge, OPERATIONS[0] as Operation, size));
+      const w = await drive(
+        agentFor(bridge, 1),
+        bridge.url,
+        1,
+        3,
+        serial,
+        shotFor(bridge, OPERATIONS[0] as Operation, size),
+      );
       serial += 3;
-      if (Object.keys(w.failures).length) throw new Error(`the bridge refused the ${size}-user directory's key: ${w.firstFailure ?? ''}`);
+      if (Object.keys(w.failures).length)
+        throw new Error(`the bridge refused the ${size}-user directory's key: ${w.firstFailure ?? ''}`);
     }
   };
 
@@ -278,13 +359,18 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     at: new Date().toISOString(),
     mode,
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', loadavgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? '?',
+      loadavgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
     setup: {
       directoryForTimedCells: BIG,
       requestsPerCell: plan.requests,
       repetitions: plan.reps,
       bridge: 'dist/src/server.js, NODE_ENV=production, LOG_LEVEL=warn, LOG_FORMAT=json, no DEBUG_PAGE, no TRACE_USERS',
-      proxy: 'bench/floor/proxy.ts: node:http, keep-alive agent, Bearer → x-api-key, piped; sent the operation\'s primary JumpCloud call',
+      proxy:
+        "bench/floor/proxy.ts: node:http, keep-alive agent, Bearer → x-api-key, piped; sent the operation's primary JumpCloud call",
       stub: 'bench/floor/stub.ts: node:http, indexed, no contract validation, no latency; the x-api-key picks the directory',
     },
     rows: [],
@@ -295,7 +381,16 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
   if (!ops.length) throw new Error(`--ops names none of ${OPERATIONS.map((o) => o.name).join(', ')}`);
   const rows = new Map<string, Row>();
   for (const op of ops) {
-    for (const connections of CONNECTIONS) rows.set(`${op.name}@${connections}`, { operation: op.name, title: op.title, connections, bridge: [], proxy: [], ratio: [], callsPerOp: {} });
+    for (const connections of CONNECTIONS)
+      rows.set(`${op.name}@${connections}`, {
+        operation: op.name,
+        title: op.title,
+        connections,
+        bridge: [],
+        proxy: [],
+        ratio: [],
+        callsPerOp: {},
+      });
   }
   try {
     await warmKeys();
@@ -326,7 +421,11 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
           const row = rows.get(`${op.name}@${connections}`) as Row;
           row.callsPerOp[String(size)] = c.upstreamCallsPerRequest;
           // A failed request may have made no call: its row must show it, or the calls figure reads as a result.
-          if (Object.keys(c.failures).length) row.callsPassFailures = { ...row.callsPassFailures, [String(size)]: { failures: c.failures, ...(c.firstFailure ? { firstFailure: c.firstFailure } : {}) } };
+          if (Object.keys(c.failures).length)
+            row.callsPassFailures = {
+              ...row.callsPassFailures,
+              [String(size)]: { failures: c.failures, ...(c.firstFailure ? { firstFailure: c.firstFailure } : {}) },
+            };
         }
       }
     }
@@ -346,7 +445,13 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
     await warmKeys();
     for (const size of SIZES) {
       const c = await cell(bridge, DELETE, size, 1, 20, 0, 0);
-      report.callsOnly.push({ operation: DELETE.name, title: DELETE.title, size, upstreamCallsPerRequest: c.upstreamCallsPerRequest, failures: c.failures });
+      report.callsOnly.push({
+        operation: DELETE.name,
+        title: DELETE.title,
+        size,
+        upstreamCallsPerRequest: c.upstreamCallsPerRequest,
+        failures: c.failures,
+      });
     }
     report.upstreamSocketsOpenedTotal = (await stubStats()).sockets;
   } finally {
@@ -404,11 +509,25 @@ function trend(samples: { afterRequests: number; rssMiB: number }[]): number {
 }
 
 /** Entra's mix in a provisioning cycle: mostly matches and reads, some updates, few creates. */
-const SOAK_MIX: OperationName[] = ['userNameMatch', 'getById', 'userNameMatch', 'patch', 'getById', 'userNameMatch', 'memberAdd', 'getById', 'patch', 'create', 'userNameMatch', 'groupMatch'];
+const SOAK_MIX: OperationName[] = [
+  'userNameMatch',
+  'getById',
+  'userNameMatch',
+  'patch',
+  'getById',
+  'userNameMatch',
+  'memberAdd',
+  'getById',
+  'patch',
+  'create',
+  'userNameMatch',
+  'groupMatch',
+];
 
 async function soak(bridge: Target, s: Plan['soak'], reserve: () => number): Promise<Report['soak']> {
   const byName = new Map(OPERATIONS.map((o) => [o.name, o]));
-  const shot = (i: number): Shot => (byName.get(SOAK_MIX[i % SOAK_MIX.length] as OperationName) as Operation).bridge(i, BIG);
+  const shot = (i: number): Shot =>
+    (byName.get(SOAK_MIX[i % SOAK_MIX.length] as OperationName) as Operation).bridge(i, BIG);
   const agent = agentFor(bridge, 50);
   let first = reserve();
   const warm = await drive(agent, bridge.url, 50, s.warmup, first, shot);

@@ -12,9 +12,12 @@ import { mapLimit } from '../src/util/map-limit.js';
 
 const KEY = 'benchKey0123456789abcdefghijklmnopqrstuv';
 
-const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export async function run(options: { users?: number; concurrencies?: number[] } = {}): Promise<Record<string, unknown>> {
+export async function run(
+  options: { users?: number; concurrencies?: number[] } = {},
+): Promise<Record<string, unknown>> {
   const users = options.users ?? 200;
   const emulator = createEmulator({ apiKeys: [KEY] });
   const up = await emulator.listen();
@@ -43,24 +46,34 @@ export async function run(options: { users?: number; concurrencies?: number[] } 
       const heapBefore = process.memoryUsage().heapUsed;
       const started = performance.now();
       const failures = (
-        await mapLimit(Array.from({ length: users }, (_, i) => i), concurrency, async (i) => {
-          const userName = `bench${concurrency}x${i}`;
-          const t = performance.now();
-          const res = await fetch(`${base}/Users`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ userName, emails: [{ type: 'work', value: `${userName}@example.com`, primary: true }], name: { givenName: 'B', familyName: String(i) } }),
-          });
-          const created = (await res.json()) as { id: string };
-          latencies.push(performance.now() - t);
-          const statuses = [
-            res.status,
-            await timed('GET', `/Users/${created.id}`),
-            await timed('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`),
-            await timed('PATCH', `/Users/${created.id}`, { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }),
-          ];
-          return statuses.filter((s) => s >= 300).length;
-        })
+        await mapLimit(
+          Array.from({ length: users }, (_, i) => i),
+          concurrency,
+          async (i) => {
+            const userName = `bench${concurrency}x${i}`;
+            const t = performance.now();
+            const res = await fetch(`${base}/Users`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({
+                userName,
+                emails: [{ type: 'work', value: `${userName}@example.com`, primary: true }],
+                name: { givenName: 'B', familyName: String(i) },
+              }),
+            });
+            const created = (await res.json()) as { id: string };
+            latencies.push(performance.now() - t);
+            const statuses = [
+              res.status,
+              await timed('GET', `/Users/${created.id}`),
+              await timed('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`),
+              await timed('PATCH', `/Users/${created.id}`, {
+                Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+              }),
+            ];
+            return statuses.filter((s) => s >= 300).length;
+          },
+        )
       ).reduce((a, b) => a + b, 0);
       const wallMs = performance.now() - started;
       const sorted = [...latencies].sort((a, b) => a - b);
@@ -69,7 +82,11 @@ export async function run(options: { users?: number; concurrencies?: number[] } 
         failures,
         wallMs: Math.round(wallMs),
         requestsPerSecond: Math.round((users * 4) / (wallMs / 1000)),
-        latencyMs: { p50: +pct(sorted, 50).toFixed(1), p95: +pct(sorted, 95).toFixed(1), p99: +pct(sorted, 99).toFixed(1) },
+        latencyMs: {
+          p50: +pct(sorted, 50).toFixed(1),
+          p95: +pct(sorted, 95).toFixed(1),
+          p99: +pct(sorted, 99).toFixed(1),
+        },
         heapDeltaMiB: +((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20).toFixed(1),
       };
     }

@@ -32,7 +32,11 @@ for (const mode of modes) {
   const h = await startBridge({ JUMPCLOUD_URL: up.url, LOG_LEVEL: 'error', ...mode });
   await fc.assert(
     fc.asyncProperty(fuzzRequests(KEY), async (r) => {
-      const res = await fetch(h.base + r.path, { method: r.method, headers: r.headers, ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { body: r.body } : {}) }).catch(() => undefined);
+      const res = await fetch(h.base + r.path, {
+        method: r.method,
+        headers: r.headers,
+        ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { body: r.body } : {}),
+      }).catch(() => undefined);
       if (!res) return;
       requests += 1;
       const text = await res.text();
@@ -48,6 +52,14 @@ for (const mode of modes) {
 }
 await up.close();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
-const result = { seed, requests, fiveXx, crashes, peakRssMb: Math.round(peakRss / 1024 / 1024), seconds: Math.round((Date.now() - started) / 1000), samples };
+const result = {
+  seed,
+  requests,
+  fiveXx,
+  crashes,
+  peakRssMb: Math.round(peakRss / 1024 / 1024),
+  seconds: Math.round((Date.now() - started) / 1000),
+  samples,
+};
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exitCode = fiveXx || crashes ? 1 : 0;

@@ -10,7 +10,14 @@ import { createEmulator } from '../src/emulator/index.js';
 import { KEY, startBridge } from '../test/helpers/bridge-harness.js';
 import { entraSession } from '../test/helpers/entra-session.js';
 
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'recordings', 'emulator-example');
+const dir = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'test',
+  'fixtures',
+  'recordings',
+  'emulator-example',
+);
 rmSync(dir, { recursive: true, force: true });
 const emulator = createEmulator({ apiKeys: [KEY] });
 emulator.seedExampleUsers();
@@ -19,7 +26,11 @@ const h = await startBridge({ JUMPCLOUD_URL: up.url, RECORD_DIR: dir, RECORD_PSE
 try {
   await entraSession(h);
   // And one doctor --write-check session, so CI replays the doctor's calls too.
-  await runDoctor({ writeCheck: true, yes: true }, { JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: up.url, RECORD_DIR: dir, RECORD_PSEUDONYMISE: 'true' }, { regions: { US: up.url } });
+  await runDoctor(
+    { writeCheck: true, yes: true },
+    { JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: up.url, RECORD_DIR: dir, RECORD_PSEUDONYMISE: 'true' },
+    { regions: { US: up.url } },
+  );
 } finally {
   await h.close();
   await up.close();

@@ -7,6 +7,8 @@ import { URL, fileURLToPath } from 'node:url';
 
 const server = fileURLToPath(new URL('../dist/src/server.js', import.meta.url));
 if (!existsSync(server)) {
-  console.error('jumpcloud-scim-bridge is not built yet: run `npm run build` first, then `npm start` (or `npm run sandbox` to try it on the emulator).');
+  console.error(
+    'jumpcloud-scim-bridge is not built yet: run `npm run build` first, then `npm start` (or `npm run sandbox` to try it on the emulator).',
+  );
   process.exit(1);
 }

@@ -64,7 +64,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Not mounted when off: every layer is a step of every request (issue 13).
   if (metrics.enabled) app.use(requestMetrics(metrics, (segment) => deps.resources.label(segment)));
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
-  if (metrics.enabled && config.deployment.metrics.port === undefined) app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
+  if (metrics.enabled && config.deployment.metrics.port === undefined)
+    app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.use(drainingConnections(deps.lifecycle));
   for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
@@ -78,7 +79,13 @@ export function createApp(deps: AppDeps): express.Express {
   scim.use(requestDeadline(config));
   scim.use(authenticate(deps.authenticator, deps.coordination, deps.connection));
   scim.use(scimBody());
-  scim.use(resourceRoutes(deps.resources, deps.connection, config, { onKeyVerdict: deps.onKeyVerdict, logger, ...(deps.onNote ? { onNote: deps.onNote } : {}) }));
+  scim.use(
+    resourceRoutes(deps.resources, deps.connection, config, {
+      onKeyVerdict: deps.onKeyVerdict,
+      logger,
+      ...(deps.onNote ? { onNote: deps.onNote } : {}),
+    }),
+  );
   // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);

@@ -53,23 +53,43 @@ export interface BridgeOptions {
 }
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
-export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink[] = [], options: BridgeOptions = {}): Bridge {
-  const metrics = config.deployment.metrics.enabled ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs }) : disabledMetrics();
+export function createBridge(
+  config: Config,
+  logger: Logger,
+  sinks: ExchangeSink[] = [],
+  options: BridgeOptions = {},
+): Bridge {
+  const metrics = config.deployment.metrics.enabled
+    ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs })
+    : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const coordination = createCoordination(config, logger);
   const shared = config.deployment.redis !== undefined;
-  const authenticator = orgAuthenticator(createAuthenticator(config.auth, coordination.provenKeys), config.auth, config.deployment.orgs.credentials, coordination.provenKeys);
+  const authenticator = orgAuthenticator(
+    createAuthenticator(config.auth, coordination.provenKeys),
+    config.auth,
+    config.deployment.orgs.credentials,
+    coordination.provenKeys,
+  );
   // Keys and secrets the bridge holds are masked everywhere, always.
   for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
   const recorder = config.record.dir
-    ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}), env: options.env ?? process.env })
+    ? new Recorder(config.record.dir, {
+        pseudonymise: config.record.pseudonymise,
+        ...(config.jumpcloudOrgId ? { orgId: config.jumpcloudOrgId } : {}),
+        env: options.env ?? process.env,
+      })
     : undefined;
   // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
   const layers = {
     // With Redis, no write leaves without proving (and extending) the lease of every lock the request holds.
     outer: [...(shared ? [writeGuard(assertLeasesHeld)] : []), ...(options.layers?.outer ?? [])],
     call: options.layers?.call ?? [],
-    wire: [concurrencyCap(coordination.upstreamCap), ...(recorder ? [recorder.layer] : []), ...(options.layers?.wire ?? [])],
+    wire: [
+      concurrencyCap(coordination.upstreamCap),
+      ...(recorder ? [recorder.layer] : []),
+      ...(options.layers?.wire ?? []),
+    ],
   };
   const connection = new JumpCloudConnection({
     baseUrl: config.jumpcloudUrl,
@@ -84,12 +104,16 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
   const lifecycle = newLifecycle();
   lifecycle.checks[shared ? 'redis' : 'coordination'] = () => coordination.ready();
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
-  const users = new UsersResource(table.users, config, locks, (jc, id, base) => groupsOfUser(jc, id, base, config.memberConcurrency));
+  const users = new UsersResource(table.users, config, locks, (jc, id, base) =>
+    groupsOfUser(jc, id, base, config.memberConcurrency),
+  );
   const groupTable = loadGroupTable(table.raw, config.mappingFile);
   const groups = new GroupsResource(groupTable, config, locks);
   const resources = new ResourceRegistry([users, groups]);
   const drift = new DriftCounter();
-  const debug = config.debugPage.enabled ? createDebugPage({ config, mappings: () => resources.mappings, drift }) : undefined;
+  const debug = config.debugPage.enabled
+    ? createDebugPage({ config, mappings: () => resources.mappings, drift })
+    : undefined;
   const app = createApp({
     config,
     logger,
@@ -104,7 +128,10 @@ export function createBridge(config: Config, logger: Logger, sinks: ExchangeSink
       void (accepted ? coordination.provenKeys.remember(fp) : coordination.provenKeys.forget(fp));
     },
     onNote: (note) => {
-      if (drift.record(note)) metrics.driftWarning(resources.label(typeof note.data?.resource === 'string' ? note.data.resource : '') ?? 'other');
+      if (drift.record(note))
+        metrics.driftWarning(
+          resources.label(typeof note.data?.resource === 'string' ? note.data.resource : '') ?? 'other',
+        );
     },
     sinks: debug ? [...sinks, debug.buffer] : sinks,
     ...(debug ? { extraRouters: [{ path: DEBUG_PATH, router: debug.router }] } : {}),

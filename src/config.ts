@@ -65,7 +65,11 @@ export interface DeploymentConfig {
    * `/scim/v2/orgs/{orgId}` tenant URLs (on unless ORG_ROUTES=false), and in the bridge-held-key auth modes each
    * org's key and secrets from ORG_SECRETS_FILE (read once at start-up).
    */
-  orgs: { routes: boolean; secretsFile: string | undefined; credentials: ReadonlyMap<string, OrgCredentials> | undefined };
+  orgs: {
+    routes: boolean;
+    secretsFile: string | undefined;
+    credentials: ReadonlyMap<string, OrgCredentials> | undefined;
+  };
   /** GET /metrics (prom-client): off unless METRICS=true; on its own port, or on the main port guarded. */
   metrics: { enabled: boolean; port: number | undefined; host: string; token: string | undefined; maxOrgs: number };
 }
@@ -127,7 +131,8 @@ function shown(raw: string): string {
 function int(env: Env, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return dflt;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} (got ${n})`);
   return n;
@@ -168,18 +173,24 @@ function jumpcloudUrl(env: Env): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('JUMPCLOUD_URL must be a URL such as https://console.jumpcloud.com (the value given does not parse as a URL)');
+    throw new ConfigError(
+      'JUMPCLOUD_URL must be a URL such as https://console.jumpcloud.com (the value given does not parse as a URL)',
+    );
   }
   if (url.username || url.password) {
     throw new ConfigError('JUMPCLOUD_URL must not contain credentials: the key travels in the x-api-key header');
   }
   if (url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigError(`JUMPCLOUD_URL must be the console origin only, without a path: the client appends /api/... (got '${url.origin}' with a path or query)`);
+    throw new ConfigError(
+      `JUMPCLOUD_URL must be the console origin only, without a path: the client appends /api/... (got '${url.origin}' with a path or query)`,
+    );
   }
   const loopback = LOOPBACK.has(url.hostname);
   // Plain http would put the caller's API key on the wire in clear text; only the local emulator may use it.
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ConfigError(`JUMPCLOUD_URL must use https (http is allowed only for a loopback emulator) (got '${url.origin}')`);
+    throw new ConfigError(
+      `JUMPCLOUD_URL must use https (http is allowed only for a loopback emulator) (got '${url.origin}')`,
+    );
   }
   const console = (JUMPCLOUD_CONSOLES as readonly string[]).includes(url.hostname.toLowerCase()) && url.port === '';
   if (!console && !loopback && !bool(env, 'JUMPCLOUD_URL_ALLOW_OTHER_HOST', false)) {
@@ -219,21 +230,36 @@ function authConfig(env: Env): AuthConfig {
   const mode = oneOf(env, 'AUTH_MODE', 'forward', ['forward', 'bridge-secret', 'entra-token'] as const);
   if (mode === 'forward') {
     if (env.BRIDGE_SECRET?.trim() || env.ENTRA_TENANT_IDS?.trim()) {
-      throw new ConfigError('BRIDGE_SECRET and ENTRA_TENANT_IDS take effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token');
+      throw new ConfigError(
+        'BRIDGE_SECRET and ENTRA_TENANT_IDS take effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token',
+      );
     }
     return { mode };
   }
   const apiKey = secret(env, 'JUMPCLOUD_API_KEY');
-  if (!apiKey) throw new ConfigError(`AUTH_MODE=${mode} needs the bridge's JumpCloud key in JUMPCLOUD_API_KEY or JUMPCLOUD_API_KEY_FILE`);
+  if (!apiKey)
+    throw new ConfigError(
+      `AUTH_MODE=${mode} needs the bridge's JumpCloud key in JUMPCLOUD_API_KEY or JUMPCLOUD_API_KEY_FILE`,
+    );
   if (/\s/.test(apiKey)) throw new ConfigError('JUMPCLOUD_API_KEY must not contain whitespace');
   if (mode === 'bridge-secret') {
-    const secrets = [secret(env, 'BRIDGE_SECRET'), secret(env, 'BRIDGE_SECRET_PREVIOUS')].filter((x): x is string => !!x);
-    if (secrets.length === 0) throw new ConfigError('AUTH_MODE=bridge-secret needs BRIDGE_SECRET (or BRIDGE_SECRET_FILE): the value to put in Entra\'s Secret Token');
+    const secrets = [secret(env, 'BRIDGE_SECRET'), secret(env, 'BRIDGE_SECRET_PREVIOUS')].filter(
+      (x): x is string => !!x,
+    );
+    if (secrets.length === 0)
+      throw new ConfigError(
+        "AUTH_MODE=bridge-secret needs BRIDGE_SECRET (or BRIDGE_SECRET_FILE): the value to put in Entra's Secret Token",
+      );
     for (const s of secrets) {
       if (s.length < MIN_BRIDGE_SECRET || /\s/.test(s)) {
-        throw new ConfigError(`BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be at least ${MIN_BRIDGE_SECRET} characters without whitespace (generate one with: openssl rand -hex 32)`);
+        throw new ConfigError(
+          `BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be at least ${MIN_BRIDGE_SECRET} characters without whitespace (generate one with: openssl rand -hex 32)`,
+        );
       }
-      if (s === apiKey) throw new ConfigError('BRIDGE_SECRET must not be the JumpCloud key: the point is that the key never lives in Entra');
+      if (s === apiKey)
+        throw new ConfigError(
+          'BRIDGE_SECRET must not be the JumpCloud key: the point is that the key never lives in Entra',
+        );
     }
     return { mode, apiKey, secrets };
   }
@@ -242,7 +268,9 @@ function authConfig(env: Env): AuthConfig {
     .map((t) => t.trim().toLowerCase())
     .filter(Boolean);
   if (tenants.length === 0 || tenants.some((t) => !GUID.test(t))) {
-    throw new ConfigError('AUTH_MODE=entra-token needs ENTRA_TENANT_IDS: a comma-separated list of Entra tenant ids (GUIDs) allowed to call the bridge');
+    throw new ConfigError(
+      'AUTH_MODE=entra-token needs ENTRA_TENANT_IDS: a comma-separated list of Entra tenant ids (GUIDs) allowed to call the bridge',
+    );
   }
   const audience = (env.ENTRA_AUDIENCE ?? '').trim() || ENTRA_CUSTOM_APP_AUDIENCE;
   const jwksRaw = (env.ENTRA_JWKS_URL ?? '').trim() || 'https://login.microsoftonline.com/common/discovery/keys';
@@ -262,7 +290,10 @@ function trustProxy(env: Env): boolean | string {
   const raw = (env.TRUST_PROXY ?? '').trim();
   if (raw === '') return 'loopback';
   if (['true', 'false'].includes(raw.toLowerCase())) return raw.toLowerCase() === 'true';
-  if (!/^[\w.:/, -]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be true, false, or a comma-separated list of addresses/subnets (got ${shown(raw)})`);
+  if (!/^[\w.:/, -]+$/.test(raw))
+    throw new ConfigError(
+      `TRUST_PROXY must be true, false, or a comma-separated list of addresses/subnets (got ${shown(raw)})`,
+    );
   return raw;
 }
 
@@ -274,7 +305,9 @@ function publicUrl(env: Env): string | undefined {
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
     return u.origin;
   } catch {
-    throw new ConfigError(`PUBLIC_URL must be the bridge's public origin, e.g. https://scim.example.com (got ${shown(raw)})`);
+    throw new ConfigError(
+      `PUBLIC_URL must be the bridge's public origin, e.g. https://scim.example.com (got ${shown(raw)})`,
+    );
   }
 }
 
@@ -282,7 +315,9 @@ export function loadConfig(env: Env = process.env): Config {
   const orgId = env.JUMPCLOUD_ORG_ID?.trim() || undefined;
   if (orgId !== undefined && !/^[0-9a-f]{24}$/i.test(orgId)) {
     // Not echoed: a key pasted into the wrong variable would otherwise land in the start-up log.
-    throw new ConfigError(`JUMPCLOUD_ORG_ID must be a 24-character JumpCloud organization id (the value given has ${orgId.length} characters or others than 0-9a-f)`);
+    throw new ConfigError(
+      `JUMPCLOUD_ORG_ID must be a 24-character JumpCloud organization id (the value given has ${orgId.length} characters or others than 0-9a-f)`,
+    );
   }
   const retry: RetryConfig = {
     retries: int(env, 'RETRY_MAX_RETRIES', 4, 0, 10),
@@ -290,7 +325,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 4_000, 0, 30_000),
     budgetMs: int(env, 'RETRY_BUDGET_MS', 25_000, 0, 50_000),
   };
-  if (retry.minDelayMs > retry.maxDelayMs) throw new ConfigError('RETRY_MIN_DELAY_MS must not exceed RETRY_MAX_DELAY_MS');
+  if (retry.minDelayMs > retry.maxDelayMs)
+    throw new ConfigError('RETRY_MIN_DELAY_MS must not exceed RETRY_MAX_DELAY_MS');
   const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS', 15_000, 100, 50_000);
   const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
   const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 50_000, 1_000, 58_000);
@@ -298,7 +334,10 @@ export function loadConfig(env: Env = process.env): Config {
   const host = (env.HOST ?? '').trim() || '0.0.0.0';
   const deployment = deploymentConfig(env, requestDeadlineMs, auth, host);
   const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
-  if (shutdownGraceMs < requestDeadlineMs) throw new ConfigError(`SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`);
+  if (shutdownGraceMs < requestDeadlineMs)
+    throw new ConfigError(
+      `SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`,
+    );
   const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000);
   const debugPage = {
     enabled: bool(env, 'DEBUG_PAGE', false),
@@ -307,7 +346,9 @@ export function loadConfig(env: Env = process.env): Config {
   };
   // A same-host reverse proxy that adds no forwarding headers makes every visitor look like loopback.
   if (debugPage.enabled && !debugPage.token && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
-    throw new ConfigError(`DEBUG_PAGE=true on a non-loopback HOST (${host}) needs DEBUG_TOKEN: set one, or listen on 127.0.0.1`);
+    throw new ConfigError(
+      `DEBUG_PAGE=true on a non-loopback HOST (${host}) needs DEBUG_TOKEN: set one, or listen on 127.0.0.1`,
+    );
   }
   const mapping = (env.MAPPING_FILE ?? '').trim();
   return {
@@ -345,7 +386,10 @@ export function loadConfig(env: Env = process.env): Config {
     createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS', 5_000, 0, 30_000),
     upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
     provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
-    failedAuth: { max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000), windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000) },
+    failedAuth: {
+      max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000),
+      windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000),
+    },
     auth,
     deployment,
   };
@@ -359,16 +403,22 @@ function redisUrl(env: Env): string | undefined {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('REDIS_URL must be a URL such as redis://redis:6379 or rediss://user:password@host:6380/0 (the value given does not parse)');
+    throw new ConfigError(
+      'REDIS_URL must be a URL such as redis://redis:6379 or rediss://user:password@host:6380/0 (the value given does not parse)',
+    );
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss:// (got ${url.protocol}//)`);
   return raw;
 }
 
 /** The per-org secrets file, only where the bridge holds keys: with forwarded keys there is nothing to hold. */
 function orgCredentials(file: string | undefined, auth: AuthConfig): ReadonlyMap<string, OrgCredentials> | undefined {
   if (file === undefined) return undefined;
-  if (auth.mode === 'forward') throw new ConfigError('ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token (with forward, each tenant sends its own key)');
+  if (auth.mode === 'forward')
+    throw new ConfigError(
+      'ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token (with forward, each tenant sends its own key)',
+    );
   try {
     return loadOrgSecrets(file);
   } catch (e) {
@@ -381,25 +431,39 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig,
   // Longer than any request may live (Entra gives up after 60 s; the bridge's deadline is shorter), so a lease
   // proven just before a write cannot expire while that write is in flight.
   const lockLeaseMs = int(env, 'LOCK_LEASE_MS', 65_000, 61_000, 600_000);
-  if (lockLeaseMs <= requestDeadlineMs) throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
+  if (lockLeaseMs <= requestDeadlineMs)
+    throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   // A request that waits for a lock must still have time to do its work inside the deadline.
   const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)), 100, 55_000);
-  if (lockWaitMs >= requestDeadlineMs) throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
+  if (lockWaitMs >= requestDeadlineMs)
+    throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
   const metricsEnabled = bool(env, 'METRICS', false);
   // Same rule as the debug page: a same-host proxy adding no forwarding headers would make everyone look local.
   if (metricsEnabled && metricsPort === undefined && !metricsToken && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
-    throw new ConfigError(`METRICS=true on a non-loopback HOST (${host}) needs METRICS_PORT (a separate, internal port) or METRICS_TOKEN`);
+    throw new ConfigError(
+      `METRICS=true on a non-loopback HOST (${host}) needs METRICS_PORT (a separate, internal port) or METRICS_TOKEN`,
+    );
   }
-  if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535)) throw new ConfigError('METRICS_PORT must differ from PORT');
+  if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535))
+    throw new ConfigError('METRICS_PORT must differ from PORT');
   const secretsPath = (env.ORG_SECRETS_FILE ?? '').trim();
   const secretsFile = secretsPath ? path.resolve(secretsPath) : undefined;
   const keyPrefix = (env.REDIS_KEY_PREFIX ?? '').trim() || 'scim-bridge:';
-  if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError(`REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got ${shown(keyPrefix)})`);
+  if (!/^[\w:.-]{1,64}$/.test(keyPrefix))
+    throw new ConfigError(
+      `REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got ${shown(keyPrefix)})`,
+    );
   return {
     redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
     orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile, credentials: orgCredentials(secretsFile, auth) },
-    metrics: { enabled: metricsEnabled, port: metricsPort, host: (env.METRICS_HOST ?? '').trim() || host, token: metricsToken, maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000) },
+    metrics: {
+      enabled: metricsEnabled,
+      port: metricsPort,
+      host: (env.METRICS_HOST ?? '').trim() || host,
+      token: metricsToken,
+      maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000),
+    },
   };
 }

@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { ConfigError, loadDotEnv } from './config.js';
-import { SANDBOX_USAGE, parseSandboxArgs, sandboxBanner, startSandbox, type SandboxOptions } from './cli/sandbox-session.js';
+import {
+  SANDBOX_USAGE,
+  parseSandboxArgs,
+  sandboxBanner,
+  startSandbox,
+  type SandboxOptions,
+} from './cli/sandbox-session.js';
 
 /** `npm run sandbox`: the emulator plus the bridge on loopback, ready for curl or an Entra test tenant behind a tunnel. */
 async function main(): Promise<void> {

@@ -40,14 +40,22 @@ function main(): void {
       jumpcloud: config.jumpcloudUrl,
       dryRun: config.dryRun,
       coordination: redis ? 'redis' : 'in-process',
-      ...(redis ? { redis: safeUrl(redis.url) } : { note: 'one process only: run more than one replica only with REDIS_URL' }),
+      ...(redis
+        ? { redis: safeUrl(redis.url) }
+        : { note: 'one process only: run more than one replica only with REDIS_URL' }),
       orgRoutes: orgs.routes,
-      metrics: metrics.enabled ? (metrics.port !== undefined ? `http://${metrics.host}:${metrics.port}/metrics` : '/metrics (loopback or METRICS_TOKEN)') : 'off',
+      metrics: metrics.enabled
+        ? metrics.port !== undefined
+          ? `http://${metrics.host}:${metrics.port}/metrics`
+          : '/metrics (loopback or METRICS_TOKEN)'
+        : 'off',
     });
   });
   if (metrics.enabled && metrics.port !== undefined) {
     listenMetrics(bridge.metrics, metrics.port, metrics.host, metrics.token).catch((e: unknown) => {
-      console.error(`jumpcloud-scim-bridge: cannot serve metrics on ${metrics.host}:${metrics.port}: ${(e as Error).message}`);
+      console.error(
+        `jumpcloud-scim-bridge: cannot serve metrics on ${metrics.host}:${metrics.port}: ${(e as Error).message}`,
+      );
       process.exit(2);
     });
   }
@@ -63,11 +71,18 @@ function main(): void {
     running.lifecycle.draining = true;
     logger.info('draining', { signal, graceMs: config.shutdownGraceMs, delayMs: config.shutdownDelayMs });
     // With no delay the listener closes in this same tick, before anything else can connect.
-    const startDrain = (): Promise<'drained' | 'forced'> => drain(server, sockets, running.lifecycle, config.shutdownGraceMs);
-    const drained = config.shutdownDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)).then(startDrain) : startDrain();
+    const startDrain = (): Promise<'drained' | 'forced'> =>
+      drain(server, sockets, running.lifecycle, config.shutdownGraceMs);
+    const drained =
+      config.shutdownDelayMs > 0
+        ? new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs)).then(startDrain)
+        : startDrain();
     void drained.then((how) => {
       running.close();
-      logger.info(how === 'drained' ? 'stopped: every request finished' : 'stopped: grace period over, connections cut', { signal });
+      logger.info(
+        how === 'drained' ? 'stopped: every request finished' : 'stopped: grace period over, connections cut',
+        { signal },
+      );
       // Let the log line reach its transport before the process ends.
       setImmediate(() => process.exit(how === 'drained' ? 0 : 1));
     });

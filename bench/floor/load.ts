@@ -40,17 +40,20 @@ function once(agent: http.Agent, target: URL, shot: Shot): Promise<{ status: num
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...shot.headers };
     if (shot.body !== undefined) headers['content-length'] = Buffer.byteLength(shot.body);
-    const req = http.request({ agent, hostname: target.hostname, port: target.port, method: shot.method, path: shot.path, headers }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        res.resume();
-        res.on('end', () => resolve({ status }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
-    });
+    const req = http.request(
+      { agent, hostname: target.hostname, port: target.port, method: shot.method, path: shot.path, headers },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          res.resume();
+          res.on('end', () => resolve({ status }));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
+      },
+    );
     req.on('error', reject);
     req.end(shot.body);
   });
@@ -60,7 +63,15 @@ function once(agent: http.Agent, target: URL, shot: Shot): Promise<{ status: num
  * `shot(i)` builds request number `i` (from `first`), so consecutive runs never repeat a create or an add.
  * Latencies are also appended to `keep` when given, so slices of one measurement can be summarised together.
  */
-export async function drive(agent: http.Agent, target: URL, connections: number, total: number, first: number, shot: (i: number) => Shot, keep?: number[]): Promise<LoadResult> {
+export async function drive(
+  agent: http.Agent,
+  target: URL,
+  connections: number,
+  total: number,
+  first: number,
+  shot: (i: number) => Shot,
+  keep?: number[],
+): Promise<LoadResult> {
   const latencies = new Float64Array(total);
   const failures: Record<string, number> = {};
   let firstFailure: string | undefined;

@@ -22,14 +22,22 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const scim = (size: number, method: Shot['method'], path: string, body?: unknown): Shot => ({
   method,
   path: `/scim/v2${path}`,
-  headers: { authorization: `Bearer ${directoryKey(size)}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' },
+  headers: {
+    authorization: `Bearer ${directoryKey(size)}`,
+    'content-type': 'application/scim+json',
+    accept: 'application/scim+json',
+  },
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 
 const jumpcloud = (size: number, method: Shot['method'], path: string, body?: unknown): Shot => ({
   method,
   path,
-  headers: { authorization: `Bearer ${directoryKey(size)}`, 'content-type': 'application/json', accept: 'application/json' },
+  headers: {
+    authorization: `Bearer ${directoryKey(size)}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+  },
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 
@@ -49,7 +57,12 @@ export const OPERATIONS: readonly Operation[] = [
     bridge: (i, size) => scim(size, 'GET', `/Users?filter=${filterParam(`userName eq "${userName(i % size, size)}"`)}`),
     proxy: (i, size) =>
       jumpcloud(size, 'POST', '/api/search/systemusers?limit=100&skip=0', {
-        filter: { or: [{ username: { $regex: `(?i)^${userName(i % size, size)}$` } }, { 'attributes.value': { $regex: `(?i)^${userName(i % size, size)}$` } }] },
+        filter: {
+          or: [
+            { username: { $regex: `(?i)^${userName(i % size, size)}$` } },
+            { 'attributes.value': { $regex: `(?i)^${userName(i % size, size)}$` } },
+          ],
+        },
       }),
   },
   {
@@ -96,13 +109,28 @@ export const OPERATIONS: readonly Operation[] = [
           { op: 'Replace', path: 'name.familyName', value: `Family${i}` },
         ],
       }),
-    proxy: (i, size) => jumpcloud(size, 'PUT', `/api/systemusers/${userId(i % size)}`, { displayname: `Patched ${i}`, jobTitle: `Title ${i}`, lastname: `Family${i}` }),
+    proxy: (i, size) =>
+      jumpcloud(size, 'PUT', `/api/systemusers/${userId(i % size)}`, {
+        displayname: `Patched ${i}`,
+        jobTitle: `Title ${i}`,
+        lastname: `Family${i}`,
+      }),
   },
   {
     name: 'groupMatch',
     title: 'GET /Groups?filter=displayName eq',
-    bridge: (i, size) => scim(size, 'GET', `/Groups?excludedAttributes=members&filter=${filterParam(`displayName eq "${groupName(i % GROUPS)}"`)}`),
-    proxy: (i, size) => jumpcloud(size, 'GET', `/api/v2/usergroups?filter=${encodeURIComponent(`name:search:${groupName(i % GROUPS)}`)}&limit=100&skip=0`),
+    bridge: (i, size) =>
+      scim(
+        size,
+        'GET',
+        `/Groups?excludedAttributes=members&filter=${filterParam(`displayName eq "${groupName(i % GROUPS)}"`)}`,
+      ),
+    proxy: (i, size) =>
+      jumpcloud(
+        size,
+        'GET',
+        `/api/v2/usergroups?filter=${encodeURIComponent(`name:search:${groupName(i % GROUPS)}`)}&limit=100&skip=0`,
+      ),
   },
   {
     name: 'memberAdd',
@@ -110,9 +138,16 @@ export const OPERATIONS: readonly Operation[] = [
     bridge: (i, size) =>
       scim(size, 'PATCH', `/Groups/${groupId(i % GROUPS)}`, {
         schemas: [PATCH_OP],
-        Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: userId(Math.floor(i / GROUPS) % size) }] }],
+        Operations: [
+          { op: 'Add', path: 'members', value: [{ $ref: null, value: userId(Math.floor(i / GROUPS) % size) }] },
+        ],
       }),
-    proxy: (i, size) => jumpcloud(size, 'POST', `/api/v2/usergroups/${groupId(i % GROUPS)}/members`, { op: 'add', type: 'user', id: userId(Math.floor(i / GROUPS) % size) }),
+    proxy: (i, size) =>
+      jumpcloud(size, 'POST', `/api/v2/usergroups/${groupId(i % GROUPS)}/members`, {
+        op: 'add',
+        type: 'user',
+        id: userId(Math.floor(i / GROUPS) % size),
+      }),
   },
 ];
 

@@ -37,7 +37,10 @@ export function owner(url: string): string {
   return src?.[2] ? `${src[1] === 'dist/src' ? 'src' : src[1]}/${src[2].replace(/\.js$/, '.ts')}` : path.basename(url);
 }
 
-export function summarise(file: string, top = 25): { totalMs: number; idleMs: number; functions: Frame[]; owners: Frame[] } {
+export function summarise(
+  file: string,
+  top = 25,
+): { totalMs: number; idleMs: number; functions: Frame[]; owners: Frame[] } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const perSample = profile.samples.length ? totalMs / profile.samples.length : 0;
@@ -54,7 +57,12 @@ export function summarise(file: string, top = 25): { totalMs: number; idleMs: nu
     }
     const where = owner(node.callFrame.url);
     const key = `${name} ${where}:${node.callFrame.lineNumber + 1}`;
-    const f = byFunction.get(key) ?? { name, where: `${where}:${node.callFrame.lineNumber + 1}`, selfMs: 0, percent: 0 };
+    const f = byFunction.get(key) ?? {
+      name,
+      where: `${where}:${node.callFrame.lineNumber + 1}`,
+      selfMs: 0,
+      percent: 0,
+    };
     f.selfMs += ms;
     byFunction.set(key, f);
     const o = byOwner.get(where) ?? { name: where, where, selfMs: 0, percent: 0 };
@@ -67,7 +75,12 @@ export function summarise(file: string, top = 25): { totalMs: number; idleMs: nu
       .sort((a, b) => b.selfMs - a.selfMs)
       .slice(0, top)
       .map((f) => ({ ...f, selfMs: Math.round(f.selfMs), percent: Math.round((f.selfMs / busy) * 1000) / 10 }));
-  return { totalMs: Math.round(totalMs), idleMs: Math.round(idleMs), functions: rank(byFunction), owners: rank(byOwner) };
+  return {
+    totalMs: Math.round(totalMs),
+    idleMs: Math.round(idleMs),
+    functions: rank(byFunction),
+    owners: rank(byOwner),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
@@ -75,7 +88,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   if (!file) throw new Error('usage: profile-summary.ts FILE.cpuprofile [TOP]');
   const s = summarise(file, Number(n ?? 25));
   console.log(`busy ${s.totalMs - s.idleMs} ms of ${s.totalMs} ms\n\nby owner (self time, % of busy):`);
-  for (const o of s.owners) console.log(`  ${String(o.percent).padStart(5)}%  ${String(o.selfMs).padStart(6)} ms  ${o.name}`);
+  for (const o of s.owners)
+    console.log(`  ${String(o.percent).padStart(5)}%  ${String(o.selfMs).padStart(6)} ms  ${o.name}`);
   console.log('\ntop functions:');
-  for (const f of s.functions) console.log(`  ${String(f.percent).padStart(5)}%  ${String(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
+  for (const f of s.functions)
+    console.log(`  ${String(f.percent).padStart(5)}%  ${String(f.selfMs).padStart(6)} ms  ${f.name}  ${f.where}`);
 }

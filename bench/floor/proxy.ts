@@ -10,7 +10,15 @@ import http from 'node:http';
 
 const upstream = new URL(process.argv[2] ?? 'http://127.0.0.1:1');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'authorization', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'authorization',
+  'host',
+]);
 
 const server = http.createServer((req, res) => {
   const headers: http.OutgoingHttpHeaders = {};
@@ -18,10 +26,13 @@ const server = http.createServer((req, res) => {
   const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   if (bearer?.[1]) headers['x-api-key'] = bearer[1];
   headers.host = upstream.host;
-  const out = http.request({ hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const out = http.request(
+    { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   out.on('error', () => {
     if (!res.headersSent) res.writeHead(502);
     res.end();
@@ -31,5 +42,8 @@ const server = http.createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  process.send?.({ proxy: 'ready', url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
+  process.send?.({
+    proxy: 'ready',
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+  });
 });

@@ -50,7 +50,13 @@ export interface Report {
   machine: { cpus: number; model: string; loadavgAtStart: number[] };
   setup: Record<string, unknown>;
   rows: Row[];
-  callsOnly: { operation: string; title: string; size: number; upstreamCallsPerRequest: number; failures: Record<string, number> }[];
+  callsOnly: {
+    operation: string;
+    title: string;
+    size: number;
+    upstreamCallsPerRequest: number;
+    failures: Record<string, number>;
+  }[];
   soak?: {
     requests: number;
     warmupRequests: number;
@@ -70,7 +76,12 @@ export interface Report {
 export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length === 0 ? 0 : sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const median =
+    sorted.length === 0
+      ? 0
+      : sorted.length % 2
+        ? (sorted[mid] as number)
+        : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   return { median: Math.round(median * 100) / 100, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
 }
 
@@ -112,7 +123,10 @@ export function markdown(r: Report): string {
       `| ${row.title} | ${row.connections} | ${show(s.bridgeRps, 0)} | ${s.bridgeP50.median.toFixed(2)} / ${s.bridgeP99.median.toFixed(2)} | ${show(s.bridgeCpuMicros, 0)} | ${show(s.proxyCpuMicros, 0)} | ${show(s.ratio, 2)} | ${sizes.map((k) => String(row.callsPerOp[k] ?? '?')).join(' / ')} | ${s.bridgeSocketsOpened} | ${s.failures}${s.firstFailure ? ` (${failureText(s.firstFailure)})` : ''} |`,
     );
   }
-  for (const c of r.callsOnly) lines.push(`\n${c.title}: ${c.upstreamCallsPerRequest} upstream call(s) per operation at ${c.size.toLocaleString('en')} users${Object.keys(c.failures).length ? ` (failures: ${JSON.stringify(c.failures)})` : ''}.`);
+  for (const c of r.callsOnly)
+    lines.push(
+      `\n${c.title}: ${c.upstreamCallsPerRequest} upstream call(s) per operation at ${c.size.toLocaleString('en')} users${Object.keys(c.failures).length ? ` (failures: ${JSON.stringify(c.failures)})` : ''}.`,
+    );
   if (r.soak) {
     const k = r.soak;
     lines.push(
@@ -124,6 +138,10 @@ export function markdown(r: Report): string {
       `RSS MiB by requests served: ${k.samples.map((x) => `${x.afterRequests / 1000}k ${x.rssMiB}`).join(' · ')}`,
     );
   }
-  lines.push('', `Upstream sockets the stub accepted over the whole run (bridge and proxy together): ${r.upstreamSocketsOpenedTotal ?? '?'}.`, '');
+  lines.push(
+    '',
+    `Upstream sockets the stub accepted over the whole run (bridge and proxy together): ${r.upstreamSocketsOpenedTotal ?? '?'}.`,
+    '',
+  );
   return lines.join('\n');
 }

@@ -20,7 +20,11 @@ class Directory {
   readonly users: SystemUser[] = [];
   private readonly byId = new Map<string, SystemUser>();
   /** field → lower-cased value → users; the fields the bridge searches on (the unique ones). */
-  private readonly index = { username: new Map<string, SystemUser>(), email: new Map<string, SystemUser>(), employeeIdentifier: new Map<string, SystemUser>() };
+  private readonly index = {
+    username: new Map<string, SystemUser>(),
+    email: new Map<string, SystemUser>(),
+    employeeIdentifier: new Map<string, SystemUser>(),
+  };
   /** Custom attribute values (the recorded SCIM userName, externalId): a `userName eq` match also searches these. */
   private readonly attributeValues = new Map<string, Set<SystemUser>>();
   readonly groups: UserGroup[] = [];
@@ -31,11 +35,24 @@ class Directory {
   constructor(size: number) {
     syntheticUsers(size).forEach((seed, i) => {
       const { state, ...rest } = seed;
-      this.add({ ...rest, _id: userId(i), state: state ?? 'ACTIVATED', suspended: state === 'SUSPENDED', activated: true, employeeIdentifier: `E${i}` } as SystemUser);
+      this.add({
+        ...rest,
+        _id: userId(i),
+        state: state ?? 'ACTIVATED',
+        suspended: state === 'SUSPENDED',
+        activated: true,
+        employeeIdentifier: `E${i}`,
+      } as SystemUser);
     });
     this.nextId = size;
     for (let g = 0; g < GROUPS; g++) {
-      const group: UserGroup = { id: groupId(g), name: groupName(g), type: 'user_group', membershipMethod: 'STATIC', description: `entra-${g}` } as UserGroup;
+      const group: UserGroup = {
+        id: groupId(g),
+        name: groupName(g),
+        type: 'user_group',
+        membershipMethod: 'STATIC',
+        description: `entra-${g}`,
+      } as UserGroup;
       this.groups.push(group);
       this.groupById.set(group.id, group);
       this.members.set(group.id, new Set());
@@ -70,8 +87,14 @@ class Directory {
     const username = typeof body.username === 'string' ? body.username : '';
     const email = typeof body.email === 'string' ? body.email : '';
     if (!username || !email) return [400, { message: 'username and email are required' }];
-    if (this.index.username.has(username.toLowerCase()) || this.index.email.has(email.toLowerCase())) return [400, { message: 'User already exists' }];
-    const user = { ...body, _id: userId(this.nextId++), activated: false, created: new Date().toISOString() } as SystemUser;
+    if (this.index.username.has(username.toLowerCase()) || this.index.email.has(email.toLowerCase()))
+      return [400, { message: 'User already exists' }];
+    const user = {
+      ...body,
+      _id: userId(this.nextId++),
+      activated: false,
+      created: new Date().toISOString(),
+    } as SystemUser;
     this.add(user);
     return [200, user];
   }
@@ -167,7 +190,13 @@ function send(res: http.ServerResponse, status: number, body?: unknown, headers:
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    })
+    .end(text);
 }
 
 const int = (v: string | null, dflt: number): number => (v !== null && /^\d+$/.test(v) ? Number(v) : dflt);
@@ -194,19 +223,26 @@ function createStub(sizes: readonly number[] = SIZES): { server: http.Server; st
         return u ? send(res, 200, u) : send(res, 404, { message: 'Not Found' });
       }
       if (req.method === 'PUT') return send(res, ...dir.update(id, body));
-      if (req.method === 'DELETE') return dir.remove(id) ? send(res, 200, {}) : send(res, 404, { message: 'Not Found' });
+      if (req.method === 'DELETE')
+        return dir.remove(id) ? send(res, 200, {}) : send(res, 404, { message: 'Not Found' });
     }
     if (p === '/api/systemusers' && req.method === 'POST') return send(res, ...dir.create(body));
     if (p === '/api/systemusers' && req.method === 'GET') {
       const skip = int(q.get('skip'), 0);
-      return send(res, 200, { totalCount: dir.users.length, results: dir.users.slice(skip, skip + int(q.get('limit'), 10)) });
+      return send(res, 200, {
+        totalCount: dir.users.length,
+        results: dir.users.slice(skip, skip + int(q.get('limit'), 10)),
+      });
     }
-    if (p === '/api/search/systemusers' && req.method === 'POST') return send(res, 200, dir.search(body.filter, int(q.get('limit'), 10), int(q.get('skip'), 0)));
+    if (p === '/api/search/systemusers' && req.method === 'POST')
+      return send(res, 200, dir.search(body.filter, int(q.get('limit'), 10), int(q.get('skip'), 0)));
     if (p === '/api/v2/usergroups' && req.method === 'GET') {
       const predicate = v2FilterPredicate(q);
       const matched = dir.groups.filter((g) => !predicate || predicate(g as never));
       const skip = int(q.get('skip'), 0);
-      return send(res, 200, matched.slice(skip, skip + int(q.get('limit'), 10)), { 'x-total-count': String(matched.length) });
+      return send(res, 200, matched.slice(skip, skip + int(q.get('limit'), 10)), {
+        'x-total-count': String(matched.length),
+      });
     }
     if ((m = /^\/api\/v2\/usergroups\/([0-9a-f]{24})(\/members)?$/.exec(p))) {
       const id = m[1] as string;
@@ -216,7 +252,9 @@ function createStub(sizes: readonly number[] = SIZES): { server: http.Server; st
       }
       if (m[2] && req.method === 'POST') {
         const status = dir.memberChange(id, body);
-        return status === 204 ? send(res, 204) : send(res, status, { message: status === 409 ? 'Already Exists' : 'Not Found' });
+        return status === 204
+          ? send(res, 204)
+          : send(res, status, { message: status === 409 ? 'Already Exists' : 'Not Found' });
       }
       if (m[2] && req.method === 'GET') {
         const all = dir.memberList(id);

@@ -31,13 +31,17 @@ export interface Authenticator {
  */
 export function bearerToken(header: string | undefined): string | ScimError {
   const value = header?.trim();
-  if (!value) return unauthorized("Missing credentials: send 'Authorization: Bearer <token>' (Entra: the Secret Token field)");
+  if (!value)
+    return unauthorized("Missing credentials: send 'Authorization: Bearer <token>' (Entra: the Secret Token field)");
   if (/^Bearer$/i.test(value)) return unauthorized("The bearer token is blank: fill in Entra's Secret Token");
   const m = /^Bearer[ \t]+(.*)$/i.exec(value);
   if (!m) return unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
   const token = m[1] ?? '';
-  if (!token) return unauthorized('The bearer token is blank: fill in Entra\'s Secret Token');
-  if (!/^[\x21-\x7e]+$/.test(token)) return unauthorized('The bearer token contains whitespace or non-printable characters; paste it again without spaces or line breaks');
+  if (!token) return unauthorized("The bearer token is blank: fill in Entra's Secret Token");
+  if (!/^[\x21-\x7e]+$/.test(token))
+    return unauthorized(
+      'The bearer token contains whitespace or non-printable characters; paste it again without spaces or line breaks',
+    );
   return token;
 }
 
@@ -69,7 +73,11 @@ function forwardAuthenticator(provenKeys: ProvenKeys): Authenticator {
     async authenticate(token, orgId) {
       // One hash: the org only suffixes the fingerprint, so its first characters name the key alone.
       const fingerprint = keyFingerprint(token, orgId);
-      return { apiKey: token, principal: `forwarded key ${fingerprint.slice(0, 8)}`, proven: await provenKeys.isProven(fingerprint) };
+      return {
+        apiKey: token,
+        principal: `forwarded key ${fingerprint.slice(0, 8)}`,
+        proven: await provenKeys.isProven(fingerprint),
+      };
     },
   };
 }
@@ -81,8 +89,15 @@ function bridgeSecretAuthenticator(cfg: Extract<AuthConfig, { mode: 'bridge-secr
     heldSecrets: [cfg.apiKey, ...cfg.secrets],
     authenticate(token) {
       const i = matchSecret(token);
-      if (i < 0) return Promise.reject(unauthorized("The bearer token is not this bridge's secret: put BRIDGE_SECRET in Entra's Secret Token"));
-      return Promise.resolve({ apiKey: cfg.apiKey, principal: i === 0 ? 'bridge secret' : 'bridge secret (previous)', proven: true });
+      if (i < 0)
+        return Promise.reject(
+          unauthorized("The bearer token is not this bridge's secret: put BRIDGE_SECRET in Entra's Secret Token"),
+        );
+      return Promise.resolve({
+        apiKey: cfg.apiKey,
+        principal: i === 0 ? 'bridge secret' : 'bridge secret (previous)',
+        proven: true,
+      });
     },
   };
 }
@@ -93,15 +108,20 @@ const ISSUER = (tenant: string): string => `https://sts.windows.net/${tenant}/`;
 function jwtRefusal(e: unknown): string {
   if (e instanceof joseErrors.JWTExpired) return 'it has expired';
   if (e instanceof joseErrors.JWTClaimValidationFailed) return `its ${e.claim} claim is not accepted (${e.reason})`;
-  if (e instanceof joseErrors.JWKSNoMatchingKey) return "it is signed with a key that is not in the tenant's published keys";
+  if (e instanceof joseErrors.JWKSNoMatchingKey)
+    return "it is signed with a key that is not in the tenant's published keys";
   if (e instanceof joseErrors.JOSEAlgNotAllowed) return 'its signing algorithm is not accepted (RS256 only)';
   if (e instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not verify';
-  if (e instanceof joseErrors.JWKSTimeout || e instanceof joseErrors.JOSEError && e.code === 'ERR_JWKS_INVALID') return "the tenant's signing keys could not be fetched";
+  if (e instanceof joseErrors.JWKSTimeout || (e instanceof joseErrors.JOSEError && e.code === 'ERR_JWKS_INVALID'))
+    return "the tenant's signing keys could not be fetched";
   return 'it is not a valid Entra-issued JWT';
 }
 
 /** entra-token: Entra signs a JWT for the app when Secret Token is blank; verified against the published keys. */
-function entraTokenAuthenticator(cfg: Extract<AuthConfig, { mode: 'entra-token' }>, keys: JWTVerifyGetKey): Authenticator {
+function entraTokenAuthenticator(
+  cfg: Extract<AuthConfig, { mode: 'entra-token' }>,
+  keys: JWTVerifyGetKey,
+): Authenticator {
   const issuers = cfg.tenants.map(ISSUER);
   return {
     mode: 'entra-token',
@@ -117,11 +137,14 @@ function entraTokenAuthenticator(cfg: Extract<AuthConfig, { mode: 'entra-token' 
         });
         const tid = typeof payload.tid === 'string' ? payload.tid.toLowerCase() : undefined;
         // The issuer already names an allowed tenant; a tid claim, when present, must agree with it.
-        if (tid !== undefined && !cfg.tenants.includes(tid)) throw new joseErrors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
+        if (tid !== undefined && !cfg.tenants.includes(tid))
+          throw new joseErrors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
         const tenant = String(payload.iss).slice('https://sts.windows.net/'.length, -1);
         return { apiKey: cfg.apiKey, principal: `Entra tenant ${tenant}`, proven: true };
       } catch (e) {
-        throw unauthorized(`The bearer token was refused: ${jwtRefusal(e)}. Leave Entra's Secret Token blank so Entra sends its own token, and list the tenant in ENTRA_TENANT_IDS`);
+        throw unauthorized(
+          `The bearer token was refused: ${jwtRefusal(e)}. Leave Entra's Secret Token blank so Entra sends its own token, and list the tenant in ENTRA_TENANT_IDS`,
+        );
       }
     },
   };
@@ -136,7 +159,11 @@ export interface JwksCaching {
 
 const JWKS_CACHING: JwksCaching = { cacheMaxAgeMs: 3_600_000, cooldownMs: 30_000 };
 
-export function createAuthenticator(cfg: AuthConfig, provenKeys: ProvenKeys, caching: JwksCaching = JWKS_CACHING): Authenticator {
+export function createAuthenticator(
+  cfg: AuthConfig,
+  provenKeys: ProvenKeys,
+  caching: JwksCaching = JWKS_CACHING,
+): Authenticator {
   switch (cfg.mode) {
     case 'forward':
       return forwardAuthenticator(provenKeys);
@@ -145,7 +172,11 @@ export function createAuthenticator(cfg: AuthConfig, provenKeys: ProvenKeys, cac
     case 'entra-token':
       return entraTokenAuthenticator(
         cfg,
-        createRemoteJWKSet(new URL(cfg.jwksUrl), { cacheMaxAge: caching.cacheMaxAgeMs, cooldownDuration: caching.cooldownMs, timeoutDuration: 5_000 }),
+        createRemoteJWKSet(new URL(cfg.jwksUrl), {
+          cacheMaxAge: caching.cacheMaxAgeMs,
+          cooldownDuration: caching.cooldownMs,
+          timeoutDuration: 5_000,
+        }),
       );
   }
 }

@@ -11,11 +11,19 @@ import { createAuthenticator, type Authenticator } from './authenticator.js';
  * caller holding the default secret: otherwise one tenant could name any org in its URL and reach it with the
  * default key. With forwarded keys the caller's key goes to the org its URL names and JumpCloud decides.
  */
-export function orgAuthenticator(base: Authenticator, cfg: AuthConfig, orgs: ReadonlyMap<string, OrgCredentials> | undefined, provenKeys: ProvenKeys): Authenticator {
+export function orgAuthenticator(
+  base: Authenticator,
+  cfg: AuthConfig,
+  orgs: ReadonlyMap<string, OrgCredentials> | undefined,
+  provenKeys: ProvenKeys,
+): Authenticator {
   if (cfg.mode === 'forward') return base;
   const perOrg = new Map<string, Authenticator>();
   for (const [orgId, c] of orgs ?? []) {
-    const own: AuthConfig = cfg.mode === 'bridge-secret' ? { mode: 'bridge-secret', apiKey: c.apiKey, secrets: c.bridgeSecrets } : { ...cfg, apiKey: c.apiKey, tenants: c.entraTenantIds };
+    const own: AuthConfig =
+      cfg.mode === 'bridge-secret'
+        ? { mode: 'bridge-secret', apiKey: c.apiKey, secrets: c.bridgeSecrets }
+        : { ...cfg, apiKey: c.apiKey, tenants: c.entraTenantIds };
     perOrg.set(orgId, createAuthenticator(own, provenKeys));
   }
   return {
@@ -24,7 +32,10 @@ export function orgAuthenticator(base: Authenticator, cfg: AuthConfig, orgs: Rea
     async authenticate(token, orgId) {
       if (orgId === undefined) return base.authenticate(token);
       const own = perOrg.get(orgId);
-      if (!own) throw unauthorized(`This bridge holds no JumpCloud key for org ${orgId}: list the org in ORG_SECRETS_FILE, or use the tenant URL of an org it serves`);
+      if (!own)
+        throw unauthorized(
+          `This bridge holds no JumpCloud key for org ${orgId}: list the org in ORG_SECRETS_FILE, or use the tenant URL of an org it serves`,
+        );
       const caller = await own.authenticate(token);
       return { ...caller, principal: `${caller.principal} of org ${orgId}` };
     },

@@ -19,6 +19,7 @@ export function apiKeyFrom(keyFile: string | undefined, env: Record<string, stri
     return key;
   }
   const key = env.JUMPCLOUD_API_KEY?.trim();
-  if (!key) throw new KeyError('set JUMPCLOUD_API_KEY or pass --key-file FILE (the key is never taken from the command line)');
+  if (!key)
+    throw new KeyError('set JUMPCLOUD_API_KEY or pass --key-file FILE (the key is never taken from the command line)');
   return key;
 }

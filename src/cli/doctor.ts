@@ -49,7 +49,9 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs | 'help' {
       out.keyFile = next;
       i += 1;
     } else if (arg === '--key' || arg.startsWith('--key=')) {
-      throw new UsageError('the key is never taken from the command line: set JUMPCLOUD_API_KEY or use --key-file FILE');
+      throw new UsageError(
+        'the key is never taken from the command line: set JUMPCLOUD_API_KEY or use --key-file FILE',
+      );
     } else throw new UsageError(`unknown argument ${arg}`);
   }
   if (out.yes && !out.writeCheck) throw new UsageError('--yes only goes with --write-check');
@@ -77,14 +79,23 @@ async function terminalAsk(question: string): Promise<string> {
 }
 
 /** Returns the report and the exit code; throws UsageError / ConfigError / KeyError for exit code 2. */
-export async function runDoctor(args: DoctorArgs, env: Record<string, string | undefined>, io: DoctorIo = {}): Promise<{ text: string; exitCode: number }> {
+export async function runDoctor(
+  args: DoctorArgs,
+  env: Record<string, string | undefined>,
+  io: DoctorIo = {},
+): Promise<{ text: string; exitCode: number }> {
   const apiKey = apiKeyFrom(args.keyFile, env);
   const config = loadConfig(env);
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   // RECORD_DIR: the whole run becomes one fixture, with the generated values a replay needs.
   // (x-org-id is not pinned: the doctor sends it on all calls but one, which the recorder cannot tell apart.)
-  const recorder = config.record.dir ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, env }) : undefined;
-  const generated = { suffix: io.suffix ?? randomBytes(4).toString('hex'), token: io.token ?? `zzdoctor${randomBytes(5).toString('hex')}` };
+  const recorder = config.record.dir
+    ? new Recorder(config.record.dir, { pseudonymise: config.record.pseudonymise, env })
+    : undefined;
+  const generated = {
+    suffix: io.suffix ?? randomBytes(4).toString('hex'),
+    token: io.token ?? `zzdoctor${randomBytes(5).toString('hex')}`,
+  };
   const own = consoleProbe({
     baseUrl: config.jumpcloudUrl,
     apiKey,
@@ -92,11 +103,17 @@ export async function runDoctor(args: DoctorArgs, env: Record<string, string | u
     timeoutMs: config.upstreamTimeoutMs,
     ...(recorder ? { layers: [recorder.layer] } : {}),
   });
-  const run = (): Promise<{ text: string; exitCode: number }> => diagnose(args, io, { config, apiKey, table: table.users, probe: own.probe, ...generated });
+  const run = (): Promise<{ text: string; exitCode: number }> =>
+    diagnose(args, io, { config, apiKey, table: table.users, probe: own.probe, ...generated });
   try {
     if (!recorder) return await run();
     const recordedArgs = [...(args.writeCheck ? ['--write-check'] : []), ...(args.yes ? ['--yes'] : [])];
-    return await recorder.session({ name: 'doctor', args: recordedArgs, suffix: generated.suffix, probeValue: generated.token }, run, (r) => ({ verdicts: verdictLines(r.text) }), args.writeCheck ? writeCheckTexts(generated.suffix) : []);
+    return await recorder.session(
+      { name: 'doctor', args: recordedArgs, suffix: generated.suffix, probeValue: generated.token },
+      run,
+      (r) => ({ verdicts: verdictLines(r.text) }),
+      args.writeCheck ? writeCheckTexts(generated.suffix) : [],
+    );
   } finally {
     own.close();
   }
@@ -135,7 +152,11 @@ async function diagnose(args: DoctorArgs, io: DoctorIo, d: Diagnosis): Promise<{
   if (args.writeCheck) {
     const keyWorks = results.slice(0, 3).every((r) => r.verdict === 'pass');
     if (!keyWorks) {
-      results.push({ title: 'Write check', verdict: 'skip', evidence: ['skipped: the console, key and organization checks must pass first'] });
+      results.push({
+        title: 'Write check',
+        verdict: 'skip',
+        evidence: ['skipped: the console, key and organization checks must pass first'],
+      });
     } else {
       const suffix = d.suffix;
       const question = `The write check creates the STAGED user ${throwawayUsername(suffix)} in ${where}, changes it, and deletes it.\nType "yes" to continue: `;

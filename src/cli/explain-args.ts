@@ -53,15 +53,22 @@ Exit code: 0 when the SCIM answer is 2xx (with --replay: when every exchange ans
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-
 function scimPath(raw: string): string {
   if (!raw.startsWith('/')) throw new UsageError(`PATH must start with '/' (got '${raw}')`);
-  if (raw.toLowerCase() === SCIM_BASE.toLowerCase() || raw.toLowerCase().startsWith(`${SCIM_BASE.toLowerCase()}/`) || raw.toLowerCase().startsWith(`${SCIM_BASE.toLowerCase()}?`)) return raw;
+  if (
+    raw.toLowerCase() === SCIM_BASE.toLowerCase() ||
+    raw.toLowerCase().startsWith(`${SCIM_BASE.toLowerCase()}/`) ||
+    raw.toLowerCase().startsWith(`${SCIM_BASE.toLowerCase()}?`)
+  )
+    return raw;
   return `${SCIM_BASE}${raw}`;
 }
 
 /** `argv` is what follows `explain`. */
-export function parseExplainArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): ExplainArgs | ReplayArgs | 'help' {
+export function parseExplainArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): ExplainArgs | ReplayArgs | 'help' {
   const positional: string[] = [];
   const out: Omit<ExplainArgs, 'method' | 'path'> = { dryRun: false, seed: false };
   let replay: string | undefined;
@@ -78,7 +85,9 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     else if (arg === '--replay') replay = value();
     else if (arg === '--key' || arg.startsWith('--key=')) {
       // Not even read: the value is already in shell history and npm's banner, so say so and stop.
-      throw new UsageError('--key is not accepted: a key on the command line shows in shell history, ps and npm\'s script banner. Set JUMPCLOUD_API_KEY or use --key-file FILE');
+      throw new UsageError(
+        "--key is not accepted: a key on the command line shows in shell history, ps and npm's script banner. Set JUMPCLOUD_API_KEY or use --key-file FILE",
+      );
     } else if (arg === '--key-file') out.key = apiKeyFrom(value(), env);
     else if (arg === '--jumpcloud-url') out.jumpcloudUrl = value();
     else if (arg === '--dry-run') out.dryRun = true;
@@ -87,11 +96,13 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
     else positional.push(arg);
   }
   if (!out.key && env.JUMPCLOUD_API_KEY?.trim()) out.key = env.JUMPCLOUD_API_KEY.trim();
-  if (out.jumpcloudUrl && !out.key) throw new UsageError('--jumpcloud-url needs a key: set JUMPCLOUD_API_KEY or use --key-file FILE');
+  if (out.jumpcloudUrl && !out.key)
+    throw new UsageError('--jumpcloud-url needs a key: set JUMPCLOUD_API_KEY or use --key-file FILE');
   // The in-process emulator is always seeded; --seed is only meaningful for an emulator started elsewhere.
   if (out.seed && !out.jumpcloudUrl) out.seed = false;
   if (replay !== undefined) {
-    if (positional.length) throw new UsageError(`--replay takes no METHOD or PATH (got '${positional[0] ?? ''}'): the file holds them`);
+    if (positional.length)
+      throw new UsageError(`--replay takes no METHOD or PATH (got '${positional[0] ?? ''}'): the file holds them`);
     if (out.bodyFile) throw new UsageError('--replay takes no --body: the file holds the bodies');
     const { bodyFile: _unused, ...rest } = out;
     return { replay, ...rest };
@@ -101,6 +112,7 @@ export function parseExplainArgs(argv: readonly string[], env: Record<string, st
   if (extra.length) throw new UsageError(`unexpected argument '${extra[0] ?? ''}' (quote a PATH that contains spaces)`);
   const method = METHODS.find((m) => m === rawMethod.toUpperCase());
   if (!method) throw new UsageError(`METHOD must be one of ${METHODS.join(', ')} (got '${rawMethod}')`);
-  if (out.bodyFile && (method === 'GET' || method === 'DELETE')) throw new UsageError(`--body does not go with ${method}`);
+  if (out.bodyFile && (method === 'GET' || method === 'DELETE'))
+    throw new UsageError(`--body does not go with ${method}`);
   return { method, path: scimPath(rawPath), ...out };
 }

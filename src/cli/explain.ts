@@ -6,7 +6,12 @@ import { loadConfig, type Config } from '../config.js';
 import { createBridge } from '../bridge.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../emulator/index.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
-import { explainExchange, type MappingTable, type Rejection, type ResourceMapping } from '../mapping/exchange-mapping.js';
+import {
+  explainExchange,
+  type MappingTable,
+  type Rejection,
+  type ResourceMapping,
+} from '../mapping/exchange-mapping.js';
 import type { Exchange } from '../observability/exchange.js';
 import { ExportError, parseExport } from '../observability/exchange-export.js';
 import { silentLogger } from '../observability/logger.js';
@@ -42,7 +47,9 @@ function excerpt(value: unknown): string {
 }
 
 function queryText(q: UpstreamCall['query']): string {
-  return q ? `?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
+  return q
+    ? `?${new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+    : '';
 }
 
 function describeCall(c: UpstreamCall, n: number): string {
@@ -74,12 +81,21 @@ function formatMapping(mapping: MappingTable | undefined): string {
   const w1 = Math.max(15, ...rows.map((r) => r[1].length));
   const line = (a: string, b: string, c: string): string => `  ${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`;
   const head = patch ? 'before → after → sent → stored' : 'SCIM value → sent → stored';
-  return [line('SCIM path', 'JumpCloud field', head), line('-'.repeat(9), '-'.repeat(15), '-'.repeat(head.length)), ...rows.map((r) => line(...r))].join('\n');
+  return [
+    line('SCIM path', 'JumpCloud field', head),
+    line('-'.repeat(9), '-'.repeat(15), '-'.repeat(head.length)),
+    ...rows.map((r) => line(...r)),
+  ].join('\n');
 }
 
 /** The rejection block: the SCIM error's own detail, which states the rule and the fix. */
 function formatRejection(rejection: Rejection): string[] {
-  return ['!'.repeat(72), `REJECTED: HTTP ${rejection.status}${rejection.scimType ? `, scimType ${rejection.scimType}` : ''}`, `Rule and fix: ${rejection.detail}`, '!'.repeat(72)];
+  return [
+    '!'.repeat(72),
+    `REJECTED: HTTP ${rejection.status}${rejection.scimType ? `, scimType ${rejection.scimType}` : ''}`,
+    `Rule and fix: ${rejection.detail}`,
+    '!'.repeat(72),
+  ];
 }
 
 async function readBody(file: string | undefined): Promise<string | undefined> {
@@ -142,15 +158,25 @@ async function openTarget(opts: TargetOptions, env: Record<string, string | unde
     key = emulator.apiKeys[0] ?? '';
   } else if (opts.seed) {
     const url = new URL(jumpcloudUrl);
-    if (!LOOPBACK.has(url.hostname)) throw new UsageError('--seed only works with a loopback emulator URL, never a real JumpCloud');
+    if (!LOOPBACK.has(url.hostname))
+      throw new UsageError('--seed only works with a loopback emulator URL, never a real JumpCloud');
     const res = await fetch(`${url.origin}/__emulator/seed`, { method: 'POST' });
-    if (!res.ok) throw new UsageError(`--seed: ${url.origin}/__emulator/seed answered ${res.status}; is it the emulator?`);
+    if (!res.ok)
+      throw new UsageError(`--seed: ${url.origin}/__emulator/seed answered ${res.status}; is it the emulator?`);
   }
   let config: Config;
   try {
     // explain sends its key as the bearer token, so the bridge it starts forwards it (AUTH_MODE=forward).
     const auth = { AUTH_MODE: 'forward', BRIDGE_SECRET: '', ENTRA_TENANT_IDS: '' };
-    config = loadConfig({ ...env, JUMPCLOUD_URL: jumpcloudUrl, DRY_RUN: opts.dryRun ? 'true' : env.DRY_RUN, DEBUG_PAGE: 'false', TRACE_USERS: '', LOG_LEVEL: 'error', ...auth });
+    config = loadConfig({
+      ...env,
+      JUMPCLOUD_URL: jumpcloudUrl,
+      DRY_RUN: opts.dryRun ? 'true' : env.DRY_RUN,
+      DEBUG_PAGE: 'false',
+      TRACE_USERS: '',
+      LOG_LEVEL: 'error',
+      ...auth,
+    });
   } catch (e) {
     // The emulator is already listening; left open it would keep the process alive after the error.
     await running?.close();
@@ -169,16 +195,26 @@ async function openTarget(opts: TargetOptions, env: Record<string, string | unde
   return {
     config,
     mappings: bridge.resources.mappings,
-    label: running ? `in-process emulator ${running.url}${opts.exampleUsers ? ' (example users seeded)' : ''}` : jumpcloudUrl,
+    label: running
+      ? `in-process emulator ${running.url}${opts.exampleUsers ? ' (example users seeded)' : ''}`
+      : jumpcloudUrl,
     secrets: key ? [key] : [],
     ...(emulator ? { emulator } : {}),
     send: async (method, path, bodyText) => {
       n += 1;
       const id = `explain-${n}`;
       const seen = new Promise<Exchange>((resolve) => waiting.set(id, resolve));
-      const headers: Record<string, string> = { Authorization: `Bearer ${key}`, Accept: 'application/scim+json', 'x-request-id': id };
+      const headers: Record<string, string> = {
+        Authorization: `Bearer ${key}`,
+        Accept: 'application/scim+json',
+        'x-request-id': id,
+      };
       if (bodyText !== undefined) headers['Content-Type'] = 'application/scim+json';
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, ...(bodyText !== undefined ? { body: bodyText } : {}) });
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers,
+        ...(bodyText !== undefined ? { body: bodyText } : {}),
+      });
       const text = await res.text();
       const exchange = await seen;
       waiting.delete(id);
@@ -196,19 +232,41 @@ async function openTarget(opts: TargetOptions, env: Record<string, string | unde
 }
 
 /** The report for one request: calls, mapping, answer, and for a rejection the rule and the fix. */
-function report(target: ExplainTarget, method: string, path: string, bodyText: string | undefined, answer: Answer): string[] {
+function report(
+  target: ExplainTarget,
+  method: string,
+  path: string,
+  bodyText: string | undefined,
+  answer: Answer,
+): string[] {
   const requestBody = parsedOrRaw(bodyText);
   const responseBody = parsedOrRaw(answer.text || undefined);
   const { exchange } = answer;
-  const explanation = explainExchange(target.mappings, { method, url: path, requestBody, status: answer.status, responseBody, upstream: exchange.upstream });
+  const explanation = explainExchange(target.mappings, {
+    method,
+    url: path,
+    requestBody,
+    status: answer.status,
+    responseBody,
+    upstream: exchange.upstream,
+  });
   const out: string[] = [];
   out.push('SCIM request', `  ${method} ${path}`, '  Authorization: Bearer ***');
   if (bodyText !== undefined) out.push('  Content-Type: application/scim+json', indent(json(requestBody)));
   out.push('', `JumpCloud calls (${exchange.upstream.length})`);
-  out.push(exchange.upstream.length ? exchange.upstream.map((c, i) => describeCall(c, i + 1)).join('\n') : '  (none: the bridge answered without calling JumpCloud)');
+  out.push(
+    exchange.upstream.length
+      ? exchange.upstream.map((c, i) => describeCall(c, i + 1)).join('\n')
+      : '  (none: the bridge answered without calling JumpCloud)',
+  );
   if (explanation.mapping) out.push('', MAPPING_HEADING, formatMapping(explanation.mapping));
   // What the bridge decided on the way (an attribute ignored, a username kept, a nested group skipped, drift).
-  if (exchange.notes?.length) out.push('', `Notes (${exchange.notes.length})`, ...exchange.notes.map((n) => `  ${n.level === 'warn' ? '!' : '-'} [${n.kind}] ${n.message}`));
+  if (exchange.notes?.length)
+    out.push(
+      '',
+      `Notes (${exchange.notes.length})`,
+      ...exchange.notes.map((n) => `  ${n.level === 'warn' ? '!' : '-'} [${n.kind}] ${n.message}`),
+    );
   out.push('', 'SCIM response', `  ${answer.status} ${answer.statusText}`);
   if (answer.text) out.push(indent(json(responseBody)));
   out.push('');
@@ -219,12 +277,19 @@ function report(target: ExplainTarget, method: string, path: string, bodyText: s
 
 const MAPPING_HEADING = 'Attribute mapping (SCIM path → JumpCloud field → value sent → value JumpCloud stored)';
 
-export async function runExplain(args: ExplainArgs, env: Record<string, string | undefined> = process.env): Promise<ExplainResult> {
+export async function runExplain(
+  args: ExplainArgs,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ExplainResult> {
   const bodyText = await readBody(args.bodyFile);
   const target = await openTarget({ ...args, exampleUsers: true }, env);
   try {
     const answer = await target.send(args.method, args.path, bodyText);
-    const out = [`JumpCloud: ${target.label}${target.config.dryRun ? '   DRY_RUN: writes are not sent' : ''}`, '', ...report(target, args.method, args.path, bodyText, answer)];
+    const out = [
+      `JumpCloud: ${target.label}${target.config.dryRun ? '   DRY_RUN: writes are not sent' : ''}`,
+      '',
+      ...report(target, args.method, args.path, bodyText, answer),
+    ];
     const ok = answer.status >= 200 && answer.status < 300;
     return { exitCode: ok ? 0 : 1, exchange: answer.exchange, text: redact(out.join('\n'), target.secrets) };
   } finally {
@@ -259,7 +324,11 @@ export interface ReplayResult {
  * emulator first holds the users and groups JumpCloud returned in those exchanges (see `seedFromExchanges`), and
  * ids it hands out for replayed creates are substituted for the recorded ones in later requests.
  */
-export async function runReplay(args: ReplayArgs, env: Record<string, string | undefined> = process.env, stdin: () => Promise<string> = readStdin): Promise<ReplayResult> {
+export async function runReplay(
+  args: ReplayArgs,
+  env: Record<string, string | undefined> = process.env,
+  stdin: () => Promise<string> = readStdin,
+): Promise<ReplayResult> {
   const source = args.replay === '-' ? 'standard input' : args.replay;
   let exchanges;
   try {
@@ -271,16 +340,26 @@ export async function runReplay(args: ReplayArgs, env: Record<string, string | u
   if (!exchanges.length) throw new UsageError(`${source} holds no exchanges`);
   const target = await openTarget({ ...args, exampleUsers: false }, env);
   try {
-    const out: string[] = [`Replaying ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} from ${source}`, `JumpCloud: ${target.label}${target.config.dryRun ? '   DRY_RUN: writes are not sent' : ''}`];
+    const out: string[] = [
+      `Replaying ${exchanges.length} exchange${exchanges.length === 1 ? '' : 's'} from ${source}`,
+      `JumpCloud: ${target.label}${target.config.dryRun ? '   DRY_RUN: writes are not sent' : ''}`,
+    ];
     if (target.emulator) {
       const seeded = seedFromExchanges(target.emulator.store, exchanges);
-      out.push(`Emulator seeded from the export: ${seeded.users} user${seeded.users === 1 ? '' : 's'}, ${seeded.groups} group${seeded.groups === 1 ? '' : 's'} as JumpCloud returned them`);
+      out.push(
+        `Emulator seeded from the export: ${seeded.users} user${seeded.users === 1 ? '' : 's'}, ${seeded.groups} group${seeded.groups === 1 ? '' : 's'} as JumpCloud returned them`,
+      );
     }
     const ids = new IdMap();
     const outcomes: ReplayResult['outcomes'] = [];
     for (const [i, recorded] of exchanges.entries()) {
       const url = ids.apply(recorded.url);
-      out.push('', '='.repeat(72), `Exchange ${i + 1} of ${exchanges.length}: ${recorded.method} ${url}   (recorded ${recorded.at || 'at an unknown time'}: ${recorded.status})`, '='.repeat(72));
+      out.push(
+        '',
+        '='.repeat(72),
+        `Exchange ${i + 1} of ${exchanges.length}: ${recorded.method} ${url}   (recorded ${recorded.at || 'at an unknown time'}: ${recorded.status})`,
+        '='.repeat(72),
+      );
       if (!url.toLowerCase().startsWith(SCIM_BASE.toLowerCase())) {
         out.push(`  (not replayed: ${url} is not under ${SCIM_BASE})`);
         outcomes.push({ method: recorded.method, url, recorded: recorded.status, replayed: undefined });
@@ -295,7 +374,11 @@ export async function runReplay(args: ReplayArgs, env: Record<string, string | u
       const answer = await target.send(recorded.method, url, bodyText);
       ids.learn(recorded.responseBody, parsedOrRaw(answer.text || undefined));
       out.push(...report(target, recorded.method, url, bodyText, answer), '');
-      out.push(answer.status === recorded.status ? `Replay: ${answer.status}, as recorded.` : `Replay: ${answer.status}, but ${recorded.status} was recorded: the outcome differs.`);
+      out.push(
+        answer.status === recorded.status
+          ? `Replay: ${answer.status}, as recorded.`
+          : `Replay: ${answer.status}, but ${recorded.status} was recorded: the outcome differs.`,
+      );
       outcomes.push({ method: recorded.method, url, recorded: recorded.status, replayed: answer.status });
     }
     const same = outcomes.filter((o) => o.replayed === o.recorded).length;

@@ -28,7 +28,11 @@ const command = <A>(c: Command<A>): Command<unknown> => c as Command<unknown>;
 
 const COMMANDS: Record<string, Command<unknown>> = {
   // One request typed in, or every exchange of a debug-page export (--replay).
-  explain: command({ usage: EXPLAIN_USAGE, parse: parseExplainArgs, run: (args, env) => ('replay' in args ? runReplay(args, env) : runExplain(args, env)) }),
+  explain: command({
+    usage: EXPLAIN_USAGE,
+    parse: parseExplainArgs,
+    run: (args, env) => ('replay' in args ? runReplay(args, env) : runExplain(args, env)),
+  }),
   doctor: command({ usage: DOCTOR_USAGE, parse: parseDoctorArgs, run: runDoctor }),
 };
 

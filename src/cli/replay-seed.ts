@@ -14,11 +14,23 @@ import { isRecord } from '../util/guards.js';
 const ok = (c: UpstreamCall): boolean => c.status !== undefined && c.status >= 200 && c.status < 300;
 
 function isUser(v: unknown): v is SystemUser {
-  return isRecord(v) && typeof v._id === 'string' && JUMPCLOUD_ID.test(v._id) && typeof v.username === 'string' && typeof v.email === 'string';
+  return (
+    isRecord(v) &&
+    typeof v._id === 'string' &&
+    JUMPCLOUD_ID.test(v._id) &&
+    typeof v.username === 'string' &&
+    typeof v.email === 'string'
+  );
 }
 
 function isGroup(v: unknown): v is UserGroup {
-  return isRecord(v) && typeof v.id === 'string' && JUMPCLOUD_ID.test(v.id) && typeof v.name === 'string' && v.type === 'user_group';
+  return (
+    isRecord(v) &&
+    typeof v.id === 'string' &&
+    JUMPCLOUD_ID.test(v.id) &&
+    typeof v.name === 'string' &&
+    v.type === 'user_group'
+  );
 }
 
 /** The records in an answer: one object, a `results` page (v1) or a bare array (v2). */
@@ -37,7 +49,10 @@ const createdId = (c: UpstreamCall): string | undefined => {
 
 const isRead = (c: UpstreamCall): boolean => ok(c) && (c.method === 'GET' || c.path.startsWith('/api/search/'));
 
-export function seedFromExchanges(store: EmulatorStore, exchanges: readonly ExportedExchange[]): { users: number; groups: number } {
+export function seedFromExchanges(
+  store: EmulatorStore,
+  exchanges: readonly ExportedExchange[],
+): { users: number; groups: number } {
   const created = new Set<string>();
   const seen = new Set<string>();
   let users = 0;

@@ -27,7 +27,10 @@ free port up to 8099 when 8080 is taken), HOST (default 127.0.0.1), DEBUG_PAGE (
 DRY_RUN, LOG_LEVEL, LOG_FORMAT and every other bridge variable.
 `;
 
-export function parseSandboxArgs(argv: readonly string[], env: Record<string, string | undefined> = {}): SandboxOptions | 'help' {
+export function parseSandboxArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): SandboxOptions | 'help' {
   const out: SandboxOptions = {};
   const fromEnv = env.SANDBOX_STATE_FILE?.trim();
   if (fromEnv) out.stateFile = fromEnv;
@@ -81,12 +84,20 @@ const inUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EA
  * The sandbox is often started twice, or next to something else on 8080. Without an explicit PORT it takes the
  * next free port (printed in the banner); an explicit PORT is a promise to whoever set it, so it is never moved.
  */
-export async function listenNearby(server: Server, port: number, host: string, explicit: boolean): Promise<AddressInfo> {
+export async function listenNearby(
+  server: Server,
+  port: number,
+  host: string,
+  explicit: boolean,
+): Promise<AddressInfo> {
   if (explicit || port === 0) {
     try {
       return await listen(server, port, host);
     } catch (e) {
-      if (inUse(e)) throw new Error(`port ${port} on ${host} is already in use: set PORT to a free port (or leave PORT unset to take the next free one)`);
+      if (inUse(e))
+        throw new Error(
+          `port ${port} on ${host} is already in use: set PORT to a free port (or leave PORT unset to take the next free one)`,
+        );
       throw e;
     }
   }
@@ -104,8 +115,15 @@ export async function listenNearby(server: Server, port: number, host: string, e
  * The emulator and the bridge, wired the way production wires the bridge to JumpCloud (over HTTP,
  * through the real client), so what you try here is what Entra would get.
  */
-export async function startSandbox(options: SandboxOptions, env: Record<string, string | undefined> = process.env, logger?: Logger): Promise<Sandbox> {
-  const emulator = createEmulator({ ...(options.apiKey ? { apiKeys: [options.apiKey] } : {}), ...(options.stateFile ? { stateFile: options.stateFile } : {}) });
+export async function startSandbox(
+  options: SandboxOptions,
+  env: Record<string, string | undefined> = process.env,
+  logger?: Logger,
+): Promise<Sandbox> {
+  const emulator = createEmulator({
+    ...(options.apiKey ? { apiKeys: [options.apiKey] } : {}),
+    ...(options.stateFile ? { stateFile: options.stateFile } : {}),
+  });
   emulator.seedExampleUsers();
   const running: RunningEmulator = await emulator.listen(0, '127.0.0.1');
   try {
@@ -150,7 +168,10 @@ export async function startSandbox(options: SandboxOptions, env: Record<string, 
 }
 
 /** What the sandbox prints: enough to point Entra (or curl) at it without reading any docs. */
-export function sandboxBanner(s: Pick<Sandbox, 'apiKey' | 'tenantUrl' | 'debugUrl' | 'emulatorUrl' | 'config' | 'busyPort'>, stateFile?: string): string {
+export function sandboxBanner(
+  s: Pick<Sandbox, 'apiKey' | 'tenantUrl' | 'debugUrl' | 'emulatorUrl' | 'config' | 'busyPort'>,
+  stateFile?: string,
+): string {
   const example = JSON.stringify({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     userName: 'marie.curie',
@@ -164,7 +185,9 @@ export function sandboxBanner(s: Pick<Sandbox, 'apiKey' | 'tenantUrl' | 'debugUr
     'JumpCloud SCIM bridge sandbox is running.',
     '',
     `  Tenant URL:   ${s.tenantUrl}`,
-    ...(s.busyPort !== undefined ? [`  Port:         ${new URL(s.tenantUrl).port} (port ${s.busyPort} was busy; set PORT to choose one)`] : []),
+    ...(s.busyPort !== undefined
+      ? [`  Port:         ${new URL(s.tenantUrl).port} (port ${s.busyPort} was busy; set PORT to choose one)`]
+      : []),
     `  Secret token: ${s.apiKey}`,
     `  JumpCloud:    ${s.emulatorUrl} (emulator, ${stateFile ? `state in ${stateFile}` : 'state in memory'}; example users seeded)`,
     `  Debug page:   ${s.debugUrl ? `${s.debugUrl} (loopback only; mapping at ${s.debugUrl}/mapping)` : 'off (DEBUG_PAGE=false)'}`,

@@ -8,8 +8,18 @@ import { redisCoordination } from './redis-coordination.js';
  * The one place that picks where coordination lives: this process alone, or (REDIS_URL) one Redis shared by every
  * replica. More than one replica is safe only with the shared one.
  */
-export function createCoordination(config: Pick<Config, 'upstreamConcurrency' | 'provenKeyTtlMs' | 'deployment'>, logger: Logger): Coordination {
+export function createCoordination(
+  config: Pick<Config, 'upstreamConcurrency' | 'provenKeyTtlMs' | 'deployment'>,
+  logger: Logger,
+): Coordination {
   const redis = config.deployment.redis;
-  if (!redis) return inProcessCoordination({ upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs });
-  return redisCoordination({ ...redis, upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs }, logger);
+  if (!redis)
+    return inProcessCoordination({
+      upstreamConcurrency: config.upstreamConcurrency,
+      provenKeyTtlMs: config.provenKeyTtlMs,
+    });
+  return redisCoordination(
+    { ...redis, upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs },
+    logger,
+  );
 }

@@ -1,5 +1,12 @@
 import { MemoryStore } from 'express-rate-limit';
-import { abortReason, type ConcurrencyCap, type Coordination, type Lease, type ProvenKeys, type ResourceLock } from './primitives.js';
+import {
+  abortReason,
+  type ConcurrencyCap,
+  type Coordination,
+  type Lease,
+  type ProvenKeys,
+  type ResourceLock,
+} from './primitives.js';
 
 /** Resolves when `promise` settles, or rejects with the signal's reason when it aborts first. */
 function waitFor(promise: Promise<unknown>, signal?: AbortSignal): Promise<void> {

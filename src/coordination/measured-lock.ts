@@ -2,7 +2,6 @@ import { lockKind, type Metrics } from '../observability/metrics.js';
 import type { ResourceLock } from './primitives.js';
 import { isLockUnavailable } from './redis-lease-lock.js';
 
-
 /**
  * Times how long each acquisition waited (whatever the backend) for the lock-wait metric: until the work
  * started, or until waiting ended without it (Redis unavailable, wait budget or deadline spent).
@@ -24,7 +23,13 @@ export function measuredLock(inner: ResourceLock, metrics: Metrics, backend: 'me
           options,
         );
       } catch (e) {
-        if (!acquired) metrics.lockWait(lockKind(key), backend, isLockUnavailable(e) && e.reason === 'redis-unavailable' ? 'unavailable' : 'timeout', performance.now() - started);
+        if (!acquired)
+          metrics.lockWait(
+            lockKind(key),
+            backend,
+            isLockUnavailable(e) && e.reason === 'redis-unavailable' ? 'unavailable' : 'timeout',
+            performance.now() - started,
+          );
         throw e;
       }
     },

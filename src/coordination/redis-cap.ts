@@ -48,7 +48,8 @@ export class RedisCap implements ConcurrencyCap {
     private readonly fallback: ConcurrencyCap,
     private readonly options: RedisCapOptions,
   ) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) throw new RangeError(`limit must be a positive integer (got ${options.limit})`);
+    if (!Number.isInteger(options.limit) || options.limit < 1)
+      throw new RangeError(`limit must be a positive integer (got ${options.limit})`);
     this.prefix = options.prefix ?? 'scim-bridge:';
     this.fallbackActive = fallbackSwitch(options.onFallback);
   }

@@ -24,7 +24,11 @@ export interface RedisConnectionOptions {
 }
 
 /** Resolves once connected, or rejects after `connectTimeoutMs` with the reason (the client keeps retrying). */
-export async function connectRedis(url: string, options: RedisConnectionOptions = {}, connectTimeoutMs = 5_000): Promise<RedisConnection> {
+export async function connectRedis(
+  url: string,
+  options: RedisConnectionOptions = {},
+  connectTimeoutMs = 5_000,
+): Promise<RedisConnection> {
   const connection = openRedis(url, options);
   await new Promise<void>((resolve, reject) => {
     if (connection.isReady()) return resolve();
@@ -45,7 +49,9 @@ export async function connectRedis(url: string, options: RedisConnectionOptions 
  * Reports a switch to (true) or from (false) a replica-local stand-in once per change, not once per failed
  * command, so the log shows an outage and its end: what the shared cap and the shared failed-auth store both do.
  */
-export function fallbackSwitch(onFallback?: (active: boolean, detail?: string) => void): (active: boolean, detail?: string) => void {
+export function fallbackSwitch(
+  onFallback?: (active: boolean, detail?: string) => void,
+): (active: boolean, detail?: string) => void {
   let usingFallback = false;
   return (active, detail) => {
     if (active === usingFallback) return;
@@ -94,7 +100,10 @@ export function openRedis(url: string, options: RedisConnectionOptions = {}): Re
       if (!ready) return false;
       let timer: NodeJS.Timeout | undefined;
       try {
-        const answer = await Promise.race([client.ping(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)))]);
+        const answer = await Promise.race([
+          client.ping(),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs))),
+        ]);
         return answer === 'PONG';
       } catch {
         return false;

@@ -20,16 +20,27 @@ export interface RedisCoordinationOptions {
  * Coordination shared by every replica through one Redis (REDIS_URL): the same interfaces as the in-process
  * versions, so nothing above this module knows which one it got. Each outage and recovery is logged once.
  */
-export function redisCoordination(options: RedisCoordinationOptions, logger: Logger): Coordination & { connection: RedisConnection } {
+export function redisCoordination(
+  options: RedisCoordinationOptions,
+  logger: Logger,
+): Coordination & { connection: RedisConnection } {
   const where = safeUrl(options.url);
   const connection = openRedis(options.url, {
     onStateChange: (state, detail) =>
       state === 'ready'
         ? logger.info('redis connected', { redis: where })
-        : logger.error('redis unreachable: writes answer 503 until it is back', { redis: where, ...(detail ? { detail } : {}) }),
+        : logger.error('redis unreachable: writes answer 503 until it is back', {
+            redis: where,
+            ...(detail ? { detail } : {}),
+          }),
   });
   const fallbackNote = (what: string) => (active: boolean, detail?: string) =>
-    active ? logger.warn(`${what}: Redis unreachable, limiting per replica until it is back`, { redis: where, ...(detail ? { detail } : {}) }) : logger.info(`${what}: shared through Redis again`, { redis: where });
+    active
+      ? logger.warn(`${what}: Redis unreachable, limiting per replica until it is back`, {
+          redis: where,
+          ...(detail ? { detail } : {}),
+        })
+      : logger.info(`${what}: shared through Redis again`, { redis: where });
   const prefix = options.keyPrefix;
   return {
     connection,
@@ -41,7 +52,11 @@ export function redisCoordination(options: RedisCoordinationOptions, logger: Log
       onFallback: fallbackNote('upstream concurrency cap'),
     }),
     provenKeys: new RedisProvenKeys(connection.client, options.provenKeyTtlMs, prefix),
-    failedAuthStore: new SharedRateLimitStore(connection.client, `${prefix}failed-auth:`, fallbackNote('failed-auth limit')),
+    failedAuthStore: new SharedRateLimitStore(
+      connection.client,
+      `${prefix}failed-auth:`,
+      fallbackNote('failed-auth limit'),
+    ),
     ready: () => connection.ping(),
     close: () => connection.close(),
   };

@@ -113,7 +113,11 @@ export class RedisLeaseLock {
   }
 
   /** Runs `work` holding the lock on `key`; waiting also ends (with the signal's reason) if `signal` aborts. */
-  async run<T>(key: string, work: (lease: RedisLease) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+  async run<T>(
+    key: string,
+    work: (lease: RedisLease) => Promise<T>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<T> {
     const lease = await this.acquire(key, options.signal);
     try {
       const outer = held.getStore() ?? [];
@@ -135,7 +139,10 @@ export class RedisLeaseLock {
     );
   }
 
-  private async acquire(key: string, signal?: AbortSignal): Promise<{ public: RedisLease; release: () => Promise<void> }> {
+  private async acquire(
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<{ public: RedisLease; release: () => Promise<void> }> {
     const { leaseMs, waitMs } = this.options;
     const [lockKey, fenceKey] = this.keys(key);
     const started = performance.now();
@@ -171,7 +178,14 @@ export class RedisLeaseLock {
     // Measured from when the proving command was sent: Redis started the lease no earlier than that.
     let lastProven = sent;
     const lose = (why: string): void => {
-      if (!controller.signal.aborted) controller.abort(new LockUnavailableError(`The lock on this resource was lost (${why}); nothing further is written`, 'lease-lost', 1));
+      if (!controller.signal.aborted)
+        controller.abort(
+          new LockUnavailableError(
+            `The lock on this resource was lost (${why}); nothing further is written`,
+            'lease-lost',
+            1,
+          ),
+        );
     };
     const renew = async (): Promise<void> => {
       const at = Date.now();

@@ -34,7 +34,10 @@ const LOOPBACK_ADDRESS = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,
  * A request that came through a proxy (it carries forwarding headers) is not treated as local even when the
  * proxy itself sits on loopback, because then everyone the proxy serves would count as local.
  */
-export function isLoopbackRequest(req: { socket: { remoteAddress?: string | undefined }; headers: Record<string, string | string[] | undefined> }): boolean {
+export function isLoopbackRequest(req: {
+  socket: { remoteAddress?: string | undefined };
+  headers: Record<string, string | string[] | undefined>;
+}): boolean {
   const address = req.socket.remoteAddress ?? '';
   if (!LOOPBACK_ADDRESS.test(address)) return false;
   return ['x-forwarded-for', 'forwarded', 'x-real-ip'].every((h) => req.headers[h] === undefined);
@@ -91,7 +94,12 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
       return;
     }
     if (how === 'token' && token) {
-      res.cookie(COOKIE, cookieValue(token), { httpOnly: true, sameSite: 'strict', path: DEBUG_PATH, secure: req.secure });
+      res.cookie(COOKIE, cookieValue(token), {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: DEBUG_PATH,
+        secure: req.secure,
+      });
     }
     const nonce = randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
@@ -122,14 +130,29 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   };
   const selected = (req: Request, filter: ExchangeFilter = filterFromQuery(req.query)): BufferedExchange[] => {
     const upto = typeof req.query.upto === 'string' ? Number(req.query.upto) : NaN;
-    return buffer.list(after(req)).filter((e) => (!Number.isInteger(upto) || upto <= 0 || e.seq <= upto) && matches(e, filter, view(e).subjects));
+    return buffer
+      .list(after(req))
+      .filter((e) => (!Number.isInteger(upto) || upto <= 0 || e.seq <= upto) && matches(e, filter, view(e).subjects));
   };
   const secrets = token ? [token] : [];
 
   router.get('/', (req, res) => {
     const filter = filterFromQuery(req.query);
     res.type('html').send(
-      renderPage(selected(req, filter), { nonce: nonceOf(res), capacity: buffer.capacity, last: buffer.last, dryRun: deps.config.dryRun, filter, total: buffer.size, mappings: deps.mappings(), ...(deps.drift ? { drift: deps.drift } : {}) }, view),
+      renderPage(
+        selected(req, filter),
+        {
+          nonce: nonceOf(res),
+          capacity: buffer.capacity,
+          last: buffer.last,
+          dryRun: deps.config.dryRun,
+          filter,
+          total: buffer.size,
+          mappings: deps.mappings(),
+          ...(deps.drift ? { drift: deps.drift } : {}),
+        },
+        view,
+      ),
     );
   });
   router.get('/exchanges', (req, res) => {
@@ -141,12 +164,19 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   const one = (req: Request, res: Response): BufferedExchange | undefined => {
     const seq = Number(req.params.seq);
     const e = Number.isInteger(seq) ? buffer.get(seq) : undefined;
-    if (!e) res.status(404).type('text').send(`exchange ${String(req.params.seq)} is not in the buffer (it keeps the last ${buffer.capacity})\n`);
+    if (!e)
+      res
+        .status(404)
+        .type('text')
+        .send(`exchange ${String(req.params.seq)} is not in the buffer (it keeps the last ${buffer.capacity})\n`);
     return e;
   };
   router.get('/exchanges/:seq/curl', (req, res) => {
     const e = one(req, res);
-    if (e) res.type('text').send(curlCommand(e, deps.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`));
+    if (e)
+      res
+        .type('text')
+        .send(curlCommand(e, deps.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`));
   });
   router.get('/exchanges/:seq/explain', (req, res) => {
     const e = one(req, res);
@@ -156,16 +186,30 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
     const filter = filterFromQuery(req.query);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     res.attachment(`scim-exchanges-${stamp}.json`);
-    res.type('json').send(JSON.stringify(exchangeExport(selected(req, filter), secrets, `debug page export: ${describeFilter(filter)}`), null, 2));
+    res
+      .type('json')
+      .send(
+        JSON.stringify(
+          exchangeExport(selected(req, filter), secrets, `debug page export: ${describeFilter(filter)}`),
+          null,
+          2,
+        ),
+      );
   });
   router.get('/mapping', (_req, res) => {
     const mappings = deps.mappings();
-    res.type('html').send(renderMapping(mappings, allSchemas(mappings.map((m) => m.schema)), nonceOf(res), deps.config.mappingFile));
+    res
+      .type('html')
+      .send(renderMapping(mappings, allSchemas(mappings.map((m) => m.schema)), nonceOf(res), deps.config.mappingFile));
   });
   router.get('/mapping.json', (_req, res) => {
     const mappings = deps.mappings();
     res.json({
-      resources: mappings.map((m) => ({ resourceType: m.schema.resourceType, endpoint: m.schema.endpoint, rows: m.table })),
+      resources: mappings.map((m) => ({
+        resourceType: m.schema.resourceType,
+        endpoint: m.schema.endpoint,
+        rows: m.table,
+      })),
       schemas: allSchemas(mappings.map((m) => m.schema)),
     });
   });

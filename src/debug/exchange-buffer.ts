@@ -35,7 +35,8 @@ export class ExchangeBuffer implements ExchangeSink {
     readonly capacity: number,
     private readonly secrets: readonly string[] = [],
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer (got ${capacity})`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer (got ${capacity})`);
   }
 
   wants(url: string): boolean {

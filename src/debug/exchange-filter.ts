@@ -42,7 +42,10 @@ const escapeRegExp = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\
  * Each registered type says which attribute names one of its resources (`nameAttribute`) and how JumpCloud reads
  * one (`isRead`, `toScim`), so the page names the subjects of every type the registry holds.
  */
-export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBody' | 'upstream'>, mappings: readonly ResourceMapping[]): Subjects {
+export function subjectsOf(
+  e: Pick<Exchange, 'url' | 'requestBody' | 'responseBody' | 'upstream'>,
+  mappings: readonly ResourceMapping[],
+): Subjects {
   const names = new Map<string, { type: string; name: string }>();
   const add = (m: ResourceMapping, name: unknown): void => {
     if (str(name)) names.set(`${m.schema.resourceType}\u0000${name}`, { type: m.schema.resourceType, name });
@@ -57,7 +60,14 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
   const nameAttribute = mapping?.nameAttribute;
   // `userName eq "jane"`, `displayName eq "Sales"`, `id eq "…"` in a filter name the subject too.
   const compared = (text: string, ops: string): [string, string][] =>
-    [...text.matchAll(new RegExp(`\\b(${nameAttribute ? `${escapeRegExp(nameAttribute)}|` : ''}id)\\s+(?:${ops})\\s+"((?:[^"\\\\]|\\\\.)*)"`, 'gi'))].flatMap(([, attr, value]) =>
+    [
+      ...text.matchAll(
+        new RegExp(
+          `\\b(${nameAttribute ? `${escapeRegExp(nameAttribute)}|` : ''}id)\\s+(?:${ops})\\s+"((?:[^"\\\\]|\\\\.)*)"`,
+          'gi',
+        ),
+      ),
+    ].flatMap(([, attr, value]) =>
       attr !== undefined && value !== undefined ? [[attr.toLowerCase(), value] as [string, string]] : [],
     );
   const fromFilter = (text: string, ops: string): void => {
@@ -77,7 +87,8 @@ export function subjectsOf(e: Pick<Exchange, 'url' | 'requestBody' | 'responseBo
     for (const [attr, value] of compared(e.requestBody.filter, 'eq')) if (attr !== 'id' && mapping) add(mapping, value);
   }
   fromResource(e.responseBody);
-  if (isRecord(e.responseBody) && Array.isArray(e.responseBody.Resources)) e.responseBody.Resources.slice(0, MAX_FROM_LISTS).forEach(fromResource);
+  if (isRecord(e.responseBody) && Array.isArray(e.responseBody.Resources))
+    e.responseBody.Resources.slice(0, MAX_FROM_LISTS).forEach(fromResource);
   // A failed PATCH answers with an error, but the resource it read from JumpCloud first still says who it was.
   for (const call of e.upstream) {
     const body = call.responseBody;
@@ -113,10 +124,18 @@ export function filterFromQuery(query: Record<string, unknown>): ExchangeFilter 
   const text = typeof query.q === 'string' ? query.q.slice(0, 200) : '';
   const method = typeof query.method === 'string' ? query.method.toUpperCase() : '';
   const errors = typeof query.errors === 'string' ? query.errors : '';
-  return { ...(text.trim() ? { text: text.trim() } : {}), ...(METHODS.includes(method) ? { method } : {}), errorsOnly: ['1', 'true', 'on'].includes(errors) };
+  return {
+    ...(text.trim() ? { text: text.trim() } : {}),
+    ...(METHODS.includes(method) ? { method } : {}),
+    errorsOnly: ['1', 'true', 'on'].includes(errors),
+  };
 }
 
 export function describeFilter(filter: ExchangeFilter): string {
-  const parts = [filter.text ? `matching "${filter.text}"` : '', filter.method ? `${filter.method} only` : '', filter.errorsOnly ? 'errors only' : ''].filter(Boolean);
+  const parts = [
+    filter.text ? `matching "${filter.text}"` : '',
+    filter.method ? `${filter.method} only` : '',
+    filter.errorsOnly ? 'errors only' : '',
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : 'all exchanges';
 }

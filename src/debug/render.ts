@@ -1,5 +1,11 @@
 import type { UpstreamCall } from '../jumpcloud/observed.js';
-import type { Explanation, MappedAttribute, MappingTable, Rejection, ResourceMapping } from '../mapping/exchange-mapping.js';
+import type {
+  Explanation,
+  MappedAttribute,
+  MappingTable,
+  Rejection,
+  ResourceMapping,
+} from '../mapping/exchange-mapping.js';
 import type { AttributeDef, SchemaDef } from '../scim/schema.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
@@ -15,7 +21,14 @@ import type { ExchangeFilter, Subjects } from './exchange-filter.js';
 /** Where app.ts mounts the page; the page's links and script use it. */
 export const DEBUG_PATH = '/debug';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 export function escapeHtml(value: unknown): string {
   const text = typeof value === 'string' ? value : value === undefined ? '' : String(value);
@@ -46,7 +59,10 @@ function queryText(query: UpstreamCall['query']): string {
 
 function upstreamRow(call: UpstreamCall): string {
   const retries = Math.max(0, call.attempts - 1);
-  const flags = [call.dryRun ? '<span class="tag dry">dry run</span>' : '', call.error ? `<span class="tag err">${escapeHtml(call.error)}</span>` : ''].join('');
+  const flags = [
+    call.dryRun ? '<span class="tag dry">dry run</span>' : '',
+    call.error ? `<span class="tag err">${escapeHtml(call.error)}</span>` : '',
+  ].join('');
   return (
     '<li class="upstream">' +
     `<span class="method">${escapeHtml(call.method)}</span> ` +
@@ -83,7 +99,8 @@ function mappingRow(r: MappedAttribute, patch: boolean): string {
 function renderMappingTable(m: MappingTable): string {
   const patch = m.operation === 'patch';
   const summary = `mapping: ${m.rows.length ? `${m.rows.length} attribute${m.rows.length === 1 ? '' : 's'}` : 'none'} (${escapeHtml(m.operation)})`;
-  if (!m.rows.length) return `<details class="mapping"><summary>${summary}</summary><p class="none">${escapeHtml(m.note ?? 'no mapped attributes')}</p></details>`;
+  if (!m.rows.length)
+    return `<details class="mapping"><summary>${summary}</summary><p class="none">${escapeHtml(m.note ?? 'no mapped attributes')}</p></details>`;
   return (
     `<details class="mapping"><summary>${summary}</summary><table class="map"><thead><tr><th>SCIM path</th><th>JumpCloud field</th>` +
     (patch ? '<th>before</th><th>after</th>' : '<th>SCIM value</th>') +
@@ -99,14 +116,25 @@ function renderRejection(r: Rejection): string {
 
 function subjectChips(s: Subjects): string {
   const chips = s.names.map((n) => [n.type.toLowerCase(), n.name]).slice(0, 3);
-  return chips.map(([kind, name]) => `<button type="button" class="subject" data-q="${escapeHtml(name)}" title="show only exchanges about this ${escapeHtml(kind)}">${escapeHtml(kind)} ${escapeHtml(name)}</button>`).join('');
+  return chips
+    .map(
+      ([kind, name]) =>
+        `<button type="button" class="subject" data-q="${escapeHtml(name)}" title="show only exchanges about this ${escapeHtml(kind)}">${escapeHtml(kind)} ${escapeHtml(name)}</button>`,
+    )
+    .join('');
 }
 
-export function renderExchange(e: BufferedExchange, view: ExchangeView = { subjects: { resource: '', names: [], ids: [] }, explanation: {} }): string {
+export function renderExchange(
+  e: BufferedExchange,
+  view: ExchangeView = { subjects: { resource: '', names: [], ids: [] }, explanation: {} },
+): string {
   const upstream = e.upstream.length
     ? `<ol class="upstream-list">${e.upstream.map(upstreamRow).join('')}</ol>`
     : '<p class="none">no JumpCloud calls</p>';
-  const tags = [e.dryRun ? '<span class="tag dry">DRY_RUN</span>' : '', e.traced ? '<span class="tag trace">traced</span>' : ''].join('');
+  const tags = [
+    e.dryRun ? '<span class="tag dry">DRY_RUN</span>' : '',
+    e.traced ? '<span class="tag trace">traced</span>' : '',
+  ].join('');
   const { explanation } = view;
   return (
     `<article class="exchange${e.status >= 400 ? ' failed' : ''}" data-seq="${escapeHtml(e.seq)}">` +
@@ -129,7 +157,10 @@ export function renderExchange(e: BufferedExchange, view: ExchangeView = { subje
   );
 }
 
-export function renderExchanges(list: readonly BufferedExchange[], view?: (e: BufferedExchange) => ExchangeView): string {
+export function renderExchanges(
+  list: readonly BufferedExchange[],
+  view?: (e: BufferedExchange) => ExchangeView,
+): string {
   return list.map((e) => renderExchange(e, view?.(e))).join('');
 }
 
@@ -268,9 +299,12 @@ export interface PageOptions {
 
 function renderDrift(d: DriftCounter | undefined): string {
   if (!d) return '';
-  if (d.total === 0) return '<p class="drift none">Drift warnings since start: 0 (JumpCloud stored every written value as sent).</p>';
+  if (d.total === 0)
+    return '<p class="drift none">Drift warnings since start: 0 (JumpCloud stored every written value as sent).</p>';
   const per = [...d.byAttribute.entries()].map(([a, n]) => `${escapeHtml(a)}: ${escapeHtml(n)}`).join(', ');
-  const last = d.last ? ` Last: ${escapeHtml(d.last.attribute)} sent ${escapeHtml(JSON.stringify(d.last.sent) ?? 'no value')}, stored ${escapeHtml(JSON.stringify(d.last.stored) ?? 'no value')} at ${escapeHtml(d.last.at)}.` : '';
+  const last = d.last
+    ? ` Last: ${escapeHtml(d.last.attribute)} sent ${escapeHtml(JSON.stringify(d.last.sent) ?? 'no value')}, stored ${escapeHtml(JSON.stringify(d.last.stored) ?? 'no value')} at ${escapeHtml(d.last.at)}.`
+    : '';
   return `<p class="drift"><span class="tag err">drift</span> Drift warnings since start: <strong>${escapeHtml(d.total)}</strong> (${per}).${last} Entra re-writes a drifting attribute every cycle: see the exchanges' notes and the mapping.</p>`;
 }
 
@@ -301,7 +335,11 @@ function filterForm(f: ExchangeFilter, hint: string): string {
   );
 }
 
-export function renderPage(list: readonly BufferedExchange[], opts: PageOptions, view?: (e: BufferedExchange) => ExchangeView): string {
+export function renderPage(
+  list: readonly BufferedExchange[],
+  opts: PageOptions,
+  view?: (e: BufferedExchange) => ExchangeView,
+): string {
   const hint = searchHint(opts.mappings);
   const intro =
     `<p>The last ${escapeHtml(opts.capacity)} SCIM requests this bridge handled (${escapeHtml(opts.total)} in the buffer), newest first, with each JumpCloud call they turned into and their attribute mapping. ` +
@@ -316,11 +354,19 @@ export function renderPage(list: readonly BufferedExchange[], opts: PageOptions,
 }
 
 function flatten(attrs: readonly AttributeDef[], prefix = ''): { name: string; def: AttributeDef }[] {
-  return attrs.flatMap((a) => [{ name: prefix + a.name, def: a }, ...flatten(a.subAttributes ?? [], `${prefix}${a.name}.`)]);
+  return attrs.flatMap((a) => [
+    { name: prefix + a.name, def: a },
+    ...flatten(a.subAttributes ?? [], `${prefix}${a.name}.`),
+  ]);
 }
 
 /** The page of every registered resource type's table, in discovery order, and the /Schemas they generate. */
-export function renderMapping(mappings: readonly ResourceMapping[], schemas: readonly SchemaDef[], nonce: string, mappingFile: string): string {
+export function renderMapping(
+  mappings: readonly ResourceMapping[],
+  schemas: readonly SchemaDef[],
+  nonce: string,
+  mappingFile: string,
+): string {
   const table = (m: ResourceMapping): string =>
     `<h3>${escapeHtml(m.schema.resourceType)} <span class="mono">${escapeHtml(m.schema.endpoint)}</span></h3>` +
     '<table><thead><tr><th>SCIM path</th><th>JumpCloud field</th><th>codec</th><th>required</th><th>mutability</th><th>uniqueness</th><th>caseExact</th><th>description</th></tr></thead><tbody>' +

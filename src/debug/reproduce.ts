@@ -18,7 +18,10 @@ export function curlCommand(e: Pick<ExportedExchange, 'method' | 'url' | 'reques
     "-H 'Accept: application/scim+json'",
   ];
   if (e.requestBody !== undefined) {
-    lines.push("-H 'Content-Type: application/scim+json'", `--data-binary ${shellQuote(typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody))}`);
+    lines.push(
+      "-H 'Content-Type: application/scim+json'",
+      `--data-binary ${shellQuote(typeof e.requestBody === 'string' ? e.requestBody : JSON.stringify(e.requestBody))}`,
+    );
   }
   return `${lines.join(' \\\n  ')}\n`;
 }

@@ -11,7 +11,12 @@ export function renderReport(heading: string, results: readonly CheckResult[]): 
     if (r.fix && r.verdict === 'fail') lines.push(`    fix: ${r.fix}`);
   }
   const passed = results.filter((r) => r.verdict === 'pass').length;
-  lines.push('', passed === results.length ? `All ${results.length} checks passed.` : `${passed} of ${results.length} checks passed.`);
+  lines.push(
+    '',
+    passed === results.length
+      ? `All ${results.length} checks passed.`
+      : `${passed} of ${results.length} checks passed.`,
+  );
   return lines.join('\n');
 }
 

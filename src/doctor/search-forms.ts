@@ -40,7 +40,10 @@ function candidateFilters(table: UserTable, token: string): { filter: string; se
   const out: { filter: string; selective: boolean }[] = [];
   for (const row of table.rows) {
     if (!row.codec.search) continue;
-    const subs = row.path.sub === undefined && row.codec.shape.subAttributes ? row.codec.shape.subAttributes.map((s) => s.name) : [undefined];
+    const subs =
+      row.path.sub === undefined && row.codec.shape.subAttributes
+        ? row.codec.shape.subAttributes.map((s) => s.name)
+        : [undefined];
     for (const sub of subs) {
       const path = sub ? `${row.scim}.${sub}` : row.scim;
       if (row.codec.shape.type === 'boolean') {
@@ -77,7 +80,13 @@ export function searchForms(table: UserTable, token: string): SearchForm[] {
   };
   // The anchor that makes a non-selective form match nothing: an `eq` the planner sends as one plain expression
   // (userName eq is an `or` of the username and a recorded userName, which the planner would prefer as the search).
-  const anchor = candidates.find((c) => c.selective && / eq "/.test(c.filter) && single(c.filter).length === 1 && 'and' in (planned(c.filter, table)?.search ?? {}))?.filter;
+  const anchor = candidates.find(
+    (c) =>
+      c.selective &&
+      / eq "/.test(c.filter) &&
+      single(c.filter).length === 1 &&
+      'and' in (planned(c.filter, table)?.search ?? {}),
+  )?.filter;
   const add = (form: string, filter: string, probe: SearchForm['probe']): void => {
     const known = byForm.get(form);
     if (known) known.usedBy.push(filter);

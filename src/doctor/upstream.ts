@@ -12,8 +12,7 @@ export interface ProbeRequest {
 }
 
 export type ProbeAnswer =
-  | { status: number; data: unknown; headers: Record<string, unknown>; ms: number }
-  | { error: string; ms: number };
+  { status: number; data: unknown; headers: Record<string, unknown>; ms: number } | { error: string; ms: number };
 
 export type Probe = (req: ProbeRequest) => Promise<ProbeAnswer>;
 
@@ -21,10 +20,25 @@ export type Probe = (req: ProbeRequest) => Promise<ProbeAnswer>;
  * A probe on one console: the bridge's own wire (same settings: no redirects, pinned host), without its retry
  * policy, because a diagnosis must show JumpCloud's first answer, not the last of five.
  */
-export function consoleProbe(options: { baseUrl: string; apiKey: string; orgId?: string; timeoutMs: number; layers?: Layer[] }): { probe: Probe; close(): void } {
-  const withOrg = httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, ...(options.orgId ? { orgId: options.orgId } : {}) });
-  const withoutOrg = options.orgId ? httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs }) : withOrg;
-  const sends = { withOrg: compose(options.layers ?? [], withOrg.send), withoutOrg: compose(options.layers ?? [], withoutOrg.send) };
+export function consoleProbe(options: {
+  baseUrl: string;
+  apiKey: string;
+  orgId?: string;
+  timeoutMs: number;
+  layers?: Layer[];
+}): { probe: Probe; close(): void } {
+  const withOrg = httpTransport({
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    ...(options.orgId ? { orgId: options.orgId } : {}),
+  });
+  const withoutOrg = options.orgId
+    ? httpTransport({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs })
+    : withOrg;
+  const sends = {
+    withOrg: compose(options.layers ?? [], withOrg.send),
+    withoutOrg: compose(options.layers ?? [], withoutOrg.send),
+  };
   const probe: Probe = async (req) => {
     const started = performance.now();
     const ms = (): number => Math.round(performance.now() - started);
@@ -65,7 +79,12 @@ export function messageOf(data: unknown): string {
 
 /** `GET /api/systemusers?limit=1 → 200 in 87 ms`, the evidence line of a call. */
 export function describeCall(req: ProbeRequest, answer: ProbeAnswer): string {
-  const query = req.query ? `?${new URLSearchParams(Object.entries(req.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}` : '';
-  const outcome = 'error' in answer ? `no answer (${answer.error})` : `${answer.status}${answer.status >= 400 ? ` "${messageOf(answer.data)}"` : ''}`;
+  const query = req.query
+    ? `?${new URLSearchParams(Object.entries(req.query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+    : '';
+  const outcome =
+    'error' in answer
+      ? `no answer (${answer.error})`
+      : `${answer.status}${answer.status >= 400 ? ` "${messageOf(answer.data)}"` : ''}`;
   return `${req.method} ${req.path}${query} → ${outcome} in ${answer.ms} ms`;
 }

@@ -8,26 +8,37 @@ export function throwawayUsername(suffix: string): string {
   return `doctor.throwaway.${suffix}`;
 }
 
-const ok = (a: ProbeAnswer): a is Extract<ProbeAnswer, { status: number }> => 'status' in a && a.status >= 200 && a.status < 300;
+const ok = (a: ProbeAnswer): a is Extract<ProbeAnswer, { status: number }> =>
+  'status' in a && a.status >= 200 && a.status < 300;
 const show = (v: unknown): string => (v === undefined ? 'absent' : JSON.stringify(v));
 const blank = (v: unknown): boolean => v === undefined || v === null || v === '';
 
 function phones(v: unknown): string[] {
-  return (Array.isArray(v) ? v : []).filter(isRecord).map((p) => `${String(p.type ?? '')}:${String(p.number ?? '')}`).sort();
+  return (Array.isArray(v) ? v : [])
+    .filter(isRecord)
+    .map((p) => `${String(p.type ?? '')}:${String(p.number ?? '')}`)
+    .sort();
 }
 
 /** How a stored value differs from the one sent, in words; undefined when JumpCloud kept it as sent. */
 function difference(key: string, sent: unknown, stored: unknown): string | undefined {
   if (key === 'phoneNumbers') {
     const [a, b] = [phones(sent), phones(stored)];
-    return a.join('|') === b.join('|') ? undefined : `phoneNumbers: sent ${JSON.stringify(a)} → stored ${JSON.stringify(b)}`;
+    return a.join('|') === b.join('|')
+      ? undefined
+      : `phoneNumbers: sent ${JSON.stringify(a)} → stored ${JSON.stringify(b)}`;
   }
   if (key === 'attributes') {
     const storedList = (Array.isArray(stored) ? stored : []).filter(isRecord);
-    const lost = (Array.isArray(sent) ? sent : []).filter(isRecord).filter((a) => !storedList.some((s) => s.name === a.name && s.value === a.value));
-    return lost.length ? `attributes: ${lost.map((a) => `${String(a.name)}=${show(a.value)}`).join(', ')} sent but not stored` : undefined;
+    const lost = (Array.isArray(sent) ? sent : [])
+      .filter(isRecord)
+      .filter((a) => !storedList.some((s) => s.name === a.name && s.value === a.value));
+    return lost.length
+      ? `attributes: ${lost.map((a) => `${String(a.name)}=${show(a.value)}`).join(', ')} sent but not stored`
+      : undefined;
   }
-  if (blank(sent)) return blank(stored) ? undefined : `${key}: sent ${show(sent)} to clear it → still ${show(stored)} (not cleared)`;
+  if (blank(sent))
+    return blank(stored) ? undefined : `${key}: sent ${show(sent)} to clear it → still ${show(stored)} (not cleared)`;
   if (sent === stored) return undefined;
   let how = '';
   if (typeof sent === 'string' && typeof stored === 'string') {
@@ -102,7 +113,9 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
       title: `Create a STAGED throwaway user ${username}`,
       verdict: 'fail',
       evidence,
-      fix: readOnly ? 'The key can read but not write (403): use the key of an administrator with the Administrator or Manager role.' : 'JumpCloud refused the create; its message is above.',
+      fix: readOnly
+        ? 'The key can read but not write (403): use the key of an administrator with the Administrator or Manager role.'
+        : 'JumpCloud refused the create; its message is above.',
     });
     return results;
   }
@@ -111,22 +124,46 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
     const got = await call({ method: 'GET', path: `/api/systemusers/${id}` }, log);
     return ok(got) ? got.data : undefined;
   };
-  const step = async (title: string, sent: Record<string, unknown>, answer: ProbeAnswer, log: string[], skip: readonly string[] = []): Promise<void> => {
+  const step = async (
+    title: string,
+    sent: Record<string, unknown>,
+    answer: ProbeAnswer,
+    log: string[],
+    skip: readonly string[] = [],
+  ): Promise<void> => {
     if (!ok(answer)) {
-      results.push({ title, verdict: 'fail', evidence: log, fix: 'JumpCloud refused this write; the bridge relies on it. Send this report to the project.' });
+      results.push({
+        title,
+        verdict: 'fail',
+        evidence: log,
+        fix: 'JumpCloud refused this write; the bridge relies on it. Send this report to the project.',
+      });
       return;
     }
     const stored = await readBack(log);
-    const diffs = [...differences(sent, answer.data, skip).map((d) => `answer: ${d}`), ...differences(sent, stored, skip).map((d) => `read back: ${d}`)];
+    const diffs = [
+      ...differences(sent, answer.data, skip).map((d) => `answer: ${d}`),
+      ...differences(sent, stored, skip).map((d) => `read back: ${d}`),
+    ];
     results.push(
       diffs.length
-        ? { title, verdict: 'fail', evidence: [...diffs, ...log], fix: 'JumpCloud does not store this as sent: the bridge will see the difference as drift and Entra may re-write it every cycle. Send this report (or a RECORD_DIR recording) to the project.' }
+        ? {
+            title,
+            verdict: 'fail',
+            evidence: [...diffs, ...log],
+            fix: 'JumpCloud does not store this as sent: the bridge will see the difference as drift and Entra may re-write it every cycle. Send this report (or a RECORD_DIR recording) to the project.',
+          }
         : { title, verdict: 'pass', evidence: ['stored exactly as sent', ...log] },
     );
   };
 
   try {
-    await step(`Create a STAGED throwaway user ${username} (phone types, alternateEmail, custom attribute)`, createBody, created, evidence);
+    await step(
+      `Create a STAGED throwaway user ${username} (phone types, alternateEmail, custom attribute)`,
+      createBody,
+      created,
+      evidence,
+    );
 
     const put = async (title: string, body: Record<string, unknown>, skip: readonly string[] = []): Promise<void> => {
       const log: string[] = [];
@@ -139,23 +176,42 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
     await put('PUT with "" clears alternateEmail', { alternateEmail: '' });
 
     const log: string[] = [];
-    const other = await call({ method: 'GET', path: '/api/systemusers', query: { limit: 2, skip: 0, sort: '_id', fields: '_id' } }, log);
-    const managerId = ok(other) ? (other.data as { results?: { _id?: unknown }[] }).results?.map((u) => u._id).find((u): u is string => typeof u === 'string' && u !== id) : undefined;
+    const other = await call(
+      { method: 'GET', path: '/api/systemusers', query: { limit: 2, skip: 0, sort: '_id', fields: '_id' } },
+      log,
+    );
+    const managerId = ok(other)
+      ? (other.data as { results?: { _id?: unknown }[] }).results
+          ?.map((u) => u._id)
+          .find((u): u is string => typeof u === 'string' && u !== id)
+      : undefined;
     if (managerId) {
       await put(`PUT sets a manager (${managerId}, only on the throwaway user)`, { manager: managerId });
       await put('PUT with manager null clears the manager', { manager: null });
     } else {
-      results.push({ title: 'PUT with manager null clears the manager', verdict: 'skip', evidence: ['skipped: no other user to act as manager', ...log] });
+      results.push({
+        title: 'PUT with manager null clears the manager',
+        verdict: 'skip',
+        evidence: ['skipped: no other user to act as manager', ...log],
+      });
     }
   } finally {
     const log: string[] = [];
-    const deleted = await call({ method: 'DELETE', path: `/api/systemusers/${id}`, query: { cascade_manager: 'null' } }, log);
+    const deleted = await call(
+      { method: 'DELETE', path: `/api/systemusers/${id}`, query: { cascade_manager: 'null' } },
+      log,
+    );
     const gone = ok(deleted) ? await call({ method: 'GET', path: `/api/systemusers/${id}` }, log) : undefined;
     const removed = gone !== undefined && 'status' in gone && gone.status === 404;
     results.push(
       removed
         ? { title: `Delete the throwaway user ${username}`, verdict: 'pass', evidence: log }
-        : { title: `Delete the throwaway user ${username}`, verdict: 'fail', evidence: log, fix: `Delete user ${username} (id ${id}) in JumpCloud's admin console.` },
+        : {
+            title: `Delete the throwaway user ${username}`,
+            verdict: 'fail',
+            evidence: log,
+            fix: `Delete user ${username} (id ${id}) in JumpCloud's admin console.`,
+          },
     );
   }
   return results;

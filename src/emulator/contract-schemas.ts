@@ -54,9 +54,24 @@ const restrictedField: Schema = {
     field: {
       type: 'string',
       enum: [
-        'addresses', 'company', 'costCenter', 'department', 'description', 'displayname', 'email',
-        'employeeIdentifier', 'employeeType', 'firstname', 'jobTitle', 'lastname', 'location', 'middlename',
-        'password', 'phoneNumbers', 'sudo', 'username',
+        'addresses',
+        'company',
+        'costCenter',
+        'department',
+        'description',
+        'displayname',
+        'email',
+        'employeeIdentifier',
+        'employeeType',
+        'firstname',
+        'jobTitle',
+        'lastname',
+        'location',
+        'middlename',
+        'password',
+        'phoneNumbers',
+        'sudo',
+        'username',
       ],
     },
     type: { type: 'string', enum: ['active_directory', 'federated_identity_provider', 'scim'] },
@@ -136,7 +151,11 @@ export const systemUserPut: Schema = {
     ...userCommon,
     ssh_keys: {
       type: 'array',
-      items: { type: 'object', required: ['public_key', 'name'], properties: { name: { type: 'string' }, public_key: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['public_key', 'name'],
+        properties: { name: { type: 'string' }, public_key: { type: 'string' } },
+      },
     },
     state: { type: 'string', enum: ['ACTIVATED', 'SUSPENDED'] },
   },
@@ -151,14 +170,21 @@ export const search: Schema = {
       type: 'oneOf',
       label: 'an object {and|or: [...]} or an array of expressions',
       options: [
-        { type: 'object', properties: { and: { type: 'array', items: { type: 'any' } }, or: { type: 'array', items: { type: 'any' } } } },
+        {
+          type: 'object',
+          properties: { and: { type: 'array', items: { type: 'any' } }, or: { type: 'array', items: { type: 'any' } } },
+        },
         { type: 'array', items: { type: 'any' } },
       ],
     },
     searchFilter: {
       type: 'object',
       properties: {
-        searchTerm: { type: 'oneOf', label: 'a string or an array of strings', options: [{ type: 'string' }, stringList] },
+        searchTerm: {
+          type: 'oneOf',
+          label: 'a string or an array of strings',
+          options: [{ type: 'string' }, stringList],
+        },
         fields: stringList,
       },
     },
@@ -185,7 +211,11 @@ const groupAttributes: Schema = {
     ldapGroups: { type: 'array', items: { type: 'object', nullable: true, properties: { name: { type: 'string' } } } },
     posixGroups: {
       type: 'array',
-      items: { type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer' }, name: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['id', 'name'],
+        properties: { id: { type: 'integer' }, name: { type: 'string' } },
+      },
     },
     radius: {
       type: 'object',
@@ -193,7 +223,11 @@ const groupAttributes: Schema = {
       properties: {
         reply: {
           type: 'array',
-          items: { type: 'object', required: ['name', 'value'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
+          items: {
+            type: 'object',
+            required: ['name', 'value'],
+            properties: { name: { type: 'string' }, value: { type: 'string' } },
+          },
         },
       },
     },

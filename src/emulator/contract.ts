@@ -52,7 +52,11 @@ function check(schema: Schema, value: unknown, pointer: string, out: Finding[]):
         out.push({ pointer, kind: 'enum', message: `must be one of ${schema.enum.join(', ')}; got "${text}"` });
       }
       if (schema.maxLength !== undefined && text.length > schema.maxLength) {
-        out.push({ pointer, kind: 'max-length', message: `must be at most ${schema.maxLength} characters; got ${text.length}` });
+        out.push({
+          pointer,
+          kind: 'max-length',
+          message: `must be at most ${schema.maxLength} characters; got ${text.length}`,
+        });
       }
       return;
     }
@@ -67,13 +71,15 @@ function check(schema: Schema, value: unknown, pointer: string, out: Finding[]):
     case 'object': {
       const record = value as Record<string, unknown>;
       for (const key of schema.required ?? []) {
-        if (record[key] === undefined) out.push({ pointer: `${pointer}/${escape(key)}`, kind: 'required', message: 'is required' });
+        if (record[key] === undefined)
+          out.push({ pointer: `${pointer}/${escape(key)}`, kind: 'required', message: 'is required' });
       }
       for (const [key, child] of Object.entries(record)) {
         const childSchema = schema.properties[key];
         const childPointer = `${pointer}/${escape(key)}`;
         if (childSchema) check(childSchema, child, childPointer, out);
-        else if (!schema.open) out.push({ pointer: childPointer, kind: 'unknown-property', message: `is not a property of this schema` });
+        else if (!schema.open)
+          out.push({ pointer: childPointer, kind: 'unknown-property', message: `is not a property of this schema` });
       }
       return;
     }

@@ -51,7 +51,9 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const MAX_RECORDED_REQUESTS = 10_000;
 
 export function createEmulator(opts: EmulatorOptions = {}): Emulator {
-  const apiKeys = Object.freeze(opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [`jca_${randomBytes(20).toString('hex')}`]);
+  const apiKeys = Object.freeze(
+    opts.apiKeys && opts.apiKeys.length > 0 ? [...opts.apiKeys] : [`jca_${randomBytes(20).toString('hex')}`],
+  );
   const store = new EmulatorStore(opts.orgId, opts.stateFile);
   const faults = new FaultInjector();
   const violations: ContractViolation[] = [];
@@ -149,7 +151,13 @@ function recordAndParse(context: EmulatorContext, requests: RecordedRequest[]) {
     }
     if (parseError !== undefined) {
       recordViolation(context, req, { pointer: '', kind: 'json', message: `body is not valid JSON: ${parseError}` });
-      next(new ApiError(400, { code: 400, message: 'Bad Request: request body is not valid JSON', status: 'INVALID_ARGUMENT' }));
+      next(
+        new ApiError(400, {
+          code: 400,
+          message: 'Bad Request: request body is not valid JSON',
+          status: 'INVALID_ARGUMENT',
+        }),
+      );
       return;
     }
     next();
@@ -250,7 +258,9 @@ function errorHandler(error: unknown, _req: Request, res: Response, next: NextFu
   }
   // body-parser errors (payload too large, bad JSON on admin routes) carry their own 4xx status.
   if (isRecord(error) && typeof error['status'] === 'number' && error['status'] >= 400 && error['status'] < 500) {
-    res.status(error['status']).json({ message: typeof error['message'] === 'string' ? error['message'] : 'Bad Request' });
+    res
+      .status(error['status'])
+      .json({ message: typeof error['message'] === 'string' ? error['message'] : 'Bad Request' });
     return;
   }
   console.error('jumpcloud emulator: unexpected error', error);

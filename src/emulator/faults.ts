@@ -102,10 +102,12 @@ export function faultFromJson(value: unknown): FaultSpec {
   if (pathRegex !== undefined) spec.path = new RegExp(text(pathRegex, 'pathRegex'));
   if (times !== undefined) spec.times = count(times, 'times');
   if (status !== undefined) spec.status = count(status, 'status');
-  if (retryAfter !== undefined) spec.retryAfter = typeof retryAfter === 'number' ? String(retryAfter) : text(retryAfter, 'retryAfter');
+  if (retryAfter !== undefined)
+    spec.retryAfter = typeof retryAfter === 'number' ? String(retryAfter) : text(retryAfter, 'retryAfter');
   if (delayMs !== undefined) spec.delayMs = count(delayMs, 'delayMs');
   if (dropConnection !== undefined) {
-    if (dropConnection !== 'before' && dropConnection !== 'afterCommit') throw new Error('dropConnection must be "before" or "afterCommit"');
+    if (dropConnection !== 'before' && dropConnection !== 'afterCommit')
+      throw new Error('dropConnection must be "before" or "afterCommit"');
     spec.dropConnection = dropConnection;
   }
   if (body !== undefined) spec.body = body;
@@ -125,7 +127,8 @@ function text(value: unknown, name: string): string {
 }
 
 function count(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number`);
   return value;
 }
 

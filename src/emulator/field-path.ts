@@ -49,7 +49,11 @@ export function sortRecords<T>(records: readonly T[], keys: readonly string[]): 
 }
 
 /** Keeps only the named top-level fields (the first segment of a dotted name) plus the id field. */
-export function project<T extends Record<string, unknown>>(record: T, fields: readonly string[], idField: string): Partial<T> {
+export function project<T extends Record<string, unknown>>(
+  record: T,
+  fields: readonly string[],
+  idField: string,
+): Partial<T> {
   if (fields.length === 0) return record;
   const keep = new Set([idField, ...fields.map((field) => field.split('.')[0] ?? field)]);
   const out: Record<string, unknown> = {};

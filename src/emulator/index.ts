@@ -4,4 +4,12 @@ export { EmulatorStore } from './store.js';
 export type { SeedGroup, SeedUser } from './store.js';
 export { FaultInjector } from './faults.js';
 export type { ActiveFault, FaultSpec } from './faults.js';
-export type { ContractViolation, EmulatorState, MembershipMethod, RecordedRequest, SystemUser, UserGroup, UserState } from './types.js';
+export type {
+  ContractViolation,
+  EmulatorState,
+  MembershipMethod,
+  RecordedRequest,
+  SystemUser,
+  UserGroup,
+  UserState,
+} from './types.js';

@@ -83,7 +83,10 @@ export function multiTenantGate(modes: () => EmulatorModes, ownOrg: () => string
 }
 
 /** `GET /api/organizations`: the orgs the key's administrator can reach. */
-export function organizationsList(mode: EmulatorModes['multiTenant'], ownOrg: string): { totalCount: number; results: { _id: string; displayName: string }[] } {
+export function organizationsList(
+  mode: EmulatorModes['multiTenant'],
+  ownOrg: string,
+): { totalCount: number; results: { _id: string; displayName: string }[] } {
   const results = mode ? mode.organizations : [{ _id: ownOrg, displayName: 'Emulated organization' }];
   return { totalCount: results.length, results };
 }
@@ -99,7 +102,12 @@ export function checkSearchForms(filter: unknown, refuse: EmulatorModes['refuseS
       if (!isRecord(condition)) continue;
       for (const [operator, operand] of Object.entries(condition)) {
         if (refuse.operators?.includes(operator)) throw badRequest(`unsupported operator "${operator}"`);
-        if (operator === '$regex' && refuse.inlineRegexFlags && typeof operand === 'string' && /^\(\?[a-z]+\)/.test(operand)) {
+        if (
+          operator === '$regex' &&
+          refuse.inlineRegexFlags &&
+          typeof operand === 'string' &&
+          /^\(\?[a-z]+\)/.test(operand)
+        ) {
           throw badRequest(`invalid $regex "${operand}": inline flags are not supported`);
         }
       }
@@ -108,7 +116,11 @@ export function checkSearchForms(filter: unknown, refuse: EmulatorModes['refuseS
 }
 
 /** Applies the field-list modes to one returned user. `asked` is the `fields` the client named (empty: none). */
-export function searchProjection(user: Partial<SystemUser>, asked: readonly string[], mode: EmulatorModes['searchFields']): Partial<SystemUser> {
+export function searchProjection(
+  user: Partial<SystemUser>,
+  asked: readonly string[],
+  mode: EmulatorModes['searchFields'],
+): Partial<SystemUser> {
   if (!mode) return user;
   const out: Record<string, unknown> = { ...user };
   if (asked.length === 0 && mode.defaults) {
@@ -125,7 +137,8 @@ export function normaliseStored(user: SystemUser, rules: EmulatorModes['normalis
   for (const [field, how] of Object.entries(rules)) {
     const fn = NORMALISE[how];
     if (field === 'phoneNumbers.number') {
-      for (const phone of user.phoneNumbers) if (typeof phone['number'] === 'string') phone['number'] = fn(phone['number']);
+      for (const phone of user.phoneNumbers)
+        if (typeof phone['number'] === 'string') phone['number'] = fn(phone['number']);
       continue;
     }
     const value = user[field];
@@ -138,9 +151,11 @@ export function modesFromJson(value: unknown): EmulatorModes {
   if (!isRecord(value)) throw new ApiError(400, { message: 'modes must be a JSON object' });
   const known = new Set(['readOnlyKeys', 'multiTenant', 'refuseSearch', 'searchFields', 'normalise']);
   const unknown = Object.keys(value).filter((k) => !known.has(k));
-  if (unknown.length) throw new ApiError(400, { message: `unknown mode(s): ${unknown.join(', ')} (known: ${[...known].join(', ')})` });
+  if (unknown.length)
+    throw new ApiError(400, { message: `unknown mode(s): ${unknown.join(', ')} (known: ${[...known].join(', ')})` });
   for (const how of Object.values(isRecord(value.normalise) ? value.normalise : {})) {
-    if (typeof how !== 'string' || !(how in NORMALISE)) throw new ApiError(400, { message: `normalise values must be one of ${Object.keys(NORMALISE).join(', ')}` });
+    if (typeof how !== 'string' || !(how in NORMALISE))
+      throw new ApiError(400, { message: `normalise values must be one of ${Object.keys(NORMALISE).join(', ')}` });
   }
   return value as EmulatorModes;
 }

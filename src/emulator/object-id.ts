@@ -21,7 +21,9 @@ export class ObjectIdFactory {
   }
 
   next(): string {
-    const seconds = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+    const seconds = Math.floor(Date.now() / 1000)
+      .toString(16)
+      .padStart(8, '0');
     const counter = randomBytes(3).toString('hex');
     let id = `${seconds}${this.machine}${counter}`;
     if (id <= this.last) id = increment(this.last);

@@ -28,7 +28,11 @@ export function queryParams(req: Request): URLSearchParams {
   return new URLSearchParams(index < 0 ? '' : req.originalUrl.slice(index + 1));
 }
 
-export function recordViolation(context: EmulatorContext, req: Request, violation: Omit<ContractViolation, 'method' | 'path'>): void {
+export function recordViolation(
+  context: EmulatorContext,
+  req: Request,
+  violation: Omit<ContractViolation, 'method' | 'path'>,
+): void {
   context.violations.push({ method: req.method, path: pathOf(req), ...violation });
 }
 
@@ -36,7 +40,12 @@ export function recordViolation(context: EmulatorContext, req: Request, violatio
  * Validates a write body against its contract: every finding is recorded, and the first finding that
  * JumpCloud itself would refuse is answered with 400. Unknown properties only get recorded.
  */
-export function checkBody(context: EmulatorContext, req: Request, schema: Schema, flavour: ApiFlavour): Record<string, unknown> {
+export function checkBody(
+  context: EmulatorContext,
+  req: Request,
+  schema: Schema,
+  flavour: ApiFlavour,
+): Record<string, unknown> {
   const body: unknown = req.body;
   // An empty body is fine where nothing is required (a PUT that changes nothing, a search with no filter).
   if (body === undefined && schema.type === 'object' && (schema.required ?? []).length === 0) return {};
@@ -48,7 +57,10 @@ export function checkBody(context: EmulatorContext, req: Request, schema: Schema
     const message = `${where} ${rejecting.message}`;
     throw flavour === 'v1' ? badRequest(message) : v2BadRequest(message);
   }
-  if (!isRecord(body)) throw flavour === 'v1' ? badRequest('request body must be a JSON object') : v2BadRequest('request body must be a JSON object');
+  if (!isRecord(body))
+    throw flavour === 'v1'
+      ? badRequest('request body must be a JSON object')
+      : v2BadRequest('request body must be a JSON object');
   return body;
 }
 
@@ -68,7 +80,10 @@ function parseCount(raw: string | null, name: string, fallback: number, max: num
   if (raw === null || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    const message = max === Number.MAX_SAFE_INTEGER ? `${name} must be a non-negative integer` : `${name} must be an integer between 0 and ${max}`;
+    const message =
+      max === Number.MAX_SAFE_INTEGER
+        ? `${name} must be a non-negative integer`
+        : `${name} must be an integer between 0 and ${max}`;
     throw flavour === 'v1' ? badRequest(message) : v2BadRequest(message);
   }
   return value;

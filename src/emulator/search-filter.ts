@@ -48,7 +48,8 @@ function compileExpression(expression: unknown, where: string): Predicate {
 
 function compileCondition(field: string, condition: unknown, where: string): Predicate {
   const isOperatorObject = isRecord(condition) && Object.keys(condition).some((key) => key.startsWith('$'));
-  if (!isOperatorObject) return (record) => valuesAt(record, field).some((candidate) => deepEqual(candidate, condition));
+  if (!isOperatorObject)
+    return (record) => valuesAt(record, field).some((candidate) => deepEqual(candidate, condition));
 
   const checks: Predicate[] = [];
   for (const [operator, operand] of Object.entries(condition)) {
@@ -59,7 +60,10 @@ function compileCondition(field: string, condition: unknown, where: string): Pre
 }
 
 function compileOperator(field: string, operator: string, operand: unknown, where: string): Predicate {
-  const anyValue = (test: (candidate: unknown) => boolean): Predicate => (record) => valuesAt(record, field).some(test);
+  const anyValue =
+    (test: (candidate: unknown) => boolean): Predicate =>
+    (record) =>
+      valuesAt(record, field).some(test);
   switch (operator) {
     case '$eq':
       return anyValue((candidate) => deepEqual(candidate, operand));
@@ -121,7 +125,9 @@ export function searchTermPredicate(searchFilter: unknown): Predicate | undefine
   if (!isRecord(searchFilter)) throw badRequest('searchFilter must be an object {searchTerm, fields}');
   const rawTerm = searchFilter['searchTerm'];
   const rawFields = searchFilter['fields'];
-  const terms = (Array.isArray(rawTerm) ? rawTerm : [rawTerm]).filter((term): term is string => typeof term === 'string');
+  const terms = (Array.isArray(rawTerm) ? rawTerm : [rawTerm]).filter(
+    (term): term is string => typeof term === 'string',
+  );
   if (terms.length === 0) throw badRequest('searchFilter.searchTerm must be a string or an array of strings');
   if (!Array.isArray(rawFields) || rawFields.length === 0 || !rawFields.every((field) => typeof field === 'string')) {
     throw badRequest('searchFilter.fields must be a non-empty array of field names');
@@ -131,7 +137,8 @@ export function searchTermPredicate(searchFilter: unknown): Predicate | undefine
   return (record) =>
     fields.some((field) =>
       valuesAt(record, field).some(
-        (candidate) => typeof candidate === 'string' && needles.some((needle) => candidate.toLowerCase().includes(needle)),
+        (candidate) =>
+          typeof candidate === 'string' && needles.some((needle) => candidate.toLowerCase().includes(needle)),
       ),
     );
 }

@@ -38,7 +38,8 @@ export class EmulatorStore {
     organization: string | undefined,
     private readonly stateFile?: string,
   ) {
-    const saved = stateFile && existsSync(stateFile) ? parseState(readFileSync(stateFile, 'utf8'), stateFile) : undefined;
+    const saved =
+      stateFile && existsSync(stateFile) ? parseState(readFileSync(stateFile, 'utf8'), stateFile) : undefined;
     this.organization = organization ?? saved?.organization ?? this.ids.next();
     if (saved) this.restore(saved);
   }
@@ -151,7 +152,9 @@ export function newGroup(id: string, organization: string, seed: SeedGroup): Use
     attributes: isRecord(seed['attributes']) ? structuredClone(seed['attributes']) : null,
     membershipMethod: seed.membershipMethod ?? 'STATIC',
     memberQuery: isRecord(seed['memberQuery']) ? structuredClone(seed['memberQuery']) : null,
-    memberQueryExemptions: Array.isArray(seed['memberQueryExemptions']) ? structuredClone(seed['memberQueryExemptions']) : [],
+    memberQueryExemptions: Array.isArray(seed['memberQueryExemptions'])
+      ? structuredClone(seed['memberQueryExemptions'])
+      : [],
     memberQueryErrorFlags: [],
     memberSuggestionsNotify: seed['memberSuggestionsNotify'] === true,
     suggestionCounts: { add: 0, remove: 0, total: 0 },
@@ -161,7 +164,13 @@ export function newGroup(id: string, organization: string, seed: SeedGroup): Use
 
 function parseState(text: string, file: string): EmulatorState {
   const data: unknown = JSON.parse(text);
-  if (!isRecord(data) || data['version'] !== 1 || !Array.isArray(data['users']) || !Array.isArray(data['groups']) || !isRecord(data['memberships'])) {
+  if (
+    !isRecord(data) ||
+    data['version'] !== 1 ||
+    !Array.isArray(data['users']) ||
+    !Array.isArray(data['groups']) ||
+    !isRecord(data['memberships'])
+  ) {
     throw new Error(`${file} is not an emulator state file (expected version 1 with users, groups and memberships)`);
   }
   return data as unknown as EmulatorState;

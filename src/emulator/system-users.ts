@@ -26,7 +26,10 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     const filter = v1FilterPredicate(params, eventuallyConsistent(req));
     const matched = sortRecords(allUsers(context).filter(filter ?? (() => true)), v1List(params.get('sort')));
     const fields = v1List(params.get('fields'));
-    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => returned(context, user, fields)) });
+    res.json({
+      totalCount: matched.length,
+      results: page(matched, paging).map((user) => returned(context, user, fields)),
+    });
   });
 
   router.post('/search/systemusers', (req, res) => {
@@ -42,7 +45,10 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     const matched = allUsers(context).filter((user) => predicates.every((predicate) => predicate(user)));
     const fieldsRaw = typeof body['fields'] === 'string' ? body['fields'] : params.get('fields');
     const fields = v1List(fieldsRaw);
-    res.json({ totalCount: matched.length, results: page(matched, paging).map((user) => returned(context, user, fields)) });
+    res.json({
+      totalCount: matched.length,
+      results: page(matched, paging).map((user) => returned(context, user, fields)),
+    });
   });
 
   router.post('/systemusers', (req, res) => {
@@ -100,7 +106,10 @@ export function systemUsersRouter(context: EmulatorContext): Router {
   router.post('/systemusers/:id/state/activate', (req, res) => {
     const user = existingUser(context, req.params['id']);
     const body: unknown = req.body ?? {};
-    if (!isRecord(body) || (body['email'] !== undefined && typeof body['email'] !== 'boolean' && typeof body['email'] !== 'string')) {
+    if (
+      !isRecord(body) ||
+      (body['email'] !== undefined && typeof body['email'] !== 'boolean' && typeof body['email'] !== 'string')
+    ) {
       throw badRequest('email must be true, false or an e-mail address');
     }
     if (user.state !== 'STAGED') throw badRequest(`user is ${user.state}, not STAGED`);
@@ -120,7 +129,10 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     for (const report of reports) delete report.manager;
     store.users.delete(user._id);
     for (const [groupId, members] of store.memberships) {
-      store.memberships.set(groupId, members.filter((member) => member !== user._id));
+      store.memberships.set(
+        groupId,
+        members.filter((member) => member !== user._id),
+      );
     }
     store.save();
     res.json(user);
@@ -197,7 +209,8 @@ function nextState(current: UserState, body: Record<string, unknown>): UserState
 
 function checkManager(context: EmulatorContext, manager: unknown, selfId: string | undefined): void {
   if (manager === undefined || manager === null || manager === '') return;
-  if (typeof manager !== 'string' || !isObjectId(manager)) throw badRequest('manager must be the _id of an existing user');
+  if (typeof manager !== 'string' || !isObjectId(manager))
+    throw badRequest('manager must be the _id of an existing user');
   if (manager === selfId) throw badRequest('a user cannot be their own manager');
   if (!context.store.users.has(manager)) throw badRequest(`manager ${manager} is not an existing user`);
 }
@@ -209,7 +222,8 @@ function checkUnique(context: EmulatorContext, body: Record<string, unknown>, se
     if (typeof value !== 'string' || value === '') continue;
     const wanted = value.toLowerCase();
     const clash = allUsers(context).find(
-      (user) => user._id !== selfId && typeof user[field] === 'string' && (user[field] as string).toLowerCase() === wanted,
+      (user) =>
+        user._id !== selfId && typeof user[field] === 'string' && (user[field] as string).toLowerCase() === wanted,
     );
     if (clash) {
       throw new ApiError(400, {
@@ -224,4 +238,3 @@ function checkUnique(context: EmulatorContext, body: Record<string, unknown>, se
 function keysOf(schema: Schema): ReadonlySet<string> {
   return new Set(schema.type === 'object' ? Object.keys(schema.properties) : []);
 }
-

@@ -22,7 +22,11 @@ export function userGroupsRouter(context: EmulatorContext): Router {
     const filter = v2FilterPredicate(params) ?? (() => true);
     const matched = sortRecords([...store.groups.values()].filter(filter), listParam(params.get('sort'), ','));
     const fields = listParam(params.get('fields'), ',');
-    sendList(res, matched.length, page(matched, paging).map((group) => project(group, fields, 'id')));
+    sendList(
+      res,
+      matched.length,
+      page(matched, paging).map((group) => project(group, fields, 'id')),
+    );
   });
 
   router.post('/usergroups', (req, res) => {
@@ -62,7 +66,11 @@ export function userGroupsRouter(context: EmulatorContext): Router {
     const group = existingGroup(context, req.params['id']);
     const paging = parsePaging(queryParams(req), context.maxLimit, 'v2');
     const members = store.membersOf(group.id);
-    sendList(res, members.length, page(members, paging).map((userId) => ({ to: { id: userId, type: 'user' } })));
+    sendList(
+      res,
+      members.length,
+      page(members, paging).map((userId) => ({ to: { id: userId, type: 'user' } })),
+    );
   });
 
   // User groups do not nest, so the effective membership is the direct one, each reached in one hop.
@@ -85,7 +93,8 @@ export function userGroupsRouter(context: EmulatorContext): Router {
     if (!isObjectId(userId)) throw invalidObjectId();
     // User groups hold users only. Offered another user group's id (what Entra sends for a nested group), the
     // answer is assumed to be a 400 that differs from an unknown id's 404, so the bridge must not rely on either.
-    if (store.groups.has(userId)) throw new ApiError(400, { message: `Bad Request: ${userId} is a user_group, not a user` });
+    if (store.groups.has(userId))
+      throw new ApiError(400, { message: `Bad Request: ${userId} is a user_group, not a user` });
     if (!store.users.has(userId)) throw new ApiError(404, { message: 'user not found' });
     const members = store.memberships.get(group.id) ?? [];
     const isMember = members.includes(userId);
@@ -137,10 +146,12 @@ function existingGroup(context: EmulatorContext, id: string | undefined): UserGr
 
 /** Names are unique per organization, compared case-insensitively. */
 function checkName(context: EmulatorContext, name: unknown, selfId: string | undefined): string {
-  if (typeof name !== 'string' || name.trim() === '') throw new ApiError(400, { code: 400, message: 'name must not be empty', status: 'invalidName' });
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new ApiError(400, { code: 400, message: 'name must not be empty', status: 'invalidName' });
   const wanted = name.toLowerCase();
-  const clash = [...context.store.groups.values()].some((group) => group.id !== selfId && group.name.toLowerCase() === wanted);
+  const clash = [...context.store.groups.values()].some(
+    (group) => group.id !== selfId && group.name.toLowerCase() === wanted,
+  );
   if (clash) throw new ApiError(409, { message: 'Already Exists' });
   return name;
 }
-

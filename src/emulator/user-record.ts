@@ -4,15 +4,37 @@ import type { SystemUser, UserState } from './types.js';
 
 /** String profile fields JumpCloud returns as "" when they were never set (assumed, see emulator README). */
 const EMPTY_STRING_FIELDS = [
-  'alternateEmail', 'company', 'costCenter', 'department', 'description', 'displayname', 'employeeType',
-  'external_dn', 'external_source_type', 'firstname', 'jobTitle', 'lastname', 'location', 'managedAppleId',
-  'middlename', 'public_key',
+  'alternateEmail',
+  'company',
+  'costCenter',
+  'department',
+  'description',
+  'displayname',
+  'employeeType',
+  'external_dn',
+  'external_source_type',
+  'firstname',
+  'jobTitle',
+  'lastname',
+  'location',
+  'managedAppleId',
+  'middlename',
+  'public_key',
 ] as const;
 
 /** Keys that need more than a copy when written; every other writable key is stored as sent. */
 const SPECIAL_KEYS = new Set([
-  'state', 'suspended', 'activated', 'password', 'manager', 'employeeIdentifier', 'addresses', 'phoneNumbers',
-  'attributes', 'recoveryEmail', 'ssh_keys',
+  'state',
+  'suspended',
+  'activated',
+  'password',
+  'manager',
+  'employeeIdentifier',
+  'addresses',
+  'phoneNumbers',
+  'attributes',
+  'recoveryEmail',
+  'ssh_keys',
 ]);
 
 export interface NewUserContext {
@@ -45,7 +67,12 @@ export function blankUser(username: string, email: string, state: UserState, con
     externally_managed: false,
     ldap_binding_user: false,
     mfa: { configured: false, exclusion: false },
-    mfaEnrollment: { overallStatus: 'NOT_ENROLLED', totpStatus: 'NOT_ENROLLED', webAuthnStatus: 'NOT_ENROLLED', pushStatus: 'NOT_ENROLLED' },
+    mfaEnrollment: {
+      overallStatus: 'NOT_ENROLLED',
+      totpStatus: 'NOT_ENROLLED',
+      webAuthnStatus: 'NOT_ENROLLED',
+      pushStatus: 'NOT_ENROLLED',
+    },
     password_date: null,
     password_expiration_date: null,
     password_expired: false,
@@ -70,7 +97,12 @@ export function blankUser(username: string, email: string, state: UserState, con
  * Copies the writable keys of a validated body onto a user. Only keys the schema knows are applied:
  * JumpCloud ignores the rest. Arrays are replaced whole, which is the trait the bridge must cope with.
  */
-export function applyWritableFields(user: SystemUser, body: Record<string, unknown>, writable: ReadonlySet<string>, now: Date): void {
+export function applyWritableFields(
+  user: SystemUser,
+  body: Record<string, unknown>,
+  writable: ReadonlySet<string>,
+  now: Date,
+): void {
   for (const [key, value] of Object.entries(body)) {
     if (!writable.has(key) || value === undefined) continue;
     if (!SPECIAL_KEYS.has(key)) {
@@ -82,9 +114,14 @@ export function applyWritableFields(user: SystemUser, body: Record<string, unkno
       case 'phoneNumbers': {
         // The array is replaced whole; an element sent back with the id of one the user has keeps that id
         // (assumed JumpCloud behaviour), anything else gets a fresh one.
-        const held = new Set((Array.isArray(user[key]) ? (user[key] as unknown[]) : []).filter(isRecord).map((item) => item['id']));
+        const held = new Set(
+          (Array.isArray(user[key]) ? (user[key] as unknown[]) : []).filter(isRecord).map((item) => item['id']),
+        );
         user[key] = Array.isArray(value)
-          ? value.filter(isRecord).map((item) => ({ ...structuredClone(item), id: typeof item['id'] === 'string' && held.has(item['id']) ? item['id'] : elementId() }))
+          ? value.filter(isRecord).map((item) => ({
+              ...structuredClone(item),
+              id: typeof item['id'] === 'string' && held.has(item['id']) ? item['id'] : elementId(),
+            }))
           : [];
         break;
       }
@@ -96,7 +133,12 @@ export function applyWritableFields(user: SystemUser, body: Record<string, unkno
         break;
       case 'ssh_keys':
         user['ssh_keys'] = Array.isArray(value)
-          ? value.filter(isRecord).map((item) => ({ _id: elementId(), name: item['name'], public_key: item['public_key'], create_date: now.toISOString() }))
+          ? value.filter(isRecord).map((item) => ({
+              _id: elementId(),
+              name: item['name'],
+              public_key: item['public_key'],
+              create_date: now.toISOString(),
+            }))
           : [];
         break;
       case 'manager':

@@ -41,7 +41,10 @@ function parseV2Expression(expression: string): Predicate {
   if (!(OPERATORS as readonly string[]).includes(operator)) {
     throw v2BadRequest(`invalid filter "${expression}": unsupported operator "${operator}"`);
   }
-  const anyValue = (test: (candidate: unknown) => boolean): Predicate => (record) => valuesAt(record, field).some(test);
+  const anyValue =
+    (test: (candidate: unknown) => boolean): Predicate =>
+    (record) =>
+      valuesAt(record, field).some(test);
   switch (operator) {
     case 'eq':
       return anyValue((candidate) => textOf(candidate) === value);

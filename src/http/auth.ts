@@ -40,7 +40,14 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown'),
     handler: (_req, res, _next, options) => {
       res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
-      sendError(res, new ScimError(429, undefined, 'Too many failed authentications from this address; check the Secret Token, then try again later'));
+      sendError(
+        res,
+        new ScimError(
+          429,
+          undefined,
+          'Too many failed authentications from this address; check the Secret Token, then try again later',
+        ),
+      );
     },
     // app.ts decides which proxies are trusted; the limiter's own start-up checks would only warn about it.
     validate: { trustProxy: false, xForwardedForHeader: false },
@@ -105,7 +112,11 @@ async function settledOrAborted(p: Promise<void>, ms: number, signal: AbortSigna
  * requests with the same unproven key share that read, so a flood of junk keys costs one upstream call per key
  * at a time. Any upstream success proves the key (resource-routes.ts); a 401 forgets it.
  */
-export function authenticate(authenticator: Authenticator, coordination: Coordination, connection: JumpCloudConnection): RequestHandler {
+export function authenticate(
+  authenticator: Authenticator,
+  coordination: Coordination,
+  connection: JumpCloudConnection,
+): RequestHandler {
   const proofs = new Map<string, Promise<void>>();
   const prove = (fingerprint: string, run: () => Promise<unknown>): Promise<void> => {
     let p = proofs.get(fingerprint);
@@ -141,7 +152,8 @@ export function authenticate(authenticator: Authenticator, coordination: Coordin
           await prove(keyFingerprint(caller.apiKey, l.orgId), () => jc.listUsers({ limit: 1, skip: 0, fields: '_id' }));
         }
         // Bridge secrets and Entra tokens are proven by the check itself; remembering them spares the limiter.
-        if (caller.proven && authenticator.mode !== 'forward') await coordination.provenKeys.remember(tokenFingerprint(res, token));
+        if (caller.proven && authenticator.mode !== 'forward')
+          await coordination.provenKeys.remember(tokenFingerprint(res, token));
         l.apiKey = caller.apiKey;
         l.principal = caller.principal;
         next();

@@ -22,7 +22,8 @@ function jsonDepth(text: string, stopAt = Infinity): number {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // a backslash escapes the next character
+      if (c === 0x5c)
+        i += 1; // a backslash escapes the next character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -41,7 +42,8 @@ function jsonDepth(text: string, stopAt = Infinity): number {
  * copies or merges a body can reach Object.prototype through it.
  */
 function nullPrototypeReviver(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) === null) return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) === null)
+    return value;
   return Object.assign(Object.create(null) as object, value);
 }
 
@@ -65,7 +67,13 @@ export function scimBody(): RequestHandler[] {
     (req, _res, next) => {
       const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
       if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.body === undefined && hasBody) {
-        next(new ScimError(415, undefined, `Content-Type must be application/scim+json or application/json (got '${(req.get('content-type') ?? 'none').slice(0, 100)}')`));
+        next(
+          new ScimError(
+            415,
+            undefined,
+            `Content-Type must be application/scim+json or application/json (got '${(req.get('content-type') ?? 'none').slice(0, 100)}')`,
+          ),
+        );
         return;
       }
       next();

@@ -35,7 +35,14 @@ export function requestDeadline(config: Pick<Config, 'requestDeadlineMs'>): Requ
 /** The writes JumpCloud confirmed for this request, in words: what a deadline answer says was done. */
 function confirmedWrites(res: Response): string[] {
   return locals(res)
-    .calls.filter((c) => c.method !== 'GET' && c.path !== '/api/search/systemusers' && c.status !== undefined && c.status >= 200 && c.status < 300)
+    .calls.filter(
+      (c) =>
+        c.method !== 'GET' &&
+        c.path !== '/api/search/systemusers' &&
+        c.status !== undefined &&
+        c.status >= 200 &&
+        c.status < 300,
+    )
     .map((c) => `${c.method} ${c.path} → ${c.status}${c.dryRun ? ' (dry run)' : ''}`);
 }
 
@@ -52,5 +59,9 @@ export function deadlineAnswer(res: Response, deadlineMs: number): ScimError | u
   const said = done.length
     ? `JumpCloud confirmed ${done.length} write${done.length === 1 ? '' : 's'} before it stopped: ${done.slice(0, 20).join('; ')}${done.length > 20 ? `; and ${done.length - 20} more` : ''}.`
     : 'JumpCloud confirmed no write before it stopped.';
-  return new ScimError(503, undefined, `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${said} Retrying the same request completes it.`);
+  return new ScimError(
+    503,
+    undefined,
+    `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${said} Retrying the same request completes it.`,
+  );
 }

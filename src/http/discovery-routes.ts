@@ -7,10 +7,20 @@ import type { ResourceRegistry } from '../resources/resource-type.js';
 import { scimBaseUrl, sendScim } from './scim-response.js';
 
 /** /ServiceProviderConfig, /ResourceTypes and /Schemas, generated from the registry. They need no key: they say nothing about the org and call nothing upstream. */
-export function discoveryRoutes(registry: ResourceRegistry, config: Pick<Config, 'maxPageSize' | 'publicUrl'>): RequestHandler {
+export function discoveryRoutes(
+  registry: ResourceRegistry,
+  config: Pick<Config, 'maxPageSize' | 'publicUrl'>,
+): RequestHandler {
   const router = express.Router({ caseSensitive: false });
   router.get('/ServiceProviderConfig', (req, res) => {
-    sendScim(res, 200, serviceProviderConfig({ maxResults: config.maxPageSize, sort: true, etag: false, changePassword: false, bulk: false }, scimBaseUrl(req, config)));
+    sendScim(
+      res,
+      200,
+      serviceProviderConfig(
+        { maxResults: config.maxPageSize, sort: true, etag: false, changePassword: false, bulk: false },
+        scimBaseUrl(req, config),
+      ),
+    );
   });
   router.get('/ResourceTypes', (req, res) => {
     const docs = registry.schemas.map((r) => resourceTypeDoc(r, scimBaseUrl(req, config)));
@@ -19,7 +29,9 @@ export function discoveryRoutes(registry: ResourceRegistry, config: Pick<Config,
   router.get('/ResourceTypes/:id', (req, res) => {
     const type = registry.find(String(req.params.id));
     if (!type || type.schema.resourceType.toLowerCase() !== String(req.params.id).toLowerCase()) {
-      throw notFound(`ResourceType ${String(req.params.id)} not found; this bridge serves ${registry.describe((s) => s.resourceType)}`);
+      throw notFound(
+        `ResourceType ${String(req.params.id)} not found; this bridge serves ${registry.describe((s) => s.resourceType)}`,
+      );
     }
     sendScim(res, 200, resourceTypeDoc(type.schema, scimBaseUrl(req, config)));
   });

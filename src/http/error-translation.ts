@@ -10,7 +10,8 @@ import { SCIM_BASE, locals, sendError } from './scim-response.js';
 
 /** Anything outside the SCIM base: say where the SCIM base is. */
 export function notUnderScimBase(): RequestHandler {
-  return (req, _res, next) => next(notFound(`Nothing at ${req.path}; the SCIM base URL (Entra's Tenant URL) is ${SCIM_BASE}`));
+  return (req, _res, next) =>
+    next(notFound(`Nothing at ${req.path}; the SCIM base URL (Entra's Tenant URL) is ${SCIM_BASE}`));
 }
 
 interface HttpFailure {
@@ -35,9 +36,17 @@ function clientFailure(err: unknown): ScimError | undefined {
     case 'entity.too.deep':
       return badRequest('invalidSyntax', String(f.message));
     case 'entity.too.large':
-      return new ScimError(413, undefined, `The request body is larger than the ${BODY_LIMIT.replace('mb', ' MB')} the bridge accepts`);
+      return new ScimError(
+        413,
+        undefined,
+        `The request body is larger than the ${BODY_LIMIT.replace('mb', ' MB')} the bridge accepts`,
+      );
     case 'encoding.unsupported':
-      return new ScimError(415, undefined, 'Unsupported Content-Encoding: send the body uncompressed, or as gzip, deflate or br');
+      return new ScimError(
+        415,
+        undefined,
+        'Unsupported Content-Encoding: send the body uncompressed, or as gzip, deflate or br',
+      );
     case 'charset.unsupported':
       return new ScimError(415, undefined, 'Unsupported charset: send the body as UTF-8');
     case 'request.aborted':
@@ -47,9 +56,16 @@ function clientFailure(err: unknown): ScimError | undefined {
   }
   if (status === undefined || status < 400 || status > 499) return undefined;
   if (status === 400 && /decode param/i.test(String(f.message))) {
-    return badRequest('invalidSyntax', 'The request path has a malformed percent-escape (a % not followed by two hex digits, or not UTF-8)');
+    return badRequest(
+      'invalidSyntax',
+      'The request path has a malformed percent-escape (a % not followed by two hex digits, or not UTF-8)',
+    );
   }
-  if (status === 400) return badRequest('invalidSyntax', 'The request body could not be read: it does not decode with its Content-Encoding, or it ended early');
+  if (status === 400)
+    return badRequest(
+      'invalidSyntax',
+      'The request body could not be read: it does not decode with its Content-Encoding, or it ended early',
+    );
   return new ScimError(status, undefined, `The request was refused (HTTP ${status})`);
 }
 
@@ -69,7 +85,10 @@ export function errorTranslation(logger: Logger) {
     // without a lock; the client should retry shortly.
     if (isLockUnavailable(err)) {
       res.set('Retry-After', String(err.retryAfterSeconds));
-      sendError(res, new ScimError(503, undefined, `${err.message}. Nothing was written without the lock; retry the request.`));
+      sendError(
+        res,
+        new ScimError(503, undefined, `${err.message}. Nothing was written without the lock; retry the request.`),
+      );
       return;
     }
     // A JumpCloud failure a handler forgot to translate is still JumpCloud's answer, not a bridge bug.
@@ -83,7 +102,19 @@ export function errorTranslation(logger: Logger) {
       return;
     }
     const l = locals(res);
-    logger.error('unhandled error', { requestId: l.requestId, method: req.method, path: redact(req.originalUrl), error: redact(err instanceof Error ? err.stack : String(err)) });
-    sendError(res, new ScimError(500, undefined, `Internal error in the bridge (request id ${l.requestId}); the log has the details`));
+    logger.error('unhandled error', {
+      requestId: l.requestId,
+      method: req.method,
+      path: redact(req.originalUrl),
+      error: redact(err instanceof Error ? err.stack : String(err)),
+    });
+    sendError(
+      res,
+      new ScimError(
+        500,
+        undefined,
+        `Internal error in the bridge (request id ${l.requestId}); the log has the details`,
+      ),
+    );
   };
 }

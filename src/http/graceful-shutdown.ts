@@ -43,7 +43,12 @@ export function trackConnections(server: Server): Map<Socket, Tracked> {
  * stay idle are closed, and then the process may exit. `graceMs` (at least the request deadline, so a request that
  * started just before the signal can still finish) bounds the wait; after it the remaining connections are cut.
  */
-export function drain(server: Server, sockets: Map<Socket, Tracked>, lifecycle: Lifecycle, graceMs: number): Promise<'drained' | 'forced'> {
+export function drain(
+  server: Server,
+  sockets: Map<Socket, Tracked>,
+  lifecycle: Lifecycle,
+  graceMs: number,
+): Promise<'drained' | 'forced'> {
   lifecycle.draining = true;
   return new Promise((resolve) => {
     let settled = false;

@@ -40,7 +40,9 @@ export function healthRoutes(config: Pick<Config, 'dryRun'>, lifecycle: Lifecycl
       }
     }
     const ready = !lifecycle.draining && Object.values(results).every(Boolean);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : lifecycle.draining ? 'draining' : 'not ready', checks: results });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : lifecycle.draining ? 'draining' : 'not ready', checks: results });
   });
   return router;
 }

@@ -25,7 +25,10 @@ function servedPaths(registry: ResourceRegistry): ServedPath[] {
     // `.search` before `/{id}`: GET /Users/.search is a search path used wrongly, not a user called ".search".
     paths.push({ pattern: new RegExp(`^${at}/\\.search/?$`, 'i'), methods: ['POST'] });
     paths.push({ pattern: new RegExp(`^${at}/?$`, 'i'), methods: ['GET', 'POST'] });
-    paths.push({ pattern: new RegExp(`^${at}${one}`, 'i'), methods: ['GET', ...(type.replace ? ['PUT'] : []), 'PATCH', 'DELETE'] });
+    paths.push({
+      pattern: new RegExp(`^${at}${one}`, 'i'),
+      methods: ['GET', ...(type.replace ? ['PUT'] : []), 'PATCH', 'DELETE'],
+    });
   }
   return paths;
 }
@@ -43,9 +46,21 @@ export function methodNotAllowed(registry: ResourceRegistry): RequestHandler {
     if (/^\/\.search\/?$/i.test(req.path)) {
       res.set('Allow', 'POST');
       if (req.method === 'POST') {
-        next(new ScimError(501, undefined, `A search across all resource types (POST /.search) is not implemented; use POST ${searches}.`));
+        next(
+          new ScimError(
+            501,
+            undefined,
+            `A search across all resource types (POST /.search) is not implemented; use POST ${searches}.`,
+          ),
+        );
       } else {
-        next(new ScimError(405, undefined, `${req.method} is not supported on /.search (only POST, which is not implemented: use POST ${searches}).`));
+        next(
+          new ScimError(
+            405,
+            undefined,
+            `${req.method} is not supported on /.search (only POST, which is not implemented: use POST ${searches}).`,
+          ),
+        );
       }
       return;
     }
@@ -56,6 +71,12 @@ export function methodNotAllowed(registry: ResourceRegistry): RequestHandler {
       return;
     }
     res.set('Allow', served.methods.join(', '));
-    next(new ScimError(405, undefined, `${req.method} is not supported on ${req.path}; this path answers ${served.methods.join(', ')}.`));
+    next(
+      new ScimError(
+        405,
+        undefined,
+        `${req.method} is not supported on ${req.path}; this path answers ${served.methods.join(', ')}.`,
+      ),
+    );
   };
 }

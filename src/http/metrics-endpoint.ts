@@ -42,14 +42,24 @@ export function metricsRouter(metrics: Metrics, token: string | undefined): Rout
  * /metrics on its own port (METRICS_PORT): reachable only where that port is, typically a cluster-internal
  * interface the SCIM traffic never uses. With METRICS_TOKEN set the token is required there too.
  */
-export function listenMetrics(metrics: Metrics, port: number, host: string, token: string | undefined): Promise<Server> {
+export function listenMetrics(
+  metrics: Metrics,
+  port: number,
+  host: string,
+  token: string | undefined,
+): Promise<Server> {
   const app = express();
   app.disable('x-powered-by');
   if (token !== undefined) {
     const presentsToken = tokenCheck(token);
     app.use((req, res, next) => {
       if (presentsToken(req.get('authorization'))) next();
-      else res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+      else
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer realm="metrics"')
+          .type('text/plain')
+          .send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
     });
   }
   app.get(METRICS_PATH, exposition(metrics));

@@ -31,12 +31,21 @@ export function orgScope(enabled: boolean): RequestHandler {
   return (req, res, next) => {
     const raw = String(req.params.orgId ?? '');
     if (!enabled) {
-      next(notFound(`Org tenant URLs (${SCIM_BASE}${ORG_SEGMENT}/{orgId}) are turned off on this bridge (ORG_ROUTES=false); use ${SCIM_BASE}`));
+      next(
+        notFound(
+          `Org tenant URLs (${SCIM_BASE}${ORG_SEGMENT}/{orgId}) are turned off on this bridge (ORG_ROUTES=false); use ${SCIM_BASE}`,
+        ),
+      );
       return;
     }
     if (!isOrgId(raw)) {
       // Not echoed: whatever was pasted there (a key, by mistake) would travel back in the body and into logs.
-      next(badRequest('invalidValue', `The org segment of the tenant URL (${SCIM_BASE}${ORG_SEGMENT}/{orgId}) is not a JumpCloud organization id: 24 hex characters, as shown in the admin console under Settings → Organization`));
+      next(
+        badRequest(
+          'invalidValue',
+          `The org segment of the tenant URL (${SCIM_BASE}${ORG_SEGMENT}/{orgId}) is not a JumpCloud organization id: 24 hex characters, as shown in the admin console under Settings → Organization`,
+        ),
+      );
       return;
     }
     res.locals.orgId = raw.toLowerCase();

@@ -29,7 +29,10 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
         // Health checks and the debug page's polling would drown the SCIM traffic at info.
         const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
         const logged = logger.isLevelEnabled(level);
-        const traced = req.get(TRACE_HEADER) === 'true' || req.get(TRACE_HEADER) === '1' || mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
+        const traced =
+          req.get(TRACE_HEADER) === 'true' ||
+          req.get(TRACE_HEADER) === '1' ||
+          mentionsTracedUser(config.traceUsers, req.originalUrl, req.body);
         // The trace is an info line: below that level it would be built only to be dropped.
         const traceLogged = traced && logger.isLevelEnabled('info');
         const wanting = sinks.filter((s) => s.wants?.(req.originalUrl) ?? true);
@@ -49,7 +52,14 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
             ...(l.orgId ? { org: l.orgId } : {}),
             ...(l.keyProof ? { keyProof: true } : {}),
             durationMs,
-            upstream: l.calls.map((c) => ({ method: c.method, path: c.path, status: c.status, durationMs: c.durationMs, retries: Math.max(0, c.attempts - 1), ...(c.dryRun ? { dryRun: true } : {}) })),
+            upstream: l.calls.map((c) => ({
+              method: c.method,
+              path: c.path,
+              status: c.status,
+              durationMs: c.durationMs,
+              retries: Math.max(0, c.attempts - 1),
+              ...(c.dryRun ? { dryRun: true } : {}),
+            })),
           });
         }
         if (!traceLogged && wanting.length === 0) return;

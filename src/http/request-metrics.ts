@@ -17,7 +17,12 @@ export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) =>
     const finished = metrics.scimRequestStarted();
     const org = orgOfPath(req.originalUrl);
     const record = (): void => {
-      finished({ org, resource: resourceLabel(pathBelowBase(req.originalUrl), typeLabel), method: req.method, status: res.statusCode });
+      finished({
+        org,
+        resource: resourceLabel(pathBelowBase(req.originalUrl), typeLabel),
+        method: req.method,
+        status: res.statusCode,
+      });
       for (const call of locals(res).calls ?? []) if (!call.dryRun) metrics.upstreamCall(org, call);
     };
     // 'close' also fires when the client went away before the answer: the request is no longer in flight.

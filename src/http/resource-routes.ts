@@ -9,7 +9,15 @@ import { SCIM_BASE, locals, requestScope, scimBaseUrl, sendScim } from './scim-r
 import { deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 
-const LIST_PARAMS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'] as const;
+const LIST_PARAMS = [
+  'filter',
+  'startIndex',
+  'count',
+  'sortBy',
+  'sortOrder',
+  'attributes',
+  'excludedAttributes',
+] as const;
 
 /** Query parameters by their canonical names: clients send `StartIndex`, `Filter`. */
 function listParams(req: Request): ScimListParams {
@@ -23,7 +31,8 @@ function listParams(req: Request): ScimListParams {
 
 /** A SearchRequest body read as the same strings the query string would carry. */
 function searchParams(req: Request): ScimListParams {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw badRequest('invalidSyntax', 'POST .search needs a SearchRequest JSON object');
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+    throw badRequest('invalidSyntax', 'POST .search needs a SearchRequest JSON object');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
     if (k === 'schemas') continue;
@@ -51,73 +60,111 @@ export interface ResourceRouteDeps {
 }
 
 /** The CRUD routes of every registered resource type, each handled with a JumpCloud client bound to the caller's key. */
-export function resourceRoutes(registry: ResourceRegistry, connection: JumpCloudConnection, config: Pick<Config, 'publicUrl' | 'requestDeadlineMs'>, deps: ResourceRouteDeps = {}): Router {
+export function resourceRoutes(
+  registry: ResourceRegistry,
+  connection: JumpCloudConnection,
+  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs'>,
+  deps: ResourceRouteDeps = {},
+): Router {
   const router = express.Router({ caseSensitive: false });
   // Facts logged once per process (an ignored attribute name), however many requests carry them.
   const loggedOnce = new Set<string>();
-  const route = (handler: Handler) => async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const l = locals(res);
-    // A resource's decisions go into the exchange (trace, debug page, explain) and the log at their level.
-    const note = (n: ExchangeNote): void => {
-      (l.notes ??= []).push(n);
-      deps.onNote?.(n);
-      if (n.once !== undefined) {
-        if (loggedOnce.has(n.once)) return;
-        loggedOnce.add(n.once);
+  const route =
+    (handler: Handler) =>
+    async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+      const l = locals(res);
+      // A resource's decisions go into the exchange (trace, debug page, explain) and the log at their level.
+      const note = (n: ExchangeNote): void => {
+        (l.notes ??= []).push(n);
+        deps.onNote?.(n);
+        if (n.once !== undefined) {
+          if (loggedOnce.has(n.once)) return;
+          loggedOnce.add(n.once);
+        }
+        deps.logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind, ...n.data });
+      };
+      const apiKey = l.apiKey ?? '';
+      const observer = (c: UpstreamCall): void => {
+        l.calls.push(c);
+        const verdict = keyVerdict(c);
+        if (verdict !== undefined) deps.onKeyVerdict?.(apiKey, verdict, l.orgId);
+      };
+      let settle!: () => void;
+      l.settled = new Promise<void>((r) => {
+        settle = r;
+      });
+      try {
+        const scope = requestScope(l);
+        const jc = connection.forKey(apiKey, { observer, ...scope });
+        await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...scope });
+      } catch (e) {
+        // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
+        next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);
+      } finally {
+        settle();
       }
-      deps.logger?.log(n.level, n.message, { requestId: l.requestId, kind: n.kind, ...n.data });
     };
-    const apiKey = l.apiKey ?? '';
-    const observer = (c: UpstreamCall): void => {
-      l.calls.push(c);
-      const verdict = keyVerdict(c);
-      if (verdict !== undefined) deps.onKeyVerdict?.(apiKey, verdict, l.orgId);
-    };
-    let settle!: () => void;
-    l.settled = new Promise<void>((r) => {
-      settle = r;
-    });
-    try {
-      const scope = requestScope(l);
-      const jc = connection.forKey(apiKey, { observer, ...scope });
-      await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...scope });
-    } catch (e) {
-      // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
-      next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);
-    } finally {
-      settle();
-    }
-  };
   const id = (req: Request): string => String(req.params.id);
 
   for (const type of registry.types) mount(router, type, route, id);
 
   router.all('/{*rest}', (req, _res, next) => {
     const endpoints = registry.schemas.map((s) => s.endpoint).join(', ');
-    next(notFound(`No SCIM endpoint at ${req.method} ${SCIM_BASE}${req.path}. This bridge serves ${endpoints}, /ServiceProviderConfig, /ResourceTypes and /Schemas.`));
+    next(
+      notFound(
+        `No SCIM endpoint at ${req.method} ${SCIM_BASE}${req.path}. This bridge serves ${endpoints}, /ServiceProviderConfig, /ResourceTypes and /Schemas.`,
+      ),
+    );
   });
   return router;
 }
 
-function mount(router: Router, type: ScimResourceType, route: (h: Handler) => express.RequestHandler, id: (req: Request) => string): void {
+function mount(
+  router: Router,
+  type: ScimResourceType,
+  route: (h: Handler) => express.RequestHandler,
+  id: (req: Request) => string,
+): void {
   const at = type.schema.endpoint;
-  router.get(at, route(async (req, res, ctx) => sendScim(res, 200, await type.list(ctx, listParams(req)))));
-  router.post(`${at}/.search`, route(async (req, res, ctx) => sendScim(res, 200, await type.list(ctx, searchParams(req)))));
-  router.get(`${at}/:id`, route(async (req, res, ctx) => sendScim(res, 200, await type.get(ctx, id(req), listParams(req)))));
-  router.post(at, route(async (req, res, ctx) => {
-    const created = await type.create(ctx, req.body);
-    res.set('Location', `${ctx.baseUrl}${at}/${String(created.id)}`);
-    sendScim(res, 201, created);
-  }));
+  router.get(
+    at,
+    route(async (req, res, ctx) => sendScim(res, 200, await type.list(ctx, listParams(req)))),
+  );
+  router.post(
+    `${at}/.search`,
+    route(async (req, res, ctx) => sendScim(res, 200, await type.list(ctx, searchParams(req)))),
+  );
+  router.get(
+    `${at}/:id`,
+    route(async (req, res, ctx) => sendScim(res, 200, await type.get(ctx, id(req), listParams(req)))),
+  );
+  router.post(
+    at,
+    route(async (req, res, ctx) => {
+      const created = await type.create(ctx, req.body);
+      res.set('Location', `${ctx.baseUrl}${at}/${String(created.id)}`);
+      sendScim(res, 201, created);
+    }),
+  );
   const replace = type.replace?.bind(type);
-  if (replace) router.put(`${at}/:id`, route(async (req, res, ctx) => sendScim(res, 200, await replace(ctx, id(req), req.body))));
-  router.patch(`${at}/:id`, route(async (req, res, ctx) => {
-    const doc = await type.patch(ctx, id(req), req.body, listParams(req));
-    if (doc) sendScim(res, 200, doc);
-    else res.status(204).end();
-  }));
-  router.delete(`${at}/:id`, route(async (req, res, ctx) => {
-    await type.remove(ctx, id(req));
-    res.status(204).end();
-  }));
+  if (replace)
+    router.put(
+      `${at}/:id`,
+      route(async (req, res, ctx) => sendScim(res, 200, await replace(ctx, id(req), req.body))),
+    );
+  router.patch(
+    `${at}/:id`,
+    route(async (req, res, ctx) => {
+      const doc = await type.patch(ctx, id(req), req.body, listParams(req));
+      if (doc) sendScim(res, 200, doc);
+      else res.status(204).end();
+    }),
+  );
+  router.delete(
+    `${at}/:id`,
+    route(async (req, res, ctx) => {
+      await type.remove(ctx, id(req));
+      res.status(204).end();
+    }),
+  );
 }

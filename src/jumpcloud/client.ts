@@ -49,7 +49,13 @@ export class JumpCloudConnection {
   constructor(readonly options: ConnectionOptions) {
     this.wire = httpTransport(options);
     this.shared = compose(
-      [...(options.layers?.outer ?? []), retryPolicy(options.retry), ...(options.layers?.call ?? []), failuresAsErrors, ...(options.layers?.wire ?? [])],
+      [
+        ...(options.layers?.outer ?? []),
+        retryPolicy(options.retry),
+        ...(options.layers?.call ?? []),
+        failuresAsErrors,
+        ...(options.layers?.wire ?? []),
+      ],
       this.wire.send,
     );
   }

@@ -27,7 +27,14 @@ export function dryRun(observer?: CallObserver): Layer {
     };
     let data: unknown = {};
     if (req.method === 'POST' && req.path === '/api/systemusers') {
-      data = { _id: '0'.repeat(24), created: new Date().toISOString(), activated: false, attributes: [], ...body, suspended: body.state === 'SUSPENDED' };
+      data = {
+        _id: '0'.repeat(24),
+        created: new Date().toISOString(),
+        activated: false,
+        attributes: [],
+        ...body,
+        suspended: body.state === 'SUSPENDED',
+      };
     } else if (req.method === 'POST' && req.path === '/api/v2/usergroups') {
       data = { id: '0'.repeat(24), type: 'user_group', membershipMethod: 'STATIC', ...body };
     } else if (req.method === 'PUT' && (USER.test(req.path) || GROUP.test(req.path))) {

@@ -30,8 +30,9 @@ async function goneAfterRetryIsDone(call: Promise<unknown>): Promise<void> {
   }
 }
 
-
-type Call = Omit<UpstreamRequest, 'apiKey' | 'signal' | 'query'> & { query?: Record<string, string | number | undefined> };
+type Call = Omit<UpstreamRequest, 'apiKey' | 'signal' | 'query'> & {
+  query?: Record<string, string | number | undefined>;
+};
 
 /**
  * The endpoint catalogue: JumpCloud's API as typed methods, bound to one caller's key. It knows paths, bodies and
@@ -56,7 +57,12 @@ export class JumpCloudClient {
   }
 
   async updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser> {
-    return this.data<SystemUser>({ method: 'PUT', path: `/api/systemusers/${this.id(id, 'PUT')}`, body, idempotent: true });
+    return this.data<SystemUser>({
+      method: 'PUT',
+      path: `/api/systemusers/${this.id(id, 'PUT')}`,
+      body,
+      idempotent: true,
+    });
   }
 
   /**
@@ -65,7 +71,12 @@ export class JumpCloudClient {
    * Re-sending converges (the user is then ACTIVATED, and the bridge re-reads it after a refusal).
    */
   async activateUser(id: string): Promise<void> {
-    await this.data<unknown>({ method: 'POST', path: `/api/systemusers/${this.id(id, 'POST')}/state/activate`, body: {}, idempotent: true });
+    await this.data<unknown>({
+      method: 'POST',
+      path: `/api/systemusers/${this.id(id, 'POST')}/state/activate`,
+      body: {},
+      idempotent: true,
+    });
   }
 
   /**
@@ -73,15 +84,33 @@ export class JumpCloudClient {
    * to delete anyone who manages someone, and Entra's hard delete of a manager would fail forever.
    */
   async deleteUser(id: string): Promise<void> {
-    await goneAfterRetryIsDone(this.data<unknown>({ method: 'DELETE', path: `/api/systemusers/${this.id(id, 'DELETE')}`, query: { cascade_manager: 'null' }, idempotent: true }));
+    await goneAfterRetryIsDone(
+      this.data<unknown>({
+        method: 'DELETE',
+        path: `/api/systemusers/${this.id(id, 'DELETE')}`,
+        query: { cascade_manager: 'null' },
+        idempotent: true,
+      }),
+    );
   }
 
   async searchUsers(search: SystemUserSearch, page: PageRequest): Promise<SystemUserList> {
-    return this.data<SystemUserList>({ method: 'POST', path: '/api/search/systemusers', query: { limit: page.limit, skip: page.skip }, body: search, idempotent: true });
+    return this.data<SystemUserList>({
+      method: 'POST',
+      path: '/api/search/systemusers',
+      query: { limit: page.limit, skip: page.skip },
+      body: search,
+      idempotent: true,
+    });
   }
 
   async listUsers(query: SystemUserListQuery): Promise<SystemUserList> {
-    return this.data<SystemUserList>({ method: 'GET', path: '/api/systemusers', query: { ...query }, idempotent: true });
+    return this.data<SystemUserList>({
+      method: 'GET',
+      path: '/api/systemusers',
+      query: { ...query },
+      idempotent: true,
+    });
   }
 
   // ---- v2 user groups ----
@@ -99,24 +128,46 @@ export class JumpCloudClient {
   }
 
   async updateGroup(id: string, body: UserGroupWrite): Promise<UserGroup> {
-    return this.data<UserGroup>({ method: 'PUT', path: `/api/v2/usergroups/${this.id(id, 'PUT')}`, body, idempotent: true });
+    return this.data<UserGroup>({
+      method: 'PUT',
+      path: `/api/v2/usergroups/${this.id(id, 'PUT')}`,
+      body,
+      idempotent: true,
+    });
   }
 
   async deleteGroup(id: string): Promise<void> {
-    await goneAfterRetryIsDone(this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true }));
+    await goneAfterRetryIsDone(
+      this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true }),
+    );
   }
 
   async listGroupMembers(id: string, page: PageRequest): Promise<PageOf<GraphConnection>> {
-    return this.page<GraphConnection>({ method: 'GET', path: `/api/v2/usergroups/${this.id(id)}/members`, query: { ...page }, idempotent: true });
+    return this.page<GraphConnection>({
+      method: 'GET',
+      path: `/api/v2/usergroups/${this.id(id)}/members`,
+      query: { ...page },
+      idempotent: true,
+    });
   }
 
   /** Membership writes converge (re-adding answers 409, re-removing 404), so retrying them is safe. */
   async changeGroupMember(groupId: string, op: MemberOperation): Promise<void> {
-    await this.data<unknown>({ method: 'POST', path: `/api/v2/usergroups/${this.id(groupId, 'POST')}/members`, body: op, idempotent: true });
+    await this.data<unknown>({
+      method: 'POST',
+      path: `/api/v2/usergroups/${this.id(groupId, 'POST')}/members`,
+      body: op,
+      idempotent: true,
+    });
   }
 
   async listUserMemberOf(userId: string, page: PageRequest): Promise<PageOf<GraphObjectWithPaths>> {
-    return this.page<GraphObjectWithPaths>({ method: 'GET', path: `/api/v2/users/${this.id(userId)}/memberof`, query: { ...page }, idempotent: true });
+    return this.page<GraphObjectWithPaths>({
+      method: 'GET',
+      path: `/api/v2/users/${this.id(userId)}/memberof`,
+      query: { ...page },
+      idempotent: true,
+    });
   }
 
   // ---- plumbing ----
@@ -124,13 +175,19 @@ export class JumpCloudClient {
   /** Ids come from SCIM URLs (methods are async so this rejects rather than throws), i.e. from the client: anything but an ObjectId is "not found" and is never sent. */
   private id(id: string, method: UpstreamRequest['method'] = 'GET'): string {
     if (!JUMPCLOUD_ID.test(id)) {
-      throw new JumpCloudError('notFound', `'${id.slice(0, 64)}' is not a JumpCloud object id`, { method, path: '(not sent)', attempts: 0 });
+      throw new JumpCloudError('notFound', `'${id.slice(0, 64)}' is not a JumpCloud object id`, {
+        method,
+        path: '(not sent)',
+        attempts: 0,
+      });
     }
     return id.toLowerCase();
   }
 
   private request(call: Call): Promise<{ data: unknown; headers: Record<string, unknown> }> {
-    const query = Object.fromEntries(Object.entries(call.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined));
+    const query = Object.fromEntries(
+      Object.entries(call.query ?? {}).filter((e): e is [string, string | number] => e[1] !== undefined),
+    );
     return this.send({
       method: call.method,
       path: call.path,

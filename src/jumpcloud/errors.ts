@@ -30,7 +30,12 @@ export class JumpCloudError extends Error {
 
   /** True when the request may have been applied upstream even though no answer arrived (on any attempt). */
   get ambiguous(): boolean {
-    return this.earlierAttemptAmbiguous || this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'unavailable' && this.call.status !== 503);
+    return (
+      this.earlierAttemptAmbiguous ||
+      this.kind === 'timeout' ||
+      this.kind === 'network' ||
+      (this.kind === 'unavailable' && this.call.status !== 503)
+    );
   }
 }
 
@@ -70,7 +75,8 @@ export function upstreamMessage(body: unknown, status: number, scrub: (text: str
       if (typeof v === 'string' && v.trim()) return scrub(v.trim()).slice(0, 500);
     }
   }
-  if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<')) return scrub(body.trim()).slice(0, 500);
+  if (typeof body === 'string' && body.trim() && !body.trimStart().startsWith('<'))
+    return scrub(body.trim()).slice(0, 500);
   return `HTTP ${status}`;
 }
 

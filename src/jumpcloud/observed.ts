@@ -36,11 +36,23 @@ export function observed(observer: CallObserver): Layer {
     const started = performance.now();
     try {
       const res = await next(req);
-      observer({ ...callOf(req), status: res.status, ...(res.data !== undefined ? { responseBody: res.data } : {}), durationMs: since(started), attempts: res.attempts ?? 1 });
+      observer({
+        ...callOf(req),
+        status: res.status,
+        ...(res.data !== undefined ? { responseBody: res.data } : {}),
+        durationMs: since(started),
+        attempts: res.attempts ?? 1,
+      });
       return res;
     } catch (err) {
       const e = err instanceof JumpCloudError ? err : undefined;
-      observer({ ...callOf(req), status: e?.call.status, durationMs: since(started), attempts: e?.call.attempts ?? 1, error: e?.upstreamMessage ?? String(err) });
+      observer({
+        ...callOf(req),
+        status: e?.call.status,
+        durationMs: since(started),
+        attempts: e?.call.attempts ?? 1,
+        error: e?.upstreamMessage ?? String(err),
+      });
       throw err;
     }
   };

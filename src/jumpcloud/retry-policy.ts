@@ -24,13 +24,18 @@ const sleep: Sleep = (ms, signal) =>
  * create could make a duplicate user; do not weaken this) or was refused with 429, the failure is transient, and
  * retries are left.
  */
-export function mayRetry(req: Pick<UpstreamRequest, 'idempotent'>, ctx: Pick<RetryContext, 'error' | 'attemptNumber'>, retries: number): boolean {
+export function mayRetry(
+  req: Pick<UpstreamRequest, 'idempotent'>,
+  ctx: Pick<RetryContext, 'error' | 'attemptNumber'>,
+  retries: number,
+): boolean {
   if (!(ctx.error instanceof JumpCloudError) || !isRetryable(ctx.error) || ctx.attemptNumber > retries) return false;
   // A 429 means JumpCloud did nothing with the request, so even a create may be sent again.
   return req.idempotent || ctx.error.kind === 'rateLimited';
 }
 
-const retryAfterOf = (error: unknown): number | undefined => (error instanceof JumpCloudError ? error.retryAfterMs : undefined);
+const retryAfterOf = (error: unknown): number | undefined =>
+  error instanceof JumpCloudError ? error.retryAfterMs : undefined;
 
 /**
  * Retries transient failures of idempotent calls with exponential backoff (p-retry), inside one wall-clock
@@ -71,9 +76,18 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
       );
       return { ...res, attempts };
     } catch (err) {
-      const e = err instanceof JumpCloudError ? err : new JumpCloudError('network', String(err), { method: req.method, path: req.path, attempts });
+      const e =
+        err instanceof JumpCloudError
+          ? err
+          : new JumpCloudError('network', String(err), { method: req.method, path: req.path, attempts });
       // A timeout on attempt 1 and a 429 on attempt 5: the call may have been applied, and callers must know.
-      throw new JumpCloudError(e.kind, e.upstreamMessage, { ...e.call, attempts }, e.retryAfterMs, anyAmbiguous || e.ambiguous);
+      throw new JumpCloudError(
+        e.kind,
+        e.upstreamMessage,
+        { ...e.call, attempts },
+        e.retryAfterMs,
+        anyAmbiguous || e.ambiguous,
+      );
     }
   };
 }

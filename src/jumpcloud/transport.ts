@@ -56,7 +56,11 @@ export interface HttpTransport {
 
 /** axios's query encoding (its helpers/buildURL `encode`), so the wire stays byte for byte what the axios wire sent. */
 const encode = (value: string | number): string =>
-  encodeURIComponent(String(value)).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+  encodeURIComponent(String(value))
+    .replace(/%3A/gi, ':')
+    .replace(/%24/g, '$')
+    .replace(/%2C/gi, ',')
+    .replace(/%20/g, '+');
 
 /**
  * Path and query string of one call. A path is always origin-relative: anything else (an absolute URL that slipped
@@ -99,7 +103,9 @@ class UpstreamTimeout extends Error {}
 export function httpTransport(options: HttpTransportOptions): HttpTransport {
   const origin = new URL(options.baseUrl);
   const secure = origin.protocol === 'https:';
-  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64 }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = secure
+    ? new https.Agent({ keepAlive: true, maxSockets: 64 })
+    : new http.Agent({ keepAlive: true, maxSockets: 64 });
   const request = secure ? https.request : http.request;
   const fixed: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip, deflate, br' };
   const send: Send = (req) =>
@@ -120,19 +126,44 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
       const fail = (err: unknown): void => {
         settle();
         const kind = err instanceof UpstreamTimeout ? 'timeout' : 'network';
-        reject(new JumpCloudError(kind, kind === 'timeout' ? 'no answer within the timeout' : 'connection failed', { method: req.method, path: req.path, attempts: 1 }));
+        reject(
+          new JumpCloudError(kind, kind === 'timeout' ? 'no answer within the timeout' : 'connection failed', {
+            method: req.method,
+            path: req.path,
+            attempts: 1,
+          }),
+        );
       };
       const out = request(
-        { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, method: req.method, path: urlOf(req.path, req.query), headers, agent },
+        {
+          protocol: origin.protocol,
+          hostname: origin.hostname,
+          port: origin.port,
+          method: req.method,
+          path: urlOf(req.path, req.query),
+          headers,
+          agent,
+        },
         (res) => {
           const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-          const stream = encoding === 'gzip' || encoding === 'x-gzip' ? res.pipe(zlib.createGunzip()) : encoding === 'deflate' ? res.pipe(zlib.createInflate()) : encoding === 'br' ? res.pipe(zlib.createBrotliDecompress()) : res;
+          const stream =
+            encoding === 'gzip' || encoding === 'x-gzip'
+              ? res.pipe(zlib.createGunzip())
+              : encoding === 'deflate'
+                ? res.pipe(zlib.createInflate())
+                : encoding === 'br'
+                  ? res.pipe(zlib.createBrotliDecompress())
+                  : res;
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('error', fail);
           stream.on('end', () => {
             settle();
-            resolve({ status: res.statusCode ?? 0, data: fromJson(Buffer.concat(chunks).toString('utf8')), headers: res.headers as Record<string, unknown> });
+            resolve({
+              status: res.statusCode ?? 0,
+              data: fromJson(Buffer.concat(chunks).toString('utf8')),
+              headers: res.headers as Record<string, unknown>,
+            });
           });
         },
       );

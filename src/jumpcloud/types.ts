@@ -38,8 +38,21 @@ export interface Address {
  */
 /** Free-text profile fields. */
 const SYSTEM_USER_TEXT_FIELDS = [
-  'username', 'email', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'department', 'costCenter', 'company',
-  'employeeType', 'employeeIdentifier', 'location', 'description', 'alternateEmail',
+  'username',
+  'email',
+  'firstname',
+  'middlename',
+  'lastname',
+  'displayname',
+  'jobTitle',
+  'department',
+  'costCenter',
+  'company',
+  'employeeType',
+  'employeeIdentifier',
+  'location',
+  'description',
+  'alternateEmail',
 ] as const;
 export type SystemUserTextField = (typeof SYSTEM_USER_TEXT_FIELDS)[number];
 /** Writable fields with a shape of their own (typed in `SystemUserWritable`, which is checked against this list). */

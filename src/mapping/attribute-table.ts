@@ -1,11 +1,35 @@
 import type { ScimDoc } from '../scim/resource.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
-import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute, type AttributeDef, type Mutability, type Returned, type SchemaDef, type Uniqueness } from '../scim/schema.js';
+import {
+  CORE_USER,
+  ENTERPRISE_USER,
+  ResourceSchema,
+  attribute,
+  type AttributeDef,
+  type Mutability,
+  type Returned,
+  type SchemaDef,
+  type Uniqueness,
+} from '../scim/schema.js';
 import type { AttrPath } from '../scim/filter.js';
-import { SYSTEM_USER_FIELDS, type SystemUser, type SystemUserWritable, type SystemUserWritableField } from '../jumpcloud/types.js';
+import {
+  SYSTEM_USER_FIELDS,
+  type SystemUser,
+  type SystemUserWritable,
+  type SystemUserWritableField,
+} from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
-import { MEMBER_OF, codecs, isWritableField, type Codec, type CodecRow, type JumpCloudWrite, type MappingOptions, type Target } from './codecs.js';
+import {
+  MEMBER_OF,
+  codecs,
+  isWritableField,
+  type Codec,
+  type CodecRow,
+  type JumpCloudWrite,
+  type MappingOptions,
+  type Target,
+} from './codecs.js';
 
 /** One row of config/mapping.json, compiled. */
 export interface AttributeRow extends CodecRow {
@@ -22,7 +46,6 @@ export interface AttributeRow extends CodecRow {
   description: string;
 }
 
-
 const TARGETS: readonly Extract<Target, { kind: 'field' }>['field'][] = [...SYSTEM_USER_FIELDS, MEMBER_OF];
 const CUSTOM = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
@@ -35,7 +58,11 @@ function splitScimPath(text: string): AttrPath {
     rest = text.slice(cut + 1);
   }
   const [name = '', sub, extra] = rest.split('.');
-  if (!/^[A-Za-z][\w$-]*$/.test(name) || (sub !== undefined && !/^[A-Za-z$][\w$-]*$/.test(sub)) || extra !== undefined) {
+  if (
+    !/^[A-Za-z][\w$-]*$/.test(name) ||
+    (sub !== undefined && !/^[A-Za-z$][\w$-]*$/.test(sub)) ||
+    extra !== undefined
+  ) {
     throw new Error(`'${text}' is not a SCIM attribute path`);
   }
   return { ...(uri ? { uri } : {}), name, ...(sub !== undefined ? { sub } : {}) };
@@ -123,7 +150,8 @@ function schemasFrom(rows: AttributeRow[]): { core: SchemaDef; extensions: Schem
     .map(([urn, attributes]) => ({
       id: urn,
       name: urn === ENTERPRISE_USER ? 'EnterpriseUser' : urn.slice(urn.lastIndexOf(':', urn.length - 1) + 1) || urn,
-      description: urn === ENTERPRISE_USER ? 'Enterprise User' : 'Custom extension mapped to JumpCloud custom attributes',
+      description:
+        urn === ENTERPRISE_USER ? 'Enterprise User' : 'Custom extension mapped to JumpCloud custom attributes',
       attributes,
     }));
   return { core, extensions };
@@ -178,13 +206,18 @@ export class UserTable {
     const resolved = this.schema.resolve(path);
     if (!resolved) return undefined;
     const [a, b, c] = resolved.schema === CORE_USER ? [undefined, ...resolved.keys] : resolved.keys;
-    const eq = (x: string | undefined, y: string | undefined): boolean => (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
-    return this.rows.find((r) => eq(r.path.uri, a) && eq(r.path.name, b) && (r.path.sub === undefined || eq(r.path.sub, c)));
+    const eq = (x: string | undefined, y: string | undefined): boolean =>
+      (x ?? '').toLowerCase() === (y ?? '').toLowerCase();
+    return this.rows.find(
+      (r) => eq(r.path.uri, a) && eq(r.path.name, b) && (r.path.sub === undefined || eq(r.path.sub, c)),
+    );
   }
 
   /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */
   toScim(user: SystemUser): ScimDoc {
-    const custom = new Map((user.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]));
+    const custom = new Map(
+      (user.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
+    );
     const doc: ScimDoc = {};
     for (const row of this.rows) {
       const value = row.codec.read(user, custom, row);
@@ -202,7 +235,11 @@ export class UserTable {
   }
 
   /** SCIM User (already normalised to canonical names) → the JumpCloud write that stores it (all rows, or the given ones). */
-  toJumpCloud(doc: ScimDoc, rows: readonly AttributeRow[] = this.rows, options: { lenient?: boolean; current?: SystemUser } = {}): JumpCloudWrite {
+  toJumpCloud(
+    doc: ScimDoc,
+    rows: readonly AttributeRow[] = this.rows,
+    options: { lenient?: boolean; current?: SystemUser } = {},
+  ): JumpCloudWrite {
     const out: JumpCloudWrite = { fields: {}, custom: {} };
     for (const row of rows) {
       if (row.mutability === 'readOnly') continue;
@@ -264,7 +301,8 @@ export function loadAttributeTable(file: string, options: MappingOptions): Attri
   } catch (e) {
     throw new ConfigError(`MAPPING_FILE ${file} could not be read as JSON: ${(e as Error).message}`);
   }
-  if (!isRecord(parsed) || !Array.isArray(parsed.users)) throw new ConfigError(`MAPPING_FILE ${file} must be an object with a 'users' array`);
+  if (!isRecord(parsed) || !Array.isArray(parsed.users))
+    throw new ConfigError(`MAPPING_FILE ${file} must be an object with a 'users' array`);
   const available = codecs(options);
   try {
     const rows = parsed.users.map((r: unknown, i) => compileRow(r, i, available));

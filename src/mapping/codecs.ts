@@ -1,7 +1,17 @@
 import { badRequest } from '../scim/errors.js';
 import { unwrapSingleValueArray } from '../scim/entra-quirks.js';
 import { attribute, type AttributeDef } from '../scim/schema.js';
-import { JUMPCLOUD_ID, SYSTEM_USER_WRITABLE_FIELDS, type Address, type PhoneNumber, type SearchExpression, type SystemUser, type SystemUserField, type SystemUserWritable, type SystemUserWritableField } from '../jumpcloud/types.js';
+import {
+  JUMPCLOUD_ID,
+  SYSTEM_USER_WRITABLE_FIELDS,
+  type Address,
+  type PhoneNumber,
+  type SearchExpression,
+  type SystemUser,
+  type SystemUserField,
+  type SystemUserWritable,
+  type SystemUserWritableField,
+} from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 
 /** A user's group memberships: JumpCloud's v2 `memberof` edges, not a systemuser field (read-only, `memberOf` codec). */
@@ -96,7 +106,9 @@ function writeString(target: Target, value: string | undefined, out: JumpCloudWr
 
 function searchTarget(row: CodecRow): SearchField {
   // Custom attributes are an array of {name, value}; a dotted search on `attributes.value` can only narrow.
-  return row.target.kind === 'custom' ? { field: 'attributes.value', exact: false } : { field: row.target.field, exact: true };
+  return row.target.kind === 'custom'
+    ? { field: 'attributes.value', exact: false }
+    : { field: row.target.field, exact: true };
 }
 
 const plain: Codec = {
@@ -121,10 +133,12 @@ const notSuspended: Codec = {
   read: (user) => !(user.suspended === true || user.state === 'SUSPENDED' || user.state === 'STAGED'),
   write: (value, row, out) => {
     if (value === undefined || value === null) return;
-    if (typeof value !== 'boolean') throw badRequest('invalidValue', `'${row.scim}' must be true or false (got ${JSON.stringify(value)})`);
+    if (typeof value !== 'boolean')
+      throw badRequest('invalidValue', `'${row.scim}' must be true or false (got ${JSON.stringify(value)})`);
     out.fields.suspended = !value;
   },
-  search: (sub) => (sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined),
+  search: (sub) =>
+    sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined,
   reads: ['suspended', 'state'],
 };
 
@@ -170,7 +184,10 @@ export function recordedUserName(user: SystemUser): string | undefined {
   return typeof hit?.value === 'string' ? hit.value : undefined;
 }
 
-const multiValueSubs = (extra: AttributeDef[], primary = 'Accepted; JumpCloud keeps no primary flag here, so it is not returned.'): AttributeDef[] => [
+const multiValueSubs = (
+  extra: AttributeDef[],
+  primary = 'Accepted; JumpCloud keeps no primary flag here, so it is not returned.',
+): AttributeDef[] => [
   ...extra,
   attribute('type', { description: 'Label, kept as sent (e.g. work, mobile, fax).' }),
   attribute('primary', { type: 'boolean', description: primary }),
@@ -198,16 +215,23 @@ const email: Codec = {
     type: 'complex',
     multiValued: true,
     subAttributes: multiValueSubs(
-      [attribute('value', { required: true, description: 'The address. Required: JumpCloud cannot store an email without one.' })],
+      [
+        attribute('value', {
+          required: true,
+          description: 'The address. Required: JumpCloud cannot store an email without one.',
+        }),
+      ],
       "True on JumpCloud's email; the second address is JumpCloud's alternateEmail.",
     ),
   },
   reads: ['email', 'alternateEmail', 'attributes'],
   read: (user, custom) => {
     const out: Record<string, unknown>[] = [];
-    if (nonEmpty(user.email)) out.push({ value: user.email, type: custom.get(EMAIL_TYPE_ATTRIBUTE) ?? PRIMARY_EMAIL_TYPE, primary: true });
+    if (nonEmpty(user.email))
+      out.push({ value: user.email, type: custom.get(EMAIL_TYPE_ATTRIBUTE) ?? PRIMARY_EMAIL_TYPE, primary: true });
     const alt = user.alternateEmail;
-    if (nonEmpty(alt) && alt.toLowerCase() !== (user.email ?? '').toLowerCase()) out.push({ value: alt, type: custom.get(ALTERNATE_EMAIL_TYPE_ATTRIBUTE) ?? ALTERNATE_EMAIL_TYPE });
+    if (nonEmpty(alt) && alt.toLowerCase() !== (user.email ?? '').toLowerCase())
+      out.push({ value: alt, type: custom.get(ALTERNATE_EMAIL_TYPE_ATTRIBUTE) ?? ALTERNATE_EMAIL_TYPE });
     return out.length ? out : undefined;
   },
   write: (value, row, out) => {
@@ -218,12 +242,17 @@ const email: Codec = {
       out.custom[ALTERNATE_EMAIL_TYPE_ATTRIBUTE] = null;
       return;
     }
-    if (!Array.isArray(value)) throw badRequest('invalidValue', `'${row.scim}' must be an array of {value, type, primary}`);
+    if (!Array.isArray(value))
+      throw badRequest('invalidValue', `'${row.scim}' must be an array of {value, type, primary}`);
     const distinct: EmailIn[] = [];
     value.forEach((e: unknown, i) => {
       if (!isRecord(e)) throw badRequest('invalidValue', `'${row.scim}[${i}]' must be an object with a 'value'`);
       const v = str(e.value, row, `${row.scim}[${i}].value`);
-      if (v === undefined || v === '') throw badRequest('invalidValue', `'${row.scim}[${i}]' has no 'value': every email needs its address (RFC 7643 §4.1.2; /Schemas marks emails.value required)`);
+      if (v === undefined || v === '')
+        throw badRequest(
+          'invalidValue',
+          `'${row.scim}[${i}]' has no 'value': every email needs its address (RFC 7643 §4.1.2; /Schemas marks emails.value required)`,
+        );
       const type = str(e.type, row, `${row.scim}[${i}].type`);
       const same = distinct.find((d) => d.value.toLowerCase() === v.toLowerCase());
       if (same) same.primary ||= e.primary === true;
@@ -240,10 +269,15 @@ const email: Codec = {
     const alternate = distinct.find((d) => d !== primary);
     out.fields.email = primary?.value ?? '';
     out.fields.alternateEmail = alternate?.value ?? '';
-    out.custom[EMAIL_TYPE_ATTRIBUTE] = primary?.type !== undefined && primary.type !== PRIMARY_EMAIL_TYPE ? primary.type : null;
-    out.custom[ALTERNATE_EMAIL_TYPE_ATTRIBUTE] = alternate?.type !== undefined && alternate.type !== ALTERNATE_EMAIL_TYPE ? alternate.type : null;
+    out.custom[EMAIL_TYPE_ATTRIBUTE] =
+      primary?.type !== undefined && primary.type !== PRIMARY_EMAIL_TYPE ? primary.type : null;
+    out.custom[ALTERNATE_EMAIL_TYPE_ATTRIBUTE] =
+      alternate?.type !== undefined && alternate.type !== ALTERNATE_EMAIL_TYPE ? alternate.type : null;
   },
-  search: (sub) => (sub === undefined || sub.toLowerCase() === 'value' ? { field: 'email', exact: true, orFields: ['alternateEmail'] } : undefined),
+  search: (sub) =>
+    sub === undefined || sub.toLowerCase() === 'value'
+      ? { field: 'email', exact: true, orFields: ['alternateEmail'] }
+      : undefined,
 };
 
 function listOf(value: unknown, row: CodecRow): Record<string, unknown>[] {
@@ -283,7 +317,11 @@ function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e:
   });
 }
 
-function mergeByType<T extends { type?: string }>(current: readonly T[], written: readonly T[], rule: TypedMerge<T>): T[] {
+function mergeByType<T extends { type?: string }>(
+  current: readonly T[],
+  written: readonly T[],
+  rule: TypedMerge<T>,
+): T[] {
   const shown = new Set(shownByType(current, rule.shown));
   const pending = new Map(written.map((w) => [typeKey(w.type), w]));
   const out: T[] = [];
@@ -306,7 +344,10 @@ function uniqueTypes(list: readonly { type?: string }[], row: CodecRow, what: st
   for (const e of list) {
     const key = typeKey(e.type);
     if (seen.has(key)) {
-      throw badRequest('invalidValue', `'${row.scim}' has two ${what} of type '${e.type ?? ''}': the bridge keeps one per type in the SCIM view (an admin's further ones stay in JumpCloud untouched); send one per type`);
+      throw badRequest(
+        'invalidValue',
+        `'${row.scim}' has two ${what} of type '${e.type ?? ''}': the bridge keeps one per type in the SCIM view (an admin's further ones stay in JumpCloud untouched); send one per type`,
+      );
     }
     seen.add(key);
   }
@@ -314,9 +355,13 @@ function uniqueTypes(list: readonly { type?: string }[], row: CodecRow, what: st
 
 /** SCIM phone types JumpCloud names differently (its own vocabulary: mobile, home, work, work_mobile, work_fax). */
 const PHONE_TYPE_TO_JUMPCLOUD: Record<string, string> = { fax: 'work_fax' };
-const PHONE_TYPE_FROM_JUMPCLOUD: Record<string, string> = Object.fromEntries(Object.entries(PHONE_TYPE_TO_JUMPCLOUD).map(([k, v]) => [v, k]));
-const phoneTypeOut = (t: string | undefined): string | undefined => (t === undefined ? t : (PHONE_TYPE_FROM_JUMPCLOUD[t] ?? t));
-const phoneTypeIn = (t: string | undefined): string | undefined => (t === undefined ? t : (PHONE_TYPE_TO_JUMPCLOUD[t] ?? t));
+const PHONE_TYPE_FROM_JUMPCLOUD: Record<string, string> = Object.fromEntries(
+  Object.entries(PHONE_TYPE_TO_JUMPCLOUD).map(([k, v]) => [v, k]),
+);
+const phoneTypeOut = (t: string | undefined): string | undefined =>
+  t === undefined ? t : (PHONE_TYPE_FROM_JUMPCLOUD[t] ?? t);
+const phoneTypeIn = (t: string | undefined): string | undefined =>
+  t === undefined ? t : (PHONE_TYPE_TO_JUMPCLOUD[t] ?? t);
 
 const phoneMerge: TypedMerge<PhoneNumber> = {
   shown: (p) => nonEmpty(p.number),
@@ -325,10 +370,16 @@ const phoneMerge: TypedMerge<PhoneNumber> = {
 };
 
 const phoneNumbers: Codec = {
-  shape: { type: 'complex', multiValued: true, subAttributes: multiValueSubs([attribute('value', { description: 'The number, kept exactly as sent.' })]) },
+  shape: {
+    type: 'complex',
+    multiValued: true,
+    subAttributes: multiValueSubs([attribute('value', { description: 'The number, kept exactly as sent.' })]),
+  },
   read: (user) => {
     const list = shownByType(user.phoneNumbers ?? [], phoneMerge.shown);
-    return list.length ? list.map((p) => ({ value: p.number, ...(nonEmpty(p.type) ? { type: phoneTypeOut(p.type) } : {}) })) : undefined;
+    return list.length
+      ? list.map((p) => ({ value: p.number, ...(nonEmpty(p.type) ? { type: phoneTypeOut(p.type) } : {}) }))
+      : undefined;
   },
   write: (value, row, out, current) => {
     const written = listOf(value, row).flatMap((e, i): PhoneNumber[] => {
@@ -371,7 +422,9 @@ function addressMerge(custom: ReadonlyMap<string, string>): TypedMerge<Address> 
 }
 
 const customOf = (user: SystemUser | undefined): Map<string, string> =>
-  new Map((user?.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]));
+  new Map(
+    (user?.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
+  );
 
 /**
  * JumpCloud addresses have no `formatted`; Entra maps physicalDeliveryOfficeName there, so it is kept per type.
@@ -435,11 +488,17 @@ function managerId(value: unknown, where: string): string | null {
     const ref = v.$ref;
     const fromRef = typeof ref === 'string' && ref !== '' ? USER_REF.exec(ref)?.[1] : undefined;
     if (typeof ref === 'string' && ref !== '' && !fromRef) {
-      throw badRequest('invalidValue', `'${where}.$ref' must be the URI of a User of this bridge (…/scim/v2/Users/{id}), got ${JSON.stringify(ref.slice(0, 100))}`);
+      throw badRequest(
+        'invalidValue',
+        `'${where}.$ref' must be the URI of a User of this bridge (…/scim/v2/Users/{id}), got ${JSON.stringify(ref.slice(0, 100))}`,
+      );
     }
     const given = v.value;
     if (fromRef && typeof given === 'string' && given !== '' && given.toLowerCase() !== fromRef.toLowerCase()) {
-      throw badRequest('invalidValue', `'${where}' names two different managers: value ${JSON.stringify(given)} and $ref …/Users/${fromRef}`);
+      throw badRequest(
+        'invalidValue',
+        `'${where}' names two different managers: value ${JSON.stringify(given)} and $ref …/Users/${fromRef}`,
+      );
     }
     v = given === undefined || given === null || given === '' ? (fromRef ?? given) : given;
   }
@@ -464,9 +523,14 @@ const manager: Codec = {
         referenceTypes: ['User'],
         caseExact: true,
         returned: 'never',
-        description: "The manager's URI on this bridge (…/Users/{id}); accepted instead of or with value. Not returned: Entra compares value only.",
+        description:
+          "The manager's URI on this bridge (…/Users/{id}); accepted instead of or with value. Not returned: Entra compares value only.",
       }),
-      attribute('displayName', { mutability: 'readOnly', returned: 'never', description: "Ignored on input; not returned (naming the manager would cost a JumpCloud read)." }),
+      attribute('displayName', {
+        mutability: 'readOnly',
+        returned: 'never',
+        description: 'Ignored on input; not returned (naming the manager would cost a JumpCloud read).',
+      }),
     ],
   },
   read: (user) => (nonEmpty(user.manager) ? { value: user.manager } : undefined),
@@ -497,5 +561,15 @@ const memberOf: Codec = {
 };
 
 export function codecs(options: MappingOptions): Record<string, Codec> {
-  return { plain, dateTime, notSuspended, userName: userName(options), email, phoneNumbers, addresses, manager, memberOf };
+  return {
+    plain,
+    dateTime,
+    notSuspended,
+    userName: userName(options),
+    email,
+    phoneNumbers,
+    addresses,
+    manager,
+    memberOf,
+  };
 }

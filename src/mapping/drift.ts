@@ -35,7 +35,10 @@ export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: 
   const answer = stored as SystemUser;
   const intended = withWrite(answer, sent);
   const written = new Set(Object.keys(sent));
-  const customOf = (u: SystemUser): Map<string, string> => new Map((u.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]));
+  const customOf = (u: SystemUser): Map<string, string> =>
+    new Map(
+      (u.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
+    );
   const [customStored, customIntended] = [customOf(answer), customOf(intended)];
   const drifts: Drift[] = [];
   for (const row of table.rows) {

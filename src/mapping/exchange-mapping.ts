@@ -74,17 +74,26 @@ export const endpointSegment = (m: ResourceMapping): string => m.schema.endpoint
  * The registered type a request path addresses, by its last one or two segments: `…/Users` → the Users collection,
  * `…/Users/{id}` → one of them (`id` is the last segment as sent). Endpoints match ignoring case, as SCIM clients do.
  */
-export function addressedResource(pathname: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; id?: string } | undefined {
+export function addressedResource(
+  pathname: string,
+  mappings: readonly ResourceMapping[],
+): { mapping: ResourceMapping; id?: string } | undefined {
   const segments = pathname.split('/');
   const named = (segment: string | undefined): ResourceMapping | undefined =>
-    segment === undefined ? undefined : mappings.find((m) => endpointSegment(m).toLowerCase() === segment.toLowerCase());
+    segment === undefined
+      ? undefined
+      : mappings.find((m) => endpointSegment(m).toLowerCase() === segment.toLowerCase());
   const collection = named(segments.at(-1));
   if (collection) return { mapping: collection };
   const mapping = named(segments.at(-2));
   return mapping ? { mapping, id: segments.at(-1) ?? '' } : undefined;
 }
 
-function operationOf(method: string, url: string, mappings: readonly ResourceMapping[]): { mapping: ResourceMapping; operation: MappingTable['operation'] } | undefined {
+function operationOf(
+  method: string,
+  url: string,
+  mappings: readonly ResourceMapping[],
+): { mapping: ResourceMapping; operation: MappingTable['operation'] } | undefined {
   const addressed = addressedResource(url.split('?')[0] ?? '', mappings);
   if (!addressed) return undefined;
   const { mapping, id } = addressed;
@@ -98,7 +107,12 @@ function operationOf(method: string, url: string, mappings: readonly ResourceMap
 function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>): Rejection | undefined {
   if (exchange.status < 400) return undefined;
   const body = exchange.responseBody;
-  const detail = isRecord(body) && typeof body.detail === 'string' ? body.detail : typeof body === 'string' ? body : `HTTP ${exchange.status} without a SCIM error body`;
+  const detail =
+    isRecord(body) && typeof body.detail === 'string'
+      ? body.detail
+      : typeof body === 'string'
+        ? body
+        : `HTTP ${exchange.status} without a SCIM error body`;
   return {
     status: exchange.status,
     ...(isRecord(body) && typeof body.scimType === 'string' ? { scimType: body.scimType } : {}),
@@ -132,7 +146,9 @@ function pairsIn(record: unknown, keys: { fields: string[]; custom: string[] }):
   if (!isRecord(record)) return [];
   return [
     ...keys.fields.filter((k) => k in record).map((k): [string, unknown] => [k, record[k]]),
-    ...keys.custom.filter((k) => customValue(record, k) !== undefined).map((k): [string, unknown] => [`attributes.${k}`, customValue(record, k)]),
+    ...keys.custom
+      .filter((k) => customValue(record, k) !== undefined)
+      .map((k): [string, unknown] => [`attributes.${k}`, customValue(record, k)]),
   ];
 }
 
@@ -144,14 +160,25 @@ const pairsText = (pairs: Pairs): string => pairs.map(([k, v]) => `${k}=${JSON.s
  */
 function keysOf(row: AttributeRow, computed: Computed | undefined): Keys {
   if (row.target.kind === 'custom') return { fields: [], custom: [row.target.name] };
-  const fields = computed ? Object.keys(updateBody({ fields: {}, custom: {} }, computed as JumpCloudWrite, { attributes: [] } as unknown as SystemUser)).filter((k) => k !== 'attributes') : [];
+  const fields = computed
+    ? Object.keys(
+        updateBody({ fields: {}, custom: {} }, computed as JumpCloudWrite, { attributes: [] } as unknown as SystemUser),
+      ).filter((k) => k !== 'attributes')
+    : [];
   return { fields: fields.length ? fields : [row.target.field], custom: Object.keys(computed?.custom ?? {}) };
 }
 
 /** The JumpCloud calls that write and read one resource of a type: `POST <collection>`, `PUT|GET <collection>/{id}`. */
-const oneOf = (collection: string, path: string): boolean => path.startsWith(`${collection}/`) && !path.slice(collection.length + 1).includes('/');
-const writes = (collection: string) => (c: UpstreamCall): boolean => (c.method === 'POST' && c.path === collection) || (c.method === 'PUT' && oneOf(collection, c.path));
-const reads = (collection: string) => (c: UpstreamCall): boolean => c.method === 'GET' && oneOf(collection, c.path);
+const oneOf = (collection: string, path: string): boolean =>
+  path.startsWith(`${collection}/`) && !path.slice(collection.length + 1).includes('/');
+const writes =
+  (collection: string) =>
+  (c: UpstreamCall): boolean =>
+    (c.method === 'POST' && c.path === collection) || (c.method === 'PUT' && oneOf(collection, c.path));
+const reads =
+  (collection: string) =>
+  (c: UpstreamCall): boolean =>
+    c.method === 'GET' && oneOf(collection, c.path);
 const ok = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 
 type Keys = { fields: string[]; custom: string[] };
@@ -163,22 +190,36 @@ function sentAndStored(
   rejected: boolean,
   operation: MappingTable['operation'],
 ): Pick<MappedAttribute, 'sent' | 'stored' | 'storedDiffers'> {
-  const would = pairsText([...Object.entries(computed.fields), ...Object.entries(computed.custom).map(([k, v]): [string, unknown] => [`attributes.${k}`, v])]);
+  const would = pairsText([
+    ...Object.entries(computed.fields),
+    ...Object.entries(computed.custom).map(([k, v]): [string, unknown] => [`attributes.${k}`, v]),
+  ]);
   // An update whose values JumpCloud already holds makes no write (a PUT diffs like a PATCH).
   if (!write && !rejected && operation !== 'create') return { sent: '(not sent: unchanged)', stored: '(unchanged)' };
   if (!write) {
-    return { sent: rejected ? `(not sent: the request was rejected${would ? `; would have been ${would}` : ''})` : would ? `(not sent; would be ${would})` : '(nothing to send)', stored: '(nothing stored)' };
+    return {
+      sent: rejected
+        ? `(not sent: the request was rejected${would ? `; would have been ${would}` : ''})`
+        : would
+          ? `(not sent; would be ${would})`
+          : '(nothing to send)',
+      stored: '(nothing stored)',
+    };
   }
   const sentPairs = pairsIn(write.requestBody, keys);
   // An update sends only what changed (users.ts diffs the SCIM views); a create leaves empty values out.
-  const unsent = operation === 'create' ? `(not sent${would ? `; the table computes ${would}` : ''})` : '(not sent: unchanged)';
+  const unsent =
+    operation === 'create' ? `(not sent${would ? `; the table computes ${would}` : ''})` : '(not sent: unchanged)';
   const sent = sentPairs.length ? pairsText(sentPairs) : unsent;
   if (write.dryRun) return { sent, stored: '(DRY_RUN: not sent, nothing stored)' };
-  if (!ok(write.status)) return { sent, stored: `(JumpCloud refused the write: ${write.status ?? write.error ?? 'no answer'})` };
+  if (!ok(write.status))
+    return { sent, stored: `(JumpCloud refused the write: ${write.status ?? write.error ?? 'no answer'})` };
   const storedPairs = pairsIn(write.responseBody, keys);
   const stored = storedPairs.length ? pairsText(storedPairs) : '(not in JumpCloud’s answer)';
   const storedOf = new Map(storedPairs);
-  const differs = storedPairs.length > 0 && sentPairs.some(([k, v]) => storedOf.has(k) && JSON.stringify(storedOf.get(k)) !== JSON.stringify(v));
+  const differs =
+    storedPairs.length > 0 &&
+    sentPairs.some(([k, v]) => storedOf.has(k) && JSON.stringify(storedOf.get(k)) !== JSON.stringify(v));
   return { sent, stored, ...(differs ? { storedDiffers: true } : {}) };
 }
 
@@ -212,7 +253,12 @@ function patchedPaths(body: unknown): Set<string> {
  * A PATCH's row is shown when the value changed or the PatchOp named exactly this attribute; siblings of a named
  * sub-attribute (`name.middleName` when only `name.givenName` was replaced) would only be noise.
  */
-function touches(paths: Set<string>, path: { name: string; sub?: string | undefined }, before: unknown, after: unknown): boolean {
+function touches(
+  paths: Set<string>,
+  path: { name: string; sub?: string | undefined },
+  before: unknown,
+  after: unknown,
+): boolean {
   const top = path.name.toLowerCase();
   const full = path.sub ? `${top}.${path.sub.toLowerCase()}` : top;
   const tops = new Set([...paths].map((p) => p.split('.')[0]));
@@ -309,24 +355,36 @@ export function userMapping(table: UserTable): ResourceMapping {
 
 const GROUPS = '/api/v2/usergroups';
 const isMemberCall = (c: UpstreamCall): boolean => c.path.startsWith(`${GROUPS}/`) && c.path.endsWith('/members');
-const isMemberOp = (b: unknown): b is MemberOperation => isRecord(b) && (b.op === 'add' || b.op === 'remove') && typeof b.id === 'string';
-const memberIds = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((m) => (isRecord(m) && typeof m.value === 'string' ? [m.value] : [])) : []);
+const isMemberOp = (b: unknown): b is MemberOperation =>
+  isRecord(b) && (b.op === 'add' || b.op === 'remove') && typeof b.id === 'string';
+const memberIds = (v: unknown): string[] =>
+  Array.isArray(v) ? v.flatMap((m) => (isRecord(m) && typeof m.value === 'string' ? [m.value] : [])) : [];
 const connectionIds = (body: unknown): string[] =>
-  Array.isArray(body) ? body.flatMap((g) => (isRecord(g) && isRecord(g.to) && typeof g.to.id === 'string' ? [g.to.id] : [])) : [];
+  Array.isArray(body)
+    ? body.flatMap((g) => (isRecord(g) && isRecord(g.to) && typeof g.to.id === 'string' ? [g.to.id] : []))
+    : [];
 
 /**
  * A group's member edges: which user ids the bridge added and removed (one JumpCloud call each), and which of
  * those JumpCloud took. Re-adding (409) and re-removing (404) count as done, as the bridge counts them.
  */
-function membersRow(row: GroupRow, exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined): MappedAttribute | undefined {
+function membersRow(
+  row: GroupRow,
+  exchange: RecordedExchange,
+  doc: ScimDoc,
+  touched: Set<string> | undefined,
+): MappedAttribute | undefined {
   const calls = exchange.upstream.filter((c) => c.method === 'POST' && isMemberCall(c) && isMemberOp(c.requestBody));
   // `members: []` normalises to nothing, yet a PUT carrying it empties the group: the body naming it is enough.
-  const named = isRecord(exchange.requestBody) && Object.keys(exchange.requestBody).some((k) => k.toLowerCase() === row.scim.toLowerCase());
+  const named =
+    isRecord(exchange.requestBody) &&
+    Object.keys(exchange.requestBody).some((k) => k.toLowerCase() === row.scim.toLowerCase());
   if (touched ? !touched.has(row.scim.toLowerCase()) : !named && !calls.length) return undefined;
   const base = { scim: row.scim, jumpcloud: 'members (member edges)', codec: 'memberIds' };
   const op = (c: UpstreamCall): MemberOperation => c.requestBody as MemberOperation;
   const done = calls.filter((c) => !c.dryRun && (ok(c.status) || c.status === (op(c).op === 'add' ? 409 : 404)));
-  const ids = (which: UpstreamCall[], kind: MemberOperation['op']): string[] => which.filter((c) => op(c).op === kind).map((c) => op(c).id);
+  const ids = (which: UpstreamCall[], kind: MemberOperation['op']): string[] =>
+    which.filter((c) => op(c).op === kind).map((c) => op(c).id);
   const list = (label: string, v: string[]): string[] => (v.length ? [`${label} ${v.join(', ')}`] : []);
   // PATCH: the members the bridge read (it reads them only when an operation needs the current list), then that
   // list with the calls JumpCloud took; without a read the row says only what was added and removed.
@@ -336,18 +394,31 @@ function membersRow(row: GroupRow, exchange: RecordedExchange, doc: ScimDoc, tou
   const states = touched
     ? { before: read, value: read && [...new Set([...read.filter((id) => !removed.has(id)), ...ids(done, 'add')])] }
     : { value: memberIds(doc[row.scim]) };
-  if (!calls.length) return { ...base, ...states, sent: exchange.status >= 400 ? '(not sent: the request was rejected)' : '(not sent: no member changed)', stored: '(unchanged)' };
+  if (!calls.length)
+    return {
+      ...base,
+      ...states,
+      sent: exchange.status >= 400 ? '(not sent: the request was rejected)' : '(not sent: no member changed)',
+      stored: '(unchanged)',
+    };
   const sent = [...list('add', ids(calls, 'add')), ...list('remove', ids(calls, 'remove'))].join('; ');
   if (calls.every((c) => c.dryRun)) return { ...base, ...states, sent, stored: '(DRY_RUN: not sent, nothing stored)' };
-  const refused = calls.filter((c) => !done.includes(c)).map((c) => `${op(c).op} ${op(c).id}: ${c.status ?? c.error ?? 'no answer'}`);
-  const stored = [...list('added', ids(done, 'add')), ...list('removed', ids(done, 'remove')), ...(refused.length ? [`JumpCloud refused ${refused.join(', ')}`] : [])].join('; ');
+  const refused = calls
+    .filter((c) => !done.includes(c))
+    .map((c) => `${op(c).op} ${op(c).id}: ${c.status ?? c.error ?? 'no answer'}`);
+  const stored = [
+    ...list('added', ids(done, 'add')),
+    ...list('removed', ids(done, 'remove')),
+    ...(refused.length ? [`JumpCloud refused ${refused.join(', ')}`] : []),
+  ].join('; ');
   return { ...base, ...states, sent, stored, ...(refused.length ? { storedDiffers: true } : {}) };
 }
 
 /** A PatchOp without its member operations: those are mapped from the member calls, not applied to the group's fields. */
 function withoutMembers(body: unknown, members: string): unknown {
   if (!isRecord(body) || !Array.isArray(body.Operations)) return body;
-  const named = (o: unknown): boolean => isRecord(o) && typeof o.path === 'string' && patchedPaths({ Operations: [o] }).has(members.toLowerCase());
+  const named = (o: unknown): boolean =>
+    isRecord(o) && typeof o.path === 'string' && patchedPaths({ Operations: [o] }).has(members.toLowerCase());
   return { ...body, Operations: body.Operations.filter((o: unknown) => !named(o)) };
 }
 
@@ -380,7 +451,9 @@ export function groupMapping(table: GroupTable): ResourceMapping {
           value: (doc) => doc[row.scim],
           compute: (doc) => {
             const v = writtenValue(table.toJumpCloud(doc), row);
-            return key !== undefined ? { fields: {}, custom: { [key]: v } } : { fields: { [row.target]: v }, custom: {} };
+            return key !== undefined
+              ? { fields: {}, custom: { [key]: v } }
+              : { fields: { [row.target]: v }, custom: {} };
           },
           keys: () => (key !== undefined ? { fields: [], custom: [key] } : { fields: [row.target], custom: [] }),
         };
@@ -391,16 +464,26 @@ export function groupMapping(table: GroupTable): ResourceMapping {
     ...(members
       ? {
           patchBody: (body: unknown) => withoutMembers(body, members.scim),
-          extra: (exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined) => membersRow(members, exchange, doc, touched),
+          extra: (exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined) =>
+            membersRow(members, exchange, doc, touched),
         }
       : {}),
   };
 }
 
-function mapping(subject: ResourceMapping, operation: MappingTable['operation'], exchange: RecordedExchange): MappingTable {
+function mapping(
+  subject: ResourceMapping,
+  operation: MappingTable['operation'],
+  exchange: RecordedExchange,
+): MappingTable {
   const rejected = exchange.status >= 400;
   const write = exchange.upstream.find((c) => subject.isWrite(c));
-  const table0 = (rows: MappedAttribute[], note?: string): MappingTable => ({ resource: subject.schema.resourceType, operation, rows, ...(note ? { note } : {}) });
+  const table0 = (rows: MappedAttribute[], note?: string): MappingTable => ({
+    resource: subject.schema.resourceType,
+    operation,
+    rows,
+    ...(note ? { note } : {}),
+  });
   let doc: ScimDoc;
   let touched: Set<string> | undefined;
   let before: ScimDoc | undefined;
@@ -409,8 +492,16 @@ function mapping(subject: ResourceMapping, operation: MappingTable['operation'],
       touched = patchedPaths(exchange.requestBody);
       const read = exchange.upstream.find((c) => subject.isRead(c) && ok(c.status) && isRecord(c.responseBody));
       before = read && isRecord(read.responseBody) ? subject.toScim(read.responseBody) : undefined;
-      if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected) doc = normaliseResource(exchange.responseBody, subject.schema);
-      else doc = before ? attempted(subject.schema, before, subject.patchBody ? subject.patchBody(exchange.requestBody) : exchange.requestBody) : {};
+      if (isRecord(exchange.responseBody) && exchange.responseBody.id !== undefined && !rejected)
+        doc = normaliseResource(exchange.responseBody, subject.schema);
+      else
+        doc = before
+          ? attempted(
+              subject.schema,
+              before,
+              subject.patchBody ? subject.patchBody(exchange.requestBody) : exchange.requestBody,
+            )
+          : {};
     } else {
       doc = normaliseResource(exchange.requestBody, subject.schema);
     }
@@ -422,14 +513,24 @@ function mapping(subject: ResourceMapping, operation: MappingTable['operation'],
     const value = row.value(doc);
     if (touched && !touches(touched, row.path, before ? row.value(before) : undefined, value)) continue;
     if (value === undefined && !touched) continue;
-    const base = { scim: row.scim, jumpcloud: row.jumpcloud, codec: row.codec, value, ...(touched ? { before: before ? row.value(before) : undefined } : {}) };
+    const base = {
+      scim: row.scim,
+      jumpcloud: row.jumpcloud,
+      codec: row.codec,
+      value,
+      ...(touched ? { before: before ? row.value(before) : undefined } : {}),
+    };
     if (row.readOnly) {
       rows.push({ ...base, sent: '(read-only: never written)', stored: '(read-only)' });
       continue;
     }
     // A PATCH that never reached its write sent nothing; one that did shows what it sent and JumpCloud's answer.
     if (touched && !write) {
-      rows.push({ ...base, sent: rejected ? '(not sent: the request was rejected)' : '(not sent: unchanged)', stored: '(unchanged)' });
+      rows.push({
+        ...base,
+        sent: rejected ? '(not sent: the request was rejected)' : '(not sent: unchanged)',
+        stored: '(unchanged)',
+      });
       continue;
     }
     let computed;
@@ -444,7 +545,8 @@ function mapping(subject: ResourceMapping, operation: MappingTable['operation'],
   const extra = subject.extra?.(exchange, doc, touched);
   if (extra) rows.push(extra);
   if (touched && !touched.size) return table0([], 'the PatchOp names no attribute');
-  if (!rows.length) return table0([], touched ? 'the PatchOp touches no mapped attribute' : 'no mapped attributes in this body');
+  if (!rows.length)
+    return table0([], touched ? 'the PatchOp touches no mapped attribute' : 'no mapped attributes in this body');
   return table0(rows);
 }
 

@@ -51,7 +51,10 @@ function checkIds(raw: unknown, where: string): string[] {
   if (!ids) throw badRequest('invalidValue', `${where}: members must be given as [{"value": "<user id>"}]`);
   for (const id of ids) {
     if (!JUMPCLOUD_ID.test(id)) {
-      throw badRequest('invalidValue', `${where}: member ${JSON.stringify(id.slice(0, 64))} is not a JumpCloud user id (24 hexadecimal characters); provision the user through /Users first`);
+      throw badRequest(
+        'invalidValue',
+        `${where}: member ${JSON.stringify(id.slice(0, 64))} is not a JumpCloud user id (24 hexadecimal characters); provision the user through /Users first`,
+      );
     }
   }
   return ids.map((id) => id.toLowerCase());
@@ -59,7 +62,14 @@ function checkIds(raw: unknown, where: string): string[] {
 
 /** `value eq "id"`, or an `or` of those: the ids a flag-mode remove names, without reading the group. */
 function idsOf(filter: Filter): string[] | undefined {
-  if (filter.kind === 'compare' && filter.op === 'eq' && filter.path.name.toLowerCase() === 'value' && !filter.path.sub && typeof filter.value === 'string') return [filter.value];
+  if (
+    filter.kind === 'compare' &&
+    filter.op === 'eq' &&
+    filter.path.name.toLowerCase() === 'value' &&
+    !filter.path.sub &&
+    typeof filter.value === 'string'
+  )
+    return [filter.value];
   if (filter.kind === 'or') {
     const parts = filter.filters.map(idsOf);
     return parts.every((p): p is string[] => p !== undefined) ? parts.flat() : undefined;
@@ -78,13 +88,20 @@ export function memberSteps(ops: PatchOperation[]): MemberStep[] {
     const path = op.path;
     if (!path) continue;
     if (path.resolved.sub || path.parsed.sub) {
-      throw badRequest('invalidPath', `${op.where}: address members as 'members' or 'members[value eq "<id>"]', not '${path.text}'`);
+      throw badRequest(
+        'invalidPath',
+        `${op.where}: address members as 'members' or 'members[value eq "<id>"]', not '${path.text}'`,
+      );
     }
     const filter = path.parsed.valueFilter;
     if (op.op === 'remove') {
       if (filter) {
         const ids = idsOf(filter);
-        steps.push(ids ? { kind: 'remove', ids: checkIds(ids, op.where) } : { kind: 'removeWhere', filter, attr: path.resolved.attr });
+        steps.push(
+          ids
+            ? { kind: 'remove', ids: checkIds(ids, op.where) }
+            : { kind: 'removeWhere', filter, attr: path.resolved.attr },
+        );
       } else if (op.value === undefined || op.value === null) {
         steps.push({ kind: 'clear' });
       } else {
@@ -92,7 +109,11 @@ export function memberSteps(ops: PatchOperation[]): MemberStep[] {
       }
       continue;
     }
-    if (filter) throw badRequest('invalidPath', `${op.where}: "${op.op}" on '${path.text}' is not supported; add members with path 'members' and a value list`);
+    if (filter)
+      throw badRequest(
+        'invalidPath',
+        `${op.where}: "${op.op}" on '${path.text}' is not supported; add members with path 'members' and a value list`,
+      );
     const ids = checkIds(op.value, op.where);
     steps.push(op.op === 'add' ? { kind: 'add', ids } : { kind: 'set', ids });
   }
@@ -145,7 +166,10 @@ export function memberChanges(steps: MemberStep[], current?: MemberRef[]): Membe
         break;
     }
   }
-  return { add: [...after.keys()].filter((id) => !before.has(id)), remove: [...before.keys()].filter((id) => !after.has(id)) };
+  return {
+    add: [...after.keys()].filter((id) => !before.has(id)),
+    remove: [...before.keys()].filter((id) => !after.has(id)),
+  };
 }
 
 /** `paths` lists the graph paths to the group; a direct membership has a one-hop path. Absent paths: trust the type. */

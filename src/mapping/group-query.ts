@@ -23,7 +23,10 @@ export interface GroupQueryPlan {
  */
 export function searchable(value: string): string | undefined {
   // Trimmed pieces are still substrings of the value, and spaces at the edge of a query parameter are fragile.
-  const pieces = value.split(/[,*]/).map((p) => p.trim()).filter((p) => p !== '');
+  const pieces = value
+    .split(/[,*]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   return pieces.reduce<string | undefined>((a, p) => (a === undefined || p.length > a.length ? p : a), undefined);
 }
 

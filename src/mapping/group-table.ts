@@ -3,7 +3,14 @@ import path from 'node:path';
 import { ConfigError, packageRoot } from '../config.js';
 import { badRequest } from '../scim/errors.js';
 import type { AttrPath } from '../scim/filter.js';
-import { CORE_GROUP, ResourceSchema, attribute, type AttributeDef, type SchemaDef, type Uniqueness } from '../scim/schema.js';
+import {
+  CORE_GROUP,
+  ResourceSchema,
+  attribute,
+  type AttributeDef,
+  type SchemaDef,
+  type Uniqueness,
+} from '../scim/schema.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
@@ -40,14 +47,22 @@ export function attributeKey(target: GroupRow['target']): string | undefined {
 
 function compileRow(raw: unknown, index: number): GroupRow {
   const where = `groups row ${index + 1}`;
-  if (!isRecord(raw) || typeof raw.scim !== 'string' || typeof raw.jumpcloud !== 'string') throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
-  if (!/^[A-Za-z][\w$-]*$/.test(raw.scim)) throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
-  const target = (TARGETS.find((t) => t === raw.jumpcloud) ?? (ATTRIBUTE_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
-  if (!target) throw new Error(`${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, or attributes.<key>)`);
+  if (!isRecord(raw) || typeof raw.scim !== 'string' || typeof raw.jumpcloud !== 'string')
+    throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
+  if (!/^[A-Za-z][\w$-]*$/.test(raw.scim))
+    throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
+  const target = (TARGETS.find((t) => t === raw.jumpcloud) ??
+    (ATTRIBUTE_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
+  if (!target)
+    throw new Error(
+      `${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, or attributes.<key>)`,
+    );
   // RFC 7643 §4.2: `members` is the Group's member list, and the member edges can hold nothing else.
-  if ((target === MEMBERS) !== (raw.scim.toLowerCase() === MEMBERS)) throw new Error(`${where}: the SCIM 'members' attribute and the group's 'members' edges map only to each other`);
+  if ((target === MEMBERS) !== (raw.scim.toLowerCase() === MEMBERS))
+    throw new Error(`${where}: the SCIM 'members' attribute and the group's 'members' edges map only to each other`);
   const uniqueness = raw.uniqueness === undefined ? 'none' : raw.uniqueness;
-  if (uniqueness !== 'none' && uniqueness !== 'server' && uniqueness !== 'global') throw new Error(`${where}: 'uniqueness' must be none, server or global`);
+  if (uniqueness !== 'none' && uniqueness !== 'server' && uniqueness !== 'global')
+    throw new Error(`${where}: 'uniqueness' must be none, server or global`);
   return {
     scim: target === MEMBERS ? MEMBERS : raw.scim,
     target,
@@ -66,11 +81,32 @@ function membersDef(row: GroupRow): AttributeDef {
     multiValued: true,
     description: row.description,
     subAttributes: [
-      attribute('value', { caseExact: true, mutability: 'immutable', description: 'The member’s SCIM id (a JumpCloud user id).' }),
-      attribute('$ref', { type: 'reference', caseExact: true, mutability: 'immutable', referenceTypes: ['User'], description: 'URI of the member User.' }),
-      attribute('type', { caseExact: false, mutability: 'immutable', canonicalValues: ['User'], description: "Always 'User': JumpCloud user groups hold users only." }),
-      attribute('display', { mutability: 'readOnly', description: 'Not returned: naming each member would cost one JumpCloud call per member.' }),
-      attribute('primary', { type: 'boolean', description: 'Accepted (RFC 7643 §2.4); not stored: a JumpCloud membership has no primary flag.' }),
+      attribute('value', {
+        caseExact: true,
+        mutability: 'immutable',
+        description: 'The member’s SCIM id (a JumpCloud user id).',
+      }),
+      attribute('$ref', {
+        type: 'reference',
+        caseExact: true,
+        mutability: 'immutable',
+        referenceTypes: ['User'],
+        description: 'URI of the member User.',
+      }),
+      attribute('type', {
+        caseExact: false,
+        mutability: 'immutable',
+        canonicalValues: ['User'],
+        description: "Always 'User': JumpCloud user groups hold users only.",
+      }),
+      attribute('display', {
+        mutability: 'readOnly',
+        description: 'Not returned: naming each member would cost one JumpCloud call per member.',
+      }),
+      attribute('primary', {
+        type: 'boolean',
+        description: 'Accepted (RFC 7643 §2.4); not stored: a JumpCloud membership has no primary flag.',
+      }),
     ],
   });
 }
@@ -84,14 +120,25 @@ export type GroupFields = Partial<Record<UserGroupTextField, string>> & { attrib
 /** What a group holds for one row ('' when nothing). */
 export function heldValue(group: UserGroup, row: GroupRow): string {
   const key = attributeKey(row.target);
-  const v = key !== undefined ? (group.attributes ?? undefined)?.[key] : row.target === MEMBERS ? undefined : group[row.target as UserGroupTextField];
+  const v =
+    key !== undefined
+      ? (group.attributes ?? undefined)?.[key]
+      : row.target === MEMBERS
+        ? undefined
+        : group[row.target as UserGroupTextField];
   return typeof v === 'string' ? v : '';
 }
 
 /** What a write says for one row ('' when nothing). */
 export function writtenValue(write: GroupFields, row: GroupRow): string {
   const key = attributeKey(row.target);
-  return (key !== undefined ? write.attributes?.[key] : row.target === MEMBERS ? undefined : write[row.target as UserGroupTextField]) ?? '';
+  return (
+    (key !== undefined
+      ? write.attributes?.[key]
+      : row.target === MEMBERS
+        ? undefined
+        : write[row.target as UserGroupTextField]) ?? ''
+  );
 }
 
 export class GroupTable {
@@ -104,7 +151,14 @@ export class GroupTable {
     if (!name) throw new Error("groups: a row must map to the group's 'name' (JumpCloud requires a group name)");
     this.nameRow = name;
     const attrs = rows.map((row) =>
-      row.target === MEMBERS ? membersDef(row) : attribute(row.scim, { required: row.required, caseExact: row.caseExact, uniqueness: row.uniqueness, description: row.description }),
+      row.target === MEMBERS
+        ? membersDef(row)
+        : attribute(row.scim, {
+            required: row.required,
+            caseExact: row.caseExact,
+            uniqueness: row.uniqueness,
+            description: row.description,
+          }),
     );
     // externalId is a common attribute (RFC 7643 §3.1); it is listed first, as the User schema does.
     attrs.sort((a, b) => Number(b.name === 'externalId') - Number(a.name === 'externalId'));
@@ -142,7 +196,10 @@ export class GroupTable {
       const v = doc[row.scim];
       if (v !== undefined && typeof v !== 'string') throw badRequest('invalidValue', `'${row.scim}' must be a string`);
       if (v !== undefined && row.maxLength !== undefined && v.length > row.maxLength) {
-        throw badRequest('invalidValue', `'${row.scim}' is ${v.length} characters; the bridge stores at most ${row.maxLength}`);
+        throw badRequest(
+          'invalidValue',
+          `'${row.scim}' is ${v.length} characters; the bridge stores at most ${row.maxLength}`,
+        );
       }
       const key = attributeKey(row.target);
       if (key !== undefined) out.attributes = { ...out.attributes, [key]: v ?? '' };
@@ -173,7 +230,10 @@ export function loadGroupTable(raw: Record<string, unknown>, file: string): Grou
       }
     }
     const table = new GroupTable(compiled);
-    if (!table.nameRow.required) throw new Error(`groups: '${table.nameRow.scim}' must be required (it is the group's name, which JumpCloud requires)`);
+    if (!table.nameRow.required)
+      throw new Error(
+        `groups: '${table.nameRow.scim}' must be required (it is the group's name, which JumpCloud requires)`,
+      );
     return table;
   } catch (e) {
     throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);

@@ -28,7 +28,8 @@ export function attrPathOf(keys: readonly string[]): AttrPath {
 
 const lower = (keys: readonly string[]): string[] => keys.map((k) => k.toLowerCase());
 /** One key path is a prefix of the other: `name` covers `name.givenName`, and `emails.value` needs the `emails` row. */
-const overlaps = (a: readonly string[], b: readonly string[]): boolean => a.every((k, i) => i >= b.length || b[i] === k);
+const overlaps = (a: readonly string[], b: readonly string[]): boolean =>
+  a.every((k, i) => i >= b.length || b[i] === k);
 
 /**
  * The rows a list must read to answer: the ones the projection returns (`attributes=` narrows, `excludedAttributes`

@@ -44,11 +44,22 @@ interface Pushed {
   eq?: boolean;
 }
 
-function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, negate: boolean, scope?: AttrPath): Pushed | undefined {
+function compare(
+  table: UserTable,
+  f: Extract<Filter, { kind: 'compare' }>,
+  negate: boolean,
+  scope?: AttrPath,
+): Pushed | undefined {
   // Inside `emails[...]` a name is a sub-attribute of the value path's attribute.
-  const path: AttrPath = scope ? { ...(scope.uri ? { uri: scope.uri } : {}), name: scope.name, sub: f.path.name } : f.path;
+  const path: AttrPath = scope
+    ? { ...(scope.uri ? { uri: scope.uri } : {}), name: scope.name, sub: f.path.name }
+    : f.path;
   const resolved = table.schema.resolve(path);
-  if (!resolved) throw badRequest('invalidFilter', `Filter attribute '${formatAttrPath(f.path)}' is not supported by this bridge; /Schemas lists what it stores`);
+  if (!resolved)
+    throw badRequest(
+      'invalidFilter',
+      `Filter attribute '${formatAttrPath(f.path)}' is not supported by this bridge; /Schemas lists what it stores`,
+    );
   const row = table.rowFor(path);
   if (!row) return undefined; // id, meta.*: known to SCIM, not searchable upstream
   // A row for `name.givenName` is already the sub-attribute; a row for `emails` takes the sub-attribute asked for.
@@ -66,23 +77,34 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
   if (row.codec.shape.type === 'boolean') {
     if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) return undefined;
     // `suspended` may be absent on old users, so "not suspended" is `$ne: true`, never `false`.
-    const truthy = (op === 'eq') === value !== !!target.negated;
+    const truthy = ((op === 'eq') === value) !== !!target.negated;
     if (truthy) return { any: [{ [field]: true }, ...(target.alsoTrue ? [target.alsoTrue] : [])], exact: target.exact };
     // `$ne: true` also selects the states `alsoTrue` names (a STAGED user is not suspended): re-checked here.
     return { any: [{ [field]: { $ne: true } }], exact: target.exact && !target.alsoTrue };
   }
   if (typeof value !== 'string') {
     if (value === null) return undefined;
-    throw badRequest('invalidFilter', `'${formatAttrPath(f.path)}' is a string attribute; quote the value (got ${JSON.stringify(value)})`);
+    throw badRequest(
+      'invalidFilter',
+      `'${formatAttrPath(f.path)}' is a string attribute; quote the value (got ${JSON.stringify(value)})`,
+    );
   }
   // JumpCloud stores unset strings as "", which SCIM treats as absent; and its date comparison is undocumented.
   if (value === '' || row.codec.shape.type === 'dateTime') return undefined;
   if (target.eqOnly) {
     if (op !== 'eq') return undefined;
-    return { any: [{ [field]: regex('eq', target.eqOnly(value), false) }, ...others.map((o) => ({ [o]: regex('eq', value, false) }))], exact: false, eq: true };
+    return {
+      any: [
+        { [field]: regex('eq', target.eqOnly(value), false) },
+        ...others.map((o) => ({ [o]: regex('eq', value, false) })),
+      ],
+      exact: false,
+      eq: true,
+    };
   }
   const leaf = resolved.sub ?? resolved.attr;
-  const caseExact = (leaf.type === 'complex' ? leaf.subAttributes?.find((s) => s.name === 'value') : leaf)?.caseExact ?? row.caseExact;
+  const caseExact =
+    (leaf.type === 'complex' ? leaf.subAttributes?.find((s) => s.name === 'value') : leaf)?.caseExact ?? row.caseExact;
   let cond: SearchCondition;
   let exact = target.exact;
   switch (op) {
@@ -106,13 +128,18 @@ function compare(table: UserTable, f: Extract<Filter, { kind: 'compare' }>, nega
       exact = false;
   }
   // A recorded value in `attributes.value` (any custom attribute) only narrows: re-checked here.
-  return { any: [field, ...others].map((k) => ({ [k]: cond })), exact: exact && !others.includes('attributes.value'), ...(op === 'eq' ? { eq: true } : {}) };
+  return {
+    any: [field, ...others].map((k) => ({ [k]: cond })),
+    exact: exact && !others.includes('attributes.value'),
+    ...(op === 'eq' ? { eq: true } : {}),
+  };
 }
 
 /** Push-down of one node as a single expression (used inside and/or lists). */
 function single(table: UserTable, f: Filter, scope?: AttrPath): Pushed | undefined {
   if (f.kind === 'compare') return compare(table, f, false, scope);
-  if (f.kind === 'not' && f.filter.kind === 'compare' && (f.filter.op === 'eq' || f.filter.op === 'ne')) return compare(table, f.filter, true, scope);
+  if (f.kind === 'not' && f.filter.kind === 'compare' && (f.filter.op === 'eq' || f.filter.op === 'ne'))
+    return compare(table, f.filter, true, scope);
   return undefined;
 }
 
@@ -121,12 +148,23 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
   if (filter.kind === 'or') {
     const parts = filter.filters.map((f) => single(table, f));
     if (parts.every((p): p is Pushed => p !== undefined)) {
-      return { search: { or: parts.flatMap((p) => p.any) }, ...(parts.every((p) => p.exact) ? {} : { residual: filter }) };
+      return {
+        search: { or: parts.flatMap((p) => p.any) },
+        ...(parts.every((p) => p.exact) ? {} : { residual: filter }),
+      };
     }
     return { residual: filter };
   }
   const conjuncts = filter.kind === 'and' ? filter.filters : [filter];
-  const byId = conjuncts.find((c) => c.kind === 'compare' && c.op === 'eq' && !c.path.uri && !c.path.sub && c.path.name.toLowerCase() === 'id' && typeof c.value === 'string');
+  const byId = conjuncts.find(
+    (c) =>
+      c.kind === 'compare' &&
+      c.op === 'eq' &&
+      !c.path.uri &&
+      !c.path.sub &&
+      c.path.name.toLowerCase() === 'id' &&
+      typeof c.value === 'string',
+  );
   if (byId?.kind === 'compare' && typeof byId.value === 'string') return { id: byId.value, residual: filter };
   const exprs: SearchExpression[] = [];
   // Conditions that need an `or` of their own (the search nests nothing): one of them can be the whole search.
@@ -155,7 +193,12 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
     const whole = conjuncts.length === 1 && conjuncts[0]?.kind !== 'valuePath' && alt.exact;
     return { search: { or: alt.any }, ...(whole ? {} : { residual: filter }) };
   }
-  const rest = residual.length === 0 ? undefined : residual.length === 1 ? residual[0] : ({ kind: 'and', filters: residual } as Filter);
+  const rest =
+    residual.length === 0
+      ? undefined
+      : residual.length === 1
+        ? residual[0]
+        : ({ kind: 'and', filters: residual } as Filter);
   return { ...(exprs.length ? { search: { and: exprs } } : {}), ...(rest ? { residual: rest } : {}) };
 }
 
@@ -164,7 +207,9 @@ export function valuesCompared(filter: Filter, table: UserTable, row: AttributeR
   switch (filter.kind) {
     case 'compare': {
       const p = filter.path;
-      return p.sub === undefined && table.rowFor(p) === row && filter.op === 'eq' && typeof filter.value === 'string' ? [filter.value] : [];
+      return p.sub === undefined && table.rowFor(p) === row && filter.op === 'eq' && typeof filter.value === 'string'
+        ? [filter.value]
+        : [];
     }
     case 'and':
     case 'or':

@@ -13,11 +13,23 @@ export function checkUsername(username: string | undefined, userName: string | u
   const fix =
     "In Entra, edit the provisioning mapping of 'userName' to use mailNickname instead of userPrincipalName" +
     ' (or start the bridge with DERIVE_USERNAME_FROM_EMAIL=true, the default, to store the part before "@").';
-  if (username === '') throw badRequest('invalidValue', "'userName' is required: JumpCloud cannot store a user without a username.");
-  if (username.includes('@')) throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must not contain "@". ${fix}`);
-  if (/\s/.test(username)) throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must not contain spaces. ${fix}`);
+  if (username === '')
+    throw badRequest('invalidValue', "'userName' is required: JumpCloud cannot store a user without a username.");
+  if (username.includes('@'))
+    throw badRequest(
+      'invalidValue',
+      `userName ${shown} breaks JumpCloud's username rule: it must not contain "@". ${fix}`,
+    );
+  if (/\s/.test(username))
+    throw badRequest(
+      'invalidValue',
+      `userName ${shown} breaks JumpCloud's username rule: it must not contain spaces. ${fix}`,
+    );
   if (!/^[A-Za-z]/.test(username)) {
-    throw badRequest('invalidValue', `userName ${shown} breaks JumpCloud's username rule: it must start with a letter. Use an Entra attribute (or expression) that starts with a letter for 'userName'.`);
+    throw badRequest(
+      'invalidValue',
+      `userName ${shown} breaks JumpCloud's username rule: it must start with a letter. Use an Entra attribute (or expression) that starts with a letter for 'userName'.`,
+    );
   }
 }
 
@@ -30,7 +42,9 @@ function customList(custom: Record<string, string | null>, base: readonly Custom
 /** A new user: no empty keys, custom attributes as JumpCloud's array, and `state` explicit so the org default never decides. */
 export function createBody(write: JumpCloudWrite): SystemUserCreate {
   const fields = Object.fromEntries(
-    Object.entries(write.fields).filter(([, v]) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+    Object.entries(write.fields).filter(
+      ([, v]) => v !== '' && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0),
+    ),
   ) as Partial<SystemUserCreate>;
   const { suspended, ...rest } = fields;
   const attributes = customList(write.custom);

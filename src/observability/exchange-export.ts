@@ -25,9 +25,19 @@ export interface ExchangeExport {
   exchanges: ExportedExchange[];
 }
 
-export function exchangeExport(exchanges: readonly ExportedExchange[], secrets: readonly string[], note?: string): ExchangeExport {
+export function exchangeExport(
+  exchanges: readonly ExportedExchange[],
+  secrets: readonly string[],
+  note?: string,
+): ExchangeExport {
   return redact(
-    { format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString(), ...(note ? { note } : {}), exchanges: [...exchanges] },
+    {
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      exportedAt: new Date().toISOString(),
+      ...(note ? { note } : {}),
+      exchanges: [...exchanges],
+    },
     secrets,
   );
 }
@@ -35,7 +45,8 @@ export function exchangeExport(exchanges: readonly ExportedExchange[], secrets: 
 export class ExportError extends Error {}
 
 function upstreamCall(raw: unknown, where: string): UpstreamCall {
-  if (!isRecord(raw) || typeof raw.method !== 'string' || typeof raw.path !== 'string') throw new ExportError(`${where} needs string 'method' and 'path'`);
+  if (!isRecord(raw) || typeof raw.method !== 'string' || typeof raw.path !== 'string')
+    throw new ExportError(`${where} needs string 'method' and 'path'`);
   return {
     method: raw.method,
     path: raw.path,
@@ -53,10 +64,14 @@ function upstreamCall(raw: unknown, where: string): UpstreamCall {
 function exchange(raw: unknown, index: number): ExportedExchange {
   const where = `exchange ${index + 1}`;
   if (!isRecord(raw)) throw new ExportError(`${where} is not an object`);
-  if (typeof raw.method !== 'string' || !/^[A-Za-z]+$/.test(raw.method)) throw new ExportError(`${where} needs a 'method' such as "POST"`);
-  if (typeof raw.url !== 'string' || !raw.url.startsWith('/')) throw new ExportError(`${where} needs a 'url' starting with '/'`);
+  if (typeof raw.method !== 'string' || !/^[A-Za-z]+$/.test(raw.method))
+    throw new ExportError(`${where} needs a 'method' such as "POST"`);
+  if (typeof raw.url !== 'string' || !raw.url.startsWith('/'))
+    throw new ExportError(`${where} needs a 'url' starting with '/'`);
   if (typeof raw.status !== 'number') throw new ExportError(`${where} needs a numeric 'status'`);
-  const upstream = Array.isArray(raw.upstream) ? raw.upstream.map((c, i) => upstreamCall(c, `${where}, JumpCloud call ${i + 1},`)) : [];
+  const upstream = Array.isArray(raw.upstream)
+    ? raw.upstream.map((c, i) => upstreamCall(c, `${where}, JumpCloud call ${i + 1},`))
+    : [];
   return {
     id: typeof raw.id === 'string' ? raw.id : `exchange-${index + 1}`,
     at: typeof raw.at === 'string' ? raw.at : '',
@@ -87,12 +102,22 @@ export function parseExport(text: string, source: string): ExportedExchange[] {
   let list: unknown;
   if (Array.isArray(parsed)) list = parsed;
   else if (isRecord(parsed) && parsed.format === EXPORT_FORMAT) {
-    if (parsed.version !== EXPORT_VERSION) throw new ExportError(`${source} is version ${String(parsed.version)} of ${EXPORT_FORMAT}; this explain reads version ${EXPORT_VERSION}`);
+    if (parsed.version !== EXPORT_VERSION)
+      throw new ExportError(
+        `${source} is version ${String(parsed.version)} of ${EXPORT_FORMAT}; this explain reads version ${EXPORT_VERSION}`,
+      );
     list = parsed.exchanges;
-  } else throw new ExportError(`${source} is not a debug-page export (expected "format": "${EXPORT_FORMAT}" or an array of exchanges)`);
+  } else
+    throw new ExportError(
+      `${source} is not a debug-page export (expected "format": "${EXPORT_FORMAT}" or an array of exchanges)`,
+    );
   if (!Array.isArray(list)) throw new ExportError(`${source}: 'exchanges' must be an array`);
   const exchanges = list.map(exchange);
-  const order = (e: ExportedExchange, i: number): [number, string, number] => [e.seq ?? Number.MAX_SAFE_INTEGER, e.at, i];
+  const order = (e: ExportedExchange, i: number): [number, string, number] => [
+    e.seq ?? Number.MAX_SAFE_INTEGER,
+    e.at,
+    i,
+  ];
   return exchanges
     .map((e, i) => ({ e, key: order(e, i) }))
     .sort((a, b) => a.key[0] - b.key[0] || a.key[1].localeCompare(b.key[1]) || a.key[2] - b.key[2])

@@ -45,7 +45,21 @@ const SCIM_PATHS = new Set(['serviceproviderconfig', 'resourcetypes', 'schemas',
 const LABEL = /^[a-z][a-z0-9_-]{0,40}$/;
 const OBJECT_ID_SEGMENT = /^[0-9a-f]{24}$/i;
 /** The words of JumpCloud API paths. Any other segment (an id, a name) is shown as `:id`. */
-const API_WORDS = new Set(['api', 'v2', 'systemusers', 'search', 'usergroups', 'users', 'members', 'membership', 'memberof', 'associations', 'organizations', 'systemgroups', 'applications']);
+const API_WORDS = new Set([
+  'api',
+  'v2',
+  'systemusers',
+  'search',
+  'usergroups',
+  'users',
+  'members',
+  'membership',
+  'memberof',
+  'associations',
+  'organizations',
+  'systemgroups',
+  'applications',
+]);
 
 /** `/api/v2/usergroups/5f1b…/members` → `/api/v2/usergroups/:id/members`. */
 export function endpointTemplate(path: string): string {
@@ -61,7 +75,12 @@ export function endpointTemplate(path: string): string {
  * `typeLabel` names a registered type's endpoint segment (ResourceRegistry.label), so the set stays closed.
  */
 export function resourceLabel(scimPath: string, typeLabel: (segment: string) => string | undefined): string {
-  const first = (scimPath.split('?')[0]?.split('/').find((s) => s !== '') ?? '').toLowerCase();
+  const first = (
+    scimPath
+      .split('?')[0]
+      ?.split('/')
+      .find((s) => s !== '') ?? ''
+  ).toLowerCase();
   return SCIM_PATHS.has(first) ? first : (typeLabel(first) ?? OTHER);
 }
 
@@ -104,14 +123,24 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   };
 
   const latency = <L extends string>(name: string, help: string, labelNames: readonly L[]): Histogram<L> =>
-    new Histogram({ name, help, labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] });
+    new Histogram({
+      name,
+      help,
+      labelNames,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    });
   const requests = new Counter({
     name: 'scim_bridge_scim_requests_total',
     help: 'SCIM requests answered, by org, resource type, method and HTTP status',
     labelNames: ['org', 'resource', 'method', 'status'] as const,
     registers: [registry],
   });
-  const requestSeconds = latency('scim_bridge_scim_request_duration_seconds', 'SCIM request latency, from arrival to the last byte of the answer', ['org', 'resource', 'method']);
+  const requestSeconds = latency(
+    'scim_bridge_scim_request_duration_seconds',
+    'SCIM request latency, from arrival to the last byte of the answer',
+    ['org', 'resource', 'method'],
+  );
   const inFlight = new Gauge({
     name: 'scim_bridge_scim_requests_in_flight',
     help: 'SCIM requests being worked on now',
@@ -123,7 +152,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     labelNames: ['org', 'endpoint', 'method', 'status', 'retries'] as const,
     registers: [registry],
   });
-  const upstreamSeconds = latency('scim_bridge_upstream_call_duration_seconds', 'JumpCloud API call latency including retries and backoff', ['org', 'endpoint', 'method']);
+  const upstreamSeconds = latency(
+    'scim_bridge_upstream_call_duration_seconds',
+    'JumpCloud API call latency including retries and backoff',
+    ['org', 'endpoint', 'method'],
+  );
   const lockWaitSeconds = new Histogram({
     name: 'scim_bridge_lock_wait_seconds',
     help: 'Time spent waiting for a per-resource lock, by lock kind, backend and outcome',
@@ -164,7 +197,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     upstreamCall(orgId, call) {
       const labels = { org: org(orgId), endpoint: endpointTemplate(call.path), method: methodLabel(call.method) };
-      const status = call.status !== undefined ? String(call.status) : /timeout|abort/i.test(call.error ?? '') ? 'timeout' : 'network';
+      const status =
+        call.status !== undefined
+          ? String(call.status)
+          : /timeout|abort/i.test(call.error ?? '')
+            ? 'timeout'
+            : 'network';
       upstream.inc({ ...labels, status, retries: String(Math.max(0, call.attempts - 1)) });
       upstreamSeconds.observe(labels, call.durationMs / 1000);
     },

@@ -10,7 +10,8 @@
  * - an explicit list passed by the caller.
  */
 
-const SECRET_KEYS = /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token|client[-_]?secret)$/i;
+const SECRET_KEYS =
+  /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token|client[-_]?secret)$/i;
 const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
 export const MASK = '***';
 /** Short strings would mask innocent text and are not real keys anyway. */
@@ -78,7 +79,10 @@ function patternFor(all: readonly string[]): RegExp | undefined {
   }
   if (forms.size === 0) return undefined;
   // Longest first, so a key that contains another is masked whole.
-  const source = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  const source = [...forms]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
   let re = patternCache.get(source);
   if (!re) {
     re = new RegExp(source, 'gi');
@@ -114,7 +118,12 @@ export function redact<T>(value: T, secrets: readonly string[] = []): T {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         const clean = SECRET_KEYS.test(k) && x !== undefined && x !== null ? MASK : walk(x, depth + 1);
         // defineProperty: a `__proto__` key from a request body stays data and cannot reach a prototype.
-        Object.defineProperty(out, redactString(k, all), { value: clean, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, redactString(k, all), {
+          value: clean,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     } finally {

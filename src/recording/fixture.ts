@@ -47,4 +47,12 @@ export interface Recording {
 }
 
 /** The environment variables that shape upstream calls, recorded so a replay runs the bridge the same way. */
-export const RECORDED_ENV = ['DERIVE_USERNAME_FROM_EMAIL', 'DRY_RUN', 'JUMPCLOUD_ORG_ID', 'MAX_FILTER_SCAN', 'MAX_PAGE_SIZE', 'MEMBER_CONCURRENCY', 'ALLOW_USERNAME_RENAME'] as const;
+export const RECORDED_ENV = [
+  'DERIVE_USERNAME_FROM_EMAIL',
+  'DRY_RUN',
+  'JUMPCLOUD_ORG_ID',
+  'MAX_FILTER_SCAN',
+  'MAX_PAGE_SIZE',
+  'MEMBER_CONCURRENCY',
+  'ALLOW_USERNAME_RENAME',
+] as const;

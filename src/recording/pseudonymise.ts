@@ -2,7 +2,18 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { isRecord } from '../util/guards.js';
 
 /** The systemuser and SCIM fields whose values are personal: names, e-mails, phone numbers. */
-const NAME_FIELDS = new Set(['username', 'firstname', 'lastname', 'middlename', 'displayname', 'userName', 'givenName', 'familyName', 'middleName', 'displayName']);
+const NAME_FIELDS = new Set([
+  'username',
+  'firstname',
+  'lastname',
+  'middlename',
+  'displayname',
+  'userName',
+  'givenName',
+  'familyName',
+  'middleName',
+  'displayName',
+]);
 const EMAIL_FIELDS = new Set(['email', 'alternateEmail', 'address']);
 const PHONE_FIELDS = new Set(['number']);
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -46,7 +57,8 @@ export class Pseudonymiser {
   }
 
   private learnWords(text: string): void {
-    for (const w of text.split(/[^\p{L}\p{N}]+/u)) if (w.length >= 2 && !/^\d+$/.test(w) && !this.kept.has(w.toLowerCase())) this.words.add(w.toLowerCase());
+    for (const w of text.split(/[^\p{L}\p{N}]+/u))
+      if (w.length >= 2 && !/^\d+$/.test(w) && !this.kept.has(w.toLowerCase())) this.words.add(w.toLowerCase());
   }
 
   private learnEmail(text: string): void {
@@ -54,7 +66,13 @@ export class Pseudonymiser {
     if (at < 0) return;
     this.learnWords(text.slice(0, at));
     // The top-level domain is not personal; the labels before it are.
-    this.learnWords(text.slice(at + 1).split('.').slice(0, -1).join('.'));
+    this.learnWords(
+      text
+        .slice(at + 1)
+        .split('.')
+        .slice(0, -1)
+        .join('.'),
+    );
   }
 
   private learnPhone(text: string): void {
@@ -81,7 +99,10 @@ export class Pseudonymiser {
     if (/^urn:/i.test(s)) return s;
     let out = s.replace(/[\p{L}\p{N}]+/gu, (w) => (this.words.has(w.toLowerCase()) ? this.stand(w) : w));
     // Only free-standing digit runs (phone formatting): digits inside ids or tokens are not phone numbers.
-    if (this.digitRuns.size) out = out.replace(/(?<![\p{L}\p{N}])\d{3,}(?![\p{L}\p{N}])/gu, (run) => (this.digitRuns.has(run) ? this.digits(run) : run));
+    if (this.digitRuns.size)
+      out = out.replace(/(?<![\p{L}\p{N}])\d{3,}(?![\p{L}\p{N}])/gu, (run) =>
+        this.digitRuns.has(run) ? this.digits(run) : run,
+      );
     return out;
   }
 

@@ -44,7 +44,9 @@ export class Recorder {
   ) {
     mkdirSync(dir, { recursive: true });
     this.pseudonyms = options.pseudonymise ? new Pseudonymiser() : undefined;
-    this.env = Object.fromEntries(RECORDED_ENV.flatMap((k) => (options.env?.[k] ? [[k, options.env[k] as string]] : [])));
+    this.env = Object.fromEntries(
+      RECORDED_ENV.flatMap((k) => (options.env?.[k] ? [[k, options.env[k] as string]] : [])),
+    );
   }
 
   /** The wire layer. Calls outside a SCIM request or session are written one per file. */
@@ -56,12 +58,18 @@ export class Recorder {
         session.secrets.add(req.apiKey);
         session.calls.push(call);
       } else {
-        this.write({ ...this.base('session'), session: { name: 'calls', args: [] }, calls: [call] }, [req.apiKey], `${req.method}-${req.path}`);
+        this.write(
+          { ...this.base('session'), session: { name: 'calls', args: [] }, calls: [call] },
+          [req.apiKey],
+          `${req.method}-${req.path}`,
+        );
       }
     };
     try {
       const res = await next(req);
-      const headers = Object.fromEntries(KEPT_RESPONSE_HEADERS.flatMap((h) => (res.headers[h] !== undefined ? [[h, String(res.headers[h])]] : [])));
+      const headers = Object.fromEntries(
+        KEPT_RESPONSE_HEADERS.flatMap((h) => (res.headers[h] !== undefined ? [[h, String(res.headers[h])]] : [])),
+      );
       record({ status: res.status, headers, ...(res.data !== undefined && res.data !== '' ? { body: res.data } : {}) });
       return res;
     } catch (e) {
@@ -91,7 +99,11 @@ export class Recorder {
           },
           calls: session.calls,
         };
-        this.write(recording, [...session.secrets], `${req.method}-${(req.originalUrl.split('?')[0] ?? '').slice(scimBase.length)}`);
+        this.write(
+          recording,
+          [...session.secrets],
+          `${req.method}-${(req.originalUrl.split('?')[0] ?? '').slice(scimBase.length)}`,
+        );
       });
       this.current.run(session, next);
     };
@@ -101,11 +113,20 @@ export class Recorder {
    * Runs a CLI session (doctor) and writes its calls as one fixture. `keep` is text the session itself made up
    * (the throwaway user's name): it is not personal, and a replay must send it unchanged.
    */
-  async session<T>(meta: NonNullable<Recording['session']>, run: () => Promise<T>, after?: (result: T) => Partial<Recording>, keep: readonly string[] = []): Promise<T> {
+  async session<T>(
+    meta: NonNullable<Recording['session']>,
+    run: () => Promise<T>,
+    after?: (result: T) => Partial<Recording>,
+    keep: readonly string[] = [],
+  ): Promise<T> {
     for (const text of keep) this.pseudonyms?.keep(text);
     const session: Session = { calls: [], secrets: new Set() };
     const result = await this.current.run(session, run);
-    this.write({ ...this.base('session'), session: meta, calls: session.calls, ...(after ? after(result) : {}) }, [...session.secrets], meta.name);
+    this.write(
+      { ...this.base('session'), session: meta, calls: session.calls, ...(after ? after(result) : {}) },
+      [...session.secrets],
+      meta.name,
+    );
     return result;
   }
 
@@ -141,12 +162,35 @@ export class Recorder {
       }
       out = {
         ...out,
-        ...(out.scim ? { scim: { ...out.scim, url: p.url(out.scim.url), body: p.apply(out.scim.body), responseBody: p.apply(out.scim.responseBody) } } : {}),
-        calls: out.calls.map((c) => ({ request: { ...c.request, path: p.text(c.request.path), ...(c.request.query ? { query: p.apply(c.request.query) } : {}), ...(c.request.body !== undefined ? { body: p.apply(c.request.body) } : {}) }, response: { ...c.response, ...(c.response.body !== undefined ? { body: p.apply(c.response.body) } : {}) } })),
+        ...(out.scim
+          ? {
+              scim: {
+                ...out.scim,
+                url: p.url(out.scim.url),
+                body: p.apply(out.scim.body),
+                responseBody: p.apply(out.scim.responseBody),
+              },
+            }
+          : {}),
+        calls: out.calls.map((c) => ({
+          request: {
+            ...c.request,
+            path: p.text(c.request.path),
+            ...(c.request.query ? { query: p.apply(c.request.query) } : {}),
+            ...(c.request.body !== undefined ? { body: p.apply(c.request.body) } : {}),
+          },
+          response: { ...c.response, ...(c.response.body !== undefined ? { body: p.apply(c.response.body) } : {}) },
+        })),
       };
     }
     this.sequence += 1;
-    const slug = label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
-    writeFileSync(path.join(this.dir, `${String(this.sequence).padStart(4, '0')}-${slug}.json`), `${JSON.stringify(out, null, 2)}\n`);
+    const slug = label
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60);
+    writeFileSync(
+      path.join(this.dir, `${String(this.sequence).padStart(4, '0')}-${slug}.json`),
+      `${JSON.stringify(out, null, 2)}\n`,
+    );
   }
 }

@@ -14,7 +14,15 @@ import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../m
 import { groupMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import { driftNote } from '../mapping/drift.js';
-import { isDynamic, memberChanges, memberSteps, needsCurrent, type MemberChanges, type MemberRef, type MemberStep } from '../mapping/group-members.js';
+import {
+  isDynamic,
+  memberChanges,
+  memberSteps,
+  needsCurrent,
+  type MemberChanges,
+  type MemberRef,
+  type MemberStep,
+} from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded, landedLookup } from './landed-create.js';
@@ -22,12 +30,30 @@ import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
+import {
+  lockOptions,
+  unknownAttributes,
+  type RequestContext,
+  type ScimListParams,
+  type ScimResourceType,
+} from './resource-type.js';
 
-type GroupConfig = Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'> & Partial<Pick<Config, 'unknownAttributes'>>;
+type GroupConfig = Pick<
+  Config,
+  'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'
+> &
+  Partial<Pick<Config, 'unknownAttributes'>>;
 
 /** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
-const CARRIED_ON_PUT = ['description', 'email', 'attributes', 'memberQuery', 'memberQueryExemptions', 'memberSuggestionsNotify', 'membershipMethod'] as const;
+const CARRIED_ON_PUT = [
+  'description',
+  'email',
+  'attributes',
+  'memberQuery',
+  'memberQueryExemptions',
+  'memberSuggestionsNotify',
+  'membershipMethod',
+] as const;
 
 /** Failures that say JumpCloud (or the key) is unusable right now: starting more member writes would only repeat them. */
 const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailable', 'timeout', 'network']);
@@ -68,7 +94,10 @@ export class GroupsResource implements ScimResourceType {
 
   /** Members are read only when the response will carry them: a 5,000-member group costs 50 calls. */
   private wantsMembers(projection: Projection): boolean {
-    return this.table.membersRow !== undefined && 'members' in project({ id: '', members: [] }, projection, this.table.schema);
+    return (
+      this.table.membersRow !== undefined &&
+      'members' in project({ id: '', members: [] }, projection, this.table.schema)
+    );
   }
 
   private async view(ctx: RequestContext, group: UserGroup, projection: Projection): Promise<ScimDoc> {
@@ -95,7 +124,9 @@ export class GroupsResource implements ScimResourceType {
       ({ groups: page, total } = await this.pushedDown(ctx.jc, paging));
     } else {
       // Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable).
-      const matched = (await this.scan(ctx.jc, plan.terms)).filter((g) => !filter || matchesResource(filter, this.render(g, ctx.baseUrl), schema));
+      const matched = (await this.scan(ctx.jc, plan.terms)).filter(
+        (g) => !filter || matchesResource(filter, this.render(g, ctx.baseUrl), schema),
+      );
       if (sort) {
         const order = compareBySort(sort);
         matched.sort((a, b) => order({ id: a.id, ...this.table.toScim(a) }, { id: b.id, ...this.table.toScim(b) }));
@@ -109,23 +140,35 @@ export class GroupsResource implements ScimResourceType {
   }
 
   /** No filter: JumpCloud pages and counts, one call per 100 groups of the requested page. */
-  private async pushedDown(jc: JumpCloudClient, paging: { startIndex: number; count: number }): Promise<{ groups: UserGroup[]; total: number }> {
-    const { items, total } = await readWindow((page) => translated(() => jc.listGroups(page), 'Groups'), paging.startIndex, paging.count, V2_PAGE);
+  private async pushedDown(
+    jc: JumpCloudClient,
+    paging: { startIndex: number; count: number },
+  ): Promise<{ groups: UserGroup[]; total: number }> {
+    const { items, total } = await readWindow(
+      (page) => translated(() => jc.listGroups(page), 'Groups'),
+      paging.startIndex,
+      paging.count,
+      V2_PAGE,
+    );
     return { groups: items, total };
   }
 
   /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */
   private scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
-    return scanAll((page) => translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups'), {
-      pageSize: V2_PAGE,
-      max: this.config.maxFilterScan,
-      tooMany: (total) =>
-        badRequest(
-          'tooMany',
-          `This filter would scan ${total} JumpCloud groups (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
-            'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
-        ),
-    });
+    return scanAll(
+      (page) =>
+        translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups'),
+      {
+        pageSize: V2_PAGE,
+        max: this.config.maxFilterScan,
+        tooMany: (total) =>
+          badRequest(
+            'tooMany',
+            `This filter would scan ${total} JumpCloud groups (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
+              'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
+          ),
+      },
+    );
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
@@ -176,16 +219,26 @@ export class GroupsResource implements ScimResourceType {
     const row = this.table.nameRow;
     if (row.uniqueness === 'none') return;
     const other = await this.findByName(jc, name, except);
-    if (other) throw conflict(`A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique${row.caseExact ? '' : ' ignoring case'}.`);
+    if (other)
+      throw conflict(
+        `A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique${row.caseExact ? '' : ' ignoring case'}.`,
+      );
   }
 
   private duplicate(e: JumpCloudError, name: string): ScimError {
-    return conflict(`JumpCloud already has a user group named ${JSON.stringify(name)}. JumpCloud said: ${e.upstreamMessage}`);
+    return conflict(
+      `JumpCloud already has a user group named ${JSON.stringify(name)}. JumpCloud said: ${e.upstreamMessage}`,
+    );
   }
 
   /** UNKNOWN_ATTRIBUTES, as for Users: refuse (default) or skip with one warning per name. */
   private unknown(ctx: RequestContext): UnknownAttributes {
-    return unknownAttributes(this.config.unknownAttributes ?? 'refuse', ctx, this.table.schema.resourceType, 'the groups mapping');
+    return unknownAttributes(
+      this.config.unknownAttributes ?? 'refuse',
+      ctx,
+      this.table.schema.resourceType,
+      'the groups mapping',
+    );
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
@@ -193,14 +246,25 @@ export class GroupsResource implements ScimResourceType {
     checkRequired(doc, this.table.schema);
     const write = this.table.toJumpCloud(doc);
     const name = write.name ?? '';
-    if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' is required: JumpCloud cannot store a group without a name`);
+    if (name.trim() === '')
+      throw badRequest(
+        'invalidValue',
+        `'${this.table.nameRow.scim}' is required: JumpCloud cannot store a group without a name`,
+      );
     const members = this.table.membersRow ? doc[this.table.membersRow.scim] : undefined;
-    const adds = members === undefined ? [] : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
+    const adds =
+      members === undefined
+        ? []
+        : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     this.checkMemberCount(adds.length);
     // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
     const { attributes, ...text } = write;
     const keys = Object.fromEntries(Object.entries(attributes ?? {}).filter(([, v]) => v !== ''));
-    const post: UserGroupWrite = { ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')), name, ...(Object.keys(keys).length ? { attributes: keys } : {}) };
+    const post: UserGroupWrite = {
+      ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')),
+      name,
+      ...(Object.keys(keys).length ? { attributes: keys } : {}),
+    };
     return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
@@ -210,7 +274,13 @@ export class GroupsResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
-        const landed = e.ambiguous ? await findLanded(() => this.findByName(ctx.jc, name), landedLookup(this.config.createLookupWindowMs), ctx.signal).catch(() => undefined) : undefined;
+        const landed = e.ambiguous
+          ? await findLanded(
+              () => this.findByName(ctx.jc, name),
+              landedLookup(this.config.createLookupWindowMs),
+              ctx.signal,
+            ).catch(() => undefined)
+          : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
         if (!landed || !this.sameFields(landed, write)) throw scimErrorFor(e, 'Group');
         group = landed;
@@ -218,7 +288,13 @@ export class GroupsResource implements ScimResourceType {
       const nested = await this.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
         this.applyMembers(ctx, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
-      return this.render(group, ctx.baseUrl, adds.filter((id) => !nested.has(id)).map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })));
+      return this.render(
+        group,
+        ctx.baseUrl,
+        adds
+          .filter((id) => !nested.has(id))
+          .map((id) => ({ value: id, $ref: `${ctx.baseUrl}/Users/${id}`, type: 'User' })),
+      );
     });
   }
 
@@ -229,7 +305,9 @@ export class GroupsResource implements ScimResourceType {
     const stored = this.table.toScim(answer);
     for (const row of this.table.rows) {
       if (row.target === 'members' || !(row.target in sent) || intended[row.scim] === stored[row.scim]) continue;
-      ctx.note?.(driftNote('Group', answer.id, { attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }));
+      ctx.note?.(
+        driftNote('Group', answer.id, { attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }),
+      );
     }
   }
 
@@ -248,7 +326,12 @@ export class GroupsResource implements ScimResourceType {
    * Everything is parsed and checked before the first write: the PatchOp, every member id, the new name's
    * uniqueness, and that the group is not dynamic. Returns the resource only when the caller asked for it.
    */
-  async patch(ctx: RequestContext, id: string, body: unknown, params: ScimListParams = {}): Promise<ScimDoc | undefined> {
+  async patch(
+    ctx: RequestContext,
+    id: string,
+    body: unknown,
+    params: ScimListParams = {},
+  ): Promise<ScimDoc | undefined> {
     // Entra wants 204 ("returning all the members isn't advisable"); a client that asks for attributes gets them.
     const wantsBody = params.attributes !== undefined || params.excludedAttributes !== undefined;
     const projection = wantsBody ? parseProjection(params, this.table.schema) : undefined;
@@ -265,10 +348,12 @@ export class GroupsResource implements ScimResourceType {
     const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
     checkRequired(doc, this.table.schema);
     // `members: []` (or null) is sent but normalises to nothing: that is "no members", not "members not sent".
-    const sent = (name: string): boolean => isRecord(body) && Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
+    const sent = (name: string): boolean =>
+      isRecord(body) && Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
     const operations = this.table.rows.flatMap((row) => {
       const v = doc[row.scim];
-      if (row.target === 'members') return v === undefined && !sent(row.scim) ? [] : [{ op: 'replace', path: row.scim, value: v ?? [] }];
+      if (row.target === 'members')
+        return v === undefined && !sent(row.scim) ? [] : [{ op: 'replace', path: row.scim, value: v ?? [] }];
       return [v === undefined ? { op: 'remove', path: row.scim } : { op: 'replace', path: row.scim, value: v }];
     });
     const ops = parsePatchRequest({ Operations: operations }, this.table.schema);
@@ -277,7 +362,12 @@ export class GroupsResource implements ScimResourceType {
     return updated;
   }
 
-  private async apply(ctx: RequestContext, id: string, ops: PatchOperation[], projection: Projection | undefined): Promise<ScimDoc | undefined> {
+  private async apply(
+    ctx: RequestContext,
+    id: string,
+    ops: PatchOperation[],
+    projection: Projection | undefined,
+  ): Promise<ScimDoc | undefined> {
     const isMembers = (o: (typeof ops)[number]): boolean => o.path?.resolved.attr.name === 'members';
     const steps: MemberStep[] = memberSteps(ops.filter(isMembers));
     this.checkMemberCount(steps.reduce((n, s) => n + ('ids' in s ? s.ids.length : 0), 0));
@@ -299,7 +389,11 @@ export class GroupsResource implements ScimResourceType {
         checkRequired(next, this.table.schema);
         const after = this.table.toJumpCloud(next);
         const name = after.name ?? '';
-        if (name.trim() === '') throw badRequest('invalidValue', `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`);
+        if (name.trim() === '')
+          throw badRequest(
+            'invalidValue',
+            `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`,
+          );
         if (!this.sameFields(group, after)) {
           if (!this.sameName(name, before.name ?? '')) await this.assertUnique(ctx.jc, name, group.id);
           put = this.putBody(group, { ...after, name });
@@ -314,11 +408,17 @@ export class GroupsResource implements ScimResourceType {
           group = await ctx.jc.updateGroup(group.id, body);
           this.checkDrift(ctx, body, group);
         } catch (e) {
-          if (isJumpCloudError(e) && (e.kind === 'alreadyExists' || e.kind === 'conflict')) throw this.duplicate(e, body.name);
+          if (isJumpCloudError(e) && (e.kind === 'alreadyExists' || e.kind === 'conflict'))
+            throw this.duplicate(e, body.name);
           throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
         }
       }
-      await this.applyMembers(ctx, group.id, changes, put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`);
+      await this.applyMembers(
+        ctx,
+        group.id,
+        changes,
+        put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`,
+      );
       return projection ? this.view(ctx, group, projection) : undefined;
     });
   }
@@ -334,7 +434,8 @@ export class GroupsResource implements ScimResourceType {
       if (v === '') delete attributes[k];
       else attributes[k] = v;
     }
-    const unchangedNull = (group.attributes === null || group.attributes === undefined) && Object.keys(attributes).length === 0;
+    const unchangedNull =
+      (group.attributes === null || group.attributes === undefined) && Object.keys(attributes).length === 0;
     return { ...carried, ...text, ...(unchangedNull ? {} : { attributes }) };
   }
 
@@ -342,9 +443,17 @@ export class GroupsResource implements ScimResourceType {
    * Member writes, `memberConcurrency` at a time, each through the client's retry policy. Re-adding (409) and
    * re-removing (404) count as done. Anything else is reported with exactly which ids were and were not changed.
    */
-  private async applyMembers(ctx: RequestContext, groupId: string, changes: MemberChanges, context: string): Promise<Set<string>> {
+  private async applyMembers(
+    ctx: RequestContext,
+    groupId: string,
+    changes: MemberChanges,
+    context: string,
+  ): Promise<Set<string>> {
     const { jc } = ctx;
-    const work = [...changes.remove.map((id) => ({ id, op: 'remove' as const })), ...changes.add.map((id) => ({ id, op: 'add' as const }))];
+    const work = [
+      ...changes.remove.map((id) => ({ id, op: 'remove' as const })),
+      ...changes.add.map((id) => ({ id, op: 'add' as const })),
+    ];
     if (!work.length) return new Set();
     let stop = false;
     const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }): Promise<Outcome> => {
@@ -357,7 +466,8 @@ export class GroupsResource implements ScimResourceType {
         if (op === 'add' && (e.kind === 'conflict' || e.kind === 'alreadyExists')) return { id, op, status: 'done' };
         if (op === 'remove' && e.kind === 'notFound') return { id, op, status: 'done' };
         if (SYSTEMIC.has(e.kind)) stop = true;
-        if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id))) return { id, op, status: 'nested' };
+        if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id)))
+          return { id, op, status: 'nested' };
         return { id, op, status: 'failed', error: e };
       }
     });
@@ -368,7 +478,7 @@ export class GroupsResource implements ScimResourceType {
         kind: 'memberSkipped',
         message:
           `Group ${groupId}: skipped member ${o.id} (${o.op}): it is a JumpCloud user group, and JumpCloud user groups hold users only. ` +
-          'Entra sends this for nested groups; assign the nested group\'s users to the app directly if they need this group.',
+          "Entra sends this for nested groups; assign the nested group's users to the app directly if they need this group.",
       });
     }
     const failed = outcomes.filter((o) => o.status === 'failed');
@@ -387,20 +497,30 @@ export class GroupsResource implements ScimResourceType {
   }
 
   private partialFailure(groupId: string, outcomes: Outcome[], context: string): ScimError {
-    const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] => outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
+    const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] =>
+      outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
     const failed = outcomes.filter((o) => o.status === 'failed');
     const systemic = failed.find((o) => o.error && SYSTEMIC.has(o.error.kind));
     const reason = (o: Outcome): string =>
-      o.op === 'add' && o.error?.kind === 'notFound' ? `${o.id} (not a JumpCloud user)` : `${o.id} (${o.op}: JumpCloud said: ${o.error?.upstreamMessage ?? 'error'})`;
+      o.op === 'add' && o.error?.kind === 'notFound'
+        ? `${o.id} (not a JumpCloud user)`
+        : `${o.id} (${o.op}: JumpCloud said: ${o.error?.upstreamMessage ?? 'error'})`;
     const list = (xs: string[]): string => (xs.length ? xs.join(', ') : 'none');
     const summary =
       `added: ${list(ids('add', 'done'))}; removed: ${list(ids('remove', 'done'))}; ` +
       `failed: ${failed.map(reason).join(', ')}; not attempted: ${list(outcomes.filter((o) => o.status === 'skipped').map((o) => `${o.id} (${o.op})`))}.`;
     if (systemic?.error) {
       const base = scimErrorFor(systemic.error, `Group ${groupId}`);
-      return new ScimError(base.status, base.scimType, `${context} membership changes were applied only in part: ${summary} Retrying is safe: re-adding and re-removing members are no-ops. ${base.detail}`);
+      return new ScimError(
+        base.status,
+        base.scimType,
+        `${context} membership changes were applied only in part: ${summary} Retrying is safe: re-adding and re-removing members are no-ops. ${base.detail}`,
+      );
     }
-    return badRequest('invalidValue', `${context} some members could not be changed: ${summary} Provision those users through /Users first.`);
+    return badRequest(
+      'invalidValue',
+      `${context} some members could not be changed: ${summary} Provision those users through /Users first.`,
+    );
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {

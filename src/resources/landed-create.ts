@@ -35,7 +35,11 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
  * lookup is tried again rather than taken as an answer. Everything stops with the request's signal.
  * Resolves to the object, or undefined when no lookup in the window found it (said "not there", or failed).
  */
-export async function findLanded<T>(find: () => Promise<T | undefined>, lookup: LandedLookup, signal?: AbortSignal): Promise<T | undefined> {
+export async function findLanded<T>(
+  find: () => Promise<T | undefined>,
+  lookup: LandedLookup,
+  signal?: AbortSignal,
+): Promise<T | undefined> {
   const until = performance.now() + lookup.windowMs;
   for (;;) {
     try {

@@ -9,7 +9,12 @@ import { readAll } from '../util/paging.js';
 export const V2_PAGE = 100;
 
 /** A group's direct members, every page (`concurrency` pages at a time once the total is known). */
-export async function readMembers(jc: JumpCloudClient, groupId: string, baseUrl: string, concurrency: number): Promise<MemberRef[]> {
+export async function readMembers(
+  jc: JumpCloudClient,
+  groupId: string,
+  baseUrl: string,
+  concurrency: number,
+): Promise<MemberRef[]> {
   return memberRefs(await readAll((page) => jc.listGroupMembers(groupId, page), V2_PAGE, concurrency), baseUrl);
 }
 
@@ -17,7 +22,12 @@ export async function readMembers(jc: JumpCloudClient, groupId: string, baseUrl:
  * The SCIM `groups` of a User: the JumpCloud user groups the user is a direct member of, named.
  * Two steps because `memberof` returns ids only: the memberships (paged), then each group's name.
  */
-export async function groupsOfUser(jc: JumpCloudClient, userId: string, baseUrl: string, concurrency = 8): Promise<GroupRef[]> {
+export async function groupsOfUser(
+  jc: JumpCloudClient,
+  userId: string,
+  baseUrl: string,
+  concurrency = 8,
+): Promise<GroupRef[]> {
   let memberships;
   try {
     memberships = await readAll((page) => jc.listUserMemberOf(userId, page), V2_PAGE, concurrency);

@@ -28,7 +28,13 @@ export function lockOptions(ctx: RequestContext): LockOptions {
  * UNKNOWN_ATTRIBUTES for one request of a resource type: refuse (the default), or skip an attribute its table does not
  * know, with one warning per name and type (`notIn` says which table, `advice` what to do about it).
  */
-export function unknownAttributes(mode: 'refuse' | 'ignore', ctx: RequestContext, resourceType: string, notIn: string, advice = ''): UnknownAttributes {
+export function unknownAttributes(
+  mode: 'refuse' | 'ignore',
+  ctx: RequestContext,
+  resourceType: string,
+  notIn: string,
+  advice = '',
+): UnknownAttributes {
   return {
     unknown: mode,
     ignored: (name) =>

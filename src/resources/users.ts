@@ -10,9 +10,20 @@ import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes 
 import { CORE_USER } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
-import type { SearchExpression, SystemUser, SystemUserCreate, SystemUserUpdate, SystemUserWritable } from '../jumpcloud/types.js';
+import type {
+  SearchExpression,
+  SystemUser,
+  SystemUserCreate,
+  SystemUserUpdate,
+  SystemUserWritable,
+} from '../jumpcloud/types.js';
 import { fieldOf, stringAt, valueAt, withValueAt, type UserTable } from '../mapping/attribute-table.js';
-import { ORIGINAL_USERNAME_ATTRIBUTE, derivedUsername, recordedUserName, type JumpCloudWrite } from '../mapping/codecs.js';
+import {
+  ORIGINAL_USERNAME_ATTRIBUTE,
+  derivedUsername,
+  recordedUserName,
+  type JumpCloudWrite,
+} from '../mapping/codecs.js';
 import { planUserQuery, regex, valuesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift, driftNote } from '../mapping/drift.js';
@@ -23,7 +34,13 @@ import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { readWindow, scanAll } from '../util/paging.js';
-import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams, type ScimResourceType } from './resource-type.js';
+import {
+  lockOptions,
+  unknownAttributes,
+  type RequestContext,
+  type ScimListParams,
+  type ScimResourceType,
+} from './resource-type.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -36,7 +53,15 @@ export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) =>
 export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
-    private readonly config: Pick<Config, 'maxPageSize' | 'maxFilterScan' | 'deriveUsernameFromEmail' | 'allowUsernameRename' | 'unknownAttributes' | 'createLookupWindowMs'>,
+    private readonly config: Pick<
+      Config,
+      | 'maxPageSize'
+      | 'maxFilterScan'
+      | 'deriveUsernameFromEmail'
+      | 'allowUsernameRename'
+      | 'unknownAttributes'
+      | 'createLookupWindowMs'
+    >,
     private readonly locks: ResourceLock,
     private readonly groupsOf?: GroupsOf,
   ) {
@@ -72,7 +97,10 @@ export class UsersResource implements ScimResourceType {
     const filter = parseListFilter(q.filter, schema);
     const groupsRow = this.table.groupsRow;
     if (filter && groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
-      throw badRequest('invalidFilter', `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`);
+      throw badRequest(
+        'invalidFilter',
+        `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`,
+      );
     }
     const paging = parsePaging(q, this.config.maxPageSize);
     const projection = parseProjection(q, schema);
@@ -90,16 +118,35 @@ export class UsersResource implements ScimResourceType {
 
     if (!plan.residual && !sort) {
       const { users, total } = await this.pushedDown(ctx.jc, plan.search, paging, fields);
-      const docs = await this.withGroups(ctx, users.map((u) => this.render(u, ctx.baseUrl)), projection);
-      return listResponse(docs.map((d) => project(d, projection, schema)), total, paging.startIndex);
+      const docs = await this.withGroups(
+        ctx,
+        users.map((u) => this.render(u, ctx.baseUrl)),
+        projection,
+      );
+      return listResponse(
+        docs.map((d) => project(d, projection, schema)),
+        total,
+        paging.startIndex,
+      );
     }
-    const matched = plan.id !== undefined ? await this.byId(ctx, plan.id, plan.residual) : await this.scan(ctx, plan.search, plan.residual, fields);
+    const matched =
+      plan.id !== undefined
+        ? await this.byId(ctx, plan.id, plan.residual)
+        : await this.scan(ctx, plan.search, plan.residual, fields);
     if (sort) {
       const order = compareBySort(sort);
       matched.sort((a, b) => order(a.doc, b.doc));
     }
-    const page = await this.withGroups(ctx, matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc), projection);
-    return listResponse(page.map((d) => project(d, projection, schema)), matched.length, paging.startIndex);
+    const page = await this.withGroups(
+      ctx,
+      matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc),
+      projection,
+    );
+    return listResponse(
+      page.map((d) => project(d, projection, schema)),
+      matched.length,
+      paging.startIndex,
+    );
   }
 
   /** `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user. */
@@ -127,8 +174,17 @@ export class UsersResource implements ScimResourceType {
   }
 
   /** One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. */
-  private async page(jc: JumpCloudClient, search: ReturnType<typeof planUserQuery>['search'], fields: string, page: { limit: number; skip: number }): Promise<{ items: SystemUser[]; total: number }> {
-    const res = await translated(() => (search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields })), 'Users');
+  private async page(
+    jc: JumpCloudClient,
+    search: ReturnType<typeof planUserQuery>['search'],
+    fields: string,
+    page: { limit: number; skip: number },
+  ): Promise<{ items: SystemUser[]; total: number }> {
+    const res = await translated(
+      () =>
+        search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields }),
+      'Users',
+    );
     return { items: res.results, total: res.totalCount };
   }
 
@@ -149,21 +205,25 @@ export class UsersResource implements ScimResourceType {
   }
 
   /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
-  private async scan(ctx: RequestContext, search: ReturnType<typeof planUserQuery>['search'], residual: Filter | undefined, fields: string): Promise<{ doc: ScimDoc }[]> {
-    const users = await scanAll(
-      (page) => this.page(ctx.jc, search, fields, page),
-      {
-        pageSize: UPSTREAM_PAGE,
-        max: this.config.maxFilterScan,
-        tooMany: (total) =>
-          badRequest(
-            'tooMany',
-            `This filter cannot be answered by a JumpCloud search alone and would scan ${total} users (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
-              'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
-          ),
-      },
-    );
-    return users.map((u) => ({ user: u, doc: this.render(u, ctx.baseUrl) })).filter(({ user, doc }) => !residual || this.matches(residual, user, doc));
+  private async scan(
+    ctx: RequestContext,
+    search: ReturnType<typeof planUserQuery>['search'],
+    residual: Filter | undefined,
+    fields: string,
+  ): Promise<{ doc: ScimDoc }[]> {
+    const users = await scanAll((page) => this.page(ctx.jc, search, fields, page), {
+      pageSize: UPSTREAM_PAGE,
+      max: this.config.maxFilterScan,
+      tooMany: (total) =>
+        badRequest(
+          'tooMany',
+          `This filter cannot be answered by a JumpCloud search alone and would scan ${total} users (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
+            'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
+        ),
+    });
+    return users
+      .map((u) => ({ user: u, doc: this.render(u, ctx.baseUrl) }))
+      .filter(({ user, doc }) => !residual || this.matches(residual, user, doc));
   }
 
   /**
@@ -195,7 +255,13 @@ export class UsersResource implements ScimResourceType {
 
   /** UNKNOWN_ATTRIBUTES: refuse (default) or skip, reporting each skipped name to the exchange and once to the log. */
   private unknown(ctx: RequestContext): UnknownAttributes {
-    return unknownAttributes(this.config.unknownAttributes, ctx, this.table.schema.resourceType, 'the mapping table', ' Add a row to the mapping file to store it.');
+    return unknownAttributes(
+      this.config.unknownAttributes,
+      ctx,
+      this.table.schema.resourceType,
+      'the mapping table',
+      ' Add a row to the mapping file to store it.',
+    );
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
@@ -213,7 +279,11 @@ export class UsersResource implements ScimResourceType {
           // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
           // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
           // commit can become visible after the connection failed.
-          const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), landedLookup(this.config.createLookupWindowMs), ctx.signal);
+          const landed = await findLanded(
+            () => this.findByUsername(ctx.jc, created.username),
+            landedLookup(this.config.createLookupWindowMs),
+            ctx.signal,
+          );
           if (landed && this.table.holdsCreate(landed, created)) return this.render(landed, ctx.baseUrl);
           if (landed) throw scimErrorFor(e, 'User');
           return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
@@ -243,7 +313,11 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (e.ambiguous || e.kind === 'alreadyExists') {
-        const landed = await findLanded(() => this.findByUsername(ctx.jc, created.username), landedLookup(this.config.createLookupWindowMs), ctx.signal);
+        const landed = await findLanded(
+          () => this.findByUsername(ctx.jc, created.username),
+          landedLookup(this.config.createLookupWindowMs),
+          ctx.signal,
+        );
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
       throw scimErrorFor(e, 'User');
@@ -251,7 +325,12 @@ export class UsersResource implements ScimResourceType {
   }
 
   private async findByUsername(jc: JumpCloudClient, username: string): Promise<SystemUser | undefined> {
-    const res = await translated(() => jc.searchUsers({ filter: { and: [{ username: regex('eq', username, false) }] }, fields: this.allFields }, { limit: 2, skip: 0 }));
+    const res = await translated(() =>
+      jc.searchUsers(
+        { filter: { and: [{ username: regex('eq', username, false) }] }, fields: this.allFields },
+        { limit: 2, skip: 0 },
+      ),
+    );
     return res.results[0];
   }
 
@@ -264,16 +343,29 @@ export class UsersResource implements ScimResourceType {
       if (row.uniqueness === 'none' || row.target.kind !== 'field') return [];
       const field = row.target.field;
       const value: unknown = (write as Record<string, unknown>)[field];
-      return typeof value === 'string' && value !== '' ? [{ row, name: row.path.name, field, value, caseExact: row.caseExact }] : [];
+      return typeof value === 'string' && value !== ''
+        ? [{ row, name: row.path.name, field, value, caseExact: row.caseExact }]
+        : [];
     });
     if (!checks.length) return;
-    const expressions = checks.map((c): SearchExpression => ({ [c.field]: c.caseExact ? c.value : regex('eq', c.value, false) }));
-    const res = await translated(() => jc.searchUsers({ filter: { or: expressions }, fields: this.allFields }, { limit: 10, skip: 0 }));
+    const expressions = checks.map((c): SearchExpression => ({
+      [c.field]: c.caseExact ? c.value : regex('eq', c.value, false),
+    }));
+    const res = await translated(() =>
+      jc.searchUsers({ filter: { or: expressions }, fields: this.allFields }, { limit: 10, skip: 0 }),
+    );
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
         const stored = other[c.field];
-        const same = typeof stored === 'string' && (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
-        if (same) throw conflict(c.row === this.table.userNameRow ? this.usernameHeld(other, c.value) : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`);
+        const same =
+          typeof stored === 'string' &&
+          (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
+        if (same)
+          throw conflict(
+            c.row === this.table.userNameRow
+              ? this.usernameHeld(other, c.value)
+              : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`,
+          );
       }
     }
   }
@@ -303,7 +395,11 @@ export class UsersResource implements ScimResourceType {
    * on that answer instead of reading the manager first: one upstream call fewer per create and per manager PATCH
    * (issue 13). Only when JumpCloud refuses the write is the manager looked up, to tell Entra that it is the reason.
    */
-  private async refusedManager(jc: JumpCloudClient, refusal: JumpCloudError, write: SystemUserWritable): Promise<ScimError | undefined> {
+  private async refusedManager(
+    jc: JumpCloudClient,
+    refusal: JumpCloudError,
+    write: SystemUserWritable,
+  ): Promise<ScimError | undefined> {
     const row = this.table.managerRow;
     const managerId = this.managerIn(write);
     if (!row || !managerId || refusal.kind !== 'badRequest') return undefined;
@@ -312,12 +408,14 @@ export class UsersResource implements ScimResourceType {
       return undefined;
     } catch (e) {
       if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest')) {
-        return badRequest('invalidValue', `${row.path.name} ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`);
+        return badRequest(
+          'invalidValue',
+          `${row.path.name} ${managerId} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`,
+        );
       }
       return undefined;
     }
   }
-
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
@@ -352,7 +450,9 @@ export class UsersResource implements ScimResourceType {
       if (!isJumpCloudError(e) || !e.ambiguous) throw e;
       const holdsUpdate = async (): Promise<SystemUser | undefined> => {
         const now = await ctx.jc.getUser(id);
-        return Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v)) ? now : undefined;
+        return Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v))
+          ? now
+          : undefined;
       };
       const landed = await findLanded(holdsUpdate, landedLookup(this.config.createLookupWindowMs), ctx.signal);
       if (landed) return landed;
@@ -412,11 +512,20 @@ export class UsersResource implements ScimResourceType {
    * ALLOW_USERNAME_RENAME=true, a new SCIM userName is recorded (custom attribute) and the username is kept, so reads
    * and `userName eq` follow Entra while nobody loses their device login to a UPN change.
    */
-  private keepUsername(ctx: RequestContext, user: SystemUser, after: JumpCloudWrite, nextUserName: string | undefined): void {
+  private keepUsername(
+    ctx: RequestContext,
+    user: SystemUser,
+    after: JumpCloudWrite,
+    nextUserName: string | undefined,
+  ): void {
     const wanted = after.fields.username;
     if (wanted === undefined || wanted === user.username || nextUserName === undefined) return;
     if (this.config.allowUsernameRename) {
-      ctx.note?.({ level: 'info', kind: 'usernameRenamed', message: `User ${user._id}: JumpCloud username ${JSON.stringify(user.username)} renamed to ${JSON.stringify(wanted)} for userName ${JSON.stringify(nextUserName)} (ALLOW_USERNAME_RENAME=true)` });
+      ctx.note?.({
+        level: 'info',
+        kind: 'usernameRenamed',
+        message: `User ${user._id}: JumpCloud username ${JSON.stringify(user.username)} renamed to ${JSON.stringify(wanted)} for userName ${JSON.stringify(nextUserName)} (ALLOW_USERNAME_RENAME=true)`,
+      });
       return;
     }
     after.fields.username = user.username;
@@ -439,11 +548,19 @@ export class UsersResource implements ScimResourceType {
       const now = await this.fetch(ctx.jc, user._id).catch(() => undefined);
       if (now?.state !== 'ACTIVATED') throw scimErrorFor(e, `User ${user._id}`);
     }
-    ctx.note?.({ level: 'info', kind: 'userActivated', message: `User ${user._id} (${user.username}) was STAGED; activated through POST /api/systemusers/{id}/state/activate with JumpCloud's default e-mail behaviour` });
+    ctx.note?.({
+      level: 'info',
+      kind: 'userActivated',
+      message: `User ${user._id} (${user.username}) was STAGED; activated through POST /api/systemusers/{id}/state/activate with JumpCloud's default e-mail behaviour`,
+    });
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(`user:${id.toLowerCase()}`, () => addressed(() => this.delete(ctx, id), `User ${id}`), lockOptions(ctx));
+    await this.locks.run(
+      `user:${id.toLowerCase()}`,
+      () => addressed(() => this.delete(ctx, id), `User ${id}`),
+      lockOptions(ctx),
+    );
   }
 
   /** A DELETE whose answer was lost may have been applied: if the user is gone (within the window), the delete is done. */

@@ -28,7 +28,8 @@ export function serviceProviderConfig(f: DiscoveryFeatures, baseUrl: string): Re
       {
         type: 'oauthbearertoken',
         name: 'JumpCloud API key as Bearer token',
-        description: "Send the JumpCloud administrator API key as 'Authorization: Bearer <key>' (Entra: Secret Token). It is forwarded to JumpCloud as x-api-key and never stored.",
+        description:
+          "Send the JumpCloud administrator API key as 'Authorization: Bearer <key>' (Entra: Secret Token). It is forwarded to JumpCloud as x-api-key and never stored.",
         primary: true,
       },
     ],

@@ -31,7 +31,10 @@ export function stringBoolean(v: unknown): unknown {
  * Dotted and URN keys are attribute paths, not literal keys; an extension URN key may also hold a nested object.
  * Returns one `[path, value]` pair per attribute.
  */
-export function splitPathlessValue(value: Record<string, unknown>, isSchemaUrn: (k: string) => boolean): [string, unknown][] {
+export function splitPathlessValue(
+  value: Record<string, unknown>,
+  isSchemaUrn: (k: string) => boolean,
+): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (const [key, v] of Object.entries(value)) {
     if (isSchemaUrn(key) && isRecord(v)) {
@@ -111,7 +114,11 @@ export function elementFromFilter(filter: Filter, parent: AttributeDef): Record<
  * §7.5: in default mode Entra removes members with `{"op": "Remove", "path": "members", "value": [{"value": id}]}`.
  * Only the listed values go; RFC 7644 §3.5.2.2 would remove the whole attribute (and empty the group).
  */
-export function removeListed<T>(list: readonly T[], listed: readonly unknown[], same: (element: T, value: unknown) => boolean): T[] {
+export function removeListed<T>(
+  list: readonly T[],
+  listed: readonly unknown[],
+  same: (element: T, value: unknown) => boolean,
+): T[] {
   return list.filter((e) => !listed.some((v) => same(e, v)));
 }
 
@@ -125,15 +132,66 @@ export interface EntraQuirk {
 
 /** Every Entra quirk the bridge absorbs, in one list. */
 export const ENTRA_QUIRKS: readonly EntraQuirk[] = [
-  { name: 'opCase', rule: opName, source: 'learn.microsoft.com …/use-scim-to-provision-users-and-groups (S1: "don\'t require a case-sensitive match on … op"); scim-for-keycloak#119' },
-  { name: 'stringBooleans', rule: stringBoolean, source: 'learn.microsoft.com …/application-provisioning-config-problem-scim-compatibility (S2: "active": "False"); scim-patch#872, scimmy#86' },
-  { name: 'pathlessDottedKeys', rule: splitPathlessValue, source: 'S2 (aadOptscim062020 path-less replace with "name.givenName" keys); SCIM-SDK#267, pingidentity/scim2#224' },
-  { name: 'managerClearing', rule: isClearingValue, source: 'S1 manager examples and S2; MicrosoftDocs/azure-docs#11784 (manager re-PATCHed every cycle)' },
-  { name: 'memberValueList', rule: memberIds, source: 'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10' },
-  { name: 'removeOnlyListedValues', rule: removeListed, source: 'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10; entra-facts §7.5' },
-  { name: 'readOnlyDecorations', rule: isReadOnlyDecoration, source: 'S1 group PATCH examples ("$ref": null on members); entra-facts §2.11' },
-  { name: 'legacySingleValueArray', rule: unwrapSingleValueArray, source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); S1 Example 5; entra-facts §1.7, §2.9' },
-  { name: 'filteredPathCreates', rule: elementFromFilter, source: 'entra-facts §7.4; limosa-io/laravel-scim-server#34, Captain-P-Goldfish/scim-for-keycloak#73, AzureAD/SCIMReferenceCode PR #87' },
-  { name: 'managerBareId', rule: bareValue, source: 'S1 "Design your schema" ("manager": "123456"); Q7; Budibase/budibase#15369, MicrosoftDocs/azure-docs#69234; entra-facts §2.9, §7.6' },
-  { name: 'unqualifiedExtensionName', rule: unqualifiedExtensionName, source: 'S1 Example 5 ("path": "manager"); thomaspoignant/scim-patch#453 (manager[value eq …]); entra-facts §1.7, §2.9' },
+  {
+    name: 'opCase',
+    rule: opName,
+    source:
+      'learn.microsoft.com …/use-scim-to-provision-users-and-groups (S1: "don\'t require a case-sensitive match on … op"); scim-for-keycloak#119',
+  },
+  {
+    name: 'stringBooleans',
+    rule: stringBoolean,
+    source:
+      'learn.microsoft.com …/application-provisioning-config-problem-scim-compatibility (S2: "active": "False"); scim-patch#872, scimmy#86',
+  },
+  {
+    name: 'pathlessDottedKeys',
+    rule: splitPathlessValue,
+    source: 'S2 (aadOptscim062020 path-less replace with "name.givenName" keys); SCIM-SDK#267, pingidentity/scim2#224',
+  },
+  {
+    name: 'managerClearing',
+    rule: isClearingValue,
+    source: 'S1 manager examples and S2; MicrosoftDocs/azure-docs#11784 (manager re-PATCHed every cycle)',
+  },
+  {
+    name: 'memberValueList',
+    rule: memberIds,
+    source:
+      'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10',
+  },
+  {
+    name: 'removeOnlyListedValues',
+    rule: removeListed,
+    source:
+      'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10; entra-facts §7.5',
+  },
+  {
+    name: 'readOnlyDecorations',
+    rule: isReadOnlyDecoration,
+    source: 'S1 group PATCH examples ("$ref": null on members); entra-facts §2.11',
+  },
+  {
+    name: 'legacySingleValueArray',
+    rule: unwrapSingleValueArray,
+    source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); S1 Example 5; entra-facts §1.7, §2.9',
+  },
+  {
+    name: 'filteredPathCreates',
+    rule: elementFromFilter,
+    source:
+      'entra-facts §7.4; limosa-io/laravel-scim-server#34, Captain-P-Goldfish/scim-for-keycloak#73, AzureAD/SCIMReferenceCode PR #87',
+  },
+  {
+    name: 'managerBareId',
+    rule: bareValue,
+    source:
+      'S1 "Design your schema" ("manager": "123456"); Q7; Budibase/budibase#15369, MicrosoftDocs/azure-docs#69234; entra-facts §2.9, §7.6',
+  },
+  {
+    name: 'unqualifiedExtensionName',
+    rule: unqualifiedExtensionName,
+    source:
+      'S1 Example 5 ("path": "manager"); thomaspoignant/scim-patch#453 (manager[value eq …]); entra-facts §1.7, §2.9',
+  },
 ];

@@ -23,7 +23,11 @@ interface Scope {
 }
 
 const isEmpty = (v: unknown): boolean =>
-  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
+  v === undefined ||
+  v === null ||
+  v === '' ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isRecord(v) && Object.keys(v).length === 0);
 
 function flat(v: unknown): unknown[] {
   if (v === undefined || v === null) return [];
@@ -45,7 +49,9 @@ function leafValues(def: AttributeDef, raw: unknown): Hit {
 }
 
 function resourceScope(doc: Record<string, unknown>, schema: ResourceSchema): Scope {
-  const top = (path: AttrPath): { resolved: NonNullable<ReturnType<ResourceSchema['resolve']>>; raw: unknown } | undefined => {
+  const top = (
+    path: AttrPath,
+  ): { resolved: NonNullable<ReturnType<ResourceSchema['resolve']>>; raw: unknown } | undefined => {
     const resolved = schema.resolve(path);
     if (!resolved) return undefined;
     const base = resolved.schema === schema.core.id ? doc : pick(doc, resolved.schema);
@@ -76,7 +82,8 @@ function elementScope(element: unknown, parent: AttributeDef): Scope {
 }
 
 function compareOne(op: CompareOp, def: AttributeDef, actual: unknown, expected: FilterValue): boolean {
-  if (actual === undefined || actual === null) return op === 'ne' ? expected !== null : expected === null && op === 'eq';
+  if (actual === undefined || actual === null)
+    return op === 'ne' ? expected !== null : expected === null && op === 'eq';
   if (expected === null) return op === 'ne';
   if (def.type === 'boolean') {
     const a = typeof actual === 'string' ? actual.toLowerCase() === 'true' : actual === true;
@@ -135,14 +142,19 @@ function evaluate(filter: Filter, scope: Scope): boolean {
       return !evaluate(filter.filter, scope);
     case 'present': {
       // `name pr` asks for the complex attribute itself, not for its (non-existent) `value` leaves.
-      const hit = (filter.path.sub === undefined ? scope.elements(filter.path) : undefined) ?? scope.lookup(filter.path);
+      const hit =
+        (filter.path.sub === undefined ? scope.elements(filter.path) : undefined) ?? scope.lookup(filter.path);
       return !!hit && hit.values.some((v) => !isEmpty(v));
     }
     case 'compare': {
       const hit = scope.lookup(filter.path);
       if (!hit) return false;
       // `ne` on a multi-valued attribute: true unless some value equals (RFC reads "any value" for positive ops).
-      if (filter.op === 'ne') return !hit.values.some((v) => compareOne('eq', hit.def, v, filter.value)) && (hit.values.length > 0 || filter.value !== null);
+      if (filter.op === 'ne')
+        return (
+          !hit.values.some((v) => compareOne('eq', hit.def, v, filter.value)) &&
+          (hit.values.length > 0 || filter.value !== null)
+        );
       if (hit.values.length === 0) return compareOne(filter.op, hit.def, undefined, filter.value);
       return hit.values.some((v) => compareOne(filter.op, hit.def, v, filter.value));
     }
@@ -174,13 +186,22 @@ export function validateFilter(filter: Filter, schema: ResourceSchema, scopeDef?
           return r ? (r.sub ?? r.attr) : undefined;
         })();
     if (!def) {
-      throw badRequest('invalidFilter', `Filter attribute '${formatAttrPath(path)}' is not supported by this bridge; see /Schemas for the attributes it can filter on`);
+      throw badRequest(
+        'invalidFilter',
+        `Filter attribute '${formatAttrPath(path)}' is not supported by this bridge; see /Schemas for the attributes it can filter on`,
+      );
     }
     if (def.type === 'boolean' && !['eq', 'ne', 'pr'].includes(op)) {
-      throw badRequest('invalidFilter', `Filter operator '${op}' cannot be used with the boolean attribute '${formatAttrPath(path)}'`);
+      throw badRequest(
+        'invalidFilter',
+        `Filter operator '${op}' cannot be used with the boolean attribute '${formatAttrPath(path)}'`,
+      );
     }
     if (def.type === 'complex' && op !== 'pr' && !def.subAttributes?.some((s) => s.name === 'value')) {
-      throw badRequest('invalidFilter', `Filter on complex attribute '${formatAttrPath(path)}' needs a sub-attribute, e.g. '${formatAttrPath(path)}.${def.subAttributes?.[0]?.name ?? 'value'}'`);
+      throw badRequest(
+        'invalidFilter',
+        `Filter on complex attribute '${formatAttrPath(path)}' needs a sub-attribute, e.g. '${formatAttrPath(path)}.${def.subAttributes?.[0]?.name ?? 'value'}'`,
+      );
     }
   };
   switch (filter.kind) {
@@ -198,9 +219,14 @@ export function validateFilter(filter: Filter, schema: ResourceSchema, scopeDef?
       check(filter.path, filter.op);
       return;
     case 'valuePath': {
-      const r = scopeDef ? undefined : schema.resolve({ ...(filter.path.uri ? { uri: filter.path.uri } : {}), name: filter.path.name });
+      const r = scopeDef
+        ? undefined
+        : schema.resolve({ ...(filter.path.uri ? { uri: filter.path.uri } : {}), name: filter.path.name });
       if (!r || r.attr.type !== 'complex') {
-        throw badRequest('invalidFilter', `'${formatAttrPath(filter.path)}[...]' needs a complex attribute such as emails, phoneNumbers or addresses`);
+        throw badRequest(
+          'invalidFilter',
+          `'${formatAttrPath(filter.path)}[...]' needs a complex attribute such as emails, phoneNumbers or addresses`,
+        );
       }
       validateFilter(filter.filter, schema, r.attr);
     }

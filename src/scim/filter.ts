@@ -195,7 +195,7 @@ class Parser {
       const lastColon = this.text.lastIndexOf(':', end - 1);
       // `urn:` itself contributes the first colon; a URN with nothing between it and the attribute is no schema.
       if (lastColon <= start + 4) {
-        throw this.fail('expected a schema URN followed by \':\' and an attribute name', start);
+        throw this.fail("expected a schema URN followed by ':' and an attribute name", start);
       }
       const uri = this.text.slice(start, lastColon);
       this.pos = lastColon + 1;
@@ -228,7 +228,8 @@ class Parser {
     this.inBrackets = true;
     this.pos++;
     this.skipWs();
-    if (this.code() === 0x5d /* ] */) throw this.fail(`empty value filter after '${excerpt(formatAttrPath(path), 60)}'`);
+    if (this.code() === 0x5d /* ] */)
+      throw this.fail(`empty value filter after '${excerpt(formatAttrPath(path), 60)}'`);
     const inner = this.parseOr();
     this.skipWs();
     if (this.code() !== 0x5d) {
@@ -259,7 +260,11 @@ class Parser {
       pushFlat(filters, 'and', subExpr);
       return { kind: 'valuePath', path, filter: { kind: 'and', filters } };
     }
-    return this.parseOperation(path, formatAttrPath(path), startsWithNot && path.uri === undefined && path.sub === undefined);
+    return this.parseOperation(
+      path,
+      formatAttrPath(path),
+      startsWithNot && path.uri === undefined && path.sub === undefined,
+    );
   }
 
   private parseOperation(path: AttrPath, shown: string, wasNot: boolean): Filter {
@@ -393,9 +398,13 @@ function checkInput(text: unknown, mode: Mode): string {
   const what = mode === 'filter' ? 'filter' : 'path';
   const type = mode === 'filter' ? 'invalidFilter' : 'invalidPath';
   // Query strings can arrive as arrays (`?filter=a&filter=b`) from untyped callers.
-  if (typeof text !== 'string') throw badRequest(type, `Invalid ${what}: expected a string, got ${Array.isArray(text) ? 'an array' : typeof text}`);
+  if (typeof text !== 'string')
+    throw badRequest(type, `Invalid ${what}: expected a string, got ${Array.isArray(text) ? 'an array' : typeof text}`);
   if (text.length > MAX_LENGTH) {
-    throw badRequest(type, `Invalid ${what} at position ${MAX_LENGTH + 1}: ${what} is ${text.length} characters long; the limit is ${MAX_LENGTH}`);
+    throw badRequest(
+      type,
+      `Invalid ${what} at position ${MAX_LENGTH + 1}: ${what} is ${text.length} characters long; the limit is ${MAX_LENGTH}`,
+    );
   }
   return text;
 }

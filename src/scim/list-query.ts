@@ -24,15 +24,22 @@ export function parseSort(q: { sortBy?: unknown; sortOrder?: unknown }, schema: 
   if (q.sortBy === undefined || q.sortBy === '') return undefined;
   if (typeof q.sortBy !== 'string') throw badRequest('invalidValue', "'sortBy' must be an attribute name");
   const order = typeof q.sortOrder === 'string' ? q.sortOrder.toLowerCase() : 'ascending';
-  if (order !== 'ascending' && order !== 'descending') throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
+  if (order !== 'ascending' && order !== 'descending')
+    throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
   let path: ResolvedPath | undefined;
   try {
     const parsed = parsePatchPath(q.sortBy);
-    path = parsed.valueFilter ? undefined : schema.resolve({ ...parsed.path, ...(parsed.sub ? { sub: parsed.sub } : {}) });
+    path = parsed.valueFilter
+      ? undefined
+      : schema.resolve({ ...parsed.path, ...(parsed.sub ? { sub: parsed.sub } : {}) });
   } catch {
     path = undefined;
   }
-  if (!path) throw badRequest('invalidValue', `'sortBy' names '${q.sortBy.slice(0, 100)}', which is not an attribute of ${schema.resourceType}; /Schemas lists them`);
+  if (!path)
+    throw badRequest(
+      'invalidValue',
+      `'sortBy' names '${q.sortBy.slice(0, 100)}', which is not an attribute of ${schema.resourceType}; /Schemas lists them`,
+    );
   return { path, descending: order === 'descending' };
 }
 

@@ -23,33 +23,63 @@ const MAX_OPERATIONS = 10_000;
  * Validates a PatchOp body and turns it into resolved operations. Nothing is applied here, so an invalid
  * operation anywhere in the request rejects the whole request before anything is written upstream.
  */
-export function parsePatchRequest(body: unknown, schema: ResourceSchema, options: UnknownAttributes = {}): PatchOperation[] {
-  if (!isRecord(body)) throw badRequest('invalidSyntax', 'The PATCH body must be a JSON object with an "Operations" array');
+export function parsePatchRequest(
+  body: unknown,
+  schema: ResourceSchema,
+  options: UnknownAttributes = {},
+): PatchOperation[] {
+  if (!isRecord(body))
+    throw badRequest('invalidSyntax', 'The PATCH body must be a JSON object with an "Operations" array');
   const schemas = body.schemas;
-  if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_SCHEMA.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    !(
+      Array.isArray(schemas) &&
+      schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_SCHEMA.toLowerCase())
+    )
+  ) {
     throw badRequest('invalidSyntax', `"schemas" must contain "${PATCH_SCHEMA}"`);
   }
   const opsKey = Object.keys(body).find((k) => k.toLowerCase() === 'operations');
   const ops = opsKey === undefined ? undefined : body[opsKey];
   if (!Array.isArray(ops)) throw badRequest('invalidSyntax', 'The PATCH body needs an "Operations" array');
-  if (ops.length > MAX_OPERATIONS) throw badRequest('invalidSyntax', `A PATCH may carry at most ${MAX_OPERATIONS} operations (got ${ops.length})`);
+  if (ops.length > MAX_OPERATIONS)
+    throw badRequest('invalidSyntax', `A PATCH may carry at most ${MAX_OPERATIONS} operations (got ${ops.length})`);
   const out: PatchOperation[] = [];
   ops.forEach((raw: unknown, i) => {
     const where = `operation ${i + 1}`;
     if (!isRecord(raw)) throw badRequest('invalidSyntax', `${where} must be an object with "op", "path" and "value"`);
     const field = (name: string): unknown => raw[Object.keys(raw).find((k) => k.toLowerCase() === name) ?? name];
     const op = opName(field('op'));
-    if (!op) throw badRequest('invalidSyntax', `${where}: "op" must be add, replace or remove (got ${JSON.stringify(field('op'))})`);
+    if (!op)
+      throw badRequest(
+        'invalidSyntax',
+        `${where}: "op" must be add, replace or remove (got ${JSON.stringify(field('op'))})`,
+      );
     const pathText = field('path');
     const value = field('value');
     if (pathText === undefined || pathText === null || pathText === '') {
       if (op === 'remove') throw badRequest('noTarget', `${where}: "remove" needs a "path"`);
-      if (!isRecord(value)) throw badRequest('invalidValue', `${where}: an "${op}" without "path" needs an object "value"`);
-      for (const [key, v] of splitPathlessValue(value, (k) => /^urn:/i.test(k) && (schema.extension(k) !== undefined || k.toLowerCase() === schema.core.id.toLowerCase()))) {
-        const keyText = key.toLowerCase().startsWith(`${schema.core.id.toLowerCase()}:`) ? key.slice(schema.core.id.length + 1) : key;
+      if (!isRecord(value))
+        throw badRequest('invalidValue', `${where}: an "${op}" without "path" needs an object "value"`);
+      for (const [key, v] of splitPathlessValue(
+        value,
+        (k) =>
+          /^urn:/i.test(k) && (schema.extension(k) !== undefined || k.toLowerCase() === schema.core.id.toLowerCase()),
+      )) {
+        const keyText = key.toLowerCase().startsWith(`${schema.core.id.toLowerCase()}:`)
+          ? key.slice(schema.core.id.length + 1)
+          : key;
         if (['schemas', 'id', 'meta'].includes(keyText.toLowerCase())) continue;
         if (ignoredPath(keyText, schema, options)) continue;
-        out.push(checked({ op, where: `${where} (key '${key}')`, path: resolvePath(keyText, schema, `${where} (key '${key}')`), value: v }));
+        out.push(
+          checked({
+            op,
+            where: `${where} (key '${key}')`,
+            path: resolvePath(keyText, schema, `${where} (key '${key}')`),
+            value: v,
+          }),
+        );
       }
       return;
     }
@@ -65,7 +95,11 @@ export function parsePatchRequest(body: unknown, schema: ResourceSchema, options
 function checked(op: PatchOperation): PatchOperation {
   if (!op.path || op.value === undefined) return op;
   const { resolved, parsed } = op.path;
-  const sub = resolved.sub ?? (parsed.sub ? resolved.attr.subAttributes?.find((s) => s.name.toLowerCase() === parsed.sub?.toLowerCase()) : undefined);
+  const sub =
+    resolved.sub ??
+    (parsed.sub
+      ? resolved.attr.subAttributes?.find((s) => s.name.toLowerCase() === parsed.sub?.toLowerCase())
+      : undefined);
   const def = sub ?? (parsed.valueFilter ? { ...resolved.attr, multiValued: false } : resolved.attr);
   if (def.type === 'complex' && isClearingValue(op.value)) return op;
   try {
@@ -94,10 +128,17 @@ function ignoredPath(text: string, schema: ResourceSchema, options: UnknownAttri
 
 function resolvePath(text: string, schema: ResourceSchema, where: string): NonNullable<PatchOperation['path']> {
   const parsed = parsePatchPath(text);
-  const base = { ...(parsed.path.uri ? { uri: parsed.path.uri } : {}), name: parsed.path.name, ...(parsed.path.sub ? { sub: parsed.path.sub } : {}) };
+  const base = {
+    ...(parsed.path.uri ? { uri: parsed.path.uri } : {}),
+    name: parsed.path.name,
+    ...(parsed.path.sub ? { sub: parsed.path.sub } : {}),
+  };
   const resolved = schema.resolve(base);
   if (!resolved) {
-    throw badRequest('invalidPath', `${where}: '${formatAttrPath(parsed.path)}' is not an attribute this bridge can store; /Schemas lists the supported attributes`);
+    throw badRequest(
+      'invalidPath',
+      `${where}: '${formatAttrPath(parsed.path)}' is not an attribute this bridge can store; /Schemas lists the supported attributes`,
+    );
   }
   if (parsed.valueFilter) {
     if (resolved.sub || resolved.attr.type !== 'complex') {
@@ -179,13 +220,17 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
     }
     const v = coerceValue(attr, op.value, resolved.text);
     if (v === undefined) delete holder[attr.name];
-    else holder[attr.name] = attr.type === 'complex' && op.op === 'add' && isRecord(current) ? { ...current, ...(v as ScimDoc) } : v;
+    else
+      holder[attr.name] =
+        attr.type === 'complex' && op.op === 'add' && isRecord(current) ? { ...current, ...(v as ScimDoc) } : v;
     return;
   }
 
   // Multi-valued attributes.
   const list: unknown[] = Array.isArray(current) ? current : [];
-  const subName = parsed.sub ? attr.subAttributes?.find((s) => s.name.toLowerCase() === parsed.sub?.toLowerCase()) : undefined;
+  const subName = parsed.sub
+    ? attr.subAttributes?.find((s) => s.name.toLowerCase() === parsed.sub?.toLowerCase())
+    : undefined;
   const set = (next: unknown[]): void => {
     const kept = next.filter((e) => !hollow(e));
     if (kept.length) holder[attr.name] = kept;
@@ -196,7 +241,11 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
     const filter = parsed.valueFilter;
     const hits = list.filter((e) => matchesElement(filter, e, attr));
     if (op.op === 'remove') {
-      set(subName ? list.map((e) => (hits.includes(e) && isRecord(e) ? omit(e, subName.name) : e)) : list.filter((e) => !hits.includes(e)));
+      set(
+        subName
+          ? list.map((e) => (hits.includes(e) && isRecord(e) ? omit(e, subName.name) : e))
+          : list.filter((e) => !hits.includes(e)),
+      );
       return;
     }
     if (subName) {
@@ -205,7 +254,11 @@ function applyOne(doc: ScimDoc, op: PatchOperation): void {
         set([...list, { ...elementFromFilter(filter, attr), [subName.name]: v }]);
         return;
       }
-      set(list.map((e) => (hits.includes(e) && isRecord(e) ? (v === undefined ? omit(e, subName.name) : { ...e, [subName.name]: v }) : e)));
+      set(
+        list.map((e) =>
+          hits.includes(e) && isRecord(e) ? (v === undefined ? omit(e, subName.name) : { ...e, [subName.name]: v }) : e,
+        ),
+      );
       return;
     }
     const v = coerceValue({ ...attr, multiValued: false }, op.value, op.path.text) as ScimDoc | undefined;

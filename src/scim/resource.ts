@@ -31,32 +31,44 @@ function requiredSubs(def: AttributeDef, element: unknown, where: string): void 
   if (!isRecord(element)) return;
   for (const sub of def.subAttributes ?? []) {
     if (sub.required && isEmptyValue(element[sub.name])) {
-      throw badRequest('invalidValue', `'${where}' has no '${sub.name}': every ${def.name} element needs one (/Schemas marks ${def.name}.${sub.name} required)`);
+      throw badRequest(
+        'invalidValue',
+        `'${where}' has no '${sub.name}': every ${def.name} element needs one (/Schemas marks ${def.name}.${sub.name} required)`,
+      );
     }
   }
 }
-
 
 function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown {
   if (value === null || value === undefined) return undefined;
   switch (def.type) {
     case 'boolean': {
       const v = stringBoolean(value);
-      if (typeof v !== 'boolean') throw badRequest('invalidValue', `'${where}' must be a boolean (true or false), got ${JSON.stringify(value)?.slice(0, 60)}`);
+      if (typeof v !== 'boolean')
+        throw badRequest(
+          'invalidValue',
+          `'${where}' must be a boolean (true or false), got ${JSON.stringify(value)?.slice(0, 60)}`,
+        );
       return v;
     }
     case 'complex': {
       if (!isRecord(value)) {
         const bare = def.subAttributes?.some((s) => s.name === 'value') ? bareValue(value) : undefined;
         if (bare) return bare;
-        throw badRequest('invalidValue', `'${where}' must be an object with sub-attributes (${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`);
+        throw badRequest(
+          'invalidValue',
+          `'${where}' must be an object with sub-attributes (${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`,
+        );
       }
       const out: ScimDoc = {};
       for (const [k, v] of Object.entries(value)) {
         const sub = def.subAttributes?.find((s) => s.name.toLowerCase() === k.toLowerCase());
         if (!sub) {
           if (isEmptyValue(v) || isReadOnlyDecoration(k)) continue; // Entra sends "$ref": null; nothing to lose
-          throw badRequest('invalidValue', `'${where}.${k}' is not a sub-attribute the bridge can store (known: ${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`);
+          throw badRequest(
+            'invalidValue',
+            `'${where}.${k}' is not a sub-attribute the bridge can store (known: ${(def.subAttributes ?? []).map((s) => s.name).join(', ')})`,
+          );
         }
         if (sub.mutability === 'readOnly') continue;
         const c = coerceSingle(sub, v, `${where}.${sub.name}`);
@@ -65,7 +77,8 @@ function coerceSingle(def: AttributeDef, value: unknown, where: string): unknown
       return Object.keys(out).length ? out : undefined;
     }
     default:
-      if (typeof value !== 'string') throw badRequest('invalidValue', `'${where}' must be a string, got ${JSON.stringify(value)?.slice(0, 60)}`);
+      if (typeof value !== 'string')
+        throw badRequest('invalidValue', `'${where}' must be a string, got ${JSON.stringify(value)?.slice(0, 60)}`);
       return value;
   }
 }
@@ -97,7 +110,7 @@ export function normaliseResource(body: unknown, schema: ResourceSchema, options
     else doc[schemaId] = { ...(isRecord(doc[schemaId]) ? doc[schemaId] : {}), [def.name]: v };
   };
   for (const [key, value] of Object.entries(body)) {
-    if (IGNORED_ON_WRITE.has(key.toLowerCase()) || (key.toLowerCase() === 'schemas')) continue;
+    if (IGNORED_ON_WRITE.has(key.toLowerCase()) || key.toLowerCase() === 'schemas') continue;
     const ext = /^urn:/i.test(key) ? schema.extension(key) : undefined;
     if (ext) {
       if (value === null) continue;
@@ -106,16 +119,26 @@ export function normaliseResource(body: unknown, schema: ResourceSchema, options
         const def = ext.attributes.find((a) => a.name.toLowerCase() === k.toLowerCase());
         if (!def) {
           if (isEmptyValue(v) || skip(`${key}:${k}`)) continue;
-          throw badRequest('invalidValue', `'${key}:${k}' is not mapped to JumpCloud; add a row for it to the mapping file or remove the mapping in Entra`);
+          throw badRequest(
+            'invalidValue',
+            `'${key}:${k}' is not mapped to JumpCloud; add a row for it to the mapping file or remove the mapping in Entra`,
+          );
         }
         put(ext.id, def, v, `${ext.id}:${def.name}`);
       }
       continue;
     }
-    const resolved = schema.resolve(/^urn:/i.test(key) ? { uri: key.slice(0, key.lastIndexOf(':')), name: key.slice(key.lastIndexOf(':') + 1) } : { name: key });
+    const resolved = schema.resolve(
+      /^urn:/i.test(key)
+        ? { uri: key.slice(0, key.lastIndexOf(':')), name: key.slice(key.lastIndexOf(':') + 1) }
+        : { name: key },
+    );
     if (!resolved || resolved.sub) {
       if (isEmptyValue(value) || skip(key)) continue;
-      throw badRequest('invalidValue', `Attribute '${key}' is not mapped to JumpCloud; add a row for it to the mapping file or remove the mapping in Entra`);
+      throw badRequest(
+        'invalidValue',
+        `Attribute '${key}' is not mapped to JumpCloud; add a row for it to the mapping file or remove the mapping in Entra`,
+      );
     }
     put(resolved.schema, resolved.attr, value, resolved.text);
   }
@@ -129,7 +152,10 @@ export function checkRequired(doc: ScimDoc, schema: ResourceSchema): void {
       if (!a.required) continue;
       const holder = s === schema.core ? doc : doc[s.id];
       if (!isRecord(holder) || isEmptyValue(holder[a.name])) {
-        throw badRequest('invalidValue', `'${a.name}' is required: JumpCloud cannot store a ${schema.resourceType} without it`);
+        throw badRequest(
+          'invalidValue',
+          `'${a.name}' is required: JumpCloud cannot store a ${schema.resourceType} without it`,
+        );
       }
     }
   }

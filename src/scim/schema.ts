@@ -50,7 +50,13 @@ export function attribute(name: string, over: Partial<AttributeDef> = {}): Attri
 
 /** RFC 7643 §3.1 common attributes: present on every resource, not part of any schema's attribute list. */
 const COMMON_ATTRIBUTES: AttributeDef[] = [
-  attribute('id', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server', description: 'The JumpCloud object id.' }),
+  attribute('id', {
+    caseExact: true,
+    mutability: 'readOnly',
+    returned: 'always',
+    uniqueness: 'server',
+    description: 'The JumpCloud object id.',
+  }),
   attribute('meta', {
     type: 'complex',
     mutability: 'readOnly',
@@ -112,7 +118,11 @@ export class ResourceSchema {
     const pool = schema === this.core ? [...COMMON_ATTRIBUTES, ...schema.attributes] : schema.attributes;
     let attr = pool.find((a) => lower(a.name) === lower(path.name));
     if (!attr && path.uri === undefined) {
-      const hit = unqualifiedExtensionName(this.extensions.flatMap((e) => e.attributes.filter((a) => lower(a.name) === lower(path.name)).map((a) => [e, a] as const)));
+      const hit = unqualifiedExtensionName(
+        this.extensions.flatMap((e) =>
+          e.attributes.filter((a) => lower(a.name) === lower(path.name)).map((a) => [e, a] as const),
+        ),
+      );
       if (hit) [schema, attr] = hit;
     }
     if (!attr) return undefined;

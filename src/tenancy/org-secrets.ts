@@ -41,22 +41,30 @@ export function parseOrgSecrets(text: string, source = 'ORG_SECRETS_FILE'): Map<
   const tenantOwner = new Map<string, string>();
   for (const [index, [orgKey, entry]] of Object.entries(raw).entries()) {
     // Not echoed: a key pasted in the wrong place would land in the start-up log.
-    if (!isOrgId(orgKey)) throw new OrgSecretsError(`${source}: entry ${index + 1} is not keyed by a JumpCloud org id (24 hex characters)`);
+    if (!isOrgId(orgKey))
+      throw new OrgSecretsError(`${source}: entry ${index + 1} is not keyed by a JumpCloud org id (24 hex characters)`);
     const orgId = orgKey.toLowerCase();
     if (out.has(orgId)) throw new OrgSecretsError(`${source}: org ${orgId} appears twice`);
-    if (!isRecord(entry)) throw new OrgSecretsError(`${source}: org ${orgId} must be an object with apiKey and bridgeSecret`);
+    if (!isRecord(entry))
+      throw new OrgSecretsError(`${source}: org ${orgId} must be an object with apiKey and bridgeSecret`);
     const apiKey = entry.apiKey;
-    if (typeof apiKey !== 'string' || apiKey.trim() === '' || /\s/.test(apiKey)) throw new OrgSecretsError(`${source}: org ${orgId} needs apiKey, a JumpCloud key without whitespace`);
+    if (typeof apiKey !== 'string' || apiKey.trim() === '' || /\s/.test(apiKey))
+      throw new OrgSecretsError(`${source}: org ${orgId} needs apiKey, a JumpCloud key without whitespace`);
     const bridgeSecrets: string[] = [];
     for (const field of ['bridgeSecret', 'bridgeSecretPrevious'] as const) {
       const s = entry[field];
       if (s === undefined) continue;
       if (typeof s !== 'string' || s.length < MIN_SECRET || /\s/.test(s)) {
-        throw new OrgSecretsError(`${source}: org ${orgId} ${field} must be at least ${MIN_SECRET} characters without whitespace (openssl rand -hex 32)`);
+        throw new OrgSecretsError(
+          `${source}: org ${orgId} ${field} must be at least ${MIN_SECRET} characters without whitespace (openssl rand -hex 32)`,
+        );
       }
       if (s === apiKey) throw new OrgSecretsError(`${source}: org ${orgId} ${field} must not be the JumpCloud key`);
       const other = secretOwner.get(s);
-      if (other !== undefined && other !== orgId) throw new OrgSecretsError(`${source}: org ${orgId} ${field} is also a secret of org ${other}; each org needs its own`);
+      if (other !== undefined && other !== orgId)
+        throw new OrgSecretsError(
+          `${source}: org ${orgId} ${field} is also a secret of org ${other}; each org needs its own`,
+        );
       secretOwner.set(s, orgId);
       bridgeSecrets.push(s);
     }
@@ -67,11 +75,17 @@ export function parseOrgSecrets(text: string, source = 'ORG_SECRETS_FILE'): Map<
     const entraTenantIds = (tenantsRaw as string[]).map((t) => t.toLowerCase());
     for (const t of entraTenantIds) {
       const other = tenantOwner.get(t);
-      if (other !== undefined && other !== orgId) throw new OrgSecretsError(`${source}: Entra tenant ${t} is listed for org ${orgId} and org ${other}; a tenant may reach one org only`);
+      if (other !== undefined && other !== orgId)
+        throw new OrgSecretsError(
+          `${source}: Entra tenant ${t} is listed for org ${orgId} and org ${other}; a tenant may reach one org only`,
+        );
       tenantOwner.set(t, orgId);
     }
-    if (bridgeSecrets.length === 0 && entraTenantIds.length === 0) throw new OrgSecretsError(`${source}: org ${orgId} needs bridgeSecret (or entraTenantIds for entra-token mode)`);
-    const unknown = Object.keys(entry).filter((k) => !['apiKey', 'bridgeSecret', 'bridgeSecretPrevious', 'entraTenantIds'].includes(k));
+    if (bridgeSecrets.length === 0 && entraTenantIds.length === 0)
+      throw new OrgSecretsError(`${source}: org ${orgId} needs bridgeSecret (or entraTenantIds for entra-token mode)`);
+    const unknown = Object.keys(entry).filter(
+      (k) => !['apiKey', 'bridgeSecret', 'bridgeSecretPrevious', 'entraTenantIds'].includes(k),
+    );
     if (unknown.length) throw new OrgSecretsError(`${source}: org ${orgId} has unknown field(s) ${unknown.join(', ')}`);
     out.set(orgId, { orgId, apiKey, bridgeSecrets, entraTenantIds });
   }
@@ -83,7 +97,9 @@ export function loadOrgSecrets(file: string): Map<string, OrgCredentials> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new OrgSecretsError(`ORG_SECRETS_FILE cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${file}`);
+    throw new OrgSecretsError(
+      `ORG_SECRETS_FILE cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}): ${file}`,
+    );
   }
   return parseOrgSecrets(text);
 }

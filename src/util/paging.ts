@@ -24,7 +24,12 @@ function isLastPage(page: PageOf<unknown>, next: number, pageSize: number): bool
  * Reads the window `[startIndex, startIndex + count)` of an upstream list, in pages of at most `pageSize`: one
  * call per page of results, whatever the list's size. `count` 0 still makes one call, for the total.
  */
-export async function readWindow<T>(fetchPage: FetchPage<T>, startIndex: number, count: number, pageSize: number): Promise<{ items: T[]; total: number }> {
+export async function readWindow<T>(
+  fetchPage: FetchPage<T>,
+  startIndex: number,
+  count: number,
+  pageSize: number,
+): Promise<{ items: T[]; total: number }> {
   const items: T[] = [];
   let skip = startIndex - 1;
   let wanted = Math.max(count, 0);
@@ -46,7 +51,10 @@ export async function readWindow<T>(fetchPage: FetchPage<T>, startIndex: number,
  * Every item of a list, page by page, refusing lists longer than `max` (checked on every page, since a list can
  * grow while it is read): the bounded scan behind residual filters and bridge-side sorts.
  */
-export async function scanAll<T>(fetchPage: FetchPage<T>, options: { pageSize: number; max: number; tooMany: (total: number) => Error }): Promise<T[]> {
+export async function scanAll<T>(
+  fetchPage: FetchPage<T>,
+  options: { pageSize: number; max: number; tooMany: (total: number) => Error },
+): Promise<T[]> {
   const out: T[] = [];
   let skip = 0;
   for (;;) {

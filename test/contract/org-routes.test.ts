@@ -18,28 +18,39 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
   });
 
   it('sends the org named in the tenant URL as x-org-id, and answers with org-path locations', async () => {
-    nock(JC, { reqheaders: { 'x-api-key': KEY, 'x-org-id': ORG } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-api-key': KEY, 'x-org-id': ORG } })
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     const res = await h.request('GET', `/orgs/${ORG}/Users/${ID}`);
     expect(res.status).to.equal(200);
     expect(res.body.meta.location).to.equal(`https://scim.example.com/scim/v2/orgs/${ORG}/Users/${ID}`);
   });
 
   it('names the org in the request log line', async () => {
-    nock(JC, { reqheaders: { 'x-org-id': ORG } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-org-id': ORG } })
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     const before = h.logs.length;
     await h.request('GET', `/orgs/${ORG}/Users/${ID}`);
-    const line = h.logs.slice(before).map((l) => JSON.parse(l)).find((l) => l.message === 'scim request');
+    const line = h.logs
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.message === 'scim request');
     expect(line).to.include({ org: ORG, status: 200 });
   });
 
   it('accepts the org id in any letter case and sends it in lower case', async () => {
-    nock(JC, { reqheaders: { 'x-org-id': ORG } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-org-id': ORG } })
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     const res = await h.request('GET', `/orgs/${ORG.toUpperCase()}/Users/${ID}`);
     expect(res.status).to.equal(200);
   });
 
   it('keeps JUMPCLOUD_ORG_ID for plain /scim/v2', async () => {
-    nock(JC, { reqheaders: { 'x-api-key': KEY, 'x-org-id': DEFAULT_ORG } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-api-key': KEY, 'x-org-id': DEFAULT_ORG } })
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     const res = await h.request('GET', `/Users/${ID}`);
     expect(res.status).to.equal(200);
     expect(res.body.meta.location).to.equal(`https://scim.example.com/scim/v2/Users/${ID}`);
@@ -52,7 +63,10 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
       .reply(200, { totalCount: 0, results: [] })
       .post('/api/systemusers')
       .reply(200, jcUser({ username: 'neworg', email: 'neworg@example.com' }));
-    const res = await h.request('POST', `/orgs/${ORG}/Users`, { userName: 'neworg', emails: [{ value: 'neworg@example.com' }] });
+    const res = await h.request('POST', `/orgs/${ORG}/Users`, {
+      userName: 'neworg',
+      emails: [{ value: 'neworg@example.com' }],
+    });
     expect(res.status, res.text).to.equal(201);
     expect(res.headers.get('location')).to.equal(`https://scim.example.com/scim/v2/orgs/${ORG}/Users/${ID}`);
   });
@@ -85,12 +99,20 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
     expect(spc.status).to.equal(200);
     expect(spc.body.meta.location).to.equal(`https://scim.example.com/scim/v2/orgs/${ORG}/ServiceProviderConfig`);
     const types = await h.request('GET', `/orgs/${ORG}/ResourceTypes`);
-    for (const t of types.body.Resources) expect(t.meta.location).to.match(new RegExp(`^https://scim\\.example\\.com/scim/v2/orgs/${ORG}/ResourceTypes/`));
+    for (const t of types.body.Resources)
+      expect(t.meta.location).to.match(new RegExp(`^https://scim\\.example\\.com/scim/v2/orgs/${ORG}/ResourceTypes/`));
     const schemas = await h.request('GET', `/orgs/${ORG}/Schemas`);
-    for (const s of schemas.body.Resources) expect(s.meta.location).to.match(new RegExp(`^https://scim\\.example\\.com/scim/v2/orgs/${ORG}/Schemas/`));
+    for (const s of schemas.body.Resources)
+      expect(s.meta.location).to.match(new RegExp(`^https://scim\\.example\\.com/scim/v2/orgs/${ORG}/Schemas/`));
   });
 
-  for (const bad of ['5a0b1c2d3e4f5a6b7c8d9e0', '5a0b1c2d3e4f5a6b7c8d9e0fa', 'zz0b1c2d3e4f5a6b7c8d9e0f', 'not-an-org', KEY]) {
+  for (const bad of [
+    '5a0b1c2d3e4f5a6b7c8d9e0',
+    '5a0b1c2d3e4f5a6b7c8d9e0fa',
+    'zz0b1c2d3e4f5a6b7c8d9e0f',
+    'not-an-org',
+    KEY,
+  ]) {
     it(`refuses the org segment '${bad.slice(0, 12)}…' with 400 before any JumpCloud call, without echoing it`, async () => {
       const res = await h.request('GET', `/orgs/${encodeURIComponent(bad)}/Users/${ID}`);
       expect(res.status).to.equal(400);

@@ -22,12 +22,23 @@ const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
 function secretsFile(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'org-secrets-'));
   const file = path.join(dir, 'orgs.json');
-  writeFileSync(file, JSON.stringify({ [ORG_A]: { apiKey: KEY_A, bridgeSecret: SECRET_A }, [ORG_B]: { apiKey: KEY_B, bridgeSecret: SECRET_B } }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      [ORG_A]: { apiKey: KEY_A, bridgeSecret: SECRET_A },
+      [ORG_B]: { apiKey: KEY_B, bridgeSecret: SECRET_B },
+    }),
+  );
   return file;
 }
 
 describe('contract: per-org keys and secrets (AUTH_MODE=bridge-secret + ORG_SECRETS_FILE)', () => {
-  const bridge = pinnedJumpCloud({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: SECRET_DEFAULT, ORG_SECRETS_FILE: secretsFile() });
+  const bridge = pinnedJumpCloud({
+    AUTH_MODE: 'bridge-secret',
+    JUMPCLOUD_API_KEY: KEY,
+    BRIDGE_SECRET: SECRET_DEFAULT,
+    ORG_SECRETS_FILE: secretsFile(),
+  });
   let h: Harness;
   beforeEach(() => {
     h = bridge();
@@ -35,10 +46,14 @@ describe('contract: per-org keys and secrets (AUTH_MODE=bridge-secret + ORG_SECR
   const as = (secret: string): Record<string, string> => ({ authorization: `Bearer ${secret}` });
 
   it("acts for an org with that org's key and x-org-id, when the caller presents that org's secret", async () => {
-    nock(JC, { reqheaders: { 'x-api-key': KEY_A, 'x-org-id': ORG_A } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-api-key': KEY_A, 'x-org-id': ORG_A } })
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     const res = await h.request('GET', `/orgs/${ORG_A}/Users/${ID}`, undefined, as(SECRET_A));
     expect(res.status).to.equal(200);
-    nock(JC, { reqheaders: { 'x-api-key': KEY_B, 'x-org-id': ORG_B } }).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-api-key': KEY_B, 'x-org-id': ORG_B } })
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     expect((await h.request('GET', `/orgs/${ORG_B}/Users/${ID}`, undefined, as(SECRET_B))).status).to.equal(200);
   });
 
@@ -56,13 +71,18 @@ describe('contract: per-org keys and secrets (AUTH_MODE=bridge-secret + ORG_SECR
   });
 
   it("keeps the default key and secret for plain /scim/v2, and refuses an org's secret there", async () => {
-    nock(JC, { reqheaders: { 'x-api-key': KEY } }).matchHeader('x-org-id', (v) => v === undefined).get(`/api/systemusers/${ID}`).reply(200, jcUser());
+    nock(JC, { reqheaders: { 'x-api-key': KEY } })
+      .matchHeader('x-org-id', (v) => v === undefined)
+      .get(`/api/systemusers/${ID}`)
+      .reply(200, jcUser());
     expect((await h.request('GET', `/Users/${ID}`, undefined, as(SECRET_DEFAULT))).status).to.equal(200);
     expect((await h.request('GET', `/Users/${ID}`, undefined, as(SECRET_A))).status).to.equal(401);
   });
 
   it('never lets an org key or secret into the logs', async () => {
-    nock(JC).get(`/api/systemusers/${ID}`).reply(500, { message: `boom ${KEY_A}` });
+    nock(JC)
+      .get(`/api/systemusers/${ID}`)
+      .reply(500, { message: `boom ${KEY_A}` });
     await h.request('GET', `/orgs/${ORG_A}/Users/${ID}`, undefined, as(SECRET_A));
     const logs = h.logs.join('');
     for (const s of [KEY_A, KEY_B, SECRET_A, SECRET_B]) expect(logs).not.to.include(s);

@@ -12,7 +12,14 @@ import { planUserQuery } from '../../src/mapping/user-query.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { parseFilter } from '../../src/scim/filter.js';
 import { matchesResource } from '../../src/scim/filter-eval.js';
-import { directoryUsers, expandFilter, filterCases, seedDirectory, syntheticUsers, type FilterCase } from '../fixtures/directory/directory.js';
+import {
+  directoryUsers,
+  expandFilter,
+  filterCases,
+  seedDirectory,
+  syntheticUsers,
+  type FilterCase,
+} from '../fixtures/directory/directory.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 /** The attribute table the bridge loads by default (config/mapping.json). */
@@ -57,7 +64,10 @@ async function stack(users: ReturnType<typeof directoryUsers>, env: Record<strin
   const emulator = createEmulator({ modes: { searchFields: { defaults: ['username', 'email'] } } });
   const running = await emulator.listen();
   const ids = seedDirectory(emulator.store, users);
-  const bridge = createBridge(loadConfig({ JUMPCLOUD_URL: running.url, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false', ...env }), silentLogger());
+  const bridge = createBridge(
+    loadConfig({ JUMPCLOUD_URL: running.url, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false', ...env }),
+    silentLogger(),
+  );
   const { server, url } = await listen(bridge);
   return {
     emulator,
@@ -76,17 +86,27 @@ async function stack(users: ReturnType<typeof directoryUsers>, env: Record<strin
   };
 }
 
-async function call<T = ListBody>(s: { url: string; key: string }, path: string, init: { method?: string; body?: unknown } = {}): Promise<Reply<T>> {
+async function call<T = ListBody>(
+  s: { url: string; key: string },
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<Reply<T>> {
   const res = await fetch(`${s.url}${path}`, {
     method: init.method ?? 'GET',
-    headers: { Authorization: `Bearer ${s.key}`, ...(init.body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${s.key}`,
+      ...(init.body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}),
+    },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as T };
 }
 
 const q = (params: Record<string, string | number>): string =>
-  '?' + Object.entries(params).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
+  '?' +
+  Object.entries(params)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&');
 const idsOf = (body: ListBody): string[] => body.Resources.map((r) => String(r.id));
 const sorted = (a: string[]): string[] => [...a].sort();
 
@@ -122,7 +142,8 @@ describe('GET /Users queries through the bridge against the emulator', function 
     const f = parseFilter(text);
     return sorted(docs.filter((d) => matchesResource(f, d, s.bridge.users.schema)).map((d) => String(d.id)));
   };
-  const lastSearchBody = (): unknown => [...s.emulator.requests].reverse().find((r) => r.path === '/api/search/systemusers')?.body;
+  const lastSearchBody = (): unknown =>
+    [...s.emulator.requests].reverse().find((r) => r.path === '/api/search/systemusers')?.body;
 
   describe('filter cases: result set equals the reference evaluation (matchesResource over every user)', () => {
     const cases: FilterCase[] = filterCases();
@@ -199,7 +220,11 @@ describe('GET /Users queries through the bridge against the emulator', function 
     it('count=0 returns only the total (one upstream call)', async () => {
       const before = s.emulator.requests.length;
       const res = await call(s, `/Users${q({ count: 0, filter: 'active eq true' })}`);
-      expect(res.body).to.deep.include({ totalResults: reference('active eq true').length, itemsPerPage: 0, Resources: [] });
+      expect(res.body).to.deep.include({
+        totalResults: reference('active eq true').length,
+        itemsPerPage: 0,
+        Resources: [],
+      });
       expect(s.emulator.requests.length - before).to.equal(1);
     });
 
@@ -249,7 +274,8 @@ describe('GET /Users queries through the bridge against the emulator', function 
           return typeof v === 'string' ? v.toLowerCase() : undefined;
         },
         'meta.created': (d) => Date.parse(String((d.meta as Record<string, unknown>).created)),
-        [`${ENT}:manager.value`]: (d) => ((d[ENT] as Record<string, unknown> | undefined)?.manager as Record<string, unknown> | undefined)?.value,
+        [`${ENT}:manager.value`]: (d) =>
+          ((d[ENT] as Record<string, unknown> | undefined)?.manager as Record<string, unknown> | undefined)?.value,
       };
       const picker = pickers[attr];
       if (!picker) throw new Error(attr);
@@ -274,7 +300,10 @@ describe('GET /Users queries through the bridge against the emulator', function 
       [`${ENT}:manager.value`, 'descending', 'userName pr'],
     ] as const) {
       it(`bridge-sorted: sortBy=${attr.replace(ENT + ':', '')} ${order}${filter ? ` with '${filter}'` : ''}`, async () => {
-        const res = await call(s, `/Users${q({ sortBy: attr, sortOrder: order, count: 200, ...(filter ? { filter } : {}) })}`);
+        const res = await call(
+          s,
+          `/Users${q({ sortBy: attr, sortOrder: order, count: 200, ...(filter ? { filter } : {}) })}`,
+        );
         expect(res.status).to.equal(200);
         const ids = idsOf(res.body);
         expect(sorted(ids)).to.deep.equal(filter ? reference(filter) : sorted(all()));
@@ -326,7 +355,10 @@ describe('GET /Users queries through the bridge against the emulator', function 
     });
 
     it('excludedAttributes drops them and never drops id or schemas', async () => {
-      const res = await call(s, `/Users${q({ excludedAttributes: 'emails,phoneNumbers,id,schemas,meta', filter: 'userName eq "bjensen"' })}`);
+      const res = await call(
+        s,
+        `/Users${q({ excludedAttributes: 'emails,phoneNumbers,id,schemas,meta', filter: 'userName eq "bjensen"' })}`,
+      );
       const r = res.body.Resources[0] as Record<string, unknown>;
       expect(r).to.include.keys('id', 'schemas', 'userName', 'name');
       expect(r).to.not.have.any.keys('emails', 'phoneNumbers', 'meta');
@@ -336,7 +368,12 @@ describe('GET /Users queries through the bridge against the emulator', function 
   describe('POST /Users/.search', () => {
     for (const params of [
       { filter: 'userName sw "a"', startIndex: 1, count: 3, sortBy: 'userName' },
-      { filter: 'title pr and active eq true', attributes: ['userName', 'title'], sortBy: 'title', sortOrder: 'descending' },
+      {
+        filter: 'title pr and active eq true',
+        attributes: ['userName', 'title'],
+        sortBy: 'title',
+        sortOrder: 'descending',
+      },
       { filter: `${ENT}:manager.value eq "{{id:bjensen}}"`, excludedAttributes: ['emails'] },
       { startIndex: 10, count: 7 },
     ] as Record<string, string | number | string[]>[]) {
@@ -373,25 +410,36 @@ describe('GET /Users over a directory larger than the page and MAX_FILTER_SCAN',
   beforeEach(() => nock.cleanAll());
   afterEach(() => expect(nock.isDone()).to.equal(true));
 
-  const upstream = async <T>(work: () => Promise<T>): Promise<{ result: T; calls: { method: string; path: string; query: Record<string, unknown> }[] }> => {
+  const upstream = async <T>(
+    work: () => Promise<T>,
+  ): Promise<{ result: T; calls: { method: string; path: string; query: Record<string, unknown> }[] }> => {
     const before = s.emulator.requests.length;
     const result = await work();
-    return { result, calls: s.emulator.requests.slice(before).map((r) => ({ method: r.method, path: r.path, query: r.query })) };
+    return {
+      result,
+      calls: s.emulator.requests.slice(before).map((r) => ({ method: r.method, path: r.path, query: r.query })),
+    };
   };
 
-  it('count above JumpCloud\'s 100 pages upstream (limit 100, then 50)', async () => {
+  it("count above JumpCloud's 100 pages upstream (limit 100, then 50)", async () => {
     const { result, calls } = await upstream(() => call(s, `/Users${q({ count: 150 })}`));
     expect(result.body).to.include({ totalResults: 150, itemsPerPage: 150 });
     expect(calls).to.deep.equal([
       { method: 'GET', path: '/api/systemusers', query: { limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS } },
-      { method: 'GET', path: '/api/systemusers', query: { limit: '50', skip: '100', sort: '_id', fields: USER_FIELDS } },
+      {
+        method: 'GET',
+        path: '/api/systemusers',
+        query: { limit: '50', skip: '100', sort: '_id', fields: USER_FIELDS },
+      },
     ]);
   });
 
   it('a pushed-down filter above 100 results pages its search the same way', async () => {
     // Exact upstream (email or alternateEmail), so JumpCloud pages and counts. (`active eq true` is no longer exact:
     // a STAGED user is not suspended yet reads inactive.)
-    const { result, calls } = await upstream(() => call(s, `/Users${q({ count: 150, startIndex: 2, filter: 'emails.value ew "@bulk.example"' })}`));
+    const { result, calls } = await upstream(() =>
+      call(s, `/Users${q({ count: 150, startIndex: 2, filter: 'emails.value ew "@bulk.example"' })}`),
+    );
     expect(result.body).to.include({ totalResults: 150, itemsPerPage: 149, startIndex: 2 });
     expect(calls.map((c) => c.query)).to.deep.equal([
       { limit: '100', skip: '1' },
@@ -405,7 +453,9 @@ describe('GET /Users over a directory larger than the page and MAX_FILTER_SCAN',
   });
 
   it('a residual filter over more than MAX_FILTER_SCAN users → 400 tooMany, after one upstream call', async () => {
-    const { result, calls } = await upstream(() => call<Record<string, unknown>>(s, `/Users${q({ filter: 'title pr' })}`));
+    const { result, calls } = await upstream(() =>
+      call<Record<string, unknown>>(s, `/Users${q({ filter: 'title pr' })}`),
+    );
     expect(result.status).to.equal(400);
     expect(result.body).to.include({ scimType: 'tooMany', status: '400' });
     expect(String(result.body.detail)).to.equal(
@@ -460,7 +510,16 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   before(async () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
-    bridge = createBridge(loadConfig({ JUMPCLOUD_URL: JC, JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true', JUMPCLOUD_ORG_ID: ORG, RETRY_MAX_RETRIES: '0', DERIVE_USERNAME_FROM_EMAIL: 'false' }), silentLogger());
+    bridge = createBridge(
+      loadConfig({
+        JUMPCLOUD_URL: JC,
+        JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true',
+        JUMPCLOUD_ORG_ID: ORG,
+        RETRY_MAX_RETRIES: '0',
+        DERIVE_USERNAME_FROM_EMAIL: 'false',
+      }),
+      silentLogger(),
+    );
     const l = await listen(bridge);
     s = { ...l, key: KEY };
   });
@@ -476,7 +535,12 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('userName eq → one POST /api/search/systemusers?limit=100&skip=0 with the anchored case-insensitive regex on the username or a recorded userName', async () => {
     scope()
       .matchHeader('content-type', /^application\/json/)
-      .post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^b\\.jensen$' } }, { 'attributes.value': { $regex: '(?i)^b\\.jensen$' } }] }, fields: USER_FIELDS })
+      .post('/api/search/systemusers', {
+        filter: {
+          or: [{ username: { $regex: '(?i)^b\\.jensen$' } }, { 'attributes.value': { $regex: '(?i)^b\\.jensen$' } }],
+        },
+        fields: USER_FIELDS,
+      })
       .query({ limit: '100', skip: '0' })
       .reply(200, { totalCount: 1, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'B.Jensen')] });
     const res = await call(s, `/Users${q({ filter: 'userName eq "b.jensen"' })}`);
@@ -489,7 +553,10 @@ describe('GET /Users: exact upstream calls (nock)', function () {
     scope()
       .get('/api/systemusers')
       .query({ limit: '2', skip: '2', sort: '_id', fields: USER_FIELDS })
-      .reply(200, { totalCount: 9, results: [user('cccccccccccccccccccccccc', 'c'), user('dddddddddddddddddddddddd', 'd')] });
+      .reply(200, {
+        totalCount: 9,
+        results: [user('cccccccccccccccccccccccc', 'c'), user('dddddddddddddddddddddddd', 'd')],
+      });
     const res = await call(s, `/Users${q({ startIndex: 3, count: 2 })}`);
     expect(res.body).to.include({ totalResults: 9, startIndex: 3, itemsPerPage: 2 });
     expect(idsOf(res.body)).to.deep.equal(['cccccccccccccccccccccccc', 'dddddddddddddddddddddddd']);
@@ -512,17 +579,28 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   });
 
   it('a residual filter scans GET /api/systemusers page by page (limit=100, skip advancing)', async () => {
-    const page1 = Array.from({ length: 100 }, (_, i) => user(i.toString(16).padStart(24, '0'), `u${i}`, i === 7 ? { jobTitle: 'Boss' } : {}));
+    const page1 = Array.from({ length: 100 }, (_, i) =>
+      user(i.toString(16).padStart(24, '0'), `u${i}`, i === 7 ? { jobTitle: 'Boss' } : {}),
+    );
     const page2 = [user('f'.repeat(24), 'last', { jobTitle: 'Intern' })];
-    scope().get('/api/systemusers').query({ limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 101, results: page1 });
-    scope().get('/api/systemusers').query({ limit: '100', skip: '100', sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 101, results: page2 });
+    scope()
+      .get('/api/systemusers')
+      .query({ limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS })
+      .reply(200, { totalCount: 101, results: page1 });
+    scope()
+      .get('/api/systemusers')
+      .query({ limit: '100', skip: '100', sort: '_id', fields: USER_FIELDS })
+      .reply(200, { totalCount: 101, results: page2 });
     const res = await call(s, `/Users${q({ filter: 'title pr' })}`);
     expect(res.body.Resources.map((r) => r.title)).to.deep.equal(['Boss', 'Intern']);
   });
 
   it('count=0 with a pushed-down filter asks for limit=1 and returns only the total', async () => {
     scope()
-      .post('/api/search/systemusers', { filter: { or: [{ suspended: true }, { state: 'STAGED' }] }, fields: USER_FIELDS })
+      .post('/api/search/systemusers', {
+        filter: { or: [{ suspended: true }, { state: 'STAGED' }] },
+        fields: USER_FIELDS,
+      })
       .query({ limit: '1', skip: '0' })
       .reply(200, { totalCount: 42, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'a', { suspended: true })] });
     const res = await call(s, `/Users${q({ filter: 'active eq false', count: 0 })}`);
@@ -532,7 +610,13 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('an or of pushable terms is one search with an or list', async () => {
     scope()
       .post('/api/search/systemusers', {
-        filter: { or: [{ email: { $regex: '(?i)^a@x\\.com$' } }, { alternateEmail: { $regex: '(?i)^a@x\\.com$' } }, { employeeIdentifier: { $regex: '(?i)^1 2$' } }] },
+        filter: {
+          or: [
+            { email: { $regex: '(?i)^a@x\\.com$' } },
+            { alternateEmail: { $regex: '(?i)^a@x\\.com$' } },
+            { employeeIdentifier: { $regex: '(?i)^1 2$' } },
+          ],
+        },
         fields: USER_FIELDS,
       })
       .query({ limit: '100', skip: '0' })

@@ -13,7 +13,11 @@ const PREVIOUS = 'bridgeSecretPrevious0123456789abcdef01234567';
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const OTHER_TENANT = '99999999-8888-7777-6666-555555555555';
 
-const newUser = (userName: string) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, emails: [{ value: `${userName}@example.com`, primary: true }] });
+const newUser = (userName: string) => ({
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  userName,
+  emails: [{ value: `${userName}@example.com`, primary: true }],
+});
 
 /**
  * Issue 10: with the bridge holding the JumpCloud key, Entra's credential (a bridge secret or an Entra-signed JWT)
@@ -49,7 +53,13 @@ describe('e2e: bridge-held key modes', function () {
     before(async () => {
       emulator = createEmulator({ apiKeys: [KEY] });
       up = await recordingUpstream(emulator);
-      h = await startBridge({ JUMPCLOUD_URL: up.url, AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: SECRET, BRIDGE_SECRET_PREVIOUS: PREVIOUS });
+      h = await startBridge({
+        JUMPCLOUD_URL: up.url,
+        AUTH_MODE: 'bridge-secret',
+        JUMPCLOUD_API_KEY: KEY,
+        BRIDGE_SECRET: SECRET,
+        BRIDGE_SECRET_PREVIOUS: PREVIOUS,
+      });
     });
     after(async () => {
       await h.close();
@@ -59,10 +69,14 @@ describe('e2e: bridge-held key modes', function () {
     it('provisions a user with the secret (or the previous one) and calls JumpCloud with the held key only', async () => {
       const created = await h.request('POST', '/Users', newUser('secretuser'), { authorization: `Bearer ${SECRET}` });
       expect(created.status, created.text).to.equal(201);
-      const read = await h.request('GET', `/Users/${String(created.body.id)}`, undefined, { authorization: `Bearer ${SECRET}` });
+      const read = await h.request('GET', `/Users/${String(created.body.id)}`, undefined, {
+        authorization: `Bearer ${SECRET}`,
+      });
       expect(read.status).to.equal(200);
       expect(read.body.userName).to.equal('secretuser');
-      const rotated = await h.request('POST', '/Users', newUser('rotateduser'), { authorization: `Bearer ${PREVIOUS}` });
+      const rotated = await h.request('POST', '/Users', newUser('rotateduser'), {
+        authorization: `Bearer ${PREVIOUS}`,
+      });
       expect(rotated.status, rotated.text).to.equal(201);
       expect(usernames()).to.include.members(['secretuser', 'rotateduser']);
       upstreamKeysAre(KEY, [SECRET, PREVIOUS]);
@@ -79,7 +93,9 @@ describe('e2e: bridge-held key modes', function () {
     let signing: CryptoKey;
     let rogue: CryptoKey;
 
-    const token = (over: { iss?: string; tid?: string; aud?: string; exp?: number | string; key?: CryptoKey } = {}): Promise<string> =>
+    const token = (
+      over: { iss?: string; tid?: string; aud?: string; exp?: number | string; key?: CryptoKey } = {},
+    ): Promise<string> =>
       new SignJWT({ tid: over.tid ?? TENANT })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: 'JWT' })
         .setIssuer(over.iss ?? `https://sts.windows.net/${TENANT}/`)
@@ -122,7 +138,10 @@ describe('e2e: bridge-held key modes', function () {
       const patched = await h.request(
         'PATCH',
         `/Users/${String(created.body.id)}`,
-        { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Token User' }] },
+        {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'displayName', value: 'Token User' }],
+        },
         { authorization: `Bearer ${good}` },
       );
       expect(patched.status, patched.text).to.equal(200);
@@ -131,7 +150,9 @@ describe('e2e: bridge-held key modes', function () {
     });
 
     it('refuses an expired token, a wrong audience, another tenant, a foreign signature and the key itself with 401', async () => {
-      expect(await refused(await token({ exp: Math.floor(Date.now() / 1000) - 3600 }), 'expired')).to.include('expired');
+      expect(await refused(await token({ exp: Math.floor(Date.now() / 1000) - 3600 }), 'expired')).to.include(
+        'expired',
+      );
       expect(await refused(await token({ aud: 'api://some-other-app' }), 'wrongaudience')).to.include('aud claim');
       await refused(await token({ iss: `https://sts.windows.net/${OTHER_TENANT}/`, tid: OTHER_TENANT }), 'othertenant');
       expect(await refused(await token({ tid: OTHER_TENANT }), 'tidmismatch')).to.include('tid claim');

@@ -15,7 +15,10 @@ const fixture = (name: string, vars: Record<string, string>): unknown => {
   for (const [k, v] of Object.entries(vars)) text = text.split(`{${k}}`).join(v);
   return JSON.parse(text) as unknown;
 };
-const patch = (...ops: Record<string, unknown>[]): Record<string, unknown> => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
+const patch = (...ops: Record<string, unknown>[]): Record<string, unknown> => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+  Operations: ops,
+});
 
 const SETTINGS = { sudo: { enabled: true, withoutPassword: false }, posixGroups: [{ id: 5005, name: 'eng' }] };
 
@@ -32,44 +35,63 @@ describe('e2e brownfield: groups an admin configured', () => {
   let users: string[];
   beforeEach(() => {
     ({ h, emulator } = stack());
-    users = ['grace', 'alan', 'katherine'].map((u) => emulator.store.addUser({ username: u, email: `${u}@corp.example` })._id);
+    users = ['grace', 'alan', 'katherine'].map(
+      (u) => emulator.store.addUser({ username: u, email: `${u}@corp.example` })._id,
+    );
   });
 
   const adminGroup = (): UserGroup =>
-    emulator.store.addGroup({ name: 'Platform Engineers', description: 'Owned by platform; ask #it before changing', attributes: structuredClone(SETTINGS) });
+    emulator.store.addGroup({
+      name: 'Platform Engineers',
+      description: 'Owned by platform; ask #it before changing',
+      attributes: structuredClone(SETTINGS),
+    });
 
   it("Entra's externalId goes into the group's attributes object: the admin's description and settings stay byte-identical", async () => {
     const g = adminGroup();
     expect((await h.request('GET', `/Groups/${g.id}`)).body).to.not.have.property('externalId');
     const before = storedGroup(emulator, g.id);
-    const res = await h.request('PATCH', `/Groups/${g.id}`, patch({ op: 'Add', path: 'externalId', value: 'a1b2c3d4-entra-object-id' }));
+    const res = await h.request(
+      'PATCH',
+      `/Groups/${g.id}`,
+      patch({ op: 'Add', path: 'externalId', value: 'a1b2c3d4-entra-object-id' }),
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(204);
     const after = storedGroup(emulator, g.id);
     expect(changedKeys(before, after)).to.deep.equal(['attributes']);
     expect(after.attributes).to.deep.equal({ ...SETTINGS, scimExternalId: 'a1b2c3d4-entra-object-id' });
     expect(after.description).to.equal(before.description);
     expect((await h.request('GET', `/Groups/${g.id}`)).body.externalId).to.equal('a1b2c3d4-entra-object-id');
-    const found = await h.request('GET', `/Groups?filter=${encodeURIComponent('externalId eq "a1b2c3d4-entra-object-id"')}`);
+    const found = await h.request(
+      'GET',
+      `/Groups?filter=${encodeURIComponent('externalId eq "a1b2c3d4-entra-object-id"')}`,
+    );
     expect(found.body.Resources.map((r: { id: string }) => r.id)).to.deep.equal([g.id]);
     // Removing it removes only the bridge's key.
     await h.request('PATCH', `/Groups/${g.id}`, patch({ op: 'Remove', path: 'externalId' }));
     expect(storedGroup(emulator, g.id)).to.deep.equal(before);
   });
 
-  it('PUT /Groups/{id} (a generic client, members with display) sends only the difference and keeps the group\'s settings', async () => {
+  it("PUT /Groups/{id} (a generic client, members with display) sends only the difference and keeps the group's settings", async () => {
     const g = adminGroup();
     emulator.store.addMember(g.id, users[0] as string);
     emulator.store.addMember(g.id, users[1] as string);
     const before = storedGroup(emulator, g.id);
     const mark = emulator.requests.length;
-    const res = await h.request('PUT', `/Groups/${g.id}`, fixture('put-group.json', { groupId: g.id, user2: users[1] as string, user3: users[2] as string }));
+    const res = await h.request(
+      'PUT',
+      `/Groups/${g.id}`,
+      fixture('put-group.json', { groupId: g.id, user2: users[1] as string, user3: users[2] as string }),
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body).to.include({ id: g.id, displayName: 'Platform Engineers', externalId: 'okta-00g1abcd' });
     expect(res.body.members.map((m: { value: string }) => m.value).sort()).to.deep.equal([users[1], users[2]].sort());
     expect(emulator.store.membersOf(g.id).sort()).to.deep.equal([users[1], users[2]].sort());
     const after = storedGroup(emulator, g.id);
     expect(changedKeys(before, after)).to.deep.equal(['attributes']);
-    const memberWrites = emulator.requests.slice(mark).filter((r) => r.method === 'POST' && r.path.endsWith('/members'));
+    const memberWrites = emulator.requests
+      .slice(mark)
+      .filter((r) => r.method === 'POST' && r.path.endsWith('/members'));
     expect(memberWrites.map((r) => r.body)).to.deep.equal([
       { op: 'remove', type: 'user', id: users[0] },
       { op: 'add', type: 'user', id: users[2] },
@@ -80,9 +102,15 @@ describe('e2e brownfield: groups an admin configured', () => {
   it('PUT without members leaves the membership alone; members: [] empties it; an unknown id is 404', async () => {
     const g = adminGroup();
     emulator.store.addMember(g.id, users[0] as string);
-    const renamed = await h.request('PUT', `/Groups/${g.id}`, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Platform Team' });
+    const renamed = await h.request('PUT', `/Groups/${g.id}`, {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Platform Team',
+    });
     expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
-    expect(storedGroup(emulator, g.id)).to.include({ name: 'Platform Team', description: 'Owned by platform; ask #it before changing' });
+    expect(storedGroup(emulator, g.id)).to.include({
+      name: 'Platform Team',
+      description: 'Owned by platform; ask #it before changing',
+    });
     expect(emulator.store.membersOf(g.id)).to.deep.equal([users[0]]);
     const emptied = await h.request('PUT', `/Groups/${g.id}`, { displayName: 'Platform Team', members: [] });
     expect(emptied.status).to.equal(200);
@@ -101,10 +129,17 @@ describe('e2e: nested groups (a group id among the members)', () => {
   beforeEach(() => ({ h, emulator } = stack()));
 
   it('skips the group with a warning and a trace entry, applies the users of the same PATCH, and answers 204', async () => {
-    const [u1, u3] = ['katherine', 'alan'].map((u) => emulator.store.addUser({ username: u, email: `${u}@corp.example` })._id) as [string, string];
+    const [u1, u3] = ['katherine', 'alan'].map(
+      (u) => emulator.store.addUser({ username: u, email: `${u}@corp.example` })._id,
+    ) as [string, string];
     const parent = emulator.store.addGroup({ name: 'All Engineering' });
     const child = emulator.store.addGroup({ name: 'Platform' });
-    const res = await h.request('PATCH', `/Groups/${parent.id}`, fixture('patch-add-members-with-display.json', { user1: u1, user3: u3, nestedGroup: child.id }), { 'x-bridge-trace': 'true' });
+    const res = await h.request(
+      'PATCH',
+      `/Groups/${parent.id}`,
+      fixture('patch-add-members-with-display.json', { user1: u1, user3: u3, nestedGroup: child.id }),
+      { 'x-bridge-trace': 'true' },
+    );
     expect(res.status, JSON.stringify(res.body)).to.equal(204);
     expect(emulator.store.membersOf(parent.id).sort()).to.deep.equal([u1, u3].sort());
     const lines = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -114,17 +149,28 @@ describe('e2e: nested groups (a group id among the members)', () => {
     const trace = lines.find((l) => l.message === 'trace') as { trace: { notes: { kind: string }[] } } | undefined;
     expect(trace?.trace.notes.map((n) => n.kind)).to.deep.equal(['memberSkipped']);
     // Entra re-sends the same PATCH next cycle: still 204, nothing new.
-    const again = await h.request('PATCH', `/Groups/${parent.id}`, fixture('patch-add-members-with-display.json', { user1: u1, user3: u3, nestedGroup: child.id }));
+    const again = await h.request(
+      'PATCH',
+      `/Groups/${parent.id}`,
+      fixture('patch-add-members-with-display.json', { user1: u1, user3: u3, nestedGroup: child.id }),
+    );
     expect(again.status).to.equal(204);
     // And removing the nested group is skipped the same way.
-    const removed = await h.request('PATCH', `/Groups/${parent.id}`, patch({ op: 'Remove', path: 'members', value: [{ value: child.id }] }));
+    const removed = await h.request(
+      'PATCH',
+      `/Groups/${parent.id}`,
+      patch({ op: 'Remove', path: 'members', value: [{ value: child.id }] }),
+    );
     expect(removed.status).to.equal(204);
   });
 
   it('a POST with a nested group creates the group with its users and leaves the group out of members', async () => {
     const u1 = emulator.store.addUser({ username: 'ada', email: 'ada@corp.example' })._id;
     const child = emulator.store.addGroup({ name: 'Nested' });
-    const res = await h.request('POST', '/Groups', { displayName: 'Parent', members: [{ value: u1 }, { value: child.id, display: 'Nested' }] });
+    const res = await h.request('POST', '/Groups', {
+      displayName: 'Parent',
+      members: [{ value: u1 }, { value: child.id, display: 'Nested' }],
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.members.map((m: { value: string }) => m.value)).to.deep.equal([u1]);
     expect(emulator.store.membersOf(String(res.body.id))).to.deep.equal([u1]);
@@ -134,7 +180,11 @@ describe('e2e: nested groups (a group id among the members)', () => {
     const u1 = emulator.store.addUser({ username: 'ada', email: 'ada@corp.example' })._id;
     const parent = emulator.store.addGroup({ name: 'Parent' });
     const ghost = 'abcdefabcdefabcdefabcdef';
-    const res = await h.request('PATCH', `/Groups/${parent.id}`, patch({ op: 'Add', path: 'members', value: [{ value: u1 }, { value: ghost }] }));
+    const res = await h.request(
+      'PATCH',
+      `/Groups/${parent.id}`,
+      patch({ op: 'Add', path: 'members', value: [{ value: u1 }, { value: ghost }] }),
+    );
     expect(res.status).to.equal(400);
     expect(res.body.detail).to.contain(`${ghost} (not a JumpCloud user)`);
   });

@@ -39,12 +39,17 @@ describe('e2e: one deadline per request, and work stops when the client leaves',
   it('a group create with members against a slow JumpCloud answers 503 + Retry-After within the deadline, saying what was done', async () => {
     const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => user(`slowmember${i}`)));
     emulator.faults.inject({ method: 'POST', path: /\/members$/, delayMs: 1200, times: 1000 });
-    const { result: res, ms } = await timed(() => h.request('POST', '/Groups', { displayName: 'Slow Group', members: ids.map((value) => ({ value })) }));
+    const { result: res, ms } = await timed(() =>
+      h.request('POST', '/Groups', { displayName: 'Slow Group', members: ids.map((value) => ({ value })) }),
+    );
     emulator.faults.clear();
     expect(ms).to.be.below(DEADLINE_MS + 400);
     expectScimError(res, 503);
     expect(res.headers.get('retry-after')).to.match(/^\d+$/);
-    expect(res.body.detail).to.match(/deadline of 1\.5 s/).and.match(/JumpCloud confirmed \d+ writes?/).and.match(/POST \/api\/v2\/usergroups → 20[01]/);
+    expect(res.body.detail)
+      .to.match(/deadline of 1\.5 s/)
+      .and.match(/JumpCloud confirmed \d+ writes?/)
+      .and.match(/POST \/api\/v2\/usergroups → 20[01]/);
     // Entra's retry converges: the group exists once, and a PATCH adding the members completes.
     const groups = [...emulator.store.groups.values()].filter((g) => g.name === 'Slow Group');
     expect(groups).to.have.length(1);
@@ -54,7 +59,9 @@ describe('e2e: one deadline per request, and work stops when the client leaves',
     emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', delayMs: 600, times: 1 });
     emulator.faults.inject({ method: 'POST', path: '/api/systemusers', status: 429, times: 1 });
     emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', delayMs: 2000, times: 100 });
-    const { result: res, ms } = await timed(() => h.request('POST', '/Users', { userName: 'throttled', emails: [{ value: 'throttled@example.com' }] }));
+    const { result: res, ms } = await timed(() =>
+      h.request('POST', '/Users', { userName: 'throttled', emails: [{ value: 'throttled@example.com' }] }),
+    );
     emulator.faults.clear();
     expect(ms).to.be.below(DEADLINE_MS + 400);
     expect(res.status).to.be.oneOf([201, 503]);
@@ -69,7 +76,10 @@ describe('e2e: one deadline per request, and work stops when the client leaves',
     })();
     const before = emulator.requests.length;
     const members = Array.from({ length: 501 }, (_, i) => ({ value: i.toString(16).padStart(24, '0') }));
-    const res = await h.request('PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: members }] });
+    const res = await h.request('PATCH', `/Groups/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'add', path: 'members', value: members }],
+    });
     expectScimError(res, 413);
     expect(res.body.detail).to.match(/MAX_MEMBER_OPERATIONS/);
     expect(emulator.requests.slice(before).filter((r) => r.method !== 'GET')).to.deep.equal([]);
@@ -84,9 +94,13 @@ describe('e2e: one deadline per request, and work stops when the client leaves',
       method: 'PATCH',
       signal: ctl.signal,
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }] }),
+      body: JSON.stringify({
+        schemas: [PATCH_OP],
+        Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }],
+      }),
     }).catch(() => 'aborted');
-    const memberCalls = (): number => emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/members')).length;
+    const memberCalls = (): number =>
+      emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/members')).length;
     for (let waited = 0; memberCalls() < 4 && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
     ctl.abort();
     expect(await sent).to.equal('aborted');
@@ -96,7 +110,9 @@ describe('e2e: one deadline per request, and work stops when the client leaves',
     emulator.faults.clear();
     expect(memberCalls(), 'no member call starts after the client left').to.equal(atStop);
     expect(atStop).to.be.below(40);
-    const line = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'scim request' && l.method === 'PATCH' && l.status === 499);
+    const line = h.logs
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === 'scim request' && l.method === 'PATCH' && l.status === 499);
     expect(line, 'the abandoned request is logged').to.not.equal(undefined);
     expect(line?.clientGone).to.equal(true);
   });

@@ -49,7 +49,16 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     sandbox = await startSandbox({}, { PORT: '0', DEBUG_PAGE: 'true', LOG_LEVEL: 'error' }, silentLogger());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   after(async () => {
@@ -72,7 +81,9 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     });
     expect(created.status, JSON.stringify(created.data)).to.equal(201);
     expect((await scim.get('/Users?filter=userName+eq+%22mallory.hacker%22')).status).to.equal(200);
-    expect((await scim.post('/Users', { userName: '1bad', emails: [{ value: 'bad@example.com' }] })).status).to.equal(400);
+    expect((await scim.post('/Users', { userName: '1bad', emails: [{ value: 'bad@example.com' }] })).status).to.equal(
+      400,
+    );
     const last = await scim.get(`/Users/${String(created.data.id)}`);
     expect(last.status).to.equal(200);
 
@@ -132,7 +143,10 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
       headers: { Authorization: `Bearer ${sandbox.apiKey}`, 'Content-Type': 'application/scim+json' },
     });
     const fill = async (n: number): Promise<void> => {
-      for (let i = 0; i < n; i += 10) await Promise.all(Array.from({ length: Math.min(10, n - i) }, (_, j) => scim.get(`/Users?count=1&startIndex=${i + j + 1}`)));
+      for (let i = 0; i < n; i += 10)
+        await Promise.all(
+          Array.from({ length: Math.min(10, n - i) }, (_, j) => scim.get(`/Users?count=1&startIndex=${i + j + 1}`)),
+        );
     };
     await fill(120);
     const jane = await scim.post('/Users', {
@@ -144,21 +158,33 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     });
     expect(jane.status, JSON.stringify(jane.data)).to.equal(201);
     const janeId = String(jane.data.id);
-    const group = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Sales ${HOSTILE}` });
+    const group = await scim.post('/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `Sales ${HOSTILE}`,
+    });
     expect(group.status, JSON.stringify(group.data)).to.equal(201);
     // Someone else's failure (so "errors only" alone does not find jane's) and jane's successes (so her name alone does not).
     const ada = (await scim.get('/Users?filter=userName+eq+%22ada.lovelace%22')).data.Resources[0];
     const badEmail = (value: string) => ({ op: 'replace', path: 'emails[type eq "work"].value', value });
-    expect((await scim.patch(`/Users/${String(ada.id)}`, { schemas: [PATCH_OP], Operations: [badEmail('ada at example')] })).status).to.equal(400);
+    expect(
+      (await scim.patch(`/Users/${String(ada.id)}`, { schemas: [PATCH_OP], Operations: [badEmail('ada at example')] }))
+        .status,
+    ).to.equal(400);
     expect((await scim.get(`/Users/${janeId}`)).status).to.equal(200);
-    const failed = await scim.patch(`/Users/${janeId}`, { schemas: [PATCH_OP], Operations: [badEmail('jane at example'), { op: 'replace', path: 'name.givenName', value: 'Janet' }] });
+    const failed = await scim.patch(`/Users/${janeId}`, {
+      schemas: [PATCH_OP],
+      Operations: [badEmail('jane at example'), { op: 'replace', path: 'name.givenName', value: 'Janet' }],
+    });
     expect(failed.status).to.equal(400);
     // A full buffer, with jane's failure somewhere in the middle of it.
     await fill(70);
     const buffer = sandbox.bridge.debug?.buffer;
     expect(buffer?.size).to.equal(200);
 
-    const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await (browser as Browser).newContext({
+      viewport: { width: 1280, height: 900 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const { dialogs, cspErrors } = watch(page);
@@ -175,14 +201,26 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     expect(await cards.first().getAttribute('data-seq')).to.equal(topBefore);
     await page.click('#pause');
     // Functions run inside the page (the test compiles without DOM types); strings would need eval, which the CSP forbids.
-    await page.waitForFunction((seq) => (globalThis as any).document.querySelector('article.exchange')?.getAttribute('data-seq') !== seq, topBefore, POLL);
+    await page.waitForFunction(
+      (seq) => (globalThis as any).document.querySelector('article.exchange')?.getAttribute('data-seq') !== seq,
+      topBefore,
+      POLL,
+    );
     expect(await cards.first().locator('.url').textContent()).to.equal('/scim/v2/Users?count=2');
 
     // Typing her name is not a click; "errors only" is click 1, and there it is, with the rule and the fix.
     await page.fill('#q', 'jane');
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('article.exchange').length < 10, undefined, POLL);
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelectorAll('article.exchange').length < 10,
+      undefined,
+      POLL,
+    );
     await page.click('#errors');
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('article.exchange').length === 1, undefined, POLL);
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelectorAll('article.exchange').length === 1,
+      undefined,
+      POLL,
+    );
     // Pinned by its sequence number: live updates may put newer exchanges above it (the curl below makes one).
     const card = page.locator(`article.exchange[data-seq="${(await cards.first().getAttribute('data-seq')) ?? ''}"]`);
     expect(await card.locator('header .method').textContent()).to.equal('PATCH');
@@ -193,8 +231,16 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
 
     // Click 2 opens its mapping: before and after of each attribute the PATCH touched.
     await card.locator('details.mapping > summary').click();
-    const mapRow = (scimPath: string) => card.locator('table.map tbody tr', { has: page.locator(`td:first-child:text-is("${scimPath}")`) });
-    expect(await mapRow('name.givenName').locator('td').allTextContents()).to.deep.equal(['name.givenName', 'firstname [plain]', '"Jane"', '"Janet"', 'firstname="Janet"', '(JumpCloud refused the write: 400)']);
+    const mapRow = (scimPath: string) =>
+      card.locator('table.map tbody tr', { has: page.locator(`td:first-child:text-is("${scimPath}")`) });
+    expect(await mapRow('name.givenName').locator('td').allTextContents()).to.deep.equal([
+      'name.givenName',
+      'firstname [plain]',
+      '"Jane"',
+      '"Janet"',
+      'firstname="Janet"',
+      '(JumpCloud refused the write: 400)',
+    ]);
     const emailCells = await mapRow('emails').locator('td').allTextContents();
     expect(emailCells[2]).to.contain('"jane.doe@example.com"');
     expect(emailCells[3]).to.contain('"jane at example"');
@@ -211,7 +257,9 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     expect(curl).to.contain(`-X PATCH '${sandbox.tenantUrl}/Users/${janeId}'`);
     expect(curl).to.not.contain(sandbox.apiKey);
     expect(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).to.equal(curl);
-    const replayedByCurl = await run('sh', ['-c', curl], { env: { ...process.env, JUMPCLOUD_API_KEY: sandbox.apiKey } });
+    const replayedByCurl = await run('sh', ['-c', curl], {
+      env: { ...process.env, JUMPCLOUD_API_KEY: sandbox.apiKey },
+    });
     expect(JSON.parse(replayedByCurl.stdout)).to.deep.include({ status: '400', detail: failed.data.detail });
 
     // Copy as explain: a replay command on standard input, in the CLI's key-free style.
@@ -232,12 +280,20 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
       expect(text).to.not.contain(sandbox.apiKey);
       const exported = JSON.parse(text);
       expect(exported).to.deep.include({ format: 'jumpcloud-scim-bridge/exchanges', version: 1 });
-      expect(exported.exchanges.map((x: { method: string; url: string; status: number }) => [x.method, x.url, x.status])).to.deep.equal([['PATCH', `/scim/v2/Users/${janeId}`, 400]]);
-      const replay = await run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', '--replay', file], { cwd: ROOT });
+      expect(
+        exported.exchanges.map((x: { method: string; url: string; status: number }) => [x.method, x.url, x.status]),
+      ).to.deep.equal([['PATCH', `/scim/v2/Users/${janeId}`, 400]]);
+      const replay = await run(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', '--replay', file],
+        { cwd: ROOT },
+      );
       expect(replay.stdout).to.contain('Emulator seeded from the export: 1 user, 0 groups');
       expect(replay.stdout).to.contain(`Rule and fix: ${String(failed.data.detail)}`);
       expect(replay.stdout).to.contain('Replay: 400, as recorded.');
-      expect(replay.stdout).to.match(/^\s+name\.givenName\s+firstname \[plain\]\s+"Jane" → "Janet" → firstname="Janet" → stored \(JumpCloud refused the write: 400\)$/m);
+      expect(replay.stdout).to.match(
+        /^\s+name\.givenName\s+firstname \[plain\]\s+"Jane" → "Janet" → firstname="Janet" → stored \(JumpCloud refused the write: 400\)$/m,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -245,8 +301,16 @@ describe('e2e: debug page in a real browser (Debian chromium)', function () {
     // The hostile group name is a chip with text, not markup; nothing ran.
     await page.fill('#q', 'Sales');
     await page.click('#errors');
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('article.exchange').length >= 1 && !(globalThis as any).document.querySelector('#errors:checked'), undefined, POLL);
-    expect(await page.locator('button.subject', { hasText: 'Sales' }).first().textContent()).to.equal(`group Sales ${HOSTILE}`);
+    await page.waitForFunction(
+      () =>
+        (globalThis as any).document.querySelectorAll('article.exchange').length >= 1 &&
+        !(globalThis as any).document.querySelector('#errors:checked'),
+      undefined,
+      POLL,
+    );
+    expect(await page.locator('button.subject', { hasText: 'Sales' }).first().textContent()).to.equal(
+      `group Sales ${HOSTILE}`,
+    );
     expect(await page.locator('main img').count()).to.equal(0);
     expect(await page.locator('script').count()).to.equal(1);
     expect(dialogs).to.deep.equal([]);

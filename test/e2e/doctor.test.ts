@@ -45,7 +45,12 @@ function block(text: string, title: string): string {
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-async function doctor(o: Org, env: Record<string, string> = {}, args: Partial<DoctorArgs> = {}, io: DoctorIo = {}): Promise<{ text: string; exitCode: number }> {
+async function doctor(
+  o: Org,
+  env: Record<string, string> = {},
+  args: Partial<DoctorArgs> = {},
+  io: DoctorIo = {},
+): Promise<{ text: string; exitCode: number }> {
   return runDoctor(
     { writeCheck: false, yes: false, ...args },
     { JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: o.running.url, JUMPCLOUD_TIMEOUT_MS: '5000', ...env },
@@ -92,12 +97,14 @@ describe('e2e: doctor against the emulator', function () {
     orgs.splice(0);
     const { text, exitCode } = await doctor(o);
     expect(line(text, 'Console URL')).to.match(/^✗/);
-    expect(block(text, 'Console URL')).to.match(/no answer \(network: connection failed\)/).and.to.include('fix: Set JUMPCLOUD_URL');
+    expect(block(text, 'Console URL'))
+      .to.match(/no answer \(network: connection failed\)/)
+      .and.to.include('fix: Set JUMPCLOUD_URL');
     expect(line(text, 'API key')).to.match(/^- .*\(skipped\)/);
     expect(exitCode).to.equal(1);
   });
 
-  it('region: a 401 here while another region\'s console knows the key names that console', async () => {
+  it("region: a 401 here while another region's console knows the key names that console", async () => {
     const us = await make({ apiKeys: ['someone-elses-key'] });
     const eu = await make();
     const { text, exitCode } = await doctor(us, {}, {}, { regions: { US: us.running.url, EU: eu.running.url } });
@@ -108,7 +115,7 @@ describe('e2e: doctor against the emulator', function () {
     expect(exitCode).to.equal(1);
   });
 
-  it('key: a key no console knows fails the key check with JumpCloud\'s 401 message', async () => {
+  it("key: a key no console knows fails the key check with JumpCloud's 401 message", async () => {
     const o = await make({ apiKeys: ['someone-elses-key'] });
     const { text } = await doctor(o);
     expect(line(text, 'Console URL')).to.match(/^✓/);
@@ -121,18 +128,33 @@ describe('e2e: doctor against the emulator', function () {
     const o = await make({ modes: { readOnlyKeys: [KEY] } });
     const { text } = await doctor(o);
     expect(line(text, 'API key')).to.match(/^✗/);
-    expect(block(text, 'API key')).to.include('PUT /api/systemusers/000000000000000000000000 → 403').and.to.include('read-only role');
+    expect(block(text, 'API key'))
+      .to.include('PUT /api/systemusers/000000000000000000000000 → 403')
+      .and.to.include('read-only role');
     expect(line(text, 'Users and user groups')).to.match(/^✓/);
     expect(o.emulator.store.users.size).to.equal(4);
   });
 
   it('x-org-id: an MSP key without JUMPCLOUD_ORG_ID fails and lists the organizations to choose from', async () => {
-    const o = await make({ modes: { multiTenant: { organizations: [{ _id: ORG, displayName: 'Contoso' }, { _id: OTHER_ORG, displayName: 'Fabrikam' }] } } });
+    const o = await make({
+      modes: {
+        multiTenant: {
+          organizations: [
+            { _id: ORG, displayName: 'Contoso' },
+            { _id: OTHER_ORG, displayName: 'Fabrikam' },
+          ],
+        },
+      },
+    });
     const { text, exitCode } = await doctor(o);
     expect(line(text, 'x-org-id')).to.match(/^✗/);
     const b = block(text, 'x-org-id');
-    expect(b).to.include('multi-tenant (MSP) key reaching 2 organizations').and.to.include('ID not included for multi-tenant admin');
-    expect(b).to.include(`fix: Set JUMPCLOUD_ORG_ID to the organization the bridge should provision: one of ${ORG} (Contoso), ${OTHER_ORG} (Fabrikam)`);
+    expect(b)
+      .to.include('multi-tenant (MSP) key reaching 2 organizations')
+      .and.to.include('ID not included for multi-tenant admin');
+    expect(b).to.include(
+      `fix: Set JUMPCLOUD_ORG_ID to the organization the bridge should provision: one of ${ORG} (Contoso), ${OTHER_ORG} (Fabrikam)`,
+    );
     expect(line(text, 'Users and user groups')).to.match(/^- /);
     expect(exitCode).to.equal(1);
 
@@ -150,7 +172,17 @@ describe('e2e: doctor against the emulator', function () {
 
   it('a 401 on a URL that is not a JumpCloud console never sends the key to the real consoles', async () => {
     const o = await make({ apiKeys: ['someone-elses-key'] });
-    const { text } = await doctor(o, {}, {}, { regions: { US: 'https://console.jumpcloud.com' }, probeFor: () => { throw new Error('no other console may be asked'); } });
+    const { text } = await doctor(
+      o,
+      {},
+      {},
+      {
+        regions: { US: 'https://console.jumpcloud.com' },
+        probeFor: () => {
+          throw new Error('no other console may be asked');
+        },
+      },
+    );
     expect(block(text, 'Console URL')).to.include('other regions not tried');
     expect(line(text, 'API key')).to.match(/^✗/);
   });
@@ -159,7 +191,9 @@ describe('e2e: doctor against the emulator', function () {
     const o = await make();
     o.emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', status: 429, times: 1 });
     const { text } = await doctor(o);
-    expect(block(text, 'Search accepts')).to.match(/✗ field: \$regex \(\?i\)\^…\$: no verdict, JumpCloud did not answer it \(throttled or failing\) — POST \/api\/search\/systemusers\?limit=1&skip=0 → 429/);
+    expect(block(text, 'Search accepts')).to.match(
+      /✗ field: \$regex \(\?i\)\^…\$: no verdict, JumpCloud did not answer it \(throttled or failing\) — POST \/api\/search\/systemusers\?limit=1&skip=0 → 429/,
+    );
   });
 
   it('lists: user groups that cannot be listed fail the list check', async () => {
@@ -175,35 +209,55 @@ describe('e2e: doctor against the emulator', function () {
     const { text } = await doctor(o);
     expect(line(text, 'Search accepts')).to.match(/^✗/);
     const b = block(text, 'Search accepts');
-    expect(b).to.match(/✗ field: \$regex \(\?i\)\^…\$: refused — POST \/api\/search\/systemusers\?limit=1&skip=0 → 400 ".*inline flags are not supported" .*used by userName eq "zzdoctor/);
+    expect(b).to.match(
+      /✗ field: \$regex \(\?i\)\^…\$: refused — POST \/api\/search\/systemusers\?limit=1&skip=0 → 400 ".*inline flags are not supported" .*used by userName eq "zzdoctor/,
+    );
     expect(b).to.match(/✓ dotted\.key: string literal: 0 users/);
   });
 
   it('search: a form JumpCloud silently ignores (matches users for a value nobody has) fails', async () => {
     const o = await make();
     // A backend that ignores `$regex` answers as if there were no condition at all.
-    o.emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', status: 200, body: { totalCount: 4, results: [] }, times: 1 });
+    o.emulator.faults.inject({
+      method: 'POST',
+      path: '/api/search/systemusers',
+      status: 200,
+      body: { totalCount: 4, results: [] },
+      times: 1,
+    });
     const { text } = await doctor(o);
-    expect(block(text, 'Search accepts')).to.match(/✗ field: \$regex \(\?i\)\^…\$: matched 4 users for a value nobody has/);
+    expect(block(text, 'Search accepts')).to.match(
+      /✗ field: \$regex \(\?i\)\^…\$: matched 4 users for a value nobody has/,
+    );
   });
 
   it('fields: a search that drops a field the bridge reads fails; a stingy default list is only reported', async () => {
     const o = await make({ modes: { searchFields: { never: ['phoneNumbers'] } } });
     const { text } = await doctor(o);
     expect(line(text, 'Searches return')).to.match(/^✗/);
-    expect(block(text, 'Searches return')).to.include('the search dropped phoneNumbers, which GET /api/systemusers/{id} has');
+    expect(block(text, 'Searches return')).to.include(
+      'the search dropped phoneNumbers, which GET /api/systemusers/{id} has',
+    );
 
     const stingy = await make({ modes: { searchFields: { defaults: ['username', 'email'] } } });
     const ok = await doctor(stingy);
     expect(line(ok.text, 'Searches return')).to.match(/^✓/);
-    expect(block(ok.text, 'Searches return')).to.match(/without "fields" JumpCloud leaves out: .*attributes.*phoneNumbers/);
+    expect(block(ok.text, 'Searches return')).to.match(
+      /without "fields" JumpCloud leaves out: .*attributes.*phoneNumbers/,
+    );
   });
 
   it('custom attributes: counts users per mapped attribute, and fails when JumpCloud will not say', async () => {
     const o = await make();
-    o.emulator.store.addUser({ username: 'kept', email: 'kept@example.com', attributes: [{ name: 'scimExternalId', value: 'x' }] });
+    o.emulator.store.addUser({
+      username: 'kept',
+      email: 'kept@example.com',
+      attributes: [{ name: 'scimExternalId', value: 'x' }],
+    });
     const { text } = await doctor(o);
-    expect(block(text, 'Custom attributes')).to.include('scimExternalId: on 1 user').and.to.include('scimNameFormatted: on no user, free for the bridge');
+    expect(block(text, 'Custom attributes'))
+      .to.include('scimExternalId: on 1 user')
+      .and.to.include('scimNameFormatted: on no user, free for the bridge');
 
     const strict = await make({ modes: { refuseSearch: { dottedKeys: true } } });
     const failed = await doctor(strict);
@@ -226,7 +280,16 @@ describe('e2e: doctor against the emulator', function () {
       const o = await make();
       const { text, exitCode } = await doctor(o, {}, { writeCheck: true, yes: true }, { suffix: 'cafe0001' });
       expect(exitCode, text).to.equal(0);
-      for (const t of ['Create a STAGED throwaway user doctor.throwaway.cafe0001', 'PUT with "" clears a field', 'PUT replaces the phone numbers', 'PUT changes alternateEmail', 'PUT with "" clears alternateEmail', 'PUT sets a manager', 'PUT with manager null clears the manager', 'Delete the throwaway user']) {
+      for (const t of [
+        'Create a STAGED throwaway user doctor.throwaway.cafe0001',
+        'PUT with "" clears a field',
+        'PUT replaces the phone numbers',
+        'PUT changes alternateEmail',
+        'PUT with "" clears alternateEmail',
+        'PUT sets a manager',
+        'PUT with manager null clears the manager',
+        'Delete the throwaway user',
+      ]) {
         expect(line(text, t)).to.match(/^✓/);
       }
       const create = o.emulator.requests.find((r) => r.method === 'POST' && r.path === '/api/systemusers');
@@ -241,7 +304,9 @@ describe('e2e: doctor against the emulator', function () {
       expect(exitCode).to.equal(1);
       const b = block(text, 'Create a STAGED throwaway user');
       expect(b).to.match(/^✗/);
-      expect(b).to.include('answer: email: sent "Doctor.Throwaway.cafe0002@Example.com" → stored "doctor.throwaway.cafe0002@example.com" (case changed)');
+      expect(b).to.include(
+        'answer: email: sent "Doctor.Throwaway.cafe0002@Example.com" → stored "doctor.throwaway.cafe0002@example.com" (case changed)',
+      );
       expect(b).to.include('read back: phoneNumbers: sent');
       expect(line(text, 'Delete the throwaway user')).to.match(/^✓/);
       expect(o.emulator.store.users.size).to.equal(4);
@@ -250,11 +315,23 @@ describe('e2e: doctor against the emulator', function () {
     it('asks first, and writes nothing unless the answer is yes', async () => {
       const o = await make();
       let asked = '';
-      const { text, exitCode } = await doctor(o, {}, { writeCheck: true }, { suffix: 'cafe0003', ask: async (q) => ((asked = q), 'no') });
+      const { text, exitCode } = await doctor(
+        o,
+        {},
+        { writeCheck: true },
+        { suffix: 'cafe0003', ask: async (q) => ((asked = q), 'no') },
+      );
       expect(asked).to.include('creates the STAGED user doctor.throwaway.cafe0003').and.to.include('Type "yes"');
       expect(block(text, 'Write check')).to.include('not confirmed: nothing was written');
       expect(exitCode).to.equal(1);
-      expect(o.emulator.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/api/search/') && r.path !== '/api/systemusers/000000000000000000000000')).to.deep.equal([]);
+      expect(
+        o.emulator.requests.filter(
+          (r) =>
+            r.method !== 'GET' &&
+            !r.path.startsWith('/api/search/') &&
+            r.path !== '/api/systemusers/000000000000000000000000',
+        ),
+      ).to.deep.equal([]);
     });
 
     it('a read-only key never gets to write: the write check is skipped after the key check fails', async () => {
@@ -279,7 +356,11 @@ describe('e2e: doctor against the emulator', function () {
       const o = await make();
       const file = path.join(dir, 'key');
       writeFileSync(file, `${KEY}\n`);
-      const viaFile = await runDoctor({ writeCheck: false, yes: false, keyFile: file }, { JUMPCLOUD_URL: o.running.url }, { regions: { US: o.running.url } });
+      const viaFile = await runDoctor(
+        { writeCheck: false, yes: false, keyFile: file },
+        { JUMPCLOUD_URL: o.running.url },
+        { regions: { US: o.running.url } },
+      );
       expect(viaFile.exitCode).to.equal(0);
       expect(viaFile.text).to.not.include(KEY);
       const missing = await runDoctor({ writeCheck: false, yes: false }, { JUMPCLOUD_URL: o.running.url }).then(
@@ -292,8 +373,15 @@ describe('e2e: doctor against the emulator', function () {
 
     it('the installed command refuses --key with exit code 2 and runs the checks with the key from the environment', async () => {
       const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-      const cli = (args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> =>
-        promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'doctor', ...args], { cwd: root, env: { ...process.env, ...env } }).then(
+      const cli = (
+        args: string[],
+        env: Record<string, string>,
+      ): Promise<{ code: number; stdout: string; stderr: string }> =>
+        promisify(execFile)(
+          process.execPath,
+          ['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'doctor', ...args],
+          { cwd: root, env: { ...process.env, ...env } },
+        ).then(
           (r) => ({ code: 0, ...r }),
           (e: { code: number; stdout: string; stderr: string }) => e,
         );

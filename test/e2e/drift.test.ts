@@ -12,7 +12,9 @@ const USER = {
 
 /** The log lines the bridge wrote at warn with kind drift, parsed. */
 function driftLines(logs: readonly string[]): Record<string, unknown>[] {
-  return logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 'warn' && l.kind === 'drift');
+  return logs
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.level === 'warn' && l.kind === 'drift');
 }
 
 describe('e2e: drift detection against a JumpCloud that normalises what it stores', () => {
@@ -20,7 +22,11 @@ describe('e2e: drift detection against a JumpCloud that normalises what it store
 
   it('a faithful write raises no drift', async () => {
     const { h } = stack();
-    const res = await h.request('POST', '/Users', { ...USER, userName: 'faithful', emails: [{ value: 'faithful@contoso.com', type: 'work', primary: true }] });
+    const res = await h.request('POST', '/Users', {
+      ...USER,
+      userName: 'faithful',
+      emails: [{ value: 'faithful@contoso.com', type: 'work', primary: true }],
+    });
     expect(res.status).to.equal(201);
     expect(driftLines(h.logs)).to.deep.equal([]);
     expect(h.bridge.drift.total).to.equal(0);
@@ -50,7 +56,11 @@ describe('e2e: drift detection against a JumpCloud that normalises what it store
   it('a PATCH whose phone number JumpCloud reformats drifts on phoneNumbers only, and shows on the debug page', async () => {
     const { h, emulator } = stack();
     emulator.setModes({});
-    const created = await h.request('POST', '/Users', { ...USER, userName: 'phone.user', emails: [{ value: 'phone.user@contoso.com', type: 'work', primary: true }] });
+    const created = await h.request('POST', '/Users', {
+      ...USER,
+      userName: 'phone.user',
+      emails: [{ value: 'phone.user@contoso.com', type: 'work', primary: true }],
+    });
     emulator.setModes({ normalise: { 'phoneNumbers.number': 'digits' } });
     const before = h.bridge.drift.total;
     const patched = await h.request('PATCH', `/Users/${created.body.id as string}`, {
@@ -63,7 +73,9 @@ describe('e2e: drift detection against a JumpCloud that normalises what it store
     expect(patched.body.phoneNumbers).to.deep.equal([{ value: '+14255550199', type: 'mobile' }]);
     const page = await (await fetch(h.base.replace('/scim/v2', '/debug'))).text();
     expect(page).to.include('Drift warnings since start: <strong>2</strong>').and.to.include('phoneNumbers: 1');
-    expect(page).to.match(/<span class="tag err">drift<\/span> Drift on User [0-9a-f]{24}: JumpCloud stored phoneNumbers/);
+    expect(page).to.match(
+      /<span class="tag err">drift<\/span> Drift on User [0-9a-f]{24}: JumpCloud stored phoneNumbers/,
+    );
     emulator.setModes({});
   });
 });

@@ -42,7 +42,9 @@ describe('e2e: Entra and generic-client request fixtures replayed against the em
 
   it('replays every file in the fixture folders, each a well-formed request with the response it must get', () => {
     // Nothing in the folders is skipped: a misnamed or malformed file fails here instead of silently not running.
-    const listed = ['entra', 'generic'].flatMap((source) => readdirSync(path.join(fixturesDir, source, 'users')).map((f) => `${source}/${f}`)).sort();
+    const listed = ['entra', 'generic']
+      .flatMap((source) => readdirSync(path.join(fixturesDir, source, 'users')).map((f) => `${source}/${f}`))
+      .sort();
     expect(fixtures.map((f) => f.file).sort()).to.deep.equal(listed);
     for (const { file, fx } of fixtures) {
       expect(fx.description, file).to.be.a('string').and.not.equal('');
@@ -53,13 +55,24 @@ describe('e2e: Entra and generic-client request fixtures replayed against the em
   });
 
   it("Entra's fixtures cover every user request its provisioning cycle sends (entra-facts §1.2–1.5, §2.2–2.7)", () => {
-    const shape = (r: Fixture['request']): string => `${r.method} ${r.path.replace(/\{id\}/, '{id}').replace(/\?.*$/, '?…')}`;
+    const shape = (r: Fixture['request']): string =>
+      `${r.method} ${r.path.replace(/\{id\}/, '{id}').replace(/\?.*$/, '?…')}`;
     const covered = new Set(fixtures.filter((f) => f.file.startsWith('entra/')).map((f) => shape(f.fx.request)));
-    expect([...covered].sort()).to.include.members(['DELETE /Users/{id}', 'GET /Users/{id}', 'GET /Users?…', 'PATCH /Users/{id}', 'POST /Users']);
+    expect([...covered].sort()).to.include.members([
+      'DELETE /Users/{id}',
+      'GET /Users/{id}',
+      'GET /Users?…',
+      'PATCH /Users/{id}',
+      'POST /Users',
+    ]);
     // Each documented PATCH form has a fixture: default mode (capitalised ops, string booleans), the aadOptscim062020
     // flag (path-less), and the manager's shapes.
     const files = fixtures.map((f) => f.file);
-    for (const form of ['patch-default-', 'patch-flag-', 'patch-manager-']) expect(files.some((f) => f.startsWith(`entra/${form}`)), form).to.equal(true);
+    for (const form of ['patch-default-', 'patch-flag-', 'patch-manager-'])
+      expect(
+        files.some((f) => f.startsWith(`entra/${form}`)),
+        form,
+      ).to.equal(true);
   });
 
   for (const { file, fx } of fixtures) {
@@ -71,7 +84,9 @@ describe('e2e: Entra and generic-client request fixtures replayed against the em
         externalId: 'ext-bjensen',
         name: { givenName: 'Barbara', familyName: 'Jensen' },
         emails: [{ type: 'work', value: 'bjensen@example.com', primary: true }],
-        ...(fx.setup?.manager ? { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: String(manager.body.id) } } : {}),
+        ...(fx.setup?.manager
+          ? { 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: String(manager.body.id) } }
+          : {}),
       });
       expect(user.status, JSON.stringify(user.body)).to.equal(201);
       const vars = { id: String(user.body.id), managerId: String(manager.body.id) };

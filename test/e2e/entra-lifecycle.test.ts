@@ -24,7 +24,10 @@ function entraCreateBody(userName: string, email: string, externalId: string): R
 /** Entra's form-encoded equality filter: spaces as '+', quotes as %22. */
 const userNameFilter = (value: string): string => `/Users?filter=userName+eq+%22${encodeURIComponent(value)}%22`;
 
-function customAttribute(user: { attributes: { name?: string; value?: string }[] } | undefined, name: string): string | undefined {
+function customAttribute(
+  user: { attributes: { name?: string; value?: string }[] } | undefined,
+  name: string,
+): string | undefined {
   return user?.attributes.find((a) => a.name === name)?.value;
 }
 
@@ -90,10 +93,17 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     });
     expect(defaultPatch.status, JSON.stringify(defaultPatch.data)).to.equal(200);
     expect(defaultPatch.data.displayName).to.equal('Alex Wu (Sales)');
-    expect(defaultPatch.data.emails).to.deep.equal([{ value: 'alex.wu@sales.contoso.example', type: 'work', primary: true }]);
+    expect(defaultPatch.data.emails).to.deep.equal([
+      { value: 'alex.wu@sales.contoso.example', type: 'work', primary: true },
+    ]);
     expect(defaultPatch.data[ENTERPRISE]).to.deep.include({ department: 'Sales' });
     stored = emulator.store.users.get(id);
-    expect(stored).to.deep.include({ displayname: 'Alex Wu (Sales)', email: 'alex.wu@sales.contoso.example', lastname: 'Wu-Lee', department: 'Sales' });
+    expect(stored).to.deep.include({
+      displayname: 'Alex Wu (Sales)',
+      email: 'alex.wu@sales.contoso.example',
+      lastname: 'Wu-Lee',
+      department: 'Sales',
+    });
 
     // PATCH, aadOptscim062020 mode: lowercase ops, a path-less value with dotted and URN keys.
     // The flag rides on the Tenant URL's query string; the bridge must ignore it.
@@ -101,7 +111,15 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
       schemas: [PATCH_OP],
       Operations: [
         { op: 'replace', path: 'emails[type eq "work"].value', value: 'alex.wu@contoso.example' },
-        { op: 'replace', value: { displayName: 'Alex Wu', 'name.givenName': 'Alexander', 'name.familyName': 'Wu', [`${ENTERPRISE}:employeeNumber`]: 'E3001' } },
+        {
+          op: 'replace',
+          value: {
+            displayName: 'Alex Wu',
+            'name.givenName': 'Alexander',
+            'name.familyName': 'Wu',
+            [`${ENTERPRISE}:employeeNumber`]: 'E3001',
+          },
+        },
       ],
     });
     expect(flagPatch.status, JSON.stringify(flagPatch.data)).to.equal(200);
@@ -109,10 +127,19 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     expect(flagPatch.data).to.not.have.property('name.givenName');
     expect(flagPatch.data[ENTERPRISE]).to.deep.include({ employeeNumber: 'E3001', department: 'Sales' });
     stored = emulator.store.users.get(id);
-    expect(stored).to.deep.include({ firstname: 'Alexander', lastname: 'Wu', employeeIdentifier: 'E3001', email: 'alex.wu@contoso.example', displayname: 'Alex Wu' });
+    expect(stored).to.deep.include({
+      firstname: 'Alexander',
+      lastname: 'Wu',
+      employeeIdentifier: 'E3001',
+      email: 'alex.wu@contoso.example',
+      displayname: 'Alex Wu',
+    });
 
     // Manager: Entra links it in a separate PATCH, writing a bare id and reading back {"value": id}.
-    const manager = await scim.post('/Users', entraCreateBody('morgan.lee', 'morgan.lee@contoso.example', randomUUID()));
+    const manager = await scim.post(
+      '/Users',
+      entraCreateBody('morgan.lee', 'morgan.lee@contoso.example', randomUUID()),
+    );
     expect(manager.status, JSON.stringify(manager.data)).to.equal(201);
     const managerId = String(manager.data.id);
     const link = await scim.patch(`/Users/${id}`, {
@@ -135,7 +162,10 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     expect(withoutManager.data[ENTERPRISE]?.manager?.value ?? '').to.equal('');
 
     // Disable the way Entra's default mode does: the string "False".
-    const disabled = await scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    const disabled = await scim.patch(`/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
     expect(disabled.status, JSON.stringify(disabled.data)).to.equal(200);
     expect(disabled.data.active).to.equal(false);
     expect(emulator.store.users.get(id)?.suspended).to.equal(true);
@@ -148,7 +178,10 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     expect(disabledMatch.data.Resources[0]).to.deep.include({ id, active: false });
 
     // Re-enable, flag mode: boolean value.
-    const enabled = await scim.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: true }] });
+    const enabled = await scim.patch(`/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', path: 'active', value: true }],
+    });
     expect(enabled.status).to.equal(200);
     expect(enabled.data.active).to.equal(true);
     expect(emulator.store.users.get(id)?.suspended).to.equal(false);
@@ -173,14 +206,18 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     const { scim, emulator } = stack;
     const member = emulator.store.addUser({ username: 'group.member', email: 'group.member@contoso.example' });
     const other = emulator.store.addUser({ username: 'group.other', email: 'group.other@contoso.example' });
-    const byName = (name: string): string => `/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name)}%22`;
+    const byName = (name: string): string =>
+      `/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name)}%22`;
 
     const canary = await scim.get(byName(randomUUID()));
     expect(canary.status).to.equal(200);
     expect(canary.data).to.deep.include({ totalResults: 0, Resources: [] });
 
     const created = await scim.post('/Groups', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group', 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group'],
+      schemas: [
+        'urn:ietf:params:scim:schemas:core:2.0:Group',
+        'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group',
+      ],
       externalId: randomUUID(),
       displayName: 'Replay Sales',
       meta: { resourceType: 'Group' },
@@ -191,7 +228,16 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
 
     const add = await scim.patch(`/Groups/${gid}`, {
       schemas: [PATCH_OP],
-      Operations: [{ op: 'Add', path: 'members', value: [{ $ref: null, value: member._id }, { $ref: null, value: other._id }] }],
+      Operations: [
+        {
+          op: 'Add',
+          path: 'members',
+          value: [
+            { $ref: null, value: member._id },
+            { $ref: null, value: other._id },
+          ],
+        },
+      ],
     });
     expect(add.status, JSON.stringify(add.data)).to.equal(204);
     expect(emulator.store.membersOf(gid)).to.have.members([member._id, other._id]);
@@ -208,7 +254,10 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     expect(remove.status, JSON.stringify(remove.data)).to.equal(204);
     expect(emulator.store.membersOf(gid)).to.deep.equal([member._id]);
 
-    const rename = await scim.patch(`/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'displayName', value: 'Replay Sales EMEA' }] });
+    const rename = await scim.patch(`/Groups/${gid}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'displayName', value: 'Replay Sales EMEA' }],
+    });
     expect(rename.status, JSON.stringify(rename.data)).to.equal(204);
     expect(emulator.store.groups.get(gid)?.name).to.equal('Replay Sales EMEA');
 
@@ -246,7 +295,12 @@ describe('e2e: Entra lifecycle replay through the real HTTP stack', function () 
     expect(same).to.have.length(1);
     expect(res.data.id).to.equal(same[0]?._id);
     // The POST was sent once: the bridge looked the user up instead of re-sending the create.
-    const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/systemusers' && (r.body as { username?: string } | undefined)?.username === 'lost.answer');
+    const posts = emulator.requests.filter(
+      (r) =>
+        r.method === 'POST' &&
+        r.path === '/api/systemusers' &&
+        (r.body as { username?: string } | undefined)?.username === 'lost.answer',
+    );
     expect(posts).to.have.length(1);
     expect(emulator.violations).to.deep.equal([]);
   });

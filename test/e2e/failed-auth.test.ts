@@ -53,10 +53,16 @@ describe('e2e: junk-key traffic does not starve real work', function () {
   });
 
   it('refuses hundreds of junk-key PATCHes of a user without its lock and answers a real PATCH while some are still in flight', async () => {
-    const created = await h.request('POST', '/Users', { userName: 'starved', emails: [{ value: 'starved@example.com' }] });
+    const created = await h.request('POST', '/Users', {
+      userName: 'starved',
+      emails: [{ value: 'starved@example.com' }],
+    });
     expect(created.status).to.equal(201);
     const id = String(created.body.id);
-    const patch = (value: string) => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value }] });
+    const patch = (value: string) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value }],
+    });
     lockKeys.length = 0;
     const callsBefore = up.calls.length;
 
@@ -68,13 +74,18 @@ describe('e2e: junk-key traffic does not starve real work', function () {
       }),
     );
     // The rest were refused; PARKED of them are still in their one key-proof read, holding nothing of the user's.
-    await until(`${JUNK - PARKED} junk requests were answered and ${PARKED} parked`, () => answered.length === JUNK - PARKED && up.parked === PARKED);
+    await until(
+      `${JUNK - PARKED} junk requests were answered and ${PARKED} parked`,
+      () => answered.length === JUNK - PARKED && up.parked === PARKED,
+    );
     expect(lockKeys, 'no junk request took a lock').to.deep.equal([]);
 
     const real = await h.request('PATCH', `/Users/${id}`, patch('Real Name'));
     expect(real.status, real.text).to.equal(200);
     expect(real.body.displayName).to.equal('Real Name');
-    expect(answered, 'the real PATCH finished while the parked junk requests were still pending').to.have.length(JUNK - PARKED);
+    expect(answered, 'the real PATCH finished while the parked junk requests were still pending').to.have.length(
+      JUNK - PARKED,
+    );
     expect(up.parked).to.equal(PARKED);
     expect(lockKeys).to.deep.equal([`user:${id.toLowerCase()}`]);
 
@@ -122,14 +133,22 @@ describe('e2e: failed authentication is rate-limited per client address', functi
     expectScimError(limited, 429);
     expect(limited.headers.get('retry-after')).to.equal('60');
     expect(limited.body.detail).to.match(/failed authentications/i);
-    const otherBad = await h.request('POST', '/Users', { userName: 'guess' }, { authorization: `Bearer ${junkKey(2)}` });
+    const otherBad = await h.request(
+      'POST',
+      '/Users',
+      { userName: 'guess' },
+      { authorization: `Bearer ${junkKey(2)}` },
+    );
     expectScimError(otherBad, 429);
     expect(up.calls.length, 'a limited request never reaches JumpCloud').to.equal(callsAtLimit);
 
     // The real key (already proven) is not counted and not limited, from the same address.
     const list = await h.request('GET', '/Users?count=1');
     expect(list.status, list.text).to.equal(200);
-    const created = await h.request('POST', '/Users', { userName: 'afterlimit', emails: [{ value: 'afterlimit@example.com' }] });
+    const created = await h.request('POST', '/Users', {
+      userName: 'afterlimit',
+      emails: [{ value: 'afterlimit@example.com' }],
+    });
     expect(created.status, created.text).to.equal(201);
     expect([...emulator.store.users.values()].map((u) => u.username)).to.include('afterlimit');
 
@@ -167,7 +186,9 @@ describe('e2e: a burst with a good key not yet proven is not taken for failed au
   it('still counts a bad key burst: at most FAILED_AUTH_LIMIT of it reaches JumpCloud, the rest is refused with 429', async () => {
     const callsBefore = up.calls.length;
     const bad = { authorization: `Bearer ${junkKey(7)}` };
-    const results = await Promise.all(Array.from({ length: 10 }, () => h.request('GET', '/Users?count=1', undefined, bad)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => h.request('GET', '/Users?count=1', undefined, bad)),
+    );
     // express-rate-limit's memory store lets requests counted in the same instant all see the final count, so how
     // many of the waiting rest still reach JumpCloud before the limit is not fixed: between none and LIMIT - 1.
     const rejected = results.filter((r) => r.status === 401);

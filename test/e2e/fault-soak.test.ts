@@ -7,7 +7,6 @@ import { prng } from '../helpers/prng.js';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const TIMEOUT_MS = 400;
 
-
 /** The faults of the issue: 429 with and without Retry-After, 500/502/503/504, resets, delays past the timeout, reset-after-commit. */
 const FAULTS: Omit<FaultSpec, 'method' | 'path'>[] = [
   { status: 429 },
@@ -75,7 +74,14 @@ describe('e2e: fault soak (random upstream faults, client view vs JumpCloud stat
       for (let i = 0; i < OPS_PER_LANE; i += 1) {
         const name = `soak${n}x${generation}`;
         // One fault per operation at most, gone when the operation ends: faults do not pile up for later ones.
-        const fault = random() < 0.45 ? emulator.faults.inject({ ...TARGETS[Math.floor(random() * TARGETS.length)], ...FAULTS[Math.floor(random() * FAULTS.length)], times: 1 }) : undefined;
+        const fault =
+          random() < 0.45
+            ? emulator.faults.inject({
+                ...TARGETS[Math.floor(random() * TARGETS.length)],
+                ...FAULTS[Math.floor(random() * FAULTS.length)],
+                times: 1,
+              })
+            : undefined;
         tally.ops += 1;
         if (id === undefined) {
           const res = await h.request('POST', '/Users', { userName: name, emails: [{ value: `${name}@example.com` }] });
@@ -91,13 +97,18 @@ describe('e2e: fault soak (random upstream faults, client view vs JumpCloud stat
             id = String(res.body.id);
           } else if (found.length > 0) {
             tally.phantom += 1;
-            tally.problems.push(`create ${name} told ${res.status} ${JSON.stringify(res.body?.detail)} but the user exists`);
+            tally.problems.push(
+              `create ${name} told ${res.status} ${JSON.stringify(res.body?.detail)} but the user exists`,
+            );
             id = found[0]?._id;
           }
         } else if (random() < 0.7) {
           const next = `title-${n}-${i}`;
           const before = String(emulator.store.users.get(id)?.jobTitle ?? '');
-          const res = await h.request('PATCH', `/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'title', value: next }] });
+          const res = await h.request('PATCH', `/Users/${id}`, {
+            schemas: [PATCH_OP],
+            Operations: [{ op: 'replace', path: 'title', value: next }],
+          });
           tally.byStatus[`PATCH ${res.status}`] = (tally.byStatus[`PATCH ${res.status}`] ?? 0) + 1;
           if (res.status !== 200) await settle();
           const now = String(emulator.store.users.get(id)?.jobTitle ?? '');
@@ -136,9 +147,15 @@ describe('e2e: fault soak (random upstream faults, client view vs JumpCloud stat
     const names = [...emulator.store.users.values()].map((u) => u.username);
     tally.duplicates += names.length - new Set(names).size;
     expect(tally.ops).to.be.at.least(300);
-    expect({ duplicates: tally.duplicates, lost: tally.lost, phantom: tally.phantom }, tally.problems.join('\n')).to.deep.equal({ duplicates: 0, lost: 0, phantom: 0 });
+    expect(
+      { duplicates: tally.duplicates, lost: tally.lost, phantom: tally.phantom },
+      tally.problems.join('\n'),
+    ).to.deep.equal({ duplicates: 0, lost: 0, phantom: 0 });
     // The run is not all happy paths: some operations did fail, visibly and truthfully.
-    expect(Object.keys(tally.byStatus).some((k) => !/ (200|201|204)$/.test(k)), JSON.stringify(tally.byStatus)).to.equal(true);
+    expect(
+      Object.keys(tally.byStatus).some((k) => !/ (200|201|204)$/.test(k)),
+      JSON.stringify(tally.byStatus),
+    ).to.equal(true);
     expect(emulator.violations).to.deep.equal([]);
   });
 });

@@ -17,7 +17,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 // Absolute, because the child runs in a scratch directory where a bare 'tsx' would not resolve.
 const TSX = import.meta.resolve('tsx');
 
-async function outcome(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+async function outcome(
+  file: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(file, args, { cwd, env, timeout: 15_000 });
     return { code: 0, stdout, stderr };
@@ -63,9 +68,16 @@ describe('e2e: the first run (.env, a busy port, no build yet)', function () {
     writeFileSync(path.join(dir, '.env'), 'LOG_LEVEL=chatty\n');
     const env = { ...process.env };
     delete env.LOG_LEVEL;
-    const { code, stderr } = await outcome(process.execPath, ['--import', TSX, path.join(ROOT, 'src', 'server.ts')], dir, env);
+    const { code, stderr } = await outcome(
+      process.execPath,
+      ['--import', TSX, path.join(ROOT, 'src', 'server.ts')],
+      dir,
+      env,
+    );
     expect(code).to.equal(2);
-    expect(stderr.trim()).to.equal("jumpcloud-scim-bridge: configuration error: LOG_LEVEL must be one of error, warn, info, debug (got 'chatty')");
+    expect(stderr.trim()).to.equal(
+      "jumpcloud-scim-bridge: configuration error: LOG_LEVEL must be one of error, warn, info, debug (got 'chatty')",
+    );
   });
 
   it('the real environment wins over .env, for the server and for explain', async () => {
@@ -73,8 +85,15 @@ describe('e2e: the first run (.env, a busy port, no build yet)', function () {
     const env = { ...process.env, LOG_LEVEL: 'error' };
     // LOG_LEVEL from the environment is accepted; DRY_RUN, only in the file, is read and refused.
     const server = await outcome(process.execPath, ['--import', TSX, path.join(ROOT, 'src', 'server.ts')], dir, env);
-    expect(server.stderr.trim()).to.equal("jumpcloud-scim-bridge: configuration error: DRY_RUN must be true or false (got 'maybe')");
-    const explain = await outcome(process.execPath, ['--import', TSX, path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', 'GET', '/Users'], dir, env);
+    expect(server.stderr.trim()).to.equal(
+      "jumpcloud-scim-bridge: configuration error: DRY_RUN must be true or false (got 'maybe')",
+    );
+    const explain = await outcome(
+      process.execPath,
+      ['--import', TSX, path.join(ROOT, 'src', 'cli', 'main.ts'), 'explain', 'GET', '/Users'],
+      dir,
+      env,
+    );
     expect(explain.code).to.equal(2);
     expect(explain.stderr.trim()).to.equal("explain: configuration error: DRY_RUN must be true or false (got 'maybe')");
   });
@@ -87,7 +106,14 @@ describe('e2e: the first run (.env, a busy port, no build yet)', function () {
       const address = await listenNearby(server, port, '127.0.0.1', false);
       expect(address.port).to.equal(port + 1);
       const base = `http://localhost:${address.port}`;
-      const banner = sandboxBanner({ apiKey: 'jca_k', tenantUrl: `${base}/scim/v2`, debugUrl: `${base}/debug`, emulatorUrl: 'http://127.0.0.1:1', config: loadConfig({}), busyPort: port });
+      const banner = sandboxBanner({
+        apiKey: 'jca_k',
+        tenantUrl: `${base}/scim/v2`,
+        debugUrl: `${base}/debug`,
+        emulatorUrl: 'http://127.0.0.1:1',
+        config: loadConfig({}),
+        busyPort: port,
+      });
       expect(banner).to.contain(`Tenant URL:   http://localhost:${port + 1}/scim/v2`);
       expect(banner).to.contain(`Port:         ${port + 1} (port ${port} was busy; set PORT to choose one)`);
       expect(banner).to.contain(`curl -sS 'http://localhost:${port + 1}/scim/v2/Users?count=10'`);
@@ -124,7 +150,9 @@ describe('e2e: the first run (.env, a busy port, no build yet)', function () {
           error = e;
         },
       );
-      expect(error?.message).to.equal(`port ${port} on 127.0.0.1 is already in use: set PORT to a free port (or leave PORT unset to take the next free one)`);
+      expect(error?.message).to.equal(
+        `port ${port} on 127.0.0.1 is already in use: set PORT to a free port (or leave PORT unset to take the next free one)`,
+      );
     } finally {
       await new Promise((done) => blocker?.close(done));
     }
@@ -136,7 +164,9 @@ describe('e2e: the first run (.env, a busy port, no build yet)', function () {
     copyFileSync(path.join(ROOT, 'scripts', 'require-build.mjs'), path.join(dir, 'scripts', 'require-build.mjs'));
     const { code, stderr } = await outcome('npm', ['start', '--silent'], dir);
     expect(code).to.equal(1);
-    expect(stderr.trim()).to.equal('jumpcloud-scim-bridge is not built yet: run `npm run build` first, then `npm start` (or `npm run sandbox` to try it on the emulator).');
+    expect(stderr.trim()).to.equal(
+      'jumpcloud-scim-bridge is not built yet: run `npm run build` first, then `npm start` (or `npm run sandbox` to try it on the emulator).',
+    );
     expect(stderr).to.not.contain('ERR_MODULE_NOT_FOUND');
   });
 });

@@ -87,14 +87,19 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
         method: 'POST',
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/scim+json' },
         body: JSON.stringify({ userName: `drain${i}`, emails: [{ value: `drain${i}@example.com` }] }),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id?: string } }), (e: unknown) => ({ status: -1, body: { id: String((e as Error).cause) } })),
+      }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as { id?: string } }),
+        (e: unknown) => ({ status: -1, body: { id: String((e as Error).cause) } }),
+      ),
     );
     // SIGTERM once every create is in flight, i.e. has reached JumpCloud (whose answer is slow).
-    const inFlight = (): number => emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/systemusers').length;
+    const inFlight = (): number =>
+      emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/systemusers').length;
     for (let waited = 0; inFlight() < 20 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(inFlight()).to.equal(20);
     server.proc.kill('SIGTERM');
-    for (let waited = 0; !server.lines.some((l) => l.includes('"draining"')) && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    for (let waited = 0; !server.lines.some((l) => l.includes('"draining"')) && waited < 5000; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
     // A fresh TCP connection, not a pooled keep-alive one: the listener itself must be closed.
     const refused = !(await accepts(server.port));
     const results = await Promise.all(creates);
@@ -102,7 +107,10 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
     emulator.faults.clear();
     expect(results.every((r) => r.status === 201)).to.equal(true);
 
-    expect(results.map((r) => r.status), JSON.stringify(results) + server.lines.join("\n")).to.deep.equal(results.map(() => 201));
+    expect(
+      results.map((r) => r.status),
+      JSON.stringify(results) + server.lines.join('\n'),
+    ).to.deep.equal(results.map(() => 201));
     expect(refused, 'new connections are refused once draining').to.equal(true);
     expect(code).to.equal(0);
     const names = [...emulator.store.users.values()].map((u) => u.username);
@@ -111,10 +119,16 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
   });
 
   it('with SHUTDOWN_DELAY_MS, /readyz is 503 at once but new connections are still served until the delay ends', async () => {
-    const server = await startServer({ JUMPCLOUD_URL: up.url, REQUEST_DEADLINE_MS: '8000', SHUTDOWN_GRACE_MS: '8000', SHUTDOWN_DELAY_MS: '1500' });
+    const server = await startServer({
+      JUMPCLOUD_URL: up.url,
+      REQUEST_DEADLINE_MS: '8000',
+      SHUTDOWN_GRACE_MS: '8000',
+      SHUTDOWN_DELAY_MS: '1500',
+    });
     const base = `http://127.0.0.1:${server.port}`;
     server.proc.kill('SIGTERM');
-    for (let waited = 0; !server.lines.some((l) => l.includes('"draining"')) && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    for (let waited = 0; !server.lines.some((l) => l.includes('"draining"')) && waited < 5000; waited += 10)
+      await new Promise((r) => setTimeout(r, 10));
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).to.equal(503);
     // A connection the load balancer routed before it saw the 503: accepted, not reset.
@@ -148,7 +162,13 @@ describe('e2e: graceful shutdown on SIGTERM', function () {
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/scim+json' },
       body: JSON.stringify({ userName: 'readyz1', emails: [{ value: 'readyz1@example.com' }] }),
     });
-    for (let waited = 0; !emulator.requests.some((r) => r.method === 'POST' && r.path === '/api/systemusers' && JSON.stringify(r.body).includes('readyz1')) && waited < 5000; waited += 10) {
+    for (
+      let waited = 0;
+      !emulator.requests.some(
+        (r) => r.method === 'POST' && r.path === '/api/systemusers' && JSON.stringify(r.body).includes('readyz1'),
+      ) && waited < 5000;
+      waited += 10
+    ) {
       await new Promise((r) => setTimeout(r, 10));
     }
     const drained = drain(draining, sockets, bridge.lifecycle, 5000);

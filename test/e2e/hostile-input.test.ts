@@ -30,7 +30,11 @@ describe('e2e: hostile input', () => {
   });
 
   it('an authenticated deeply nested value answers 400, not 500', async () => {
-    const res = await h.request('POST', '/Users', `{"userName":"deep","emails":[{"value":"d@example.com"}],"x":${nested(20_000)}}`);
+    const res = await h.request(
+      'POST',
+      '/Users',
+      `{"userName":"deep","emails":[{"value":"d@example.com"}],"x":${nested(20_000)}}`,
+    );
     expectScimError(res, 400);
   });
 
@@ -63,7 +67,9 @@ describe('e2e: hostile input', () => {
   it('an unknown Content-Encoding answers 415 and an unknown Content-Type answers 415', async () => {
     const enc = await h.request('POST', '/Users', '{}', { 'content-encoding': 'x-unknown' });
     expect(enc.status).to.equal(415);
-    const type = await h.request('POST', '/Users', 'userName=x', { 'content-type': 'application/x-www-form-urlencoded' });
+    const type = await h.request('POST', '/Users', 'userName=x', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(type.status).to.equal(415);
     expect(type.body.schemas).to.deep.equal(['urn:ietf:params:scim:api:messages:2.0:Error']);
   });
@@ -74,10 +80,18 @@ describe('e2e: hostile input', () => {
   });
 
   it('__proto__ and constructor keys do not pollute anything and never make a 5xx', async () => {
-    const res = await h.request('POST', '/Users', '{"userName":"proto","emails":[{"value":"proto@example.com"}],"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}');
+    const res = await h.request(
+      'POST',
+      '/Users',
+      '{"userName":"proto","emails":[{"value":"proto@example.com"}],"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    );
     expect(res.status).to.be.below(500);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
-    const patch = await h.request('PATCH', '/Users/5f1b2c3d4e5f6a7b8c9d0e1f', '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}');
+    const patch = await h.request(
+      'PATCH',
+      '/Users/5f1b2c3d4e5f6a7b8c9d0e1f',
+      '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","value":{"__proto__":{"polluted":true}}}]}',
+    );
     expect(patch.status).to.be.below(500);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });

@@ -38,7 +38,13 @@ describe('e2e: a canary key is found nowhere', function () {
   before(async () => {
     emulator = createEmulator({ apiKeys: [CANARY] });
     up = await emulator.listen(0, '127.0.0.1');
-    h = await startBridge({ JUMPCLOUD_URL: up.url, DEBUG_PAGE: 'true', HOST: '127.0.0.1', TRACE_USERS: 'canaryuser', LOG_LEVEL: 'debug' });
+    h = await startBridge({
+      JUMPCLOUD_URL: up.url,
+      DEBUG_PAGE: 'true',
+      HOST: '127.0.0.1',
+      TRACE_USERS: 'canaryuser',
+      LOG_LEVEL: 'debug',
+    });
   });
   after(async () => {
     await h.close();
@@ -56,16 +62,41 @@ describe('e2e: a canary key is found nowhere', function () {
     await call('GET', '/Users', undefined, { authorization: `Bearer ${CANARY} extra` });
     await call('GET', '/Users', undefined, { authorization: `Basic ${CANARY}` });
     // Normal traffic, traced.
-    const created = await call('POST', '/Users', { userName: 'canaryuser', emails: [{ value: 'canaryuser@example.com' }] });
+    const created = await call('POST', '/Users', {
+      userName: 'canaryuser',
+      emails: [{ value: 'canaryuser@example.com' }],
+    });
     expect(created.status).to.equal(201);
-    await call('GET', `/Users?filter=${encodeURIComponent(`userName eq "canaryuser" or title eq "${CANARY}x"`)}`, undefined, { 'x-bridge-trace': 'true' });
+    await call(
+      'GET',
+      `/Users?filter=${encodeURIComponent(`userName eq "canaryuser" or title eq "${CANARY}x"`)}`,
+      undefined,
+      { 'x-bridge-trace': 'true' },
+    );
     // JumpCloud echoes the key: in upper case, and across the 500-character cut of its message.
-    emulator.faults.inject({ method: 'PUT', path: '/api/systemusers/', status: 400, body: { message: `${'x'.repeat(490)} bad key ${CANARY.toUpperCase()} (echo)` } });
-    await call('PATCH', `/Users/${String(created.body.id)}`, { Operations: [{ op: 'replace', path: 'displayName', value: 'Canary' }] });
-    emulator.faults.inject({ method: 'GET', path: '/api/systemusers', status: 401, body: { message: `api key ${CANARY.toLowerCase()} not found` } });
+    emulator.faults.inject({
+      method: 'PUT',
+      path: '/api/systemusers/',
+      status: 400,
+      body: { message: `${'x'.repeat(490)} bad key ${CANARY.toUpperCase()} (echo)` },
+    });
+    await call('PATCH', `/Users/${String(created.body.id)}`, {
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Canary' }],
+    });
+    emulator.faults.inject({
+      method: 'GET',
+      path: '/api/systemusers',
+      status: 401,
+      body: { message: `api key ${CANARY.toLowerCase()} not found` },
+    });
     await call('GET', '/Users?count=1');
     // A wrong key gets JumpCloud's 401 with the key echoed.
-    emulator.faults.inject({ method: 'GET', path: '/api/systemusers', status: 401, body: { error: `Unauthorized: ${CANARY}` } });
+    emulator.faults.inject({
+      method: 'GET',
+      path: '/api/systemusers',
+      status: 401,
+      body: { error: `Unauthorized: ${CANARY}` },
+    });
     await call('GET', '/Users?count=1');
 
     // The debug page: its JSON, its export, its curl and explain copies.
@@ -76,7 +107,8 @@ describe('e2e: a canary key is found nowhere', function () {
     }
     const first = (h.bridge.debug?.buffer.list() ?? [])[0];
     if (first) {
-      for (const p of [`/exchanges/${first.seq}/curl`, `/exchanges/${first.seq}/explain`]) seen.push(await (await fetch(debug + p)).text());
+      for (const p of [`/exchanges/${first.seq}/curl`, `/exchanges/${first.seq}/explain`])
+        seen.push(await (await fetch(debug + p)).text());
     }
     seen.push(JSON.stringify(h.bridge.debug?.buffer.list() ?? []));
 
@@ -85,10 +117,11 @@ describe('e2e: a canary key is found nowhere', function () {
     const channels = { responses: seen.join('\n'), logs: h.logs.join('\n') };
     expect(h.logs.length).to.be.greaterThan(5);
     expect(h.logs.some((l) => l.includes('"trace"'))).to.equal(true);
-    for (const [name, text] of Object.entries(channels)) expect(leaks(text), `the key leaked into ${name}`).to.equal(false);
+    for (const [name, text] of Object.entries(channels))
+      expect(leaks(text), `the key leaked into ${name}`).to.equal(false);
   });
 
-  it('holds a request\'s key for masking only while the request is in flight', async () => {
+  it("holds a request's key for masking only while the request is in flight", async () => {
     const res = await call('GET', '/Users?count=1');
     expect(res.status).to.equal(200);
     // The hold ends a turn after the answer closed (after the request log's line).
@@ -97,8 +130,23 @@ describe('e2e: a canary key is found nowhere', function () {
   });
 
   it('masks it in explain output, including JumpCloud echoes', async () => {
-    emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', status: 400, body: { message: `bad key ${CANARY.toUpperCase()}` } });
-    const result = await runExplain({ method: 'GET', path: '/scim/v2/Users?filter=userName%20eq%20%22x%22', key: CANARY, jumpcloudUrl: up.url, dryRun: false, seed: false }, { JUMPCLOUD_API_KEY: CANARY });
+    emulator.faults.inject({
+      method: 'POST',
+      path: '/api/search/systemusers',
+      status: 400,
+      body: { message: `bad key ${CANARY.toUpperCase()}` },
+    });
+    const result = await runExplain(
+      {
+        method: 'GET',
+        path: '/scim/v2/Users?filter=userName%20eq%20%22x%22',
+        key: CANARY,
+        jumpcloudUrl: up.url,
+        dryRun: false,
+        seed: false,
+      },
+      { JUMPCLOUD_API_KEY: CANARY },
+    );
     expect(result.text).to.contain('JumpCloud calls');
     expect(leaks(result.text), result.text).to.equal(false);
     expect(leaks(JSON.stringify(result.exchange))).to.equal(false);

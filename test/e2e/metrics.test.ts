@@ -25,11 +25,21 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/);
     const body = await res.text();
-    expect(body).to.match(/^scim_bridge_scim_requests_total\{org="default",resource="users",method="GET",status="200"\} 2$/m);
-    expect(body).to.match(/^scim_bridge_scim_requests_total\{org="default",resource="users",method="GET",status="404"\} 1$/m);
-    expect(body).to.match(/^scim_bridge_upstream_calls_total\{org="default",endpoint="\/api\/systemusers\/:id",method="GET",status="200",retries="0"\} 1$/m);
-    expect(body).to.match(/^scim_bridge_upstream_calls_total\{org="default",endpoint="\/api\/search\/systemusers",method="POST",status="200",retries="0"\} 1$/m);
-    expect(body).to.match(/^scim_bridge_scim_request_duration_seconds_count\{org="default",resource="users",method="GET"\} 3$/m);
+    expect(body).to.match(
+      /^scim_bridge_scim_requests_total\{org="default",resource="users",method="GET",status="200"\} 2$/m,
+    );
+    expect(body).to.match(
+      /^scim_bridge_scim_requests_total\{org="default",resource="users",method="GET",status="404"\} 1$/m,
+    );
+    expect(body).to.match(
+      /^scim_bridge_upstream_calls_total\{org="default",endpoint="\/api\/systemusers\/:id",method="GET",status="200",retries="0"\} 1$/m,
+    );
+    expect(body).to.match(
+      /^scim_bridge_upstream_calls_total\{org="default",endpoint="\/api\/search\/systemusers",method="POST",status="200",retries="0"\} 1$/m,
+    );
+    expect(body).to.match(
+      /^scim_bridge_scim_request_duration_seconds_count\{org="default",resource="users",method="GET"\} 3$/m,
+    );
     expect(body).to.match(/^scim_bridge_scim_requests_in_flight 0$/m);
     expect(body).to.include('scim_bridge_lock_wait_seconds');
     expect(body).to.include('scim_bridge_drift_warnings_total');
@@ -41,7 +51,12 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
     const org = emulator.store.organization;
     await h.request('GET', `/orgs/${org}/Users?count=1`);
     const body = await (await fetch(`${origin()}/metrics`)).text();
-    expect(body).to.match(new RegExp(`^scim_bridge_scim_requests_total\\{org="${org}",resource="users",method="GET",status="200"\\} 1$`, 'm'));
+    expect(body).to.match(
+      new RegExp(
+        `^scim_bridge_scim_requests_total\\{org="${org}",resource="users",method="GET",status="200"\\} 1$`,
+        'm',
+      ),
+    );
   });
 
   it('answers the ordinary 404 to a client that is not local and has no token, and 200 with the token', async () => {

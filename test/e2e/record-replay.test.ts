@@ -38,11 +38,25 @@ describe('e2e: RECORD_DIR → replay round trip', function () {
   it('records each SCIM exchange with its JumpCloud calls, the key masked, and replays every fixture offline', async () => {
     await record(dir);
     const fixtures = readRecording(dir);
-    expect(fixtures.map((f) => `${f.recording.scim?.method} ${f.recording.scim?.status}`)).to.deep.equal(['POST 201', 'GET 200', 'PATCH 200', 'GET 200', 'POST 201', 'PATCH 204', 'GET 404', 'DELETE 204']);
+    expect(fixtures.map((f) => `${f.recording.scim?.method} ${f.recording.scim?.status}`)).to.deep.equal([
+      'POST 201',
+      'GET 200',
+      'PATCH 200',
+      'GET 200',
+      'POST 201',
+      'PATCH 204',
+      'GET 404',
+      'DELETE 204',
+    ]);
     const create = fixtures[0]?.recording;
-    expect(create?.calls.map((c) => `${c.request.method} ${c.request.path}`)).to.deep.equal(['POST /api/search/systemusers', 'POST /api/systemusers']);
+    expect(create?.calls.map((c) => `${c.request.method} ${c.request.path}`)).to.deep.equal([
+      'POST /api/search/systemusers',
+      'POST /api/systemusers',
+    ]);
     expect(create?.calls[1]?.request.headers).to.deep.equal({ 'content-type': 'application/json' });
-    const text = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    const text = readdirSync(dir)
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
     expect(text).to.not.include(KEY);
     for (const { recording } of fixtures) await replayScim(recording);
   });
@@ -63,8 +77,11 @@ describe('e2e: RECORD_DIR → replay round trip', function () {
 
   it('RECORD_PSEUDONYMISE=true replaces names, e-mails and phone numbers consistently, and the recording still replays', async () => {
     await record(dir, { RECORD_PSEUDONYMISE: 'true' });
-    const text = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
-    for (const personal of ['bjensen', 'Barbara', 'Jensen', 'Contoso', '425 555 0100', 'ada.lovelace', 'Lovelace']) expect(text).to.not.include(personal);
+    const text = readdirSync(dir)
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    for (const personal of ['bjensen', 'Barbara', 'Jensen', 'Contoso', '425 555 0100', 'ada.lovelace', 'Lovelace'])
+      expect(text).to.not.include(personal);
     expect(text).to.include('scimExternalId').and.to.include('urn:ietf:params:scim:schemas:core:2.0:User');
     const fixtures = readRecording(dir);
     const created = fixtures[0]?.recording.scim?.responseBody as { userName: string; emails: { value: string }[] };
@@ -79,7 +96,11 @@ describe('e2e: RECORD_DIR → replay round trip', function () {
     emulator.seedExampleUsers();
     const up = await emulator.listen();
     try {
-      const run = await runDoctor({ writeCheck: true, yes: true }, { JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: up.url, RECORD_DIR: dir, RECORD_PSEUDONYMISE: 'true' }, { regions: { US: up.url } });
+      const run = await runDoctor(
+        { writeCheck: true, yes: true },
+        { JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: up.url, RECORD_DIR: dir, RECORD_PSEUDONYMISE: 'true' },
+        { regions: { US: up.url } },
+      );
       expect(run.exitCode, 'the normalised e-mail is a finding').to.equal(1);
     } finally {
       await up.close();
@@ -87,7 +108,9 @@ describe('e2e: RECORD_DIR → replay round trip', function () {
     const [only, ...rest] = readRecording(dir);
     expect(rest).to.deep.equal([]);
     expect(only?.recording.kind).to.equal('session');
-    expect(only?.recording.verdicts?.filter((v) => v.startsWith('✗'))).to.deep.equal([`✗ Create a STAGED throwaway user doctor.throwaway.${only?.recording.session?.suffix ?? ''} (phone types, alternateEmail, custom attribute)`]);
+    expect(only?.recording.verdicts?.filter((v) => v.startsWith('✗'))).to.deep.equal([
+      `✗ Create a STAGED throwaway user doctor.throwaway.${only?.recording.session?.suffix ?? ''} (phone types, alternateEmail, custom attribute)`,
+    ]);
     const text = readFileSync(path.join(dir, only?.file ?? ''), 'utf8');
     for (const personal of ['ada.lovelace', 'Lovelace', 'grace']) expect(text).to.not.include(personal);
     expect(text).to.include('doctor.throwaway.');

@@ -23,7 +23,10 @@ export interface RecordingUpstream {
  * The emulator behind a loopback server that records each call's key and can park the calls `hold` picks until
  * `release()`: a test can then assert what happened while those calls were still in flight.
  */
-export async function recordingUpstream(emulator: Emulator, hold: (call: UpstreamCall) => boolean = () => false): Promise<RecordingUpstream> {
+export async function recordingUpstream(
+  emulator: Emulator,
+  hold: (call: UpstreamCall) => boolean = () => false,
+): Promise<RecordingUpstream> {
   const calls: UpstreamCall[] = [];
   let released = false;
   let waiting: (() => void)[] = [];

@@ -32,7 +32,12 @@ describe('e2e: two bridge replicas on one Redis', function () {
     await redis?.stop();
   });
 
-  const send = async (replica: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> => {
+  const send = async (
+    replica: number,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any; headers: Headers }> => {
     const res = await fetch(`${replicas[replica % 2]!.origin}/scim/v2${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/scim+json' },
@@ -41,11 +46,17 @@ describe('e2e: two bridge replicas on one Redis', function () {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
-  const patch = (ops: unknown[]): unknown => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops });
+  const patch = (ops: unknown[]): unknown => ({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: ops,
+  });
 
   it('each replica logs at start-up that it shares state through Redis', () => {
     for (const r of replicas) {
-      const line = r.output().split('\n').find((l) => l.includes('"coordination"'));
+      const line = r
+        .output()
+        .split('\n')
+        .find((l) => l.includes('"coordination"'));
       expect(line, r.output()).to.be.a('string');
       expect(JSON.parse(line!).coordination).to.equal('redis');
       expect(line).not.to.include(key);
@@ -53,7 +64,10 @@ describe('e2e: two bridge replicas on one Redis', function () {
   });
 
   it('50 concurrent PATCHes to one user spread over both replicas lose no update', async () => {
-    const created = await send(0, 'POST', '/Users', { userName: 'replicated', emails: [{ value: 'replicated@example.com' }] });
+    const created = await send(0, 'POST', '/Users', {
+      userName: 'replicated',
+      emails: [{ value: 'replicated@example.com' }],
+    });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id = String(created.body.id);
     const scalars: [string, string][] = [
@@ -68,7 +82,10 @@ describe('e2e: two bridge replicas on one Redis', function () {
       [`${ENTERPRISE}:costCenter`, 'CC-7'],
       [`${ENTERPRISE}:organization`, 'Contoso'],
     ];
-    const phones = Array.from({ length: 40 }, (_, i) => [`line${i}`, `+1 555 01${String(i).padStart(2, '0')}`] as const);
+    const phones = Array.from(
+      { length: 40 },
+      (_, i) => [`line${i}`, `+1 555 01${String(i).padStart(2, '0')}`] as const,
+    );
     const ops = [
       ...phones.map(([type, value]) => ({ op: 'add', path: `phoneNumbers[type eq "${type}"].value`, value })),
       ...scalars.map(([path, value]) => ({ op: 'replace', path, value })),
@@ -86,22 +103,39 @@ describe('e2e: two bridge replicas on one Redis', function () {
       if (path.startsWith(ENTERPRISE)) return read.body[ENTERPRISE]?.[path.slice(ENTERPRISE.length + 1)];
       return path.split('.').reduce<any>((o, k) => o?.[k], read.body);
     };
-    expect(scalars.filter(([path, value]) => valueAt(path) !== value).map(([path]) => path), 'scalars lost').to.deep.equal([]);
+    expect(
+      scalars.filter(([path, value]) => valueAt(path) !== value).map(([path]) => path),
+      'scalars lost',
+    ).to.deep.equal([]);
   });
 
   it('50 concurrent member adds to one group spread over both replicas all land', async () => {
-    const ids = Array.from({ length: 50 }, (_, i) => emulator.store.addUser({ username: `member${i}`, email: `member${i}@example.com` })._id);
+    const ids = Array.from(
+      { length: 50 },
+      (_, i) => emulator.store.addUser({ username: `member${i}`, email: `member${i}@example.com` })._id,
+    );
     const group = await send(0, 'POST', '/Groups', { displayName: 'Replicated Group' });
     expect(group.status, JSON.stringify(group.body)).to.equal(201);
     const gid = String(group.body.id);
-    const answers = await Promise.all(ids.map((uid, i) => send(i, 'PATCH', `/Groups/${gid}`, patch([{ op: 'Add', path: 'members', value: [{ value: uid }] }]))));
-    expect(answers.every((a) => a.status === 204 || a.status === 200), JSON.stringify(answers.filter((a) => a.status >= 300))).to.equal(true);
+    const answers = await Promise.all(
+      ids.map((uid, i) =>
+        send(i, 'PATCH', `/Groups/${gid}`, patch([{ op: 'Add', path: 'members', value: [{ value: uid }] }])),
+      ),
+    );
+    expect(
+      answers.every((a) => a.status === 204 || a.status === 200),
+      JSON.stringify(answers.filter((a) => a.status >= 300)),
+    ).to.equal(true);
     expect(emulator.store.membersOf(gid).sort()).to.deep.equal([...ids].sort());
   });
 
   it('4 racing creates of one userName in different letter case make exactly one user; the others get 409', async () => {
     const names = ['RaceCase', 'racecase', 'RACECASE', 'rAcEcAsE'];
-    const answers = await Promise.all(names.map((userName, i) => send(i, 'POST', '/Users', { userName, emails: [{ value: `racecase${i}@example.com` }] })));
+    const answers = await Promise.all(
+      names.map((userName, i) =>
+        send(i, 'POST', '/Users', { userName, emails: [{ value: `racecase${i}@example.com` }] }),
+      ),
+    );
     expect(answers.map((a) => a.status).sort()).to.deep.equal([201, 409, 409, 409]);
     for (const a of answers.filter((x) => x.status === 409)) expect(a.body.scimType).to.equal('uniqueness');
     expect([...emulator.store.users.values()].filter((u) => u.username.toLowerCase() === 'racecase')).to.have.length(1);
@@ -125,11 +159,19 @@ describe('e2e: two bridge replicas on one Redis', function () {
     expect((await readyz(0)).status).to.equal(200);
 
     await redis.stop();
-    const refused = await send(0, 'PATCH', `/Users/${id}`, patch([{ op: 'replace', path: 'title', value: 'Unlocked' }]));
+    const refused = await send(
+      0,
+      'PATCH',
+      `/Users/${id}`,
+      patch([{ op: 'replace', path: 'title', value: 'Unlocked' }]),
+    );
     expect(refused.status, JSON.stringify(refused.body)).to.equal(503);
     expect(Number(refused.headers.get('retry-after'))).to.be.at.least(1);
     expect(refused.body.detail).to.match(/Redis/);
-    const created2 = await send(1, 'POST', '/Users', { userName: 'outage2', emails: [{ value: 'outage2@example.com' }] });
+    const created2 = await send(1, 'POST', '/Users', {
+      userName: 'outage2',
+      emails: [{ value: 'outage2@example.com' }],
+    });
     expect(created2.status).to.equal(503);
     expect(emulator.store.findUserByUsername('outage2')).to.equal(undefined);
     expect([...emulator.store.users.values()].find((u) => u._id === id)?.jobTitle ?? '').to.equal('');
@@ -142,7 +184,12 @@ describe('e2e: two bridge replicas on one Redis', function () {
     await redis.restart();
     for (let i = 0; i < 100 && (await readyz(0)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await readyz(0)).status).to.equal(200);
-    const retried = await send(0, 'PATCH', `/Users/${id}`, patch([{ op: 'replace', path: 'title', value: 'Locked again' }]));
+    const retried = await send(
+      0,
+      'PATCH',
+      `/Users/${id}`,
+      patch([{ op: 'replace', path: 'title', value: 'Locked again' }]),
+    );
     expect(retried.status).to.equal(200);
     expect(retried.body.title).to.equal('Locked again');
     const logs = replicas[0]!.output();

@@ -22,10 +22,19 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(env: Record<string, string> = {}, emulator: Emulator = createEmulator()): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  emulator: Emulator = createEmulator(),
+): Promise<Stack> {
   const running = await emulator.listen(0, '127.0.0.1');
   // Short retry delays keep the retry scenarios quick; the logic under test is the same.
-  const config = loadConfig({ JUMPCLOUD_URL: running.url, RETRY_MIN_DELAY_MS: '5', RETRY_MAX_DELAY_MS: '20', LOG_LEVEL: 'error', ...env });
+  const config = loadConfig({
+    JUMPCLOUD_URL: running.url,
+    RETRY_MIN_DELAY_MS: '5',
+    RETRY_MAX_DELAY_MS: '20',
+    LOG_LEVEL: 'error',
+    ...env,
+  });
   const exchanges: Exchange[] = [];
   const bridge = createBridge(config, silentLogger(), [{ record: (e) => exchanges.push(e) }]);
   const server = createServer(bridge.app);

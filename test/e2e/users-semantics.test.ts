@@ -13,7 +13,11 @@ describe('e2e: Users semantics over the emulator', () => {
   });
 
   const create = async (userName: string, extra: Record<string, unknown> = {}): Promise<string> => {
-    const res = await h.request('POST', '/Users', { userName, emails: [{ value: `${userName}@example.com` }], ...extra });
+    const res = await h.request('POST', '/Users', {
+      userName,
+      emails: [{ value: `${userName}@example.com` }],
+      ...extra,
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return String(res.body.id);
   };
@@ -23,7 +27,9 @@ describe('e2e: Users semantics over the emulator', () => {
     const types = ['work', 'mobile', 'fax', 'home', 'pager', 'other', 'main', 'assistant'];
     const results = await Promise.all(
       types.map((type, i) =>
-        h.request('PATCH', `/Users/${id}`, { Operations: [{ op: 'Add', path: `phoneNumbers[type eq "${type}"].value`, value: `555-000${i}` }] }),
+        h.request('PATCH', `/Users/${id}`, {
+          Operations: [{ op: 'Add', path: `phoneNumbers[type eq "${type}"].value`, value: `555-000${i}` }],
+        }),
       ),
     );
     expect(results.map((r) => r.status)).to.deep.equal(types.map(() => 200));
@@ -43,7 +49,10 @@ describe('e2e: Users semantics over the emulator', () => {
     const res = await h.request('POST', '/Users', { userName: 'dropped', emails: [{ value: 'dropped@example.com' }] });
     expect(res.status).to.equal(201);
     expect([...emulator.store.users.values()].filter((u) => u.username === 'dropped')).to.have.length(1);
-    const again = await h.request('POST', '/Users', { userName: 'dropped', emails: [{ value: 'dropped@example.com' }] });
+    const again = await h.request('POST', '/Users', {
+      userName: 'dropped',
+      emails: [{ value: 'dropped@example.com' }],
+    });
     expect(again.status).to.equal(409);
   });
 
@@ -65,7 +74,9 @@ describe('e2e: Users semantics over the emulator', () => {
       { id: 'a1', type: 'work', streetAddress: 'A' },
       { id: 'a2', type: 'work', streetAddress: 'B' },
     ] as never;
-    const res = await h.request('PATCH', `/Users/${id}`, { Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    const res = await h.request('PATCH', `/Users/${id}`, {
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(emulator.store.users.get(id)?.suspended).to.equal(true);
     expect(emulator.store.users.get(id)?.addresses).to.have.length(2);
@@ -100,7 +111,10 @@ describe('e2e: DERIVE_USERNAME_FROM_EMAIL', () => {
   });
 
   it('two UPNs with the same local part: the second gets a 409 that names the clash', async () => {
-    const res = await h.request('POST', '/Users', { userName: 'Joy.Young@Fabrikam.com', emails: [{ value: 'jy@fabrikam.com' }] });
+    const res = await h.request('POST', '/Users', {
+      userName: 'Joy.Young@Fabrikam.com',
+      emails: [{ value: 'jy@fabrikam.com' }],
+    });
     expect(res.status).to.equal(409);
     expect(res.body.detail).to.contain('Joy.Young');
   });

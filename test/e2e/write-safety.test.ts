@@ -5,7 +5,13 @@ import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 /** Issue 10: writes are never duplicated, lost or phantom. */
 describe('e2e: write safety', function () {
   this.timeout(20_000);
-  const stack = emulatedBridge({ JUMPCLOUD_TIMEOUT_MS: '250', RETRY_MIN_DELAY_MS: '20', RETRY_MAX_DELAY_MS: '50', REQUEST_DEADLINE_MS: '8000', CREATE_LOOKUP_WINDOW_MS: '1000' });
+  const stack = emulatedBridge({
+    JUMPCLOUD_TIMEOUT_MS: '250',
+    RETRY_MIN_DELAY_MS: '20',
+    RETRY_MAX_DELAY_MS: '50',
+    REQUEST_DEADLINE_MS: '8000',
+    CREATE_LOOKUP_WINDOW_MS: '1000',
+  });
   let emulator: Emulator;
   let h: Harness;
   beforeEach(() => {
@@ -16,14 +22,20 @@ describe('e2e: write safety', function () {
 
   it('a 429 on POST /systemusers is retried (JumpCloud wrote nothing): 201, one user', async () => {
     emulator.faults.inject({ method: 'POST', path: '/api/systemusers', status: 429, times: 2 });
-    const res = await h.request('POST', '/Users', { userName: 'throttled1', emails: [{ value: 'throttled1@example.com' }] });
+    const res = await h.request('POST', '/Users', {
+      userName: 'throttled1',
+      emails: [{ value: 'throttled1@example.com' }],
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(named('throttled1')).to.have.length(1);
   });
 
   it('a 429 with Retry-After on a create is honoured and retried', async () => {
     emulator.faults.inject({ method: 'POST', path: '/api/systemusers', status: 429, retryAfter: '0', times: 1 });
-    const res = await h.request('POST', '/Users', { userName: 'throttled2', emails: [{ value: 'throttled2@example.com' }] });
+    const res = await h.request('POST', '/Users', {
+      userName: 'throttled2',
+      emails: [{ value: 'throttled2@example.com' }],
+    });
     expect(res.status).to.equal(201);
     expect(named('throttled2')).to.have.length(1);
   });
@@ -31,7 +43,10 @@ describe('e2e: write safety', function () {
   it('a create that commits after the bridge gave up waiting is found by the repeated lookup: 201, not a phantom error', async () => {
     // The answer takes longer than the timeout, so the bridge sees a timeout while the user is committed later.
     emulator.faults.inject({ method: 'POST', path: '/api/systemusers', delayMs: 600, times: 1 });
-    const res = await h.request('POST', '/Users', { userName: 'latecommit', emails: [{ value: 'latecommit@example.com' }] });
+    const res = await h.request('POST', '/Users', {
+      userName: 'latecommit',
+      emails: [{ value: 'latecommit@example.com' }],
+    });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(named('latecommit')).to.have.length(1);
     expect(res.body.id).to.equal(named('latecommit')[0]?._id);
@@ -51,7 +66,10 @@ describe('e2e: write safety', function () {
       return original(method, path);
     };
     try {
-      const res = await h.request('POST', '/Users', { userName: 'lookupretry', emails: [{ value: 'lookupretry@example.com' }] });
+      const res = await h.request('POST', '/Users', {
+        userName: 'lookupretry',
+        emails: [{ value: 'lookupretry@example.com' }],
+      });
       expect(res.status, JSON.stringify(res.body)).to.equal(201);
     } finally {
       emulator.faults.take = original;
@@ -62,7 +80,12 @@ describe('e2e: write safety', function () {
   it('a DELETE whose own first attempt deleted the user (answer lost) answers 204, not 404', async () => {
     const created = await h.request('POST', '/Users', { userName: 'gone', emails: [{ value: 'gone@example.com' }] });
     const id = String(created.body.id);
-    emulator.faults.inject({ method: 'DELETE', path: `/api/systemusers/${id}`, dropConnection: 'afterCommit', times: 1 });
+    emulator.faults.inject({
+      method: 'DELETE',
+      path: `/api/systemusers/${id}`,
+      dropConnection: 'afterCommit',
+      times: 1,
+    });
     const res = await h.request('DELETE', `/Users/${id}`);
     expect(res.status, JSON.stringify(res.body)).to.equal(204);
     expect(emulator.store.users.has(id)).to.equal(false);

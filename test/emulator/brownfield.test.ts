@@ -15,7 +15,11 @@ describe('emulator: brownfield traits', () => {
     expect(put.data).to.include({ state: 'STAGED', suspended: false });
     const activated = await h.api.post(`/api/systemusers/${staged._id}/state/activate`, {});
     expect(activated.status).to.equal(200);
-    expect(h.emulator.store.users.get(staged._id)).to.include({ state: 'ACTIVATED', suspended: false, activated: false });
+    expect(h.emulator.store.users.get(staged._id)).to.include({
+      state: 'ACTIVATED',
+      suspended: false,
+      activated: false,
+    });
     const again = await h.api.post(`/api/systemusers/${staged._id}/state/activate`, { email: false });
     expect(again.status).to.equal(400);
     expect(again.data.message).to.contain('not STAGED');
@@ -24,7 +28,11 @@ describe('emulator: brownfield traits', () => {
   });
 
   it('an array element sent back with its id keeps it; a new or unknown id gets a fresh one', async () => {
-    const user = await createUser(h.api, { username: 'ids', email: 'ids@example.com', phoneNumbers: [{ type: 'mobile', number: '1' }] });
+    const user = await createUser(h.api, {
+      username: 'ids',
+      email: 'ids@example.com',
+      phoneNumbers: [{ type: 'mobile', number: '1' }],
+    });
     const first = (user['phoneNumbers'] as { id: string }[])[0]?.id as string;
     const put = await h.api.put(`/api/systemusers/${user._id}`, {
       phoneNumbers: [
@@ -35,12 +43,18 @@ describe('emulator: brownfield traits', () => {
     expect(put.status).to.equal(200);
     const [kept, fresh] = put.data.phoneNumbers as { id: string; number: string }[];
     expect(kept).to.include({ id: first, number: '2' });
-    expect(fresh?.id).to.match(/^[0-9a-f]{24}$/).and.not.equal('ffffffffffffffffffffffff');
+    expect(fresh?.id)
+      .to.match(/^[0-9a-f]{24}$/)
+      .and.not.equal('ffffffffffffffffffffffff');
     expect(h.emulator.violations).to.deep.equal([]);
   });
 
   it('stores alternateEmail as written by POST and PUT', async () => {
-    const user = await createUser(h.api, { username: 'alt', email: 'alt@example.com', alternateEmail: 'alt@home.example' });
+    const user = await createUser(h.api, {
+      username: 'alt',
+      email: 'alt@example.com',
+      alternateEmail: 'alt@home.example',
+    });
     expect(user['alternateEmail']).to.equal('alt@home.example');
     const put = await h.api.put(`/api/systemusers/${user._id}`, { alternateEmail: '' });
     expect(put.data.alternateEmail).to.equal('');
@@ -49,10 +63,18 @@ describe('emulator: brownfield traits', () => {
   it('refuses a user group offered as a member of a user group with a 400 that differs from an unknown id', async () => {
     const parent = await createGroup(h.api, { name: 'parent' });
     const child = await createGroup(h.api, { name: 'child' });
-    const nested = await h.api.post(`/api/v2/usergroups/${parent.id}/members`, { op: 'add', type: 'user', id: child.id });
+    const nested = await h.api.post(`/api/v2/usergroups/${parent.id}/members`, {
+      op: 'add',
+      type: 'user',
+      id: child.id,
+    });
     expect(nested.status).to.equal(400);
     expect(nested.data.message).to.contain('user_group');
-    const unknown = await h.api.post(`/api/v2/usergroups/${parent.id}/members`, { op: 'add', type: 'user', id: 'aaaaaaaaaaaaaaaaaaaaaaaa' });
+    const unknown = await h.api.post(`/api/v2/usergroups/${parent.id}/members`, {
+      op: 'add',
+      type: 'user',
+      id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+    });
     expect(unknown.status).to.equal(404);
     expect(h.emulator.store.membersOf(parent.id)).to.deep.equal([]);
   });

@@ -10,7 +10,12 @@ describe('emulator: request contract validation', () => {
   afterEach(() => h.close());
 
   it('records unknown properties but accepts the write and ignores them, as JumpCloud does', async () => {
-    const response = await h.api.post('/api/systemusers', { username: 'drift', email: 'drift@example.com', userName: 'drift', active: true });
+    const response = await h.api.post('/api/systemusers', {
+      username: 'drift',
+      email: 'drift@example.com',
+      userName: 'drift',
+      active: true,
+    });
     expect(response.status).to.equal(200);
     expect(response.data).not.to.have.property('userName');
     expect(h.emulator.violations).to.deep.include({
@@ -24,7 +29,11 @@ describe('emulator: request contract validation', () => {
   });
 
   it('rejects and records wrong types with 400', async () => {
-    const response = await h.api.post('/api/systemusers', { username: 'typed', email: 'typed@example.com', sudo: 'yes' });
+    const response = await h.api.post('/api/systemusers', {
+      username: 'typed',
+      email: 'typed@example.com',
+      sudo: 'yes',
+    });
     expect(response.status).to.equal(400);
     expect(response.data.message).to.contain('sudo must be a boolean');
     expect(h.emulator.violations).to.have.length(1);
@@ -40,10 +49,14 @@ describe('emulator: request contract validation', () => {
   });
 
   it('rejects and records bad enums and missing required properties', async () => {
-    expect((await h.api.post('/api/systemusers', { username: 'e', email: 'e@example.com', state: 'active' })).status).to.equal(400);
+    expect(
+      (await h.api.post('/api/systemusers', { username: 'e', email: 'e@example.com', state: 'active' })).status,
+    ).to.equal(400);
     expect((await h.api.post('/api/v2/usergroups', { description: 'nameless' })).status).to.equal(400);
     const group = await createGroup(h.api, { name: 'G' });
-    expect((await h.api.post(`/api/v2/usergroups/${group.id}/members`, { op: 'add', type: 'system', id: 'x' })).status).to.equal(400);
+    expect(
+      (await h.api.post(`/api/v2/usergroups/${group.id}/members`, { op: 'add', type: 'system', id: 'x' })).status,
+    ).to.equal(400);
     expect(h.emulator.violations.map((v) => [v.pointer, v.kind])).to.deep.equal([
       ['/state', 'enum'],
       ['/name', 'required'],
@@ -69,9 +82,13 @@ describe('emulator: request contract validation', () => {
   });
 
   it('records a write without Content-Type: application/json', async () => {
-    const response = await h.api.post('/api/systemusers', JSON.stringify({ username: 'plain', email: 'plain@example.com' }), {
-      headers: { 'Content-Type': 'text/plain' },
-    });
+    const response = await h.api.post(
+      '/api/systemusers',
+      JSON.stringify({ username: 'plain', email: 'plain@example.com' }),
+      {
+        headers: { 'Content-Type': 'text/plain' },
+      },
+    );
     expect(response.status).to.equal(200);
     expect(h.emulator.violations).to.deep.equal([
       {
@@ -98,12 +115,22 @@ describe('emulator: request contract validation', () => {
     await h.api.post('/api/v2/usergroups', { name: 'Drifty', displayName: 'Drifty' });
     const response = await h.anonymous.get('/__emulator/violations');
     expect(response.data).to.deep.equal([
-      { method: 'POST', path: '/api/v2/usergroups', pointer: '/displayName', message: 'is not a property of this schema', kind: 'unknown-property' },
+      {
+        method: 'POST',
+        path: '/api/v2/usergroups',
+        pointer: '/displayName',
+        message: 'is not a property of this schema',
+        kind: 'unknown-property',
+      },
     ]);
   });
 
   it('records every request with the API key masked', async () => {
-    await h.api.post('/api/search/systemusers?limit=5&fields=username', { filter: [] }, { headers: { 'x-org-id': 'abc' } });
+    await h.api.post(
+      '/api/search/systemusers?limit=5&fields=username',
+      { filter: [] },
+      { headers: { 'x-org-id': 'abc' } },
+    );
     const recorded = h.emulator.requests.at(-1);
     expect(recorded).to.include({ method: 'POST', path: '/api/search/systemusers' });
     expect(recorded?.query).to.deep.equal({ limit: '5', fields: 'username' });

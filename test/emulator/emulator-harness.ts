@@ -15,7 +15,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Harn
   const emulator = createEmulator(options);
   const running = await emulator.listen();
   const base = { baseURL: running.url, validateStatus: () => true, maxRedirects: 0 };
-  const api = axios.create({ ...base, headers: { 'x-api-key': emulator.apiKeys[0] ?? '', 'Content-Type': 'application/json' } });
+  const api = axios.create({
+    ...base,
+    headers: { 'x-api-key': emulator.apiKeys[0] ?? '', 'Content-Type': 'application/json' },
+  });
   const anonymous = axios.create(base);
   return { emulator, running, api, anonymous, close: () => running.close() };
 }
@@ -34,8 +37,12 @@ export async function createUser(api: AxiosInstance, body: Record<string, unknow
   return response.data;
 }
 
-export async function createGroup(api: AxiosInstance, body: Record<string, unknown>): Promise<{ id: string; name: string }> {
+export async function createGroup(
+  api: AxiosInstance,
+  body: Record<string, unknown>,
+): Promise<{ id: string; name: string }> {
   const response = await api.post<{ id: string; name: string }>('/api/v2/usergroups', body);
-  if (response.status !== 201) throw new Error(`group create failed: ${response.status} ${JSON.stringify(response.data)}`);
+  if (response.status !== 201)
+    throw new Error(`group create failed: ${response.status} ${JSON.stringify(response.data)}`);
   return response.data;
 }

@@ -79,7 +79,12 @@ describe('emulator: fault injection', () => {
   });
 
   it('is controllable over HTTP without an API key', async () => {
-    const injected = await h.anonymous.post('/__emulator/faults', { method: 'GET', path: '/api/systemusers', status: 503, times: 3 });
+    const injected = await h.anonymous.post('/__emulator/faults', {
+      method: 'GET',
+      path: '/api/systemusers',
+      status: 503,
+      times: 3,
+    });
     expect(injected.status).to.equal(201);
     expect((await h.anonymous.get('/__emulator/faults')).data).to.have.length(1);
     expect((await h.api.get('/api/systemusers')).status).to.equal(503);

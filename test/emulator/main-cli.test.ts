@@ -30,7 +30,18 @@ describe('emulator: command line entry point', () => {
 
   it('prints its URL and key, serves the seeded org from its state file, and exits 0 on SIGTERM', async () => {
     const stateFile = join(dir, 'state.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--key', 'cli-key', '--state-file', stateFile, '--seed']);
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      MAIN,
+      '--port',
+      '0',
+      '--key',
+      'cli-key',
+      '--state-file',
+      stateFile,
+      '--seed',
+    ]);
     try {
       const banner = await waitForBanner(child);
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];

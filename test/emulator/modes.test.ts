@@ -21,7 +21,12 @@ describe('emulator: real-org modes', () => {
 
   it('normalise rewrites what is stored on POST and PUT, and the answer shows the stored value', async () => {
     h.emulator.setModes({ normalise: { email: 'lowercase', firstname: 'trim', 'phoneNumbers.number': 'digits' } });
-    const user = await createUser(h.api, { username: 'norm', email: 'Norm@Example.com', firstname: ' Norm ', phoneNumbers: [{ type: 'work', number: '+1 (555) 010-0100' }] });
+    const user = await createUser(h.api, {
+      username: 'norm',
+      email: 'Norm@Example.com',
+      firstname: ' Norm ',
+      phoneNumbers: [{ type: 'work', number: '+1 (555) 010-0100' }],
+    });
     expect(user).to.include({ email: 'norm@example.com', firstname: 'Norm' });
     expect((user.phoneNumbers as { number: string }[])[0]?.number).to.equal('+15550100100');
     const put = await h.api.put(`/api/systemusers/${user._id}`, { email: 'Other@Example.com' });
@@ -39,10 +44,18 @@ describe('emulator: real-org modes', () => {
 
   it('refuseSearch answers 400 for the refused forms only', async () => {
     h.emulator.setModes({ refuseSearch: { operators: ['$ne'], inlineRegexFlags: true, dottedKeys: true } });
-    expect((await h.api.post('/api/search/systemusers', { filter: { and: [{ username: { $ne: 'x' } }] } })).status).to.equal(400);
-    expect((await h.api.post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^x$' } }] } })).status).to.equal(400);
-    expect((await h.api.post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'x' }] } })).status).to.equal(400);
-    expect((await h.api.post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '^x$' } }] } })).status).to.equal(200);
+    expect(
+      (await h.api.post('/api/search/systemusers', { filter: { and: [{ username: { $ne: 'x' } }] } })).status,
+    ).to.equal(400);
+    expect(
+      (await h.api.post('/api/search/systemusers', { filter: { or: [{ username: { $regex: '(?i)^x$' } }] } })).status,
+    ).to.equal(400);
+    expect(
+      (await h.api.post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'x' }] } })).status,
+    ).to.equal(400);
+    expect(
+      (await h.api.post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '^x$' } }] } })).status,
+    ).to.equal(200);
   });
 
   it('readOnlyKeys: reads and searches pass, writes get 403', async () => {
@@ -56,12 +69,21 @@ describe('emulator: real-org modes', () => {
 
   it('multiTenant: x-org-id is required (401) or defaulted, and unknown orgs are 404', async () => {
     const own = h.emulator.store.organization;
-    h.emulator.setModes({ multiTenant: { organizations: [{ _id: own, displayName: 'A' }, { _id: 'b'.repeat(24), displayName: 'B' }] } });
+    h.emulator.setModes({
+      multiTenant: {
+        organizations: [
+          { _id: own, displayName: 'A' },
+          { _id: 'b'.repeat(24), displayName: 'B' },
+        ],
+      },
+    });
     expect((await h.api.get('/api/systemusers')).status).to.equal(401);
     expect((await h.api.get('/api/systemusers', { headers: { 'x-org-id': own } })).status).to.equal(200);
     expect((await h.api.get('/api/systemusers', { headers: { 'x-org-id': 'c'.repeat(24) } })).status).to.equal(404);
     expect((await h.api.get('/api/organizations')).data.totalCount).to.equal(2);
-    h.emulator.setModes({ multiTenant: { organizations: [{ _id: own, displayName: 'A' }], withoutOrgId: 'defaultOrg' } });
+    h.emulator.setModes({
+      multiTenant: { organizations: [{ _id: own, displayName: 'A' }], withoutOrgId: 'defaultOrg' },
+    });
     expect((await h.api.get('/api/systemusers')).status).to.equal(200);
   });
 });

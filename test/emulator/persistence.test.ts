@@ -19,7 +19,11 @@ describe('emulator: state file persistence', () => {
     let userId: string;
     let groupId: string;
     try {
-      const user = await createUser(first.api, { username: 'persist', email: 'persist@example.com', attributes: [{ name: 'a', value: '1' }] });
+      const user = await createUser(first.api, {
+        username: 'persist',
+        email: 'persist@example.com',
+        attributes: [{ name: 'a', value: '1' }],
+      });
       userId = user._id;
       const group = await createGroup(first.api, { name: 'Persisted' });
       groupId = group.id;
@@ -79,4 +83,3 @@ describe('emulator: state file persistence', () => {
     expect(() => createEmulator({ stateFile })).to.throw(/not an emulator state file/);
   });
 });
-

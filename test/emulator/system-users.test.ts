@@ -44,7 +44,11 @@ describe('emulator: v1 systemusers', () => {
     });
 
     it('marks a user created with a password as activated but never returns the password', async () => {
-      const user = await createUser(h.api, { username: 'withpw', email: 'withpw@example.com', password: 'S3cret!pass' });
+      const user = await createUser(h.api, {
+        username: 'withpw',
+        email: 'withpw@example.com',
+        password: 'S3cret!pass',
+      });
       expect(user['activated']).to.equal(true);
       expect(JSON.stringify(user)).not.to.contain('S3cret');
     });
@@ -54,7 +58,12 @@ describe('emulator: v1 systemusers', () => {
       expect(staged).to.include({ state: 'STAGED', suspended: false });
       const suspended = await createUser(h.api, { username: 'susp', email: 'susp@example.com', suspended: true });
       expect(suspended).to.include({ state: 'SUSPENDED', suspended: true });
-      const conflict = await h.api.post('/api/systemusers', { username: 'bad', email: 'bad@example.com', state: 'ACTIVATED', suspended: true });
+      const conflict = await h.api.post('/api/systemusers', {
+        username: 'bad',
+        email: 'bad@example.com',
+        state: 'ACTIVATED',
+        suspended: true,
+      });
       expect(conflict.status).to.equal(400);
       expect(conflict.data.message).to.match(/conflicting state and suspended/);
     });
@@ -80,7 +89,11 @@ describe('emulator: v1 systemusers', () => {
     }
 
     it('enforces the employeeIdentifier and custom attribute length limits', async () => {
-      const longId = await h.api.post('/api/systemusers', { username: 'len1', email: 'len1@example.com', employeeIdentifier: 'x'.repeat(257) });
+      const longId = await h.api.post('/api/systemusers', {
+        username: 'len1',
+        email: 'len1@example.com',
+        employeeIdentifier: 'x'.repeat(257),
+      });
       expect(longId.status).to.equal(400);
       expect(longId.data.message).to.match(/employeeIdentifier must be at most 256/);
       const longValue = await h.api.post('/api/systemusers', {
@@ -133,8 +146,14 @@ describe('emulator: v1 systemusers', () => {
         email: 'put1@example.com',
         firstname: 'Keep',
         jobTitle: 'Old title',
-        attributes: [{ name: 'a', value: '1' }, { name: 'b', value: '2' }],
-        phoneNumbers: [{ type: 'work', number: '1' }, { type: 'mobile', number: '2' }],
+        attributes: [
+          { name: 'a', value: '1' },
+          { name: 'b', value: '2' },
+        ],
+        phoneNumbers: [
+          { type: 'work', number: '1' },
+          { type: 'mobile', number: '2' },
+        ],
       });
       const response = await h.api.put(`/api/systemusers/${user._id}`, {
         jobTitle: 'New title',

@@ -13,13 +13,20 @@ describe('emulator: v2 usergroups and membership', () => {
   });
   afterEach(() => h.close());
 
-  const member = (groupId: string, op: string, id: string) => h.api.post(`/api/v2/usergroups/${groupId}/members`, { op, type: 'user', id });
+  const member = (groupId: string, op: string, id: string) =>
+    h.api.post(`/api/v2/usergroups/${groupId}/members`, { op, type: 'user', id });
 
   it('creates a group with 201 and the UserGroup defaults', async () => {
     const response = await h.api.post('/api/v2/usergroups', { name: 'Engineering', description: 'Builders' });
     expect(response.status).to.equal(201);
     expect(response.data.id).to.match(/^[0-9a-f]{24}$/);
-    expect(response.data).to.include({ name: 'Engineering', description: 'Builders', email: '', type: 'user_group', membershipMethod: 'STATIC' });
+    expect(response.data).to.include({
+      name: 'Engineering',
+      description: 'Builders',
+      email: '',
+      type: 'user_group',
+      membershipMethod: 'STATIC',
+    });
   });
 
   it('answers 409 "Already Exists" for a duplicate name, case-insensitively, on create and rename', async () => {
@@ -109,7 +116,9 @@ describe('emulator: v2 usergroups and membership', () => {
     await member(group.id, 'add', bob._id);
     const response = await h.api.get(`/api/v2/usergroups/${group.id}/membership`);
     expect(response.headers['x-total-count']).to.equal('1');
-    expect(response.data).to.deep.equal([{ id: bob._id, type: 'user', paths: [[{ to: { id: bob._id, type: 'user' } }]] }]);
+    expect(response.data).to.deep.equal([
+      { id: bob._id, type: 'user', paths: [[{ to: { id: bob._id, type: 'user' } }]] },
+    ]);
   });
 
   it('accepts a manual add to a dynamic group with 204 but does not keep it', async () => {
@@ -128,7 +137,11 @@ describe('emulator: v2 usergroups and membership', () => {
     const response = await h.api.get(`/api/v2/users/${alice._id}/memberof`);
     expect(response.status).to.equal(200);
     expect(response.headers['x-total-count']).to.equal('2');
-    expect(response.data[0]).to.deep.equal({ id: one.id, type: 'user_group', paths: [[{ to: { id: one.id, type: 'user_group' } }]] });
+    expect(response.data[0]).to.deep.equal({
+      id: one.id,
+      type: 'user_group',
+      paths: [[{ to: { id: one.id, type: 'user_group' } }]],
+    });
     const paged = await h.api.get(`/api/v2/users/${alice._id}/memberof?limit=1&skip=1`);
     expect(paged.data.map((entry: { id: string }) => entry.id)).to.deep.equal([two.id]);
     expect((await h.api.get(`/api/v2/users/${bob._id}/memberof`)).data).to.deep.equal([]);

@@ -11,15 +11,34 @@ describe('emulator: GET /api/systemusers listing and v1 filters', () => {
 
   before(async () => {
     h = await startEmulator();
-    await createUser(h.api, { username: 'alice', email: 'alice@example.com', department: 'Finance', costCenter: 'Atlanta|Tampa', unix_uid: 7001 });
-    await createUser(h.api, { username: 'bob', email: 'bob@example.com', department: 'finance', costCenter: 'Chicago', state: 'STAGED' });
-    await createUser(h.api, { username: 'carol', email: 'carol@corp.example', department: 'IT', costCenter: 'Tampa', addresses: [{ type: 'home', locality: 'Oslo' }] });
+    await createUser(h.api, {
+      username: 'alice',
+      email: 'alice@example.com',
+      department: 'Finance',
+      costCenter: 'Atlanta|Tampa',
+      unix_uid: 7001,
+    });
+    await createUser(h.api, {
+      username: 'bob',
+      email: 'bob@example.com',
+      department: 'finance',
+      costCenter: 'Chicago',
+      state: 'STAGED',
+    });
+    await createUser(h.api, {
+      username: 'carol',
+      email: 'carol@corp.example',
+      department: 'IT',
+      costCenter: 'Tampa',
+      addresses: [{ type: 'home', locality: 'Oslo' }],
+    });
     await createUser(h.api, { username: 'dave', email: 'dave@example.com', department: 'IT', suspended: true });
   });
   after(() => h.close());
 
   const names = (data: Listed): string[] => data.results.map((user) => user.username);
-  const list = async (query: string, headers: Record<string, string> = {}) => h.api.get<Listed>(`/api/systemusers${query}`, { headers });
+  const list = async (query: string, headers: Record<string, string> = {}) =>
+    h.api.get<Listed>(`/api/systemusers${query}`, { headers });
 
   it('returns {totalCount, results} in insertion order with a default page of 10', async () => {
     const response = await list('');
@@ -38,7 +57,10 @@ describe('emulator: GET /api/systemusers listing and v1 filters', () => {
     expect(names((await list('?filter=department:$ne:IT')).data)).to.deep.equal(['alice', 'bob']);
     const escaped = encodeURIComponent('costCenter:$in:Atlanta\\|Tampa|Chicago');
     expect(names((await list(`?filter=${escaped}`)).data)).to.deep.equal(['alice', 'bob']);
-    expect(names((await list(`?filter=${encodeURIComponent('username:$nin:alice|bob')}`)).data)).to.deep.equal(['carol', 'dave']);
+    expect(names((await list(`?filter=${encodeURIComponent('username:$nin:alice|bob')}`)).data)).to.deep.equal([
+      'carol',
+      'dave',
+    ]);
     expect(names((await list('?filter=email:$sw:carol@')).data)).to.deep.equal(['carol']);
   });
 
@@ -51,8 +73,12 @@ describe('emulator: GET /api/systemusers listing and v1 filters', () => {
 
   it('ANDs repeated and indexed filters and ORs filter[or][n]', async () => {
     expect(names((await list('?filter=department:$eq:IT&filter=suspended:$eq:false')).data)).to.deep.equal(['carol']);
-    expect(names((await list('?filter[0]=department:$eq:IT&filter[1]=suspended:$eq:true')).data)).to.deep.equal(['dave']);
-    expect(names((await list('?filter[or][0]=username:$eq:alice&filter[or][1]=username:$eq:dave')).data)).to.deep.equal(['alice', 'dave']);
+    expect(names((await list('?filter[0]=department:$eq:IT&filter[1]=suspended:$eq:true')).data)).to.deep.equal([
+      'dave',
+    ]);
+    expect(names((await list('?filter[or][0]=username:$eq:alice&filter[or][1]=username:$eq:dave')).data)).to.deep.equal(
+      ['alice', 'dave'],
+    );
   });
 
   it('reaches nested fields with dotted names', async () => {

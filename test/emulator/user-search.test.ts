@@ -18,16 +18,27 @@ describe('emulator: POST /api/search/systemusers', () => {
       attributes: [{ name: 'entraId', value: 'aaa-111' }],
       recoveryEmail: { address: 'bj@home.example' },
     });
-    await createUser(h.api, { username: 'jsmith', email: 'john.smith@example.com', department: 'Sales', addresses: [{ type: 'work', locality: 'Paris' }] });
-    await createUser(h.api, { username: 'mjones', email: 'mary.jones@corp.example', department: 'IT', attributes: [{ name: 'entraId', value: 'bbb-222' }] });
-    for (let i = 0; i < 12; i += 1) await createUser(h.api, { username: `bulk${i}`, email: `bulk${i}@example.com`, department: 'Bulk' });
+    await createUser(h.api, {
+      username: 'jsmith',
+      email: 'john.smith@example.com',
+      department: 'Sales',
+      addresses: [{ type: 'work', locality: 'Paris' }],
+    });
+    await createUser(h.api, {
+      username: 'mjones',
+      email: 'mary.jones@corp.example',
+      department: 'IT',
+      attributes: [{ name: 'entraId', value: 'bbb-222' }],
+    });
+    for (let i = 0; i < 12; i += 1)
+      await createUser(h.api, { username: `bulk${i}`, email: `bulk${i}@example.com`, department: 'Bulk' });
   });
   after(() => h.close());
 
   const search = async (body: unknown, query = '') => h.api.post<Listed>(`/api/search/systemusers${query}`, body);
   const names = (data: Listed): string[] => data.results.map((user) => user.username);
 
-  it('matches $regex with a leading (?i) case-insensitively, as JumpCloud\'s own module does', async () => {
+  it("matches $regex with a leading (?i) case-insensitively, as JumpCloud's own module does", async () => {
     const response = await search({ filter: { and: [{ username: { $regex: '(?i)(^BJENSEN$)' } }] } });
     expect(response.status).to.equal(200);
     expect(names(response.data)).to.deep.equal(['bjensen']);
@@ -43,12 +54,16 @@ describe('emulator: POST /api/search/systemusers', () => {
 
   it('compares plain values case-sensitively', async () => {
     expect(names((await search({ filter: [{ email: 'barbara.jensen@example.com' }] })).data)).to.deep.equal([]);
-    expect(names((await search({ filter: [{ email: 'Barbara.Jensen@example.com' }] })).data)).to.deep.equal(['bjensen']);
+    expect(names((await search({ filter: [{ email: 'Barbara.Jensen@example.com' }] })).data)).to.deep.equal([
+      'bjensen',
+    ]);
   });
 
   it('reaches array elements and nested objects through dotted keys', async () => {
     expect(names((await search({ filter: [{ 'attributes.value': 'bbb-222' }] })).data)).to.deep.equal(['mjones']);
-    expect(names((await search({ filter: [{ 'recoveryEmail.address': 'bj@home.example' }] })).data)).to.deep.equal(['bjensen']);
+    expect(names((await search({ filter: [{ 'recoveryEmail.address': 'bj@home.example' }] })).data)).to.deep.equal([
+      'bjensen',
+    ]);
     expect(names((await search({ filter: { and: [{ 'addresses.type': 'work' }] } })).data)).to.deep.equal(['jsmith']);
   });
 
@@ -62,9 +77,14 @@ describe('emulator: POST /api/search/systemusers', () => {
   });
 
   it('supports $in, $ne, $exists and range operators', async () => {
-    expect(names((await search({ filter: [{ username: { $in: ['jsmith', 'mjones'] } }] })).data)).to.deep.equal(['jsmith', 'mjones']);
+    expect(names((await search({ filter: [{ username: { $in: ['jsmith', 'mjones'] } }] })).data)).to.deep.equal([
+      'jsmith',
+      'mjones',
+    ]);
     expect((await search({ filter: [{ department: { $ne: 'Bulk' } }] })).data.totalCount).to.equal(3);
-    expect(names((await search({ filter: [{ 'recoveryEmail.address': { $exists: true } }] })).data)).to.deep.equal(['bjensen']);
+    expect(names((await search({ filter: [{ 'recoveryEmail.address': { $exists: true } }] })).data)).to.deep.equal([
+      'bjensen',
+    ]);
     expect(names((await search({ filter: [{ username: { $gte: 'j', $lt: 'k' } }] })).data)).to.deep.equal(['jsmith']);
   });
 
@@ -79,7 +99,10 @@ describe('emulator: POST /api/search/systemusers', () => {
     expect(names(one.data)).to.deep.equal(['mjones']);
     const several = await search({ searchFilter: { searchTerm: ['JENSEN', 'smith'], fields: ['email', 'username'] } });
     expect(names(several.data)).to.deep.equal(['bjensen', 'jsmith']);
-    const combined = await search({ searchFilter: { searchTerm: 'example.com', fields: ['email'] }, filter: { or: [{ department: 'IT' }, { department: 'Sales' }] } });
+    const combined = await search({
+      searchFilter: { searchTerm: 'example.com', fields: ['email'] },
+      filter: { or: [{ department: 'IT' }, { department: 'Sales' }] },
+    });
     expect(names(combined.data)).to.deep.equal(['bjensen', 'jsmith']);
   });
 

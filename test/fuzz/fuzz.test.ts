@@ -54,12 +54,20 @@ describe('fuzz (fast-check, fixed seed): no input makes a 5xx or crashes the pro
       const failures: string[] = [];
       await fc.assert(
         fc.asyncProperty(fuzzRequests(KEY), async (r) => {
-          const res = await fetch(h.base + r.path, { method: r.method, headers: r.headers, ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { body: r.body } : {}) }).catch((e: unknown) => e as Error);
+          const res = await fetch(h.base + r.path, {
+            method: r.method,
+            headers: r.headers,
+            ...(r.body !== undefined && r.method !== 'GET' && r.method !== 'HEAD' ? { body: r.body } : {}),
+          }).catch((e: unknown) => e as Error);
           if (res instanceof Error) return; // the client refused to send it (an invalid header): nothing reached the bridge
           const text = await res.text();
           if (res.status >= 500) failures.push(`${r.method} ${r.path} → ${res.status} ${text.slice(0, 200)}`);
-          expect(res.status, `${r.method} ${r.path} ${JSON.stringify(r.headers)} ${r.body?.slice(0, 200) ?? ''} → ${text.slice(0, 300)}`).to.be.below(500);
-          if (res.status >= 400 && r.method !== 'HEAD' && text) expect(JSON.parse(text).schemas).to.deep.equal(['urn:ietf:params:scim:api:messages:2.0:Error']);
+          expect(
+            res.status,
+            `${r.method} ${r.path} ${JSON.stringify(r.headers)} ${r.body?.slice(0, 200) ?? ''} → ${text.slice(0, 300)}`,
+          ).to.be.below(500);
+          if (res.status >= 400 && r.method !== 'HEAD' && text)
+            expect(JSON.parse(text).schemas).to.deep.equal(['urn:ietf:params:scim:api:messages:2.0:Error']);
         }),
         { seed: SEED, numRuns: 400 },
       );

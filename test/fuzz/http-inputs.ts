@@ -21,7 +21,22 @@ function enc(text: string): string {
 }
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const ATTRS = ['userName', 'name.givenName', 'emails', 'emails[type eq "work"].value', 'active', 'title', 'members', 'displayName', 'externalId', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', 'phoneNumbers[type eq "mobile"]', '__proto__', 'constructor.prototype', 'meta.created'];
+const ATTRS = [
+  'userName',
+  'name.givenName',
+  'emails',
+  'emails[type eq "work"].value',
+  'active',
+  'title',
+  'members',
+  'displayName',
+  'externalId',
+  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager',
+  'phoneNumbers[type eq "mobile"]',
+  '__proto__',
+  'constructor.prototype',
+  'meta.created',
+];
 const OPS = ['add', 'Add', 'replace', 'Replace', 'remove', 'Remove', 'delete', '', 'ADD'];
 
 /** Text with the characters that break parsers: quotes, brackets, escapes, control characters, non-BMP. */
@@ -29,49 +44,150 @@ const nasty = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.stringMatching(/^[\s"'()[\]{}\\%.:,;=!<>a-zA-Z0-9]{0,40}$/),
-  fc.constantFrom('%', '%%', '%E0%A4%A', '%00', '\u0000', '\uD800', '"', '\\', '[[[[', 'userName eq', 'not (', 'emails[', 'a eq "b" and', 'x'.repeat(5000)),
+  fc.constantFrom(
+    '%',
+    '%%',
+    '%E0%A4%A',
+    '%00',
+    '\u0000',
+    '\uD800',
+    '"',
+    '\\',
+    '[[[[',
+    'userName eq',
+    'not (',
+    'emails[',
+    'a eq "b" and',
+    'x'.repeat(5000),
+  ),
 );
 
 const filterText = fc.oneof(
   nasty,
-  fc.tuple(fc.constantFrom(...ATTRS), fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'pr', 'EQ', 'xx'), nasty).map(([a, op, v]) => `${a} ${op} ${JSON.stringify(v)}`),
-  fc.array(fc.tuple(fc.constantFrom(...ATTRS), nasty), { maxLength: 4 }).map((terms) => terms.map(([a, v]) => `${a} eq "${v}"`).join(fc.sample(fc.constantFrom(' and ', ' or ', ' AND '), 1)[0])),
+  fc
+    .tuple(
+      fc.constantFrom(...ATTRS),
+      fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'pr', 'EQ', 'xx'),
+      nasty,
+    )
+    .map(([a, op, v]) => `${a} ${op} ${JSON.stringify(v)}`),
+  fc
+    .array(fc.tuple(fc.constantFrom(...ATTRS), nasty), { maxLength: 4 })
+    .map((terms) =>
+      terms.map(([a, v]) => `${a} eq "${v}"`).join(fc.sample(fc.constantFrom(' and ', ' or ', ' AND '), 1)[0]),
+    ),
 );
 
 const jsonish: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 6 }),
-  fc.dictionary(fc.constantFrom('schemas', 'userName', 'emails', 'name', 'active', 'members', 'displayName', '__proto__', 'constructor', 'Operations', 'id', 'externalId'), fc.jsonValue({ maxDepth: 4 })),
+  fc.dictionary(
+    fc.constantFrom(
+      'schemas',
+      'userName',
+      'emails',
+      'name',
+      'active',
+      'members',
+      'displayName',
+      '__proto__',
+      'constructor',
+      'Operations',
+      'id',
+      'externalId',
+    ),
+    fc.jsonValue({ maxDepth: 4 }),
+  ),
 );
 
 const patchBody = fc.oneof(
   jsonish,
   fc.record({
     schemas: fc.constantFrom([PATCH_OP], [], ['x']),
-    Operations: fc.array(fc.record({ op: fc.constantFrom(...OPS), path: fc.option(fc.oneof(fc.constantFrom(...ATTRS), nasty), { nil: undefined }), value: fc.option(jsonish, { nil: undefined }) }, { requiredKeys: [] }), { maxLength: 5 }),
+    Operations: fc.array(
+      fc.record(
+        {
+          op: fc.constantFrom(...OPS),
+          path: fc.option(fc.oneof(fc.constantFrom(...ATTRS), nasty), { nil: undefined }),
+          value: fc.option(jsonish, { nil: undefined }),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 5 },
+    ),
   }),
 );
 
 const headerValue = fc.stringMatching(/^[\x20-\x7e\t]{0,80}$/);
 
-const id = fc.oneof(fc.constant('5f1b2c3d4e5f6a7b8c9d0e1f'), fc.stringMatching(/^[0-9a-f]{24}$/), nasty.map((s) => enc(s)), nasty.map((s) => s.replace(/[/?#\s]/g, '')));
+const id = fc.oneof(
+  fc.constant('5f1b2c3d4e5f6a7b8c9d0e1f'),
+  fc.stringMatching(/^[0-9a-f]{24}$/),
+  nasty.map((s) => enc(s)),
+  nasty.map((s) => s.replace(/[/?#\s]/g, '')),
+);
 
 export function fuzzRequests(key: string): fc.Arbitrary<FuzzRequest> {
   const auth = { authorization: `Bearer ${key}` };
   const json = { ...auth, 'content-type': 'application/scim+json' };
   return fc.oneof(
     filterText.map((f) => ({ method: 'GET', path: `/Users?filter=${enc(f)}`, headers: auth })),
-    filterText.map((f) => ({ method: 'GET', path: `/Groups?filter=${enc(f)}&excludedAttributes=members`, headers: auth })),
-    fc.tuple(filterText, fc.constantFrom('startIndex', 'count', 'sortBy', 'attributes', 'excludedAttributes', 'sortOrder'), nasty).map(([f, p, v]) => ({ method: 'GET', path: `/Users?filter=${enc(f)}&${p}=${enc(v)}`, headers: auth })),
-    fc.tuple(fc.constantFrom('Users', 'Groups'), id, patchBody).map(([t, i, b]) => ({ method: 'PATCH', path: `/${t}/${i}`, headers: json, body: JSON.stringify(b) })),
-    fc.tuple(fc.constantFrom('Users', 'Groups'), jsonish).map(([t, b]) => ({ method: 'POST', path: `/${t}`, headers: json, body: JSON.stringify(b) ?? 'null' })),
-    fc.tuple(fc.constantFrom('Users', 'Groups'), id, jsonish).map(([t, i, b]) => ({ method: 'PUT', path: `/${t}/${i}`, headers: json, body: JSON.stringify(b) ?? 'null' })),
-    fc.tuple(fc.constantFrom('Users', 'Groups', 'Schemas', 'ResourceTypes', 'Users/.search', 'nope'), id, fc.constantFrom('GET', 'DELETE', 'POST', 'OPTIONS', 'HEAD')).map(([t, i, m]) => ({ method: m, path: `/${t}/${i}`, headers: auth })),
-    fc.tuple(nasty, fc.constantFrom('POST', 'PATCH')).map(([raw, m]) => ({ method: m, path: m === 'POST' ? '/Users' : '/Users/5f1b2c3d4e5f6a7b8c9d0e1f', headers: json, body: raw })),
-    fc.record({ authorization: headerValue, 'content-type': fc.oneof(headerValue, fc.constantFrom('application/scim+json', 'application/json; charset=latin1', 'application/json; charset=bogus', 'text/plain')), 'content-encoding': fc.oneof(fc.constant('identity'), fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'x'), headerValue) }).map((headers) => ({
-      method: 'POST',
-      path: '/Users',
-      headers,
-      body: '{"userName":"x","emails":[{"value":"x@example.com"}]}',
+    filterText.map((f) => ({
+      method: 'GET',
+      path: `/Groups?filter=${enc(f)}&excludedAttributes=members`,
+      headers: auth,
     })),
+    fc
+      .tuple(
+        filterText,
+        fc.constantFrom('startIndex', 'count', 'sortBy', 'attributes', 'excludedAttributes', 'sortOrder'),
+        nasty,
+      )
+      .map(([f, p, v]) => ({ method: 'GET', path: `/Users?filter=${enc(f)}&${p}=${enc(v)}`, headers: auth })),
+    fc
+      .tuple(fc.constantFrom('Users', 'Groups'), id, patchBody)
+      .map(([t, i, b]) => ({ method: 'PATCH', path: `/${t}/${i}`, headers: json, body: JSON.stringify(b) })),
+    fc
+      .tuple(fc.constantFrom('Users', 'Groups'), jsonish)
+      .map(([t, b]) => ({ method: 'POST', path: `/${t}`, headers: json, body: JSON.stringify(b) ?? 'null' })),
+    fc
+      .tuple(fc.constantFrom('Users', 'Groups'), id, jsonish)
+      .map(([t, i, b]) => ({ method: 'PUT', path: `/${t}/${i}`, headers: json, body: JSON.stringify(b) ?? 'null' })),
+    fc
+      .tuple(
+        fc.constantFrom('Users', 'Groups', 'Schemas', 'ResourceTypes', 'Users/.search', 'nope'),
+        id,
+        fc.constantFrom('GET', 'DELETE', 'POST', 'OPTIONS', 'HEAD'),
+      )
+      .map(([t, i, m]) => ({ method: m, path: `/${t}/${i}`, headers: auth })),
+    fc.tuple(nasty, fc.constantFrom('POST', 'PATCH')).map(([raw, m]) => ({
+      method: m,
+      path: m === 'POST' ? '/Users' : '/Users/5f1b2c3d4e5f6a7b8c9d0e1f',
+      headers: json,
+      body: raw,
+    })),
+    fc
+      .record({
+        authorization: headerValue,
+        'content-type': fc.oneof(
+          headerValue,
+          fc.constantFrom(
+            'application/scim+json',
+            'application/json; charset=latin1',
+            'application/json; charset=bogus',
+            'text/plain',
+          ),
+        ),
+        'content-encoding': fc.oneof(
+          fc.constant('identity'),
+          fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'x'),
+          headerValue,
+        ),
+      })
+      .map((headers) => ({
+        method: 'POST',
+        path: '/Users',
+        headers,
+        body: '{"userName":"x","emails":[{"value":"x@example.com"}]}',
+      })),
   );
 }

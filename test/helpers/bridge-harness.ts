@@ -15,13 +15,19 @@ export const JC = 'https://console.jumpcloud.com';
  * What every user search and list of the shipped mapping asks JumpCloud for (`fields`): each field a row's codec
  * reads, so no SCIM attribute depends on JumpCloud's undocumented default field list.
  */
-export const USER_FIELDS = '_id username attributes firstname middlename lastname displayname jobTitle employeeType location suspended state email alternateEmail phoneNumbers addresses employeeIdentifier costCenter company department manager created';
+export const USER_FIELDS =
+  '_id username attributes firstname middlename lastname displayname jobTitle employeeType location suspended state email alternateEmail phoneNumbers addresses employeeIdentifier costCenter company department manager created';
 
 export interface Harness {
   bridge: Bridge;
   base: string;
   logs: string[];
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   close(): Promise<void>;
 }
 
@@ -49,7 +55,11 @@ export async function startBridge(env: Record<string, string> = {}): Promise<Har
     async request(method, path, body, headers = {}) {
       const res = await fetch(base + path, {
         method,
-        headers: { authorization: `Bearer ${KEY}`, ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}), ...headers },
+        headers: {
+          authorization: `Bearer ${KEY}`,
+          ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+          ...headers,
+        },
         ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
       });
       const text = await res.text();

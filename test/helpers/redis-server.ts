@@ -29,9 +29,28 @@ export async function freePort(): Promise<number> {
 }
 
 function launch(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', '--loglevel', 'notice', '--logfile', ''], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'no',
+      '--loglevel',
+      'notice',
+      '--logfile',
+      '',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
@@ -50,7 +69,11 @@ function launch(port: number): Promise<ChildProcess> {
     child.stderr?.on('data', (b: Buffer) => (out += String(b)));
     child.once('error', (e) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server could not be started (is Debian's redis-server installed? .ci/run installs it): ${e.message}`));
+      reject(
+        new Error(
+          `redis-server could not be started (is Debian's redis-server installed? .ci/run installs it): ${e.message}`,
+        ),
+      );
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

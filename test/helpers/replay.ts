@@ -19,10 +19,18 @@ function pinCalls(recording: Recording): void {
   for (const call of recording.calls) {
     const { request, response } = call;
     const headers: Record<string, string> = { 'x-api-key': KEY, ...request.headers };
-    let scope: nock.Interceptor = nock(JC, { reqheaders: headers }).intercept(request.path, request.method, request.body as nock.RequestBodyMatcher | undefined);
-    scope = scope.query(request.query ? Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, String(v)])) : {});
-    if (response.status === 0) scope.replyWithError({ code: 'ECONNRESET', message: 'socket hang up (recorded: no answer)' });
-    else scope.reply(response.status, response.body === undefined ? '' : (response.body as nock.Body), response.headers);
+    let scope: nock.Interceptor = nock(JC, { reqheaders: headers }).intercept(
+      request.path,
+      request.method,
+      request.body as nock.RequestBodyMatcher | undefined,
+    );
+    scope = scope.query(
+      request.query ? Object.fromEntries(Object.entries(request.query).map(([k, v]) => [k, String(v)])) : {},
+    );
+    if (response.status === 0)
+      scope.replyWithError({ code: 'ECONNRESET', message: 'socket hang up (recorded: no answer)' });
+    else
+      scope.reply(response.status, response.body === undefined ? '' : (response.body as nock.Body), response.headers);
   }
 }
 
@@ -38,7 +46,10 @@ export async function replayScim(recording: Recording): Promise<void> {
   try {
     pinCalls(recording);
     const res = await h.request(scim.method, scim.url, scim.body);
-    const expected = scim.responseBody === undefined ? undefined : JSON.parse(JSON.stringify(scim.responseBody).split(scim.base).join(h.base));
+    const expected =
+      scim.responseBody === undefined
+        ? undefined
+        : JSON.parse(JSON.stringify(scim.responseBody).split(scim.base).join(h.base));
     expect(res.status, `${scim.method} ${scim.url}`).to.equal(scim.status);
     expect(res.body, `${scim.method} ${scim.url}`).to.deep.equal(expected);
     expect(nock.pendingMocks(), 'every recorded JumpCloud call was made').to.deep.equal([]);
@@ -56,12 +67,16 @@ export async function replayDoctor(recording: Recording): Promise<void> {
   if (args === 'help') throw new Error('a recorded doctor run has arguments');
   pinCalls(recording);
   try {
-    const result = await runDoctor(args, { ...recording.env, JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: JC }, {
-      regions: { US: JC },
-      ...(session.suffix ? { suffix: session.suffix } : {}),
-      ...(session.probeValue ? { token: session.probeValue } : {}),
-      ask: () => Promise.resolve('yes'),
-    });
+    const result = await runDoctor(
+      args,
+      { ...recording.env, JUMPCLOUD_API_KEY: KEY, JUMPCLOUD_URL: JC },
+      {
+        regions: { US: JC },
+        ...(session.suffix ? { suffix: session.suffix } : {}),
+        ...(session.probeValue ? { token: session.probeValue } : {}),
+        ask: () => Promise.resolve('yes'),
+      },
+    );
     expect(verdictLines(result.text)).to.deep.equal(recording.verdicts);
     expect(nock.pendingMocks(), 'every recorded JumpCloud call was made').to.deep.equal([]);
   } finally {
@@ -83,7 +98,10 @@ export function replayRecordings(dir: string): void {
   });
   after(() => nock.enableNetConnect());
   for (const { file, recording } of readRecording(dir)) {
-    if (recording.kind === 'scim') it(`${file}: ${recording.scim?.method ?? ''} ${recording.scim?.url ?? ''} → ${recording.scim?.status ?? ''}`, () => replayScim(recording));
-    else if (recording.session?.name === 'doctor') it(`${file}: doctor ${recording.session.args.join(' ')}`, () => replayDoctor(recording));
+    if (recording.kind === 'scim')
+      it(`${file}: ${recording.scim?.method ?? ''} ${recording.scim?.url ?? ''} → ${recording.scim?.status ?? ''}`, () =>
+        replayScim(recording));
+    else if (recording.session?.name === 'doctor')
+      it(`${file}: doctor ${recording.session.args.join(' ')}`, () => replayDoctor(recording));
   }
 }

@@ -8,12 +8,22 @@ import { configRefusal } from '../helpers/config-refusal.js';
 describe('config', () => {
   it('has working defaults', () => {
     const c = loadConfig({});
-    expect(c).to.deep.include({ port: 8080, jumpcloudUrl: 'https://console.jumpcloud.com', jumpcloudOrgId: undefined, dryRun: false, deriveUsernameFromEmail: true, allowUsernameRename: false, unknownAttributes: 'refuse' });
+    expect(c).to.deep.include({
+      port: 8080,
+      jumpcloudUrl: 'https://console.jumpcloud.com',
+      jumpcloudOrgId: undefined,
+      dryRun: false,
+      deriveUsernameFromEmail: true,
+      allowUsernameRename: false,
+      unknownAttributes: 'refuse',
+    });
     expect(c.retry.budgetMs).to.be.below(60_000);
     expect(c.mappingFile).to.match(/config[\\/]mapping\.json$/);
   });
   it('accepts the EU and IN consoles and a loopback emulator over http', () => {
-    expect(loadConfig({ JUMPCLOUD_URL: 'https://console.eu.jumpcloud.com' }).jumpcloudUrl).to.equal('https://console.eu.jumpcloud.com');
+    expect(loadConfig({ JUMPCLOUD_URL: 'https://console.eu.jumpcloud.com' }).jumpcloudUrl).to.equal(
+      'https://console.eu.jumpcloud.com',
+    );
     expect(loadConfig({ JUMPCLOUD_URL: 'http://127.0.0.1:8081' }).jumpcloudUrl).to.equal('http://127.0.0.1:8081');
   });
   const bad: [Record<string, string>, RegExp][] = [
@@ -34,7 +44,10 @@ describe('config', () => {
     });
   }
   it('splits TRACE_USERS', () => {
-    expect(loadConfig({ TRACE_USERS: ' bjensen, 5f1b2c3d4e5f6a7b8c9d0e1f ,' }).traceUsers).to.deep.equal(['bjensen', '5f1b2c3d4e5f6a7b8c9d0e1f']);
+    expect(loadConfig({ TRACE_USERS: ' bjensen, 5f1b2c3d4e5f6a7b8c9d0e1f ,' }).traceUsers).to.deep.equal([
+      'bjensen',
+      '5f1b2c3d4e5f6a7b8c9d0e1f',
+    ]);
   });
 });
 
@@ -44,16 +57,32 @@ describe('config: issue 10 (upstream host, secrets, auth modes, limits)', () => 
   const KEY = 'jcHeldKey0123456789abcdefABCDEF0123456789';
 
   it('accepts the three JumpCloud consoles and loopback emulators only', () => {
-    for (const u of ['https://console.jumpcloud.com', 'https://console.eu.jumpcloud.com', 'https://CONSOLE.IN.jumpcloud.com', 'http://localhost:9', 'http://[::1]:9']) {
+    for (const u of [
+      'https://console.jumpcloud.com',
+      'https://console.eu.jumpcloud.com',
+      'https://CONSOLE.IN.jumpcloud.com',
+      'http://localhost:9',
+      'http://[::1]:9',
+    ]) {
       expect(() => loadConfig({ JUMPCLOUD_URL: u }), u).not.to.throw();
     }
-    for (const u of ['https://console.jumpcloud.com.evil.example', 'https://console.jumpcloud.company', 'https://evil.example', 'https://console.jumpcloud.com:8443', 'https://api.jumpcloud.com']) {
+    for (const u of [
+      'https://console.jumpcloud.com.evil.example',
+      'https://console.jumpcloud.company',
+      'https://evil.example',
+      'https://console.jumpcloud.com:8443',
+      'https://api.jumpcloud.com',
+    ]) {
       expect(() => loadConfig({ JUMPCLOUD_URL: u }), u).to.throw(ConfigError, /must be a JumpCloud console/);
     }
   });
   it('sends keys to another https host only with the explicit opt-in, and never over plain http off loopback', () => {
-    expect(loadConfig({ JUMPCLOUD_URL: 'https://jc-proxy.internal', JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true' }).jumpcloudUrl).to.equal('https://jc-proxy.internal');
-    expect(() => loadConfig({ JUMPCLOUD_URL: 'http://jc-proxy.internal', JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true' })).to.throw(ConfigError, /must use https/);
+    expect(
+      loadConfig({ JUMPCLOUD_URL: 'https://jc-proxy.internal', JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true' }).jumpcloudUrl,
+    ).to.equal('https://jc-proxy.internal');
+    expect(() =>
+      loadConfig({ JUMPCLOUD_URL: 'http://jc-proxy.internal', JUMPCLOUD_URL_ALLOW_OTHER_HOST: 'true' }),
+    ).to.throw(ConfigError, /must use https/);
   });
   it('start-up errors do not echo values that may be secrets', () => {
     const leaks: Record<string, string>[] = [
@@ -75,35 +104,72 @@ describe('config: issue 10 (upstream host, secrets, auth modes, limits)', () => 
     expect(loadConfig({ DEBUG_PAGE: 'true', HOST: '127.0.0.1' }).debugPage.enabled).to.equal(true);
     expect(loadConfig({ DEBUG_PAGE: 'true', DEBUG_TOKEN: 't'.repeat(20) }).debugPage.token).to.equal('t'.repeat(20));
   });
-  it('has one request deadline inside Entra\'s 60 s and a shutdown grace at least as long', () => {
+  it("has one request deadline inside Entra's 60 s and a shutdown grace at least as long", () => {
     const c = loadConfig({});
     expect(c.requestDeadlineMs).to.equal(50_000);
     expect(c.shutdownGraceMs).to.be.at.least(c.requestDeadlineMs);
     expect(() => loadConfig({ REQUEST_DEADLINE_MS: '61000' })).to.throw(ConfigError, /REQUEST_DEADLINE_MS/);
-    expect(() => loadConfig({ REQUEST_DEADLINE_MS: '20000', SHUTDOWN_GRACE_MS: '10000' })).to.throw(ConfigError, /at least REQUEST_DEADLINE_MS/);
+    expect(() => loadConfig({ REQUEST_DEADLINE_MS: '20000', SHUTDOWN_GRACE_MS: '10000' })).to.throw(
+      ConfigError,
+      /at least REQUEST_DEADLINE_MS/,
+    );
   });
   it('forward is the default auth mode', () => {
     expect(loadConfig({}).auth).to.deep.equal({ mode: 'forward' });
   });
   it('bridge-secret mode: held key plus one or two secrets (rotation), from env or files', () => {
-    const c = loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: SECRET_A, BRIDGE_SECRET_PREVIOUS: SECRET_B });
+    const c = loadConfig({
+      AUTH_MODE: 'bridge-secret',
+      JUMPCLOUD_API_KEY: KEY,
+      BRIDGE_SECRET: SECRET_A,
+      BRIDGE_SECRET_PREVIOUS: SECRET_B,
+    });
     expect(c.auth).to.deep.equal({ mode: 'bridge-secret', apiKey: KEY, secrets: [SECRET_A, SECRET_B] });
     const dir = mkdtempSync(path.join(tmpdir(), 'bridge-secret-'));
     writeFileSync(path.join(dir, 'key'), `${KEY}\n`);
     writeFileSync(path.join(dir, 'secret'), `${SECRET_A}\n`);
-    const f = loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY_FILE: path.join(dir, 'key'), BRIDGE_SECRET_FILE: path.join(dir, 'secret') });
+    const f = loadConfig({
+      AUTH_MODE: 'bridge-secret',
+      JUMPCLOUD_API_KEY_FILE: path.join(dir, 'key'),
+      BRIDGE_SECRET_FILE: path.join(dir, 'secret'),
+    });
     expect(f.auth).to.deep.equal({ mode: 'bridge-secret', apiKey: KEY, secrets: [SECRET_A] });
-    expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', BRIDGE_SECRET: SECRET_A })).to.throw(ConfigError, /JUMPCLOUD_API_KEY/);
-    expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY })).to.throw(ConfigError, /needs BRIDGE_SECRET/);
-    expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: KEY })).to.throw(ConfigError, /must not be the JumpCloud key/);
+    expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', BRIDGE_SECRET: SECRET_A })).to.throw(
+      ConfigError,
+      /JUMPCLOUD_API_KEY/,
+    );
+    expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY })).to.throw(
+      ConfigError,
+      /needs BRIDGE_SECRET/,
+    );
+    expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: KEY })).to.throw(
+      ConfigError,
+      /must not be the JumpCloud key/,
+    );
     expect(() => loadConfig({ BRIDGE_SECRET: SECRET_A })).to.throw(ConfigError, /only with AUTH_MODE/);
   });
   it('entra-token mode: held key, allowed tenants, the custom-app audience by default', () => {
     const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
     const c = loadConfig({ AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: KEY, ENTRA_TENANT_IDS: tenant.toUpperCase() });
-    expect(c.auth).to.deep.include({ mode: 'entra-token', tenants: [tenant], audience: '8adf8e6e-67b2-4cf2-a259-e3dc5476c621' });
-    expect(() => loadConfig({ AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: KEY })).to.throw(ConfigError, /ENTRA_TENANT_IDS/);
-    expect(() => loadConfig({ AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: KEY, ENTRA_TENANT_IDS: 'contoso' })).to.throw(ConfigError, /GUID/);
-    expect(() => loadConfig({ AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: KEY, ENTRA_TENANT_IDS: tenant, ENTRA_JWKS_URL: 'http://keys.example' })).to.throw(ConfigError, /https/);
+    expect(c.auth).to.deep.include({
+      mode: 'entra-token',
+      tenants: [tenant],
+      audience: '8adf8e6e-67b2-4cf2-a259-e3dc5476c621',
+    });
+    expect(() => loadConfig({ AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: KEY })).to.throw(
+      ConfigError,
+      /ENTRA_TENANT_IDS/,
+    );
+    expect(() =>
+      loadConfig({ AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: KEY, ENTRA_TENANT_IDS: 'contoso' }),
+    ).to.throw(ConfigError, /GUID/);
+    expect(() =>
+      loadConfig({
+        AUTH_MODE: 'entra-token',
+        JUMPCLOUD_API_KEY: KEY,
+        ENTRA_TENANT_IDS: tenant,
+        ENTRA_JWKS_URL: 'http://keys.example',
+      }),
+    ).to.throw(ConfigError, /https/);
   });
 });

@@ -15,12 +15,19 @@ describe('config: deployment (Redis, orgs, metrics)', () => {
 
   it('reads REDIS_URL with a lease longer than Entra waits for one request', () => {
     const { redis } = loadConfig({ REDIS_URL: 'rediss://bridge:s3cret@redis.internal:6380/2' }).deployment;
-    expect(redis).to.deep.equal({ url: 'rediss://bridge:s3cret@redis.internal:6380/2', keyPrefix: 'scim-bridge:', lockLeaseMs: 65_000, lockWaitMs: 20_000 });
+    expect(redis).to.deep.equal({
+      url: 'rediss://bridge:s3cret@redis.internal:6380/2',
+      keyPrefix: 'scim-bridge:',
+      lockLeaseMs: 65_000,
+      lockWaitMs: 20_000,
+    });
     expect(redis!.lockLeaseMs).to.be.above(60_000);
   });
 
   it('takes a separate metrics port and host', () => {
-    expect(loadConfig({ METRICS: 'true', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).deployment.metrics).to.include({ enabled: true, port: 9464, host: '10.0.0.5' });
+    expect(
+      loadConfig({ METRICS: 'true', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).deployment.metrics,
+    ).to.include({ enabled: true, port: 9464, host: '10.0.0.5' });
   });
 
   const bad: [Record<string, string>, RegExp][] = [
@@ -51,19 +58,35 @@ describe('config: deployment (Redis, orgs, metrics)', () => {
 
   it('allows metrics on the main port for a loopback listener, or with a token', () => {
     expect(loadConfig({ METRICS: 'true', HOST: '127.0.0.1' }).deployment.metrics.enabled).to.equal(true);
-    expect(loadConfig({ METRICS: 'true', METRICS_TOKEN: 'x'.repeat(32) }).deployment.metrics.token).to.equal('x'.repeat(32));
+    expect(loadConfig({ METRICS: 'true', METRICS_TOKEN: 'x'.repeat(32) }).deployment.metrics.token).to.equal(
+      'x'.repeat(32),
+    );
   });
 
   it('reads ORG_SECRETS_FILE only in the bridge-held-key modes, and refuses a bad file as a configuration error', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orgs-'));
     const good = path.join(dir, 'good.json');
-    writeFileSync(good, JSON.stringify({ '5a0b1c2d3e4f5a6b7c8d9e0f': { apiKey: 'jcOrgKey', bridgeSecret: 's'.repeat(40) } }));
+    writeFileSync(
+      good,
+      JSON.stringify({ '5a0b1c2d3e4f5a6b7c8d9e0f': { apiKey: 'jcOrgKey', bridgeSecret: 's'.repeat(40) } }),
+    );
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, '{ nope');
     const held = { AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: 'jcDefaultKey', BRIDGE_SECRET: 'x'.repeat(40) };
-    expect([...(loadConfig({ ...held, ORG_SECRETS_FILE: good }).deployment.orgs.credentials?.keys() ?? [])]).to.deep.equal(['5a0b1c2d3e4f5a6b7c8d9e0f']);
-    expect(() => loadConfig({ ORG_SECRETS_FILE: good })).to.throw(ConfigError, /ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token/);
-    expect(() => loadConfig({ ...held, ORG_SECRETS_FILE: bad })).to.throw(ConfigError, /ORG_SECRETS_FILE is not valid JSON/);
-    expect(() => loadConfig({ ...held, ORG_SECRETS_FILE: path.join(dir, 'missing.json') })).to.throw(ConfigError, /ORG_SECRETS_FILE cannot be read \(ENOENT\)/);
+    expect([
+      ...(loadConfig({ ...held, ORG_SECRETS_FILE: good }).deployment.orgs.credentials?.keys() ?? []),
+    ]).to.deep.equal(['5a0b1c2d3e4f5a6b7c8d9e0f']);
+    expect(() => loadConfig({ ORG_SECRETS_FILE: good })).to.throw(
+      ConfigError,
+      /ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token/,
+    );
+    expect(() => loadConfig({ ...held, ORG_SECRETS_FILE: bad })).to.throw(
+      ConfigError,
+      /ORG_SECRETS_FILE is not valid JSON/,
+    );
+    expect(() => loadConfig({ ...held, ORG_SECRETS_FILE: path.join(dir, 'missing.json') })).to.throw(
+      ConfigError,
+      /ORG_SECRETS_FILE cannot be read \(ENOENT\)/,
+    );
   });
 });

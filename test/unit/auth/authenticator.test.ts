@@ -28,7 +28,17 @@ describe('auth: bearer token shape', () => {
     expect(bearerToken('Bearer abc.def-123')).to.equal('abc.def-123');
     expect(bearerToken('bearer   abc')).to.equal('abc');
   });
-  for (const header of [undefined, '', 'Bearer', 'Bearer   ', 'Basic abc', 'Bearer abc def', 'Bearer abc\tdef', 'Bearer abc\u00a0def', 'abc']) {
+  for (const header of [
+    undefined,
+    '',
+    'Bearer',
+    'Bearer   ',
+    'Basic abc',
+    'Bearer abc def',
+    'Bearer abc\tdef',
+    'Bearer abc\u00a0def',
+    'abc',
+  ]) {
     it(`refuses ${JSON.stringify(header)} with a 401`, () => {
       const r = bearerToken(header);
       expect(r).to.be.instanceOf(ScimError);
@@ -52,10 +62,17 @@ describe('auth: forward mode', () => {
 describe('auth: bridge-secret mode', () => {
   const current = 'c'.repeat(48);
   const previous = 'p'.repeat(48);
-  const auth = createAuthenticator({ mode: 'bridge-secret', apiKey: KEY, secrets: [current, previous] }, new InProcessProvenKeys(1));
+  const auth = createAuthenticator(
+    { mode: 'bridge-secret', apiKey: KEY, secrets: [current, previous] },
+    new InProcessProvenKeys(1),
+  );
   it('accepts either of two secrets (rotation) and acts with the held key', async () => {
     expect(await auth.authenticate(current)).to.deep.equal({ apiKey: KEY, principal: 'bridge secret', proven: true });
-    expect(await auth.authenticate(previous)).to.deep.equal({ apiKey: KEY, principal: 'bridge secret (previous)', proven: true });
+    expect(await auth.authenticate(previous)).to.deep.equal({
+      apiKey: KEY,
+      principal: 'bridge secret (previous)',
+      proven: true,
+    });
   });
   it('refuses anything else, including the JumpCloud key itself and a prefix of the secret', async () => {
     for (const wrong of [KEY, current.slice(0, 47), `${current}x`, 'x']) {
@@ -100,7 +117,9 @@ describe('auth: entra-token mode (JWT verified against a local key server)', () 
     await new Promise((r) => server.close(r));
   });
 
-  const token = (over: { tenant?: string; aud?: string; exp?: number | string; kid?: string; key?: CryptoKey; tid?: string } = {}): Promise<string> => {
+  const token = (
+    over: { tenant?: string; aud?: string; exp?: number | string; kid?: string; key?: CryptoKey; tid?: string } = {},
+  ): Promise<string> => {
     const tenant = over.tenant ?? TENANT;
     return new SignJWT({ tid: over.tid ?? tenant })
       .setProtectedHeader({ alg: 'RS256', kid: over.kid ?? 'k1', typ: 'JWT' })
@@ -135,7 +154,12 @@ describe('auth: entra-token mode (JWT verified against a local key server)', () 
     await refusal(auth.authenticate(await token({ tid: OTHER_TENANT })));
   });
   it('refuses alg none', async () => {
-    const unsigned = new UnsecuredJWT({ tid: TENANT }).setIssuer(`https://sts.windows.net/${TENANT}/`).setAudience(ENTRA_CUSTOM_APP_AUDIENCE).setIssuedAt().setExpirationTime('1h').encode();
+    const unsigned = new UnsecuredJWT({ tid: TENANT })
+      .setIssuer(`https://sts.windows.net/${TENANT}/`)
+      .setAudience(ENTRA_CUSTOM_APP_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .encode();
     await refusal(auth.authenticate(unsigned));
   });
   it('refuses a token signed by a key that is not in the set', async () => {

@@ -7,15 +7,33 @@ import { KeyError } from '../../../src/cli/api-key.js';
 
 describe('explain argument parsing', () => {
   it('takes a method and a path, adding the SCIM base when it is missing', () => {
-    expect(parseExplainArgs(['post', '/Users'])).to.deep.equal({ method: 'POST', path: '/scim/v2/Users', dryRun: false, seed: false });
+    expect(parseExplainArgs(['post', '/Users'])).to.deep.equal({
+      method: 'POST',
+      path: '/scim/v2/Users',
+      dryRun: false,
+      seed: false,
+    });
     expect(parseExplainArgs(['GET', '/scim/v2/Users?count=1'])).to.deep.include({ path: '/scim/v2/Users?count=1' });
-    expect(parseExplainArgs(['GET', '/Users?filter=userName eq "a"'])).to.deep.include({ path: '/scim/v2/Users?filter=userName eq "a"' });
+    expect(parseExplainArgs(['GET', '/Users?filter=userName eq "a"'])).to.deep.include({
+      path: '/scim/v2/Users?filter=userName eq "a"',
+    });
   });
 
   it('reads every option', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'explain-key-'));
     writeFileSync(path.join(dir, 'key'), 'k\n');
-    const args = parseExplainArgs(['PATCH', '/Users/abc', '--body', 'p.json', '--key-file', path.join(dir, 'key'), '--jumpcloud-url', 'http://127.0.0.1:8081', '--dry-run', '--seed']);
+    const args = parseExplainArgs([
+      'PATCH',
+      '/Users/abc',
+      '--body',
+      'p.json',
+      '--key-file',
+      path.join(dir, 'key'),
+      '--jumpcloud-url',
+      'http://127.0.0.1:8081',
+      '--dry-run',
+      '--seed',
+    ]);
     expect(args).to.deep.equal({
       method: 'PATCH',
       path: '/scim/v2/Users/abc',
@@ -28,7 +46,11 @@ describe('explain argument parsing', () => {
   });
 
   it('takes the key from JUMPCLOUD_API_KEY so it stays out of shell history', () => {
-    expect(parseExplainArgs(['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], { JUMPCLOUD_API_KEY: ' secret ' })).to.deep.include({ key: 'secret' });
+    expect(
+      parseExplainArgs(['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], {
+        JUMPCLOUD_API_KEY: ' secret ',
+      }),
+    ).to.deep.include({ key: 'secret' });
   });
 
   it('drops --seed for the in-process emulator, which is always seeded', () => {
@@ -41,10 +63,20 @@ describe('explain argument parsing', () => {
   });
 
   it('takes --replay FILE (or - for standard input) instead of a METHOD and a PATH', () => {
-    expect(parseExplainArgs(['--replay', 'export.json'])).to.deep.equal({ replay: 'export.json', dryRun: false, seed: false });
+    expect(parseExplainArgs(['--replay', 'export.json'])).to.deep.equal({
+      replay: 'export.json',
+      dryRun: false,
+      seed: false,
+    });
     expect(parseExplainArgs(['--replay', '-', '--dry-run'])).to.deep.equal({ replay: '-', dryRun: true, seed: false });
-    expect(() => parseExplainArgs(['--replay', 'e.json', 'GET', '/Users'])).to.throw(UsageError, "--replay takes no METHOD or PATH (got 'GET'): the file holds them");
-    expect(() => parseExplainArgs(['--replay', 'e.json', '--body', 'b.json'])).to.throw(UsageError, '--replay takes no --body: the file holds the bodies');
+    expect(() => parseExplainArgs(['--replay', 'e.json', 'GET', '/Users'])).to.throw(
+      UsageError,
+      "--replay takes no METHOD or PATH (got 'GET'): the file holds them",
+    );
+    expect(() => parseExplainArgs(['--replay', 'e.json', '--body', 'b.json'])).to.throw(
+      UsageError,
+      '--replay takes no --body: the file holds the bodies',
+    );
     expect(() => parseExplainArgs(['--replay'])).to.throw(UsageError, '--replay needs a value');
   });
 
@@ -57,7 +89,10 @@ describe('explain argument parsing', () => {
     [['GET', '/Users', '--body', 'x.json'], /--body does not go with GET/],
     [['POST', '/Users', '--body'], /--body needs a value/],
     [['POST', '/Users', '--body', '--dry-run'], /--body needs a value/],
-    [['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'], /needs a key: set JUMPCLOUD_API_KEY or use --key-file/],
+    [
+      ['GET', '/Users', '--jumpcloud-url', 'https://console.jumpcloud.com'],
+      /needs a key: set JUMPCLOUD_API_KEY or use --key-file/,
+    ],
     [['GET', '/Users', '--key', 'jcCanary0123456789'], /--key is not accepted/],
     [['GET', '/Users', '--key=jcCanary0123456789'], /--key is not accepted/],
     [['GET', '/Users', '--verbose'], /unknown option --verbose/],
@@ -69,7 +104,10 @@ describe('explain argument parsing', () => {
   }
 
   it('reports an unreadable --key-file by its name', () => {
-    expect(() => parseExplainArgs(['GET', '/Users', '--key-file', '/nonexistent/key'])).to.throw(KeyError, /--key-file \/nonexistent\/key could not be read/);
+    expect(() => parseExplainArgs(['GET', '/Users', '--key-file', '/nonexistent/key'])).to.throw(
+      KeyError,
+      /--key-file \/nonexistent\/key could not be read/,
+    );
   });
 
   it('never repeats a key given on the command line', () => {

@@ -6,7 +6,9 @@ describe('sandbox options and banner', () => {
   it('reads --state-file, --key and SANDBOX_STATE_FILE (the flag wins)', () => {
     expect(parseSandboxArgs([])).to.deep.equal({});
     expect(parseSandboxArgs([], { SANDBOX_STATE_FILE: 'env.json' })).to.deep.equal({ stateFile: 'env.json' });
-    expect(parseSandboxArgs(['--state-file', 'flag.json', '--key', 'k'], { SANDBOX_STATE_FILE: 'env.json' })).to.deep.equal({ stateFile: 'flag.json', apiKey: 'k' });
+    expect(
+      parseSandboxArgs(['--state-file', 'flag.json', '--key', 'k'], { SANDBOX_STATE_FILE: 'env.json' }),
+    ).to.deep.equal({ stateFile: 'flag.json', apiKey: 'k' });
     expect(parseSandboxArgs(['--help'])).to.equal('help');
   });
 
@@ -27,7 +29,9 @@ describe('sandbox options and banner', () => {
     expect(text).to.contain('Secret token: jca_key');
     expect(text).to.contain("curl -sS -X POST 'http://localhost:8080/scim/v2/Users'");
     expect(text).to.contain("-H 'Content-Type: application/scim+json'");
-    expect(text).to.contain("curl -sS 'http://localhost:8080/scim/v2/Users?count=10' -H 'Authorization: Bearer jca_key'");
+    expect(text).to.contain(
+      "curl -sS 'http://localhost:8080/scim/v2/Users?count=10' -H 'Authorization: Bearer jca_key'",
+    );
     expect(text).to.contain('Debug page:   http://localhost:8080/debug');
     const body = /-d '(.*)'$/m.exec(text)?.[1] ?? '';
     expect(JSON.parse(body)).to.deep.include({ userName: 'marie.curie' });

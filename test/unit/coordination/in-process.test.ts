@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { InProcessCap, InProcessLock, InProcessProvenKeys, inProcessCoordination } from '../../../src/coordination/in-process.js';
+import {
+  InProcessCap,
+  InProcessLock,
+  InProcessProvenKeys,
+  inProcessCoordination,
+} from '../../../src/coordination/in-process.js';
 import { keyFingerprint } from '../../../src/coordination/primitives.js';
 
 const tick = (ms = 5): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +46,17 @@ describe('coordination: in-process implementations', () => {
       const lock = new InProcessLock();
       const order: string[] = [];
       let release!: () => void;
-      const first = lock.run('k', () => new Promise<void>((r) => (release = () => { order.push('first'); r(); })));
+      const first = lock.run(
+        'k',
+        () =>
+          new Promise<void>(
+            (r) =>
+              (release = () => {
+                order.push('first');
+                r();
+              }),
+          ),
+      );
       const ctl = new AbortController();
       const quitter = lock.run('k', () => Promise.resolve(order.push('quitter')), { signal: ctl.signal });
       const third = lock.run('k', () => Promise.resolve(order.push('third')));

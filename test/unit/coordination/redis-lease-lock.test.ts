@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import type { RedisConnection } from '../../../src/coordination/redis-connection.js';
-import { RedisLeaseLock, assertLeasesHeld, currentLeaseSignal, isLockUnavailable, type LockUnavailableError } from '../../../src/coordination/redis-lease-lock.js';
+import {
+  RedisLeaseLock,
+  assertLeasesHeld,
+  currentLeaseSignal,
+  isLockUnavailable,
+  type LockUnavailableError,
+} from '../../../src/coordination/redis-lease-lock.js';
 import { redisReplicaPair } from '../../helpers/redis-server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -18,8 +24,10 @@ async function rejection(p: Promise<unknown>): Promise<LockUnavailableError> {
 describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', () => {
   const r = redisReplicaPair();
 
-  const lock = (c: RedisConnection, over: Partial<ConstructorParameters<typeof RedisLeaseLock>[1]> = {}): RedisLeaseLock =>
-    new RedisLeaseLock(c.client, { leaseMs: 2_000, waitMs: 5_000, prefix: r.prefix, ...over });
+  const lock = (
+    c: RedisConnection,
+    over: Partial<ConstructorParameters<typeof RedisLeaseLock>[1]> = {},
+  ): RedisLeaseLock => new RedisLeaseLock(c.client, { leaseMs: 2_000, waitMs: 5_000, prefix: r.prefix, ...over });
 
   it('serialises a read-modify-write across two replicas: no lost update, never two holders at once', async () => {
     const [la, lb] = [lock(r.a), lock(r.b)];
@@ -78,7 +86,9 @@ describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', (
       return 'done';
     });
     await sleep(20);
-    const err = await rejection(lock(r.b, { leaseMs: 1_000, waitMs: 1_600 }).run('user:1', async () => (intruded = true)));
+    const err = await rejection(
+      lock(r.b, { leaseMs: 1_000, waitMs: 1_600 }).run('user:1', async () => (intruded = true)),
+    );
     expect(err.reason).to.equal('wait-timeout');
     expect(await holder).to.equal('done');
     expect(intruded).to.equal(false);

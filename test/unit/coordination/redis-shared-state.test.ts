@@ -22,7 +22,9 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
 
   describe('RedisCap', () => {
     it('never lets more than the limit run at once for one key, across two replicas', async () => {
-      const caps = [r.a, r.b].map((c) => new RedisCap(c.client, new CountingCap(), { limit: 3, slotTtlMs: 10_000, prefix: r.prefix }));
+      const caps = [r.a, r.b].map(
+        (c) => new RedisCap(c.client, new CountingCap(), { limit: 3, slotTtlMs: 10_000, prefix: r.prefix }),
+      );
       let running = 0;
       let peak = 0;
       await Promise.all(
@@ -69,7 +71,12 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
     it("falls back to this replica's own cap while Redis is down, and says so once", async () => {
       const local = new CountingCap();
       const events: boolean[] = [];
-      const cap = new RedisCap(r.a.client, local, { limit: 2, slotTtlMs: 10_000, prefix: r.prefix, onFallback: (on) => events.push(on) });
+      const cap = new RedisCap(r.a.client, local, {
+        limit: 2,
+        slotTtlMs: 10_000,
+        prefix: r.prefix,
+        onFallback: (on) => events.push(on),
+      });
       await r.server.stop();
       await sleep(30);
       expect(await cap.run('k', async () => 'ran')).to.equal('ran');
@@ -149,7 +156,10 @@ describe('shared state on a real redis-server: concurrency cap, proven keys, fai
     const options = { windowMs: 60_000 } as never;
 
     it('counts hits for one client across replicas', async () => {
-      const [sa, sb] = [new SharedRateLimitStore(r.a.client, `${r.prefix}rl:`), new SharedRateLimitStore(r.b.client, `${r.prefix}rl:`)];
+      const [sa, sb] = [
+        new SharedRateLimitStore(r.a.client, `${r.prefix}rl:`),
+        new SharedRateLimitStore(r.b.client, `${r.prefix}rl:`),
+      ];
       sa.init(options);
       sb.init(options);
       expect((await sa.increment('198.51.100.7')).totalHits).to.equal(1);

@@ -26,7 +26,10 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
   });
 }
 
-const fakeReq = (remoteAddress: string, headers: Record<string, string> = {}): Parameters<typeof isLoopbackRequest>[0] => ({ socket: { remoteAddress }, headers });
+const fakeReq = (
+  remoteAddress: string,
+  headers: Record<string, string> = {},
+): Parameters<typeof isLoopbackRequest>[0] => ({ socket: { remoteAddress }, headers });
 
 describe('debug page access', () => {
   it('counts a request as local only from a loopback socket without forwarding headers', () => {
@@ -48,7 +51,13 @@ describe('debug page access', () => {
     const TOKEN = 'debug-token-0123456789';
 
     before(async () => {
-      const config = loadConfig({ JUMPCLOUD_URL: 'http://127.0.0.1:9', DEBUG_PAGE: 'true', DEBUG_TOKEN: TOKEN, LOG_FORMAT: 'json', LOG_LEVEL: 'debug' });
+      const config = loadConfig({
+        JUMPCLOUD_URL: 'http://127.0.0.1:9',
+        DEBUG_PAGE: 'true',
+        DEBUG_TOKEN: TOKEN,
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'debug',
+      });
       bridge = createBridge(config, createLogger(config, log));
       server = createServer(bridge.app);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -75,11 +84,21 @@ describe('debug page access', () => {
       expect(hidden.status).to.equal(404);
       expect(hidden.body.replace('/debug', '/X')).to.equal(unknown.body.replace('/nothing-here', '/X'));
       expect(hidden.headers['content-security-policy']).to.equal(undefined);
-      expect((await get(port, '/debug/exchanges', { 'x-forwarded-for': '203.0.113.9', 'x-debug-token': 'wrong' })).status).to.equal(404);
+      expect(
+        (await get(port, '/debug/exchanges', { 'x-forwarded-for': '203.0.113.9', 'x-debug-token': 'wrong' })).status,
+      ).to.equal(404);
       // The export and the copy commands carry personal data too: same gate.
-      for (const path of ['/debug/export', '/debug/exchanges/1/curl', '/debug/exchanges/1/explain', '/debug/exchanges/fragment']) {
+      for (const path of [
+        '/debug/export',
+        '/debug/exchanges/1/curl',
+        '/debug/exchanges/1/explain',
+        '/debug/exchanges/fragment',
+      ]) {
         expect((await get(port, path, { 'x-forwarded-for': '203.0.113.9' })).status, path).to.equal(404);
-        expect((await get(port, path, { 'x-forwarded-for': '203.0.113.9' })).headers['content-disposition'], path).to.equal(undefined);
+        expect(
+          (await get(port, path, { 'x-forwarded-for': '203.0.113.9' })).headers['content-disposition'],
+          path,
+        ).to.equal(undefined);
       }
     });
 
@@ -88,7 +107,9 @@ describe('debug page access', () => {
       await get(port, `/scim/v2/Users?note=${TOKEN}`);
       const exported = await get(port, '/debug/export');
       expect(exported.status).to.equal(200);
-      expect(String(exported.headers['content-disposition'])).to.match(/^attachment; filename="?scim-exchanges-[\dT-]+Z\.json"?$/);
+      expect(String(exported.headers['content-disposition'])).to.match(
+        /^attachment; filename="?scim-exchanges-[\dT-]+Z\.json"?$/,
+      );
       expect(exported.body).to.contain('"url": "/scim/v2/Users?note=***"');
       expect(exported.body).to.not.contain(TOKEN);
       expect(exported.body).to.not.contain('jcKey0123456789abcdef');
@@ -119,9 +140,16 @@ describe('debug page access', () => {
     it("mapping.json lists every registered resource type's rows, in the registry's order", async () => {
       const res = await get(port, '/debug/mapping.json');
       expect(res.status).to.equal(200);
-      const body = JSON.parse(res.body) as { resources: { resourceType: string; endpoint: string; rows: { scim: string }[] }[]; schemas: { id: string }[] };
-      expect(body.resources.map((r) => [r.resourceType, r.endpoint])).to.deep.equal(bridge.resources.schemas.map((s) => [s.resourceType, s.endpoint]));
-      expect(body.resources.map((r) => r.rows.map((row) => row.scim))).to.deep.equal(bridge.resources.mappings.map((m) => m.table.map((row) => row.scim)));
+      const body = JSON.parse(res.body) as {
+        resources: { resourceType: string; endpoint: string; rows: { scim: string }[] }[];
+        schemas: { id: string }[];
+      };
+      expect(body.resources.map((r) => [r.resourceType, r.endpoint])).to.deep.equal(
+        bridge.resources.schemas.map((s) => [s.resourceType, s.endpoint]),
+      );
+      expect(body.resources.map((r) => r.rows.map((row) => row.scim))).to.deep.equal(
+        bridge.resources.mappings.map((m) => m.table.map((row) => row.scim)),
+      );
       expect(body.resources[1]?.rows.map((r) => r.scim)).to.include.members(['displayName', 'members']);
       expect(body.schemas.map((s) => s.id)).to.include.members(bridge.resources.schemas.flatMap((s) => s.schemaIds));
     });

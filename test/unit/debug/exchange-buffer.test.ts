@@ -27,7 +27,8 @@ describe('debug ExchangeBuffer', () => {
 
   it('does not keep its own page, health checks or favicon requests, but keeps wrong-base 404s', () => {
     const b = new ExchangeBuffer(10);
-    for (const url of ['/debug', '/debug/exchanges?after=1', '/healthz', '/favicon.ico', '/Users']) b.record(exchange(url));
+    for (const url of ['/debug', '/debug/exchanges?after=1', '/healthz', '/favicon.ico', '/Users'])
+      b.record(exchange(url));
     expect(b.list().map((e) => e.url)).to.deep.equal(['/Users']);
   });
 
@@ -36,7 +37,9 @@ describe('debug ExchangeBuffer', () => {
     b.record(
       exchange('/scim/v2/Users?x=debug-token-123456', {
         requestBody: { password: 'hunter2', note: 'Bearer abc.def', echo: 'debug-token-123456' },
-        upstream: [{ method: 'GET', path: '/api/systemusers', durationMs: 1, attempts: 1, requestBody: { apiKey: 'k' } }],
+        upstream: [
+          { method: 'GET', path: '/api/systemusers', durationMs: 1, attempts: 1, requestBody: { apiKey: 'k' } },
+        ],
       }),
     );
     const text = JSON.stringify(b.list());
@@ -49,7 +52,9 @@ describe('debug ExchangeBuffer', () => {
   it('replaces very large bodies with a note', () => {
     const b = new ExchangeBuffer(10);
     b.record(exchange('/scim/v2/Users', { responseBody: { big: 'x'.repeat(MAX_BODY_CHARS + 1) } }));
-    expect(b.list()[0]?.responseBody).to.be.a('string').and.match(/not kept/);
+    expect(b.list()[0]?.responseBody)
+      .to.be.a('string')
+      .and.match(/not kept/);
   });
 
   it('refuses a capacity that is not a positive integer', () => {

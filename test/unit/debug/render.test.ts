@@ -19,7 +19,20 @@ const hostileExchange: BufferedExchange = {
   status: 400,
   responseBody: HOSTILE,
   durationMs: 3,
-  upstream: [{ method: 'POST', path: `/api/${HOSTILE}`, query: { q: HOSTILE }, requestBody: { x: HOSTILE }, status: 200, responseBody: [HOSTILE], durationMs: 1, attempts: 3, error: HOSTILE, dryRun: true }],
+  upstream: [
+    {
+      method: 'POST',
+      path: `/api/${HOSTILE}`,
+      query: { q: HOSTILE },
+      requestBody: { x: HOSTILE },
+      status: 200,
+      responseBody: [HOSTILE],
+      durationMs: 1,
+      attempts: 3,
+      error: HOSTILE,
+      dryRun: true,
+    },
+  ],
   traced: true,
   dryRun: true,
 };
@@ -41,7 +54,15 @@ describe('debug page rendering', () => {
   });
 
   it('puts the same nonce on the one script and the style, and escapes the empty-state page', () => {
-    const page = renderPage([], { nonce: 'abc"def', capacity: 5, last: 0, dryRun: true, filter: { errorsOnly: false }, total: 0, mappings: [] });
+    const page = renderPage([], {
+      nonce: 'abc"def',
+      capacity: 5,
+      last: 0,
+      dryRun: true,
+      filter: { errorsOnly: false },
+      total: 0,
+      mappings: [],
+    });
     expect(page).to.contain('<script nonce="abc&quot;def">');
     expect(page).to.contain('<style nonce="abc&quot;def">');
     expect(page.match(/<script/g)).to.have.length(1);
@@ -61,7 +82,9 @@ describe('debug page rendering', () => {
     expect(html).to.contain('&lt;file&gt;');
     // One section per type, in the order given (the registry's discovery order), with each of its rows.
     expect(html.indexOf('<h3>User <span class="mono">/Users</span></h3>')).to.be.greaterThan(-1);
-    expect(html.indexOf('<h3>Group <span class="mono">/Groups</span></h3>')).to.be.greaterThan(html.indexOf('<h3>User '));
+    expect(html.indexOf('<h3>Group <span class="mono">/Groups</span></h3>')).to.be.greaterThan(
+      html.indexOf('<h3>User '),
+    );
     const groupSection = html.slice(html.indexOf('<h3>Group '));
     for (const row of groups.rows) expect(groupSection).to.contain(`<td class="mono">${escapeHtml(row.target)}</td>`);
   });

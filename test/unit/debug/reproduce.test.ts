@@ -15,7 +15,10 @@ describe('debug/reproduce: copy as curl and copy as explain', () => {
   });
 
   it('curl takes the key from $JUMPCLOUD_API_KEY at run time and carries the recorded body', async () => {
-    const text = curlCommand({ method: 'patch', url: "/scim/v2/Users/abc?x='1'", requestBody: { userName: "o'brien" } }, 'http://localhost:8080');
+    const text = curlCommand(
+      { method: 'patch', url: "/scim/v2/Users/abc?x='1'", requestBody: { userName: "o'brien" } },
+      'http://localhost:8080',
+    );
     expect(text).to.equal(
       [
         "curl -sS -X PATCH 'http://localhost:8080/scim/v2/Users/abc?x='\\''1'\\''' \\",
@@ -27,12 +30,26 @@ describe('debug/reproduce: copy as curl and copy as explain', () => {
       ].join('\n'),
     );
     // What the shell would send: the key from the environment, the body unchanged.
-    const { stdout } = await run('sh', ['-c', text.replace(/^curl -sS/, 'printf "%s\\n"')], { env: { ...process.env, JUMPCLOUD_API_KEY: KEY } });
+    const { stdout } = await run('sh', ['-c', text.replace(/^curl -sS/, 'printf "%s\\n"')], {
+      env: { ...process.env, JUMPCLOUD_API_KEY: KEY },
+    });
     expect(stdout.split('\n')).to.include.members([`Authorization: Bearer ${KEY}`, '{"userName":"o\'brien"}']);
   });
 
   it('explain replays a one-exchange export from standard input, masked with the secrets it is given', () => {
-    const e = { seq: 3, id: 'r1', at: 't', method: 'POST', url: '/scim/v2/Users', requestBody: { userName: 'x', note: `token ${KEY}` }, status: 400, durationMs: 1, upstream: [], traced: false, dryRun: false };
+    const e = {
+      seq: 3,
+      id: 'r1',
+      at: 't',
+      method: 'POST',
+      url: '/scim/v2/Users',
+      requestBody: { userName: 'x', note: `token ${KEY}` },
+      status: 400,
+      durationMs: 1,
+      upstream: [],
+      traced: false,
+      dryRun: false,
+    };
     const text = explainCommand(e, [KEY]);
     const [first, json, last, end] = text.split('\n');
     expect(first).to.equal("npm run --silent explain -- --replay - <<'SCIM_EXCHANGE'");
@@ -40,6 +57,8 @@ describe('debug/reproduce: copy as curl and copy as explain', () => {
     expect(end).to.equal('');
     expect(text).to.not.contain(KEY);
     expect(text).to.not.match(/--key\b/);
-    expect(parseExport(json ?? '', 'clipboard')).to.deep.equal([{ ...e, requestBody: { userName: 'x', note: 'token ***' } }]);
+    expect(parseExport(json ?? '', 'clipboard')).to.deep.equal([
+      { ...e, requestBody: { userName: 'x', note: 'token ***' } },
+    ]);
   });
 });

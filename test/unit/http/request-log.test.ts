@@ -45,7 +45,15 @@ async function rig(level: 'warn' | 'info', sinks: ExchangeSink[], env: Record<st
   app.post('/scim/v2/Users', (req, res) => {
     const l = locals(res);
     l.apiKey = KEY;
-    l.calls.push({ method: 'POST', path: '/api/systemusers', requestBody: { username: 'u', echoed: KEY }, status: 200, responseBody: { _id: 'x' }, durationMs: 1, attempts: 1 });
+    l.calls.push({
+      method: 'POST',
+      path: '/api/systemusers',
+      requestBody: { username: 'u', echoed: KEY },
+      status: 200,
+      responseBody: { _id: 'x' },
+      durationMs: 1,
+      attempts: 1,
+    });
     l.responseBody = { id: 'x', note: `key ${KEY}` };
     res.status(201).json(l.responseBody);
   });
@@ -102,7 +110,9 @@ describe('http/request-log: lazy, masked, complete when wanted', () => {
       expect(r.logCalls).to.deep.equal(['scim request']);
       const line = JSON.parse(r.lines[0] as string) as Record<string, unknown>;
       expect(line).to.include({ message: 'scim request', method: 'POST', path: '/scim/v2/Users', status: 201 });
-      expect(line.upstream).to.deep.equal([{ method: 'POST', path: '/api/systemusers', status: 200, durationMs: 1, retries: 0 }]);
+      expect(line.upstream).to.deep.equal([
+        { method: 'POST', path: '/api/systemusers', status: 200, durationMs: 1, retries: 0 },
+      ]);
       expect(r.lines.join('')).to.not.contain(KEY);
     } finally {
       await r.close();
@@ -120,7 +130,17 @@ describe('http/request-log: lazy, masked, complete when wanted', () => {
       expect(e).to.include({ method: 'POST', url: '/scim/v2/Users', status: 201, traced: false, dryRun: false });
       expect(e.requestBody).to.deep.equal({ userName: 'u', password: '***' });
       expect(e.responseBody).to.deep.equal({ id: 'x', note: 'key ***' });
-      expect(e.upstream).to.deep.equal([{ method: 'POST', path: '/api/systemusers', requestBody: { username: 'u', echoed: '***' }, status: 200, responseBody: { _id: 'x' }, durationMs: 1, attempts: 1 }]);
+      expect(e.upstream).to.deep.equal([
+        {
+          method: 'POST',
+          path: '/api/systemusers',
+          requestBody: { username: 'u', echoed: '***' },
+          status: 200,
+          responseBody: { _id: 'x' },
+          durationMs: 1,
+          attempts: 1,
+        },
+      ]);
       expect(JSON.stringify(e)).to.not.contain(KEY);
     } finally {
       await r.close();
@@ -141,7 +161,12 @@ describe('http/request-log: lazy, masked, complete when wanted', () => {
     try {
       await post(r2);
       const trace = r2.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'trace');
-      expect(trace?.trace).to.deep.include({ method: 'POST', url: '/scim/v2/Users', traced: true, requestBody: { userName: 'u', password: '***' } });
+      expect(trace?.trace).to.deep.include({
+        method: 'POST',
+        url: '/scim/v2/Users',
+        traced: true,
+        requestBody: { userName: 'u', password: '***' },
+      });
       expect(r2.lines.join('')).to.not.contain(KEY);
     } finally {
       await r2.close();

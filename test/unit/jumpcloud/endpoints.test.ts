@@ -70,8 +70,19 @@ describe('jumpcloud/endpoints', () => {
 
   it('reads v2 pages with x-total-count, and marks the total estimated when the header is missing', async () => {
     const items = [{ id: 'a' }, { id: 'b' }];
-    expect(await client({ data: items, headers: { 'x-total-count': '7' } }).jc.listGroups({ limit: 2, skip: 0 })).to.deep.equal({ items, total: 7 });
-    expect(await client({ data: items }).jc.listGroupMembers(ID, { limit: 2, skip: 0 })).to.deep.equal({ items, total: 2, estimated: true });
-    expect(await client({ data: { not: 'a list' }, headers: { 'x-total-count': '0' } }).jc.listUserMemberOf(ID, { limit: 2, skip: 0 })).to.deep.equal({ items: [], total: 0 });
+    expect(
+      await client({ data: items, headers: { 'x-total-count': '7' } }).jc.listGroups({ limit: 2, skip: 0 }),
+    ).to.deep.equal({ items, total: 7 });
+    expect(await client({ data: items }).jc.listGroupMembers(ID, { limit: 2, skip: 0 })).to.deep.equal({
+      items,
+      total: 2,
+      estimated: true,
+    });
+    expect(
+      await client({ data: { not: 'a list' }, headers: { 'x-total-count': '0' } }).jc.listUserMemberOf(ID, {
+        limit: 2,
+        skip: 0,
+      }),
+    ).to.deep.equal({ items: [], total: 0 });
   });
 });

@@ -1,9 +1,17 @@
 import { expect } from 'chai';
-import { JumpCloudError, failuresAsErrors, isRetryable, kindForStatus, parseRetryAfter, upstreamMessage } from '../../../src/jumpcloud/errors.js';
+import {
+  JumpCloudError,
+  failuresAsErrors,
+  isRetryable,
+  kindForStatus,
+  parseRetryAfter,
+  upstreamMessage,
+} from '../../../src/jumpcloud/errors.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 import type { UpstreamRequest } from '../../../src/jumpcloud/transport.js';
 
-const err = (kind: JumpCloudError['kind'], status?: number): JumpCloudError => new JumpCloudError(kind, 'm', { method: 'GET', path: '/p', ...(status ? { status } : {}), attempts: 1 });
+const err = (kind: JumpCloudError['kind'], status?: number): JumpCloudError =>
+  new JumpCloudError(kind, 'm', { method: 'GET', path: '/p', ...(status ? { status } : {}), attempts: 1 });
 
 describe('jumpcloud/errors', () => {
   it('classifies every status once', () => {
@@ -22,7 +30,8 @@ describe('jumpcloud/errors', () => {
       [400, 'invalid email', 'badRequest'],
       [422, '', 'badRequest'],
     ];
-    for (const [status, message, kind] of cases) expect(kindForStatus(status, message), `${status} ${message}`).to.equal(kind);
+    for (const [status, message, kind] of cases)
+      expect(kindForStatus(status, message), `${status} ${message}`).to.equal(kind);
   });
 
   it('retries only transient failures: network, timeout, 429 and 502/503/504, never a 500 or a client error', () => {
@@ -32,7 +41,8 @@ describe('jumpcloud/errors', () => {
     for (const s of [502, 503, 504]) expect(isRetryable(err('unavailable', s)), String(s)).to.equal(true);
     expect(isRetryable(err('unavailable', 500))).to.equal(false);
     expect(isRetryable(err('unavailable', 501))).to.equal(false);
-    for (const k of ['unauthorized', 'forbidden', 'notFound', 'badRequest', 'alreadyExists', 'conflict'] as const) expect(isRetryable(err(k, 400)), k).to.equal(false);
+    for (const k of ['unauthorized', 'forbidden', 'notFound', 'badRequest', 'alreadyExists', 'conflict'] as const)
+      expect(isRetryable(err(k, 400)), k).to.equal(false);
   });
 
   it('calls a failure ambiguous (the write may have landed) unless JumpCloud said it was not processed', () => {
@@ -81,7 +91,11 @@ describe('jumpcloud/errors', () => {
       expect(await failuresAsErrors(async () => res)(req)).to.equal(res);
     });
     it("turns any other status into a classified error scrubbed of the caller's key, with its Retry-After", async () => {
-      const send = failuresAsErrors(async () => ({ status: 429, data: { message: 'key sekrit-key is throttled' }, headers: { 'retry-after': '2' } }));
+      const send = failuresAsErrors(async () => ({
+        status: 429,
+        data: { message: 'key sekrit-key is throttled' },
+        headers: { 'retry-after': '2' },
+      }));
       const e = await rejectionOf(send(req), JumpCloudError);
       expect(e.kind).to.equal('rateLimited');
       expect(e.upstreamMessage).to.equal('key *** is throttled');

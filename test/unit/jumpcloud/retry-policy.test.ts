@@ -11,7 +11,12 @@ const OK: UpstreamResponse = { status: 200, data: { ok: true }, headers: {} };
 const fast: RetryConfig = { retries: 3, minDelayMs: 1, maxDelayMs: 2, budgetMs: 5_000 };
 
 const failure = (kind: JumpCloudError['kind'], status?: number, retryAfterMs?: number): JumpCloudError =>
-  new JumpCloudError(kind, `${kind} ${status ?? ''}`, { method: 'GET', path: '/p', ...(status ? { status } : {}), attempts: 1 }, retryAfterMs);
+  new JumpCloudError(
+    kind,
+    `${kind} ${status ?? ''}`,
+    { method: 'GET', path: '/p', ...(status ? { status } : {}), attempts: 1 },
+    retryAfterMs,
+  );
 
 /** A fake wire answering with the scripted outcomes in order (the last one repeats), counting attempts. */
 function script(...outcomes: (UpstreamResponse | JumpCloudError)[]): Send & { calls: number } {
@@ -47,7 +52,12 @@ describe('jumpcloud/retry-policy', () => {
   });
 
   it('never re-sends a non-idempotent call, whatever the failure: a re-sent create could make a duplicate', async () => {
-    for (const f of [failure('unavailable', 503), failure('unavailable', 502), failure('network'), failure('timeout')]) {
+    for (const f of [
+      failure('unavailable', 503),
+      failure('unavailable', 502),
+      failure('network'),
+      failure('timeout'),
+    ]) {
       const wire = script(f, OK);
       const e = await rejected(retryPolicy(fast)(wire)(POST));
       expect(wire.calls, f.kind).to.equal(1);
@@ -62,7 +72,12 @@ describe('jumpcloud/retry-policy', () => {
   });
 
   it('does not retry failures that would fail again (500, 4xx)', async () => {
-    for (const f of [failure('unavailable', 500), failure('badRequest', 400), failure('notFound', 404), failure('unauthorized', 401)]) {
+    for (const f of [
+      failure('unavailable', 500),
+      failure('badRequest', 400),
+      failure('notFound', 404),
+      failure('unauthorized', 401),
+    ]) {
       const wire = script(f, OK);
       await rejected(retryPolicy(fast)(wire)(GET));
       expect(wire.calls, `${f.kind} ${f.call.status}`).to.equal(1);
@@ -75,7 +90,7 @@ describe('jumpcloud/retry-policy', () => {
     expect(wire.calls).to.equal(1);
   });
 
-  it("sleeps Retry-After instead of the backoff, not on top of it", async function () {
+  it('sleeps Retry-After instead of the backoff, not on top of it', async function () {
     // A backoff of 10 s would blow this test's timeout; only the 20 ms Retry-After may be waited.
     this.timeout(3_000);
     const waits: number[] = [];
@@ -102,7 +117,7 @@ describe('jumpcloud/retry-policy', () => {
     expect(e.call.attempts).to.equal(3);
   });
 
-  it('gives up at once when Retry-After is beyond the remaining budget (it could not be honoured inside Entra\'s 60 s)', async () => {
+  it("gives up at once when Retry-After is beyond the remaining budget (it could not be honoured inside Entra's 60 s)", async () => {
     const waits: number[] = [];
     const wire = script(failure('rateLimited', 429, 30_000), OK);
     const e = await rejected(

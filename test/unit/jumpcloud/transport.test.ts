@@ -24,23 +24,43 @@ describe('jumpcloud/transport (the wire)', () => {
   });
 
   it('sends the key, the org id, JSON only with a body, and the query', async () => {
-    nock(JC, { reqheaders: { 'x-api-key': 'k1', 'x-org-id': '0123456789abcdef01234567', 'content-type': 'application/json', accept: 'application/json' } })
+    nock(JC, {
+      reqheaders: {
+        'x-api-key': 'k1',
+        'x-org-id': '0123456789abcdef01234567',
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+    })
       .post('/api/search/systemusers', { filter: { and: [] } })
       .query({ limit: '1', skip: '0' })
       .reply(200, { totalCount: 0, results: [] }, { 'x-total-count': '0' });
-    const res = await wire.send({ method: 'POST', path: '/api/search/systemusers', query: { limit: 1, skip: 0 }, body: { filter: { and: [] } }, idempotent: true, apiKey: 'k1' });
+    const res = await wire.send({
+      method: 'POST',
+      path: '/api/search/systemusers',
+      query: { limit: 1, skip: 0 },
+      body: { filter: { and: [] } },
+      idempotent: true,
+      apiKey: 'k1',
+    });
     expect(res.status).to.equal(200);
     expect(res.data).to.deep.equal({ totalCount: 0, results: [] });
     expect(res.headers['x-total-count']).to.equal('0');
-    nock(JC, { badheaders: ['content-type'] }).get('/api/systemusers/x').reply(200, {});
+    nock(JC, { badheaders: ['content-type'] })
+      .get('/api/systemusers/x')
+      .reply(200, {});
     await wire.send({ method: 'GET', path: '/api/systemusers/x', idempotent: true, apiKey: 'k1' });
   });
 
   it('returns every status as an answer and never follows a redirect (JumpCloud sends a missing key to /login)', async () => {
     nock(JC).get('/api/systemusers').reply(302, '<html/>', { Location: 'https://evil.example/login' });
     nock(JC).get('/api/v2/usergroups').reply(503, { message: 'down' });
-    expect((await wire.send({ method: 'GET', path: '/api/systemusers', idempotent: true, apiKey: 'k' })).status).to.equal(302);
-    expect((await wire.send({ method: 'GET', path: '/api/v2/usergroups', idempotent: true, apiKey: 'k' })).status).to.equal(503);
+    expect(
+      (await wire.send({ method: 'GET', path: '/api/systemusers', idempotent: true, apiKey: 'k' })).status,
+    ).to.equal(302);
+    expect(
+      (await wire.send({ method: 'GET', path: '/api/v2/usergroups', idempotent: true, apiKey: 'k' })).status,
+    ).to.equal(503);
   });
 
   it('only reaches the configured host, whatever the path says', async () => {
@@ -53,9 +73,19 @@ describe('jumpcloud/transport (the wire)', () => {
   it('a lost connection is a network error and no answer in time a timeout', async () => {
     nock(JC).get('/a').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     nock(JC).get('/b').delay(1_000).reply(200, {});
-    const a = await rejectionOf(wire.send({ method: 'GET', path: '/a', idempotent: true, apiKey: 'k' }), JumpCloudError);
-    expect([a.kind, a.upstreamMessage, a.call]).to.deep.equal(['network', 'connection failed', { method: 'GET', path: '/a', attempts: 1 }]);
-    const b = await rejectionOf(wire.send({ method: 'GET', path: '/b', idempotent: true, apiKey: 'k' }), JumpCloudError);
+    const a = await rejectionOf(
+      wire.send({ method: 'GET', path: '/a', idempotent: true, apiKey: 'k' }),
+      JumpCloudError,
+    );
+    expect([a.kind, a.upstreamMessage, a.call]).to.deep.equal([
+      'network',
+      'connection failed',
+      { method: 'GET', path: '/a', attempts: 1 },
+    ]);
+    const b = await rejectionOf(
+      wire.send({ method: 'GET', path: '/b', idempotent: true, apiKey: 'k' }),
+      JumpCloudError,
+    );
     expect([b.kind, b.upstreamMessage]).to.deep.equal(['timeout', 'no answer within the timeout']);
   });
 });
@@ -72,7 +102,12 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
         answer(req, res);
       });
     });
@@ -85,21 +120,40 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
   });
 
   it('encodes the query as axios did (":", "$", "," kept, space as +) so the wire is unchanged', () => {
-    expect(urlOf('/api/v2/usergroups', { filter: 'name:search:Sales, EMEA $x', limit: 100, skip: 0 })).to.equal('/api/v2/usergroups?filter=name:search:Sales,+EMEA+$x&limit=100&skip=0');
+    expect(urlOf('/api/v2/usergroups', { filter: 'name:search:Sales, EMEA $x', limit: 100, skip: 0 })).to.equal(
+      '/api/v2/usergroups?filter=name:search:Sales,+EMEA+$x&limit=100&skip=0',
+    );
     expect(urlOf('/api/systemusers/abc', undefined)).to.equal('/api/systemusers/abc');
   });
 
   it('sends the key, org, JSON body and accept headers, and hands back status, parsed JSON and headers', async () => {
-    answer = (_req, res) => res.writeHead(201, { 'content-type': 'application/json', 'x-total-count': '7' }).end('{"ok":true}');
+    answer = (_req, res) =>
+      res.writeHead(201, { 'content-type': 'application/json', 'x-total-count': '7' }).end('{"ok":true}');
     const t = httpTransport({ baseUrl: origin, timeoutMs: 2000, orgId: '0123456789abcdef01234567' });
     try {
-      const res = await t.send({ method: 'POST', path: '/api/search/systemusers', query: { limit: 10, skip: 0 }, body: { filter: { and: [] } }, idempotent: true, apiKey: 'k-123456789' });
+      const res = await t.send({
+        method: 'POST',
+        path: '/api/search/systemusers',
+        query: { limit: 10, skip: 0 },
+        body: { filter: { and: [] } },
+        idempotent: true,
+        apiKey: 'k-123456789',
+      });
       expect(res.status).to.equal(201);
       expect(res.data).to.deep.equal({ ok: true });
       expect(res.headers['x-total-count']).to.equal('7');
       const [req] = seen;
-      expect(req).to.deep.include({ method: 'POST', url: '/api/search/systemusers?limit=10&skip=0', body: '{"filter":{"and":[]}}' });
-      expect(req?.headers).to.include({ 'x-api-key': 'k-123456789', 'x-org-id': '0123456789abcdef01234567', 'content-type': 'application/json', accept: 'application/json' });
+      expect(req).to.deep.include({
+        method: 'POST',
+        url: '/api/search/systemusers?limit=10&skip=0',
+        body: '{"filter":{"and":[]}}',
+      });
+      expect(req?.headers).to.include({
+        'x-api-key': 'k-123456789',
+        'x-org-id': '0123456789abcdef01234567',
+        'content-type': 'application/json',
+        accept: 'application/json',
+      });
       expect(req?.headers.authorization).to.equal(undefined);
     } finally {
       t.close();
@@ -109,10 +163,16 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
   it('decodes a gzip answer, keeps a non-JSON answer as text, and returns a redirect instead of following it', async () => {
     const t = httpTransport({ baseUrl: origin, timeoutMs: 2000 });
     try {
-      answer = (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync('{"results":[1,2]}'));
-      expect((await t.send({ method: 'GET', path: '/a', idempotent: true, apiKey: 'k' })).data).to.deep.equal({ results: [1, 2] });
+      answer = (_req, res) =>
+        res.writeHead(200, { 'content-encoding': 'gzip' }).end(zlib.gzipSync('{"results":[1,2]}'));
+      expect((await t.send({ method: 'GET', path: '/a', idempotent: true, apiKey: 'k' })).data).to.deep.equal({
+        results: [1, 2],
+      });
       answer = (_req, res) => res.writeHead(500, { 'content-type': 'text/html' }).end('<html>oops</html>');
-      expect(await t.send({ method: 'GET', path: '/b', idempotent: true, apiKey: 'k' })).to.deep.include({ status: 500, data: '<html>oops</html>' });
+      expect(await t.send({ method: 'GET', path: '/b', idempotent: true, apiKey: 'k' })).to.deep.include({
+        status: 500,
+        data: '<html>oops</html>',
+      });
       answer = (_req, res) => res.writeHead(302, { location: 'https://elsewhere.example/login' }).end();
       const redirected = await t.send({ method: 'GET', path: '/c', idempotent: true, apiKey: 'k' });
       expect(redirected.status).to.equal(302);
@@ -132,11 +192,17 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
         ['br', zlib.brotliCompressSync(body)],
       ] as const) {
         answer = (_req, res) => res.writeHead(200, { 'content-encoding': encoding }).end(packed);
-        expect((await t.send({ method: 'GET', path: '/z', idempotent: true, apiKey: 'k' })).data, encoding).to.deep.equal({ results: [3] });
+        expect(
+          (await t.send({ method: 'GET', path: '/z', idempotent: true, apiKey: 'k' })).data,
+          encoding,
+        ).to.deep.equal({ results: [3] });
       }
       expect(seen[0]?.headers['accept-encoding']).to.equal('gzip, deflate, br');
       answer = (_req, res) => res.writeHead(204).end();
-      expect(await t.send({ method: 'DELETE', path: '/gone', idempotent: true, apiKey: 'k' })).to.deep.include({ status: 204, data: '' });
+      expect(await t.send({ method: 'DELETE', path: '/gone', idempotent: true, apiKey: 'k' })).to.deep.include({
+        status: 204,
+        data: '',
+      });
     } finally {
       t.close();
     }
@@ -148,7 +214,12 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
       const controller = new AbortController();
       controller.abort();
       const started = performance.now();
-      const e = await t.send({ method: 'GET', path: '/never', idempotent: true, apiKey: 'k', signal: controller.signal }).then(() => undefined, (err: unknown) => err);
+      const e = await t
+        .send({ method: 'GET', path: '/never', idempotent: true, apiKey: 'k', signal: controller.signal })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       expect((e as JumpCloudError).kind).to.equal('network');
       expect(performance.now() - started).to.be.below(2000);
       expect(seen.map((x) => x.url)).to.not.include('/never');
@@ -161,7 +232,10 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
     answer = () => undefined; // never answers
     const t = httpTransport({ baseUrl: origin, timeoutMs: 100 });
     try {
-      const e = await t.send({ method: 'GET', path: '/slow', idempotent: true, apiKey: 'k' }).then(() => undefined, (err: unknown) => err);
+      const e = await t.send({ method: 'GET', path: '/slow', idempotent: true, apiKey: 'k' }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(e).to.be.instanceOf(JumpCloudError);
       expect((e as JumpCloudError).kind).to.equal('timeout');
     } finally {
@@ -169,19 +243,27 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
     }
     const closed = httpTransport({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 1000 });
     try {
-      const e = await closed.send({ method: 'GET', path: '/x', idempotent: true, apiKey: 'k' }).then(() => undefined, (err: unknown) => err);
+      const e = await closed.send({ method: 'GET', path: '/x', idempotent: true, apiKey: 'k' }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect((e as JumpCloudError).kind).to.equal('network');
     } finally {
       closed.close();
     }
   });
 
-  it('the caller\'s signal aborts the call', async () => {
+  it("the caller's signal aborts the call", async () => {
     answer = () => undefined;
     const t = httpTransport({ baseUrl: origin, timeoutMs: 5000 });
     try {
       const controller = new AbortController();
-      const pending = t.send({ method: 'GET', path: '/abort', idempotent: true, apiKey: 'k', signal: controller.signal }).then(() => undefined, (err: unknown) => err);
+      const pending = t
+        .send({ method: 'GET', path: '/abort', idempotent: true, apiKey: 'k', signal: controller.signal })
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
       setTimeout(() => controller.abort(), 20);
       const e = await pending;
       expect(e).to.be.instanceOf(JumpCloudError);

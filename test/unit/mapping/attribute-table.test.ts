@@ -32,7 +32,17 @@ const full: SystemUser = {
   suspended: false,
   created: '2026-01-02T03:04:05.000Z',
   phoneNumbers: [{ id: 'p1', type: 'mobile', number: '+1 (555) 555-5555' }],
-  addresses: [{ id: 'a1', type: 'work', streetAddress: '1 Way', locality: 'Bellevue', region: 'WA', postalCode: '98004', country: 'US' }],
+  addresses: [
+    {
+      id: 'a1',
+      type: 'work',
+      streetAddress: '1 Way',
+      locality: 'Bellevue',
+      region: 'WA',
+      postalCode: '98004',
+      country: 'US',
+    },
+  ],
   attributes: [
     { name: 'scimExternalId', value: 'obj-1' },
     { name: 'scimNameFormatted', value: 'Adele Vance' },
@@ -43,7 +53,7 @@ const full: SystemUser = {
 };
 
 describe('mapping/attribute-table', () => {
-  it('maps every row of JumpCloud\'s table and the beyond rows into the SCIM view', () => {
+  it("maps every row of JumpCloud's table and the beyond rows into the SCIM view", () => {
     expect(table.toScim(full)).to.deep.equal({
       userName: 'adelev',
       externalId: 'obj-1',
@@ -56,8 +66,24 @@ describe('mapping/attribute-table', () => {
       active: true,
       emails: [{ value: 'AdeleV@contoso.com', type: 'work', primary: true }],
       phoneNumbers: [{ value: '+1 (555) 555-5555', type: 'mobile' }],
-      addresses: [{ type: 'work', formatted: '18/2111', streetAddress: '1 Way', locality: 'Bellevue', region: 'WA', postalCode: '98004', country: 'US' }],
-      [ENT]: { employeeNumber: '701984', costCenter: 'CC1', organization: 'Contoso', department: 'Retail', manager: { value: MGR } },
+      addresses: [
+        {
+          type: 'work',
+          formatted: '18/2111',
+          streetAddress: '1 Way',
+          locality: 'Bellevue',
+          region: 'WA',
+          postalCode: '98004',
+          country: 'US',
+        },
+      ],
+      [ENT]: {
+        employeeNumber: '701984',
+        costCenter: 'CC1',
+        organization: 'Contoso',
+        department: 'Retail',
+        manager: { value: MGR },
+      },
       meta: { created: '2026-01-02T03:04:05.000Z' },
     });
   });
@@ -69,7 +95,12 @@ describe('mapping/attribute-table', () => {
       ...full,
       ...write.fields,
       manager: write.fields.manager ?? undefined,
-      attributes: [...Object.entries(write.custom).filter(([, v]) => v !== null).map(([name, value]) => ({ name, value: String(value) })), { name: 'costCode', value: 'kept' }],
+      attributes: [
+        ...Object.entries(write.custom)
+          .filter(([, v]) => v !== null)
+          .map(([name, value]) => ({ name, value: String(value) })),
+        { name: 'costCode', value: 'kept' },
+      ],
     } as SystemUser;
     expect(table.toScim(stored)).to.deep.equal(doc);
   });
@@ -81,8 +112,15 @@ describe('mapping/attribute-table', () => {
   });
 
   it('a new user gets state explicitly, no empty keys, custom attributes as an array', () => {
-    const body = createBody(table.toJumpCloud({ userName: 'joy', emails: [{ value: 'j@c.com' }], externalId: 'e1', active: false }));
-    expect(body).to.deep.equal({ username: 'joy', email: 'j@c.com', attributes: [{ name: 'scimExternalId', value: 'e1' }], state: 'SUSPENDED' });
+    const body = createBody(
+      table.toJumpCloud({ userName: 'joy', emails: [{ value: 'j@c.com' }], externalId: 'e1', active: false }),
+    );
+    expect(body).to.deep.equal({
+      username: 'joy',
+      email: 'j@c.com',
+      attributes: [{ name: 'scimExternalId', value: 'e1' }],
+      state: 'SUSPENDED',
+    });
   });
 
   it('an update carries only changed fields, with state kept consistent and foreign custom attributes preserved', () => {
@@ -106,15 +144,25 @@ describe('mapping/attribute-table', () => {
   it('clearing: strings become "", manager null, arrays []', () => {
     const before = table.toJumpCloud(table.toScim(full));
     const { title: _t, phoneNumbers: _p, ...rest } = table.toScim(full);
-    const after = table.toJumpCloud({ ...rest, [ENT]: { department: 'Retail', costCenter: 'CC1', organization: 'Contoso', employeeNumber: '701984' } });
+    const after = table.toJumpCloud({
+      ...rest,
+      [ENT]: { department: 'Retail', costCenter: 'CC1', organization: 'Contoso', employeeNumber: '701984' },
+    });
     expect(updateBody(before, after, full)).to.deep.equal({ jobTitle: '', phoneNumbers: [], manager: null });
   });
 
   it('DERIVE_USERNAME_FROM_EMAIL stores the local part and reads the original back exactly', () => {
-    const write = derive.toJumpCloud({ userName: 'Joy.Young@Contoso.com', emails: [{ value: 'Joy.Young@Contoso.com' }] });
+    const write = derive.toJumpCloud({
+      userName: 'Joy.Young@Contoso.com',
+      emails: [{ value: 'Joy.Young@Contoso.com' }],
+    });
     expect(write.fields.username).to.equal('Joy.Young');
     expect(write.custom).to.include({ scimUserName: 'Joy.Young@Contoso.com' });
-    const stored = { ...full, username: 'Joy.Young', attributes: [{ name: 'scimUserName', value: 'Joy.Young@Contoso.com' }] };
+    const stored = {
+      ...full,
+      username: 'Joy.Young',
+      attributes: [{ name: 'scimUserName', value: 'Joy.Young@Contoso.com' }],
+    };
     expect(derive.toScim(stored).userName).to.equal('Joy.Young@Contoso.com');
   });
 
@@ -128,7 +176,12 @@ describe('mapping/attribute-table', () => {
   it('generates /Schemas attributes from the rows (name as a complex attribute with its sub-attributes)', () => {
     const name = table.schema.core.attributes.find((a) => a.name === 'name');
     expect(name?.type).to.equal('complex');
-    expect(name?.subAttributes?.map((s) => s.name)).to.deep.equal(['formatted', 'givenName', 'middleName', 'familyName']);
+    expect(name?.subAttributes?.map((s) => s.name)).to.deep.equal([
+      'formatted',
+      'givenName',
+      'middleName',
+      'familyName',
+    ]);
     expect(table.schema.extensions.map((e) => e.id)).to.deep.equal([ENT]);
   });
 
@@ -136,10 +189,21 @@ describe('mapping/attribute-table', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'map-'));
     const custom = path.join(dir, 'mapping.json');
     const urn = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
-    writeFileSync(custom, JSON.stringify({ users: [{ scim: 'userName', jumpcloud: 'username', codec: 'userName' }, { scim: `${urn}:tag`, jumpcloud: 'attributes.tag' }] }));
+    writeFileSync(
+      custom,
+      JSON.stringify({
+        users: [
+          { scim: 'userName', jumpcloud: 'username', codec: 'userName' },
+          { scim: `${urn}:tag`, jumpcloud: 'attributes.tag' },
+        ],
+      }),
+    );
     const t = loadAttributeTable(custom, { deriveUsernameFromEmail: false }).users;
     expect(t.schema.extensions.map((e) => e.id)).to.deep.equal([urn]);
-    expect(t.toJumpCloud({ userName: 'u', [urn]: { tag: '701984' } }).custom).to.deep.equal({ scimUserName: null, tag: '701984' });
+    expect(t.toJumpCloud({ userName: 'u', [urn]: { tag: '701984' } }).custom).to.deep.equal({
+      scimUserName: null,
+      tag: '701984',
+    });
   });
 
   it('a broken mapping file stops start-up with one line naming the problem', () => {
@@ -149,16 +213,32 @@ describe('mapping/attribute-table', () => {
       writeFileSync(f, JSON.stringify({ users: rows }));
       return f;
     };
-    expect(() => loadAttributeTable(bad([{ scim: 'title', jumpcloud: 'nosuchfield' }]), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /'nosuchfield' is neither/);
-    expect(() => loadAttributeTable(bad([{ scim: 'userName', jumpcloud: 'username', codec: 'magic' }]), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /unknown codec 'magic'/);
-    expect(() => loadAttributeTable(bad([{ scim: 'title', jumpcloud: 'jobTitle' }]), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /'userName' row is required/);
-    expect(() => loadAttributeTable(path.join(dir, 'missing.json'), { deriveUsernameFromEmail: false })).to.throw(ConfigError, /could not be read/);
+    expect(() =>
+      loadAttributeTable(bad([{ scim: 'title', jumpcloud: 'nosuchfield' }]), { deriveUsernameFromEmail: false }),
+    ).to.throw(ConfigError, /'nosuchfield' is neither/);
+    expect(() =>
+      loadAttributeTable(bad([{ scim: 'userName', jumpcloud: 'username', codec: 'magic' }]), {
+        deriveUsernameFromEmail: false,
+      }),
+    ).to.throw(ConfigError, /unknown codec 'magic'/);
+    expect(() =>
+      loadAttributeTable(bad([{ scim: 'title', jumpcloud: 'jobTitle' }]), { deriveUsernameFromEmail: false }),
+    ).to.throw(ConfigError, /'userName' row is required/);
+    expect(() => loadAttributeTable(path.join(dir, 'missing.json'), { deriveUsernameFromEmail: false })).to.throw(
+      ConfigError,
+      /could not be read/,
+    );
   });
 
-  it("the manager codec takes the legacy one-element array (entra-quirks legacySingleValueArray) and refuses other arrays", () => {
-    const write = table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ $ref: `https://b/scim/v2/Users/${MGR}`, value: MGR }] } });
+  it('the manager codec takes the legacy one-element array (entra-quirks legacySingleValueArray) and refuses other arrays', () => {
+    const write = table.toJumpCloud({
+      userName: 'u',
+      [ENT]: { manager: [{ $ref: `https://b/scim/v2/Users/${MGR}`, value: MGR }] },
+    });
     expect(write.fields.manager).to.equal(MGR);
-    expect(() => table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ value: MGR }, { value: MGR }] } })).to.throw(/must be the SCIM id/);
+    expect(() => table.toJumpCloud({ userName: 'u', [ENT]: { manager: [{ value: MGR }, { value: MGR }] } })).to.throw(
+      /must be the SCIM id/,
+    );
   });
 
   it('names the rows the Users resource relies on by their codec, and their JumpCloud fields', () => {
@@ -166,13 +246,19 @@ describe('mapping/attribute-table', () => {
     expect(table.emailsRow?.scim).to.equal('emails');
     expect(table.managerRow?.scim).to.equal(`${ENT}:manager`);
     expect(table.groupsRow?.scim).to.equal('groups');
-    expect([table.emailsRow, table.managerRow, table.groupsRow, table.rows.find((r) => r.scim === 'externalId')].map(fieldOf)).to.deep.equal(['email', 'manager', undefined, undefined]);
+    expect(
+      [table.emailsRow, table.managerRow, table.groupsRow, table.rows.find((r) => r.scim === 'externalId')].map(
+        fieldOf,
+      ),
+    ).to.deep.equal(['email', 'manager', undefined, undefined]);
   });
 
   it("a lost create's lookup adopts a user only when it holds the create's email (any case)", () => {
     expect(table.holdsCreate(full, { email: 'adelev@CONTOSO.com' })).to.equal(true);
     expect(table.holdsCreate(full, { email: 'other@contoso.com' })).to.equal(false);
-    expect(table.holdsCreate({ ...full, email: undefined } as unknown as SystemUser, { email: 'adelev@contoso.com' })).to.equal(false);
+    expect(
+      table.holdsCreate({ ...full, email: undefined } as unknown as SystemUser, { email: 'adelev@contoso.com' }),
+    ).to.equal(false);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'map-')), 'mapping.json');
     writeFileSync(file, JSON.stringify({ users: [{ scim: 'userName', jumpcloud: 'username', codec: 'userName' }] }));
     const noEmails = loadAttributeTable(file, { deriveUsernameFromEmail: false }).users;

@@ -15,15 +15,31 @@ const table = loadGroupTable(loadAttributeTable(shipped, { deriveUsernameFromEma
 const schema = table.schema;
 const id = (n: number): string => `6a${n.toString(16).padStart(22, '0')}`;
 const ref = (n: number): MemberRef => ({ value: id(n), $ref: `x/Users/${id(n)}`, type: 'User' });
-const patch = (...ops: unknown[]): ReturnType<typeof parsePatchRequest> => parsePatchRequest({ Operations: ops }, schema);
+const patch = (...ops: unknown[]): ReturnType<typeof parsePatchRequest> =>
+  parsePatchRequest({ Operations: ops }, schema);
 
 describe('group mapping', () => {
   describe('group table', () => {
     it("round-trips externalId through the group's attributes object verbatim, never reading the admin's description", () => {
-      expect(table.toScim({ id: 'g', name: 'Sales', description: 'admin text', attributes: { scimExternalId: ' Ext-1 ', sudo: { enabled: true } } })).to.deep.equal({ displayName: 'Sales', externalId: ' Ext-1 ' });
-      expect(table.toScim({ id: 'g', name: 'Sales', description: 'admin text' })).to.deep.equal({ displayName: 'Sales' });
-      expect(table.toJumpCloud({ displayName: 'Sales', externalId: 'x' })).to.deep.equal({ name: 'Sales', attributes: { scimExternalId: 'x' } });
-      expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', attributes: { scimExternalId: '' } });
+      expect(
+        table.toScim({
+          id: 'g',
+          name: 'Sales',
+          description: 'admin text',
+          attributes: { scimExternalId: ' Ext-1 ', sudo: { enabled: true } },
+        }),
+      ).to.deep.equal({ displayName: 'Sales', externalId: ' Ext-1 ' });
+      expect(table.toScim({ id: 'g', name: 'Sales', description: 'admin text' })).to.deep.equal({
+        displayName: 'Sales',
+      });
+      expect(table.toJumpCloud({ displayName: 'Sales', externalId: 'x' })).to.deep.equal({
+        name: 'Sales',
+        attributes: { scimExternalId: 'x' },
+      });
+      expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({
+        name: 'Sales',
+        attributes: { scimExternalId: '' },
+      });
     });
 
     it('uses the shipped rows when the mapping file has no groups section', () => {
@@ -32,19 +48,52 @@ describe('group mapping', () => {
     });
 
     it('takes rows as data: any user group text field can store a SCIM attribute', () => {
-      const custom = loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'email' }] }, 'f');
-      expect(custom.toScim({ id: 'g', name: 'Sales', email: 'ext-1', description: 'kept' })).to.deep.equal({ displayName: 'Sales', externalId: 'ext-1' });
+      const custom = loadGroupTable(
+        {
+          groups: [
+            { scim: 'displayName', jumpcloud: 'name', required: true },
+            { scim: 'externalId', jumpcloud: 'email' },
+          ],
+        },
+        'f',
+      );
+      expect(custom.toScim({ id: 'g', name: 'Sales', email: 'ext-1', description: 'kept' })).to.deep.equal({
+        displayName: 'Sales',
+        externalId: 'ext-1',
+      });
       expect(custom.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', email: '' });
     });
 
     it('rejects rows it cannot store, naming the row and the reason', () => {
-      const bad = (groups: unknown[]): (() => unknown) => () => loadGroupTable({ groups }, 'f');
-      expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(ConfigError, "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members, or attributes.<key>)");
-      expect(bad([{ scim: 'members', jumpcloud: 'members' }])).to.throw(ConfigError, "a row must map to the group's 'name'");
+      const bad =
+        (groups: unknown[]): (() => unknown) =>
+        () =>
+          loadGroupTable({ groups }, 'f');
+      expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(
+        ConfigError,
+        "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members, or attributes.<key>)",
+      );
+      expect(bad([{ scim: 'members', jumpcloud: 'members' }])).to.throw(
+        ConfigError,
+        "a row must map to the group's 'name'",
+      );
       expect(bad([{ scim: 'displayName', jumpcloud: 'name' }])).to.throw(ConfigError, "'displayName' must be required");
-      expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'name' }])).to.throw(ConfigError, "'name' is mapped twice");
-      expect(bad([{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'owners', jumpcloud: 'members' }])).to.throw(ConfigError, "groups row 2: the SCIM 'members' attribute");
-      expect(bad([{ scim: 'name.x', jumpcloud: 'name', required: true }])).to.throw(ConfigError, "'name.x' is not a top-level SCIM Group attribute name");
+      expect(
+        bad([
+          { scim: 'displayName', jumpcloud: 'name', required: true },
+          { scim: 'externalId', jumpcloud: 'name' },
+        ]),
+      ).to.throw(ConfigError, "'name' is mapped twice");
+      expect(
+        bad([
+          { scim: 'displayName', jumpcloud: 'name', required: true },
+          { scim: 'owners', jumpcloud: 'members' },
+        ]),
+      ).to.throw(ConfigError, "groups row 2: the SCIM 'members' attribute");
+      expect(bad([{ scim: 'name.x', jumpcloud: 'name', required: true }])).to.throw(
+        ConfigError,
+        "'name.x' is not a top-level SCIM Group attribute name",
+      );
     });
   });
 
@@ -88,23 +137,44 @@ describe('group mapping', () => {
     });
 
     it('lets the last step naming an id win without reading the group', () => {
-      const steps = memberSteps(patch({ op: 'add', path: 'members', value: [{ value: id(1) }] }, { op: 'remove', path: `members[value eq "${id(1)}"]` }));
+      const steps = memberSteps(
+        patch(
+          { op: 'add', path: 'members', value: [{ value: id(1) }] },
+          { op: 'remove', path: `members[value eq "${id(1)}"]` },
+        ),
+      );
       expect(memberChanges(steps)).to.deep.equal({ add: [], remove: [id(1)] });
     });
 
     it('diffs replace, remove-all and filtered removes against the current members', () => {
       const current = [ref(1), ref(2)];
-      expect(memberChanges(memberSteps(patch({ op: 'replace', path: 'members', value: [{ value: id(2) }, { value: id(3) }] })), current)).to.deep.equal({ add: [id(3)], remove: [id(1)] });
-      expect(memberChanges(memberSteps(patch({ op: 'remove', path: 'members' })), current)).to.deep.equal({ add: [], remove: [id(1), id(2)] });
+      expect(
+        memberChanges(
+          memberSteps(patch({ op: 'replace', path: 'members', value: [{ value: id(2) }, { value: id(3) }] })),
+          current,
+        ),
+      ).to.deep.equal({ add: [id(3)], remove: [id(1)] });
+      expect(memberChanges(memberSteps(patch({ op: 'remove', path: 'members' })), current)).to.deep.equal({
+        add: [],
+        remove: [id(1), id(2)],
+      });
       const filtered = memberSteps(patch({ op: 'remove', path: `members[value ew "01"]` }));
       expect(needsCurrent(filtered)).to.equal(true);
       expect(memberChanges(filtered, current)).to.deep.equal({ add: [], remove: [id(1)] });
     });
 
     it('rejects a non-JumpCloud id, a bare $ref and member sub-paths before anything is written', () => {
-      expect(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ value: 'u1091' }] }))).to.throw(ScimError, '"u1091" is not a JumpCloud user id');
-      expect(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ $ref: 'https://x/Users/1' }] }))).to.throw(ScimError, 'members must be given as');
-      expect(() => memberSteps(patch({ op: 'replace', path: `members[value eq "${id(1)}"].display`, value: 'x' }))).to.throw(ScimError);
+      expect(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ value: 'u1091' }] }))).to.throw(
+        ScimError,
+        '"u1091" is not a JumpCloud user id',
+      );
+      expect(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ $ref: 'https://x/Users/1' }] }))).to.throw(
+        ScimError,
+        'members must be given as',
+      );
+      expect(() =>
+        memberSteps(patch({ op: 'replace', path: `members[value eq "${id(1)}"].display`, value: 'x' })),
+      ).to.throw(ScimError);
     });
   });
 });

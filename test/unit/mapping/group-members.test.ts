@@ -5,13 +5,22 @@ import { parsePatchRequest } from '../../../src/scim/patch.js';
 import type { GraphConnection, GraphObjectWithPaths } from '../../../src/jumpcloud/types.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
 import { loadGroupTable } from '../../../src/mapping/group-table.js';
-import { isDirect, isDynamic, memberChanges, memberRefs, memberSteps, needsCurrent, type MemberRef } from '../../../src/mapping/group-members.js';
+import {
+  isDirect,
+  isDynamic,
+  memberChanges,
+  memberRefs,
+  memberSteps,
+  needsCurrent,
+  type MemberRef,
+} from '../../../src/mapping/group-members.js';
 
 const shipped = loadConfig({}).mappingFile;
 const schema = loadGroupTable(loadAttributeTable(shipped, { deriveUsernameFromEmail: false }).raw, shipped).schema;
 const id = (n: number): string => `6a${n.toString(16).padStart(22, '0')}`;
 const ref = (n: number): MemberRef => ({ value: id(n), $ref: `https://b/Users/${id(n)}`, type: 'User' });
-const patch = (...ops: unknown[]): ReturnType<typeof parsePatchRequest> => parsePatchRequest({ Operations: ops }, schema);
+const patch = (...ops: unknown[]): ReturnType<typeof parsePatchRequest> =>
+  parsePatchRequest({ Operations: ops }, schema);
 const scimError = (f: () => unknown): ScimError => {
   try {
     f();
@@ -50,7 +59,9 @@ describe('mapping/group-members', () => {
 
   describe('memberSteps', () => {
     it('reads an `or` of `value eq` filters as a remove of those ids, without reading the group', () => {
-      const steps = memberSteps(patch({ op: 'remove', path: `members[value eq "${id(1)}" or value eq "${id(2).toUpperCase()}"]` }));
+      const steps = memberSteps(
+        patch({ op: 'remove', path: `members[value eq "${id(1)}" or value eq "${id(2).toUpperCase()}"]` }),
+      );
       expect(steps).to.deep.equal([{ kind: 'remove', ids: [id(1), id(2)] }]);
       expect(needsCurrent(steps)).to.equal(false);
     });
@@ -67,7 +78,9 @@ describe('mapping/group-members', () => {
     it('reads a remove of `members` without a value (or with null) as "remove all"', () => {
       expect(memberSteps(patch({ op: 'remove', path: 'members' }))).to.deep.equal([{ kind: 'clear' }]);
       expect(memberSteps(patch({ op: 'remove', path: 'members', value: null }))).to.deep.equal([{ kind: 'clear' }]);
-      expect(memberSteps(patch({ op: 'remove', path: 'members', value: [{ value: id(5) }] }))).to.deep.equal([{ kind: 'remove', ids: [id(5)] }]);
+      expect(memberSteps(patch({ op: 'remove', path: 'members', value: [{ value: id(5) }] }))).to.deep.equal([
+        { kind: 'remove', ids: [id(5)] },
+      ]);
     });
 
     it('reads a replace as the new member list', () => {
@@ -77,27 +90,43 @@ describe('mapping/group-members', () => {
     });
 
     it('skips an operation left without a path (the pathless split gives every member write one)', () => {
-      expect(memberSteps([{ op: 'replace', where: 'operation 1', value: { members: [{ value: id(1) }] } }])).to.deep.equal([]);
+      expect(
+        memberSteps([{ op: 'replace', where: 'operation 1', value: { members: [{ value: id(1) }] } }]),
+      ).to.deep.equal([]);
     });
 
     it('tells the admin how to address members when a sub-attribute is named', () => {
-      const e = scimError(() => memberSteps(patch({ op: 'replace', path: `members[value eq "${id(1)}"].display`, value: 'x' })));
+      const e = scimError(() =>
+        memberSteps(patch({ op: 'replace', path: `members[value eq "${id(1)}"].display`, value: 'x' })),
+      );
       expect(e.scimType).to.equal('invalidPath');
-      expect(e.detail).to.equal(`operation 1: address members as 'members' or 'members[value eq "<id>"]', not 'members[value eq "${id(1)}"].display'`);
-      expect(scimError(() => memberSteps(patch({ op: 'add', path: 'members.value', value: id(1) }))).scimType).to.equal('invalidPath');
+      expect(e.detail).to.equal(
+        `operation 1: address members as 'members' or 'members[value eq "<id>"]', not 'members[value eq "${id(1)}"].display'`,
+      );
+      expect(scimError(() => memberSteps(patch({ op: 'add', path: 'members.value', value: id(1) }))).scimType).to.equal(
+        'invalidPath',
+      );
     });
 
     it('refuses an add or replace on a filtered path, saying how to add members', () => {
-      const e = scimError(() => memberSteps(patch({ op: 'add', path: `members[value eq "${id(1)}"]`, value: [{ value: id(1) }] })));
+      const e = scimError(() =>
+        memberSteps(patch({ op: 'add', path: `members[value eq "${id(1)}"]`, value: [{ value: id(1) }] })),
+      );
       expect(e.scimType).to.equal('invalidPath');
-      expect(e.detail).to.equal(`operation 1: "add" on 'members[value eq "${id(1)}"]' is not supported; add members with path 'members' and a value list`);
+      expect(e.detail).to.equal(
+        `operation 1: "add" on 'members[value eq "${id(1)}"]' is not supported; add members with path 'members' and a value list`,
+      );
     });
 
     it('names the operation and the id when an id is not a JumpCloud user id, cutting a long one to 64 characters', () => {
       const long = 'x'.repeat(100);
-      const e = scimError(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ value: id(1) }, { value: long }] })));
+      const e = scimError(() =>
+        memberSteps(patch({ op: 'add', path: 'members', value: [{ value: id(1) }, { value: long }] })),
+      );
       expect(e.scimType).to.equal('invalidValue');
-      expect(e.detail).to.equal(`operation 1: member "${'x'.repeat(64)}" is not a JumpCloud user id (24 hexadecimal characters); provision the user through /Users first`);
+      expect(e.detail).to.equal(
+        `operation 1: member "${'x'.repeat(64)}" is not a JumpCloud user id (24 hexadecimal characters); provision the user through /Users first`,
+      );
       const shape = scimError(() => memberSteps(patch({ op: 'add', path: 'members', value: [{ display: 'Adele' }] })));
       expect(shape.detail).to.equal('operation 1: members must be given as [{"value": "<user id>"}]');
     });
@@ -105,16 +134,36 @@ describe('mapping/group-members', () => {
 
   describe('memberChanges', () => {
     it('refuses to compute replace/clear/filtered steps without the current members', () => {
-      expect(() => memberChanges([{ kind: 'clear' }])).to.throw(Error, 'memberChanges needs the current members for replace/clear/filtered remove');
+      expect(() => memberChanges([{ kind: 'clear' }])).to.throw(
+        Error,
+        'memberChanges needs the current members for replace/clear/filtered remove',
+      );
       expect(() => memberChanges([{ kind: 'set', ids: [id(1)] }])).to.throw(Error, 'needs the current members');
     });
 
     it('adds only who is not a member yet and removes only who is', () => {
       const current = [ref(1), ref(2)];
-      expect(memberChanges([{ kind: 'add', ids: [id(1), id(3)] }], current)).to.deep.equal({ add: [id(3)], remove: [] });
-      expect(memberChanges([{ kind: 'remove', ids: [id(2), id(4)] }], current)).to.deep.equal({ add: [], remove: [id(2)] });
-      expect(memberChanges([{ kind: 'remove', ids: [id(1)] }, { kind: 'add', ids: [id(1)] }], current)).to.deep.equal({ add: [], remove: [] });
-      expect(memberChanges([{ kind: 'clear' }, { kind: 'add', ids: [id(2), id(5)] }], current)).to.deep.equal({ add: [id(5)], remove: [id(1)] });
+      expect(memberChanges([{ kind: 'add', ids: [id(1), id(3)] }], current)).to.deep.equal({
+        add: [id(3)],
+        remove: [],
+      });
+      expect(memberChanges([{ kind: 'remove', ids: [id(2), id(4)] }], current)).to.deep.equal({
+        add: [],
+        remove: [id(2)],
+      });
+      expect(
+        memberChanges(
+          [
+            { kind: 'remove', ids: [id(1)] },
+            { kind: 'add', ids: [id(1)] },
+          ],
+          current,
+        ),
+      ).to.deep.equal({ add: [], remove: [] });
+      expect(memberChanges([{ kind: 'clear' }, { kind: 'add', ids: [id(2), id(5)] }], current)).to.deep.equal({
+        add: [id(5)],
+        remove: [id(1)],
+      });
     });
 
     it('compares current member ids case-insensitively', () => {
@@ -124,7 +173,8 @@ describe('mapping/group-members', () => {
   });
 
   describe('isDirect', () => {
-    const member = (paths?: unknown): GraphObjectWithPaths => ({ id: id(1), type: 'user', ...(paths !== undefined ? { paths } : {}) }) as GraphObjectWithPaths;
+    const member = (paths?: unknown): GraphObjectWithPaths =>
+      ({ id: id(1), type: 'user', ...(paths !== undefined ? { paths } : {}) }) as GraphObjectWithPaths;
 
     it('trusts the edge when JumpCloud gives no paths', () => {
       expect(isDirect(member())).to.equal(true);

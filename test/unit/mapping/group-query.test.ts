@@ -16,15 +16,19 @@ describe('mapping/group-query', () => {
   });
 
   it('pushes each of eq, co, sw and ew on displayName, and nothing for the ordering operators or pr', () => {
-    for (const op of ['eq', 'co', 'sw', 'ew']) expect(plan(`displayName ${op} "Sales"`), op).to.deep.equal(['name:search:Sales']);
-    for (const f of ['displayName gt "Sales"', 'displayName le "Sales"', 'displayName pr']) expect(plan(f), f).to.deep.equal([]);
+    for (const op of ['eq', 'co', 'sw', 'ew'])
+      expect(plan(`displayName ${op} "Sales"`), op).to.deep.equal(['name:search:Sales']);
+    for (const f of ['displayName gt "Sales"', 'displayName le "Sales"', 'displayName pr'])
+      expect(plan(f), f).to.deep.equal([]);
   });
 
   it('pushes only string comparisons on the name row, never other attributes, sub-attributes or non-string values', () => {
     expect(plan('displayName eq null')).to.deep.equal([]);
     expect(plan('displayName eq true')).to.deep.equal([]);
     expect(plan('externalId eq "Sales" and displayName eq "Sales"')).to.deep.equal(['name:search:Sales']);
-    expect(plan('urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "Sales"')).to.deep.equal(['name:search:Sales']);
+    expect(plan('urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "Sales"')).to.deep.equal([
+      'name:search:Sales',
+    ]);
   });
 
   it('sends nothing for a value with no searchable piece, instead of a term that matches no group', () => {
@@ -43,16 +47,25 @@ describe('mapping/group-query', () => {
   });
 
   it('refuses a member condition anywhere in the filter: in an and, an or, or under not', () => {
-    for (const f of ['displayName eq "a" and members eq "x"', 'displayName eq "a" or members.value eq "x"', 'not (members eq "x")']) {
+    for (const f of [
+      'displayName eq "a" and members eq "x"',
+      'displayName eq "a" or members.value eq "x"',
+      'not (members eq "x")',
+    ]) {
       const run = (): unknown => plan(f);
-      expect(run, f).to.throw(ScimError, "JumpCloud cannot search groups by member. Read /Groups/{id} or the User's groups instead.");
+      expect(run, f).to.throw(
+        ScimError,
+        "JumpCloud cannot search groups by member. Read /Groups/{id} or the User's groups instead.",
+      );
     }
     try {
       plan('urn:ietf:params:scim:schemas:core:2.0:Group:members.value eq "x"');
       expect.fail('a qualified members filter was accepted');
     } catch (e) {
       expect((e as ScimError).scimType).to.equal('invalidFilter');
-      expect((e as ScimError).detail).to.match(/^Filtering Groups on 'urn:ietf:params:scim:schemas:core:2\.0:Group:members\.value' is not supported/);
+      expect((e as ScimError).detail).to.match(
+        /^Filtering Groups on 'urn:ietf:params:scim:schemas:core:2\.0:Group:members\.value' is not supported/,
+      );
     }
   });
 

@@ -21,7 +21,8 @@ const fileWith = (content: unknown): string => {
   return f;
 };
 const USER_NAME = { scim: 'userName', jumpcloud: 'username', codec: 'userName' };
-const load = (rows: unknown[]) => loadAttributeTable(fileWith({ users: rows }), { deriveUsernameFromEmail: false }).users;
+const load = (rows: unknown[]) =>
+  loadAttributeTable(fileWith({ users: rows }), { deriveUsernameFromEmail: false }).users;
 const startupError = (content: unknown): string => {
   const f = fileWith(content);
   try {
@@ -44,22 +45,40 @@ describe('mapping/attribute-table: the mapping file', () => {
       expect(startupError('{"users": ')).to.match(/^MAPPING_FILE <file> could not be read as JSON: /);
       expect(startupError({ groups: [] })).to.equal("MAPPING_FILE <file> must be an object with a 'users' array");
       expect(startupError([USER_NAME])).to.equal("MAPPING_FILE <file> must be an object with a 'users' array");
-      expect(startupError({ users: { userName: 'username' } })).to.equal("MAPPING_FILE <file> must be an object with a 'users' array");
+      expect(startupError({ users: { userName: 'username' } })).to.equal(
+        "MAPPING_FILE <file> must be an object with a 'users' array",
+      );
     });
 
     it('a row without string scim and jumpcloud keys, counted from 1', () => {
-      expect(startupError({ users: [USER_NAME, 'title'] })).to.equal("MAPPING_FILE <file>: mapping row 2 needs string 'scim' and 'jumpcloud' keys");
-      expect(startupError({ users: [USER_NAME, { scim: 'title' }] })).to.equal("MAPPING_FILE <file>: mapping row 2 needs string 'scim' and 'jumpcloud' keys");
-      expect(startupError({ users: [{ jumpcloud: 'username' }] })).to.equal("MAPPING_FILE <file>: mapping row 1 needs string 'scim' and 'jumpcloud' keys");
-      expect(startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 7 }] })).to.equal("MAPPING_FILE <file>: mapping row 2 needs string 'scim' and 'jumpcloud' keys");
+      expect(startupError({ users: [USER_NAME, 'title'] })).to.equal(
+        "MAPPING_FILE <file>: mapping row 2 needs string 'scim' and 'jumpcloud' keys",
+      );
+      expect(startupError({ users: [USER_NAME, { scim: 'title' }] })).to.equal(
+        "MAPPING_FILE <file>: mapping row 2 needs string 'scim' and 'jumpcloud' keys",
+      );
+      expect(startupError({ users: [{ jumpcloud: 'username' }] })).to.equal(
+        "MAPPING_FILE <file>: mapping row 1 needs string 'scim' and 'jumpcloud' keys",
+      );
+      expect(startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 7 }] })).to.equal(
+        "MAPPING_FILE <file>: mapping row 2 needs string 'scim' and 'jumpcloud' keys",
+      );
     });
 
     it('a scim key that is not an attribute path', () => {
       for (const bad of ['name.givenName.x', '1title', 'name.1x', 'title ', 'xurn:a:title']) {
-        expect(startupError({ users: [USER_NAME, { scim: bad, jumpcloud: 'jobTitle' }] }), bad).to.equal(`MAPPING_FILE <file>: '${bad}' is not a SCIM attribute path`);
+        expect(startupError({ users: [USER_NAME, { scim: bad, jumpcloud: 'jobTitle' }] }), bad).to.equal(
+          `MAPPING_FILE <file>: '${bad}' is not a SCIM attribute path`,
+        );
       }
-      expect(load([USER_NAME, { scim: 'name.$x', jumpcloud: 'jobTitle' }]).rows[1]?.path).to.deep.equal({ name: 'name', sub: '$x' });
-      expect(load([USER_NAME, { scim: 'URN:x:y:title', jumpcloud: 'jobTitle' }]).rows[1]?.path).to.deep.equal({ uri: 'URN:x:y', name: 'title' });
+      expect(load([USER_NAME, { scim: 'name.$x', jumpcloud: 'jobTitle' }]).rows[1]?.path).to.deep.equal({
+        name: 'name',
+        sub: '$x',
+      });
+      expect(load([USER_NAME, { scim: 'URN:x:y:title', jumpcloud: 'jobTitle' }]).rows[1]?.path).to.deep.equal({
+        uri: 'URN:x:y',
+        name: 'title',
+      });
     });
 
     it('an unknown codec, listing the known ones', () => {
@@ -69,19 +88,25 @@ describe('mapping/attribute-table: the mapping file', () => {
     });
 
     it('a uniqueness, mutability or returned outside its RFC 7643 values', () => {
-      expect(startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', uniqueness: 'unique' }] })).to.equal(
-        "MAPPING_FILE <file>: mapping row 2: 'uniqueness' must be one of none, server, global",
-      );
-      expect(startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', mutability: 'readonly' }] })).to.equal(
+      expect(
+        startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', uniqueness: 'unique' }] }),
+      ).to.equal("MAPPING_FILE <file>: mapping row 2: 'uniqueness' must be one of none, server, global");
+      expect(
+        startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', mutability: 'readonly' }] }),
+      ).to.equal(
         "MAPPING_FILE <file>: mapping row 2: 'mutability' must be one of readOnly, readWrite, immutable, writeOnly",
       );
-      expect(startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', returned: 'sometimes' }] })).to.equal(
-        "MAPPING_FILE <file>: mapping row 2: 'returned' must be one of always, never, default, request",
-      );
+      expect(
+        startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', returned: 'sometimes' }] }),
+      ).to.equal("MAPPING_FILE <file>: mapping row 2: 'returned' must be one of always, never, default, request");
     });
 
     it('an attribute mapped twice, whatever its case', () => {
-      expect(startupError({ users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle' }, { scim: 'Title', jumpcloud: 'department' }] })).to.equal("MAPPING_FILE <file>: 'Title' is mapped twice");
+      expect(
+        startupError({
+          users: [USER_NAME, { scim: 'title', jumpcloud: 'jobTitle' }, { scim: 'Title', jumpcloud: 'department' }],
+        }),
+      ).to.equal("MAPPING_FILE <file>: 'Title' is mapped twice");
     });
   });
 
@@ -91,29 +116,74 @@ describe('mapping/attribute-table: the mapping file', () => {
         USER_NAME,
         { scim: 'title', jumpcloud: 'jobTitle' },
         { scim: 'meta.created', jumpcloud: 'created', type: 'dateTime', mutability: 'readOnly', returned: 'always' },
-        { scim: 'urn:x:ext:2.0:User:dept', jumpcloud: 'department', codec: 'plain', maxLength: 5, required: true, caseExact: true, uniqueness: 'global', mutability: 'immutable', returned: 'request', description: 'Dept.' },
+        {
+          scim: 'urn:x:ext:2.0:User:dept',
+          jumpcloud: 'department',
+          codec: 'plain',
+          maxLength: 5,
+          required: true,
+          caseExact: true,
+          uniqueness: 'global',
+          mutability: 'immutable',
+          returned: 'request',
+          description: 'Dept.',
+        },
       ]).rows;
-      expect(title).to.include({ codecName: 'plain', required: false, caseExact: false, uniqueness: 'none', mutability: 'readWrite', returned: 'default', description: '' });
+      expect(title).to.include({
+        codecName: 'plain',
+        required: false,
+        caseExact: false,
+        uniqueness: 'none',
+        mutability: 'readWrite',
+        returned: 'default',
+        description: '',
+      });
       expect(title).to.not.have.property('maxLength');
       expect(created).to.include({ codecName: 'dateTime', mutability: 'readOnly', returned: 'always' });
-      expect(dept).to.include({ codecName: 'plain', maxLength: 5, required: true, caseExact: true, uniqueness: 'global', mutability: 'immutable', returned: 'request', description: 'Dept.' });
+      expect(dept).to.include({
+        codecName: 'plain',
+        maxLength: 5,
+        required: true,
+        caseExact: true,
+        uniqueness: 'global',
+        mutability: 'immutable',
+        returned: 'request',
+        description: 'Dept.',
+      });
     });
 
     it("enforces a row's maxLength on writes", () => {
       const t = load([USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', maxLength: 3 }]);
-      expect(() => t.toJumpCloud({ userName: 'u', title: 'abcd' })).to.throw(ScimError, "'title' is 4 characters; JumpCloud accepts at most 3");
+      expect(() => t.toJumpCloud({ userName: 'u', title: 'abcd' })).to.throw(
+        ScimError,
+        "'title' is 4 characters; JumpCloud accepts at most 3",
+      );
       expect(t.toJumpCloud({ userName: 'u', title: 'abc' }).fields).to.include({ jobTitle: 'abc' });
     });
 
     it('writes no read-only row, and a lenient write skips a row whose value breaks a rule instead of refusing', () => {
-      const t = load([USER_NAME, { scim: 'title', jumpcloud: 'jobTitle', maxLength: 3 }, { scim: 'displayName', jumpcloud: 'displayname', mutability: 'readOnly' }]);
-      expect(t.toJumpCloud({ userName: 'u', title: 'abcd', displayName: 'D' }, t.rows, { lenient: true }).fields).to.deep.equal({ username: 'u' });
+      const t = load([
+        USER_NAME,
+        { scim: 'title', jumpcloud: 'jobTitle', maxLength: 3 },
+        { scim: 'displayName', jumpcloud: 'displayname', mutability: 'readOnly' },
+      ]);
+      expect(
+        t.toJumpCloud({ userName: 'u', title: 'abcd', displayName: 'D' }, t.rows, { lenient: true }).fields,
+      ).to.deep.equal({ username: 'u' });
       expect(() => t.toJumpCloud({ userName: 'u', title: 'abcd' }, t.rows, { lenient: false })).to.throw(ScimError);
     });
 
     it('reads custom attributes by name, skipping malformed entries, and a missing value as empty', () => {
-      const t = load([USER_NAME, { scim: 'externalId', jumpcloud: 'attributes.ext' }, { scim: 'title', jumpcloud: 'attributes.job' }]);
-      const u = { _id: 'x', username: 'u', attributes: [null, { value: 'no name' }, { name: 'ext', value: 'E-1' }, { name: 'job' }] } as unknown as SystemUser;
+      const t = load([
+        USER_NAME,
+        { scim: 'externalId', jumpcloud: 'attributes.ext' },
+        { scim: 'title', jumpcloud: 'attributes.job' },
+      ]);
+      const u = {
+        _id: 'x',
+        username: 'u',
+        attributes: [null, { value: 'no name' }, { name: 'ext', value: 'E-1' }, { name: 'job' }],
+      } as unknown as SystemUser;
       expect(t.toScim(u)).to.deep.equal({ userName: 'u', externalId: 'E-1' });
       expect(t.toScim({ _id: 'x', username: 'u' } as SystemUser)).to.deep.equal({ userName: 'u' });
     });
@@ -123,23 +193,38 @@ describe('mapping/attribute-table: the mapping file', () => {
     const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
     const CUSTOM = 'urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User';
     // Built inside each test, not when the suite is defined: the mutation run counts only what a test executes.
-    const table = (): UserTable => load([
-      { scim: 'title', jumpcloud: 'jobTitle', description: 'Job title.' },
-      USER_NAME,
-      { scim: 'id', jumpcloud: '_id' },
-      { scim: 'meta.created', jumpcloud: 'created', type: 'dateTime' },
-      { scim: 'externalId', jumpcloud: 'attributes.ext', caseExact: true },
-      { scim: 'name.givenName', jumpcloud: 'firstname' },
-      { scim: `${ENT}:department`, jumpcloud: 'department' },
-      { scim: `${CUSTOM}:tag`, jumpcloud: 'attributes.tag' },
-      { scim: 'urn:acme:tag', jumpcloud: 'attributes.acme' },
-    ]);
+    const table = (): UserTable =>
+      load([
+        { scim: 'title', jumpcloud: 'jobTitle', description: 'Job title.' },
+        USER_NAME,
+        { scim: 'id', jumpcloud: '_id' },
+        { scim: 'meta.created', jumpcloud: 'created', type: 'dateTime' },
+        { scim: 'externalId', jumpcloud: 'attributes.ext', caseExact: true },
+        { scim: 'name.givenName', jumpcloud: 'firstname' },
+        { scim: `${ENT}:department`, jumpcloud: 'department' },
+        { scim: `${CUSTOM}:tag`, jumpcloud: 'attributes.tag' },
+        { scim: 'urn:acme:tag', jumpcloud: 'attributes.acme' },
+      ]);
 
     it('the core User schema: externalId first, then the rows in file order; id and meta are common attributes, not listed', () => {
-      expect(table().schema.core).to.include({ id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'User', description: 'User Account' });
-      expect(table().schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'title', 'userName', 'name']);
+      expect(table().schema.core).to.include({
+        id: 'urn:ietf:params:scim:schemas:core:2.0:User',
+        name: 'User',
+        description: 'User Account',
+      });
+      expect(table().schema.core.attributes.map((a) => a.name)).to.deep.equal([
+        'externalId',
+        'title',
+        'userName',
+        'name',
+      ]);
       expect(attr(table().schema.core.attributes, 'externalId')).to.include({ caseExact: true });
-      expect(attr(table().schema.core.attributes, 'title')).to.include({ type: 'string', description: 'Job title.', mutability: 'readWrite', returned: 'default' });
+      expect(attr(table().schema.core.attributes, 'title')).to.include({
+        type: 'string',
+        description: 'Job title.',
+        mutability: 'readWrite',
+        returned: 'default',
+      });
     });
 
     it('a sub-attribute row makes its parent a complex attribute that lists it', () => {
@@ -149,7 +234,9 @@ describe('mapping/attribute-table: the mapping file', () => {
     });
 
     it('one extension schema per URN, named by its last segment (the enterprise one by its RFC name)', () => {
-      expect(table().schema.extensions.map((e) => [e.id, e.name, e.description, e.attributes.map((a) => a.name)])).to.deep.equal([
+      expect(
+        table().schema.extensions.map((e) => [e.id, e.name, e.description, e.attributes.map((a) => a.name)]),
+      ).to.deep.equal([
         [ENT, 'EnterpriseUser', 'Enterprise User', ['department']],
         [CUSTOM, 'User', 'Custom extension mapped to JumpCloud custom attributes', ['tag']],
         ['urn:acme', 'acme', 'Custom extension mapped to JumpCloud custom attributes', ['tag']],
@@ -159,7 +246,8 @@ describe('mapping/attribute-table: the mapping file', () => {
 
   describe('the groups section', () => {
     const shipped = (): string => loadConfig({}).mappingFile;
-    const groups = () => loadGroupTable(loadAttributeTable(shipped(), { deriveUsernameFromEmail: false }).raw, shipped());
+    const groups = () =>
+      loadGroupTable(loadAttributeTable(shipped(), { deriveUsernameFromEmail: false }).raw, shipped());
 
     it('advertises members exactly as the bridge serves them: user ids, immutable values, no display', () => {
       const members = attr(groups().schema.core.attributes, 'members');
@@ -178,33 +266,85 @@ describe('mapping/attribute-table: the mapping file', () => {
     });
 
     it('lists externalId first and describes the Group schema', () => {
-      const custom = loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'members', jumpcloud: 'members' }, { scim: 'externalId', jumpcloud: 'attributes.ext' }] }, 'f');
-      expect(custom.schema.core).to.include({ id: 'urn:ietf:params:scim:schemas:core:2.0:Group', name: 'Group', description: 'Group' });
+      const custom = loadGroupTable(
+        {
+          groups: [
+            { scim: 'displayName', jumpcloud: 'name', required: true },
+            { scim: 'members', jumpcloud: 'members' },
+            { scim: 'externalId', jumpcloud: 'attributes.ext' },
+          ],
+        },
+        'f',
+      );
+      expect(custom.schema.core).to.include({
+        id: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+        name: 'Group',
+        description: 'Group',
+      });
       expect(custom.schema.resourceType).to.equal('Group');
       expect(custom.schema.core.attributes.map((a) => a.name)).to.deep.equal(['externalId', 'displayName', 'members']);
       expect(attr(custom.schema.core.attributes, 'displayName').description).to.equal('');
     });
 
     it('refuses a groups section that is not a list, or a row without string keys', () => {
-      expect(() => loadGroupTable({ groups: { displayName: 'name' } }, 'f.json')).to.throw(ConfigError, "MAPPING_FILE f.json: 'groups' must be an array");
-      expect(() => loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId' }] }, 'f.json')).to.throw(
+      expect(() => loadGroupTable({ groups: { displayName: 'name' } }, 'f.json')).to.throw(
         ConfigError,
-        "groups row 2 needs string 'scim' and 'jumpcloud' keys",
+        "MAPPING_FILE f.json: 'groups' must be an array",
       );
-      expect(() => loadGroupTable({ groups: ['displayName'] }, 'f.json')).to.throw(ConfigError, "groups row 1 needs string 'scim' and 'jumpcloud' keys");
-      expect(() => loadGroupTable({ groups: [{ jumpcloud: 'name' }] }, 'f.json')).to.throw(ConfigError, "groups row 1 needs string 'scim' and 'jumpcloud' keys");
-      expect(() => loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId', jumpcloud: 'attributes.e', uniqueness: 'unique' }] }, 'f.json')).to.throw(
+      expect(() =>
+        loadGroupTable(
+          { groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'externalId' }] },
+          'f.json',
+        ),
+      ).to.throw(ConfigError, "groups row 2 needs string 'scim' and 'jumpcloud' keys");
+      expect(() => loadGroupTable({ groups: ['displayName'] }, 'f.json')).to.throw(
         ConfigError,
-        "groups row 2: 'uniqueness' must be none, server or global",
+        "groups row 1 needs string 'scim' and 'jumpcloud' keys",
       );
-      expect(() => loadGroupTable({ groups: [{ scim: 'DisplayName', jumpcloud: 'name', required: true }, { scim: 'displayname', jumpcloud: 'description' }] }, 'f.json')).to.throw(ConfigError, 'mapped twice');
+      expect(() => loadGroupTable({ groups: [{ jumpcloud: 'name' }] }, 'f.json')).to.throw(
+        ConfigError,
+        "groups row 1 needs string 'scim' and 'jumpcloud' keys",
+      );
+      expect(() =>
+        loadGroupTable(
+          {
+            groups: [
+              { scim: 'displayName', jumpcloud: 'name', required: true },
+              { scim: 'externalId', jumpcloud: 'attributes.e', uniqueness: 'unique' },
+            ],
+          },
+          'f.json',
+        ),
+      ).to.throw(ConfigError, "groups row 2: 'uniqueness' must be none, server or global");
+      expect(() =>
+        loadGroupTable(
+          {
+            groups: [
+              { scim: 'DisplayName', jumpcloud: 'name', required: true },
+              { scim: 'displayname', jumpcloud: 'description' },
+            ],
+          },
+          'f.json',
+        ),
+      ).to.throw(ConfigError, 'mapped twice');
     });
 
     it("stores a 'Members' row under the canonical name members, and reads a group without attributes", () => {
-      const custom = loadGroupTable({ groups: [{ scim: 'displayName', jumpcloud: 'name', required: true }, { scim: 'Members', jumpcloud: 'members' }, { scim: 'externalId', jumpcloud: 'attributes.ext' }] }, 'f');
+      const custom = loadGroupTable(
+        {
+          groups: [
+            { scim: 'displayName', jumpcloud: 'name', required: true },
+            { scim: 'Members', jumpcloud: 'members' },
+            { scim: 'externalId', jumpcloud: 'attributes.ext' },
+          ],
+        },
+        'f',
+      );
       expect(custom.membersRow?.scim).to.equal('members');
       expect(custom.schema.core.attributes.map((a) => a.name)).to.include('members');
-      expect(custom.toScim({ id: 'g', name: 'Sales', attributes: null } as never)).to.deep.equal({ displayName: 'Sales' });
+      expect(custom.toScim({ id: 'g', name: 'Sales', attributes: null } as never)).to.deep.equal({
+        displayName: 'Sales',
+      });
     });
 
     it('refuses a non-string value for a group text row', () => {

@@ -13,7 +13,11 @@ const table = loadAttributeTable(loadConfig({}).mappingFile, { deriveUsernameFro
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 /** The `fields` JumpCloud is asked for when a list is projected (and filtered locally on `evaluated`). */
-const fieldsFor = (query: { attributes?: string; excludedAttributes?: string }, filter?: string, t: UserTable = table): string[] => {
+const fieldsFor = (
+  query: { attributes?: string; excludedAttributes?: string },
+  filter?: string,
+  t: UserTable = table,
+): string[] => {
   const evaluated = filter ? filterAttributes(parseFilter(filter)) : [];
   return userFields(t, rowsToRead(t, parseProjection(query, t.schema), evaluated)).split(' ');
 };
@@ -21,9 +25,28 @@ const fieldsFor = (query: { attributes?: string; excludedAttributes?: string }, 
 describe('mapping/user-fields', () => {
   it("asks for every field any row reads, once each, and _id: never JumpCloud's default list", () => {
     expect(userFields(table).split(' ')).to.deep.equal([
-      '_id', 'username', 'attributes', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'employeeType', 'location',
-      'suspended', 'state', 'email', 'alternateEmail', 'phoneNumbers', 'addresses', 'employeeIdentifier', 'costCenter', 'company',
-      'department', 'manager', 'created',
+      '_id',
+      'username',
+      'attributes',
+      'firstname',
+      'middlename',
+      'lastname',
+      'displayname',
+      'jobTitle',
+      'employeeType',
+      'location',
+      'suspended',
+      'state',
+      'email',
+      'alternateEmail',
+      'phoneNumbers',
+      'addresses',
+      'employeeIdentifier',
+      'costCenter',
+      'company',
+      'department',
+      'manager',
+      'created',
     ]);
   });
 
@@ -39,7 +62,13 @@ describe('mapping/user-fields', () => {
     it('`attributes` narrows to the rows named, a parent naming all its sub-rows and a sub-attribute its row', () => {
       expect(fieldsFor({ attributes: 'emails' })).to.deep.equal(['_id', 'email', 'alternateEmail', 'attributes']);
       expect(fieldsFor({ attributes: 'emails.value' })).to.deep.equal(['_id', 'email', 'alternateEmail', 'attributes']);
-      expect(fieldsFor({ attributes: 'name' })).to.deep.equal(['_id', 'attributes', 'firstname', 'middlename', 'lastname']);
+      expect(fieldsFor({ attributes: 'name' })).to.deep.equal([
+        '_id',
+        'attributes',
+        'firstname',
+        'middlename',
+        'lastname',
+      ]);
       expect(fieldsFor({ attributes: 'name.givenName' })).to.deep.equal(['_id', 'firstname']);
       expect(fieldsFor({ attributes: `${ENT}:manager` })).to.deep.equal(['_id', 'manager']);
       expect(fieldsFor({ attributes: 'NAME.GIVENNAME,title' })).to.deep.equal(['_id', 'firstname', 'jobTitle']);
@@ -47,15 +76,25 @@ describe('mapping/user-fields', () => {
 
     it('`excludedAttributes` drops whole rows only: excluding a sub-attribute of a complex row keeps the row', () => {
       const all = userFields(table).split(' ');
-      expect(fieldsFor({ excludedAttributes: 'name' })).to.deep.equal(all.filter((f) => !['firstname', 'middlename', 'lastname'].includes(f)));
+      expect(fieldsFor({ excludedAttributes: 'name' })).to.deep.equal(
+        all.filter((f) => !['firstname', 'middlename', 'lastname'].includes(f)),
+      );
       expect(fieldsFor({ excludedAttributes: 'name.givenName' })).to.deep.equal(all.filter((f) => f !== 'firstname'));
       expect(fieldsFor({ excludedAttributes: 'emails.value' })).to.deep.equal(all);
       expect(fieldsFor({})).to.deep.equal(all);
-      expect(fieldsFor({ excludedAttributes: 'name,title' })).to.deep.equal(all.filter((f) => !['firstname', 'middlename', 'lastname', 'jobTitle'].includes(f)));
+      expect(fieldsFor({ excludedAttributes: 'name,title' })).to.deep.equal(
+        all.filter((f) => !['firstname', 'middlename', 'lastname', 'jobTitle'].includes(f)),
+      );
     });
 
     it('adds the rows the bridge itself evaluates (a residual filter), whatever the projection says', () => {
-      expect(fieldsFor({ attributes: 'emails' }, 'title eq "Boss"')).to.deep.equal(['_id', 'jobTitle', 'email', 'alternateEmail', 'attributes']);
+      expect(fieldsFor({ attributes: 'emails' }, 'title eq "Boss"')).to.deep.equal([
+        '_id',
+        'jobTitle',
+        'email',
+        'alternateEmail',
+        'attributes',
+      ]);
       expect(fieldsFor({ excludedAttributes: 'title' }, 'title eq "Boss"')).to.include('jobTitle');
       expect(fieldsFor({ attributes: 'title' }, 'id eq "x"')).to.deep.equal(['_id', 'jobTitle']);
     });
@@ -63,10 +102,28 @@ describe('mapping/user-fields', () => {
     it('always reads a row the table marks returned: always', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'user-fields-'));
       const file = path.join(dir, 'mapping.json');
-      writeFileSync(file, JSON.stringify({ users: [{ scim: 'userName', jumpcloud: 'username', codec: 'userName', returned: 'always' }, { scim: 'title', jumpcloud: 'jobTitle' }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          users: [
+            { scim: 'userName', jumpcloud: 'username', codec: 'userName', returned: 'always' },
+            { scim: 'title', jumpcloud: 'jobTitle' },
+          ],
+        }),
+      );
       const t = loadAttributeTable(file, { deriveUsernameFromEmail: false }).users;
-      expect(fieldsFor({ attributes: 'title' }, undefined, t)).to.deep.equal(['_id', 'username', 'attributes', 'jobTitle']);
-      expect(fieldsFor({ excludedAttributes: 'userName' }, undefined, t)).to.deep.equal(['_id', 'username', 'attributes', 'jobTitle']);
+      expect(fieldsFor({ attributes: 'title' }, undefined, t)).to.deep.equal([
+        '_id',
+        'username',
+        'attributes',
+        'jobTitle',
+      ]);
+      expect(fieldsFor({ excludedAttributes: 'userName' }, undefined, t)).to.deep.equal([
+        '_id',
+        'username',
+        'attributes',
+        'jobTitle',
+      ]);
     });
   });
 

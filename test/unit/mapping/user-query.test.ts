@@ -12,7 +12,9 @@ import { expandFilter, filterCases, KNOWN_ISSUES } from '../../fixtures/director
 import { scimErrorOf } from '../../helpers/scim-error.js';
 import { prng } from '../../helpers/prng.js';
 
-const table = loadAttributeTable(path.join(packageRoot(), 'config', 'mapping.json'), { deriveUsernameFromEmail: false }).users;
+const table = loadAttributeTable(path.join(packageRoot(), 'config', 'mapping.json'), {
+  deriveUsernameFromEmail: false,
+}).users;
 /** Stand-in ids for `{{id:…}}` placeholders, so the pinned plans are literal. */
 const FAKE_IDS: Record<string, string> = { bjensen: 'a1b2c3d4e5f6a7b8c9d0e1f2', aLICE: 'b1b2c3d4e5f6a7b8c9d0e1f2' };
 const expand = (text: string): string =>
@@ -35,9 +37,32 @@ const invalid = cases.filter((c) => c.error);
 
 /** JumpCloud fields a plan may name: every field the attribute table can search. */
 const SEARCH_FIELDS = new Set([
-  'username', 'email', 'alternateEmail', 'state', 'firstname', 'middlename', 'lastname', 'displayname', 'jobTitle', 'employeeType', 'location', 'suspended',
-  'attributes.value', 'phoneNumbers.number', 'phoneNumbers.type', 'addresses.type', 'addresses.streetAddress', 'addresses.locality',
-  'addresses.region', 'addresses.postalCode', 'addresses.country', 'employeeIdentifier', 'costCenter', 'company', 'department', 'manager',
+  'username',
+  'email',
+  'alternateEmail',
+  'state',
+  'firstname',
+  'middlename',
+  'lastname',
+  'displayname',
+  'jobTitle',
+  'employeeType',
+  'location',
+  'suspended',
+  'attributes.value',
+  'phoneNumbers.number',
+  'phoneNumbers.type',
+  'addresses.type',
+  'addresses.streetAddress',
+  'addresses.locality',
+  'addresses.region',
+  'addresses.postalCode',
+  'addresses.country',
+  'employeeIdentifier',
+  'costCenter',
+  'company',
+  'department',
+  'manager',
 ]);
 const OPERATORS = new Set(['$regex', '$ne', '$gt', '$gte', '$lt', '$lte']);
 const META = new Set([...'\\^$.*+?()[]{}|']);
@@ -111,9 +136,42 @@ function conditions(search: { and: SearchExpression[] } | { or: SearchExpression
 const ALPHABET = [
   ...'\\^$.*+?()[]{}|/#-"\'`~!@%&=:;,<>',
   ...'aZ09_ ',
-  '\t', '\n', '\r', '\f', '\v', '\u0000', '\u0001', '\u007f', '\u00a0', '\u2028', '\u2029', '\ufeff',
-  'é', 'Ö', 'ß', 'İ', 'ſ', '\u212a', 'Ω', '李', '🚀', '\ud83d', '\ude80',
-  '(?i)', '.*', '^$', '$where', '{"$gt":""}', '\\u0041', '\\x41', '\\1', '(a+)+', '[^]', '\\b', '\\Q', '\\E',
+  '\t',
+  '\n',
+  '\r',
+  '\f',
+  '\v',
+  '\u0000',
+  '\u0001',
+  '\u007f',
+  '\u00a0',
+  '\u2028',
+  '\u2029',
+  '\ufeff',
+  'é',
+  'Ö',
+  'ß',
+  'İ',
+  'ſ',
+  '\u212a',
+  'Ω',
+  '李',
+  '🚀',
+  '\ud83d',
+  '\ude80',
+  '(?i)',
+  '.*',
+  '^$',
+  '$where',
+  '{"$gt":""}',
+  '\\u0041',
+  '\\x41',
+  '\\1',
+  '(a+)+',
+  '[^]',
+  '\\b',
+  '\\Q',
+  '\\E',
 ];
 function randomString(rand: () => number): string {
   const len = 1 + Math.floor(rand() * 24);
@@ -124,11 +182,28 @@ function randomString(rand: () => number): string {
 
 describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => {
   it('has cases for every operator, every attribute the table can search, and every way a filter is refused', () => {
-    const named = new Set(valid.flatMap((c) => filterAttributes(parseFilter(expand(c.filter))).map((p) => table.rowFor(p)?.scim)));
-    expect(table.rows.filter((r) => r.codec.search && !named.has(r.scim)).map((r) => r.scim), 'searchable rows without a case').to.deep.equal([]);
-    const refusals = new Set(invalid.map((c) => /^Invalid filter at position \d+/.test(c.error?.detail ?? '') ? 'syntax' : /is not supported by this bridge/.test(c.error?.detail ?? '') ? 'unknown attribute' : 'misuse of an attribute'));
+    const named = new Set(
+      valid.flatMap((c) => filterAttributes(parseFilter(expand(c.filter))).map((p) => table.rowFor(p)?.scim)),
+    );
+    expect(
+      table.rows.filter((r) => r.codec.search && !named.has(r.scim)).map((r) => r.scim),
+      'searchable rows without a case',
+    ).to.deep.equal([]);
+    const refusals = new Set(
+      invalid.map((c) =>
+        /^Invalid filter at position \d+/.test(c.error?.detail ?? '')
+          ? 'syntax'
+          : /is not supported by this bridge/.test(c.error?.detail ?? '')
+            ? 'unknown attribute'
+            : 'misuse of an attribute',
+      ),
+    );
     expect([...refusals].sort()).to.deep.equal(['misuse of an attribute', 'syntax', 'unknown attribute']);
-    const ops = new Set(valid.flatMap((c) => [...c.filter.matchAll(/\s(eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b/gi)].map((m) => (m[1] as string).toLowerCase())));
+    const ops = new Set(
+      valid.flatMap((c) =>
+        [...c.filter.matchAll(/\s(eq|ne|co|sw|ew|gt|ge|lt|le|pr)\b/gi)].map((m) => (m[1] as string).toLowerCase()),
+      ),
+    );
     expect([...ops].sort()).to.deep.equal(['co', 'eq', 'ew', 'ge', 'gt', 'le', 'lt', 'ne', 'pr', 'sw']);
     for (const c of cases) if (c.known) expect(KNOWN_ISSUES).to.have.property(c.known);
   });
@@ -177,7 +252,9 @@ describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => 
       expect([...regexOps].sort()).to.deep.equal(['co', 'eq', 'ew', 'sw']);
     });
 
-    const hostile = valid.filter((c) => /^(displayName|externalId|userName) (eq|co|sw|ew) /.test(c.filter) && !/ (and|or) /i.test(c.filter));
+    const hostile = valid.filter(
+      (c) => /^(displayName|externalId|userName) (eq|co|sw|ew) /.test(c.filter) && !/ (and|or) /i.test(c.filter),
+    );
     for (const c of hostile) {
       it(`the value of '${c.filter.slice(0, 60)}' appears once, as a literal`, () => {
         const f = parseFilter(expand(c.filter)) as Extract<Filter, { kind: 'compare' }>;
@@ -185,14 +262,19 @@ describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => 
         const p = plan(expand(c.filter));
         const conds = conditions(p.search as NonNullable<typeof p.search>);
         // userName eq also searches the recorded userName (a kept rename): the same literal, once per field.
-        expect(conds.map(([field]) => field)).to.deep.equal(f.op === 'eq' && /^userName/.test(c.filter) ? ['username', 'attributes.value'] : [conds[0]?.[0]]);
+        expect(conds.map(([field]) => field)).to.deep.equal(
+          f.op === 'eq' && /^userName/.test(c.filter) ? ['username', 'attributes.value'] : [conds[0]?.[0]],
+        );
         for (const [, cond] of conds) {
           if (typeof cond === 'string') {
             expect(cond).to.equal(value);
           } else {
             const parsed = regexLiteral((cond as { $regex: string }).$regex);
             expect(parsed.literal).to.equal(value);
-            expect({ start: parsed.start, end: parsed.end }).to.deep.equal({ start: f.op === 'eq' || f.op === 'sw', end: f.op === 'eq' || f.op === 'ew' });
+            expect({ start: parsed.start, end: parsed.end }).to.deep.equal({
+              start: f.op === 'eq' || f.op === 'sw',
+              end: f.op === 'eq' || f.op === 'ew',
+            });
           }
         }
       });
@@ -251,11 +333,19 @@ describe('planUserQuery: SCIM filter → JumpCloud search body (pinned)', () => 
 describe('mapping/user-query valuesCompared', () => {
   const row = table.userNameRow;
   it("collects the values a filter compares the row's attribute with by eq, in any spelling of its path", () => {
-    const f = parseFilter('UserName eq "a@x" or (urn:ietf:params:scim:schemas:core:2.0:User:userName eq "b@x" and title eq "c")');
+    const f = parseFilter(
+      'UserName eq "a@x" or (urn:ietf:params:scim:schemas:core:2.0:User:userName eq "b@x" and title eq "c")',
+    );
     expect(valuesCompared(f, table, row)).to.deep.equal(['a@x', 'b@x']);
   });
   it('ignores other operators, other attributes, non-strings and anything under not', () => {
-    for (const text of ['userName sw "a"', 'displayName eq "a"', 'userName eq null', 'not (userName eq "a")', 'emails[value eq "a"]']) {
+    for (const text of [
+      'userName sw "a"',
+      'displayName eq "a"',
+      'userName eq null',
+      'not (userName eq "a")',
+      'emails[value eq "a"]',
+    ]) {
       expect(valuesCompared(parseFilter(text), table, row), text).to.deep.equal([]);
     }
   });

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { createMetrics, disabledMetrics, endpointTemplate, lockKind, resourceLabel } from '../../../src/observability/metrics.js';
+import {
+  createMetrics,
+  disabledMetrics,
+  endpointTemplate,
+  lockKind,
+  resourceLabel,
+} from '../../../src/observability/metrics.js';
 
 const ORG_A = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const USER_ID = 'aabbccddeeff001122334455';
@@ -19,13 +25,19 @@ function sample(body: string, name: string, labels: Record<string, string>): num
 describe('metrics (prom-client)', () => {
   it('templates upstream endpoints: ids and anything not a plain word become :id, the query is dropped', () => {
     expect(endpointTemplate(`/api/systemusers/${USER_ID}`)).to.equal('/api/systemusers/:id');
-    expect(endpointTemplate(`/api/v2/usergroups/${USER_ID}/members?limit=100`)).to.equal('/api/v2/usergroups/:id/members');
+    expect(endpointTemplate(`/api/v2/usergroups/${USER_ID}/members?limit=100`)).to.equal(
+      '/api/v2/usergroups/:id/members',
+    );
     expect(endpointTemplate('/api/search/systemusers')).to.equal('/api/search/systemusers');
     expect(endpointTemplate('/api/systemusers/bjensen@example.com')).to.equal('/api/systemusers/:id');
   });
 
   it('labels the SCIM resource from a closed set: the registered types and the discovery paths', () => {
-    const registered = new Map([['users', 'users'], ['groups', 'groups'], ['devices', 'devices']]);
+    const registered = new Map([
+      ['users', 'users'],
+      ['groups', 'groups'],
+      ['devices', 'devices'],
+    ]);
     const typeLabel = (segment: string) => registered.get(segment);
     expect(resourceLabel('/Users/abc', typeLabel)).to.equal('users');
     expect(resourceLabel('/groups', typeLabel)).to.equal('groups');
@@ -50,19 +62,64 @@ describe('metrics (prom-client)', () => {
     m.scimRequestStarted()({ org: undefined, resource: 'groups', method: 'GET', status: 404 });
     body = (await m.render()).body;
     expect(sample(body, 'scim_bridge_scim_requests_in_flight', {})).to.equal(0);
-    expect(sample(body, 'scim_bridge_scim_requests_total', { org: ORG_A, resource: 'users', method: 'PATCH', status: '200' })).to.equal(1);
-    expect(sample(body, 'scim_bridge_scim_requests_total', { org: 'default', resource: 'groups', method: 'GET', status: '404' })).to.equal(1);
-    expect(sample(body, 'scim_bridge_scim_request_duration_seconds_count', { org: ORG_A, resource: 'users', method: 'PATCH' })).to.equal(1);
+    expect(
+      sample(body, 'scim_bridge_scim_requests_total', {
+        org: ORG_A,
+        resource: 'users',
+        method: 'PATCH',
+        status: '200',
+      }),
+    ).to.equal(1);
+    expect(
+      sample(body, 'scim_bridge_scim_requests_total', {
+        org: 'default',
+        resource: 'groups',
+        method: 'GET',
+        status: '404',
+      }),
+    ).to.equal(1);
+    expect(
+      sample(body, 'scim_bridge_scim_request_duration_seconds_count', {
+        org: ORG_A,
+        resource: 'users',
+        method: 'PATCH',
+      }),
+    ).to.equal(1);
   });
 
   it('counts upstream calls by endpoint, status and retries, with latency; network failures have a status too', async () => {
     const m = createMetrics({ processMetrics: false });
-    m.upstreamCall(undefined, { method: 'PUT', path: `/api/systemusers/${USER_ID}`, status: 200, durationMs: 40, attempts: 3 });
-    m.upstreamCall(undefined, { method: 'GET', path: `/api/systemusers/${USER_ID}`, durationMs: 15_000, attempts: 1, error: 'timeout of 15000ms exceeded' });
-    m.upstreamCall(undefined, { method: 'GET', path: `/api/systemusers/${USER_ID}`, durationMs: 5, attempts: 1, error: 'ECONNRESET' });
+    m.upstreamCall(undefined, {
+      method: 'PUT',
+      path: `/api/systemusers/${USER_ID}`,
+      status: 200,
+      durationMs: 40,
+      attempts: 3,
+    });
+    m.upstreamCall(undefined, {
+      method: 'GET',
+      path: `/api/systemusers/${USER_ID}`,
+      durationMs: 15_000,
+      attempts: 1,
+      error: 'timeout of 15000ms exceeded',
+    });
+    m.upstreamCall(undefined, {
+      method: 'GET',
+      path: `/api/systemusers/${USER_ID}`,
+      durationMs: 5,
+      attempts: 1,
+      error: 'ECONNRESET',
+    });
     const { body, contentType } = await m.render();
     expect(contentType).to.match(/^text\/plain/);
-    expect(sample(body, 'scim_bridge_upstream_calls_total', { endpoint: '/api/systemusers/:id', method: 'PUT', status: '200', retries: '2' })).to.equal(1);
+    expect(
+      sample(body, 'scim_bridge_upstream_calls_total', {
+        endpoint: '/api/systemusers/:id',
+        method: 'PUT',
+        status: '200',
+        retries: '2',
+      }),
+    ).to.equal(1);
     expect(sample(body, 'scim_bridge_upstream_calls_total', { status: 'timeout' })).to.equal(1);
     expect(sample(body, 'scim_bridge_upstream_calls_total', { status: 'network' })).to.equal(1);
     expect(sample(body, 'scim_bridge_upstream_call_duration_seconds_sum', { method: 'PUT' })).to.be.closeTo(0.04, 1e-9);
@@ -77,20 +134,36 @@ describe('metrics (prom-client)', () => {
     m.driftWarning('Not a {label}');
     m.rateLimited('failed-auth');
     const { body } = await m.render();
-    expect(sample(body, 'scim_bridge_lock_wait_seconds_count', { kind: 'user', backend: 'redis', outcome: 'acquired' })).to.equal(1);
+    expect(
+      sample(body, 'scim_bridge_lock_wait_seconds_count', { kind: 'user', backend: 'redis', outcome: 'acquired' }),
+    ).to.equal(1);
     expect(sample(body, 'scim_bridge_lock_wait_seconds_count', { outcome: 'timeout' })).to.equal(1);
     expect(sample(body, 'scim_bridge_drift_warnings_total', { resource: 'users' })).to.equal(1);
     expect(sample(body, 'scim_bridge_drift_warnings_total', { resource: 'groups' })).to.equal(1);
-    expect(sample(body, 'scim_bridge_drift_warnings_total', { resource: 'other' }), 'a label outside the closed set').to.equal(1);
+    expect(
+      sample(body, 'scim_bridge_drift_warnings_total', { resource: 'other' }),
+      'a label outside the closed set',
+    ).to.equal(1);
     expect(sample(body, 'scim_bridge_rate_limited_requests_total', { limiter: 'failed-auth' })).to.equal(1);
   });
 
   it('never puts a resource id, a userName or a key in a label, and caps distinct orgs', async () => {
     const m = createMetrics({ processMetrics: false, maxOrgs: 2 });
     const key = 'jcSecretKey0123456789abcdef';
-    m.upstreamCall(ORG_A, { method: 'GET', path: `/api/systemusers/${USER_ID}?key=${key}`, status: 200, durationMs: 1, attempts: 1 });
+    m.upstreamCall(ORG_A, {
+      method: 'GET',
+      path: `/api/systemusers/${USER_ID}?key=${key}`,
+      status: 200,
+      durationMs: 1,
+      attempts: 1,
+    });
     m.upstreamCall(ORG_A, { method: 'GET', path: '/api/systemusers/bjensen', status: 404, durationMs: 1, attempts: 1 });
-    for (const org of ['111111111111111111111111', '222222222222222222222222', '333333333333333333333333', 'not-an-org']) {
+    for (const org of [
+      '111111111111111111111111',
+      '222222222222222222222222',
+      '333333333333333333333333',
+      'not-an-org',
+    ]) {
       m.scimRequestStarted()({ org, resource: 'users', method: 'GET', status: 200 });
     }
     const { body } = await m.render();

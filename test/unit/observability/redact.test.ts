@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import { MASK, holdRequestSecrets, redact, redactString, registerProcessSecret, withRequestSecrets } from '../../../src/observability/redact.js';
+import {
+  MASK,
+  holdRequestSecrets,
+  redact,
+  redactString,
+  registerProcessSecret,
+  withRequestSecrets,
+} from '../../../src/observability/redact.js';
 
 const KEY = 'jcCanaryKey0123456789abcdefABCDEF01234567';
 
@@ -43,7 +50,12 @@ describe('redact', () => {
     expect(redactString(`x ${held.toUpperCase()} y`)).to.equal(`x ${MASK} y`);
   });
   it('masks secret-named fields and bearer tokens, keeps other data', () => {
-    expect(redact({ authorization: 'Bearer abc', 'X-Api-Key': 'k', note: 'Bearer zzz', n: 1 })).to.deep.equal({ authorization: MASK, 'X-Api-Key': MASK, note: `Bearer ${MASK}`, n: 1 });
+    expect(redact({ authorization: 'Bearer abc', 'X-Api-Key': 'k', note: 'Bearer zzz', n: 1 })).to.deep.equal({
+      authorization: MASK,
+      'X-Api-Key': MASK,
+      note: `Bearer ${MASK}`,
+      n: 1,
+    });
   });
   it('never walks deeper than its bound nor around a cycle, and keeps __proto__ keys as data', () => {
     let deep: unknown = 'leaf';

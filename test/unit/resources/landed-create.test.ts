@@ -97,7 +97,9 @@ describe('resources/landed-create', () => {
         ac.abort(new Error('deadline'));
         throw failure;
       };
-      expect(await findLanded(find, { windowMs: 60_000, intervalMs: 10 }, ac.signal).catch((x: unknown) => x)).to.equal(failure);
+      expect(await findLanded(find, { windowMs: 60_000, intervalMs: 10 }, ac.signal).catch((x: unknown) => x)).to.equal(
+        failure,
+      );
       expect(calls).to.equal(1);
     });
 

@@ -6,7 +6,11 @@ import { groupsOfUser, readMembers } from '../../../src/resources/memberships.js
 
 describe('memberships', () => {
   const JC = 'https://console.jumpcloud.com';
-  const connection = new JumpCloudConnection({ baseUrl: JC, timeoutMs: 5000, retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, budgetMs: 1000 } });
+  const connection = new JumpCloudConnection({
+    baseUrl: JC,
+    timeoutMs: 5000,
+    retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, budgetMs: 1000 },
+  });
   before(() => {
     nock.disableNetConnect();
   });
@@ -29,7 +33,15 @@ describe('memberships', () => {
       jc()
         .get(`/api/v2/users/${user}/memberof`)
         .query({ limit: '100', skip: '0' })
-        .reply(200, [{ id: g1, type: 'user_group', paths: [[{ to: { id: g1, type: 'user_group' } }]] }, { id: g2, type: 'user_group' }, { id: 'sys', type: 'system' }], { 'x-total-count': '3' });
+        .reply(
+          200,
+          [
+            { id: g1, type: 'user_group', paths: [[{ to: { id: g1, type: 'user_group' } }]] },
+            { id: g2, type: 'user_group' },
+            { id: 'sys', type: 'system' },
+          ],
+          { 'x-total-count': '3' },
+        );
       jc().get(`/api/v2/usergroups/${g1}`).reply(200, { id: g1, name: 'Sales' });
       jc().get(`/api/v2/usergroups/${g2}`).reply(200, { id: g2, name: 'Ops' });
       const groups = await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2');
@@ -43,30 +55,54 @@ describe('memberships', () => {
     const g = (n: number): string => `5f0c1e2d3c4b5a6978695a${n.toString(16).padStart(2, '0')}`;
     const jc = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': 'k' }, badheaders: ['content-type'] });
     const memberOf = (body: unknown[], status = 200): nock.Scope =>
-      jc().get(`/api/v2/users/${user}/memberof`).query({ limit: '100', skip: '0' }).reply(status, body, { 'x-total-count': String(body.length) });
+      jc()
+        .get(`/api/v2/users/${user}/memberof`)
+        .query({ limit: '100', skip: '0' })
+        .reply(status, body, { 'x-total-count': String(body.length) });
 
     it('names only direct user groups, each once: an inherited membership (a path of two hops) is not a group of the user', async () => {
       memberOf([
-        { id: g(1), type: 'user_group', paths: [[{ to: { id: g(9), type: 'user_group' } }, { to: { id: g(1), type: 'user_group' } }]] },
+        {
+          id: g(1),
+          type: 'user_group',
+          paths: [[{ to: { id: g(9), type: 'user_group' } }, { to: { id: g(1), type: 'user_group' } }]],
+        },
         { id: g(2), type: 'user_group', paths: [[{ to: { id: g(2), type: 'user_group' } }]] },
         { id: g(2), type: 'user_group', paths: [[{ to: { id: g(2), type: 'user_group' } }]] },
         { id: g(3), type: 'system_group' },
       ]);
-      jc().get(`/api/v2/usergroups/${g(2)}`).reply(200, { id: g(2), name: 'Ops' });
-      expect(await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2')).to.deep.equal([{ value: g(2), display: 'Ops', $ref: `https://b/scim/v2/Groups/${g(2)}`, type: 'direct' }]);
+      jc()
+        .get(`/api/v2/usergroups/${g(2)}`)
+        .reply(200, { id: g(2), name: 'Ops' });
+      expect(await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2')).to.deep.equal([
+        { value: g(2), display: 'Ops', $ref: `https://b/scim/v2/Groups/${g(2)}`, type: 'direct' },
+      ]);
     });
 
     it('leaves out a group deleted between the two reads', async () => {
-      memberOf([{ id: g(1), type: 'user_group' }, { id: g(2), type: 'user_group' }]);
-      jc().get(`/api/v2/usergroups/${g(1)}`).reply(404, { message: 'Not Found' });
-      jc().get(`/api/v2/usergroups/${g(2)}`).reply(200, { id: g(2), name: 'Ops' });
-      expect((await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2')).map((r) => r.display)).to.deep.equal(['Ops']);
+      memberOf([
+        { id: g(1), type: 'user_group' },
+        { id: g(2), type: 'user_group' },
+      ]);
+      jc()
+        .get(`/api/v2/usergroups/${g(1)}`)
+        .reply(404, { message: 'Not Found' });
+      jc()
+        .get(`/api/v2/usergroups/${g(2)}`)
+        .reply(200, { id: g(2), name: 'Ops' });
+      expect(
+        (await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2')).map((r) => r.display),
+      ).to.deep.equal(['Ops']);
     });
 
     it('answers a failed group read with its SCIM error, naming the group', async () => {
       memberOf([{ id: g(1), type: 'user_group' }]);
-      jc().get(`/api/v2/usergroups/${g(1)}`).reply(403, { message: 'Forbidden' });
-      const e = (await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2').catch((x: unknown) => x)) as ScimError;
+      jc()
+        .get(`/api/v2/usergroups/${g(1)}`)
+        .reply(403, { message: 'Forbidden' });
+      const e = (await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2').catch(
+        (x: unknown) => x,
+      )) as ScimError;
       expect(e).to.be.instanceOf(ScimError);
       expect(e.status).to.equal(403);
       expect(e.detail).to.match(/^The JumpCloud API key is not allowed to do this/);
@@ -74,7 +110,9 @@ describe('memberships', () => {
 
     it('answers a failed membership read with its SCIM error, naming the user', async () => {
       memberOf([], 404);
-      const e = (await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2').catch((x: unknown) => x)) as ScimError;
+      const e = (await groupsOfUser(connection.forKey('k'), user, 'https://b/scim/v2').catch(
+        (x: unknown) => x,
+      )) as ScimError;
       expect(e).to.be.instanceOf(ScimError);
       expect([e.status, e.detail]).to.deep.equal([404, `User ${user} not found`]);
     });

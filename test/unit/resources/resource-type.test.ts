@@ -4,7 +4,15 @@ import { ResourceSchema } from '../../../src/scim/schema.js';
 
 /** A registered type with only a schema: the registry never calls the operations. */
 const served = (resourceType: string, endpoint: string): ScimResourceType =>
-  ({ schema: new ResourceSchema(resourceType, endpoint, { id: `urn:x:${resourceType}`, name: resourceType, description: resourceType, attributes: [] }), mapping: { resource: resourceType } }) as unknown as ScimResourceType;
+  ({
+    schema: new ResourceSchema(resourceType, endpoint, {
+      id: `urn:x:${resourceType}`,
+      name: resourceType,
+      description: resourceType,
+      attributes: [],
+    }),
+    mapping: { resource: resourceType },
+  }) as unknown as ScimResourceType;
 
 describe('resources/resource-type', () => {
   const users = served('User', '/Users');
@@ -37,7 +45,9 @@ describe('resources/resource-type', () => {
   it('describes what is served as an English list, for messages', () => {
     expect(registry.describe((s) => s.resourceType)).to.equal('User and Group');
     expect(registry.describe((s) => s.endpoint)).to.equal('/Users and /Groups');
-    expect(new ResourceRegistry([users, groups, served('Device', '/Devices')]).describe((s) => s.resourceType)).to.equal('User, Group and Device');
+    expect(
+      new ResourceRegistry([users, groups, served('Device', '/Devices')]).describe((s) => s.resourceType),
+    ).to.equal('User, Group and Device');
     expect(new ResourceRegistry([users]).describe((s) => s.resourceType)).to.equal('User');
     expect(new ResourceRegistry([]).describe((s) => s.resourceType)).to.equal('nothing');
   });

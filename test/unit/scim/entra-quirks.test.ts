@@ -1,14 +1,33 @@
 import { expect } from 'chai';
 import { parseFilter } from '../../../src/scim/filter.js';
 import { attribute } from '../../../src/scim/schema.js';
-import { ENTRA_QUIRKS, bareValue, elementFromFilter, isClearingValue, isReadOnlyDecoration, memberIds, opName, removeListed, splitPathlessValue, stringBoolean, unqualifiedExtensionName, unwrapSingleValueArray } from '../../../src/scim/entra-quirks.js';
+import {
+  ENTRA_QUIRKS,
+  bareValue,
+  elementFromFilter,
+  isClearingValue,
+  isReadOnlyDecoration,
+  memberIds,
+  opName,
+  removeListed,
+  splitPathlessValue,
+  stringBoolean,
+  unqualifiedExtensionName,
+  unwrapSingleValueArray,
+} from '../../../src/scim/entra-quirks.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 /** One case per rule: what Entra sends (as its documentation or the cited thread shows) and what the rule makes of it. */
 const CASES: Record<string, () => void> = {
   opCase: () => {
-    expect(['Add', 'Replace', 'Remove', 'ADD', ' remove '].map(opName)).to.deep.equal(['add', 'replace', 'remove', 'add', 'remove']);
+    expect(['Add', 'Replace', 'Remove', 'ADD', ' remove '].map(opName)).to.deep.equal([
+      'add',
+      'replace',
+      'remove',
+      'add',
+      'remove',
+    ]);
     expect(opName('Delete')).to.equal(undefined);
     expect(opName(1)).to.equal(undefined);
   },
@@ -19,7 +38,12 @@ const CASES: Record<string, () => void> = {
   },
   pathlessDottedKeys: () => {
     const isUrn = (k: string): boolean => k === ENT;
-    expect(splitPathlessValue({ 'name.givenName': 'Barbara', [ENT]: { employeeNumber: '7', department: 'D' }, [`${ENT}:costCenter`]: 'C' }, isUrn)).to.deep.equal([
+    expect(
+      splitPathlessValue(
+        { 'name.givenName': 'Barbara', [ENT]: { employeeNumber: '7', department: 'D' }, [`${ENT}:costCenter`]: 'C' },
+        isUrn,
+      ),
+    ).to.deep.equal([
       ['name.givenName', 'Barbara'],
       [`${ENT}:employeeNumber`, '7'],
       [`${ENT}:department`, 'D'],
@@ -27,8 +51,10 @@ const CASES: Record<string, () => void> = {
     ]);
   },
   managerClearing: () => {
-    for (const v of ['', null, undefined, { value: '' }, { value: null, $ref: 'x' }]) expect(isClearingValue(v), JSON.stringify(v)).to.equal(true);
-    for (const v of ['6a1b2c3d4e5f6a7b8c9d0e1f', { value: 'm' }, 0]) expect(isClearingValue(v), JSON.stringify(v)).to.equal(false);
+    for (const v of ['', null, undefined, { value: '' }, { value: null, $ref: 'x' }])
+      expect(isClearingValue(v), JSON.stringify(v)).to.equal(true);
+    for (const v of ['6a1b2c3d4e5f6a7b8c9d0e1f', { value: 'm' }, 0])
+      expect(isClearingValue(v), JSON.stringify(v)).to.equal(false);
   },
   memberValueList: () => {
     expect(memberIds([{ value: 'a' }, { $ref: null, value: 'b' }, 'c'])).to.deep.equal(['a', 'b', 'c']);
@@ -38,13 +64,19 @@ const CASES: Record<string, () => void> = {
   },
   removeOnlyListedValues: () => {
     const members = [{ value: 'a' }, { value: 'b' }, { value: 'c' }];
-    const byValue = (e: { value: string }, v: unknown): boolean => typeof v === 'object' && v !== null && (v as { value?: unknown }).value === e.value;
+    const byValue = (e: { value: string }, v: unknown): boolean =>
+      typeof v === 'object' && v !== null && (v as { value?: unknown }).value === e.value;
     expect(removeListed(members, [{ value: 'b' }], byValue)).to.deep.equal([{ value: 'a' }, { value: 'c' }]);
     expect(removeListed(members, [{ value: 'x' }], byValue)).to.deep.equal(members);
     expect(removeListed(members, [], byValue)).to.deep.equal(members);
   },
   readOnlyDecorations: () => {
-    expect(['$ref', 'display', 'displayName', 'DISPLAY'].map(isReadOnlyDecoration)).to.deep.equal([true, true, true, true]);
+    expect(['$ref', 'display', 'displayName', 'DISPLAY'].map(isReadOnlyDecoration)).to.deep.equal([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(['value', 'type', 'primary'].map(isReadOnlyDecoration)).to.deep.equal([false, false, false]);
   },
   legacySingleValueArray: () => {
@@ -53,8 +85,15 @@ const CASES: Record<string, () => void> = {
     expect(unwrapSingleValueArray('m')).to.equal('m');
   },
   filteredPathCreates: () => {
-    const emails = attribute('emails', { type: 'complex', multiValued: true, subAttributes: [attribute('value'), attribute('type'), attribute('primary', { type: 'boolean' })] });
-    expect(elementFromFilter(parseFilter('type eq "work" and Primary eq true'), emails)).to.deep.equal({ type: 'work', primary: true });
+    const emails = attribute('emails', {
+      type: 'complex',
+      multiValued: true,
+      subAttributes: [attribute('value'), attribute('type'), attribute('primary', { type: 'boolean' })],
+    });
+    expect(elementFromFilter(parseFilter('type eq "work" and Primary eq true'), emails)).to.deep.equal({
+      type: 'work',
+      primary: true,
+    });
     expect(elementFromFilter(parseFilter('type eq "work" or type eq "home"'), emails)).to.deep.equal({});
     expect(elementFromFilter(parseFilter('type ne "work"'), emails)).to.deep.equal({});
     expect(elementFromFilter(parseFilter('display eq "x"'), emails)).to.deep.equal({});
@@ -62,7 +101,8 @@ const CASES: Record<string, () => void> = {
   managerBareId: () => {
     expect(bareValue('6a1b2c3d4e5f6a7b8c9d0e1f')).to.deep.equal({ value: '6a1b2c3d4e5f6a7b8c9d0e1f' });
     expect(bareValue('')).to.deep.equal({ value: '' });
-    for (const v of [{ value: 'm' }, 7, null, undefined, ['m']]) expect(bareValue(v), JSON.stringify(v)).to.equal(undefined);
+    for (const v of [{ value: 'm' }, 7, null, undefined, ['m']])
+      expect(bareValue(v), JSON.stringify(v)).to.equal(undefined);
   },
   unqualifiedExtensionName: () => {
     expect(unqualifiedExtensionName([`${ENT}:manager`])).to.equal(`${ENT}:manager`);

@@ -89,7 +89,10 @@ const valid: Array<[string, Filter]> = [
   ['userName sw O', cmp('userName', 'sw', 'O')],
   ['externalId eq jyoung', cmp('externalId', 'eq', 'jyoung')],
   ['externalId eq 00123', cmp('externalId', 'eq', '00123')],
-  ['userName eq bjensen@example.com and active eq true', and(cmp('userName', 'eq', 'bjensen@example.com'), cmp('active', 'eq', true))],
+  [
+    'userName eq bjensen@example.com and active eq true',
+    and(cmp('userName', 'eq', 'bjensen@example.com'), cmp('active', 'eq', true)),
+  ],
   ['(userName eq jdoe)', cmp('userName', 'eq', 'jdoe')],
   ['emails[type eq work]', vp('emails', cmp('type', 'eq', 'work'))],
   ['userName eq x or userName eq y', or(cmp('userName', 'eq', 'x'), cmp('userName', 'eq', 'y'))],
@@ -103,7 +106,10 @@ const valid: Array<[string, Filter]> = [
   ['emails[ not (primary eq true) ]', vp('emails', not(cmp('primary', 'eq', true)))],
   [
     'userType eq "Employee" and emails[type eq "work" and value co "@example.com"]',
-    and(cmp('userType', 'eq', 'Employee'), vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@example.com')))),
+    and(
+      cmp('userType', 'eq', 'Employee'),
+      vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@example.com'))),
+    ),
   ],
   [
     'emails[type eq "work"] or ims[type eq "xmpp"]',
@@ -112,7 +118,10 @@ const valid: Array<[string, Filter]> = [
   // Entra's `].sub op value` form: correlated to the same element
   ['emails[type eq "work"].value eq "x"', vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'x')))],
   ['emails[type eq "work"].value pr', vp('emails', and(cmp('type', 'eq', 'work'), pr('value')))],
-  ['emails[type eq "work"].value co "@x.com"', vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@x.com')))],
+  [
+    'emails[type eq "work"].value co "@x.com"',
+    vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'co', '@x.com'))),
+  ],
   [
     'emails[type eq "work" and primary eq true].value EW ".com"',
     vp('emails', and(cmp('type', 'eq', 'work'), cmp('primary', 'eq', true), cmp('value', 'ew', '.com'))),
@@ -127,11 +136,17 @@ const valid: Array<[string, Filter]> = [
   ],
   // URN-qualified attributes
   [`${ENT}:employeeNumber eq "7"`, cmp(p('employeeNumber', undefined, ENT), 'eq', '7')],
-  [`${ENT}:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`, cmp(p('manager', 'value', ENT), 'eq', '26118915-6090-4610-87e4-49d8ca9f808d')],
+  [
+    `${ENT}:manager.value eq "26118915-6090-4610-87e4-49d8ca9f808d"`,
+    cmp(p('manager', 'value', ENT), 'eq', '26118915-6090-4610-87e4-49d8ca9f808d'),
+  ],
   [`${ENT}:department pr`, pr(p('department', undefined, ENT))],
   [`${ACME}:costCenter sw "CC-"`, cmp(p('costCenter', undefined, ACME), 'sw', 'CC-')],
   ['URN:acme:ext:badge_id$2 eq 5', cmp(p('badge_id$2', undefined, 'URN:acme:ext'), 'eq', 5)],
-  ['urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x"', cmp(p('userName', undefined, 'urn:ietf:params:scim:schemas:core:2.0:User'), 'eq', 'x')],
+  [
+    'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x"',
+    cmp(p('userName', undefined, 'urn:ietf:params:scim:schemas:core:2.0:User'), 'eq', 'x'),
+  ],
   [`${ACME}:emails[type eq "work"]`, vp(p('emails', undefined, ACME), cmp('type', 'eq', 'work'))],
   // attribute name characters
   ['x-custom_attr$1 pr', pr('x-custom_attr$1')],
@@ -140,11 +155,20 @@ const valid: Array<[string, Filter]> = [
 const invalid: Array<[string, string]> = [
   ['', 'at position 1 (end of input): filter is empty'],
   ['   \t ', 'at position 6 (end of input): filter is empty'],
-  ['userName', "at position 9 (end of input): expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'userName'"],
+  [
+    'userName',
+    "at position 9 (end of input): expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'userName'",
+  ],
   ['userName "x"', `at position 10 near '"x"': expected an operator`],
-  ['userName eqq "x"', `at position 10 near 'eqq "x"': expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'userName'`],
-  ['name.familyName eqq "x"', "at position 17 near 'eqq \"x\"': expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'name.familyName'"],
-  ['userName like "x"', "at position 10 near 'like \"x\"': expected an operator"],
+  [
+    'userName eqq "x"',
+    `at position 10 near 'eqq "x"': expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'userName'`,
+  ],
+  [
+    'name.familyName eqq "x"',
+    "at position 17 near 'eqq \"x\"': expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'name.familyName'",
+  ],
+  ['userName like "x"', 'at position 10 near \'like "x"\': expected an operator'],
   ['userName eq', "at position 12 (end of input): expected a value after operator 'eq'"],
   ['userName eq ', "at position 13 (end of input): expected a value after operator 'eq'"],
   ['userName eq )', "at position 13 near ')': expected a value after operator 'eq'"],
@@ -152,14 +176,17 @@ const invalid: Array<[string, string]> = [
   ['userName eq OR', "at position 13 near 'OR': expected a value after operator 'eq'"],
   ['userName eq "x', `at position 13 near '"x': unterminated string (no closing '"')`],
   ['userName eq "x\\"', 'at position 13 near \'"x\\"\': unterminated string'],
-  ['userName eq "x\\', 'at position 13 near \'"x\\\': unterminated string'],
+  ['userName eq "x\\', "at position 13 near '\"x\\': unterminated string"],
   ['userName eq "\\q"', "at position 14 near '\\q\"': invalid escape '\\q' in string"],
   ['userName eq "\\u12G4"', "at position 14 near '\\u12G4\"': '\\u' must be followed by four hex digits"],
   ['userName eq "a\u0001b"', "at position 15 near '\\u0001b\"': control characters in a string must be escaped"],
   ['userName eq "x" and', "at position 20 (end of input): expected an attribute name, 'not (' or '(' after 'and'"],
   ['userName eq "x" or ', "at position 20 (end of input): expected an attribute name, 'not (' or '(' after 'or'"],
   ['and userName eq "x"', "at position 1 near 'and userName eq \"x\"': expected an attribute name, 'not (' or '('"],
-  ['userName eq "x" and or b pr', "at position 21 near 'or b pr': expected an attribute name, 'not (' or '(' after 'and'"],
+  [
+    'userName eq "x" and or b pr',
+    "at position 21 near 'or b pr': expected an attribute name, 'not (' or '(' after 'and'",
+  ],
   ['userName eq "x" title pr', "at position 17 near 'title pr': expected 'and', 'or' or end of filter"],
   ['title pr "x"', `at position 10 near '"x"': expected 'and', 'or' or end of filter`],
   ['(userName eq "x"', "at position 17 (end of input): missing ')' to close '(' at position 1"],
@@ -172,24 +199,36 @@ const invalid: Array<[string, string]> = [
   ['a pr and not', "at position 13 (end of input): expected '(' after 'not'"],
   ['not (a pr', "at position 10 (end of input): missing ')' to close '(' at position 5"],
   ['emails[type eq "work"', "at position 22 (end of input): missing ']' to close '[' at position 7"],
-  ['emails[type eq "work" title pr]', "at position 23 near 'title pr]': expected 'and', 'or' or ']' to close '[' at position 7"],
+  [
+    'emails[type eq "work" title pr]',
+    "at position 23 near 'title pr]': expected 'and', 'or' or ']' to close '[' at position 7",
+  ],
   ['emails[]', "at position 8 near ']': empty value filter after 'emails'"],
   ['emails[type[value eq 1]]', "at position 12 near '[value eq 1]]': value filters cannot be nested"],
   ['emails[type eq "work" and x[y pr]]', "at position 28 near '[y pr]]': value filters cannot be nested"],
   ['emails[type eq "work"]]', "at position 23 near ']': expected 'and', 'or' or end of filter"],
-  ['emails[type eq "work"].value', "at position 29 (end of input): expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'emails[…].value'"],
+  [
+    'emails[type eq "work"].value',
+    "at position 29 (end of input): expected an operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr) after attribute 'emails[…].value'",
+  ],
   ['emails[type eq "work"].', "at position 24 (end of input): expected a sub-attribute name after 'emails[…].'"],
-  ['emails[type eq "work"].value eqq "x"', "at position 30 near 'eqq \"x\"': expected an operator"],
-  ['name.givenName[a pr]', "at position 15 near '[a pr]': a value filter '[' cannot follow the sub-attribute 'name.givenName'"],
+  ['emails[type eq "work"].value eqq "x"', 'at position 30 near \'eqq "x"\': expected an operator'],
+  [
+    'name.givenName[a pr]',
+    "at position 15 near '[a pr]': a value filter '[' cannot follow the sub-attribute 'name.givenName'",
+  ],
   ['name. eq "x"', "at position 6 near ' eq \"x\"': expected a sub-attribute name after 'name.'"],
   ['a.b.c pr', "at position 4 near '.c pr': only one level of sub-attribute is allowed"],
   ['1abc eq 1', "at position 1 near '1abc eq 1': expected an attribute name, 'not (' or '('"],
   ['"userName" eq "x"', `at position 1 near '"userName" eq "x"': expected an attribute name`],
-  ['$ref eq "x"', "at position 1 near '$ref eq \"x\"': expected an attribute name"],
-  ['urn:foo eq "x"', "at position 1 near 'urn:foo eq \"x\"': expected a schema URN followed by ':' and an attribute name"],
-  [`${ENT}: eq "x"`, "at position 60 near ' eq \"x\"': expected an attribute name"],
-  [`${ENT}:2fa eq "x"`, "at position 60 near '2fa eq \"x\"': expected an attribute name"],
-  ['userName+eq+"x"', "at position 9 near '+eq+\"x\"': expected an operator"],
+  ['$ref eq "x"', 'at position 1 near \'$ref eq "x"\': expected an attribute name'],
+  [
+    'urn:foo eq "x"',
+    "at position 1 near 'urn:foo eq \"x\"': expected a schema URN followed by ':' and an attribute name",
+  ],
+  [`${ENT}: eq "x"`, 'at position 60 near \' eq "x"\': expected an attribute name'],
+  [`${ENT}:2fa eq "x"`, 'at position 60 near \'2fa eq "x"\': expected an attribute name'],
+  ['userName+eq+"x"', 'at position 9 near \'+eq+"x"\': expected an operator'],
   ['userName eq "x"\nand b pr', "at position 16 near '\\u000aand b pr': expected 'and', 'or' or end of filter"],
   ['n eq 12345678901234567890', "at position 6 near '12345678901234567890': integer is too large to represent exactly"],
   ['n eq 1e999', "at position 6 near '1e999': number is out of range"],
@@ -236,7 +275,9 @@ describe('scim/filter', () => {
 
     it('rejects 65 levels of parentheses with the position of the 65th', () => {
       const err = scimErrorOf(() => parseFilter(nested(65)));
-      expect(err.detail).to.include('Invalid filter at position 65 near').and.include('nesting is deeper than 64 levels');
+      expect(err.detail)
+        .to.include('Invalid filter at position 65 near')
+        .and.include('nesting is deeper than 64 levels');
     });
 
     it('rejects deep nesting of not', () => {
@@ -260,7 +301,9 @@ describe('scim/filter', () => {
       for (const input of [`userName eq "${'a'.repeat(10_000 - 13)}"`, `userName eq "${'a'.repeat(1 << 20)}"`]) {
         const err = scimErrorOf(() => parseFilter(input));
         expect(err.scimType).to.equal('invalidFilter');
-        expect(err.detail).to.include(`Invalid filter at position 10001: filter is ${input.length} characters long; the limit is 10000`);
+        expect(err.detail).to.include(
+          `Invalid filter at position 10001: filter is ${input.length} characters long; the limit is 10000`,
+        );
       }
     });
 
@@ -288,7 +331,34 @@ describe('scim/filter', () => {
     it('fails only with a positional ScimError, never the crash fallback, and round-trips what it accepts (token soup)', () => {
       // `guarded()` turns any parser bug into a 400 "could not be parsed"; a crash must fail this test, so that
       // fallback message counts as a failure here.
-      const tokens = ['a', 'b.c', 'emails', '[', ']', '(', ')', ' ', ' ', 'eq', 'pr', 'and', 'or', 'not', '"x"', '"', '\\', '1', 'true', '.', 'value', `${ENT}:manager`, 'urn:', ':', '\t', 'é'];
+      const tokens = [
+        'a',
+        'b.c',
+        'emails',
+        '[',
+        ']',
+        '(',
+        ')',
+        ' ',
+        ' ',
+        'eq',
+        'pr',
+        'and',
+        'or',
+        'not',
+        '"x"',
+        '"',
+        '\\',
+        '1',
+        'true',
+        '.',
+        'value',
+        `${ENT}:manager`,
+        'urn:',
+        ':',
+        '\t',
+        'é',
+      ];
       const soup = fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 14 }).map((t) => t.join(''));
       let parsed = 0;
       const positional = (e: unknown): void => {
@@ -368,14 +438,23 @@ describe('scim/filter', () => {
       [`${ACME}:costCenter`, { path: p('costCenter', undefined, ACME) }],
       ['emails[type eq "work"].value', { path: p('emails'), valueFilter: cmp('type', 'eq', 'work'), sub: 'value' }],
       ['members[value eq "id"]', { path: p('members'), valueFilter: cmp('value', 'eq', 'id') }],
-      ['addresses[type eq "work"].formatted', { path: p('addresses'), valueFilter: cmp('type', 'eq', 'work'), sub: 'formatted' }],
+      [
+        'addresses[type eq "work"].formatted',
+        { path: p('addresses'), valueFilter: cmp('type', 'eq', 'work'), sub: 'formatted' },
+      ],
       ['emails[Type eq "Work"].Value', { path: p('emails'), valueFilter: cmp('Type', 'eq', 'Work'), sub: 'Value' }],
       [
         'emails[type eq "work" and primary eq true].value',
         { path: p('emails'), valueFilter: and(cmp('type', 'eq', 'work'), cmp('primary', 'eq', true)), sub: 'value' },
       ],
-      ['phoneNumbers[type eq work].value', { path: p('phoneNumbers'), valueFilter: cmp('type', 'eq', 'work'), sub: 'value' }],
-      [`${ACME}:emails[type eq "work"].value`, { path: p('emails', undefined, ACME), valueFilter: cmp('type', 'eq', 'work'), sub: 'value' }],
+      [
+        'phoneNumbers[type eq work].value',
+        { path: p('phoneNumbers'), valueFilter: cmp('type', 'eq', 'work'), sub: 'value' },
+      ],
+      [
+        `${ACME}:emails[type eq "work"].value`,
+        { path: p('emails', undefined, ACME), valueFilter: cmp('type', 'eq', 'work'), sub: 'value' },
+      ],
     ];
     for (const [input, expected] of paths) {
       it(`parses ${JSON.stringify(input)}`, () => {
@@ -387,14 +466,23 @@ describe('scim/filter', () => {
       ['', 'Invalid path at position 1 (end of input): path is empty'],
       ['   ', 'Invalid path at position 4 (end of input): path is empty'],
       ['userName extra', "Invalid path at position 10 near 'extra': unexpected text after the path"],
-      ['userName eq "x"', "Invalid path at position 10 near 'eq \"x\"': unexpected text after the path"],
-      ['emails[type eq "work"].value.x', "Invalid path at position 29 near '.x': only one level of sub-attribute is allowed"],
-      ['emails[type eq "work"].', "Invalid path at position 24 (end of input): expected a sub-attribute name after 'emails[…].'"],
+      ['userName eq "x"', 'Invalid path at position 10 near \'eq "x"\': unexpected text after the path'],
+      [
+        'emails[type eq "work"].value.x',
+        "Invalid path at position 29 near '.x': only one level of sub-attribute is allowed",
+      ],
+      [
+        'emails[type eq "work"].',
+        "Invalid path at position 24 (end of input): expected a sub-attribute name after 'emails[…].'",
+      ],
       ['emails[type eq "work"]value', "Invalid path at position 23 near 'value': unexpected text after the path"],
-      ['emails[type eqq "work"].value', "Invalid path at position 13 near 'eqq \"work\"].value': expected an operator"],
+      ['emails[type eqq "work"].value', 'Invalid path at position 13 near \'eqq "work"].value\': expected an operator'],
       ['emails[type eq "work"', "Invalid path at position 22 (end of input): missing ']' to close '[' at position 7"],
       ['emails[type[value eq 1]]', "Invalid path at position 12 near '[value eq 1]]': value filters cannot be nested"],
-      ['name.givenName[a pr]', "Invalid path at position 15 near '[a pr]': a value filter '[' cannot follow the sub-attribute"],
+      [
+        'name.givenName[a pr]',
+        "Invalid path at position 15 near '[a pr]': a value filter '[' cannot follow the sub-attribute",
+      ],
       ['a.b.c', "Invalid path at position 4 near '.c': only one level of sub-attribute is allowed"],
       ['.value', "Invalid path at position 1 near '.value': expected an attribute name"],
       ['urn:x', "Invalid path at position 1 near 'urn:x': expected a schema URN followed by ':' and an attribute name"],
@@ -413,7 +501,9 @@ describe('scim/filter', () => {
     it('rejects over-long and non-string paths with invalidPath', () => {
       const long = scimErrorOf(() => parsePatchPath('a'.repeat(10_001)));
       expect(long.scimType).to.equal('invalidPath');
-      expect(long.detail).to.include('Invalid path at position 10001: path is 10001 characters long; the limit is 10000');
+      expect(long.detail).to.include(
+        'Invalid path at position 10001: path is 10001 characters long; the limit is 10000',
+      );
       const notString = scimErrorOf(() => parsePatchPath(7 as unknown as string));
       expect(notString.scimType).to.equal('invalidPath');
     });

@@ -9,7 +9,10 @@ const table = loadAttributeTable(loadConfig({}).mappingFile, { deriveUsernameFro
 const schema = table.schema;
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const patch = (doc: Record<string, unknown>, ...ops: unknown[]): Record<string, unknown> =>
-  applyPatch(doc, parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops }, schema));
+  applyPatch(
+    doc,
+    parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: ops }, schema),
+  );
 const fails = (ops: unknown[], scimType: string, detail: RegExp): void => {
   const e = scimErrorOf(() => parsePatchRequest({ Operations: ops }, schema));
   expect(e.scimType).to.equal(scimType);
@@ -36,17 +39,29 @@ describe('scim/patch', () => {
       expect(doc).to.not.have.property('displayName');
     });
     it('sets and removes a sub-attribute of a complex attribute', () => {
-      expect(patch(base(), { op: 'add', path: 'name.middleName', value: 'J' }).name).to.deep.equal({ givenName: 'Barbara', familyName: 'Jensen', middleName: 'J' });
+      expect(patch(base(), { op: 'add', path: 'name.middleName', value: 'J' }).name).to.deep.equal({
+        givenName: 'Barbara',
+        familyName: 'Jensen',
+        middleName: 'J',
+      });
       expect(patch(base(), { op: 'remove', path: 'name.givenName' }).name).to.deep.equal({ familyName: 'Jensen' });
     });
     it('resolves attribute names in any letter case to their canonical names', () => {
-      const out = patch(base(), { op: 'Replace', path: 'NAME.GIVENNAME', value: 'B' }, { op: 'replace', path: 'DisplayName', value: 'D' });
+      const out = patch(
+        base(),
+        { op: 'Replace', path: 'NAME.GIVENNAME', value: 'B' },
+        { op: 'replace', path: 'DisplayName', value: 'D' },
+      );
       expect(out.name).to.deep.include({ givenName: 'B' });
       expect(out.displayName).to.equal('D');
       expect(out).to.not.have.property('DisplayName');
     });
     it('writes enterprise attributes under their URN, qualified or not', () => {
-      const out = patch(base(), { op: 'add', path: `${ENT}:department`, value: 'IT' }, { op: 'add', path: 'costCenter', value: '42' });
+      const out = patch(
+        base(),
+        { op: 'add', path: `${ENT}:department`, value: 'IT' },
+        { op: 'add', path: 'costCenter', value: '42' },
+      );
       expect(out[ENT]).to.deep.equal({ department: 'IT', costCenter: '42' });
     });
     it('replaces one element selected by a value filter', () => {
@@ -57,26 +72,45 @@ describe('scim/patch', () => {
       ]);
     });
     it('add and replace on a filtered path create the element when none matches (Entra §7.4)', () => {
-      expect(patch(base(), { op: 'Add', path: 'phoneNumbers[type eq "fax"].value', value: '9' }).phoneNumbers).to.deep.include({ type: 'fax', value: '9' });
-      expect(patch(base(), { op: 'Replace', path: 'addresses[type eq "work"].formatted', value: '18/2111' }).addresses).to.deep.equal([{ type: 'work', formatted: '18/2111' }]);
+      expect(
+        patch(base(), { op: 'Add', path: 'phoneNumbers[type eq "fax"].value', value: '9' }).phoneNumbers,
+      ).to.deep.include({ type: 'fax', value: '9' });
+      expect(
+        patch(base(), { op: 'Replace', path: 'addresses[type eq "work"].formatted', value: '18/2111' }).addresses,
+      ).to.deep.equal([{ type: 'work', formatted: '18/2111' }]);
     });
     it('remove with a filter removes only the matching element, and is a no-op when nothing matches', () => {
-      expect(patch(base(), { op: 'remove', path: 'phoneNumbers[type eq "work"]' }).phoneNumbers).to.deep.equal([{ value: '2', type: 'mobile' }]);
+      expect(patch(base(), { op: 'remove', path: 'phoneNumbers[type eq "work"]' }).phoneNumbers).to.deep.equal([
+        { value: '2', type: 'mobile' },
+      ]);
       expect(patch(base(), { op: 'remove', path: 'phoneNumbers[type eq "pager"]' })).to.deep.equal(base());
       expect(patch(base(), { op: 'remove', path: 'title' })).to.deep.equal(base());
     });
     it('removing the value of a filtered element drops the now-empty element', () => {
-      expect(patch(base(), { op: 'remove', path: 'phoneNumbers[type eq "mobile"].value' }).phoneNumbers).to.deep.equal([{ value: '1', type: 'work' }]);
+      expect(patch(base(), { op: 'remove', path: 'phoneNumbers[type eq "mobile"].value' }).phoneNumbers).to.deep.equal([
+        { value: '1', type: 'work' },
+      ]);
     });
     it('remove with a value on a multi-valued attribute removes only those values (Entra §7.5)', () => {
-      expect(patch(base(), { op: 'Remove', path: 'phoneNumbers', value: [{ value: '1', type: 'work' }] }).phoneNumbers).to.deep.equal([{ value: '2', type: 'mobile' }]);
+      expect(
+        patch(base(), { op: 'Remove', path: 'phoneNumbers', value: [{ value: '1', type: 'work' }] }).phoneNumbers,
+      ).to.deep.equal([{ value: '2', type: 'mobile' }]);
     });
     it('add to a multi-valued attribute appends without duplicating', () => {
-      const out = patch(base(), { op: 'add', path: 'phoneNumbers', value: [{ value: '2', type: 'mobile' }, { value: '7', type: 'home' }] });
+      const out = patch(base(), {
+        op: 'add',
+        path: 'phoneNumbers',
+        value: [
+          { value: '2', type: 'mobile' },
+          { value: '7', type: 'home' },
+        ],
+      });
       expect(out.phoneNumbers).to.have.length(3);
     });
     it('replace of a multi-valued attribute replaces the whole list', () => {
-      expect(patch(base(), { op: 'replace', path: 'phoneNumbers', value: [{ value: '5', type: 'work' }] }).phoneNumbers).to.deep.equal([{ value: '5', type: 'work' }]);
+      expect(
+        patch(base(), { op: 'replace', path: 'phoneNumbers', value: [{ value: '5', type: 'work' }] }).phoneNumbers,
+      ).to.deep.equal([{ value: '5', type: 'work' }]);
     });
     it('applies operations in order (an add then a remove of the same value leaves nothing)', () => {
       const out = patch(base(), { op: 'add', path: 'title', value: 'x' }, { op: 'remove', path: 'title' });
@@ -93,22 +127,31 @@ describe('scim/patch', () => {
     });
     it('stringBooleans: "True"/"False"/"false" become booleans', () => {
       expect(patch(base(), { op: 'Replace', path: 'active', value: 'False' }).active).to.equal(false);
-      expect(patch({ ...base(), active: false }, { op: 'Replace', path: 'active', value: 'True' }).active).to.equal(true);
+      expect(patch({ ...base(), active: false }, { op: 'Replace', path: 'active', value: 'True' }).active).to.equal(
+        true,
+      );
       expect(patch(base(), { op: 'replace', path: 'active', value: 'false' }).active).to.equal(false);
     });
     it('pathless dotted and URN keys are attribute paths, not literal keys', () => {
-      const out = patch(base(), { op: 'replace', value: { 'name.givenName': 'K', [`${ENT}:employeeNumber`]: '7', displayName: 'D' } });
+      const out = patch(base(), {
+        op: 'replace',
+        value: { 'name.givenName': 'K', [`${ENT}:employeeNumber`]: '7', displayName: 'D' },
+      });
       expect(out.name).to.deep.include({ givenName: 'K' });
       expect(out[ENT]).to.deep.equal({ employeeNumber: '7' });
       expect(out).to.not.have.property('name.givenName');
     });
     it('pathless value with a nested extension object', () => {
-      expect(patch(base(), { op: 'add', value: { [ENT]: { department: 'Ops' } } })[ENT]).to.deep.equal({ department: 'Ops' });
+      expect(patch(base(), { op: 'add', value: { [ENT]: { department: 'Ops' } } })[ENT]).to.deep.equal({
+        department: 'Ops',
+      });
     });
     it('manager: bare string, {value}, legacy one-element array; cleared by "", {value:""}, null and remove', () => {
       const id = 'a'.repeat(24);
       for (const value of [id, { value: id }, [{ $ref: null, value: id }]]) {
-        expect(patch(base(), { op: 'Add', path: `${ENT}:manager`, value })[ENT]).to.deep.equal({ manager: { value: id } });
+        expect(patch(base(), { op: 'Add', path: `${ENT}:manager`, value })[ENT]).to.deep.equal({
+          manager: { value: id },
+        });
       }
       const managed = { ...base(), [ENT]: { manager: { value: id } } };
       for (const op of [
@@ -124,15 +167,23 @@ describe('scim/patch', () => {
   });
 
   describe('invalid requests (nothing is applied)', () => {
-    it('rejects an unknown op with invalidSyntax naming the operation', () => fails([{ op: 'copy', path: 'title' }], 'invalidSyntax', /operation 1: "op" must be add, replace or remove/));
-    it('rejects an unknown attribute with invalidPath', () => fails([{ op: 'add', path: 'shoeSize', value: '9' }], 'invalidPath', /shoeSize/));
-    it('rejects read-only attributes with mutability', () => fails([{ op: 'replace', path: 'meta.created', value: 'x' }], 'mutability', /read-only/));
-    it('rejects a wrong type with invalidValue before anything is read', () => fails([{ op: 'replace', path: 'title', value: 5 }], 'invalidValue', /operation 1: 'title' must be a string/));
+    it('rejects an unknown op with invalidSyntax naming the operation', () =>
+      fails([{ op: 'copy', path: 'title' }], 'invalidSyntax', /operation 1: "op" must be add, replace or remove/));
+    it('rejects an unknown attribute with invalidPath', () =>
+      fails([{ op: 'add', path: 'shoeSize', value: '9' }], 'invalidPath', /shoeSize/));
+    it('rejects read-only attributes with mutability', () =>
+      fails([{ op: 'replace', path: 'meta.created', value: 'x' }], 'mutability', /read-only/));
+    it('rejects a wrong type with invalidValue before anything is read', () =>
+      fails([{ op: 'replace', path: 'title', value: 5 }], 'invalidValue', /operation 1: 'title' must be a string/));
     it('rejects remove without a path with noTarget', () => fails([{ op: 'remove' }], 'noTarget', /needs a "path"/));
-    it('rejects a path-less add whose value is not an object', () => fails([{ op: 'add', value: 'x' }], 'invalidValue', /object "value"/));
-    it('rejects a sub-attribute that does not exist', () => fails([{ op: 'add', path: 'emails[type eq "work"].colour', value: 'x' }], 'invalidPath', /colour/));
-    it('rejects a value filter on a simple attribute', () => fails([{ op: 'add', path: 'title[value eq "x"]', value: 'x' }], 'invalidPath', /complex attribute/));
-    it('rejects a filter naming an unknown sub-attribute', () => fails([{ op: 'remove', path: 'emails[kind eq "work"]' }], 'invalidPath', /kind/));
+    it('rejects a path-less add whose value is not an object', () =>
+      fails([{ op: 'add', value: 'x' }], 'invalidValue', /object "value"/));
+    it('rejects a sub-attribute that does not exist', () =>
+      fails([{ op: 'add', path: 'emails[type eq "work"].colour', value: 'x' }], 'invalidPath', /colour/));
+    it('rejects a value filter on a simple attribute', () =>
+      fails([{ op: 'add', path: 'title[value eq "x"]', value: 'x' }], 'invalidPath', /complex attribute/));
+    it('rejects a filter naming an unknown sub-attribute', () =>
+      fails([{ op: 'remove', path: 'emails[kind eq "work"]' }], 'invalidPath', /kind/));
     it('rejects a PatchOp with the wrong schemas', () => {
       expect(() => parsePatchRequest({ schemas: ['urn:x'], Operations: [] }, schema)).to.throw(ScimError, /PatchOp/);
     });

@@ -79,8 +79,12 @@ describe('projection of sub-attributes of multi-valued attributes (RFC 7644 §3.
   });
 
   it('attributes=emails.type,emails keeps whole emails; elements without the asked sub-attribute are dropped', () => {
-    expect(project(doc, parseProjection({ attributes: 'emails.type,emails' }, schema), schema).emails).to.deep.equal(doc.emails);
-    expect(project(doc, parseProjection({ attributes: 'emails.primary' }, schema), schema).emails).to.deep.equal([{ primary: true }]);
+    expect(project(doc, parseProjection({ attributes: 'emails.type,emails' }, schema), schema).emails).to.deep.equal(
+      doc.emails,
+    );
+    expect(project(doc, parseProjection({ attributes: 'emails.primary' }, schema), schema).emails).to.deep.equal([
+      { primary: true },
+    ]);
   });
 
   it('excludedAttributes=emails.type drops the type of every email and keeps the rest', () => {

@@ -10,7 +10,16 @@ const groups = loadGroupTable(raw, shipped).schema;
 
 describe('scim/resource normalisation of input', () => {
   it('drops the read-only display decoration and a null $ref Entra copies onto members', () => {
-    const doc = normaliseResource({ displayName: 'G', members: [{ value: 'a', $ref: null, display: 'Ann' }, { value: 'b', display: 'Bo' }] }, groups);
+    const doc = normaliseResource(
+      {
+        displayName: 'G',
+        members: [
+          { value: 'a', $ref: null, display: 'Ann' },
+          { value: 'b', display: 'Bo' },
+        ],
+      },
+      groups,
+    );
     expect(doc.members).to.deep.equal([{ value: 'a' }, { value: 'b' }]);
   });
 
@@ -25,8 +34,15 @@ describe('scim/resource normalisation of input', () => {
     const id = '6a1b2c3d4e5f6a7b8c9d0e1f';
     const want = { userName: 'u', [ENT]: { manager: { value: id } } };
     expect(normaliseResource({ userName: 'u', [ENT]: { manager: id } }, users)).to.deep.equal(want);
-    expect(normaliseResource({ userName: 'u', [ENT]: { manager: [{ $ref: `https://b/scim/v2/Users/${id}`, value: id }] } }, users)).to.deep.equal({ userName: 'u', [ENT]: { manager: { $ref: `https://b/scim/v2/Users/${id}`, value: id } } });
+    expect(
+      normaliseResource(
+        { userName: 'u', [ENT]: { manager: [{ $ref: `https://b/scim/v2/Users/${id}`, value: id }] } },
+        users,
+      ),
+    ).to.deep.equal({ userName: 'u', [ENT]: { manager: { $ref: `https://b/scim/v2/Users/${id}`, value: id } } });
     expect(normaliseResource({ userName: 'u', manager: id }, users)).to.deep.equal(want);
-    expect(() => normaliseResource({ userName: 'u', [ENT]: { manager: 7 } }, users)).to.throw(/must be an object with sub-attributes/);
+    expect(() => normaliseResource({ userName: 'u', [ENT]: { manager: 7 } }, users)).to.throw(
+      /must be an object with sub-attributes/,
+    );
   });
 });

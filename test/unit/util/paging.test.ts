@@ -2,14 +2,19 @@ import { expect } from 'chai';
 import { readAll, readWindow, scanAll, type PageOf, type PageRequest } from '../../../src/util/paging.js';
 
 /** A list of `n` numbers served by limit/skip, recording the pages asked for. */
-function list(n: number, opts: { estimated?: boolean; firstTotal?: number } = {}): ((p: PageRequest) => Promise<PageOf<number>>) & { asked: PageRequest[] } {
+function list(
+  n: number,
+  opts: { estimated?: boolean; firstTotal?: number } = {},
+): ((p: PageRequest) => Promise<PageOf<number>>) & { asked: PageRequest[] } {
   const all = Array.from({ length: n }, (_, i) => i);
   const asked: PageRequest[] = [];
   const fetch = async (p: PageRequest): Promise<PageOf<number>> => {
     asked.push(p);
     const items = all.slice(p.skip, p.skip + p.limit);
     // `firstTotal`: the list grew after its first page was read.
-    return opts.estimated ? { items, total: items.length, estimated: true } : { items, total: asked.length === 1 ? (opts.firstTotal ?? n) : n };
+    return opts.estimated
+      ? { items, total: items.length, estimated: true }
+      : { items, total: asked.length === 1 ? (opts.firstTotal ?? n) : n };
   };
   return Object.assign(fetch, { asked });
 }
@@ -18,7 +23,10 @@ describe('util/paging', () => {
   describe('readWindow', () => {
     it('reads one window in pages of at most pageSize, one call per page', async () => {
       const f = list(250);
-      expect(await readWindow(f, 11, 120, 100)).to.deep.equal({ items: Array.from({ length: 120 }, (_, i) => i + 10), total: 250 });
+      expect(await readWindow(f, 11, 120, 100)).to.deep.equal({
+        items: Array.from({ length: 120 }, (_, i) => i + 10),
+        total: 250,
+      });
       expect(f.asked).to.deep.equal([
         { limit: 100, skip: 10 },
         { limit: 20, skip: 110 },
