@@ -49,6 +49,13 @@ export interface Config {
   createLookupWindowMs: number;
   /** Concurrent JumpCloud calls per key, across all requests. */
   upstreamConcurrency: number;
+  /** JUMPCLOUD_RATE_LIMIT: the calls/s JumpCloud allows one key, when known; otherwise learned from its 429s. */
+  upstreamRateLimit: number | undefined;
+  /**
+   * The status of a "come back later" answer (JumpCloud's throttling would make the request miss its deadline):
+   * 503 by default, 429 when THROTTLED_STATUS says so (docs/decisions.md).
+   */
+  throttledStatus: 429 | 503;
   /** How long a key JumpCloud accepted is trusted before it is proven again. */
   provenKeyTtlMs: number;
   /** Failed authentications allowed per client address per window before 429. */
@@ -135,6 +142,16 @@ function int(env: Env, name: string, dflt: number, min: number, max: number): nu
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+/** A positive decimal (calls per second), or undefined when unset. */
+function rate(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(n >= min && n <= max))
+    throw new ConfigError(`${name} must be a number of calls per second between ${min} and ${max} (got ${shown(raw)})`);
   return n;
 }
 
@@ -385,6 +402,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS', 10_000, 1, 100_000),
     createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS', 5_000, 0, 30_000),
     upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
+    upstreamRateLimit: rate(env, 'JUMPCLOUD_RATE_LIMIT', 0.5, 1_000),
+    throttledStatus: oneOf(env, 'THROTTLED_STATUS', '503', ['503', '429'] as const) === '429' ? 429 : 503,
     provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
     failedAuth: {
       max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000),

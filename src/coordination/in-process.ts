@@ -1,4 +1,5 @@
 import { MemoryStore } from 'express-rate-limit';
+import { InProcessPace } from './pace.js';
 import {
   abortReason,
   type ConcurrencyCap,
@@ -163,12 +164,19 @@ export interface CoordinationOptions {
   upstreamConcurrency: number;
   /** How long a key JumpCloud accepted counts as proven. */
   provenKeyTtlMs: number;
+  /** JUMPCLOUD_RATE_LIMIT: calls/s per key known in advance; otherwise learned from JumpCloud's 429s. */
+  upstreamRateLimit?: number;
 }
+
+/** The pace's options from the coordination options (a rate only when one is configured). */
+export const paceOptions = (options: CoordinationOptions): { initialRate?: number } =>
+  options.upstreamRateLimit === undefined ? {} : { initialRate: options.upstreamRateLimit };
 
 export function inProcessCoordination(options: CoordinationOptions): Coordination {
   return {
     locks: new InProcessLock(),
     upstreamCap: new InProcessCap(options.upstreamConcurrency),
+    pace: new InProcessPace(paceOptions(options)),
     provenKeys: new InProcessProvenKeys(options.provenKeyTtlMs),
     failedAuthStore: new MemoryStore(),
     ready: () => Promise.resolve(true),

@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
 import { ScimError } from '../scim/errors.js';
 import { locals } from './scim-response.js';
+import { noteDeadline } from '../util/deadline-signal.js';
 
 /** Why a request's upstream work was stopped. */
 class RequestStopped extends Error {
@@ -23,6 +24,7 @@ export function requestDeadline(config: Pick<Config, 'requestDeadlineMs'>): Requ
   return (_req, res, next) => {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(new RequestStopped('deadline')), config.requestDeadlineMs);
+    noteDeadline(ctl.signal, Date.now() + config.requestDeadlineMs);
     res.once('close', () => {
       clearTimeout(timer);
       if (!res.writableFinished) ctl.abort(new RequestStopped('client-gone'));

@@ -1,6 +1,7 @@
 import pRetry, { type RetryContext } from 'p-retry';
 import type { RetryConfig } from '../config.js';
 import { JumpCloudError, isRetryable } from './errors.js';
+import { isThrottledBeyondDeadline, ThrottledBeyondDeadline } from './pacer.js';
 import type { Layer, UpstreamRequest } from './transport.js';
 
 type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -22,7 +23,8 @@ const sleep: Sleep = (ms, signal) =>
 /**
  * The one idempotency guard and the one retryability rule: a call is re-sent only when it is idempotent (a re-sent
  * create could make a duplicate user; do not weaken this) or was refused with 429, the failure is transient, and
- * retries are left.
+ * retries are left. A call the pacer would not admit before the deadline is not retried: the pacer has already
+ * waited as long as the deadline allows.
  */
 export function mayRetry(
   req: Pick<UpstreamRequest, 'idempotent'>,
@@ -30,6 +32,7 @@ export function mayRetry(
   retries: number,
 ): boolean {
   if (!(ctx.error instanceof JumpCloudError) || !isRetryable(ctx.error) || ctx.attemptNumber > retries) return false;
+  if (isThrottledBeyondDeadline(ctx.error)) return false;
   // A 429 means JumpCloud did nothing with the request, so even a create may be sent again.
   return req.idempotent || ctx.error.kind === 'rateLimited';
 }
@@ -48,12 +51,21 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
   return (next) => async (req) => {
     const started = performance.now();
     let attempts = 0;
+    // Attempts the layers below made on their own (the pacer re-sends a throttled call), beyond one per try here.
+    let below = 0;
     let anyAmbiguous = false;
     try {
       const res = await pRetry(
-        (attemptNumber) => {
+        async (attemptNumber) => {
           attempts = attemptNumber;
-          return next(req);
+          try {
+            const res = await next(req);
+            below += (res.attempts ?? 1) - 1;
+            return res;
+          } catch (e) {
+            if (e instanceof JumpCloudError) below += e.call.attempts - 1;
+            throw e;
+          }
         },
         {
           retries: config.retries,
@@ -74,17 +86,19 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
           },
         },
       );
-      return { ...res, attempts };
+      return { ...res, attempts: attempts + below };
     } catch (err) {
       const e =
         err instanceof JumpCloudError
           ? err
           : new JumpCloudError('network', String(err), { method: req.method, path: req.path, attempts });
+      if (isThrottledBeyondDeadline(e))
+        throw new ThrottledBeyondDeadline(e.call, e.retryAfterMs ?? 0, attempts + below);
       // A timeout on attempt 1 and a 429 on attempt 5: the call may have been applied, and callers must know.
       throw new JumpCloudError(
         e.kind,
         e.upstreamMessage,
-        { ...e.call, attempts },
+        { ...e.call, attempts: attempts + below },
         e.retryAfterMs,
         anyAmbiguous || e.ambiguous,
       );

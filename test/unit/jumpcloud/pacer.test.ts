@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { InProcessPace, PACE } from '../../../src/coordination/pace.js';
+import { keyFingerprint } from '../../../src/coordination/primitives.js';
+import { isThrottledBeyondDeadline, paced, Pacer } from '../../../src/jumpcloud/pacer.js';
+import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/transport.js';
+import { noteDeadline } from '../../../src/util/deadline-signal.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A request of its own flow (its own signal), optionally with a deadline `inMs` from now. */
+function request(over: Partial<UpstreamRequest> = {}, deadlineInMs?: number): UpstreamRequest {
+  const signal = new AbortController().signal;
+  if (deadlineInMs !== undefined) noteDeadline(signal, Date.now() + deadlineInMs);
+  return { method: 'GET', path: '/api/systemusers/x', idempotent: true, apiKey: 'key', signal, ...over };
+}
+
+/** A wire that answers each call from `answer`, logging what reached it and when. */
+function wire(answer: (r: UpstreamRequest, n: number) => UpstreamResponse): Send & {
+  log: { tag: string; at: number }[];
+} {
+  const log: { tag: string; at: number }[] = [];
+  const send: Send = async (r) => {
+    log.push({ tag: `${r.method} ${r.path}`, at: Date.now() });
+    await sleep(2);
+    return answer(r, log.length);
+  };
+  return Object.assign(send, { log });
+}
+
+const OK: UpstreamResponse = { status: 200, data: {}, headers: {} };
+const THROTTLED = (retryAfter: string): UpstreamResponse => ({
+  status: 429,
+  data: { message: 'Too Many Requests' },
+  headers: { 'retry-after': retryAfter },
+});
+
+describe('jumpcloud pacer', () => {
+  it('a 429 pauses the whole key for Retry-After, then re-sends the throttled call, even a create', async () => {
+    const pace = new InProcessPace();
+    const pacer = new Pacer(pace, { maxInFlight: 4 });
+    const w = wire((_r, n) => (n === 1 ? THROTTLED('0.3') : OK));
+    const send = paced(pacer)(w);
+    const create = send(request({ method: 'POST', path: '/api/systemusers', idempotent: false }));
+    await sleep(20);
+    const started = Date.now();
+    const other = await send(request({ path: '/api/systemusers/other' }));
+    expect(Date.now() - started, 'a call of another request waits out the same pause').to.be.greaterThan(200);
+    const res = await create;
+    expect(Date.now() - started, 'one pause, no rate learned from a single call').to.be.below(1_000);
+    expect(res.status).to.equal(200);
+    expect(res.attempts).to.equal(2);
+    expect(other.status).to.equal(200);
+    expect(w.log.map((c) => c.tag)).to.deep.equal([
+      'POST /api/systemusers',
+      'POST /api/systemusers',
+      'GET /api/systemusers/other',
+    ]);
+    expect(pace.state(keyOf()).pauses).to.equal(1);
+    expect(pace.state(keyOf()).throttles).to.equal(1);
+  });
+
+  it('learns a rate from a 429 (multiplicative decrease) and spaces calls at it', async () => {
+    const pace = new InProcessPace();
+    const pacer = new Pacer(pace, { maxInFlight: 8 });
+    const w = wire((_r, n) => (n === 6 ? THROTTLED('0') : OK));
+    const send = paced(pacer)(w);
+    const flow = request();
+    await Promise.all(Array.from({ length: 6 }, () => send(flow)));
+    const rate = pace.state(keyOf()).rate;
+    // Five answered calls counted over the one-second minimum window: 5 calls/s, less 15 %.
+    expect(rate).to.be.closeTo(5 * PACE.decrease, 0.01);
+    const from = w.log.length;
+    await Promise.all(Array.from({ length: 3 }, () => send(flow)));
+    const gaps = w.log.slice(from).map((c, i, all) => (i ? c.at - all[i - 1]!.at : 0));
+    expect(Math.min(...gaps.slice(1))).to.be.greaterThan(1000 / rate! - 30);
+  });
+
+  it('serves requests round-robin: a call of a new request does not wait behind a long fan-out', async () => {
+    const pacer = new Pacer(new InProcessPace({ initialRate: 50 }), { maxInFlight: 1 });
+    const w = wire(() => OK);
+    const send = paced(pacer)(w);
+    const fanOut = request({ path: '/api/v2/usergroups/g/members', method: 'POST' });
+    const members = Array.from({ length: 10 }, () => send(fanOut));
+    await sleep(5);
+    await send(request({ method: 'POST', path: '/api/systemusers', idempotent: false }));
+    const position = w.log.findIndex((c) => c.tag === 'POST /api/systemusers');
+    expect(position, 'the create is served within the first rounds, not after the ten member calls').to.be.below(4);
+    await Promise.all(members);
+  });
+
+  it('refuses at once a call that could not be answered before its deadline, and sends nothing for it', async () => {
+    const pacer = new Pacer(new InProcessPace({ initialRate: 2 }), { maxInFlight: 1 });
+    const w = wire(() => OK);
+    const send = paced(pacer)(w);
+    const flow = request({}, 1_200);
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => send(flow)));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(results.filter((r) => r.status === 'fulfilled').length).to.be.within(2, 3);
+    expect(refused.length).to.equal(6 - w.log.length);
+    const reason = (refused[0] as PromiseRejectedResult).reason;
+    expect(isThrottledBeyondDeadline(reason)).to.equal(true);
+    expect(reason.kind).to.equal('rateLimited');
+    expect(reason.retryAfterMs).to.be.greaterThan(0);
+  });
+
+  it('lets a waiting call go when a pause makes it miss its deadline', async () => {
+    const pacer = new Pacer(new InProcessPace(), { maxInFlight: 4 });
+    const w = wire((_r, n) => (n === 1 ? THROTTLED('5') : OK));
+    const send = paced(pacer)(w);
+    const first = send(request({}, 1_000));
+    const started = Date.now();
+    const outcome = await first.then(
+      () => 'answered',
+      (e: unknown) => (isThrottledBeyondDeadline(e) ? 'refused' : String(e)),
+    );
+    expect(outcome).to.equal('refused');
+    expect(Date.now() - started, 'refused when the pause began, not at the deadline').to.be.below(500);
+    expect(w.log).to.have.length(1);
+  });
+
+  it('reports its state by org, never the key', async () => {
+    const pacer = new Pacer(new InProcessPace({ initialRate: 20 }), { maxInFlight: 3 });
+    await paced(pacer)(wire(() => OK))(request({ orgId: 'a'.repeat(24) }));
+    const [s] = pacer.snapshot();
+    expect(s).to.deep.include({ org: 'a'.repeat(24), rate: 20, queued: 0, inFlight: 0, inFlightLimit: 3, pauses: 0 });
+    expect(JSON.stringify(pacer.snapshot())).not.to.include('key');
+  });
+});
+
+/** The pace key the pacer uses for the test key with no org. */
+function keyOf(): string {
+  return keyFingerprint('key');
+}
