@@ -1,30 +1,28 @@
 import { keyFingerprint, type KeyPace } from '../coordination/primitives.js';
 import { deadlineOf } from '../util/deadline-signal.js';
 import { JumpCloudError, parseRetryAfter } from './errors.js';
-import type { Layer, UpstreamRequest } from './transport.js';
+import type { Layer, UpstreamRequest } from './layer.js';
 
 /**
  * A call the pacer refused to queue because, at the key's current rate and backlog, it would not be answered
  * before its request's deadline. Nothing was sent: the request can stop now and say "come back later" instead of
- * holding Entra's connection until the deadline. `retryAfterMs` is when the backlog ahead of it should be gone.
+ * holding Entra's connection until the deadline. Its `retryAfterMs` is when the backlog ahead of it should be gone.
  */
-export class ThrottledBeyondDeadline extends JumpCloudError {
-  readonly beyondDeadline = true;
-
-  constructor(req: { method: string; path: string }, retryAfterMs: number, attempts: number) {
-    super(
-      'rateLimited',
-      `JumpCloud is throttling this API key; at the rate it allows, this call would not be answered before the request's deadline`,
-      { method: req.method, path: req.path, status: 429, attempts },
-      retryAfterMs,
-    );
-    this.name = 'ThrottledBeyondDeadline';
-  }
+function throttledBeyondDeadline(
+  req: { method: string; path: string },
+  retryAfterMs: number,
+  attempts: number,
+): JumpCloudError {
+  return new JumpCloudError(
+    'throttled',
+    "JumpCloud is throttling this API key; at the rate it allows, this call would not be answered before the request's deadline",
+    { method: req.method, path: req.path, status: 429, attempts },
+    retryAfterMs,
+  );
 }
 
-export function isThrottledBeyondDeadline(e: unknown): e is ThrottledBeyondDeadline {
-  return e instanceof ThrottledBeyondDeadline;
-}
+export const isThrottledBeyondDeadline = (e: unknown): e is JumpCloudError =>
+  e instanceof JumpCloudError && e.kind === 'throttled';
 
 /** One key's state as metrics and the debug page show it: never the key, only its org. */
 export interface PacerSnapshot {
@@ -98,7 +96,7 @@ export interface Admission {
  *   create each get their turn: neither starves the other;
  * - admission needs the pace's turn (the learned calls/s, or none while JumpCloud has not throttled) and a free
  *   in-flight slot; the in-flight limit shrinks on a throttling event and grows back by one per window of answers;
- * - a call whose wait would outlast its request's deadline is refused at once (ThrottledBeyondDeadline), not
+ * - a call whose wait would outlast its request's deadline is refused at once (a `throttled` failure), not
  *   queued to be aborted later.
  */
 export class Pacer {
@@ -138,7 +136,7 @@ export class Pacer {
     return this.pace.state(key).pausedMs + ((q.waiting + q.inFlight) * 1000) / this.drainRate(key, q);
   }
 
-  /** Waits for the call's turn. Rejects with the signal's reason on abort, or ThrottledBeyondDeadline. */
+  /** Waits for the call's turn. Rejects with the signal's reason on abort, or a `throttled` failure. */
   admit(req: UpstreamRequest, attempts = 1): Promise<Admission> {
     const key = keyFingerprint(req.apiKey, req.orgId);
     const q = this.queueOf(key, req.orgId);
@@ -148,7 +146,7 @@ export class Pacer {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const mine = q.flows.get(flow);
     if (deadline !== undefined && this.now() + this.estimateMs(key, q, flow, mine?.length ?? 0) > deadline)
-      return Promise.reject(new ThrottledBeyondDeadline(req, this.backlogMs(key, q), attempts));
+      return Promise.reject(throttledBeyondDeadline(req, this.backlogMs(key, q), attempts));
     return new Promise<Admission>((resolve, reject) => {
       const onAbort = (): void => {
         this.remove(q, waiter);
@@ -240,7 +238,7 @@ export class Pacer {
         if (w.deadline === undefined) return;
         if (now + waitMs + this.estimateMs(key, q, flow, position) <= w.deadline) return;
         this.remove(q, w);
-        w.refuse(new ThrottledBeyondDeadline(w.req, this.backlogMs(key, q), w.attempts));
+        w.refuse(throttledBeyondDeadline(w.req, this.backlogMs(key, q), w.attempts));
       });
     }
   }
@@ -295,7 +293,7 @@ export class Pacer {
 /**
  * The wire layer: every call waits for its key's turn; a 429 ("not applied") pauses the key and the call is sent
  * again, whatever its method, for as long as its request's deadline allows (not a number of attempts). A call
- * that cannot be admitted in time ends with ThrottledBeyondDeadline, having sent nothing more.
+ * that cannot be admitted in time ends with a `throttled` failure, having sent nothing more.
  */
 export function paced(pacer: Pacer): Layer {
   return (next) => async (req) => {

@@ -1,8 +1,8 @@
 import pRetry, { type RetryContext } from 'p-retry';
 import type { RetryConfig } from '../config.js';
 import { JumpCloudError, isRetryable } from './errors.js';
-import { isThrottledBeyondDeadline, ThrottledBeyondDeadline } from './pacer.js';
-import type { Layer, UpstreamRequest } from './transport.js';
+import { failureKind } from './failure-kinds.js';
+import type { Layer, UpstreamRequest } from './layer.js';
 
 type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -22,9 +22,8 @@ const sleep: Sleep = (ms, signal) =>
 
 /**
  * The one idempotency guard and the one retryability rule: a call is re-sent only when it is idempotent (a re-sent
- * create could make a duplicate user; do not weaken this) or was refused with 429, the failure is transient, and
- * retries are left. A call the pacer would not admit before the deadline is not retried: the pacer has already
- * waited as long as the deadline allows.
+ * create could make a duplicate user; do not weaken this) or its failure proves JumpCloud did nothing with it (a
+ * 429), the failure is transient, and retries are left. Both facts are columns of the failure-kinds table.
  */
 export function mayRetry(
   req: Pick<UpstreamRequest, 'idempotent'>,
@@ -32,9 +31,7 @@ export function mayRetry(
   retries: number,
 ): boolean {
   if (!(ctx.error instanceof JumpCloudError) || !isRetryable(ctx.error) || ctx.attemptNumber > retries) return false;
-  if (isThrottledBeyondDeadline(ctx.error)) return false;
-  // A 429 means JumpCloud did nothing with the request, so even a create may be sent again.
-  return req.idempotent || ctx.error.kind === 'rateLimited';
+  return req.idempotent || failureKind(ctx.error.kind).resentEvenIfNotIdempotent;
 }
 
 const retryAfterOf = (error: unknown): number | undefined =>
@@ -92,8 +89,6 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
         err instanceof JumpCloudError
           ? err
           : new JumpCloudError('network', String(err), { method: req.method, path: req.path, attempts });
-      if (isThrottledBeyondDeadline(e))
-        throw new ThrottledBeyondDeadline(e.call, e.retryAfterMs ?? 0, attempts + below);
       // A timeout on attempt 1 and a 429 on attempt 5: the call may have been applied, and callers must know.
       throw new JumpCloudError(
         e.kind,

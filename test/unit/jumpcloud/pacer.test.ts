@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { InProcessPace, PACE } from '../../../src/coordination/pace.js';
 import { keyFingerprint } from '../../../src/coordination/primitives.js';
 import { isThrottledBeyondDeadline, paced, Pacer } from '../../../src/jumpcloud/pacer.js';
-import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/transport.js';
+import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/layer.js';
 import { noteDeadline } from '../../../src/util/deadline-signal.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +99,7 @@ describe('jumpcloud pacer', () => {
     expect(refused.length).to.equal(6 - w.log.length);
     const reason = (refused[0] as PromiseRejectedResult).reason;
     expect(isThrottledBeyondDeadline(reason)).to.equal(true);
-    expect(reason.kind).to.equal('rateLimited');
+    expect(reason.kind).to.equal('throttled');
     expect(reason.retryAfterMs).to.be.greaterThan(0);
   });
 
