@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
-import { ScimError } from '../scim/errors.js';
+import { ScimError, isScimError } from '../scim/errors.js';
 import { locals } from './scim-response.js';
 import { noteDeadline } from '../util/deadline-signal.js';
 
@@ -34,7 +34,7 @@ export function requestDeadline(config: Pick<Config, 'requestDeadlineMs'>): Requ
   };
 }
 
-/** The writes JumpCloud confirmed for this request, in words: what a deadline answer says was done. */
+/** The writes JumpCloud confirmed for this request, in words: what a "come back later" answer says was done. */
 function confirmedWrites(res: Response): string[] {
   return locals(res)
     .calls.filter(
@@ -57,13 +57,28 @@ export function deadlineAnswer(res: Response, deadlineMs: number): ScimError | u
   const reason: unknown = locals(res).signal?.reason;
   if (!(reason instanceof RequestStopped) || reason.why !== 'deadline') return undefined;
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-  const done = confirmedWrites(res);
-  const said = done.length
-    ? `JumpCloud confirmed ${done.length} write${done.length === 1 ? '' : 's'} before it stopped: ${done.slice(0, 20).join('; ')}${done.length > 20 ? `; and ${done.length - 20} more` : ''}.`
-    : 'JumpCloud confirmed no write before it stopped.';
   return new ScimError(
     503,
     undefined,
-    `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${said} Retrying the same request completes it.`,
+    `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${writesDone(res)} Retrying the same request completes it.`,
   );
+}
+
+function writesDone(res: Response): string {
+  const done = confirmedWrites(res);
+  return done.length
+    ? `JumpCloud confirmed ${done.length} write${done.length === 1 ? '' : 's'} before it stopped: ${done.slice(0, 20).join('; ')}${done.length > 20 ? `; and ${done.length - 20} more` : ''}.`
+    : 'JumpCloud confirmed no write before it stopped.';
+}
+
+/**
+ * The answer when JumpCloud's throttling would have made the request miss its deadline, given early instead: the
+ * status THROTTLED_STATUS names (503 by default, docs/decisions.md), Retry-After from the pacer's backlog, and the
+ * writes JumpCloud confirmed, so the admin reading Entra's log sees what is already done. A re-sent request
+ * converges: it computes what is left and does not repeat the done writes.
+ */
+export function comeBackLaterAnswer(res: Response, e: unknown, status: 429 | 503): ScimError | undefined {
+  if (!isScimError(e) || e.comeBackAfterSeconds === undefined) return undefined;
+  res.set('Retry-After', String(e.comeBackAfterSeconds));
+  return new ScimError(status, e.scimType, `${e.detail} ${writesDone(res)}`, e.comeBackAfterSeconds);
 }

@@ -53,6 +53,7 @@ export function sendScim(res: Response, status: number, body: unknown): void {
 
 export function sendError(res: Response, e: ScimError): void {
   if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="jumpcloud-scim-bridge"');
+  if (e.comeBackAfterSeconds !== undefined) res.set('Retry-After', String(e.comeBackAfterSeconds));
   sendScim(res, e.status, e.toJSON());
 }
 

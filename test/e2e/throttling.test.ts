@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import type { Emulator } from '../../src/emulator/index.js';
+import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
+import { expectScimError } from '../helpers/scim-error.js';
+
+const DEADLINE_MS = 3_000;
+
+const ENV = {
+  REQUEST_DEADLINE_MS: String(DEADLINE_MS),
+  SHUTDOWN_GRACE_MS: String(DEADLINE_MS),
+  RETRY_MAX_RETRIES: '1',
+};
+
+/** JumpCloud's throttling is waited out inside the deadline, and answered early as "come back later" when it cannot be. */
+describe('e2e: throttling is waited out, not passed on', function () {
+  this.timeout(20_000);
+  for (const status of [503, 429] as const) {
+    describe(`THROTTLED_STATUS=${status}`, () => {
+      const stack = emulatedBridge({ ...ENV, THROTTLED_STATUS: String(status) });
+      let emulator: Emulator;
+      let h: Harness;
+      beforeEach(() => {
+        ({ h, emulator } = stack());
+        emulator.reset();
+      });
+
+      it('a create refused with 429 more times than retries allow is re-sent until it lands, once', async () => {
+        emulator.faults.inject({ method: 'POST', path: '/api/systemusers', status: 429, retryAfter: '0', times: 4 });
+        const res = await h.request('POST', '/Users', { userName: 'paced', emails: [{ value: 'paced@example.com' }] });
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        expect([...emulator.store.users.values()].filter((u) => u.username === 'paced')).to.have.length(1);
+        const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/systemusers');
+        expect(posts).to.have.length(5);
+      });
+
+      it(`a Retry-After past the deadline is answered at once with ${status} + Retry-After, naming the writes done`, async () => {
+        const first = await h.request('POST', '/Users', {
+          userName: 'early',
+          emails: [{ value: 'early@example.com' }],
+        });
+        expect(first.status).to.equal(201);
+        emulator.faults.inject({ method: 'PUT', path: '/api/systemusers/', status: 429, retryAfter: '30', times: 1 });
+        const started = performance.now();
+        const res = await h.request('PATCH', `/Users/${first.body.id}`, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'title', value: 'Engineer' }],
+        });
+        expect(performance.now() - started, 'answered when the pause began, not at the deadline').to.be.below(
+          DEADLINE_MS / 2,
+        );
+        expectScimError(res, status);
+        expect(Number(res.headers.get('retry-after'))).to.be.within(25, 31);
+        expect(res.body.detail)
+          .to.match(/throttling this API key/)
+          .and.match(/JumpCloud confirmed no write/);
+        const puts = emulator.requests.filter((r) => r.method === 'PUT');
+        expect(puts, 'not re-sent into the pause').to.have.length(1);
+      });
+    });
+  }
+});
