@@ -303,7 +303,7 @@ export interface PageOptions {
 const orgName = (org: string | undefined): string => (org === undefined ? 'default org' : `org ${org}`);
 
 /** How JumpCloud calls are paced now: the learned rate, the queue, a pause after a 429. */
-export function renderPace(readings: readonly PaceReading[] | undefined): string {
+function renderPace(readings: readonly PaceReading[] | undefined): string {
   if (!readings) return '';
   if (readings.length === 0) return '<p class="pace none">JumpCloud pacing: no calls yet.</p>';
   const rows = readings.map((r) => {
