@@ -641,7 +641,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
   });
 
-  describe('PUT /Groups/{id} and nested groups (issue 9)', () => {
+  describe('PUT /Groups/{id} and nested groups', () => {
     const path = `/Groups/${GROUP_ID}`;
 
     it("PUT reads the group and its members, PUTs the group once with the admin's description and settings, and writes only the member difference", async () => {
