@@ -1,17 +1,8 @@
 import type { ScimDoc } from '../scim/resource.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
-import {
-  CORE_USER,
-  ENTERPRISE_USER,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type Mutability,
-  type Returned,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, Mutability, Returned, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { AttrPath } from '../scim/filter.js';
 import {
   SYSTEM_USER_FIELDS,

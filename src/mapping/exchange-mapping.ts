@@ -9,7 +9,8 @@ import type { UserTable } from './attribute-table.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { valueAt, type AttributeRow } from './attribute-table.js';
 import { attributeKey, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
-import type { Mutability, ResourceSchema, Uniqueness } from '../scim/schema.js';
+import type { ResourceSchema } from '../scim/schema.js';
+import type { Mutability, Uniqueness } from '../scim/attribute-def.js';
 
 /**
  * How one finished SCIM exchange mapped onto JumpCloud, attribute by attribute: the one computation behind both

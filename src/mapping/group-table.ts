@@ -3,14 +3,8 @@ import path from 'node:path';
 import { ConfigError, packageRoot } from '../config.js';
 import { badRequest } from '../scim/errors.js';
 import type { AttrPath } from '../scim/filter.js';
-import {
-  CORE_GROUP,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_GROUP, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
