@@ -250,7 +250,7 @@ interface CycleResult {
 }
 
 function done(emulator: Emulator, scale: Scale, world: World): CycleResult['donePct'] {
-  const users = [...emulator.store.users.values()].filter((u) => /^u\d+@example\.com$/.test(String(u.username)));
+  const users = [...emulator.store.users.values()].filter((u) => /^u\d+(@example\.com)?$/.test(String(u.username)));
   const groups = [...emulator.store.groups.values()].filter((g) => /^Group \d+$/.test(String(g.name)));
   let memberships = 0;
   const expected = world.members.reduce((n, m) => n + m.length, 0);

@@ -9,6 +9,7 @@ import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes 
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import { isSystemic } from '../jumpcloud/failure-kinds.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../mapping/group-table.js';
 import { groupMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -54,9 +55,6 @@ const CARRIED_ON_PUT = [
   'memberSuggestionsNotify',
   'membershipMethod',
 ] as const;
-
-/** Failures that say JumpCloud (or the key) is unusable right now: starting more member writes would only repeat them. */
-const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailable', 'timeout', 'network']);
 
 interface Outcome {
   id: string;
@@ -465,7 +463,7 @@ export class GroupsResource implements ScimResourceType {
         if (!isJumpCloudError(e)) throw e;
         if (op === 'add' && (e.kind === 'conflict' || e.kind === 'alreadyExists')) return { id, op, status: 'done' };
         if (op === 'remove' && e.kind === 'notFound') return { id, op, status: 'done' };
-        if (SYSTEMIC.has(e.kind)) stop = true;
+        if (isSystemic(e.kind)) stop = true;
         if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id)))
           return { id, op, status: 'nested' };
         return { id, op, status: 'failed', error: e };
@@ -500,7 +498,7 @@ export class GroupsResource implements ScimResourceType {
     const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] =>
       outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
     const failed = outcomes.filter((o) => o.status === 'failed');
-    const systemic = failed.find((o) => o.error && SYSTEMIC.has(o.error.kind));
+    const systemic = failed.find((o) => o.error && isSystemic(o.error.kind));
     const reason = (o: Outcome): string =>
       o.op === 'add' && o.error?.kind === 'notFound'
         ? `${o.id} (not a JumpCloud user)`
@@ -515,6 +513,7 @@ export class GroupsResource implements ScimResourceType {
         base.status,
         base.scimType,
         `${context} membership changes were applied only in part: ${summary} Retrying is safe: re-adding and re-removing members are no-ops. ${base.detail}`,
+        base.comeBackAfterSeconds,
       );
     }
     return badRequest(
