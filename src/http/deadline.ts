@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import type { Config } from '../config.js';
-import { ScimError, isScimError } from '../scim/errors.js';
+import { isScimError, type ScimError } from '../scim/errors.js';
 import { locals } from './scim-response.js';
 import { noteDeadline } from '../util/deadline-signal.js';
 
@@ -57,18 +58,7 @@ export function deadlineAnswer(res: Response, deadlineMs: number): ScimError | u
   const reason: unknown = locals(res).signal?.reason;
   if (!(reason instanceof RequestStopped) || reason.why !== 'deadline') return undefined;
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-  return new ScimError(
-    503,
-    undefined,
-    `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${writesDone(res)} Retrying the same request completes it.`,
-  );
-}
-
-function writesDone(res: Response): string {
-  const done = confirmedWrites(res);
-  return done.length
-    ? `JumpCloud confirmed ${done.length} write${done.length === 1 ? '' : 's'} before it stopped: ${done.slice(0, 20).join('; ')}${done.length > 20 ? `; and ${done.length - 20} more` : ''}.`
-    : 'JumpCloud confirmed no write before it stopped.';
+  return edgeErrors.deadline(deadlineMs, confirmedWrites(res));
 }
 
 /**
@@ -80,5 +70,5 @@ function writesDone(res: Response): string {
 export function comeBackLaterAnswer(res: Response, e: unknown, status: 429 | 503): ScimError | undefined {
   if (!isScimError(e) || e.comeBackAfterSeconds === undefined) return undefined;
   res.set('Retry-After', String(e.comeBackAfterSeconds));
-  return new ScimError(status, e.scimType, `${e.detail} ${writesDone(res)}`, e.comeBackAfterSeconds);
+  return edgeErrors.comeBackLater(status, e, e.comeBackAfterSeconds, confirmedWrites(res));
 }
