@@ -12,8 +12,14 @@ import {
   type Uniqueness,
 } from '../scim/schema.js';
 import type { ScimDoc } from '../scim/resource.js';
-import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
+import {
+  USER_GROUP_TEXT_FIELDS,
+  type UserGroup,
+  type UserGroupTextField,
+  type UserGroupWrite,
+} from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import type { Drift } from './drift.js';
 
 /**
  * One row of the `groups` section of config/mapping.json, compiled. A JumpCloud user group stores a few free-text
@@ -186,6 +192,21 @@ export class GroupTable {
       if (v !== '') doc[row.scim] = v;
     }
     return doc;
+  }
+
+  /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
+  holds(group: UserGroup, write: GroupFields): boolean {
+    return this.rows.every((r) => r.target === MEMBERS || heldValue(group, r) === writtenValue(write, r));
+  }
+
+  /** Each mapped text field of JumpCloud's answer to a write, compared in SCIM terms with what was written. */
+  drift(sent: UserGroupWrite, answer: unknown): Drift[] {
+    if (!isRecord(answer)) return [];
+    const intended = this.toScim({ ...answer, ...sent } as UserGroup);
+    const stored = this.toScim(answer as UserGroup);
+    return this.rows
+      .filter((row) => row.target !== MEMBERS && row.target in sent && intended[row.scim] !== stored[row.scim])
+      .map((row) => ({ attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }));
   }
 
   /** SCIM Group (canonical) → the group's mapped text fields; "no value" is written as '' (the PUT is a full update). */
