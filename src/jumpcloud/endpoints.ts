@@ -213,7 +213,8 @@ export class JumpCloudClient {
       },
       get: async (id) => this.data<R>({ method: 'GET', path: `${path}/${this.id(id)}`, idempotent: true }),
       create: async (body) => this.data<R>({ method: 'POST', path, body, idempotent: false }),
-      update: async (id, body) => this.data<R>({ method: 'PUT', path: `${path}/${this.id(id, 'PUT')}`, body, idempotent: true }),
+      update: async (id, body) =>
+        this.data<R>({ method: 'PUT', path: `${path}/${this.id(id, 'PUT')}`, body, idempotent: true }),
       delete: async (id) =>
         goneAfterRetryIsDone(
           this.data<unknown>({ method: 'DELETE', path: `${path}/${this.id(id, 'DELETE')}`, idempotent: true }),

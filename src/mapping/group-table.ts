@@ -124,7 +124,7 @@ function membersDef(row: GroupRow): AttributeDef {
 export type GroupFields = Partial<Record<UserGroupTextField, string>> & { attributes?: Record<string, string> };
 
 /** What a group holds for one row ('' when nothing). */
-export function heldValue(group: UserGroup, row: GroupRow): string {
+function heldValue(group: UserGroup, row: GroupRow): string {
   const key = attributeKey(row.target);
   const v =
     key !== undefined

@@ -3,7 +3,7 @@ import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
+import { checkRequired, type ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
@@ -179,8 +179,7 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.scaffold.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     const write = this.table.toJumpCloud(doc);
     const name = write.name ?? '';
     if (name.trim() === '')
@@ -265,8 +264,7 @@ export class GroupsResource implements ScimResourceType {
    * `excludedAttributes=members`) must not empty a group by renaming it. `members: []` empties it.
    */
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.scaffold.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     // `members: []` (or null) is sent but normalises to nothing: that is "no members", not "members not sent".
     const sent = (name: string): boolean =>
       isRecord(body) && Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());

@@ -8,7 +8,7 @@ import { matchesResource } from '../scim/filter-eval.js';
 import { compareBySort, parseListFilter, parseSort, type Sort } from '../scim/list-query.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
 import { parseProjection, type Projection } from '../scim/projection.js';
-import type { ScimDoc, UnknownAttributes } from '../scim/resource.js';
+import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
 import { readWindow, scanAll, type PageOf, type PageRequest } from '../util/paging.js';
 import { findLanded, landedLookup } from './landed-create.js';
@@ -84,6 +84,13 @@ export class ResourceScaffold {
   unknown(ctx: RequestContext): UnknownAttributes {
     const { table, storeAdvice } = this.words;
     return unknownAttributes(this.config.unknownAttributes, ctx, this.schema.resourceType, table, storeAdvice);
+  }
+
+  /** The resource a POST or PUT carries: normalised to the schema (UNKNOWN_ATTRIBUTES applied), required ones present. */
+  resource(ctx: RequestContext, body: unknown): ScimDoc {
+    const doc = normaliseResource(body, this.schema, this.unknown(ctx));
+    checkRequired(doc, this.schema);
+    return doc;
   }
 
   /** Runs `work` under the lock `key`, waiting no longer than the request may run, among its own org's keys. */

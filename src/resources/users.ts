@@ -5,7 +5,7 @@ import { filterAttributes, matchesResource } from '../scim/filter-eval.js';
 import type { ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, normaliseResource, type ScimDoc } from '../scim/resource.js';
+import { checkRequired, type ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
@@ -194,8 +194,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.scaffold.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     const write = this.table.toJumpCloud(doc);
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
@@ -340,8 +339,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.scaffold.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
   }
 
