@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isRecord } from '../util/guards.js';
 import type { CheckResult } from './checks.js';
 import { describeCall, type Probe, type ProbeAnswer, type ProbeRequest } from './upstream.js';
+import { runUnknownProbes } from './unknown-probes.js';
 
 /** The throwaway user's name: recognisable in JumpCloud's console, a valid username on every OS. */
 export function throwawayUsername(suffix: string): string {
@@ -120,6 +121,8 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
     return results;
   }
   const id = created.data._id;
+  // What the unknown probes create besides the throwaway user; deleted first, whatever happened.
+  const extras: { kind: 'user' | 'group'; id: string }[] = [];
   const readBack = async (log: string[]): Promise<unknown> => {
     const got = await call({ method: 'GET', path: `/api/systemusers/${id}` }, log);
     return ok(got) ? got.data : undefined;
@@ -195,7 +198,27 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
         evidence: ['skipped: no other user to act as manager', ...log],
       });
     }
+    results.push(
+      ...(await runUnknownProbes({
+        call,
+        suffix,
+        user: { id, username, attributeValue: `doctor-${suffix}` },
+        created: (kind, extra) => extras.push({ kind, id: extra }),
+      })),
+    );
   } finally {
+    for (const extra of extras) {
+      const log: string[] = [];
+      const path = extra.kind === 'user' ? `/api/systemusers/${extra.id}` : `/api/v2/usergroups/${extra.id}`;
+      const deleted = await call({ method: 'DELETE', path }, log);
+      if (!ok(deleted))
+        results.push({
+          title: `Delete the probe's throwaway ${extra.kind} ${extra.id}`,
+          verdict: 'fail',
+          evidence: log,
+          fix: `Delete ${extra.kind} ${extra.id} (its name starts with doctor.) in JumpCloud's admin console.`,
+        });
+    }
     const log: string[] = [];
     const deleted = await call(
       { method: 'DELETE', path: `/api/systemusers/${id}`, query: { cascade_manager: 'null' } },

@@ -29,7 +29,8 @@ import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift, driftNote } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
+import { createBody, updateBody } from '../mapping/user-write.js';
+import { checkUsername, windowsUsernameWarning } from '../mapping/usernames.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -42,6 +43,12 @@ import {
   type ScimResourceType,
 } from './resource-type.js';
 import { deepEqual, isRecord } from '../util/guards.js';
+
+/** A username Windows logins cannot take is stored, with a warning in the log line and the exchange. */
+function windowsNote(ctx: RequestContext, username: string): void {
+  const message = windowsUsernameWarning(username);
+  if (message) ctx.note?.({ level: 'warn', kind: 'usernameWindows', message });
+}
 
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
@@ -270,6 +277,7 @@ export class UsersResource implements ScimResourceType {
     const write = this.table.toJumpCloud(doc);
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
+    windowsNote(ctx, created.username);
     const key = `create:${created.username.toLowerCase()}`;
     return this.locks.run(
       key,
@@ -482,7 +490,10 @@ export class UsersResource implements ScimResourceType {
       delete body.state;
     }
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
-    if (body.username !== undefined) checkUsername(body.username, nextUserName);
+    if (body.username !== undefined) {
+      checkUsername(body.username, nextUserName);
+      windowsNote(ctx, body.username);
+    }
     await this.assertUnique(ctx.jc, body, user._id);
     if (this.managerIn(body) === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);
