@@ -43,7 +43,7 @@ const QUESTIONS: Record<WriteProbe, string> = {
   nameSearchCase: 'whether v2 filter=name:search: ignores case',
   emptyEmployeeIdentifier: 'employeeIdentifier "" on two users',
   danglingManager: 'a manager id that is no user',
-  alternateEmailUnique: "an alternateEmail another user holds as alternateEmail",
+  alternateEmailUnique: 'an alternateEmail another user holds as alternateEmail',
   boundUserRename: 'renaming a user bound to a resource',
 };
 
@@ -130,20 +130,29 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
   },
   putElementIds: async (c, log) => {
     const read = await c.call({ method: 'GET', path: `/api/systemusers/${c.user.id}` }, log);
-    const phones = ok(read) && isRecord(read.data) && Array.isArray(read.data.phoneNumbers) ? read.data.phoneNumbers : [];
+    const phones =
+      ok(read) && isRecord(read.data) && Array.isArray(read.data.phoneNumbers) ? read.data.phoneNumbers : [];
     const first = phones.find(isRecord);
     if (!first || typeof first.id !== 'string') {
       log.push('the throwaway user has no phone element with an id to send back');
       return undefined;
     }
     const sent = { id: first.id, type: first.type, number: '+1 555 010 0177' };
-    const put = await c.call({ method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { phoneNumbers: [sent] } }, log);
+    const put = await c.call(
+      { method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { phoneNumbers: [sent] } },
+      log,
+    );
     if (!ok(put)) return `refused (${said(put)})`;
-    const stored = isRecord(put.data) && Array.isArray(put.data.phoneNumbers) ? put.data.phoneNumbers.find(isRecord) : undefined;
+    const stored =
+      isRecord(put.data) && Array.isArray(put.data.phoneNumbers) ? put.data.phoneNumbers.find(isRecord) : undefined;
     return stored?.id === first.id ? 'accepted, the id is kept' : 'accepted, the element gets a new id';
   },
   duplicateUser: async (c, log) => {
-    const body = { username: c.user.username.toUpperCase(), email: `doctor.duplicate.${c.suffix}@example.com`, state: 'STAGED' };
+    const body = {
+      username: c.user.username.toUpperCase(),
+      email: `doctor.duplicate.${c.suffix}@example.com`,
+      state: 'STAGED',
+    };
     const a = await c.call({ method: 'POST', path: '/api/systemusers', body }, log);
     if (ok(a)) {
       if (isRecord(a.data) && typeof a.data._id === 'string') c.created('user', a.data._id);
@@ -152,7 +161,10 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
     return `refused, ignoring case: ${said(a)}`;
   },
   mspWithoutOrgId: async (c, log) => {
-    const a = await c.call({ method: 'GET', path: '/api/systemusers', query: { limit: 1, fields: '_id' }, withoutOrgId: true }, log);
+    const a = await c.call(
+      { method: 'GET', path: '/api/systemusers', query: { limit: 1, fields: '_id' }, withoutOrgId: true },
+      log,
+    );
     return ok(a) ? "served (the key's default organization)" : `refused (${said(a)})`;
   },
   groupAttributes: async (c, log) => {
@@ -180,13 +192,20 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
   },
   nameSearchCase: async (c, log) => {
     const wanted = `doctor-throwaway-${c.suffix}`;
-    const a = await c.call({ method: 'GET', path: '/api/v2/usergroups', query: { filter: `name:search:${wanted}`, limit: 10 } }, log);
+    const a = await c.call(
+      { method: 'GET', path: '/api/v2/usergroups', query: { filter: `name:search:${wanted}`, limit: 10 } },
+      log,
+    );
     if (!ok(a) || !Array.isArray(a.data)) return undefined;
     const groups = a.data.filter(isRecord);
     if (!groups.some((g) => typeof g.name === 'string' && g.name.toLowerCase() === wanted)) {
       // Without the group the groupAttributes probe made, the lower-case search finding nothing proves nothing.
       const exact = await c.call(
-        { method: 'GET', path: '/api/v2/usergroups', query: { filter: `name:search:Doctor-Throwaway-${c.suffix}`, limit: 10 } },
+        {
+          method: 'GET',
+          path: '/api/v2/usergroups',
+          query: { filter: `name:search:Doctor-Throwaway-${c.suffix}`, limit: 10 },
+        },
         log,
       );
       if (!ok(exact) || !Array.isArray(exact.data) || exact.data.length === 0) return undefined;
@@ -199,7 +218,11 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
       {
         method: 'POST',
         path: '/api/systemusers',
-        body: { username: `doctor.second.${c.suffix}`, email: `doctor.second.${c.suffix}@example.com`, state: 'STAGED' },
+        body: {
+          username: `doctor.second.${c.suffix}`,
+          email: `doctor.second.${c.suffix}@example.com`,
+          state: 'STAGED',
+        },
       },
       log,
     );
@@ -223,10 +246,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
   },
   alternateEmailUnique: async (c, log) => {
     const alternateEmail = `doctor.shared.${c.suffix}@example.com`;
-    const held = await c.call(
-      { method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { alternateEmail } },
-      log,
-    );
+    const held = await c.call({ method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { alternateEmail } }, log);
     if (!ok(held)) return undefined;
     const a = await c.call(
       {

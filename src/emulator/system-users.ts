@@ -262,7 +262,8 @@ function checkManager(context: EmulatorContext, manager: unknown, selfId: string
   if (typeof manager !== 'string' || !isObjectId(manager))
     throw badRequest('manager must be the _id of an existing user');
   if (manager === selfId) throw badRequest('a user cannot be their own manager');
-  if (!context.store.users.has(manager) && !context.modes.unknowns?.danglingManagerStored) throw badRequest(`manager ${manager} is not an existing user`);
+  if (!context.store.users.has(manager) && !context.modes.unknowns?.danglingManagerStored)
+    throw badRequest(`manager ${manager} is not an existing user`);
 }
 
 /**

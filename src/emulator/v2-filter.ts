@@ -19,7 +19,9 @@ export function v2FilterPredicate(
     .flatMap(splitExpressions)
     .filter((expression) => expression !== '');
   if (expressions.length === 0) return undefined;
-  const predicates = expressions.map((expression) => parseV2Expression(expression, options.searchCaseSensitive === true));
+  const predicates = expressions.map((expression) =>
+    parseV2Expression(expression, options.searchCaseSensitive === true),
+  );
   return (record) => predicates.every((predicate) => predicate(record));
 }
 
@@ -60,7 +62,8 @@ function parseV2Expression(expression: string, searchCaseSensitive: boolean): Pr
     case 'search': {
       // Fact `v2NameSearchCase`: JumpCloud's docs call it case-insensitive, the v2 spec says filter values are
       // case sensitive. The default is the docs' reading; the `nameSearchCaseSensitive` flip is the spec's.
-      if (searchCaseSensitive) return anyValue((candidate) => typeof candidate === 'string' && candidate.includes(value));
+      if (searchCaseSensitive)
+        return anyValue((candidate) => typeof candidate === 'string' && candidate.includes(value));
       const needle = value.toLowerCase();
       return anyValue((candidate) => typeof candidate === 'string' && candidate.toLowerCase().includes(needle));
     }

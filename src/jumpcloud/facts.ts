@@ -134,7 +134,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
   },
   {
     name: 'duplicateUserMessage',
-    says: "the text of the duplicate-user 400 (a help article's slug reads \"has already been registered\")",
+    says: 'the text of the duplicate-user 400 (a help article\'s slug reads "has already been registered")',
     source: `${KB}/troubleshoot-jumpcloud-admin-accounts`,
     status: 'unknown',
     probe: 'duplicateUser',
@@ -147,7 +147,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     source: `${KB}/alternate-email-for-new-users`,
     status: 'confirmed',
     probe: 'alternateEmailUnique',
-    bridge: "checked before the write like email: a 409 naming emails and the holder; the bridge's own writes of other attributes go on",
+    bridge:
+      "checked before the write like email: a 409 naming emails and the holder; the bridge's own writes of other attributes go on",
   },
   {
     name: 'boundUserRename',
@@ -246,7 +247,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     source: `${V1} (operators not listed)`,
     status: 'unknown',
     probe: 'searchOperators',
-    bridge: "the read-only doctor probes each form the planner uses (searchForms) and names the SCIM filters a refused one breaks",
+    bridge:
+      'the read-only doctor probes each form the planner uses (searchForms) and names the SCIM filters a refused one breaks',
   },
   {
     name: 'dottedKeyInOr',
@@ -312,7 +314,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
   {
     name: 'ipBlocked',
     says: 'a 403 "your IP has been blocked due to suspected abuse" refuses every call from that address',
-    source: 'https://support.jumpcloud.com/s/article/a-jumpcloud-service-returns-403-forbidden-your-ip-has-been-blocked-due-to-suspected-abuse-2019-08-21-10-36-47',
+    source:
+      'https://support.jumpcloud.com/s/article/a-jumpcloud-service-returns-403-forbidden-your-ip-has-been-blocked-due-to-suspected-abuse-2019-08-21-10-36-47',
     status: 'confirmed',
   },
   {

@@ -478,7 +478,8 @@ const addresses: Codec = {
       const type = str(e.type, row, `${row.scim}[${i}].type`);
       if (type !== undefined) a.type = type;
       const formatted = str(e.formatted, row, `${row.scim}[${i}].formatted`);
-      if (formatted !== undefined) out.custom[formattedAttributeFor(type, row, `${row.scim}[${i}].formatted`)] = formatted;
+      if (formatted !== undefined)
+        out.custom[formattedAttributeFor(type, row, `${row.scim}[${i}].formatted`)] = formatted;
       for (const p of ADDRESS_PARTS) {
         const v = str(e[p], row, `${row.scim}[${i}].${p}`);
         if (v !== undefined) a[p] = v;

@@ -32,19 +32,20 @@ export function parseUsernameRule(raw: unknown): UsernameRule | undefined {
   if (!isRecord(raw)) throw new Error("'usernameRule' must be an object");
   const known = ['prefixLeadingDigit', 'replaceDisallowed', 'maxLength', '$comment'];
   const unknown = Object.keys(raw).filter((k) => !known.includes(k));
-  if (unknown.length) throw new Error(`'usernameRule' has unknown keys ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  if (unknown.length)
+    throw new Error(`'usernameRule' has unknown keys ${unknown.join(', ')} (known: ${known.join(', ')})`);
   const rule: UsernameRule = {};
   const { prefixLeadingDigit: prefix, replaceDisallowed: replace, maxLength } = raw;
   if (prefix !== undefined) {
     if (typeof prefix !== 'string' || !/^[A-Za-z][A-Za-z0-9._-]{0,9}$/.test(prefix))
       throw new Error(
-        "'usernameRule.prefixLeadingDigit' must be 1 to 10 username characters starting with a letter (e.g. \"u\")",
+        '\'usernameRule.prefixLeadingDigit\' must be 1 to 10 username characters starting with a letter (e.g. "u")',
       );
     rule.prefixLeadingDigit = prefix;
   }
   if (replace !== undefined) {
     if (typeof replace !== 'string' || !/^[A-Za-z0-9._-]?$/.test(replace))
-      throw new Error("'usernameRule.replaceDisallowed' must be \"\" or one of letters, digits, \".\", \"_\", \"-\"");
+      throw new Error('\'usernameRule.replaceDisallowed\' must be "" or one of letters, digits, ".", "_", "-"');
     rule.replaceDisallowed = replace;
   }
   if (maxLength !== undefined) {
@@ -109,8 +110,12 @@ export function checkUsername(username: string | undefined, userName: string | u
   const why = broken(username);
   if (!why) return;
   const shown = JSON.stringify(userName ?? username);
-  const made = userName !== undefined && userName !== username ? ` (JumpCloud username ${JSON.stringify(username)})` : '';
-  throw badRequest('invalidValue', `userName ${shown}${made} breaks JumpCloud's username rule: ${why.rule}. ${why.fix}`);
+  const made =
+    userName !== undefined && userName !== username ? ` (JumpCloud username ${JSON.stringify(username)})` : '';
+  throw badRequest(
+    'invalidValue',
+    `userName ${shown}${made} breaks JumpCloud's username rule: ${why.rule}. ${why.fix}`,
+  );
 }
 
 /** A username JumpCloud accepts but a Windows login cannot use; undefined when there is nothing to warn about. */

@@ -258,13 +258,7 @@ export class GroupsResource implements ScimResourceType {
         : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     this.checkMemberCount(adds.length);
     // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
-    const { attributes, ...text } = write;
-    const keys = Object.fromEntries(Object.entries(attributes ?? {}).filter(([, v]) => v !== ''));
-    const post: UserGroupWrite = {
-      ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')),
-      name,
-      ...(Object.keys(keys).length ? { attributes: keys } : {}),
-    };
+    const post = this.table.writeBody(undefined, { ...write, name });
     return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
@@ -399,6 +393,9 @@ export class GroupsResource implements ScimResourceType {
           put = this.putBody(group, { ...after, name });
         }
       }
+      // A group the previous layout wrote keeps the bridge's externalId where members inherit it: any write to the
+      // group (a member change too) moves it, with every mapped value as it reads now.
+      if (!put && this.table.holdsPreviousLayout(group)) put = this.putBody(group, { ...before, name: group.name });
       const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
       const changes = memberChanges(steps, current);
 
@@ -426,17 +423,7 @@ export class GroupsResource implements ScimResourceType {
   private putBody(group: UserGroup, fields: GroupFields & { name: string }): UserGroupWrite {
     const carried: Record<string, unknown> = {};
     for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
-    const { attributes: keys, ...text } = fields;
-    if (!keys) return { ...carried, ...text };
-    // The bridge's keys merged into the group's settings object; every other key (sudo, LDAP, RADIUS…) goes back as read.
-    const attributes: Record<string, unknown> = { ...(group.attributes ?? {}) };
-    for (const [k, v] of Object.entries(keys)) {
-      if (v === '') delete attributes[k];
-      else attributes[k] = v;
-    }
-    const unchangedNull =
-      (group.attributes === null || group.attributes === undefined) && Object.keys(attributes).length === 0;
-    return { ...carried, ...text, ...(unchangedNull ? {} : { attributes }) };
+    return this.table.writeBody(group, fields, carried);
   }
 
   /**

@@ -20,22 +20,25 @@ const del = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': KEY }, badhe
 
 const total = (n: number): Record<string, string> => ({ 'x-total-count': String(n) });
 
-/** The admin's description: never written by the bridge (externalId lives in `attributes.scimExternalId`). */
+/** The admin's description: the bridge keeps it and appends only its marked trailer (externalId). */
 const ADMIN_TEXT = 'Owned by sales ops; ask #it-help before changing';
 const SUDO = { enabled: false, withoutPassword: false };
-/** The group's attributes object holding Entra's externalId (none for '') next to the admin's settings. */
+/**
+ * A group as the bridge leaves it: Entra's externalId (none for '') in the description's trailer after the admin's
+ * text, and the admin's settings alone in `attributes`.
+ */
 const ext = (externalId: string): Record<string, unknown> => ({
-  attributes: { sudo: SUDO, ...(externalId ? { scimExternalId: externalId } : {}) },
+  attributes: { sudo: SUDO },
+  description: externalId ? `${ADMIN_TEXT} [scim-bridge externalId=${encodeURIComponent(externalId)}]` : ADMIN_TEXT,
 });
 
 function group(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: GROUP_ID,
     name: 'Sales Team',
-    description: ADMIN_TEXT,
     type: 'user_group',
     membershipMethod: 'STATIC',
-    attributes: { sudo: SUDO, scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+    ...ext('8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159'),
     suggestionCounts: { add: 0, remove: 0, total: 0 },
     ...over,
   };
@@ -49,7 +52,7 @@ const member = (id: string): Record<string, unknown> => ({
 
 /** The PUT body the bridge must send: the writable fields it read (the admin's description included), with name/externalId changed. */
 function putBody(name: string, externalId: string): nock.DataMatcherMap {
-  return { ...ext(externalId), membershipMethod: 'STATIC', name, description: ADMIN_TEXT };
+  return { ...ext(externalId), membershipMethod: 'STATIC', name };
 }
 
 const fixture = (name: string): unknown =>
@@ -277,7 +280,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       write()
         .post('/api/v2/usergroups', {
           name: 'displayName',
-          attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+          description: '[scim-bridge externalId=8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159]',
         })
         .reply(201, group({ name: 'displayName' }));
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
@@ -336,7 +339,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       write()
         .post('/api/v2/usergroups', {
           name: 'displayName',
-          attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+          description: '[scim-bridge externalId=8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159]',
         })
         .reply(409, { message: 'Already Exists' });
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
@@ -789,7 +792,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
           write()
             .post('/api/v2/usergroups', {
               name: 'displayName',
-              attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+              description: '[scim-bridge externalId=8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159]',
             })
             .reply(201, group({ name: 'displayName' }));
         },

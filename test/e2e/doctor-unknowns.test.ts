@@ -45,7 +45,10 @@ describe('e2e: doctor settles the unknowns on the hot path', function () {
   it('--write-check: prints the answer of every probe, and the emulator default answers each', async () => {
     const { probes } = await doctor(true);
     expect(probes.map((l) => /\[(\w+)\]/.exec(l)?.[1])).to.deep.equal([...WRITE_PROBES]);
-    expect(probes.every((l) => l.startsWith('✓ ')), probes.join('\n')).to.equal(true);
+    expect(
+      probes.every((l) => l.startsWith('✓ ')),
+      probes.join('\n'),
+    ).to.equal(true);
     expect(answer(probes, 'dottedKeyInOr')).to.match(/: works/);
     expect(answer(probes, 'searchOperators')).to.match(/\$ne works, \$in works, \$exists works/);
     expect(answer(probes, 'putElementIds')).to.match(/accepted, the id is kept/);
@@ -64,7 +67,11 @@ describe('e2e: doctor settles the unknowns on the hot path', function () {
       [{ refuseSearch: { dottedKeys: true } }, 'dottedKeyInOr', /refused \(400/],
       [{ refuseSearch: { operators: ['$in'] } }, 'searchOperators', /\$in refused/],
       [{ unknowns: { elementIdsRefused: true } }, 'putElementIds', /refused \(400/],
-      [{ unknowns: { duplicateMessage: 'has already been registered' } }, 'duplicateUser', /"has already been registered"/],
+      [
+        { unknowns: { duplicateMessage: 'has already been registered' } },
+        'duplicateUser',
+        /"has already been registered"/,
+      ],
       [{ multiTenant: { organizations: [{ _id: ORG, displayName: 'Org' }] } }, 'mspWithoutOrgId', /refused \(401/],
       [{ unknowns: { groupAttributesDropped: true } }, 'groupAttributes', /not stored/],
       [{ unknowns: { nameSearchCaseSensitive: true } }, 'nameSearchCase', /compares case/],

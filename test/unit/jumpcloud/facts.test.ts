@@ -52,9 +52,10 @@ const CASES: Record<string, () => Promise<void>> = {
   putStateAgreesWithSuspended: () =>
     onEmulator(async (h) => {
       const u = await user(h.api, 'agree');
-      refused(400, /conflicting state and suspended/)(
-        await h.api.put(`/api/systemusers/${u._id}`, { state: 'SUSPENDED', suspended: false }),
-      );
+      refused(
+        400,
+        /conflicting state and suspended/,
+      )(await h.api.put(`/api/systemusers/${u._id}`, { state: 'SUSPENDED', suspended: false }));
     }),
   stagedActivation: () =>
     onEmulator(async (h) => {
@@ -76,9 +77,10 @@ const CASES: Record<string, () => Promise<void>> = {
   usernameCharacters: async () => {
     expect(() => checkUsername("o'neil", "o'neil")).to.throw(/only letters, digits/);
     await onEmulator(async (h) =>
-      refused(400, /only letters, digits/)(
-        await h.api.post('/api/systemusers', { username: "o'neil", email: 'a@b.c' }),
-      ),
+      refused(
+        400,
+        /only letters, digits/,
+      )(await h.api.post('/api/systemusers', { username: "o'neil", email: 'a@b.c' })),
     );
   },
   usernameLength: async () => {
@@ -105,7 +107,10 @@ const CASES: Record<string, () => Promise<void>> = {
   uniquenessCase: () =>
     onEmulator(async (h) => {
       await user(h.api, 'case');
-      refused(400, /already exists/)(await h.api.post('/api/systemusers', { username: 'CASE', email: 'x@example.com' }));
+      refused(
+        400,
+        /already exists/,
+      )(await h.api.post('/api/systemusers', { username: 'CASE', email: 'x@example.com' }));
     }),
   duplicateIs400: () =>
     onEmulator(async (h) => {
@@ -113,17 +118,24 @@ const CASES: Record<string, () => Promise<void>> = {
       expect((await h.api.post('/api/systemusers', { username: 'dup', email: 'y@example.com' })).status).to.equal(400);
     }),
   duplicateUserMessage: async () => {
-    await onEmulator(async (h) => {
-      await user(h.api, 'dup');
-      refused(400, /^Bad Request: has already been registered$/)(
-        await h.api.post('/api/systemusers', { username: 'dup', email: 'y@example.com' }),
-      );
-    }, { unknowns: { duplicateMessage: 'Bad Request: has already been registered' } });
+    await onEmulator(
+      async (h) => {
+        await user(h.api, 'dup');
+        refused(
+          400,
+          /^Bad Request: has already been registered$/,
+        )(await h.api.post('/api/systemusers', { username: 'dup', email: 'y@example.com' }));
+      },
+      { unknowns: { duplicateMessage: 'Bad Request: has already been registered' } },
+    );
   },
   alternateEmailUnique: async () => {
     await onEmulator(async (h) => {
       await user(h.api, 'holder', { alternateEmail: 'shared@example.com' });
-      refused(400, /alternateEmail "Shared@example.com"/)(
+      refused(
+        400,
+        /alternateEmail "Shared@example.com"/,
+      )(
         await h.api.post('/api/systemusers', {
           username: 'other',
           email: 'other@example.com',
@@ -131,40 +143,66 @@ const CASES: Record<string, () => Promise<void>> = {
         }),
       );
       // Another user's primary email is taken too: "unique across all of JumpCloud".
-      refused(400, /alternateEmail/)(
-        await h.api.post('/api/systemusers', { username: 'third', email: 't@example.com', alternateEmail: 'holder@example.com' }),
+      refused(
+        400,
+        /alternateEmail/,
+      )(
+        await h.api.post('/api/systemusers', {
+          username: 'third',
+          email: 't@example.com',
+          alternateEmail: 'holder@example.com',
+        }),
       );
     });
-    await onEmulator(async (h) => {
-      await user(h.api, 'holder', { alternateEmail: 'shared@example.com' });
-      await user(h.api, 'other', { alternateEmail: 'shared@example.com' });
-    }, { unknowns: { alternateEmailNotUnique: true } });
+    await onEmulator(
+      async (h) => {
+        await user(h.api, 'holder', { alternateEmail: 'shared@example.com' });
+        await user(h.api, 'other', { alternateEmail: 'shared@example.com' });
+      },
+      { unknowns: { alternateEmailNotUnique: true } },
+    );
   },
   boundUserRename: async () => {
     await onEmulator(async (h) => {
       const bound = h.emulator.store.addUser({ username: 'bound', email: 'bound@example.com', bound: true });
-      refused(400, /cannot be modified because the user is bound/)(
-        await h.api.put(`/api/systemusers/${bound._id}`, { username: 'renamed', jobTitle: 'x' }),
-      );
+      refused(
+        400,
+        /cannot be modified because the user is bound/,
+      )(await h.api.put(`/api/systemusers/${bound._id}`, { username: 'renamed', jobTitle: 'x' }));
       expect(h.emulator.store.users.get(bound._id)?.['jobTitle']).to.equal('');
-      expect((await h.api.put(`/api/systemusers/${bound._id}`, { username: 'bound', jobTitle: 'x' })).status).to.equal(200);
+      expect((await h.api.put(`/api/systemusers/${bound._id}`, { username: 'bound', jobTitle: 'x' })).status).to.equal(
+        200,
+      );
       const free = await user(h.api, 'free');
       expect((await h.api.put(`/api/systemusers/${free._id}`, { username: 'freed' })).status).to.equal(200);
     });
-    await onEmulator(async (h) => {
-      const bound = h.emulator.store.addUser({ username: 'bound', email: 'bound@example.com', bound: true });
-      expect((await h.api.put(`/api/systemusers/${bound._id}`, { username: 'renamed' })).status).to.equal(200);
-    }, { unknowns: { boundRenameAllowed: true } });
+    await onEmulator(
+      async (h) => {
+        const bound = h.emulator.store.addUser({ username: 'bound', email: 'bound@example.com', bound: true });
+        expect((await h.api.put(`/api/systemusers/${bound._id}`, { username: 'renamed' })).status).to.equal(200);
+      },
+      { unknowns: { boundRenameAllowed: true } },
+    );
   },
   emailsLowercased: () =>
-    onEmulator(async (h) => {
-      expect((await user(h.api, 'lower', { email: 'Lower@Example.com' })).email).to.equal('lower@example.com');
-    }, { normalise: { email: 'lowercase' } }),
+    onEmulator(
+      async (h) => {
+        expect((await user(h.api, 'lower', { email: 'Lower@Example.com' })).email).to.equal('lower@example.com');
+      },
+      { normalise: { email: 'lowercase' } },
+    ),
   customAttributeNames: () =>
     onEmulator(async (h) => {
       for (const name of ['badge_id', 'a'.repeat(32)])
-        refused(400, /fewer than 32 letters and digits/)(
-          await h.api.post('/api/systemusers', { username: 'c', email: 'c@example.com', attributes: [{ name, value: 'v' }] }),
+        refused(
+          400,
+          /fewer than 32 letters and digits/,
+        )(
+          await h.api.post('/api/systemusers', {
+            username: 'c',
+            email: 'c@example.com',
+            attributes: [{ name, value: 'v' }],
+          }),
         );
       await user(h.api, 'ok', { attributes: [{ name: 'a'.repeat(31), value: 'v' }] });
     }),
@@ -175,9 +213,10 @@ const CASES: Record<string, () => Promise<void>> = {
         email: 'ad@example.com',
         restrictedFields: [{ field: 'jobTitle', type: 'active_directory', id: 'x' }],
       });
-      refused(400, /jobTitle is restricted: it is managed by active_directory/)(
-        await h.api.put(`/api/systemusers/${u._id}`, { jobTitle: 'Boss' }),
-      );
+      refused(
+        400,
+        /jobTitle is restricted: it is managed by active_directory/,
+      )(await h.api.put(`/api/systemusers/${u._id}`, { jobTitle: 'Boss' }));
       expect((await h.api.put(`/api/systemusers/${u._id}`, { department: 'D' })).status).to.equal(200);
     }),
   emptyStringClears: () =>
@@ -191,12 +230,16 @@ const CASES: Record<string, () => Promise<void>> = {
       await user(h.api, 'e1', { employeeIdentifier: '' });
       await user(h.api, 'e2', { employeeIdentifier: '' });
     });
-    await onEmulator(async (h) => {
-      await user(h.api, 'e1', { employeeIdentifier: '' });
-      refused(400, /employeeIdentifier/)(
-        await h.api.post('/api/systemusers', { username: 'e2', email: 'e2@example.com', employeeIdentifier: '' }),
-      );
-    }, { unknowns: { emptyEmployeeIdentifierClashes: true } });
+    await onEmulator(
+      async (h) => {
+        await user(h.api, 'e1', { employeeIdentifier: '' });
+        refused(
+          400,
+          /employeeIdentifier/,
+        )(await h.api.post('/api/systemusers', { username: 'e2', email: 'e2@example.com', employeeIdentifier: '' }));
+      },
+      { unknowns: { emptyEmployeeIdentifierClashes: true } },
+    );
   },
   managerIsUserId: () =>
     onEmulator(async (h) => {
@@ -207,13 +250,17 @@ const CASES: Record<string, () => Promise<void>> = {
   managerMustExist: async () => {
     const ghost = 'f'.repeat(24);
     await onEmulator(async (h) =>
-      refused(400, /not an existing user/)(
-        await h.api.post('/api/systemusers', { username: 'm', email: 'm@example.com', manager: ghost }),
-      ),
+      refused(
+        400,
+        /not an existing user/,
+      )(await h.api.post('/api/systemusers', { username: 'm', email: 'm@example.com', manager: ghost })),
     );
-    await onEmulator(async (h) => {
-      expect((await user(h.api, 'm', { manager: ghost })).manager).to.equal(ghost);
-    }, { unknowns: { danglingManagerStored: true } });
+    await onEmulator(
+      async (h) => {
+        expect((await user(h.api, 'm', { manager: ghost })).manager).to.equal(ghost);
+      },
+      { unknowns: { danglingManagerStored: true } },
+    );
   },
   cascadeManager: () =>
     onEmulator(async (h) => {
@@ -239,26 +286,39 @@ const CASES: Record<string, () => Promise<void>> = {
       const put = await h.api.put(`/api/systemusers/${u._id}`, { phoneNumbers: [{ id, type: 'work', number: '2' }] });
       expect(put.data.phoneNumbers[0].id).to.equal(id);
     });
-    await onEmulator(async (h) => {
-      const u = await user(h.api, 'ids', { phoneNumbers: [{ type: 'work', number: '1' }] });
-      const id = (u.phoneNumbers as { id: string }[])[0]?.id;
-      refused(400, /id is not allowed/)(
-        await h.api.put(`/api/systemusers/${u._id}`, { phoneNumbers: [{ id, type: 'work', number: '2' }] }),
-      );
-      expect((await h.api.put(`/api/systemusers/${u._id}`, { phoneNumbers: [{ type: 'work', number: '2' }] })).status).to.equal(200);
-    }, { unknowns: { elementIdsRefused: true } });
+    await onEmulator(
+      async (h) => {
+        const u = await user(h.api, 'ids', { phoneNumbers: [{ type: 'work', number: '1' }] });
+        const id = (u.phoneNumbers as { id: string }[])[0]?.id;
+        refused(
+          400,
+          /id is not allowed/,
+        )(await h.api.put(`/api/systemusers/${u._id}`, { phoneNumbers: [{ id, type: 'work', number: '2' }] }));
+        expect(
+          (await h.api.put(`/api/systemusers/${u._id}`, { phoneNumbers: [{ type: 'work', number: '2' }] })).status,
+        ).to.equal(200);
+      },
+      { unknowns: { elementIdsRefused: true } },
+    );
   },
   searchBody: () =>
     onEmulator(async (h) => {
       await user(h.api, 'search');
-      const found = await h.api.post('/api/search/systemusers', { filter: { or: [{ username: 'search' }] }, fields: 'username email' });
+      const found = await h.api.post('/api/search/systemusers', {
+        filter: { or: [{ username: 'search' }] },
+        fields: 'username email',
+      });
       expect(Object.keys(found.data.results[0]).sort()).to.deep.equal(['_id', 'email', 'username']);
-      expect((await h.api.post('/api/search/systemusers', { filter: { or: [{ and: [{ username: 'search' }] }] } })).status).to.equal(400);
+      expect(
+        (await h.api.post('/api/search/systemusers', { filter: { or: [{ and: [{ username: 'search' }] }] } })).status,
+      ).to.equal(400);
     }),
   regexCaseFlag: () =>
     onEmulator(async (h) => {
       await user(h.api, 'regex');
-      const found = await h.api.post('/api/search/systemusers', { filter: { and: [{ username: { $regex: '(?i)^REGEX$' } }] } });
+      const found = await h.api.post('/api/search/systemusers', {
+        filter: { and: [{ username: { $regex: '(?i)^REGEX$' } }] },
+      });
       expect(found.data.totalCount).to.equal(1);
     }),
   searchOperators: async () => {
@@ -286,7 +346,8 @@ const CASES: Record<string, () => Promise<void>> = {
     onEmulator(async (h) => {
       expect((await h.api.get('/api/systemusers?filter=username:$co:a')).status).to.equal(400);
       expect(
-        (await h.api.get('/api/systemusers?filter=username:$co:a', { headers: { 'x-eventually-consistent': 'true' } })).status,
+        (await h.api.get('/api/systemusers?filter=username:$co:a', { headers: { 'x-eventually-consistent': 'true' } }))
+          .status,
       ).to.equal(200);
     }),
   pageLimit: () =>
@@ -359,7 +420,10 @@ const CASES: Record<string, () => Promise<void>> = {
       const put = await h.api.put(`/api/v2/usergroups/${created.data.id}`, { name: 'G' });
       expect(put.data.description).to.equal('');
       const u = await user(h.api, 'member');
-      expect((await h.api.post(`/api/v2/usergroups/${created.data.id}/members`, { op: 'add', type: 'user', id: u._id })).status).to.equal(204);
+      expect(
+        (await h.api.post(`/api/v2/usergroups/${created.data.id}/members`, { op: 'add', type: 'user', id: u._id }))
+          .status,
+      ).to.equal(204);
       expect((await h.api.get('/api/v2/usergroups')).headers['x-total-count']).to.equal('1');
     }),
   groupNamesUnique: () =>
@@ -373,14 +437,20 @@ const CASES: Record<string, () => Promise<void>> = {
       await createGroup(h.api, { name: 'Sales' });
       expect((await search(h)).data).to.have.length(1);
     });
-    await onEmulator(async (h) => {
-      await createGroup(h.api, { name: 'Sales' });
-      expect((await search(h)).data).to.have.length(0);
-    }, { unknowns: { nameSearchCaseSensitive: true } });
+    await onEmulator(
+      async (h) => {
+        await createGroup(h.api, { name: 'Sales' });
+        expect((await search(h)).data).to.have.length(0);
+      },
+      { unknowns: { nameSearchCaseSensitive: true } },
+    );
   },
   groupCustomAttributes: () =>
     onEmulator(async (h) => {
-      refused(400, /not supported on dynamic groups/)(
+      refused(
+        400,
+        /not supported on dynamic groups/,
+      )(
         await h.api.post('/api/v2/usergroups', {
           name: 'Dyn',
           membershipMethod: 'DYNAMIC_AUTOMATED',
@@ -404,9 +474,10 @@ const CASES: Record<string, () => Promise<void>> = {
     onEmulator(async (h) => {
       const a = await createGroup(h.api, { name: 'A' });
       const b = await createGroup(h.api, { name: 'B' });
-      refused(400, /is a user_group, not a user/)(
-        await h.api.post(`/api/v2/usergroups/${a.id}/members`, { op: 'add', type: 'user', id: b.id }),
-      );
+      refused(
+        400,
+        /is a user_group, not a user/,
+      )(await h.api.post(`/api/v2/usergroups/${a.id}/members`, { op: 'add', type: 'user', id: b.id }));
     }),
   memberReAdd: () =>
     onEmulator(async (h) => {
@@ -420,7 +491,9 @@ const CASES: Record<string, () => Promise<void>> = {
     onEmulator(async (h) => {
       const g = await createGroup(h.api, { name: 'Dyn', membershipMethod: 'DYNAMIC_AUTOMATED' });
       const u = await user(h.api, 'dyn');
-      expect((await h.api.post(`/api/v2/usergroups/${g.id}/members`, { op: 'add', type: 'user', id: u._id })).status).to.equal(204);
+      expect(
+        (await h.api.post(`/api/v2/usergroups/${g.id}/members`, { op: 'add', type: 'user', id: u._id })).status,
+      ).to.equal(204);
       expect(h.emulator.store.membersOf(g.id)).to.deep.equal([]);
     }),
   activateOnlyStaged: () =>

@@ -28,7 +28,9 @@ describe('mapping: JumpCloud custom attribute names (fewer than 32 letters and d
     const table = (tableWith([USER_NAME, ADDRESSES])() as ReturnType<typeof loadAttributeTable>).users;
     const write = (type: string): unknown =>
       table.toJumpCloud({ userName: 'a', addresses: [{ type, formatted: 'Building 1' }] });
-    expect(() => write('headquarters')).to.throw(/"scimAddressFormattedHeadquarters".*fewer than 32 letters and digits.*at most 11 letters/);
+    expect(() => write('headquarters')).to.throw(
+      /"scimAddressFormattedHeadquarters".*fewer than 32 letters and digits.*at most 11 letters/,
+    );
     expect(write('work')).to.have.nested.property('custom.scimAddressFormattedWork', 'Building 1');
   });
 });

@@ -12,8 +12,16 @@ describe('mapping/usernames: JumpCloud username rules and the mapping file usern
     for (const [username, userName, detail] of [
       ['a@b', 'a@b', /must not contain "@".*mailNickname/],
       ['a b', 'a b', /must not contain spaces/],
-      ['1abc', '1abc@x.example', /userName "1abc@x.example" \(JumpCloud username "1abc"\).*must start with a letter.*Join\("", "u", \[mailNickname\]\)/],
-      ["o'neil", "o'neil@x.example", /only letters, digits, "\.", "_" and "-".*Replace\(\[mailNickname\], , "\[\^A-Za-z0-9\._-\]"/],
+      [
+        '1abc',
+        '1abc@x.example',
+        /userName "1abc@x.example" \(JumpCloud username "1abc"\).*must start with a letter.*Join\("", "u", \[mailNickname\]\)/,
+      ],
+      [
+        "o'neil",
+        "o'neil@x.example",
+        /only letters, digits, "\.", "_" and "-".*Replace\(\[mailNickname\], , "\[\^A-Za-z0-9\._-\]"/,
+      ],
       ['a'.repeat(31), undefined, /at most 30 characters.*Left\(\[mailNickname\], 20\).*"maxLength": 20/],
     ] as const) {
       expect(() => checkUsername(username, userName), username).to.throw(detail);
