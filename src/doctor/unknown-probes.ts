@@ -33,6 +33,32 @@ export const DOCTOR_PROBES: readonly string[] = [
 
 type WriteProbe = (typeof WRITE_PROBES)[number];
 
+/** Every text the probes make up from the suffix (a recording keeps them, so its replay sends the same bodies). */
+function madeUp(suffix: string, username: string) {
+  return {
+    nobody: `${username}.nobody`,
+    nobodyEmail: 'nobody@example.com',
+    upperUsername: username.toUpperCase(),
+    duplicateEmail: `doctor.duplicate.${suffix}@example.com`,
+    groupName: `Doctor-Throwaway-${suffix}`,
+    groupSearch: `doctor-throwaway-${suffix}`,
+    groupKey: `scimDoctor${suffix}`,
+    groupDescription: 'Created by jumpcloud-scim-bridge doctor --write-check and deleted at its end. Safe to delete.',
+    second: `doctor.second.${suffix}`,
+    secondEmail: `doctor.second.${suffix}@example.com`,
+    third: `doctor.third.${suffix}`,
+    thirdEmail: `doctor.third.${suffix}@example.com`,
+    shared: `doctor.shared.${suffix}@example.com`,
+    renamed: `doctor.renamed.${suffix}`,
+    phone: '+1 555 010 0177',
+  };
+}
+
+/** The made-up texts, for the recorder (pseudonymisation keeps them). */
+export function probeTexts(suffix: string, username: string): string[] {
+  return Object.values(madeUp(suffix, username));
+}
+
 const QUESTIONS: Record<WriteProbe, string> = {
   dottedKeyInOr: 'a dotted key into an array (attributes.value) inside an or',
   searchOperators: '$ne, $in and $exists in a search',
@@ -97,6 +123,8 @@ export async function runUnknownProbes(c: ProbeContext): Promise<CheckResult[]> 
   return results;
 }
 
+const t = (c: ProbeContext) => madeUp(c.suffix, c.user.username);
+
 const search = (filter: unknown): ProbeRequest => ({
   method: 'POST',
   path: '/api/search/systemusers',
@@ -108,7 +136,7 @@ const search = (filter: unknown): ProbeRequest => ({
 const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<string | undefined>> = {
   dottedKeyInOr: async (c, log) => {
     const a = await c.call(
-      search({ or: [{ username: `${c.user.username}.nobody` }, { 'attributes.value': c.user.attributeValue }] }),
+      search({ or: [{ username: t(c).nobody }, { 'attributes.value': c.user.attributeValue }] }),
       log,
     );
     const total = totalOf(a);
@@ -117,7 +145,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
   },
   searchOperators: async (c, log) => {
     const forms: [string, unknown][] = [
-      ['$ne', { and: [{ username: c.user.username }, { email: { $ne: 'nobody@example.com' } }] }],
+      ['$ne', { and: [{ username: c.user.username }, { email: { $ne: t(c).nobodyEmail } }] }],
       ['$in', { and: [{ username: { $in: [c.user.username] } }] }],
       ['$exists', { and: [{ username: c.user.username }, { username: { $exists: true } }] }],
     ];
@@ -137,7 +165,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
       log.push('the throwaway user has no phone element with an id to send back');
       return undefined;
     }
-    const sent = { id: first.id, type: first.type, number: '+1 555 010 0177' };
+    const sent = { id: first.id, type: first.type, number: t(c).phone };
     const put = await c.call(
       { method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { phoneNumbers: [sent] } },
       log,
@@ -149,8 +177,8 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
   },
   duplicateUser: async (c, log) => {
     const body = {
-      username: c.user.username.toUpperCase(),
-      email: `doctor.duplicate.${c.suffix}@example.com`,
+      username: t(c).upperUsername,
+      email: t(c).duplicateEmail,
       state: 'STAGED',
     };
     const a = await c.call({ method: 'POST', path: '/api/systemusers', body }, log);
@@ -168,14 +196,14 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
     return ok(a) ? "served (the key's default organization)" : `refused (${said(a)})`;
   },
   groupAttributes: async (c, log) => {
-    const key = `scimDoctor${c.suffix}`;
+    const key = t(c).groupKey;
     const a = await c.call(
       {
         method: 'POST',
         path: '/api/v2/usergroups',
         body: {
-          name: `Doctor-Throwaway-${c.suffix}`,
-          description: 'Created by jumpcloud-scim-bridge doctor --write-check and deleted at its end. Safe to delete.',
+          name: t(c).groupName,
+          description: t(c).groupDescription,
           attributes: { [key]: 'probe' },
         },
       },
@@ -191,7 +219,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
     return attrs[key] === 'probe' ? 'stored and returned (members inherit them)' : 'not stored';
   },
   nameSearchCase: async (c, log) => {
-    const wanted = `doctor-throwaway-${c.suffix}`;
+    const wanted = t(c).groupSearch;
     const a = await c.call(
       { method: 'GET', path: '/api/v2/usergroups', query: { filter: `name:search:${wanted}`, limit: 10 } },
       log,
@@ -204,7 +232,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
         {
           method: 'GET',
           path: '/api/v2/usergroups',
-          query: { filter: `name:search:Doctor-Throwaway-${c.suffix}`, limit: 10 },
+          query: { filter: `name:search:${t(c).groupName}`, limit: 10 },
         },
         log,
       );
@@ -219,8 +247,8 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
         method: 'POST',
         path: '/api/systemusers',
         body: {
-          username: `doctor.second.${c.suffix}`,
-          email: `doctor.second.${c.suffix}@example.com`,
+          username: t(c).second,
+          email: t(c).secondEmail,
           state: 'STAGED',
         },
       },
@@ -245,7 +273,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
     return 'stored dangling';
   },
   alternateEmailUnique: async (c, log) => {
-    const alternateEmail = `doctor.shared.${c.suffix}@example.com`;
+    const alternateEmail = t(c).shared;
     const held = await c.call({ method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { alternateEmail } }, log);
     if (!ok(held)) return undefined;
     const a = await c.call(
@@ -253,8 +281,8 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
         method: 'POST',
         path: '/api/systemusers',
         body: {
-          username: `doctor.third.${c.suffix}`,
-          email: `doctor.third.${c.suffix}@example.com`,
+          username: t(c).third,
+          email: t(c).thirdEmail,
           alternateEmail,
           state: 'STAGED',
         },
@@ -270,7 +298,7 @@ const PROBES: Record<WriteProbe, (c: ProbeContext, log: string[]) => Promise<str
   boundUserRename: async (c, log) => {
     // Binding the throwaway user to a device or an app would touch real resources, so only the unbound rename is
     // tried; the bound case is JumpCloud's documented refusal, which the bridge answers by keeping the username.
-    const renamed = `doctor.renamed.${c.suffix}`;
+    const renamed = t(c).renamed;
     const a = await c.call({ method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { username: renamed } }, log);
     if (!ok(a)) return `refused even unbound (${said(a)})`;
     await c.call({ method: 'PUT', path: `/api/systemusers/${c.user.id}`, body: { username: c.user.username } }, log);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isRecord } from '../util/guards.js';
 import type { CheckResult } from './checks.js';
 import { describeCall, type Probe, type ProbeAnswer, type ProbeRequest } from './upstream.js';
-import { runUnknownProbes } from './unknown-probes.js';
+import { probeTexts, runUnknownProbes } from './unknown-probes.js';
 
 /** The throwaway user's name: recognisable in JumpCloud's console, a valid username on every OS. */
 export function throwawayUsername(suffix: string): string {
@@ -79,7 +79,12 @@ function throwawayUser(suffix: string): Record<string, unknown> {
 
 /** Every text the write check makes up (RECORD_PSEUDONYMISE keeps it, so a recording replays). */
 export function writeCheckTexts(suffix: string): string[] {
-  return [JSON.stringify(throwawayUser(suffix)), changedAlternateEmail(suffix), REPLACEMENT_PHONE.number];
+  return [
+    JSON.stringify(throwawayUser(suffix)),
+    changedAlternateEmail(suffix),
+    REPLACEMENT_PHONE.number,
+    ...probeTexts(suffix, throwawayUsername(suffix)),
+  ];
 }
 
 const changedAlternateEmail = (suffix: string): string => `doctor.changed.${suffix}@example.com`;

@@ -44,7 +44,10 @@ export function systemUsersRouter(context: EmulatorContext): Router {
       searchTermPredicate(body['searchFilter']),
       v1FilterPredicate(params, eventuallyConsistent(req)),
     ].filter((predicate): predicate is Predicate => predicate !== undefined);
-    const matched = allUsers(context).filter((user) => predicates.every((predicate) => predicate(user)));
+    const matched = sortRecords(
+      allUsers(context).filter((user) => predicates.every((predicate) => predicate(user))),
+      v1List(params.get('sort')),
+    );
     const fieldsRaw = typeof body['fields'] === 'string' ? body['fields'] : params.get('fields');
     const fields = v1List(fieldsRaw);
     res.json({

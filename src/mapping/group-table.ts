@@ -57,7 +57,7 @@ export function attributeKey(target: GroupRow['target']): string | undefined {
 }
 
 /** The key in the description's trailer a row stores into, if it does. */
-export function trailerKey(target: GroupRow['target']): string | undefined {
+function trailerKey(target: GroupRow['target']): string | undefined {
   return DESCRIPTION_TARGET.exec(target)?.[1];
 }
 
@@ -70,7 +70,7 @@ const TRAILER = /\s*\[scim-bridge ([^\]]*)\]$/;
 const TRAILER_OPEN = '[scim-bridge ';
 
 /** A description split into the admin's text and the bridge's keys. */
-export function splitDescription(description: unknown): { text: string; keys: Record<string, string> } {
+function splitDescription(description: unknown): { text: string; keys: Record<string, string> } {
   const full = typeof description === 'string' ? description : '';
   const match = TRAILER.exec(full);
   if (!match) return { text: full, keys: {} };
@@ -89,7 +89,7 @@ export function splitDescription(description: unknown): { text: string; keys: Re
 }
 
 /** The admin's text with the bridge's keys as a trailer (none: the text alone). */
-export function joinDescription(text: string, keys: Record<string, string>): string {
+function joinDescription(text: string, keys: Record<string, string>): string {
   const pairs = Object.entries(keys)
     .filter(([, v]) => v !== '')
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);

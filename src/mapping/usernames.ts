@@ -6,9 +6,9 @@ import { isRecord } from '../util/guards.js';
  * `usernameWindowsLength` in src/jumpcloud/facts.ts). The username is the login name on bound devices, so a name
  * outside these rules either is refused or breaks a login later: it is stopped before any JumpCloud call.
  */
-export const USERNAME_MAX = 30;
+const USERNAME_MAX = 30;
 /** Windows logins take at most 20 characters: a longer username is stored, with a warning. */
-export const WINDOWS_USERNAME_MAX = 20;
+const WINDOWS_USERNAME_MAX = 20;
 const ALLOWED = /^[A-Za-z0-9._-]*$/;
 const DISALLOWED = /[^A-Za-z0-9._-]/g;
 

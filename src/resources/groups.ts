@@ -7,7 +7,7 @@ import { applyPatch, parsePatchRequest, type PatchOperation } from '../scim/patc
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
-import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import { SCAN_ORDER, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../mapping/group-table.js';
@@ -145,7 +145,7 @@ export class GroupsResource implements ScimResourceType {
     paging: { startIndex: number; count: number },
   ): Promise<{ groups: UserGroup[]; total: number }> {
     const { items, total } = await readWindow(
-      (page) => translated(() => jc.listGroups(page), 'Groups'),
+      (page) => translated(() => jc.listGroups({ ...page, sort: SCAN_ORDER }), 'Groups'),
       paging.startIndex,
       paging.count,
       V2_PAGE,
@@ -157,7 +157,10 @@ export class GroupsResource implements ScimResourceType {
   private scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
     return scanAll(
       (page) =>
-        translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups'),
+        translated(
+          () => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page, sort: SCAN_ORDER }),
+          'Groups',
+        ),
       {
         pageSize: V2_PAGE,
         max: this.config.maxFilterScan,

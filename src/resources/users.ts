@@ -8,7 +8,7 @@ import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
-import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import { SCAN_ORDER, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type {
   SearchExpression,
@@ -189,7 +189,9 @@ export class UsersResource implements ScimResourceType {
   ): Promise<{ items: SystemUser[]; total: number }> {
     const res = await translated(
       () =>
-        search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields }),
+        search
+          ? jc.searchUsers({ filter: search, fields }, { ...page, sort: SCAN_ORDER })
+          : jc.listUsers({ ...page, sort: SCAN_ORDER, fields }),
       'Users',
     );
     return { items: res.results, total: res.totalCount };

@@ -81,7 +81,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       const guid = '3f1c2a4e-8b7d-4c6e-9a1b-0d2e3f4a5b6c';
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: `name:search:${guid}`, limit: '100', skip: '0' })
+        .query({ filter: `name:search:${guid}`, limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       const res = await app.scim(
         'GET',
@@ -100,7 +100,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('matches displayName ignoring case: pushes down name:search, re-checks exactly, reads no members', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:SALES TEAM', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:SALES TEAM', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group(), group({ id: OTHER_GROUP_ID, name: 'Sales Team EMEA', ...ext('') })], total(2));
       const res = await app.scim(
         'GET',
@@ -123,7 +123,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('pushes only the comma-free part of a displayName into the v2 filter', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:finance ops', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:finance ops', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ name: 'Paris, Finance Ops' })], total(1));
       const res = await app.scim(
         'GET',
@@ -135,7 +135,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('pages GET /Groups upstream with startIndex/count and reports x-total-count', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ limit: '2', skip: '2' })
+        .query({ limit: '2', skip: '2', sort: '_id' })
         .reply(200, [group(), group({ id: OTHER_GROUP_ID, name: 'B' })], total(7));
       const res = await app.scim('GET', '/Groups?startIndex=3&count=2&attributes=displayName');
       const body = rec(res.body);
@@ -150,7 +150,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('reads members for each listed group when they are not excluded', async () => {
-      read().get('/api/v2/usergroups').query({ limit: '1', skip: '0' }).reply(200, [group()], total(1));
+      read().get('/api/v2/usergroups').query({ limit: '1', skip: '0', sort: '_id' }).reply(200, [group()], total(1));
       read()
         .get(`/api/v2/usergroups/${GROUP_ID}/members`)
         .query({ limit: '100', skip: '0' })
@@ -164,10 +164,10 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       const many = Array.from({ length: 100 }, (_, i) =>
         group({ id: `5f${i.toString(16).padStart(22, '0')}`, name: `g${i}`, ...ext(`ext-${i}`) }),
       );
-      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, many, total(150));
+      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0', sort: '_id' }).reply(200, many, total(150));
       read()
         .get('/api/v2/usergroups')
-        .query({ limit: '100', skip: '100' })
+        .query({ limit: '100', skip: '100', sort: '_id' })
         .reply(
           200,
           [
@@ -195,7 +195,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         group({ id: uid(3).replace(/^6a/, '5f'), name: 'Gamma', ...ext('e2') }),
       ];
       const f = '(displayName sw "AL" or displayName ew "X") and not (displayName co "zzz") and externalId pr';
-      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, groups, total(3));
+      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0', sort: '_id' }).reply(200, groups, total(3));
       const res = await app.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent(f)}`);
       expect((rec(res.body).Resources as Record<string, unknown>[]).map((r) => r.displayName)).to.deep.equal([
         'beta-x',
@@ -203,7 +203,10 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('answers tooMany when a residual filter would scan beyond MAX_FILTER_SCAN', async () => {
-      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, [group()], total(20_000));
+      read()
+        .get('/api/v2/usergroups')
+        .query({ limit: '100', skip: '0', sort: '_id' })
+        .reply(200, [group()], total(20_000));
       const res = await app.scim('GET', `/Groups?filter=${encodeURIComponent('externalId eq "x"')}`);
       expect(res.status).to.equal(400);
       expect(rec(res.body).scimType).to.equal('tooMany');
@@ -218,7 +221,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('serves POST /Groups/.search like GET', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:sales team', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:sales team', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group()], total(1));
       const res = await app.scim('POST', '/Groups/.search', {
         schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
@@ -275,7 +278,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it("creates Entra's group (no members, extra URN, meta) → 201 with Location and members: []", async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write()
         .post('/api/v2/usergroups', {
@@ -299,7 +302,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('refuses a displayName that differs only in case with 409 uniqueness, before creating', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ name: 'DISPLAYNAME' })], total(1));
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(res.status).to.equal(409);
@@ -309,7 +312,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('a name JumpCloud stores differently (trimmed) is a drift warning, and the answer shows what it stored', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Team', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Team', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write()
         .post('/api/v2/usergroups', { name: 'Team ' })
@@ -334,7 +337,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it("maps JumpCloud's own 'Already Exists' to 409 uniqueness", async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write()
         .post('/api/v2/usergroups', {
@@ -351,7 +354,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       const extId = '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159';
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       let posts = 0;
       write()
@@ -364,7 +367,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       // Someone else's group of that name (another externalId) is not the one this create made.
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ name: 'displayName', ...ext('another-anchor') })], total(1));
       const refused = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(refused.status).to.equal(502);
@@ -372,11 +375,11 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:displayName', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:displayName', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ name: 'displayName', ...ext(extId) })], total(1));
       const adopted = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(adopted.status).to.equal(201);
@@ -387,7 +390,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('adds the members a POST carries after creating the group', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Team', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Team', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write()
         .post('/api/v2/usergroups', { name: 'Team' })
@@ -491,7 +494,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Renamed', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Renamed', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ name: 'Renamed' })], total(1));
       write()
         .put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Renamed', '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159'))
@@ -505,7 +508,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Support', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Support', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ id: OTHER_GROUP_ID, name: 'SUPPORT' })], total(1));
       const res = await app.scim(
         'PATCH',
@@ -652,7 +655,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       // A new name is checked for uniqueness (ignoring case) before anything is written.
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Sales EMEA', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Sales EMEA', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group()], total(1));
       read()
         .get(`/api/v2/usergroups/${GROUP_ID}/members`)
@@ -773,7 +776,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     const noClash = (name: string): nock.Scope =>
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: `name:search:${name}`, limit: '100', skip: '0' })
+        .query({ filter: `name:search:${name}`, limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
 
     const cases: {
@@ -962,7 +965,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Ops', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Ops', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write()
         .put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Ops', EXTERNAL))
@@ -977,7 +980,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       read().get(`/api/v2/usergroups/${GROUP_ID}`).reply(200, group());
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Ops', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Ops', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write().put(`/api/v2/usergroups/${GROUP_ID}`, putBody('Ops', EXTERNAL)).reply(404, { message: 'Not Found' });
       const gone = await app.scim('PATCH', path, patchOp({ op: 'replace', path: 'displayName', value: 'Ops' }));
@@ -1003,7 +1006,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('sorts by displayName here (ignoring case) over every group, and pages the sorted list', async () => {
       const named = (n: number, name: string): Record<string, unknown> => group({ id: uid(n), name });
       const all = [named(1, 'beta'), named(2, 'Alpha'), named(3, 'gamma')];
-      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, all, total(3));
+      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0', sort: '_id' }).reply(200, all, total(3));
       const desc = await app.scim('GET', '/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members');
       expect(desc.status).to.equal(200);
       expect((rec(desc.body).Resources as { displayName: string }[]).map((g) => g.displayName)).to.deep.equal([
@@ -1011,7 +1014,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         'beta',
         'Alpha',
       ]);
-      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0' }).reply(200, all, total(3));
+      read().get('/api/v2/usergroups').query({ limit: '100', skip: '0', sort: '_id' }).reply(200, all, total(3));
       const second = await app.scim(
         'GET',
         '/Groups?sortBy=displayName&startIndex=2&count=1&excludedAttributes=members',
@@ -1109,7 +1112,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('creates the group without the unknown attribute and warns once, naming it', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Team', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Team', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [], total(0));
       write()
         .post('/api/v2/usergroups', { name: 'Team' })
@@ -1155,7 +1158,7 @@ describe('contract: the group name row decides how names are compared', () => {
     it('a name that differs only in case is another name: the group is created', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Sales', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Sales', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ id: OTHER_GROUP_ID, name: 'SALES' })], total(1));
       write()
         .post('/api/v2/usergroups', { name: 'Sales' })
@@ -1169,7 +1172,7 @@ describe('contract: the group name row decides how names are compared', () => {
     it('the same name in the same case is still refused, and the detail does not claim case is ignored', async () => {
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:Sales', limit: '100', skip: '0' })
+        .query({ filter: 'name:search:Sales', limit: '100', skip: '0', sort: '_id' })
         .reply(200, [group({ id: OTHER_GROUP_ID, name: 'Sales' })], total(1));
       const res = await bridge().request('POST', '/Groups', {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],

@@ -45,7 +45,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
         filter: { or: [{ username: canary }, { 'attributes.value': canary }] },
         fields: USER_FIELDS,
       })
-      .query({ limit: '100', skip: '0' })
+      .query({ limit: '100', skip: '0', sort: '_id' })
       .matchHeader('content-type', 'application/json')
       .reply(200, { totalCount: 0, results: [] });
     const res = await h.request('GET', '/Users?filter=userName+eq+%22cf4d78e8-cc4f-4d5d-b8b9-183561c0104a%22');
@@ -63,7 +63,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
   it('matches by externalId through the custom attribute, re-checking it exactly', async () => {
     jc()
       .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'ext-1' }] }, fields: USER_FIELDS })
-      .query({ limit: '100', skip: '0' })
+      .query({ limit: '100', skip: '0', sort: '_id' })
       .reply(200, {
         totalCount: 2,
         results: [
@@ -108,7 +108,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
           },
           fields: '_id username attributes firstname email alternateEmail',
         })
-        .query({ limit: '100', skip: '0' })
+        .query({ limit: '100', skip: '0', sort: '_id' })
         .reply(200, { totalCount: 1, results: [jcUser()] });
       const res = await h.request(
         'GET',
@@ -960,7 +960,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
       };
       jc()
         .post('/api/search/systemusers', search)
-        .query({ limit: '100', skip: '0' })
+        .query({ limit: '100', skip: '0', sort: '_id' })
         .reply(200, {
           totalCount: 2,
           results: [

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { AxiosInstance } from 'axios';
 import { JUMPCLOUD_FACTS } from '../../../src/jumpcloud/facts.js';
+import { kindForStatus } from '../../../src/jumpcloud/failure-kinds.js';
+import { startStack } from '../../e2e/stack.js';
 import { EMULATOR_RULES, type EmulatorModes } from '../../../src/emulator/index.js';
 import { checkUsername, windowsUsernameWarning } from '../../../src/mapping/usernames.js';
 import { DOCTOR_PROBES } from '../../../src/doctor/unknown-probes.js';
@@ -356,8 +358,18 @@ const CASES: Record<string, () => Promise<void>> = {
       expect((await h.api.get('/api/v2/usergroups?limit=101')).status).to.equal(400);
     }),
   sortIdWhenPaging: async () => {
-    const { scanPageQuery } = await import('../../../src/jumpcloud/endpoints.js');
-    expect(scanPageQuery({ limit: 100, skip: 100 })).to.include({ sort: '_id' });
+    const stack = await startStack();
+    try {
+      for (const n of ['b', 'a', 'c'])
+        stack.emulator.store.addUser({ username: `sort${n}`, email: `sort${n}@example.com` });
+      const res = await stack.scim.get(`/Users?filter=${encodeURIComponent('emails.value ew "@example.com"')}&count=2`);
+      expect(res.status).to.equal(200);
+      const pages = stack.emulator.requests.filter((r) => r.query['skip'] !== undefined);
+      expect(pages.map((r) => r.path)).to.include('/api/search/systemusers');
+      expect(pages.map((r) => r.query['sort'])).to.deep.equal(pages.map(() => '_id'));
+    } finally {
+      await stack.close();
+    }
   },
   fieldsSpaceSeparated: () =>
     onEmulator(async (h) => {
@@ -395,15 +407,12 @@ const CASES: Record<string, () => Promise<void>> = {
       expect((await h.api.put(`/api/systemusers/${'0'.repeat(24)}`, {})).status).to.equal(403);
     }),
   ipBlocked: async () => {
-    const { kindForStatus } = await import('../../../src/jumpcloud/errors.js');
     expect(kindForStatus(403, 'Forbidden: your IP has been blocked due to suspected abuse')).to.equal('ipBlocked');
   },
   tokenExpiry: async () => {
-    const { kindForStatus } = await import('../../../src/jumpcloud/errors.js');
     expect(kindForStatus(401, 'API key has expired')).to.equal('keyExpired');
   },
   rateLimited: async () => {
-    const { kindForStatus } = await import('../../../src/jumpcloud/errors.js');
     expect(kindForStatus(429, 'Too Many Requests')).to.equal('rateLimited');
   },
   retrySemantics: async () => {
