@@ -1,17 +1,8 @@
 import type { ScimDoc } from '../scim/resource.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
-import {
-  CORE_USER,
-  ENTERPRISE_USER,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type Mutability,
-  type Returned,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, Mutability, Returned, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { AttrPath } from '../scim/filter.js';
 import {
   SYSTEM_USER_FIELDS,
@@ -22,6 +13,7 @@ import {
 import { isRecord } from '../util/guards.js';
 import { parseUsernameRule } from './usernames.js';
 import { CUSTOM_ATTRIBUTE_NAME } from './codecs.js';
+import { customValues } from './custom-attributes.js';
 import {
   MEMBER_OF,
   codecs,
@@ -226,9 +218,7 @@ export class UserTable {
 
   /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */
   toScim(user: SystemUser): ScimDoc {
-    const custom = new Map(
-      (user.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
-    );
+    const custom = customValues(user);
     const doc: ScimDoc = {};
     for (const row of this.rows) {
       const value = row.codec.read(user, custom, row);

@@ -3,14 +3,8 @@ import path from 'node:path';
 import { ConfigError, packageRoot } from '../config.js';
 import { badRequest } from '../scim/errors.js';
 import type { AttrPath } from '../scim/filter.js';
-import {
-  CORE_GROUP,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_GROUP, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { ScimDoc } from '../scim/resource.js';
 import {
   USER_GROUP_TEXT_FIELDS,
@@ -19,6 +13,7 @@ import {
   type UserGroupWrite,
 } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import { customAttributeName, type CustomTarget } from './custom-attributes.js';
 
 /**
  * One row of the `groups` section of config/mapping.json, compiled. A JumpCloud user group stores a few free-text
@@ -33,9 +28,9 @@ export interface GroupRow {
    * `attributes.<key>`: a key of the group's `attributes` object. Such a key is a group custom attribute, inherited
    * by every member and releasable to SAML apps (fact `groupCustomAttributes`), so only an admin's own row uses it.
    */
-  target: UserGroupTextField | 'members' | GroupAttributeTarget | DescriptionTarget;
+  target: UserGroupTextField | 'members' | CustomTarget | DescriptionTarget;
   /** Where the previous layout kept this value: read when the new place is empty, and removed on the next write. */
-  migrateFrom?: GroupAttributeTarget;
+  migrateFrom?: CustomTarget;
   required: boolean;
   caseExact: boolean;
   uniqueness: Uniqueness;
@@ -46,14 +41,12 @@ export interface GroupRow {
 /** The group's member edges: not a field of the group record but the v2 graph. */
 const MEMBERS = 'members';
 const TARGETS: readonly string[] = [...USER_GROUP_TEXT_FIELDS, MEMBERS];
-export type GroupAttributeTarget = `attributes.${string}`;
 export type DescriptionTarget = `description.${string}`;
-const ATTRIBUTE_TARGET = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 const DESCRIPTION_TARGET = /^description\.([A-Za-z][A-Za-z0-9]{0,63})$/;
 
 /** The key in the group's `attributes` object a row stores into, if it does. */
 export function attributeKey(target: GroupRow['target']): string | undefined {
-  return ATTRIBUTE_TARGET.exec(target)?.[1];
+  return customAttributeName(target);
 }
 
 /** The key in the description's trailer a row stores into, if it does. */
@@ -104,14 +97,14 @@ function compileRow(raw: unknown, index: number): GroupRow {
   if (!/^[A-Za-z][\w$-]*$/.test(raw.scim))
     throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
   const target = (TARGETS.find((t) => t === raw.jumpcloud) ??
-    (ATTRIBUTE_TARGET.test(raw.jumpcloud) || DESCRIPTION_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as
+    (customAttributeName(raw.jumpcloud) || DESCRIPTION_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as
     GroupRow['target'] | undefined;
   if (!target)
     throw new Error(
       `${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, description.<key> or attributes.<key>)`,
     );
   const migrateFrom = raw.migrateFrom;
-  if (migrateFrom !== undefined && (typeof migrateFrom !== 'string' || !ATTRIBUTE_TARGET.test(migrateFrom)))
+  if (migrateFrom !== undefined && (typeof migrateFrom !== 'string' || !customAttributeName(migrateFrom)))
     throw new Error(`${where}: 'migrateFrom' must be attributes.<key> (where the previous layout kept the value)`);
   // RFC 7643 §4.2: `members` is the Group's member list, and the member edges can hold nothing else.
   if ((target === MEMBERS) !== (raw.scim.toLowerCase() === MEMBERS))
@@ -126,7 +119,7 @@ function compileRow(raw: unknown, index: number): GroupRow {
     caseExact: raw.caseExact === true,
     uniqueness,
     ...(typeof raw.maxLength === 'number' ? { maxLength: raw.maxLength } : {}),
-    ...(typeof migrateFrom === 'string' ? { migrateFrom: migrateFrom as GroupAttributeTarget } : {}),
+    ...(typeof migrateFrom === 'string' ? { migrateFrom: migrateFrom as CustomTarget } : {}),
     description: typeof raw.description === 'string' ? raw.description : '',
   };
 }
