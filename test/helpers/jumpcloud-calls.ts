@@ -16,9 +16,6 @@ export interface Page {
   sort?: '_id';
 }
 
-/** The order a paging scan asks for (fact `sortIdWhenPaging`). */
-export const SCAN = { sort: '_id' } as const;
-
 type Query = Record<string, string | number>;
 type Body = nock.RequestBodyMatcher;
 
