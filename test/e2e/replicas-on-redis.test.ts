@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createEmulator, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { describeNeeding } from '../helpers/system-binaries.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -10,7 +11,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
  * describes for replicas. Requests alternate between the replicas, as a round-robin load balancer sends them.
  * Without the shared lock, 18-20 of 40 concurrent phone-number adds were lost this way.
  */
-describe('e2e: two bridge replicas on one Redis', function () {
+describeNeeding('redis-server', 'e2e: two bridge replicas on one Redis', function () {
   this.timeout(60_000);
   let redis: RedisServer;
   let emulator: Emulator;
