@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
+import type { SETTINGS } from './config-table.js';
+import { setting, type SettingName } from './config-table.js';
 
 /**
  * Everything the bridge reads from its environment, validated once at start-up.
@@ -128,9 +130,21 @@ function shown(raw: string): string {
   return v.length <= 16 && !/[:@/]/.test(v) ? `'${v}'` : `a value of ${v.length} characters, not shown`;
 }
 
-function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+type Row = (typeof SETTINGS)[number];
+type NameOf<T extends Row['type']> = Extract<Row, { type: T }>['name'];
+type ValuesOf<N extends NameOf<'enum'>> = Extract<Row, { name: N }>['values'][number];
+
+/** A whole number within the table's bounds; `derived` is the default of a setting whose default depends on others. */
+function int(env: Env, name: NameOf<'integer'>, derived?: number): number {
+  const row = setting(name);
+  const min = row.min ?? 0;
+  const max = row.max ?? Number.MAX_SAFE_INTEGER;
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
+  if (raw === undefined || raw.trim() === '') {
+    const dflt = typeof row.default === 'number' ? row.default : derived;
+    if (dflt === undefined) throw new Error(`${name} has no default in the configuration table`);
+    return dflt;
+  }
   if (!/^\d+$/.test(raw.trim()))
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
   const n = Number(raw.trim());
@@ -138,22 +152,34 @@ function int(env: Env, name: string, dflt: number, min: number, max: number): nu
   return n;
 }
 
-function bool(env: Env, name: string, dflt: boolean): boolean {
+function bool(env: Env, name: NameOf<'boolean'>): boolean {
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
+  if (raw === undefined || raw.trim() === '') return setting(name).default === true;
   const v = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false (got ${shown(raw)})`);
 }
 
-function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: readonly T[]): T {
+function oneOf<N extends NameOf<'enum'>>(env: Env, name: N, derived?: ValuesOf<N>): ValuesOf<N> {
+  const row = setting(name);
+  const allowed = (row.values ?? []) as readonly ValuesOf<N>[];
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
+  if (raw === undefined || raw.trim() === '') {
+    const dflt = (row.default as ValuesOf<N> | undefined) ?? derived;
+    if (dflt === undefined) throw new Error(`${name} has no default in the configuration table`);
+    return dflt;
+  }
   const v = raw.trim().toLowerCase();
   const found = allowed.find((a) => a === v);
   if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got ${shown(raw)})`);
   return found;
+}
+
+/** A text setting's value, or its default from the table when unset or empty. */
+function text(env: Env, name: SettingName): string {
+  const dflt = setting(name).default;
+  return env[name]?.trim() || (typeof dflt === 'string' ? dflt : '');
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -168,7 +194,7 @@ const JUMPCLOUD_CONSOLES = ['console.jumpcloud.com', 'console.eu.jumpcloud.com',
  * Errors never echo the value: a URL may carry credentials.
  */
 function jumpcloudUrl(env: Env): string {
-  const raw = (env.JUMPCLOUD_URL ?? '').trim() || 'https://console.jumpcloud.com';
+  const raw = text(env, 'JUMPCLOUD_URL');
   let url: URL;
   try {
     url = new URL(raw);
@@ -193,7 +219,7 @@ function jumpcloudUrl(env: Env): string {
     );
   }
   const console = (JUMPCLOUD_CONSOLES as readonly string[]).includes(url.hostname.toLowerCase()) && url.port === '';
-  if (!console && !loopback && !bool(env, 'JUMPCLOUD_URL_ALLOW_OTHER_HOST', false)) {
+  if (!console && !loopback && !bool(env, 'JUMPCLOUD_URL_ALLOW_OTHER_HOST')) {
     throw new ConfigError(
       `JUMPCLOUD_URL must be a JumpCloud console (https://${JUMPCLOUD_CONSOLES.join(', https://')}) or a loopback emulator (got '${url.origin}'); ` +
         'set JUMPCLOUD_URL_ALLOW_OTHER_HOST=true to send keys to another host on purpose',
@@ -227,7 +253,7 @@ export const ENTRA_CUSTOM_APP_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
 const MIN_BRIDGE_SECRET = 32;
 
 function authConfig(env: Env): AuthConfig {
-  const mode = oneOf(env, 'AUTH_MODE', 'forward', ['forward', 'bridge-secret', 'entra-token'] as const);
+  const mode = oneOf(env, 'AUTH_MODE');
   if (mode === 'forward') {
     if (env.BRIDGE_SECRET?.trim() || env.ENTRA_TENANT_IDS?.trim()) {
       throw new ConfigError(
@@ -272,8 +298,8 @@ function authConfig(env: Env): AuthConfig {
       'AUTH_MODE=entra-token needs ENTRA_TENANT_IDS: a comma-separated list of Entra tenant ids (GUIDs) allowed to call the bridge',
     );
   }
-  const audience = (env.ENTRA_AUDIENCE ?? '').trim() || ENTRA_CUSTOM_APP_AUDIENCE;
-  const jwksRaw = (env.ENTRA_JWKS_URL ?? '').trim() || 'https://login.microsoftonline.com/common/discovery/keys';
+  const audience = text(env, 'ENTRA_AUDIENCE');
+  const jwksRaw = text(env, 'ENTRA_JWKS_URL');
   let jwks: URL;
   try {
     jwks = new URL(jwksRaw);
@@ -320,29 +346,29 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const retry: RetryConfig = {
-    retries: int(env, 'RETRY_MAX_RETRIES', 4, 0, 10),
-    minDelayMs: int(env, 'RETRY_MIN_DELAY_MS', 250, 0, 10_000),
-    maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 4_000, 0, 30_000),
-    budgetMs: int(env, 'RETRY_BUDGET_MS', 25_000, 0, 50_000),
+    retries: int(env, 'RETRY_MAX_RETRIES'),
+    minDelayMs: int(env, 'RETRY_MIN_DELAY_MS'),
+    maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS'),
+    budgetMs: int(env, 'RETRY_BUDGET_MS'),
   };
   if (retry.minDelayMs > retry.maxDelayMs)
     throw new ConfigError('RETRY_MIN_DELAY_MS must not exceed RETRY_MAX_DELAY_MS');
-  const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS', 15_000, 100, 50_000);
+  const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS');
   const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
-  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 50_000, 1_000, 58_000);
+  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS');
   const auth = authConfig(env);
-  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  const host = text(env, 'HOST');
   const deployment = deploymentConfig(env, requestDeadlineMs, auth, host);
-  const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
+  const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000);
   if (shutdownGraceMs < requestDeadlineMs)
     throw new ConfigError(
       `SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`,
     );
-  const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000);
+  const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS');
   const debugPage = {
-    enabled: bool(env, 'DEBUG_PAGE', false),
+    enabled: bool(env, 'DEBUG_PAGE'),
     token: env.DEBUG_TOKEN?.trim() || undefined,
-    bufferSize: int(env, 'DEBUG_BUFFER_SIZE', 200, 10, 10_000),
+    bufferSize: int(env, 'DEBUG_BUFFER_SIZE'),
   };
   // A same-host reverse proxy that adds no forwarding headers makes every visitor look like loopback.
   if (debugPage.enabled && !debugPage.token && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
@@ -352,22 +378,22 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const mapping = (env.MAPPING_FILE ?? '').trim();
   return {
-    port: int(env, 'PORT', 8080, 0, 65_535),
+    port: int(env, 'PORT'),
     host,
     jumpcloudUrl: jumpcloudUrl(env),
     jumpcloudOrgId: orgId,
-    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['error', 'warn', 'info', 'debug'] as const),
-    logFormat: oneOf(env, 'LOG_FORMAT', production ? 'json' : 'pretty', ['json', 'pretty'] as const),
+    logLevel: oneOf(env, 'LOG_LEVEL'),
+    logFormat: oneOf(env, 'LOG_FORMAT', production ? 'json' : 'pretty'),
     upstreamTimeoutMs,
     retry,
     mappingFile: mapping ? path.resolve(mapping) : path.join(packageRoot(), 'config', 'mapping.json'),
-    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', true),
-    allowUsernameRename: bool(env, 'ALLOW_USERNAME_RENAME', false),
-    unknownAttributes: oneOf(env, 'UNKNOWN_ATTRIBUTES', 'refuse', ['refuse', 'ignore'] as const),
-    maxPageSize: int(env, 'MAX_PAGE_SIZE', 200, 1, 1_000),
-    maxFilterScan: int(env, 'MAX_FILTER_SCAN', 10_000, 100, 1_000_000),
-    memberConcurrency: int(env, 'MEMBER_CONCURRENCY', 8, 1, 32),
-    dryRun: bool(env, 'DRY_RUN', false),
+    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL'),
+    allowUsernameRename: bool(env, 'ALLOW_USERNAME_RENAME'),
+    unknownAttributes: oneOf(env, 'UNKNOWN_ATTRIBUTES'),
+    maxPageSize: int(env, 'MAX_PAGE_SIZE'),
+    maxFilterScan: int(env, 'MAX_FILTER_SCAN'),
+    memberConcurrency: int(env, 'MEMBER_CONCURRENCY'),
+    dryRun: bool(env, 'DRY_RUN'),
     traceUsers: (env.TRACE_USERS ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -376,19 +402,19 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl(env),
     record: {
       dir: env.RECORD_DIR?.trim() ? path.resolve(env.RECORD_DIR.trim()) : undefined,
-      pseudonymise: bool(env, 'RECORD_PSEUDONYMISE', false),
+      pseudonymise: bool(env, 'RECORD_PSEUDONYMISE'),
     },
     debugPage,
     requestDeadlineMs,
     shutdownGraceMs,
     shutdownDelayMs,
-    maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS', 10_000, 1, 100_000),
-    createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS', 5_000, 0, 30_000),
-    upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
-    provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
+    maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS'),
+    createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS'),
+    upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY'),
+    provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS'),
     failedAuth: {
-      max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000),
-      windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000),
+      max: int(env, 'FAILED_AUTH_LIMIT'),
+      windowMs: int(env, 'FAILED_AUTH_WINDOW_MS'),
     },
     auth,
     deployment,
@@ -430,40 +456,77 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig,
   const url = redisUrl(env);
   // Longer than any request may live (Entra gives up after 60 s; the bridge's deadline is shorter), so a lease
   // proven just before a write cannot expire while that write is in flight.
-  const lockLeaseMs = int(env, 'LOCK_LEASE_MS', 65_000, 61_000, 600_000);
+  const lockLeaseMs = int(env, 'LOCK_LEASE_MS');
   if (lockLeaseMs <= requestDeadlineMs)
     throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   // A request that waits for a lock must still have time to do its work inside the deadline.
-  const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)), 100, 55_000);
+  const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)));
   if (lockWaitMs >= requestDeadlineMs)
     throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
-  const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
+  const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT') : undefined;
   const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
-  const metricsEnabled = bool(env, 'METRICS', false);
+  const metricsEnabled = bool(env, 'METRICS');
   // Same rule as the debug page: a same-host proxy adding no forwarding headers would make everyone look local.
   if (metricsEnabled && metricsPort === undefined && !metricsToken && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
     throw new ConfigError(
       `METRICS=true on a non-loopback HOST (${host}) needs METRICS_PORT (a separate, internal port) or METRICS_TOKEN`,
     );
   }
-  if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535))
+  if (metricsPort !== undefined && metricsPort === int(env, 'PORT'))
     throw new ConfigError('METRICS_PORT must differ from PORT');
   const secretsPath = (env.ORG_SECRETS_FILE ?? '').trim();
   const secretsFile = secretsPath ? path.resolve(secretsPath) : undefined;
-  const keyPrefix = (env.REDIS_KEY_PREFIX ?? '').trim() || 'scim-bridge:';
+  const keyPrefix = text(env, 'REDIS_KEY_PREFIX');
   if (!/^[\w:.-]{1,64}$/.test(keyPrefix))
     throw new ConfigError(
       `REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got ${shown(keyPrefix)})`,
     );
   return {
     redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
-    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile, credentials: orgCredentials(secretsFile, auth) },
+    orgs: { routes: bool(env, 'ORG_ROUTES'), secretsFile, credentials: orgCredentials(secretsFile, auth) },
     metrics: {
       enabled: metricsEnabled,
       port: metricsPort,
       host: (env.METRICS_HOST ?? '').trim() || host,
       token: metricsToken,
-      maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000),
+      maxOrgs: int(env, 'METRICS_MAX_ORGS'),
     },
   };
+}
+
+/**
+ * Time budgets that are each valid but together cut one another short. Combinations that cannot work at all
+ * (a grace shorter than the deadline, a lock wait as long as it) already stop start-up; these start, and the
+ * server names them in one warning line so the operator sees which setting has no effect.
+ */
+export function timeBudgetConflicts(config: Config): string[] {
+  const deadline = config.requestDeadlineMs;
+  const timeout = config.upstreamTimeoutMs;
+  const out: string[] = [];
+  if (config.retry.budgetMs > deadline)
+    out.push(
+      `RETRY_BUDGET_MS (${config.retry.budgetMs}) exceeds REQUEST_DEADLINE_MS (${deadline}): the deadline ends retries first`,
+    );
+  if (timeout > deadline)
+    out.push(
+      `JUMPCLOUD_TIMEOUT_MS (${timeout}) exceeds REQUEST_DEADLINE_MS (${deadline}): one attempt can outlive the request`,
+    );
+  if (config.retry.retries > 0 && config.retry.budgetMs > 0 && timeout > config.retry.budgetMs)
+    out.push(
+      `JUMPCLOUD_TIMEOUT_MS (${timeout}) exceeds RETRY_BUDGET_MS (${config.retry.budgetMs}): a slow first attempt leaves no time to retry`,
+    );
+  if (config.retry.minDelayMs > 0 && config.retry.maxDelayMs > config.retry.budgetMs)
+    out.push(
+      `RETRY_MAX_DELAY_MS (${config.retry.maxDelayMs}) exceeds RETRY_BUDGET_MS (${config.retry.budgetMs}): the longest backoff cannot be waited`,
+    );
+  if (config.createLookupWindowMs + timeout > deadline)
+    out.push(
+      `CREATE_LOOKUP_WINDOW_MS + JUMPCLOUD_TIMEOUT_MS (${config.createLookupWindowMs + timeout}) exceed REQUEST_DEADLINE_MS (${deadline}): a create whose answer was lost may not finish looking for it`,
+    );
+  const redis = config.deployment.redis;
+  if (redis && redis.lockWaitMs + timeout > deadline)
+    out.push(
+      `LOCK_WAIT_MS + JUMPCLOUD_TIMEOUT_MS (${redis.lockWaitMs + timeout}) exceed REQUEST_DEADLINE_MS (${deadline}): a request that waited for a lock may have no time left for one JumpCloud call`,
+    );
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { drain, trackConnections } from './http/graceful-shutdown.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv, timeBudgetConflicts } from './config.js';
 import { createBridge } from './bridge.js';
 import { createLogger } from './observability/logger.js';
 import { safeUrl } from './coordination/redis-connection.js';
@@ -20,6 +20,8 @@ function main(): void {
     throw e;
   }
   const logger = createLogger(config);
+  const conflicts = timeBudgetConflicts(config);
+  if (conflicts.length > 0) logger.warn(`time budgets conflict: ${conflicts.join('; ')}`);
   let bridge;
   try {
     bridge = createBridge(config, logger);
@@ -39,6 +41,7 @@ function main(): void {
       authMode: config.auth.mode,
       jumpcloud: config.jumpcloudUrl,
       dryRun: config.dryRun,
+      mappingFile: config.mappingFile,
       coordination: redis ? 'redis' : 'in-process',
       ...(redis
         ? { redis: safeUrl(redis.url) }

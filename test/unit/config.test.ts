@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, packageRoot, timeBudgetConflicts } from '../../src/config.js';
 import { configRefusal } from '../helpers/config-refusal.js';
 
 describe('config', () => {
@@ -171,5 +171,46 @@ describe('config: issue 10 (upstream host, secrets, auth modes, limits)', () => 
         ENTRA_JWKS_URL: 'http://keys.example',
       }),
     ).to.throw(ConfigError, /https/);
+  });
+});
+
+describe('config: time budgets cross-checked at start', () => {
+  it('the defaults do not conflict', () => {
+    expect(timeBudgetConflicts(loadConfig({}))).to.deep.equal([]);
+    expect(timeBudgetConflicts(loadConfig({ REDIS_URL: 'redis://localhost' }))).to.deep.equal([]);
+  });
+
+  it('names each budget that another cuts short', () => {
+    const conflicts = timeBudgetConflicts(
+      loadConfig({
+        REQUEST_DEADLINE_MS: '8000',
+        SHUTDOWN_GRACE_MS: '8000',
+        JUMPCLOUD_TIMEOUT_MS: '9000',
+        RETRY_BUDGET_MS: '5000',
+        RETRY_MAX_DELAY_MS: '6000',
+        REDIS_URL: 'redis://localhost',
+      }),
+    );
+    expect(conflicts.map((c) => c.split(' ')[0])).to.deep.equal([
+      'JUMPCLOUD_TIMEOUT_MS',
+      'JUMPCLOUD_TIMEOUT_MS',
+      'RETRY_MAX_DELAY_MS',
+      'CREATE_LOOKUP_WINDOW_MS',
+      'LOCK_WAIT_MS',
+    ]);
+    expect(conflicts[0]).to.include('REQUEST_DEADLINE_MS (8000)');
+    expect(timeBudgetConflicts(loadConfig({ REQUEST_DEADLINE_MS: '20000' }))[0]).to.match(
+      /^RETRY_BUDGET_MS \(25000\) exceeds REQUEST_DEADLINE_MS \(20000\)/,
+    );
+  });
+});
+
+describe('config: relative paths', () => {
+  it("the default MAPPING_FILE is the package's own, wherever the process starts; an explicit one is relative to the working directory", () => {
+    expect(loadConfig({}).mappingFile).to.equal(path.join(packageRoot(), 'config', 'mapping.json'));
+    expect(loadConfig({ MAPPING_FILE: 'custom/mapping.json' }).mappingFile).to.equal(
+      path.resolve(process.cwd(), 'custom/mapping.json'),
+    );
+    expect(loadConfig({ MAPPING_FILE: '/etc/bridge/mapping.json' }).mappingFile).to.equal('/etc/bridge/mapping.json');
   });
 });
