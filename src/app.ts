@@ -12,6 +12,7 @@ import { authenticate, failedAuthLimit } from './http/auth.js';
 import { requestSecrets } from './http/request-secrets.js';
 import { requestDeadline } from './http/deadline.js';
 import { drainingConnections, healthRoutes, type Lifecycle } from './http/health.js';
+import { VERSION } from './version.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
@@ -90,7 +91,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
   // After the SCIM routes, which answer everything below their base: a SCIM request does not walk these (issue 13).
-  app.use(healthRoutes(config, deps.lifecycle));
+  app.use(healthRoutes(config, deps.lifecycle, VERSION));
 
   app.use(notUnderScimBase());
   app.use(errorTranslation(logger));

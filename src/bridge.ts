@@ -102,7 +102,12 @@ export function createBridge(
   // Keys per org (`/scim/v2/orgs/{orgId}`), waits measured for the lock-wait metric.
   const locks = orgKeyedLock(measuredLock(coordination.locks, metrics, shared ? 'redis' : 'memory'));
   const lifecycle = newLifecycle();
-  lifecycle.checks[shared ? 'redis' : 'coordination'] = () => coordination.ready();
+  lifecycle.checks[shared ? 'redis' : 'coordination'] = {
+    check: () => coordination.ready(),
+    whenDown: shared
+      ? 'Redis unreachable: reads work; writes answer 503 with Retry-After until it is back'
+      : 'in-process coordination unavailable',
+  };
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
   const users = new UsersResource(table.users, config, locks, (jc, id, base) =>
     groupsOfUser(jc, id, base, config.memberConcurrency),

@@ -7,7 +7,7 @@ import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { ScimError } from '../scim/errors.js';
-import { locals, requestScope, sendError } from './scim-response.js';
+import { TOO_MANY_FAILURES, locals, requestScope, sendError } from './scim-response.js';
 
 /** Methods that may take a per-resource lock or fan out: a forwarded key must be proven before them. */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -23,12 +23,37 @@ function tokenFingerprint(res: Response, token: string): string {
   return (l.tokenFingerprint ??= keyFingerprint(token, l.orgId));
 }
 
+/** Tokens that failed recently, so a repeated bad token over the limit costs no check at all; bounded in size. */
+class RecentFailures {
+  private readonly until = new Map<string, number>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max = 10_000,
+  ) {}
+  add(fingerprint: string): void {
+    this.until.delete(fingerprint);
+    this.until.set(fingerprint, Date.now() + this.ttlMs);
+    if (this.until.size > this.max) this.until.delete(this.until.keys().next().value as string);
+  }
+  has(fingerprint: string): boolean {
+    const until = this.until.get(fingerprint);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.until.delete(fingerprint);
+    return false;
+  }
+}
+
 /**
- * Failed authentication is limited per client address (express-rate-limit). A request whose token is already
- * proven is not counted, and one that authenticates is taken back off the count, so Entra's bursts with a good
- * token never meet the limit while a key-guessing client does.
+ * Failed authentication is limited per client address (express-rate-limit), and only failures count: a request is
+ * counted when it starts and taken back off when it authenticates. Past the limit a request is still checked, so
+ * the correct key is never refused because others failed from the same address (everyone behind one load balancer
+ * without TRUST_PROXY, many tenants behind one Microsoft address); it is the failures that answer 429 instead of
+ * 401, and a token that already failed in the window is answered 429 at once, without being checked again.
  */
 export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination: Coordination): RequestHandler {
+  const failed = new RecentFailures(config.failedAuth.windowMs);
+  const retryAfter = String(Math.ceil(config.failedAuth.windowMs / 1000));
   const limiter = rateLimit({
     windowMs: config.failedAuth.windowMs,
     limit: config.failedAuth.max,
@@ -36,27 +61,26 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     standardHeaders: 'draft-6',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    requestWasSuccessful: (_req, res) => locals(res).authFailed !== true,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown'),
-    handler: (_req, res, _next, options) => {
-      res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
-      sendError(
-        res,
-        new ScimError(
-          429,
-          undefined,
-          'Too many failed authentications from this address; check the Secret Token, then try again later',
-        ),
-      );
+    handler: (_req, res, next) => {
+      const l = locals(res);
+      if (l.tokenFingerprint === undefined || failed.has(l.tokenFingerprint)) {
+        res.set('Retry-After', retryAfter);
+        sendError(res, TOO_MANY_FAILURES);
+        return;
+      }
+      // Over the limit with a token not seen failing: check it; if it fails too, sendError answers 429.
+      l.failedAuthLimited = retryAfter;
+      next();
     },
     // app.ts decides which proxies are trusted; the limiter's own start-up checks would only warn about it.
     validate: { trustProxy: false, xForwardedForHeader: false },
   });
-  // The first request with each not-yet-proven token, until it is answered. The limiter counts a request when it
-  // starts and takes it back off when it succeeds, so a burst with a good new key (Entra after a restart or after the
-  // proven-key memory expired, or many tenants behind one Microsoft address) would otherwise be answered 429 before
-  // any of it had been answered at all. The rest of such a burst waits for the first answer, which proves the key
-  // or not; a bad key's burst is then counted as before.
+  // The first request with each not-yet-proven token goes alone until it is answered; the rest of its burst waits
+  // for that answer (at most FIRST_ANSWER_WAIT_MS), which proves the token or marks it failed. A good new key's burst
+  // (Entra after a restart) then skips the limiter; a bad key's burst is refused past the limit without each of its
+  // requests being checked again.
   const firsts = new Map<string, Promise<void>>();
   const awaitFirst = async (fingerprint: string, res: Response): Promise<void> => {
     const first = firsts.get(fingerprint);
@@ -69,7 +93,7 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     await settledOrAborted(first, FIRST_ANSWER_WAIT_MS, locals(res).signal);
   };
   // A proven token never enters the limiter: its per-request work (the client address, a listener on the answer)
-  // was a measurable part of every request Entra sends with its good token (issue 13).
+  // was a measurable part of every request Entra sends with its good token.
   return (req, res, next) => {
     const token = tokenOf(req);
     if (token === undefined) {
@@ -80,7 +104,13 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     const isProven = (): Promise<boolean> => coordination.provenKeys.isProven(fingerprint);
     isProven()
       .then(async (proven) => proven || (await awaitFirst(fingerprint, res), await isProven()))
-      .then((proven) => (proven ? next() : void limiter(req, res, next)), next);
+      .then((proven) => {
+        if (proven) return next();
+        res.once('finish', () => {
+          if (locals(res).authFailed) failed.add(fingerprint);
+        });
+        void limiter(req, res, next);
+      }, next);
   };
 }
 

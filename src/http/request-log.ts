@@ -6,6 +6,8 @@ import { redact } from '../observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from '../observability/exchange.js';
 import { SCIM_BASE, locals } from './scim-response.js';
 
+const PROBE = /^\/(?:healthz|readyz)\/?$/i;
+
 /**
  * Request id, timing, and one structured log line per request with its upstream calls; finished exchanges go to the
  * sinks. The line and the exchange are built only when something will read them: the log level lets the line
@@ -26,8 +28,15 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
       try {
         const l = locals(res);
         const status = res.writableFinished ? res.statusCode : 499;
-        // Health checks and the debug page's polling would drown the SCIM traffic at info.
-        const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
+        // Health checks and the debug page's polling would drown the SCIM traffic at info; a probe's 503 while
+        // draining is the probe working, so probes are never errors.
+        const level = PROBE.test(req.path)
+          ? 'debug'
+          : status >= 500
+            ? 'error'
+            : req.originalUrl.startsWith(SCIM_BASE)
+              ? 'info'
+              : 'debug';
         const logged = logger.isLevelEnabled(level);
         const traced =
           req.get(TRACE_HEADER) === 'true' ||
