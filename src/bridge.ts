@@ -1,3 +1,4 @@
+import { VERSION } from './version.js';
 import type express from 'express';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
@@ -60,7 +61,7 @@ export function createBridge(
   options: BridgeOptions = {},
 ): Bridge {
   const metrics = config.deployment.metrics.enabled
-    ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs })
+    ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs, version: VERSION })
     : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const coordination = createCoordination(config, logger);

@@ -46,6 +46,11 @@ describe('metrics (prom-client)', () => {
     expect(resourceLabel('/bjensen', typeLabel)).to.equal('other');
   });
 
+  it('carries the version and the Node.js version in scim_bridge_build_info', async () => {
+    const { body } = await createMetrics({ processMetrics: false, version: '1.2.3' }).render();
+    expect(sample(body, 'scim_bridge_build_info', { version: '1.2.3', node: process.version })).to.equal(1);
+  });
+
   it('names the lock kind without the resource id', () => {
     expect(lockKind(`org:${ORG_A}:user:${USER_ID}`)).to.equal('user');
     expect(lockKind('group-create:engineering')).to.equal('group-create');
