@@ -153,6 +153,26 @@ export const SETTINGS = [
     max: 256,
     doc: 'Concurrent JumpCloud calls per key across all requests (keeps bursts from a 429 storm).',
   },
+  {
+    name: 'HTTPS_PROXY',
+    group: 'JumpCloud',
+    type: 'url',
+    secret: true,
+    doc: 'Outbound proxy (http://host:port, credentials allowed) for the console and doctor, through CONNECT; or `https_proxy`.',
+  },
+  {
+    name: 'HTTP_PROXY',
+    group: 'JumpCloud',
+    type: 'url',
+    secret: true,
+    doc: 'Outbound proxy for an http:// JUMPCLOUD_URL (a loopback emulator); or `http_proxy`.',
+  },
+  {
+    name: 'NO_PROXY',
+    group: 'JumpCloud',
+    type: 'list',
+    doc: 'Hosts reached directly, comma-separated (`localhost,.internal.example`, `*` for all); or `no_proxy`.',
+  },
   // Authentication
   {
     name: 'AUTH_MODE',

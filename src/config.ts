@@ -337,7 +337,39 @@ function publicUrl(env: Env): string | undefined {
   }
 }
 
+function proxyUrl(env: Env, name: 'HTTPS_PROXY' | 'HTTP_PROXY'): void {
+  const raw = (env[name] ?? env[name.toLowerCase()] ?? '').trim();
+  if (!raw) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new ConfigError(
+      `${name} must be a proxy URL such as http://proxy.example.com:3128 (the value given does not parse as one)`,
+    );
+}
+
+/**
+ * The outbound proxy variables (either case), checked at start so a typo stops start-up with one line instead of
+ * failing every JumpCloud call; the transport applies them (https-proxy-agent, proxy-from-env). Never echoed: a
+ * proxy URL may carry a password.
+ */
+function checkOutboundProxy(env: Env): void {
+  proxyUrl(env, 'HTTPS_PROXY');
+  proxyUrl(env, 'HTTP_PROXY');
+  // NO_PROXY matches host names (and ports): an entry written as a URL never matches, and the call goes to the proxy.
+  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+  if (noProxy.includes('://'))
+    throw new ConfigError(
+      'NO_PROXY lists host names (localhost,.example.com), not URLs: remove the scheme from its entries',
+    );
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  checkOutboundProxy(env);
   const orgId = env.JUMPCLOUD_ORG_ID?.trim() || undefined;
   if (orgId !== undefined && !/^[0-9a-f]{24}$/i.test(orgId)) {
     // Not echoed: a key pasted into the wrong variable would otherwise land in the start-up log.

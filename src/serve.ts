@@ -5,6 +5,7 @@ import { createBridge } from './bridge.js';
 import { createLogger } from './observability/logger.js';
 import { safeUrl } from './coordination/redis-connection.js';
 import { listenMetrics } from './http/metrics-endpoint.js';
+import { outboundProxyFor } from './jumpcloud/transport.js';
 
 /**
  * The service: configuration from the environment (and ./.env), then listen; SIGINT/SIGTERM drain and exit 0 once
@@ -46,6 +47,7 @@ export function serve(): void {
       jumpcloud: config.jumpcloudUrl,
       dryRun: config.dryRun,
       mappingFile: config.mappingFile,
+      outboundProxy: proxyHost(config.jumpcloudUrl),
       coordination: redis ? 'redis' : 'in-process',
       ...(redis
         ? { redis: safeUrl(redis.url) }
@@ -103,5 +105,16 @@ export function serve(): void {
     setInterval(() => {
       if (process.ppid !== parent) stop('parent exited');
     }, 500).unref();
+  }
+}
+
+/** The proxy JumpCloud calls go through, by host only (its URL may carry a password), or 'none'. */
+function proxyHost(jumpcloudUrl: string): string {
+  const proxy = outboundProxyFor(jumpcloudUrl);
+  if (!proxy) return 'none';
+  try {
+    return new URL(proxy).host;
+  } catch {
+    return 'set (not a URL)';
   }
 }
