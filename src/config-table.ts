@@ -380,6 +380,22 @@ export const SETTINGS = [
     doc: 'One JSON object per line for a log collector, or readable lines.',
   },
   {
+    name: 'LOG_PERSONAL_DATA',
+    group: 'Logging and debugging',
+    type: 'boolean',
+    default: true,
+    doc: '`false`: userNames, names, e-mails, phone numbers and filter values in log lines become stable pseudonyms.',
+  },
+  {
+    name: 'LOG_PSEUDONYM_KEY',
+    group: 'Logging and debugging',
+    type: 'text',
+    secret: true,
+    fromFile: true,
+    defaultDoc: 'a random key per process',
+    doc: 'HMAC key of the log pseudonyms: the same value on every replica gives the same stand-in everywhere.',
+  },
+  {
     name: 'DRY_RUN',
     group: 'Logging and debugging',
     type: 'boolean',

@@ -19,6 +19,8 @@ export interface Config {
   jumpcloudOrgId: string | undefined;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'json' | 'pretty';
+  /** LOG_PERSONAL_DATA=false: personal values in log lines are replaced by HMAC pseudonyms keyed with `pseudonymKey`. */
+  logPersonalData: { enabled: boolean; pseudonymKey: string | undefined };
   upstreamTimeoutMs: number;
   retry: RetryConfig;
   mappingFile: string;
@@ -416,6 +418,7 @@ export function loadConfig(env: Env = process.env): Config {
     jumpcloudOrgId: orgId,
     logLevel: oneOf(env, 'LOG_LEVEL'),
     logFormat: oneOf(env, 'LOG_FORMAT', production ? 'json' : 'pretty'),
+    logPersonalData: { enabled: bool(env, 'LOG_PERSONAL_DATA'), pseudonymKey: secret(env, 'LOG_PSEUDONYM_KEY') },
     upstreamTimeoutMs,
     retry,
     mappingFile: mapping ? path.resolve(mapping) : path.join(packageRoot(), 'config', 'mapping.json'),

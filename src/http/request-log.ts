@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import { redact } from '../observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from '../observability/exchange.js';
 import { SCIM_BASE, locals } from './scim-response.js';
+import { LogPseudonyms } from '../observability/personal-data.js';
 
 const PROBE = /^\/(?:healthz|readyz)\/?$/i;
 
@@ -14,6 +15,9 @@ const PROBE = /^\/(?:healthz|readyz)\/?$/i;
  * through, the request is traced, or a sink wants it.
  */
 export function requestLog(config: Config, logger: Logger, sinks: readonly ExchangeSink[]): RequestHandler {
+  const pseudonyms = config.logPersonalData.enabled
+    ? undefined
+    : new LogPseudonyms(config.logPersonalData.pseudonymKey);
   return (req, res, next) => {
     const started = performance.now();
     const incoming = req.get('x-request-id');
@@ -50,11 +54,14 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
         if (!logged && !traceLogged && wanting.length === 0) return;
         const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        // Only what goes to the log is pseudonymised: the debug page and recordings have their own rules.
+        const personal = pseudonyms?.forExchange(req.originalUrl, req.body, l.responseBody, l.calls);
         if (logged) {
+          const path = redact(req.originalUrl, secrets);
           logger.log(level, 'scim request', {
             requestId: id,
             method: req.method,
-            path: redact(req.originalUrl, secrets),
+            path: personal ? personal.url(path) : path,
             status,
             ...(res.writableFinished ? {} : { clientGone: true }),
             ...(l.principal ? { principal: l.principal } : {}),
@@ -89,7 +96,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
           },
           secrets,
         );
-        if (traceLogged) logger.info('trace', { trace: exchange });
+        if (traceLogged) logger.info('trace', { trace: personal ? personal.apply(exchange) : exchange });
         for (const sink of wanting) sink.record(exchange);
       } catch (e) {
         // Logging must never take the process down; say so without the payload that broke it.

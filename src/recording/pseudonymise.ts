@@ -124,6 +124,25 @@ export class Pseudonymiser {
     return `${pathAndQuery.slice(0, q)}?${out.toString()}`;
   }
 
+  /**
+   * Learns every compared value in a SCIM URL's filter except resource ids (`externalId eq "4711"`,
+   * `title co "nurse"`): in logs a filter value is personal whatever attribute it is compared with.
+   */
+  learnFilterValues(pathAndQuery: string): void {
+    const q = pathAndQuery.indexOf('?');
+    if (q < 0) return;
+    const filter = new URLSearchParams(pathAndQuery.slice(q + 1)).get('filter');
+    for (const m of filter?.matchAll(
+      /([\w.:]+)(?:\[[^\]]*\])?(?:\.\w+)?\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le)\s+"([^"]*)"/gi,
+    ) ?? []) {
+      const [, attr = '', value = ''] = m;
+      if (/^(id|meta\.\w+)$/i.test(attr)) continue;
+      if (value.includes('@')) this.learnEmail(value);
+      else this.learnWords(value);
+      this.learnPhone(value);
+    }
+  }
+
   /** Learns from the personal values in a SCIM URL's filter (`userName eq "bjensen"`). */
   learnUrl(pathAndQuery: string): void {
     const q = pathAndQuery.indexOf('?');
