@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
 import { bearerToken, type Authenticator } from '../auth/authenticator.js';
@@ -7,7 +8,7 @@ import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { ScimError } from '../scim/errors.js';
-import { TOO_MANY_FAILURES, locals, requestScope, sendError } from './scim-response.js';
+import { locals, requestScope, sendError } from './scim-response.js';
 
 /** Methods that may take a per-resource lock or fan out: a forwarded key must be proven before them. */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -67,11 +68,11 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
       const l = locals(res);
       if (l.tokenFingerprint === undefined || failed.has(l.tokenFingerprint)) {
         res.set('Retry-After', retryAfter);
-        sendError(res, TOO_MANY_FAILURES);
+        sendError(res, edgeErrors.tooManyFailedAuths());
         return;
       }
       // Over the limit with a token not seen failing: check it; if it fails too, sendError answers 429.
-      l.failedAuthLimited = retryAfter;
+      l.failedAuthLimited = { answer: edgeErrors.tooManyFailedAuths(), retryAfter };
       next();
     },
     // app.ts decides which proxies are trusted; the limiter's own start-up checks would only warn about it.

@@ -2,9 +2,11 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { ExchangeNote } from '../observability/exchange.js';
-import { ScimError } from '../scim/errors.js';
+import type { ScimError } from '../scim/errors.js';
 
 export const SCIM_BASE = '/scim/v2';
+/** `/scim/v2/orgs/{orgId}`: the tenant URL of one JumpCloud org (see org-scope.ts). */
+export const ORG_SEGMENT = '/orgs';
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 
 /** What the middlewares share about one request, kept in `res.locals`. */
@@ -19,8 +21,8 @@ export interface Locals {
   principal?: string;
   /** The bearer token's keyFingerprint with the org, taken once for the request (auth.ts). */
   tokenFingerprint?: string;
-  /** Past the failed-auth limit: a failure answers 429 with this Retry-After instead of 401 (auth.ts). */
-  failedAuthLimited?: string;
+  /** Past the failed-auth limit: a failure answers this 429 with its Retry-After instead of 401 (auth.ts). */
+  failedAuthLimited?: { answer: ScimError; retryAfter: string };
   /** The answer was a failed authentication (401, or 429 in its place): what the failed-auth limit counts. */
   authFailed?: boolean;
   /** Settles when the resource handler is done, even if the client left before the answer. */
@@ -60,20 +62,13 @@ export function sendError(res: Response, e: ScimError): void {
   if (e.status === 401) l.authFailed = true;
   const limited = l.failedAuthLimited;
   if (e.status === 401 && limited !== undefined) {
-    res.set('Retry-After', limited);
-    sendScim(res, 429, TOO_MANY_FAILURES.toJSON());
+    res.set('Retry-After', limited.retryAfter);
+    sendScim(res, limited.answer.status, limited.answer.toJSON());
     return;
   }
   if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="jumpcloud-scim-bridge"');
   sendScim(res, e.status, e.toJSON());
 }
-
-/** The answer to a failed authentication past the failed-auth limit. */
-export const TOO_MANY_FAILURES = new ScimError(
-  429,
-  undefined,
-  'Too many failed authentications from this address; check the Secret Token, then try again later',
-);
 
 /**
  * The SCIM base URL clients see, for `Location`, `meta.location` and discovery: PUBLIC_URL, else the (trusted)

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Pseudonymiser } from '../recording/pseudonymise.js';
+import { Pseudonymiser } from '../util/pseudonymise.js';
 
 /**
  * LOG_PERSONAL_DATA=false: userNames, names, e-mails, phone numbers and filter values in log lines become stand-ins.

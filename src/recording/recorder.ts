@@ -7,7 +7,7 @@ import type { Layer, UpstreamRequest } from '../jumpcloud/layer.js';
 import { redact } from '../observability/redact.js';
 import { locals } from '../http/scim-response.js';
 import { RECORDED_ENV, RECORDING_FORMAT, type RecordedCall, type Recording } from './fixture.js';
-import { Pseudonymiser } from './pseudonymise.js';
+import { Pseudonymiser } from '../util/pseudonymise.js';
 
 /** The response headers the bridge reads (paging totals, redirects, back-off); the rest are noise in a fixture. */
 const KEPT_RESPONSE_HEADERS = ['content-type', 'x-total-count', 'location', 'retry-after'];

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { isRecord } from '../util/guards.js';
+import { isRecord } from './guards.js';
 
 /** The systemuser and SCIM fields whose values are personal: names, e-mails, phone numbers. */
 const NAME_FIELDS = new Set([
