@@ -29,6 +29,7 @@ import {
   type JumpCloudWrite,
   type MappingOptions,
   type Target,
+  type ViewContext,
 } from './codecs.js';
 
 /** One row of config/mapping.json, compiled. */
@@ -213,14 +214,18 @@ export class UserTable {
     );
   }
 
-  /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */
-  toScim(user: SystemUser): ScimDoc {
+  /**
+   * JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). With `view`, reference
+   * attributes carry their `$ref`; without it (comparisons, change detection) they do not, so a write never counts a
+   * `$ref` as a change.
+   */
+  toScim(user: SystemUser, view?: ViewContext): ScimDoc {
     const custom = new Map(
       (user.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
     );
     const doc: ScimDoc = {};
     for (const row of this.rows) {
-      const value = row.codec.read(user, custom, row);
+      const value = row.codec.read(user, custom, row, view);
       if (value === undefined) continue;
       const { keys } = row;
       let node = doc;

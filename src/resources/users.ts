@@ -80,7 +80,7 @@ export class UsersResource implements ScimResourceType {
 
   /** The SCIM User for a JumpCloud systemuser. */
   render(user: SystemUser, baseUrl: string): ScimDoc {
-    const doc = this.table.toScim(user);
+    const doc = this.table.toScim(user, { baseUrl });
     const meta = isRecord(doc.meta) ? doc.meta : {};
     delete doc.meta;
     const schemas = [CORE_USER, ...this.table.schema.extensions.map((e) => e.id).filter((id) => id in doc)];

@@ -176,7 +176,10 @@ describe('contract: Users → JumpCloud systemusers', () => {
       active: true,
       emails: [{ value: 'bjensen@example.com', type: 'work', primary: true }],
       phoneNumbers: [{ value: '555-0100', type: 'mobile' }],
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'IT', manager: { value: MANAGER } },
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+        department: 'IT',
+        manager: { value: MANAGER, $ref: `${h.base}/Users/${MANAGER}` },
+      },
       meta: { resourceType: 'User', created: '2026-01-02T03:04:05.000Z', location: `${h.base}/Users/${ID}` },
     });
   });
@@ -393,7 +396,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(res.status).to.equal(200);
   });
 
-  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value}; "" clears it to null', async () => {
+  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value, $ref}; "" clears it to null', async () => {
     jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
     jc()
       .put(`/api/systemusers/${ID}`, { manager: MANAGER })
@@ -407,6 +410,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(set.status).to.equal(200);
     expect(set.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({
       value: MANAGER,
+      $ref: `${h.base}/Users/${MANAGER}`,
     });
 
     jc()
@@ -436,6 +440,7 @@ describe('contract: Users → JumpCloud systemusers', () => {
     expect(res.status).to.equal(201);
     expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({
       value: MANAGER,
+      $ref: `${h.base}/Users/${MANAGER}`,
     });
   });
 
