@@ -33,6 +33,7 @@ import { V2_PAGE, readMembers } from './memberships.js';
 import {
   lockOptions,
   unknownAttributes,
+  type ListOptions,
   type RequestContext,
   type ScimListParams,
   type ScimResourceType,
@@ -109,12 +110,12 @@ export class GroupsResource implements ScimResourceType {
     return translated(() => readMembers(ctx.jc, id, ctx.baseUrl, this.config.memberConcurrency), `Group ${id}`);
   }
 
-  async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
+  async list(ctx: RequestContext, q: ScimListParams, options: ListOptions = {}): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const filter = parseListFilter(q.filter, schema);
     // Sorting is done here, on the scanned groups: v2's `sort` orders names case-sensitively.
     const sort = parseSort(q, schema);
-    const paging = parsePaging(q, this.config.maxPageSize);
+    const paging = parsePaging(q, options.maxCount ?? this.config.maxPageSize);
     const projection = parseProjection(q, schema);
     const plan = planGroupQuery(filter, this.table);
 

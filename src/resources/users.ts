@@ -37,6 +37,7 @@ import { readWindow, scanAll } from '../util/paging.js';
 import {
   lockOptions,
   unknownAttributes,
+  type ListOptions,
   type RequestContext,
   type ScimListParams,
   type ScimResourceType,
@@ -92,7 +93,7 @@ export class UsersResource implements ScimResourceType {
     };
   }
 
-  async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
+  async list(ctx: RequestContext, q: ScimListParams, options: ListOptions = {}): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const filter = parseListFilter(q.filter, schema);
     const groupsRow = this.table.groupsRow;
@@ -102,7 +103,7 @@ export class UsersResource implements ScimResourceType {
         `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`,
       );
     }
-    const paging = parsePaging(q, this.config.maxPageSize);
+    const paging = parsePaging(q, options.maxCount ?? this.config.maxPageSize);
     const projection = parseProjection(q, schema);
     // Sorting is always done here: JumpCloud's sort is case-sensitive and puts unset values first.
     const sort = parseSort(q, schema);
