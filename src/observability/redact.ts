@@ -10,12 +10,11 @@
  * - an explicit list passed by the caller.
  */
 
+import { MASK, maskSecrets, maskable } from '../util/secret-mask.js';
+
 const SECRET_KEYS =
   /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token|client[-_]?secret)$/i;
 const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
-export const MASK = '***';
-/** Short strings would mask innocent text and are not real keys anyway. */
-const MIN_SECRET = 8;
 /** Deeper values are summarised: nothing this deep is worth a log line, and walking it must stay bounded. */
 const MAX_DEPTH = 20;
 
@@ -30,7 +29,7 @@ const inFlight = new Map<string, number>();
 
 /** Secrets the process holds for its whole life (bridge-held keys, debug token). */
 export function registerProcessSecret(secret: string | undefined): void {
-  if (secret && secret.length >= MIN_SECRET) processSecrets.add(secret);
+  if (secret && maskable(secret)) processSecrets.add(secret);
 }
 
 /** Masks `secrets` in every redaction until the returned function is called (once; later calls do nothing). */
@@ -63,44 +62,12 @@ export function withRequestSecrets<T>(secrets: readonly string[], fn: () => T): 
   return result;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const patternCache = new Map<string, RegExp>();
-
-function patternFor(all: readonly string[]): RegExp | undefined {
-  const forms = new Set<string>();
-  for (const s of all) {
-    if (s.length < MIN_SECRET) continue;
-    forms.add(s);
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s) forms.add(encoded);
-  }
-  if (forms.size === 0) return undefined;
-  // Longest first, so a key that contains another is masked whole.
-  const source = [...forms]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp)
-    .join('|');
-  let re = patternCache.get(source);
-  if (!re) {
-    re = new RegExp(source, 'gi');
-    if (patternCache.size > 256) patternCache.clear();
-    patternCache.set(source, re);
-  }
-  return re;
-}
-
 function secretsInScope(extra: readonly string[]): string[] {
   return [...processSecrets, ...inFlight.keys(), ...extra];
 }
 
 export function redactString(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(BEARER, `$1 ${MASK}`);
-  const re = patternFor(secretsInScope(secrets));
-  if (re) out = out.replace(re, MASK);
-  return out;
+  return maskSecrets(text.replace(BEARER, `$1 ${MASK}`), secretsInScope(secrets));
 }
 
 /** A deep copy of `value` with secrets masked; cycles and over-deep values are summarised, never walked. */
