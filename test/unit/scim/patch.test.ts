@@ -153,6 +153,10 @@ describe('scim/patch', () => {
           manager: { value: id },
         });
       }
+      // A $ref alone names the manager (generic clients); it is not one of the clearing forms.
+      expect(
+        patch(base(), { op: 'replace', path: `${ENT}:manager`, value: { $ref: `https://b/scim/v2/Users/${id}` } })[ENT],
+      ).to.deep.equal({ manager: { $ref: `https://b/scim/v2/Users/${id}` } });
       const managed = { ...base(), [ENT]: { manager: { value: id } } };
       for (const op of [
         { op: 'replace', path: `${ENT}:manager`, value: '' },
