@@ -15,11 +15,19 @@ import {
 } from '../scim/root-search.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
-/** One resource type asked by a root search: its place in the registry and the parameters its own list gets. */
+/** One resource type asked by a root search: its place in the registry and the part of the filter it must decide. */
 interface Asked {
   type: ScimResourceType;
   index: number;
-  params: ScimListParams;
+  filter: ScimListParams;
+}
+
+/** The projection parameters as the client sent them. */
+function projectionOf(q: ScimListParams): ScimListParams {
+  return {
+    ...(q.attributes !== undefined ? { attributes: q.attributes } : {}),
+    ...(q.excludedAttributes !== undefined ? { excludedAttributes: q.excludedAttributes } : {}),
+  };
 }
 
 /**
@@ -44,12 +52,7 @@ export async function searchAllTypes(
   const asked = types.flatMap((type, index): Asked[] => {
     const own = filter ? filterForType(filter, type.schema) : true;
     if (own === false) return [];
-    const params: ScimListParams = {
-      ...(own === true ? {} : { filter: formatFilter(own) }),
-      ...(q.attributes !== undefined ? { attributes: q.attributes } : {}),
-      ...(q.excludedAttributes !== undefined ? { excludedAttributes: q.excludedAttributes } : {}),
-    };
-    return [{ type, index, params }];
+    return [{ type, index, filter: own === true ? {} : { filter: formatFilter(own) } }];
   });
   if (sort) return sorted(asked, ctx, q, sort, paging, config.maxFilterScan);
 
@@ -57,9 +60,14 @@ export async function searchAllTypes(
   let skip = paging.startIndex - 1;
   let wanted = paging.count;
   let total = 0;
-  for (const { type, params } of asked) {
+  for (const { type, filter: own } of asked) {
     // Once the page is full, a type is still asked (count 0) for its total.
-    const res = await type.list(ctx, { ...params, startIndex: String(skip + 1), count: String(wanted) });
+    const res = await type.list(ctx, {
+      ...own,
+      ...projectionOf(q),
+      startIndex: String(skip + 1),
+      count: String(wanted),
+    });
     total += res.totalResults;
     const got = res.Resources.slice(0, wanted);
     page.push(...got);
@@ -91,19 +99,19 @@ async function sorted(
   const sortBy = String(q.sortBy);
   const ranked: Ranked<ScimDoc>[] = [];
   let total = 0;
-  for (const { type, index, params } of asked) {
+  for (const { type, index, filter: own } of asked) {
     const sorting = sort.byType[index] !== undefined;
     const res = await type.list(
       ctx,
       {
-        ...params,
+        ...own,
         ...(sorting
           ? {
               sortBy,
               ...(q.sortOrder !== undefined ? { sortOrder: q.sortOrder } : {}),
               ...withSortAttribute(q, sortBy, type.schema),
             }
-          : {}),
+          : projectionOf(q)),
         startIndex: '1',
         count: String(window),
       },

@@ -228,6 +228,21 @@ describe('contract: root search across every resource type → JumpCloud', () =>
       ]);
     });
 
+    it('excluding the sort attribute still sorts by it: each type is asked for it, the root drops it from the page', async () => {
+      jc()
+        .get('/api/systemusers')
+        .query({ limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS })
+        .reply(200, { totalCount: 2, results: [user(0, { displayname: 'c' }), user(1, { displayname: 'a' })] });
+      jc()
+        .get('/api/v2/usergroups')
+        .query({ limit: '100', skip: '0' })
+        .reply(200, [group(0, { name: 'b' })], total(1));
+      const res = await search({ sortBy: 'displayName', excludedAttributes: 'displayName,members' });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(ids(res.body)).to.deep.equal([USERS[1], GROUPS[0], USERS[0]]);
+      expect(res.body.Resources.some((r: Record<string, unknown>) => 'displayName' in r)).to.equal(false);
+    });
+
     it('a sorted window beyond MAX_FILTER_SCAN is refused with tooMany before anything is asked', async () => {
       const res = await search({ sortBy: 'displayName', startIndex: 10_000, count: 2 });
       expect(res.status).to.equal(400);
