@@ -20,10 +20,10 @@ const MAX_DEPTH = 20;
 
 const processSecrets = new Set<string>();
 /**
- * Secrets of the requests in flight, counted (concurrent requests usually carry the same key). This was an
- * AsyncLocalStorage holding only the current request's secrets; on Node 20 its promise hooks cost about a tenth of
- * the CPU of every request (issue 13). Masking the secrets of every request in flight is also the stronger rule: a
- * line written for one request can never show another's key either.
+ * Secrets of the requests in flight, counted (concurrent requests usually carry the same key). Not an
+ * AsyncLocalStorage of the current request's secrets: on Node 20 its promise hooks cost about a tenth of the CPU of
+ * every request. Masking the secrets of every request in flight is also the stronger rule: a line written for one
+ * request can never show another's key either.
  */
 const inFlight = new Map<string, number>();
 
