@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { JC, KEY, USER_FIELDS, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
+import { jc } from '../helpers/jumpcloud-calls.js';
 
 /**
  * What generic SCIM 2.0 client libraries send for users, beyond Entra's shapes: the enterprise extension PATCHed as a
@@ -14,16 +15,17 @@ const ORG = '5a0b1c2d3e4f5a6b7c8d9e0f';
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-const jc = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': KEY } });
 const patch = (...ops: unknown[]): Record<string, unknown> => ({ schemas: [PATCH_OP], Operations: ops });
 /** The uniqueness pre-check a write of employeeNumber (a `uniqueness: server` row) makes. */
 const employeeNumberCheck = (value: string): nock.Scope =>
-  jc()
-    .post('/api/search/systemusers', {
-      filter: { or: [{ employeeIdentifier: { $regex: `(?i)^${value}$` } }] },
-      fields: USER_FIELDS,
-    })
-    .query({ limit: '10', skip: '0' })
+  jc
+    .searchUsers(
+      { limit: 10, skip: 0 },
+      {
+        filter: { or: [{ employeeIdentifier: { $regex: `(?i)^${value}$` } }] },
+        fields: USER_FIELDS,
+      },
+    )
     .reply(200, { totalCount: 0, results: [] });
 
 describe("contract: generic clients' user shapes → JumpCloud systemusers", () => {
@@ -38,11 +40,12 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     const held = { department: 'Ops', employeeIdentifier: '7', costCenter: 'CC1', manager: MANAGER };
 
     it('replace sets the given attributes: one read, the pre-check of the new employeeNumber, one PUT of what changed', async () => {
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser(held));
+      jc.getUser(ID).reply(200, jcUser(held));
       employeeNumberCheck('42');
-      jc()
-        .put(`/api/systemusers/${ID}`, { department: 'R&D', employeeIdentifier: '42' })
-        .reply(200, jcUser({ ...held, department: 'R&D', employeeIdentifier: '42' }));
+      jc.putUser(ID, { department: 'R&D', employeeIdentifier: '42' }).reply(
+        200,
+        jcUser({ ...held, department: 'R&D', employeeIdentifier: '42' }),
+      );
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
@@ -58,10 +61,8 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     });
 
     it('add merges: only the attribute it names is written, the others stay', async () => {
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser(held));
-      jc()
-        .put(`/api/systemusers/${ID}`, { company: 'Contoso' })
-        .reply(200, jcUser({ ...held, company: 'Contoso' }));
+      jc.getUser(ID).reply(200, jcUser(held));
+      jc.putUser(ID, { company: 'Contoso' }).reply(200, jcUser({ ...held, company: 'Contoso' }));
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
@@ -72,10 +73,11 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     });
 
     it('remove clears every attribute of the extension the bridge stores, in one PUT', async () => {
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser(held));
-      jc()
-        .put(`/api/systemusers/${ID}`, { employeeIdentifier: '', costCenter: '', department: '', manager: null })
-        .reply(200, jcUser({ employeeIdentifier: '', costCenter: '', department: '', manager: null }));
+      jc.getUser(ID).reply(200, jcUser(held));
+      jc.putUser(ID, { employeeIdentifier: '', costCenter: '', department: '', manager: null }).reply(
+        200,
+        jcUser({ employeeIdentifier: '', costCenter: '', department: '', manager: null }),
+      );
       const res = await h.request('PATCH', `/Users/${ID}`, patch({ op: 'remove', path: ENT }));
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.not.have.property(ENT);
@@ -93,7 +95,7 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     });
 
     it("a value its attribute refuses is that attribute's 400 after the one read, and nothing is written", async () => {
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser(held));
+      jc.getUser(ID).reply(200, jcUser(held));
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
@@ -108,10 +110,8 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
   describe("the manager's $ref", () => {
     it('a manager written with {value, $ref} reads back equal: one read, one PUT of the id, the same object in the answer and on GET', async () => {
       const written = { value: MANAGER, $ref: `${base}/Users/${MANAGER}` };
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
-      jc()
-        .put(`/api/systemusers/${ID}`, { manager: MANAGER })
-        .reply(200, jcUser({ manager: MANAGER }));
+      jc.getUser(ID).reply(200, jcUser());
+      jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
@@ -119,17 +119,13 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
       );
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body[ENT].manager).to.deep.equal(written);
-      jc()
-        .get(`/api/systemusers/${ID}`)
-        .reply(200, jcUser({ manager: MANAGER }));
+      jc.getUser(ID).reply(200, jcUser({ manager: MANAGER }));
       expect((await h.request('GET', `/Users/${ID}`)).body[ENT].manager).to.deep.equal(written);
     });
 
     it('a manager written with its $ref alone is set (not read as a clearing value) and reads back with the same $ref', async () => {
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
-      jc()
-        .put(`/api/systemusers/${ID}`, { manager: MANAGER })
-        .reply(200, jcUser({ manager: MANAGER }));
+      jc.getUser(ID).reply(200, jcUser());
+      jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
@@ -140,10 +136,8 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     });
 
     it("Entra's bare id reads back with value equal to what it wrote (Entra compares value only)", async () => {
-      jc().get(`/api/systemusers/${ID}`).reply(200, jcUser());
-      jc()
-        .put(`/api/systemusers/${ID}`, { manager: MANAGER })
-        .reply(200, jcUser({ manager: MANAGER }));
+      jc.getUser(ID).reply(200, jcUser());
+      jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
@@ -153,9 +147,7 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     });
 
     it('sending the manager back as read (with its $ref) changes nothing: no PUT', async () => {
-      jc()
-        .get(`/api/systemusers/${ID}`)
-        .reply(200, jcUser({ manager: MANAGER }));
+      jc.getUser(ID).reply(200, jcUser({ manager: MANAGER }));
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import nock from 'nock';
-import { JC, KEY, USER_FIELDS, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
+import { USER_FIELDS, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
+import { jc, total } from '../helpers/jumpcloud-calls.js';
 
 /**
  * The search at the service root (RFC 7644 §3.4.3 `POST /.search`, §3.4.2.1 `GET /`): every JumpCloud call it makes,
@@ -11,9 +11,6 @@ const USERS = ['5f1b2c3d4e5f6a7b8c9d0e01', '5f1b2c3d4e5f6a7b8c9d0e02', '5f1b2c3d
 const GROUPS = ['5f0c1e2d3c4b5a6978695a01', '5f0c1e2d3c4b5a6978695a02'];
 const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-
-const jc = (): nock.Scope => nock(JC, { reqheaders: { 'x-api-key': KEY } });
-const total = (n: number): Record<string, string> => ({ 'x-total-count': String(n) });
 
 const user = (i: number, over: Record<string, unknown> = {}): Record<string, unknown> =>
   jcUser({ _id: USERS[i], username: `user${i}`, email: `user${i}@example.com`, displayname: `User ${i}`, ...over });
@@ -41,14 +38,11 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
   describe('paging across the boundary between users and groups (3 users, then 2 groups)', () => {
     it('a page that starts in the users and ends in the groups: the rest of the users, then the first groups', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '3', skip: '1', sort: '_id', fields: USER_FIELDS })
-        .reply(200, { totalCount: 3, results: [user(1), user(2)] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '1', skip: '0' })
-        .reply(200, [group(0)], total(2));
+      jc.listUsers({ limit: 3, skip: 1, sort: '_id', fields: USER_FIELDS }).reply(200, {
+        totalCount: 3,
+        results: [user(1), user(2)],
+      });
+      jc.listGroups({ limit: 1, skip: 0 }).reply(200, [group(0)], total(2));
       const res = await search({ startIndex: 2, count: 3, excludedAttributes: ['members'] });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 5, startIndex: 2, itemsPerPage: 3 });
@@ -58,14 +52,8 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('a page past the users asks them only for their total, then pages the groups from where the users end', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '2', skip: '3', sort: '_id', fields: USER_FIELDS })
-        .reply(200, { totalCount: 3, results: [] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '2', skip: '0' })
-        .reply(200, [group(0), group(1)], total(2));
+      jc.listUsers({ limit: 2, skip: 3, sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 3, results: [] });
+      jc.listGroups({ limit: 2, skip: 0 }).reply(200, [group(0), group(1)], total(2));
       const res = await h.request('GET', '/?startIndex=4&count=2&excludedAttributes=members');
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 5, startIndex: 4, itemsPerPage: 2 });
@@ -73,28 +61,22 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('a page within the users still counts the groups, with one call of one group', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '2', skip: '0', sort: '_id', fields: USER_FIELDS })
-        .reply(200, { totalCount: 3, results: [user(0), user(1)] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '1', skip: '0' })
-        .reply(200, [group(0)], total(2));
+      jc.listUsers({ limit: 2, skip: 0, sort: '_id', fields: USER_FIELDS }).reply(200, {
+        totalCount: 3,
+        results: [user(0), user(1)],
+      });
+      jc.listGroups({ limit: 1, skip: 0 }).reply(200, [group(0)], total(2));
       const res = await search({ count: 2, excludedAttributes: 'members' });
       expect(res.body).to.include({ totalResults: 5, itemsPerPage: 2 });
       expect(ids(res.body)).to.deep.equal(USERS.slice(0, 2));
     });
 
     it('count 0 answers the totals of both types and no resources', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '1', skip: '0', sort: '_id', fields: USER_FIELDS })
-        .reply(200, { totalCount: 3, results: [user(0)] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '1', skip: '0' })
-        .reply(200, [group(0)], total(2));
+      jc.listUsers({ limit: 1, skip: 0, sort: '_id', fields: USER_FIELDS }).reply(200, {
+        totalCount: 3,
+        results: [user(0)],
+      });
+      jc.listGroups({ limit: 1, skip: 0 }).reply(200, [group(0)], total(2));
       const res = await search({ count: 0, excludedAttributes: 'members' });
       expect(res.body).to.deep.equal({
         schemas: [LIST],
@@ -108,15 +90,15 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
   describe('the filter goes to each type that has its attributes (RFC 7644 §3.4.2.1)', () => {
     it('userName eq: only users are asked; groups have no userName, so none of them can match', async () => {
-      jc()
-        .post('/api/search/systemusers', {
+      jc.searchUsers(
+        { limit: 100, skip: 0 },
+        {
           filter: {
             or: [{ username: { $regex: '(?i)^user0$' } }, { 'attributes.value': { $regex: '(?i)^user0$' } }],
           },
           fields: USER_FIELDS,
-        })
-        .query({ limit: '100', skip: '0' })
-        .reply(200, { totalCount: 1, results: [user(0)] });
+        },
+      ).reply(200, { totalCount: 1, results: [user(0)] });
       const res = await search({ filter: 'userName eq "user0"' });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 1, itemsPerPage: 1 });
@@ -124,27 +106,21 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('displayName eq: both types are asked, each pushing the filter down its own way', async () => {
-      jc()
-        .post('/api/search/systemusers', {
+      jc.searchUsers(
+        { limit: 100, skip: 0 },
+        {
           filter: { and: [{ displayname: { $regex: '(?i)^ops$' } }] },
           fields: USER_FIELDS,
-        })
-        .query({ limit: '100', skip: '0' })
-        .reply(200, { totalCount: 1, results: [user(2, { displayname: 'Ops' })] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:ops', limit: '100', skip: '0' })
-        .reply(200, [group(1, { name: 'OPS' }), group(0, { name: 'Ops team' })], total(2));
+        },
+      ).reply(200, { totalCount: 1, results: [user(2, { displayname: 'Ops' })] });
+      jc.searchGroupsByName('ops').reply(200, [group(1, { name: 'OPS' }), group(0, { name: 'Ops team' })], total(2));
       const res = await search({ filter: 'displayName eq "ops"', excludedAttributes: 'members' });
       expect(res.body).to.include({ totalResults: 2 });
       expect(ids(res.body)).to.deep.equal([USERS[2], GROUPS[1]]);
     });
 
     it('meta.resourceType keeps the search to one type: the other is not asked at all', async () => {
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ filter: 'name:search:group', limit: '100', skip: '0' })
-        .reply(200, [group(0), group(1)], total(2));
+      jc.searchGroupsByName('group').reply(200, [group(0), group(1)], total(2));
       const res = await h.request(
         'GET',
         `/?filter=${encodeURIComponent('meta.resourceType eq "Group" and displayName sw "group"')}&attributes=displayName`,
@@ -157,13 +133,13 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('an enterprise extension attribute filters the users (the only type that has it)', async () => {
-      jc()
-        .post('/api/search/systemusers', {
+      jc.searchUsers(
+        { limit: 100, skip: 0 },
+        {
           filter: { and: [{ department: { $regex: '(?i)^R&D$' } }] },
           fields: USER_FIELDS,
-        })
-        .query({ limit: '100', skip: '0' })
-        .reply(200, { totalCount: 1, results: [user(1, { department: 'R&D' })] });
+        },
+      ).reply(200, { totalCount: 1, results: [user(1, { department: 'R&D' })] });
       const res = await search({
         filter: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "R&D"',
       });
@@ -189,17 +165,15 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
   describe('sortBy across the types', () => {
     it('merges both types by displayName, then pages the merged order', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '100', skip: '0', sort: '_id', fields: '_id displayname' })
-        .reply(200, {
-          totalCount: 3,
-          results: [user(0, { displayname: 'delta' }), user(1, { displayname: 'Alpha' }), user(2, { displayname: '' })],
-        });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '100', skip: '0' })
-        .reply(200, [group(0, { name: 'charlie' }), group(1, { name: 'Bravo' })], total(2));
+      jc.listUsers({ limit: 100, skip: 0, sort: '_id', fields: '_id displayname' }).reply(200, {
+        totalCount: 3,
+        results: [user(0, { displayname: 'delta' }), user(1, { displayname: 'Alpha' }), user(2, { displayname: '' })],
+      });
+      jc.listGroups({ limit: 100, skip: 0 }).reply(
+        200,
+        [group(0, { name: 'charlie' }), group(1, { name: 'Bravo' })],
+        total(2),
+      );
       const res = await search({ sortBy: 'displayName', startIndex: 2, count: 3, attributes: ['displayName'] });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 5, startIndex: 2, itemsPerPage: 3 });
@@ -212,14 +186,11 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('descending puts resources without the value first; the projection drops the sort attribute it was not asked for', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '100', skip: '0', sort: '_id', fields: '_id username attributes displayname' })
-        .reply(200, { totalCount: 2, results: [user(0, { displayname: 'b' }), user(1, { displayname: '' })] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '100', skip: '0' })
-        .reply(200, [group(0, { name: 'a' })], total(1));
+      jc.listUsers({ limit: 100, skip: 0, sort: '_id', fields: '_id username attributes displayname' }).reply(200, {
+        totalCount: 2,
+        results: [user(0, { displayname: 'b' }), user(1, { displayname: '' })],
+      });
+      jc.listGroups({ limit: 100, skip: 0 }).reply(200, [group(0, { name: 'a' })], total(1));
       const res = await search({ sortBy: 'displayName', sortOrder: 'descending', attributes: 'userName' });
       expect(res.body.Resources).to.deep.equal([
         { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: USERS[1], userName: 'user1' },
@@ -229,14 +200,11 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('excluding the sort attribute still sorts by it: each type is asked for it, the root drops it from the page', async () => {
-      jc()
-        .get('/api/systemusers')
-        .query({ limit: '100', skip: '0', sort: '_id', fields: USER_FIELDS })
-        .reply(200, { totalCount: 2, results: [user(0, { displayname: 'c' }), user(1, { displayname: 'a' })] });
-      jc()
-        .get('/api/v2/usergroups')
-        .query({ limit: '100', skip: '0' })
-        .reply(200, [group(0, { name: 'b' })], total(1));
+      jc.listUsers({ limit: 100, skip: 0, sort: '_id', fields: USER_FIELDS }).reply(200, {
+        totalCount: 2,
+        results: [user(0, { displayname: 'c' }), user(1, { displayname: 'a' })],
+      });
+      jc.listGroups({ limit: 100, skip: 0 }).reply(200, [group(0, { name: 'b' })], total(1));
       const res = await search({ sortBy: 'displayName', excludedAttributes: 'displayName,members' });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(ids(res.body)).to.deep.equal([USERS[1], GROUPS[0], USERS[0]]);
