@@ -9,7 +9,9 @@ import type { UserTable } from './attribute-table.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { valueAt, type AttributeRow } from './attribute-table.js';
 import { attributeKey, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
-import type { Mutability, ResourceSchema, Uniqueness } from '../scim/schema.js';
+import type { ResourceSchema } from '../scim/schema.js';
+import type { Mutability, Uniqueness } from '../scim/attribute-def.js';
+import { customTarget } from './custom-attributes.js';
 
 /**
  * How one finished SCIM exchange mapped onto JumpCloud, attribute by attribute: the one computation behind both
@@ -121,7 +123,7 @@ function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>
 }
 
 function targetText(row: AttributeRow): string {
-  return row.target.kind === 'field' ? row.target.field : `attributes.${row.target.name}`;
+  return row.target.kind === 'field' ? row.target.field : customTarget(row.target.name);
 }
 
 /** The JumpCloud keys a row writes for this document, computed by the same table code the bridge writes with. */

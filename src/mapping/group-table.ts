@@ -3,17 +3,12 @@ import path from 'node:path';
 import { ConfigError, packageRoot } from '../config.js';
 import { badRequest } from '../scim/errors.js';
 import type { AttrPath } from '../scim/filter.js';
-import {
-  CORE_GROUP,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_GROUP, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import { customAttributeName, type CustomTarget } from './custom-attributes.js';
 
 /**
  * One row of the `groups` section of config/mapping.json, compiled. A JumpCloud user group stores a few free-text
@@ -26,7 +21,7 @@ export interface GroupRow {
    * The user group field that stores it, `members` for the group's member edges, or `attributes.<key>`: a key of
    * the group's `attributes` object (open in v2's schema), which leaves the admin's text fields alone.
    */
-  target: UserGroupTextField | 'members' | GroupAttributeTarget;
+  target: UserGroupTextField | 'members' | CustomTarget;
   required: boolean;
   caseExact: boolean;
   uniqueness: Uniqueness;
@@ -37,12 +32,10 @@ export interface GroupRow {
 /** The group's member edges: not a field of the group record but the v2 graph. */
 const MEMBERS = 'members';
 const TARGETS: readonly string[] = [...USER_GROUP_TEXT_FIELDS, MEMBERS];
-export type GroupAttributeTarget = `attributes.${string}`;
-const ATTRIBUTE_TARGET = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 /** The key in the group's `attributes` object a row stores into, if it does. */
 export function attributeKey(target: GroupRow['target']): string | undefined {
-  return ATTRIBUTE_TARGET.exec(target)?.[1];
+  return customAttributeName(target);
 }
 
 function compileRow(raw: unknown, index: number): GroupRow {
@@ -52,7 +45,7 @@ function compileRow(raw: unknown, index: number): GroupRow {
   if (!/^[A-Za-z][\w$-]*$/.test(raw.scim))
     throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
   const target = (TARGETS.find((t) => t === raw.jumpcloud) ??
-    (ATTRIBUTE_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
+    (customAttributeName(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
   if (!target)
     throw new Error(
       `${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, or attributes.<key>)`,

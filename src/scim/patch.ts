@@ -3,7 +3,8 @@ import { elementFromFilter, isClearingValue, opName, removeListed, splitPathless
 import { formatAttrPath, parsePatchPath, type PatchPath } from './filter.js';
 import { matchesElement, validateFilter } from './filter-eval.js';
 import { coerceValue, type ScimDoc, type UnknownAttributes } from './resource.js';
-import type { ResolvedPath, ResourceSchema, SchemaDef } from './schema.js';
+import type { SchemaDef } from './attribute-def.js';
+import type { ResolvedPath, ResourceSchema } from './schema.js';
 import { clone, deepEqual, isRecord } from '../util/guards.js';
 
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { JC, KEY, USER_FIELDS, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
-import { jc } from '../helpers/jumpcloud-calls.js';
+import { forbidden, jc } from '../helpers/jumpcloud-calls.js';
 
 /**
  * What generic SCIM 2.0 client libraries send for users, beyond Entra's shapes: the enterprise extension PATCHed as a
@@ -85,8 +85,10 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
     });
 
     it('an unknown attribute in the value is the same 400 as its own path, and nothing is read or written', async () => {
+      const calls = forbidden('any');
       const whole = await h.request('PATCH', `/Users/${ID}`, patch({ op: 'add', path: ENT, value: { shoeSize: '9' } }));
       const own = await h.request('PATCH', `/Users/${ID}`, patch({ op: 'add', path: `${ENT}:shoeSize`, value: '9' }));
+      expect(calls()).to.equal(0);
       expect(whole.status).to.equal(400);
       expect([whole.body.scimType, own.body.scimType]).to.deep.equal(['invalidPath', 'invalidPath']);
       expect(whole.body.detail).to.equal(
@@ -96,11 +98,13 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
 
     it("a value its attribute refuses is that attribute's 400 after the one read, and nothing is written", async () => {
       jc.getUser(ID).reply(200, jcUser(held));
+      const puts = forbidden(['PUT']);
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
         patch({ op: 'replace', path: ENT, value: { manager: { $ref: `${base}/Groups/x` } } }),
       );
+      expect(puts()).to.equal(0);
       expect(res.status, JSON.stringify(res.body)).to.equal(400);
       expect(res.body.scimType).to.equal('invalidValue');
       expect(res.body.detail).to.contain(`'${ENT}:manager.$ref' must be the URI of a User of this bridge`);
@@ -148,11 +152,13 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
 
     it('sending the manager back as read (with its $ref) changes nothing: no PUT', async () => {
       jc.getUser(ID).reply(200, jcUser({ manager: MANAGER }));
+      const puts = forbidden(['PUT']);
       const res = await h.request(
         'PATCH',
         `/Users/${ID}`,
         patch({ op: 'replace', path: ENT, value: { manager: { value: MANAGER, $ref: `${base}/Users/${MANAGER}` } } }),
       );
+      expect(puts()).to.equal(0);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body[ENT].manager).to.deep.equal({ value: MANAGER, $ref: `${base}/Users/${MANAGER}` });
     });

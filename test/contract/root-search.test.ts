@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { USER_FIELDS, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
-import { jc, total } from '../helpers/jumpcloud-calls.js';
+import { forbidden, jc, total } from '../helpers/jumpcloud-calls.js';
 
 /**
  * The search at the service root (RFC 7644 §3.4.3 `POST /.search`, §3.4.2.1 `GET /`): every JumpCloud call it makes,
@@ -99,7 +99,9 @@ describe('contract: root search across every resource type → JumpCloud', () =>
           fields: USER_FIELDS,
         },
       ).reply(200, { totalCount: 1, results: [user(0)] });
+      const groupCalls = forbidden('any', /^\/api\/v2\/usergroups/);
       const res = await search({ filter: 'userName eq "user0"' });
+      expect(groupCalls()).to.equal(0);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 1, itemsPerPage: 1 });
       expect(ids(res.body)).to.deep.equal([USERS[0]]);
@@ -121,10 +123,12 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
     it('meta.resourceType keeps the search to one type: the other is not asked at all', async () => {
       jc.searchGroupsByName('group').reply(200, [group(0), group(1)], total(2));
+      const userCalls = forbidden('any', /^\/api\/(search\/)?systemusers/);
       const res = await h.request(
         'GET',
         `/?filter=${encodeURIComponent('meta.resourceType eq "Group" and displayName sw "group"')}&attributes=displayName`,
       );
+      expect(userCalls()).to.equal(0);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body.Resources).to.deep.equal([
         { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: GROUPS[0], displayName: 'Group 0' },
@@ -140,15 +144,19 @@ describe('contract: root search across every resource type → JumpCloud', () =>
           fields: USER_FIELDS,
         },
       ).reply(200, { totalCount: 1, results: [user(1, { department: 'R&D' })] });
+      const groupCalls = forbidden('any', /^\/api\/v2\/usergroups/);
       const res = await search({
         filter: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "R&D"',
       });
+      expect(groupCalls()).to.equal(0);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(ids(res.body)).to.deep.equal([USERS[1]]);
     });
 
     it('an attribute no type has is a 400 invalidFilter, and nothing is asked', async () => {
+      const calls = forbidden('any');
       const res = await search({ filter: 'shoeSize eq "9"' });
+      expect(calls()).to.equal(0);
       expect(res.status).to.equal(400);
       expect(res.body.scimType).to.equal('invalidFilter');
       expect(res.body.detail).to.equal(
@@ -157,7 +165,9 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it("what a type refuses is refused, not left out: a filter on members is the groups' own 400", async () => {
+      const calls = forbidden('any');
       const res = await search({ filter: `members[value eq "${USERS[0]}"]` });
+      expect(calls()).to.equal(0);
       expect(res.status).to.equal(400);
       expect(res.body.scimType).to.equal('invalidFilter');
     });
@@ -212,14 +222,18 @@ describe('contract: root search across every resource type → JumpCloud', () =>
     });
 
     it('a sorted window beyond MAX_FILTER_SCAN is refused with tooMany before anything is asked', async () => {
+      const calls = forbidden('any');
       const res = await search({ sortBy: 'displayName', startIndex: 10_000, count: 2 });
+      expect(calls()).to.equal(0);
       expect(res.status).to.equal(400);
       expect(res.body.scimType).to.equal('tooMany');
       expect(res.body.detail).to.contain('MAX_FILTER_SCAN=10000');
     });
 
     it('a sortBy no type has is a 400 naming it', async () => {
+      const calls = forbidden('any');
       const res = await search({ sortBy: 'shoeSize' });
+      expect(calls()).to.equal(0);
       expect(res.status).to.equal(400);
       expect(res.body.detail).to.equal(
         "'sortBy' names 'shoeSize', which is not an attribute of any resource type this bridge serves (User, Group); /Schemas lists them",
