@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ScimError } from '../scim/errors.js';
+import { edgeErrors } from './edge-errors.js';
 import type { ResourceRegistry } from '../resources/resource-type.js';
 
 /** One served path: its pattern (relative to the SCIM base, any letter case) and the methods it answers. */
@@ -51,12 +51,6 @@ export function methodNotAllowed(registry: ResourceRegistry): RequestHandler {
       return;
     }
     res.set('Allow', served.methods.join(', '));
-    next(
-      new ScimError(
-        405,
-        undefined,
-        `${req.method} is not supported on ${req.path}; this path answers ${served.methods.join(', ')}.`,
-      ),
-    );
+    next(edgeErrors.methodNotAllowed(req.method, req.path, served.methods));
   };
 }

@@ -5,6 +5,8 @@ import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
 
 export const SCIM_BASE = '/scim/v2';
+/** `/scim/v2/orgs/{orgId}`: the tenant URL of one JumpCloud org (see org-scope.ts). */
+export const ORG_SEGMENT = '/orgs';
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 
 /** What the middlewares share about one request, kept in `res.locals`. */

@@ -6,8 +6,14 @@ import type { AttrPath } from '../scim/filter.js';
 import { CORE_GROUP, ResourceSchema, attribute } from '../scim/schema.js';
 import type { AttributeDef, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { ScimDoc } from '../scim/resource.js';
-import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
+import {
+  USER_GROUP_TEXT_FIELDS,
+  type UserGroup,
+  type UserGroupTextField,
+  type UserGroupWrite,
+} from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import type { Drift } from './drift.js';
 import { customAttributeName, type CustomTarget } from './custom-attributes.js';
 
 /**
@@ -111,7 +117,7 @@ function membersDef(row: GroupRow): AttributeDef {
 export type GroupFields = Partial<Record<UserGroupTextField, string>> & { attributes?: Record<string, string> };
 
 /** What a group holds for one row ('' when nothing). */
-export function heldValue(group: UserGroup, row: GroupRow): string {
+function heldValue(group: UserGroup, row: GroupRow): string {
   const key = attributeKey(row.target);
   const v =
     key !== undefined
@@ -179,6 +185,21 @@ export class GroupTable {
       if (v !== '') doc[row.scim] = v;
     }
     return doc;
+  }
+
+  /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
+  holds(group: UserGroup, write: GroupFields): boolean {
+    return this.rows.every((r) => r.target === MEMBERS || heldValue(group, r) === writtenValue(write, r));
+  }
+
+  /** Each mapped text field of JumpCloud's answer to a write, compared in SCIM terms with what was written. */
+  drift(sent: UserGroupWrite, answer: unknown): Drift[] {
+    if (!isRecord(answer)) return [];
+    const intended = this.toScim({ ...answer, ...sent } as UserGroup);
+    const stored = this.toScim(answer as UserGroup);
+    return this.rows
+      .filter((row) => row.target !== MEMBERS && row.target in sent && intended[row.scim] !== stored[row.scim])
+      .map((row) => ({ attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }));
   }
 
   /** SCIM Group (canonical) → the group's mapped text fields; "no value" is written as '' (the PUT is a full update). */
