@@ -42,7 +42,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
         totalCount: 3,
         results: [user(1), user(2)],
       });
-      jc.listGroups({ limit: 1, skip: 0 }).reply(200, [group(0)], total(2));
+      jc.listGroups({ limit: 1, skip: 0, sort: '_id' }).reply(200, [group(0)], total(2));
       const res = await search({ startIndex: 2, count: 3, excludedAttributes: ['members'] });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 5, startIndex: 2, itemsPerPage: 3 });
@@ -53,7 +53,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
     it('a page past the users asks them only for their total, then pages the groups from where the users end', async () => {
       jc.listUsers({ limit: 2, skip: 3, sort: '_id', fields: USER_FIELDS }).reply(200, { totalCount: 3, results: [] });
-      jc.listGroups({ limit: 2, skip: 0 }).reply(200, [group(0), group(1)], total(2));
+      jc.listGroups({ limit: 2, skip: 0, sort: '_id' }).reply(200, [group(0), group(1)], total(2));
       const res = await h.request('GET', '/?startIndex=4&count=2&excludedAttributes=members');
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(res.body).to.include({ totalResults: 5, startIndex: 4, itemsPerPage: 2 });
@@ -65,7 +65,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
         totalCount: 3,
         results: [user(0), user(1)],
       });
-      jc.listGroups({ limit: 1, skip: 0 }).reply(200, [group(0)], total(2));
+      jc.listGroups({ limit: 1, skip: 0, sort: '_id' }).reply(200, [group(0)], total(2));
       const res = await search({ count: 2, excludedAttributes: 'members' });
       expect(res.body).to.include({ totalResults: 5, itemsPerPage: 2 });
       expect(ids(res.body)).to.deep.equal(USERS.slice(0, 2));
@@ -76,7 +76,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
         totalCount: 3,
         results: [user(0)],
       });
-      jc.listGroups({ limit: 1, skip: 0 }).reply(200, [group(0)], total(2));
+      jc.listGroups({ limit: 1, skip: 0, sort: '_id' }).reply(200, [group(0)], total(2));
       const res = await search({ count: 0, excludedAttributes: 'members' });
       expect(res.body).to.deep.equal({
         schemas: [LIST],
@@ -91,7 +91,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
   describe('the filter goes to each type that has its attributes (RFC 7644 §3.4.2.1)', () => {
     it('userName eq: only users are asked; groups have no userName, so none of them can match', async () => {
       jc.searchUsers(
-        { limit: 100, skip: 0 },
+        { limit: 100, skip: 0, sort: '_id' },
         {
           filter: {
             or: [{ username: { $regex: '(?i)^user0$' } }, { 'attributes.value': { $regex: '(?i)^user0$' } }],
@@ -109,7 +109,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
     it('displayName eq: both types are asked, each pushing the filter down its own way', async () => {
       jc.searchUsers(
-        { limit: 100, skip: 0 },
+        { limit: 100, skip: 0, sort: '_id' },
         {
           filter: { and: [{ displayname: { $regex: '(?i)^ops$' } }] },
           fields: USER_FIELDS,
@@ -138,7 +138,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
 
     it('an enterprise extension attribute filters the users (the only type that has it)', async () => {
       jc.searchUsers(
-        { limit: 100, skip: 0 },
+        { limit: 100, skip: 0, sort: '_id' },
         {
           filter: { and: [{ department: { $regex: '(?i)^R&D$' } }] },
           fields: USER_FIELDS,
@@ -179,7 +179,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
         totalCount: 3,
         results: [user(0, { displayname: 'delta' }), user(1, { displayname: 'Alpha' }), user(2, { displayname: '' })],
       });
-      jc.listGroups({ limit: 100, skip: 0 }).reply(
+      jc.listGroups({ limit: 100, skip: 0, sort: '_id' }).reply(
         200,
         [group(0, { name: 'charlie' }), group(1, { name: 'Bravo' })],
         total(2),
@@ -200,7 +200,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
         totalCount: 2,
         results: [user(0, { displayname: 'b' }), user(1, { displayname: '' })],
       });
-      jc.listGroups({ limit: 100, skip: 0 }).reply(200, [group(0, { name: 'a' })], total(1));
+      jc.listGroups({ limit: 100, skip: 0, sort: '_id' }).reply(200, [group(0, { name: 'a' })], total(1));
       const res = await search({ sortBy: 'displayName', sortOrder: 'descending', attributes: 'userName' });
       expect(res.body.Resources).to.deep.equal([
         { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: USERS[1], userName: 'user1' },
@@ -214,7 +214,7 @@ describe('contract: root search across every resource type → JumpCloud', () =>
         totalCount: 2,
         results: [user(0, { displayname: 'c' }), user(1, { displayname: 'a' })],
       });
-      jc.listGroups({ limit: 100, skip: 0 }).reply(200, [group(0, { name: 'b' })], total(1));
+      jc.listGroups({ limit: 100, skip: 0, sort: '_id' }).reply(200, [group(0, { name: 'b' })], total(1));
       const res = await search({ sortBy: 'displayName', excludedAttributes: 'displayName,members' });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(ids(res.body)).to.deep.equal([USERS[1], GROUPS[0], USERS[0]]);
