@@ -30,6 +30,7 @@ import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.j
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { PageRequest } from '../util/paging.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
@@ -55,7 +56,7 @@ export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
     private readonly config: ResourceConfig & Pick<Config, 'deriveUsernameFromEmail' | 'allowUsernameRename'>,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
     private readonly groupsOf?: GroupsOf,
   ) {
     this.mapping = userMapping(table, SYSTEM_USERS);
@@ -198,7 +199,7 @@ export class UsersResource implements ScimResourceType {
     const write = this.table.toJumpCloud(doc);
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
-    const key = `create:${created.username.toLowerCase()}`;
+    const key = lockKeys.userCreate(created.username);
     return this.scaffold.lock(ctx, key, async () => {
       await this.assertUnique(ctx.jc, created);
       const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
@@ -340,13 +341,13 @@ export class UsersResource implements ScimResourceType {
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = this.scaffold.resource(ctx, body);
-    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () => this.write(ctx, id, () => doc));
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
-    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () =>
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () =>
       this.write(ctx, id, (current) => {
         const next = applyPatch(current, ops);
         checkRequired(next, this.table.schema);
@@ -457,7 +458,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, () =>
+    await this.scaffold.lock(ctx, lockKeys.user(id), () =>
       addressed(
         () =>
           this.scaffold.deleted(

@@ -47,6 +47,26 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
     for (const secret of [user._id, 'metricuser', KEY, '5f1b2c3d4e5f6a7b8c9d0e99']) expect(body).not.to.include(secret);
   });
 
+  it('labels lock waits by the kind of lock: a user create waits on user-create, a PATCH on user, none on other', async () => {
+    const created = await h.request('POST', '/Users', {
+      userName: 'lockkind',
+      emails: [{ value: 'lockkind@example.com', primary: true }],
+    });
+    expect(created.status).to.equal(201);
+    const patch = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] };
+    expect((await h.request('PATCH', `/Users/${created.body.id}`, patch)).status).to.equal(200);
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    for (const kind of ['user-create', 'user'])
+      expect(body).to.match(
+        new RegExp(
+          `^scim_bridge_lock_wait_seconds_count\\{kind="${kind}",backend="memory",outcome="acquired"\\} 1$`,
+          'm',
+        ),
+        kind,
+      );
+    expect(body).not.to.match(/^scim_bridge_lock_wait_seconds_count\{kind="other"/m);
+  });
+
   it('labels requests to an org tenant URL with the org', async () => {
     const org = emulator.store.organization;
     await h.request('GET', `/orgs/${org}/Users?count=1`);
