@@ -26,6 +26,12 @@ export interface Authenticator {
 }
 
 /**
+ * Longer than any credential the bridge accepts (a JumpCloud key is 40 characters, an Entra token about 1.5 kB), and
+ * so the most any credential held for masking can cost (observability/redact.ts).
+ */
+const MAX_TOKEN_LENGTH = 4096;
+
+/**
  * `Authorization: Bearer <token>`: exactly one token of visible characters. A token with inner whitespace is
  * refused rather than trimmed or split: some other component would read it differently.
  */
@@ -38,6 +44,10 @@ export function bearerToken(header: string | undefined): string | ScimError {
   if (!m) return unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
   const token = m[1] ?? '';
   if (!token) return unauthorized("The bearer token is blank: fill in Entra's Secret Token");
+  if (token.length > MAX_TOKEN_LENGTH)
+    return unauthorized(
+      `The bearer token is longer than any credential this bridge accepts (at most ${MAX_TOKEN_LENGTH} characters)`,
+    );
   if (!/^[\x21-\x7e]+$/.test(token))
     return unauthorized(
       'The bearer token contains whitespace or non-printable characters; paste it again without spaces or line breaks',

@@ -8,6 +8,7 @@ import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { ScimError } from '../scim/errors.js';
 import { locals, requestScope, sendError } from './scim-response.js';
+import { holdWhileInFlight } from './request-secrets.js';
 
 /** Methods that may take a per-resource lock or fan out: a forwarded key must be proven before them. */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -145,6 +146,15 @@ export function authenticate(
     authenticator
       .authenticate(token, l.orgId)
       .then(async (caller) => {
+        // From here on the credential may reach JumpCloud (whose answers can echo it): every line is masked with it.
+        if (!holdWhileInFlight(res, [...new Set([token, caller.apiKey])], !caller.proven)) {
+          res.set('Retry-After', '1');
+          throw new ScimError(
+            429,
+            undefined,
+            'Too many requests with keys JumpCloud has not yet accepted are in flight; try again in a moment',
+          );
+        }
         if (!caller.proven && WRITES.has(req.method) && !/\/\.search$/i.test(req.path)) {
           // Not one of the request's own calls (explain and the debug page show those); the log line says it happened.
           l.keyProof = true;

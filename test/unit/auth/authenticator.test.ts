@@ -38,8 +38,9 @@ describe('auth: bearer token shape', () => {
     'Bearer abc\tdef',
     'Bearer abc\u00a0def',
     'abc',
+    `Bearer ${'x'.repeat(4097)}`,
   ]) {
-    it(`refuses ${JSON.stringify(header)} with a 401`, () => {
+    it(`refuses ${JSON.stringify(header)?.slice(0, 40)} with a 401`, () => {
       const r = bearerToken(header);
       expect(r).to.be.instanceOf(ScimError);
       expect((r as ScimError).status).to.equal(401);
