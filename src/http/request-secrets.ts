@@ -8,14 +8,17 @@ import { locals } from './scim-response.js';
  */
 function secretsOf(req: Request): string[] {
   const out: string[] = [];
-  const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.trim()) {
-    const token = auth.trim().replace(/^\S+\s+/, '');
-    out.push(token, ...token.split(/\s+/).filter(Boolean));
+  const auth = req.headers.authorization?.trim();
+  if (auth) {
+    // Linear scans only, and the split only when there is something to split: a header can be 16 kB of anything.
+    const space = auth.search(/\s/);
+    const token = space < 0 ? auth : auth.slice(space).trimStart();
+    out.push(token);
+    if (/\s/.test(token)) out.push(...token.split(/\s+/).filter(Boolean));
   }
   const debugToken = req.headers['x-debug-token'];
   if (typeof debugToken === 'string' && debugToken.trim()) out.push(debugToken.trim());
-  return out;
+  return [...new Set(out)];
 }
 
 /**

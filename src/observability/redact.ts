@@ -31,11 +31,16 @@ export const MAX_UNPROVEN_HELD = 64;
 /** Deeper values are summarised: nothing this deep is worth a log line, and walking it must stay bounded. */
 const MAX_DEPTH = 20;
 
-/** A secret as the matcher searches for it: lower-cased (ASCII), and the part whose presence starts a match. */
+/**
+ * A secret as the matcher searches for it: the part whose presence starts a match (lower-cased ASCII), and how to get
+ * the whole form, prepared only when a match needs it (a long credential a client sent is usually never matched, and
+ * preparing all of it for every line was most of what a flood of long tokens cost).
+ */
 interface Needle {
-  lower: string;
-  /** The whole secret when short, else its first ECHOED_PREFIX characters: any echo that long is masked. */
+  /** The form's first ECHOED_PREFIX characters (all of it when shorter): any echo that long is masked. */
   anchor: string;
+  /** The whole form, lower-cased. */
+  whole: () => string;
 }
 
 /**
@@ -47,15 +52,33 @@ function asciiLower(text: string): string {
   return lower.length === text.length ? lower : text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
+function lazy(make: () => string): () => string {
+  let value: string | undefined;
+  return () => (value ??= make());
+}
+
+/** Characters encodeURIComponent leaves as they are. */
+const URI_SAFE = /^[\w\-.!~*'()]*$/;
+
 function needlesOf(secret: string): Needle[] {
   if (secret.length < MIN_SECRET) return [];
-  const forms = [secret];
-  const encoded = encodeURIComponent(secret);
-  if (encoded !== secret) forms.push(encoded);
-  return forms.map((f) => {
-    const lower = asciiLower(f);
-    return { lower, anchor: lower.length > ECHOED_PREFIX ? lower.slice(0, ECHOED_PREFIX) : lower };
-  });
+  const out: Needle[] = [
+    { anchor: asciiLower(secret.slice(0, ECHOED_PREFIX)), whole: lazy(() => asciiLower(secret)) },
+  ];
+  if (!URI_SAFE.test(secret)) {
+    // The encoded form's first ECHOED_PREFIX characters come from at most as many characters of the secret (a
+    // surrogate pair cut in two is left out: alone it has no encoded form).
+    const head = secret.slice(0, ECHOED_PREFIX).replace(/[\uD800-\uDBFF]$/, '');
+    try {
+      out.push({
+        anchor: asciiLower(encodeURIComponent(head).slice(0, ECHOED_PREFIX)),
+        whole: lazy(() => asciiLower(encodeURIComponent(secret))),
+      });
+    } catch {
+      // A lone surrogate has no URL-encoded form, so it cannot be echoed in one either.
+    }
+  }
+  return out;
 }
 
 /**
@@ -71,8 +94,9 @@ function maskNeedles(text: string, needles: readonly Needle[]): string {
     let at = lower.indexOf(n.anchor);
     while (at >= 0) {
       let end = at + n.anchor.length;
-      const limit = Math.min(lower.length, at + n.lower.length);
-      while (end < limit && lower.charCodeAt(end) === n.lower.charCodeAt(end - at)) end += 1;
+      const whole = n.whole();
+      const limit = Math.min(lower.length, at + whole.length);
+      while (end < limit && lower.charCodeAt(end) === whole.charCodeAt(end - at)) end += 1;
       (spans ??= []).push([at, end]);
       at = lower.indexOf(n.anchor, end);
     }
