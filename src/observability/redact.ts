@@ -62,9 +62,7 @@ const URI_SAFE = /^[\w\-.!~*'()]*$/;
 
 function needlesOf(secret: string): Needle[] {
   if (secret.length < MIN_SECRET) return [];
-  const out: Needle[] = [
-    { anchor: asciiLower(secret.slice(0, ECHOED_PREFIX)), whole: lazy(() => asciiLower(secret)) },
-  ];
+  const out: Needle[] = [{ anchor: asciiLower(secret.slice(0, ECHOED_PREFIX)), whole: lazy(() => asciiLower(secret)) }];
   if (!URI_SAFE.test(secret)) {
     // The encoded form's first ECHOED_PREFIX characters come from at most as many characters of the secret (a
     // surrogate pair cut in two is left out: alone it has no encoded form).
