@@ -1,5 +1,6 @@
 import { JumpCloudError } from '../jumpcloud/errors.js';
-import { compose, httpTransport, type Layer } from '../jumpcloud/transport.js';
+import { httpTransport } from '../jumpcloud/transport.js';
+import { compose, type Layer } from '../jumpcloud/layer.js';
 
 /** One raw JumpCloud call as the doctor makes it: every status is an answer, nothing is retried. */
 export interface ProbeRequest {

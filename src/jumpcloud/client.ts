@@ -4,7 +4,8 @@ import { JumpCloudClient } from './endpoints.js';
 import { failuresAsErrors } from './errors.js';
 import { observed, type CallObserver } from './observed.js';
 import { retryPolicy } from './retry-policy.js';
-import { compose, httpTransport, type HttpTransport, type Layer, type Send } from './transport.js';
+import { httpTransport, type HttpTransport } from './transport.js';
+import { compose, type Layer, type Send } from './layer.js';
 
 export interface ConnectionOptions {
   /** Console origin, e.g. https://console.jumpcloud.com; the client appends /api/... */

@@ -1,5 +1,5 @@
 import { keyFingerprint, type ConcurrencyCap } from '../coordination/primitives.js';
-import type { Layer } from './transport.js';
+import type { Layer } from './layer.js';
 
 /**
  * A wire layer: at most the cap's limit of calls per JumpCloud key (and org) are on the wire at once, across every request

@@ -1,5 +1,5 @@
 import { callOf, type CallObserver } from './observed.js';
-import type { Layer, UpstreamRequest } from './transport.js';
+import type { Layer, UpstreamRequest } from './layer.js';
 
 const USER = /^\/api\/systemusers\/([0-9a-f]{24})$/;
 const GROUP = /^\/api\/v2\/usergroups\/([0-9a-f]{24})$/;

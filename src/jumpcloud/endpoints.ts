@@ -1,6 +1,6 @@
 import type { PageOf, PageRequest } from '../util/paging.js';
 import { JumpCloudError } from './errors.js';
-import type { Send, UpstreamRequest } from './transport.js';
+import type { Send, UpstreamRequest } from './layer.js';
 import {
   JUMPCLOUD_ID,
   type GraphConnection,

@@ -1,18 +1,7 @@
 /** Failures of JumpCloud calls, classified once so callers branch on a kind, not on status numbers. */
-import type { Layer } from './transport.js';
-import { redactString } from '../observability/redact.js';
-
-export type JumpCloudErrorKind =
-  | 'unauthorized' // 401, or a 3xx login redirect (JumpCloud answers a missing key with 302 → /login)
-  | 'forbidden'
-  | 'notFound'
-  | 'badRequest'
-  | 'alreadyExists' // JumpCloud answers a duplicate username/email/employeeIdentifier with 400 "already exists"
-  | 'conflict'
-  | 'rateLimited'
-  | 'unavailable' // 5xx
-  | 'timeout'
-  | 'network';
+import type { Layer } from './layer.js';
+import { failureKind, holdsFor, kindForStatus, type JumpCloudErrorKind } from './failure-kinds.js';
+import { maskSecrets } from '../util/secret-mask.js';
 
 export class JumpCloudError extends Error {
   constructor(
@@ -30,12 +19,7 @@ export class JumpCloudError extends Error {
 
   /** True when the request may have been applied upstream even though no answer arrived (on any attempt). */
   get ambiguous(): boolean {
-    return (
-      this.earlierAttemptAmbiguous ||
-      this.kind === 'timeout' ||
-      this.kind === 'network' ||
-      (this.kind === 'unavailable' && this.call.status !== 503)
-    );
+    return this.earlierAttemptAmbiguous || holdsFor(failureKind(this.kind).ambiguous, this.call.status);
   }
 }
 
@@ -43,24 +27,9 @@ export function isJumpCloudError(e: unknown): e is JumpCloudError {
   return e instanceof JumpCloudError;
 }
 
-const ALREADY_EXISTS = /already exists/i;
-
-export function kindForStatus(status: number, message: string): JumpCloudErrorKind {
-  if (status >= 300 && status < 400) return 'unauthorized';
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'notFound';
-  if (status === 409) return ALREADY_EXISTS.test(message) ? 'alreadyExists' : 'conflict';
-  if (status === 429) return 'rateLimited';
-  if (status >= 500) return 'unavailable';
-  if (ALREADY_EXISTS.test(message)) return 'alreadyExists';
-  return 'badRequest';
-}
-
-/** Statuses worth another attempt for an idempotent call. 500 is not: JumpCloud's 500s are deterministic bugs. */
+/** Worth another attempt for an idempotent call (the failure-kinds table says which). */
 export function isRetryable(e: JumpCloudError): boolean {
-  if (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'rateLimited') return true;
-  return e.kind === 'unavailable' && [502, 503, 504].includes(e.call.status ?? 0);
+  return holdsFor(failureKind(e.kind).retried, e.call.status);
 }
 
 /**
@@ -97,7 +66,7 @@ export const failuresAsErrors: Layer = (next) => async (req) => {
   const res = await next(req);
   if (res.status >= 200 && res.status < 300) return res;
   // Masked in any letter case and before the cut to 500 characters.
-  const message = upstreamMessage(res.data, res.status, (text) => redactString(text, [req.apiKey]));
+  const message = upstreamMessage(res.data, res.status, (text) => maskSecrets(text, [req.apiKey]));
   throw new JumpCloudError(
     kindForStatus(res.status, message),
     message,

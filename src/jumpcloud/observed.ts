@@ -1,5 +1,5 @@
 import { JumpCloudError } from './errors.js';
-import type { Layer, UpstreamRequest } from './transport.js';
+import type { Layer, UpstreamRequest } from './layer.js';
 
 /** What the client tells its observer about every upstream call: for the request log, traces and the debug page. */
 export interface UpstreamCall {

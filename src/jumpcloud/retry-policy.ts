@@ -1,7 +1,8 @@
 import pRetry, { type RetryContext } from 'p-retry';
 import type { RetryConfig } from '../config.js';
 import { JumpCloudError, isRetryable } from './errors.js';
-import type { Layer, UpstreamRequest } from './transport.js';
+import { failureKind } from './failure-kinds.js';
+import type { Layer, UpstreamRequest } from './layer.js';
 
 type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -21,8 +22,8 @@ const sleep: Sleep = (ms, signal) =>
 
 /**
  * The one idempotency guard and the one retryability rule: a call is re-sent only when it is idempotent (a re-sent
- * create could make a duplicate user; do not weaken this) or was refused with 429, the failure is transient, and
- * retries are left.
+ * create could make a duplicate user; do not weaken this) or its failure proves JumpCloud did nothing with it (a
+ * 429), the failure is transient, and retries are left. Both facts are columns of the failure-kinds table.
  */
 export function mayRetry(
   req: Pick<UpstreamRequest, 'idempotent'>,
@@ -30,8 +31,7 @@ export function mayRetry(
   retries: number,
 ): boolean {
   if (!(ctx.error instanceof JumpCloudError) || !isRetryable(ctx.error) || ctx.attemptNumber > retries) return false;
-  // A 429 means JumpCloud did nothing with the request, so even a create may be sent again.
-  return req.idempotent || ctx.error.kind === 'rateLimited';
+  return req.idempotent || failureKind(ctx.error.kind).resentEvenIfNotIdempotent;
 }
 
 const retryAfterOf = (error: unknown): number | undefined =>

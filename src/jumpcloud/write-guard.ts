@@ -1,5 +1,5 @@
 import { isWrite } from './dry-run.js';
-import type { Layer } from './transport.js';
+import type { Layer } from './layer.js';
 
 /**
  * Runs `check` right before every write attempt goes on the wire; when it throws, the write is not sent.

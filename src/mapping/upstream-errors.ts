@@ -1,55 +1,83 @@
-import { ScimError } from '../scim/errors.js';
+import { ScimError, type ScimType } from '../scim/errors.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import type { JumpCloudErrorKind } from '../jumpcloud/failure-kinds.js';
+
+const notFound = (what: string): string => `${what} not found`;
+
+/** What a SCIM client is told about one JumpCloud failure. */
+export interface ScimAnswer {
+  readonly status: number;
+  readonly scimType?: ScimType;
+  readonly detail: (failure: FailureWords) => string;
+}
+
+/** The words an answer's detail may use. */
+export interface FailureWords {
+  /** "JumpCloud said: …", JumpCloud's own message, so the admin reading Entra's provisioning log sees it. */
+  said: string;
+  /** The resource addressed: "User", "Group 5f…". */
+  what: string;
+  /** The attributes that must be unique, in words. */
+  clash: string;
+  /** JumpCloud's status, or "an error" when the answer had none. */
+  status: string;
+}
 
 /**
- * The one table from JumpCloud failures to SCIM errors. JumpCloud's own message is kept in `detail` so the admin
- * reading Entra's provisioning log sees what JumpCloud said. 429 is never passed on: Entra does not honour
- * Retry-After reliably and may quarantine the job, so exhausted throttling becomes a 503 Entra retries later.
+ * The SCIM answer to each failure kind of jumpcloud/failure-kinds.ts, keyed by kind: a kind without an answer does
+ * not compile. 429 is never passed on: Entra does not honour Retry-After reliably and may quarantine the job, so
+ * exhausted throttling becomes a 503 Entra retries later.
  */
+export const SCIM_ANSWERS: { readonly [K in JumpCloudErrorKind]: ScimAnswer } = {
+  unauthorized: {
+    status: 401,
+    detail: ({ said }) =>
+      `JumpCloud rejected the API key used as the Secret Token (check it is current and belongs to this console's region). ${said}`,
+  },
+  forbidden: {
+    status: 403,
+    detail: ({ said }) =>
+      `The JumpCloud API key is not allowed to do this (check the administrator's role, and JUMPCLOUD_ORG_ID for multi-tenant keys). ${said}`,
+  },
+  notFound: { status: 404, detail: ({ what }) => notFound(what) },
+  rateLimited: {
+    status: 503,
+    detail: ({ said }) =>
+      `JumpCloud is throttling requests and the bridge's retry budget ran out; Entra will retry. ${said}`,
+  },
+  alreadyExists: {
+    status: 409,
+    scimType: 'uniqueness',
+    detail: ({ said, clash }) => `JumpCloud already has an object with ${clash}. ${said}`,
+  },
+  conflict: { status: 409, detail: ({ said }) => said },
+  unavailable: {
+    status: 502,
+    detail: ({ said, status }) => `JumpCloud answered ${status}; Entra will retry. ${said}`,
+  },
+  badRequest: {
+    status: 400,
+    scimType: 'invalidValue',
+    detail: ({ said }) => `JumpCloud rejected the change. ${said}`,
+  },
+  timeout: { status: 504, detail: () => 'JumpCloud did not answer in time; Entra will retry.' },
+  network: { status: 502, detail: () => 'JumpCloud could not be reached; Entra will retry.' },
+};
+
+/** The SCIM error a JumpCloud failure becomes: the row of its kind. */
 export function scimErrorFor(
   e: JumpCloudError,
   what = 'Resource',
   clash = 'the same username, email or employee id',
 ): ScimError {
-  const said = `JumpCloud said: ${e.upstreamMessage}`;
-  switch (e.kind) {
-    case 'unauthorized':
-      return new ScimError(
-        401,
-        undefined,
-        `JumpCloud rejected the API key used as the Secret Token (check it is current and belongs to this console's region). ${said}`,
-      );
-    case 'forbidden':
-      return new ScimError(
-        403,
-        undefined,
-        `The JumpCloud API key is not allowed to do this (check the administrator's role, and JUMPCLOUD_ORG_ID for multi-tenant keys). ${said}`,
-      );
-    case 'notFound':
-      return new ScimError(404, undefined, `${what} not found`);
-    case 'alreadyExists':
-      return new ScimError(409, 'uniqueness', `JumpCloud already has an object with ${clash}. ${said}`);
-    case 'conflict':
-      return new ScimError(409, undefined, said);
-    case 'badRequest':
-      return new ScimError(400, 'invalidValue', `JumpCloud rejected the change. ${said}`);
-    case 'rateLimited':
-      return new ScimError(
-        503,
-        undefined,
-        `JumpCloud is throttling requests and the bridge's retry budget ran out; Entra will retry. ${said}`,
-      );
-    case 'timeout':
-      return new ScimError(504, undefined, 'JumpCloud did not answer in time; Entra will retry.');
-    case 'network':
-      return new ScimError(502, undefined, 'JumpCloud could not be reached; Entra will retry.');
-    case 'unavailable':
-      return new ScimError(
-        502,
-        undefined,
-        `JumpCloud answered ${e.call.status ?? 'an error'}; Entra will retry. ${said}`,
-      );
-  }
+  const answer = SCIM_ANSWERS[e.kind];
+  const words = {
+    said: `JumpCloud said: ${e.upstreamMessage}`,
+    what,
+    clash,
+    status: String(e.call.status ?? 'an error'),
+  };
+  return new ScimError(answer.status, answer.scimType, answer.detail(words));
 }
 
 /** Runs JumpCloud calls; a JumpCloud failure leaves as its SCIM error, anything else unchanged. */
@@ -70,7 +98,7 @@ export async function addressed<T>(work: () => Promise<T>, what: string): Promis
     return await work();
   } catch (e) {
     if (isJumpCloudError(e) && (e.kind === 'notFound' || e.kind === 'badRequest'))
-      throw new ScimError(404, undefined, `${what} not found`);
+      throw new ScimError(404, undefined, notFound(what));
     throw isJumpCloudError(e) ? scimErrorFor(e, what) : e;
   }
 }

@@ -15,14 +15,11 @@
  * is built from secrets), so a line costs the same whatever the held secrets are made of.
  */
 
+import { MASK, maskNeedles, maskable, needlesOf, type Needle } from '../util/secret-mask.js';
+
 const SECRET_KEYS =
   /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token|client[-_]?secret)$/i;
 const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
-export const MASK = '***';
-/** Short strings would mask innocent text and are not real keys anyway. */
-const MIN_SECRET = 8;
-/** An echo of a secret cut to this many characters or more is still masked (a truncated upstream message). */
-const ECHOED_PREFIX = 24;
 /**
  * Distinct credentials not yet proven (forwarded keys JumpCloud has not answered for) held at once. Each is searched
  * for in every line, so this bounds what a flood of made-up keys can add to every request's cost.
@@ -30,94 +27,6 @@ const ECHOED_PREFIX = 24;
 export const MAX_UNPROVEN_HELD = 64;
 /** Deeper values are summarised: nothing this deep is worth a log line, and walking it must stay bounded. */
 const MAX_DEPTH = 20;
-
-/**
- * A secret as the matcher searches for it: the part whose presence starts a match (lower-cased ASCII), and how to get
- * the whole form, prepared only when a match needs it (a long credential a client sent is usually never matched, and
- * preparing all of it for every line was most of what a flood of long tokens cost).
- */
-interface Needle {
-  /** The form's first ECHOED_PREFIX characters (all of it when shorter): any echo that long is masked. */
-  anchor: string;
-  /** The whole form, lower-cased. */
-  whole: () => string;
-}
-
-/**
- * ASCII letters lower-cased, nothing else changed: offsets in the result are offsets in `text`. (`toLowerCase` keeps
- * the length of almost every text; the few characters it expands are handled the slow way.)
- */
-function asciiLower(text: string): string {
-  const lower = text.toLowerCase();
-  return lower.length === text.length ? lower : text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-function lazy(make: () => string): () => string {
-  let value: string | undefined;
-  return () => (value ??= make());
-}
-
-/** Characters encodeURIComponent leaves as they are. */
-const URI_SAFE = /^[\w\-.!~*'()]*$/;
-
-function needlesOf(secret: string): Needle[] {
-  if (secret.length < MIN_SECRET) return [];
-  const out: Needle[] = [{ anchor: asciiLower(secret.slice(0, ECHOED_PREFIX)), whole: lazy(() => asciiLower(secret)) }];
-  if (!URI_SAFE.test(secret)) {
-    // The encoded form's first ECHOED_PREFIX characters come from at most as many characters of the secret (a
-    // surrogate pair cut in two is left out: alone it has no encoded form).
-    const head = secret.slice(0, ECHOED_PREFIX).replace(/[\uD800-\uDBFF]$/, '');
-    try {
-      out.push({
-        anchor: asciiLower(encodeURIComponent(head).slice(0, ECHOED_PREFIX)),
-        whole: lazy(() => asciiLower(encodeURIComponent(secret))),
-      });
-    } catch {
-      // A lone surrogate has no URL-encoded form, so it cannot be echoed in one either.
-    }
-  }
-  return out;
-}
-
-/**
- * `text` with every occurrence of a needle masked: the whole secret, or any echo of its first ECHOED_PREFIX
- * characters or more. One exact-substring search per needle and each character compared at most once per needle
- * after it: linear in the text, whatever the secrets are. Overlapping matches are masked as one.
- */
-function maskNeedles(text: string, needles: readonly Needle[]): string {
-  if (text.length < MIN_SECRET || needles.length === 0) return text;
-  const lower = asciiLower(text);
-  let spans: [number, number][] | undefined;
-  for (const n of needles) {
-    let at = lower.indexOf(n.anchor);
-    while (at >= 0) {
-      let end = at + n.anchor.length;
-      const whole = n.whole();
-      const limit = Math.min(lower.length, at + whole.length);
-      while (end < limit && lower.charCodeAt(end) === whole.charCodeAt(end - at)) end += 1;
-      (spans ??= []).push([at, end]);
-      at = lower.indexOf(n.anchor, end);
-    }
-  }
-  if (!spans) return text;
-  spans.sort((a, b) => a[0] - b[0]);
-  let out = '';
-  let from = 0;
-  let cur: [number, number] | undefined;
-  for (const s of spans) {
-    if (cur && s[0] <= cur[1]) {
-      cur[1] = Math.max(cur[1], s[1]);
-      continue;
-    }
-    if (cur) {
-      out += text.slice(from, cur[0]) + MASK;
-      from = cur[1];
-    }
-    cur = [s[0], s[1]];
-  }
-  if (cur) out += text.slice(from, cur[0]) + MASK;
-  return out + text.slice(cur ? cur[1] : from);
-}
 
 const processSecrets = new Map<string, Needle[]>();
 
@@ -139,7 +48,7 @@ let scope: Needle[] | undefined;
 
 /** Secrets the process holds for its whole life (bridge-held keys, debug token). */
 export function registerProcessSecret(secret: string | undefined): void {
-  if (secret && secret.length >= MIN_SECRET && !processSecrets.has(secret)) {
+  if (secret && maskable(secret) && !processSecrets.has(secret)) {
     processSecrets.set(secret, needlesOf(secret));
     scope = undefined;
   }

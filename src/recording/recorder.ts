@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { JumpCloudError } from '../jumpcloud/errors.js';
-import type { Layer, UpstreamRequest } from '../jumpcloud/transport.js';
+import type { Layer, UpstreamRequest } from '../jumpcloud/layer.js';
 import { redact } from '../observability/redact.js';
 import { locals } from '../http/scim-response.js';
 import { RECORDED_ENV, RECORDING_FORMAT, type RecordedCall, type Recording } from './fixture.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { JumpCloudClient } from '../../../src/jumpcloud/endpoints.js';
 import { JumpCloudError } from '../../../src/jumpcloud/errors.js';
 import { rejectionOf } from '../../helpers/rejection.js';
-import type { UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/transport.js';
+import type { UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/layer.js';
 
 const ID = '5F1B2C3D4E5F6A7B8C9D0E1F';
 

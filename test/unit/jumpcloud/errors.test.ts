@@ -3,12 +3,12 @@ import {
   JumpCloudError,
   failuresAsErrors,
   isRetryable,
-  kindForStatus,
   parseRetryAfter,
   upstreamMessage,
 } from '../../../src/jumpcloud/errors.js';
+import { kindForStatus } from '../../../src/jumpcloud/failure-kinds.js';
 import { rejectionOf } from '../../helpers/rejection.js';
-import type { UpstreamRequest } from '../../../src/jumpcloud/transport.js';
+import type { UpstreamRequest } from '../../../src/jumpcloud/layer.js';
 
 const err = (kind: JumpCloudError['kind'], status?: number): JumpCloudError =>
   new JumpCloudError(kind, 'm', { method: 'GET', path: '/p', ...(status ? { status } : {}), attempts: 1 });

@@ -8,7 +8,7 @@ import {
   type Send,
   type UpstreamRequest,
   type UpstreamResponse,
-} from '../../../src/jumpcloud/transport.js';
+} from '../../../src/jumpcloud/layer.js';
 
 const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const req = (over: Partial<UpstreamRequest>): UpstreamRequest => ({

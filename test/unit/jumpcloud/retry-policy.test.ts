@@ -3,7 +3,7 @@ import { rejectionOf } from '../../helpers/rejection.js';
 import type { RetryConfig } from '../../../src/config.js';
 import { JumpCloudError } from '../../../src/jumpcloud/errors.js';
 import { mayRetry, retryPolicy } from '../../../src/jumpcloud/retry-policy.js';
-import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/transport.js';
+import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/layer.js';
 
 const GET: UpstreamRequest = { method: 'GET', path: '/api/systemusers/x', idempotent: true, apiKey: 'k' };
 const POST: UpstreamRequest = { method: 'POST', path: '/api/systemusers', idempotent: false, apiKey: 'k' };

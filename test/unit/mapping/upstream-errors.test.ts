@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { JumpCloudError, type JumpCloudErrorKind } from '../../../src/jumpcloud/errors.js';
+import { JumpCloudError } from '../../../src/jumpcloud/errors.js';
+import type { JumpCloudErrorKind } from '../../../src/jumpcloud/failure-kinds.js';
 import { ScimError } from '../../../src/scim/errors.js';
 import { addressed, scimErrorFor, translated } from '../../../src/mapping/upstream-errors.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { MASK } from '../../../src/util/secret-mask.js';
 import {
-  MASK,
   MAX_UNPROVEN_HELD,
   holdRequestSecrets,
   holdUnprovenSecrets,
