@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { resourceLabel, type Metrics } from '../observability/metrics.js';
-import { locals, SCIM_BASE } from './scim-response.js';
+import { isScimUrl, locals } from './scim-response.js';
 import { orgOfPath, pathBelowBase } from './org-scope.js';
 
 /**
@@ -10,7 +10,7 @@ import { orgOfPath, pathBelowBase } from './org-scope.js';
  */
 export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) => string | undefined): RequestHandler {
   return (req, res, next) => {
-    if (!metrics.enabled || !req.originalUrl.toLowerCase().startsWith(SCIM_BASE)) {
+    if (!metrics.enabled || !isScimUrl(req.originalUrl)) {
       next();
       return;
     }

@@ -5,6 +5,14 @@ import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
 
 export const SCIM_BASE = '/scim/v2';
+const UNDER_SCIM_BASE = /^\/scim\/v2(?:[/?#]|$)/i;
+
+/**
+ * Whether a request URL is under the SCIM base the way the router decides it: in any letter case. Everything that
+ * treats SCIM requests apart (the log level, the recorder, metrics) asks this, so a request the router serves as
+ * SCIM is never missed for its spelling.
+ */
+export const isScimUrl = (url: string): boolean => UNDER_SCIM_BASE.test(url);
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 
 /** What the middlewares share about one request, kept in `res.locals`. */
