@@ -1,4 +1,4 @@
-// Mutation testing for the code whose behaviour the suite must pin (issue 8): `npm run mutate`.
+// Mutation testing for the code whose behaviour the suite must pin: `npm run mutate`.
 // Not part of `npm test`: it runs the unit and contract suites once per mutant, which takes a while.
 // Options: https://stryker-mutator.io/docs/stryker-js/configuration
 export default {

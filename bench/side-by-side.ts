@@ -1,5 +1,5 @@
 /**
- * The side-by-side benchmark (issue 13): the bridge's production build and a bare `node:http` pass-through proxy,
+ * The side-by-side benchmark: the bridge's production build and a bare `node:http` pass-through proxy,
  * each a child process, on the same fast JumpCloud stub (also a child), in the same run. For each of Entra's
  * everyday operations, at 1 and 50 connections, it reports requests/s, p50/p99, CPU time per request read by the
  * process under test from its own counters, the ratio to the proxy, upstream calls per operation at 1,000 and

@@ -1,5 +1,5 @@
 /**
- * Users lifecycle throughput through the whole HTTP path (Entra → bridge → axios → emulator on loopback):
+ * Users lifecycle throughput through the whole HTTP path (Entra → bridge → its node:http wire → emulator on loopback):
  * Entra's gallery bar is 25 requests/s per tenant. Reports requests/s, latency percentiles and heap growth for
  * a create → get → match → PATCH sequence per user, at a few client concurrencies. Usage: `npm run bench -- users`.
  */

@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestSecrets());
   app.use(requestLog(config, logger, deps.sinks ?? []));
   const metrics = deps.metrics ?? disabledMetrics();
-  // Not mounted when off: every layer is a step of every request (issue 13).
+  // Not mounted when off: every layer is a step of every request, and each costs CPU.
   if (metrics.enabled) app.use(requestMetrics(metrics, (segment) => deps.resources.label(segment)));
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
   if (metrics.enabled && config.deployment.metrics.port === undefined)
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
   // The org form first: `/scim/v2` would otherwise take `/scim/v2/orgs/...` as a path below it.
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
-  // After the SCIM routes, which answer everything below their base: a SCIM request does not walk these (issue 13).
+  // After the SCIM routes, which answer everything below their base: a SCIM request does not walk these.
   app.use(healthRoutes(config, deps.lifecycle));
 
   app.use(notUnderScimBase());

@@ -70,7 +70,7 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     await settledOrAborted(first, FIRST_ANSWER_WAIT_MS, locals(res).signal);
   };
   // A proven token never enters the limiter: its per-request work (the client address, a listener on the answer)
-  // was a measurable part of every request Entra sends with its good token (issue 13).
+  // was a measurable part of the CPU of every request Entra sends with its good token.
   return (req, res, next) => {
     const token = tokenOf(req);
     if (token === undefined) {

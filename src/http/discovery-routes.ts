@@ -45,7 +45,7 @@ export function discoveryRoutes(
     sendScim(res, 200, schemaDoc(s, scimBaseUrl(req, config)));
   });
   // Every SCIM request passes here before authentication; one test of its path spares the resource requests a
-  // walk through these five routes (issue 13).
+  // walk through these five routes, a measurable cost per request.
   const discoveryPath = /^\/(ServiceProviderConfig|ResourceTypes|Schemas)(\/|$)/i;
   return (req, res, next) => {
     if (discoveryPath.test(req.path)) router(req, res, next);

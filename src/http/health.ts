@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 /** What /readyz reports: false once SIGTERM starts the drain; dependencies (a shared store) add their own checks. */
 export interface Lifecycle {
   draining: boolean;
-  /** Extra readiness checks by name (issue 11 adds the shared store's). */
+  /** Extra readiness checks by name (the shared Redis store adds its own). */
   checks: Record<string, () => Promise<boolean>>;
 }
 

@@ -37,7 +37,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
         const traceLogged = traced && logger.isLevelEnabled('info');
         const wanting = sinks.filter((s) => s.wants?.(req.originalUrl) ?? true);
         // Nobody asked: no log line at this level, no trace, no sink. Building and scrubbing them anyway was
-        // most of the bridge's cost per request (issue 13), so the common case stops here.
+        // most of the bridge's CPU per request, so the common case stops here.
         if (!logged && !traceLogged && wanting.length === 0) return;
         const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
         const durationMs = Math.round((performance.now() - started) * 10) / 10;

@@ -16,7 +16,10 @@ export interface HttpTransport {
   close(): void;
 }
 
-/** axios's query encoding (its helpers/buildURL `encode`), so the wire stays byte for byte what the axios wire sent. */
+/**
+ * Query encoding that keeps `:`, `$` and `,` literal and sends a space as `+` (axios's helpers/buildURL `encode`):
+ * JumpCloud's v2 `filter=name:search:…` and its documented examples are written that way.
+ */
 const encode = (value: string | number): string =>
   encodeURIComponent(String(value))
     .replace(/%3A/gi, ':')
@@ -57,10 +60,9 @@ class UpstreamTimeout extends Error {}
  * key with 302 → /login, and following it would both mask the auth failure and send a request to a host we were not
  * configured for. Only paths are ever appended to the origin, so no call can reach another host.
  *
- * This was axios until issue 13 measured it: axios's per-call config merging, header normalisation and adapter
- * were the largest part of the bridge's own CPU per request (docs/decisions.md, "The wire is node:http").
- * It sends what axios sent (Accept, Accept-Encoding, x-api-key, x-org-id, Content-Type) and decodes gzip, deflate
- * and br answers as axios did.
+ * Plain node:http rather than an HTTP client library: axios's per-call config merging, header normalisation and
+ * adapter were the largest part of the bridge's own CPU per request (docs/decisions.md, "The wire is node:http").
+ * It sends Accept, Accept-Encoding, x-api-key, x-org-id and Content-Type, and decodes gzip, deflate and br answers.
  */
 export function httpTransport(options: HttpTransportOptions): HttpTransport {
   const origin = new URL(options.baseUrl);
@@ -131,7 +133,7 @@ export function httpTransport(options: HttpTransportOptions): HttpTransport {
       );
       const timer = setTimeout(() => out.destroy(new UpstreamTimeout()), options.timeoutMs);
       // The caller's signal destroys the call. One listener, removed when the call settles: http.request's own
-      // `signal` option also watches the request stream's end with several listeners per call (issue 13).
+      // `signal` option also watches the request stream's end with several listeners per call, a measurable cost.
       function onAbort(): void {
         out.destroy(new Error('aborted by the caller'));
       }

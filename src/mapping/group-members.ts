@@ -79,8 +79,9 @@ function idsOf(filter: Filter): string[] | undefined {
 
 /**
  * Turns the `members` operations of a parsed PATCH into steps, validating every id before anything is written.
- * Entra's shapes (§2.11, §7.5): `Add`/`add` with `[{"value"}]` or `[{"$ref": null, "value"}]`; default-mode `Remove`
- * with a `value` list (remove only those, never all); flag-mode `remove` with `members[value eq "id"]`; `replace`.
+ * Entra's shapes (scim/entra-quirks.ts: memberValueList, readOnlyDecorations, removeOnlyListedValues): `Add`/`add`
+ * with `[{"value"}]` or `[{"$ref": null, "value"}]`; default-mode `Remove` with a `value` list (remove only those,
+ * never all); flag-mode `remove` with `members[value eq "id"]`; `replace`.
  */
 export function memberSteps(ops: PatchOperation[]): MemberStep[] {
   const steps: MemberStep[] = [];

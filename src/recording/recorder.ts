@@ -14,7 +14,7 @@ const KEPT_RESPONSE_HEADERS = ['content-type', 'x-total-count', 'location', 'ret
 
 interface Session {
   calls: RecordedCall[];
-  /** Keys seen in this session, scrubbed by value from everything written (JumpCloud may echo one). */
+  /** Keys the session's calls carried, scrubbed by value from everything written (JumpCloud may echo one). */
   secrets: Set<string>;
 }
 

@@ -3,23 +3,23 @@ import type { AttributeDef } from './schema.js';
 import { isRecord } from '../util/guards.js';
 
 /**
- * Entra ID's provisioning service departs from RFC 7644 in a few documented ways (entra-facts.md §2.5–2.6, §7).
- * Each departure is one named rule here, listed in ENTRA_QUIRKS with the Microsoft document or issue behind it.
+ * Entra ID's provisioning service departs from RFC 7644 in a few documented ways. Each departure is one named rule
+ * here, listed in ENTRA_QUIRKS with the public Microsoft document or issue thread that shows it.
  * The generic code (patch.ts, resource.ts, schema.ts, mapping/codecs.ts, mapping/group-members.ts) calls these
  * rules instead of re-implementing them, and test/unit/scim/entra-quirks.test.ts walks the list, one case per rule.
- * The filter grammar's tolerance (unquoted values, §7.8; attribute names in any case) is the parser's own, with its
+ * The filter grammar's tolerance (unquoted values; attribute names in any case) is the parser's own, with its
  * positional errors, and is described in docs/decisions.md §1: this module imports the filter's types, so the parser
  * calling back into it would be an import cycle.
  */
 
-/** §7.1: `op` arrives as `Add`/`Replace`/`Remove` (default mode) or lowercase (aadOptscim062020). */
+/** `op` arrives as `Add`/`Replace`/`Remove` (default mode) or lowercase (aadOptscim062020). */
 export function opName(op: unknown): 'add' | 'replace' | 'remove' | undefined {
   if (typeof op !== 'string') return undefined;
   const v = op.trim().toLowerCase();
   return v === 'add' || v === 'replace' || v === 'remove' ? v : undefined;
 }
 
-/** §7.2: booleans arrive as the strings "True"/"False" (any case) from `Switch([IsSoftDeleted], …)`. */
+/** Booleans arrive as the strings "True"/"False" (any case) from `Switch([IsSoftDeleted], …)`. */
 export function stringBoolean(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const s = v.trim().toLowerCase();
@@ -27,7 +27,7 @@ export function stringBoolean(v: unknown): unknown {
 }
 
 /**
- * §7.3: with aadOptscim062020, one path-less op carries `{"name.givenName": …, "urn:…:User:employeeNumber": …}`.
+ * With aadOptscim062020, one path-less op carries `{"name.givenName": …, "urn:…:User:employeeNumber": …}`.
  * Dotted and URN keys are attribute paths, not literal keys; an extension URN key may also hold a nested object.
  * Returns one `[path, value]` pair per attribute.
  */
@@ -46,14 +46,14 @@ export function splitPathlessValue(
   return out;
 }
 
-/** §7.6: a manager is cleared by `replace ""`, `replace {"value": ""}`, `replace null` or `remove`. */
+/** A manager is cleared by `replace ""`, `replace {"value": ""}`, `replace null` or `remove`. */
 export function isClearingValue(v: unknown): boolean {
   if (v === null || v === undefined || v === '') return true;
   if (isRecord(v)) return Object.keys(v).every((k) => v[k] === null || v[k] === '' || k === '$ref');
   return false;
 }
 
-/** §7.5: member references arrive as `{"value": id}`, `{"$ref": null, "value": id}` or, in Microsoft's garbage tests, a bare id. */
+/** Member references arrive as `{"value": id}`, `{"$ref": null, "value": id}` or, in Microsoft's garbage tests, a bare id. */
 export function memberIds(v: unknown): string[] | undefined {
   const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
   const ids: string[] = [];
@@ -65,19 +65,19 @@ export function memberIds(v: unknown): string[] | undefined {
   return ids;
 }
 
-/** §2.11: members (and the manager) come back with `$ref`/`display` copied from what Entra read; they are read-only decorations, never data. */
+/** Members (and the manager) come back with `$ref`/`display` copied from what Entra read; they are read-only decorations, never data. */
 export function isReadOnlyDecoration(key: string): boolean {
   return DECORATIONS.has(key.toLowerCase());
 }
 const DECORATIONS = new Set(['$ref', 'display', 'displayname']);
 
-/** §1.7: legacy Entra wraps single values as `[{"$ref": …, "value": id}]` (e.g. `manager`). One element is that value. */
+/** Legacy Entra wraps single values as `[{"$ref": …, "value": id}]` (e.g. `manager`). One element is that value. */
 export function unwrapSingleValueArray(v: unknown): unknown {
   return Array.isArray(v) && v.length === 1 ? v[0] : v;
 }
 
 /**
- * §2.2, §2.9, §7.6: Entra writes the manager as a bare id (`"manager": "<id>"`, `"value": "<id>"`) but reads it back
+ * Entra writes the manager as a bare id (`"manager": "<id>"`, `"value": "<id>"`) but reads it back
  * as `{"value": "<id>"}`. A string sent for a complex attribute that has a `value` sub-attribute is that value.
  */
 export function bareValue(v: unknown): { value: string } | undefined {
@@ -85,7 +85,7 @@ export function bareValue(v: unknown): { value: string } | undefined {
 }
 
 /**
- * §1.7, §2.9: legacy and observed bodies name an extension attribute without its URN (`"path": "manager"`,
+ * Legacy and observed bodies name an extension attribute without its URN (`"path": "manager"`,
  * `manager[value eq …]`). Such a name means the extension attribute when exactly one extension defines it.
  */
 export function unqualifiedExtensionName<T>(matches: readonly T[]): T | undefined {
@@ -93,7 +93,7 @@ export function unqualifiedExtensionName<T>(matches: readonly T[]): T | undefine
 }
 
 /**
- * §7.4: Entra writes `emails[type eq "work"].value` (and `Replace` alike) to a user that has no work email and expects
+ * Entra writes `emails[type eq "work"].value` (and `Replace` alike) to a user that has no work email and expects
  * the element to be created, where RFC 7644 would make it a no-op. The new element starts with the values the
  * filter's `eq` clauses pin down (`{type: "work"}`).
  */
@@ -111,7 +111,7 @@ export function elementFromFilter(filter: Filter, parent: AttributeDef): Record<
 }
 
 /**
- * §7.5: in default mode Entra removes members with `{"op": "Remove", "path": "members", "value": [{"value": id}]}`.
+ * In default mode Entra removes members with `{"op": "Remove", "path": "members", "value": [{"value": id}]}`.
  * Only the listed values go; RFC 7644 §3.5.2.2 would remove the whole attribute (and empty the group).
  */
 export function removeListed<T>(
@@ -125,73 +125,75 @@ export function removeListed<T>(
 export interface EntraQuirk {
   /** The rule's name, as tests and docs cite it. */
   name: string;
-  /** The Microsoft documentation or issue thread that shows Entra doing it (see /docs and entra-facts.md §0). */
+  /** Public URLs of the Microsoft documentation or issue threads that show Entra doing it, each with what it shows. */
   source: string;
   rule: (...args: never[]) => unknown;
 }
+
+/** Microsoft's SCIM tutorial for Entra provisioning (request and response examples, "Group operations"). */
+const SCIM_TUTORIAL =
+  'https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups';
+/** Microsoft's list of Entra's SCIM 2.0 compliance issues, with the `aadOptscim062020` flag's before/after bodies. */
+const SCIM_COMPATIBILITY =
+  'https://learn.microsoft.com/en-us/entra/identity/app-provisioning/application-provisioning-config-problem-scim-compatibility';
+const gh = (repo: string, n: number, kind: 'issues' | 'pull' = 'issues'): string =>
+  `https://github.com/${repo}/${kind}/${n}`;
 
 /** Every Entra quirk the bridge absorbs, in one list. */
 export const ENTRA_QUIRKS: readonly EntraQuirk[] = [
   {
     name: 'opCase',
     rule: opName,
-    source:
-      'learn.microsoft.com …/use-scim-to-provision-users-and-groups (S1: "don\'t require a case-sensitive match on … op"); scim-for-keycloak#119',
+    source: `"don't require a case-sensitive match on … op" ${SCIM_TUTORIAL}; "op":"Replace" ${gh('Captain-P-Goldfish/scim-for-keycloak', 119)}`,
   },
   {
     name: 'stringBooleans',
     rule: stringBoolean,
-    source:
-      'learn.microsoft.com …/application-provisioning-config-problem-scim-compatibility (S2: "active": "False"); scim-patch#872, scimmy#86',
+    source: `"active": "False" in default-mode PATCH ${SCIM_COMPATIBILITY}; ${gh('thomaspoignant/scim-patch', 872)}, ${gh('scimmyjs/scimmy', 86)}`,
   },
   {
     name: 'pathlessDottedKeys',
     rule: splitPathlessValue,
-    source: 'S2 (aadOptscim062020 path-less replace with "name.givenName" keys); SCIM-SDK#267, pingidentity/scim2#224',
+    source: `aadOptscim062020 path-less replace with "name.givenName" keys ${SCIM_COMPATIBILITY}; ${gh('Captain-P-Goldfish/SCIM-SDK', 267)}, ${gh('pingidentity/scim2', 224)}`,
   },
   {
     name: 'managerClearing',
     rule: isClearingValue,
-    source: 'S1 manager examples and S2; MicrosoftDocs/azure-docs#11784 (manager re-PATCHed every cycle)',
+    source: `manager examples ${SCIM_TUTORIAL} and ${SCIM_COMPATIBILITY}; manager re-PATCHed every cycle ${gh('MicrosoftDocs/azure-docs', 11784)}`,
   },
   {
     name: 'memberValueList',
     rule: memberIds,
-    source:
-      'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10',
+    source: `"Group operations" (Remove with a value list) ${SCIM_TUTORIAL}; ${gh('MicrosoftDocs/azure-docs', 30826)}, ${gh('AzureAD/SCIMReferenceCode', 10)}`,
   },
   {
     name: 'removeOnlyListedValues',
     rule: removeListed,
-    source:
-      'S1 "Group Operations" (Remove with a value list); MicrosoftDocs/azure-docs#30826, AzureAD/SCIMReferenceCode#10; entra-facts §7.5',
+    source: `"Group operations" (Remove with a value list) ${SCIM_TUTORIAL}; ${gh('MicrosoftDocs/azure-docs', 30826)}, ${gh('AzureAD/SCIMReferenceCode', 10)}`,
   },
   {
     name: 'readOnlyDecorations',
     rule: isReadOnlyDecoration,
-    source: 'S1 group PATCH examples ("$ref": null on members); entra-facts §2.11',
+    source: `group PATCH examples ("$ref": null on members) ${SCIM_TUTORIAL}`,
   },
   {
     name: 'legacySingleValueArray',
     rule: unwrapSingleValueArray,
-    source: 'S12 legacy customappsso job (manager as [{"$ref", "value"}]); S1 Example 5; entra-facts §1.7, §2.9',
+    source: `Example 5, manager as [{"$ref", "value"}] ${SCIM_TUTORIAL}; the legacy customappsso job ${SCIM_COMPATIBILITY}; ${gh('Azure/AzureAD-BYOA-Provisioning-Samples', 22)}`,
   },
   {
     name: 'filteredPathCreates',
     rule: elementFromFilter,
-    source:
-      'entra-facts §7.4; limosa-io/laravel-scim-server#34, Captain-P-Goldfish/scim-for-keycloak#73, AzureAD/SCIMReferenceCode PR #87',
+    source: `${gh('limosa-io/laravel-scim-server', 34)}, ${gh('Captain-P-Goldfish/scim-for-keycloak', 73)}, ${gh('AzureAD/SCIMReferenceCode', 87, 'pull')}`,
   },
   {
     name: 'managerBareId',
     rule: bareValue,
-    source:
-      'S1 "Design your schema" ("manager": "123456"); Q7; Budibase/budibase#15369, MicrosoftDocs/azure-docs#69234; entra-facts §2.9, §7.6',
+    source: `schema design, "manager": "123456" ${SCIM_TUTORIAL}; "we are only sending ID" https://learn.microsoft.com/en-us/answers/questions/188003/; ${gh('Budibase/budibase', 15369)}, ${gh('MicrosoftDocs/azure-docs', 69234)}`,
   },
   {
     name: 'unqualifiedExtensionName',
     rule: unqualifiedExtensionName,
-    source:
-      'S1 Example 5 ("path": "manager"); thomaspoignant/scim-patch#453 (manager[value eq …]); entra-facts §1.7, §2.9',
+    source: `Example 5 ("path": "manager") ${SCIM_TUTORIAL}; manager[value eq …] ${gh('thomaspoignant/scim-patch', 453)}`,
   },
 ];

@@ -20,7 +20,7 @@ const newUser = (userName: string) => ({
 });
 
 /**
- * Issue 10: with the bridge holding the JumpCloud key, Entra's credential (a bridge secret or an Entra-signed JWT)
+ * With the bridge holding the JumpCloud key, Entra's credential (a bridge secret or an Entra-signed JWT)
  * admits the request over the real HTTP stack, and JumpCloud only ever sees the bridge's key.
  */
 describe('e2e: bridge-held key modes', function () {

@@ -6,7 +6,7 @@ import { expectScimError } from '../helpers/scim-error.js';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const DEADLINE_MS = 1500;
 
-/** Issue 10: one deadline bounds everything a request does; a client that leaves stops the work done for it. */
+/** One deadline bounds everything a request does; a client that leaves stops the work done for it. */
 describe('e2e: one deadline per request, and work stops when the client leaves', function () {
   this.timeout(20_000);
   const stack = emulatedBridge({

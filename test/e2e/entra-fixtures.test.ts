@@ -6,8 +6,11 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 
 /**
- * Entra's documented request bodies (entra-facts.md §2), kept verbatim as fixtures and replayed through the real
- * HTTP stack: bridge → axios → emulator. Each runs against a fresh directory with one user (and a manager).
+ * Entra's documented request bodies, kept verbatim as fixtures and replayed through the real HTTP stack (bridge →
+ * its node:http wire → emulator). Each runs against a fresh directory with one user (and a manager). The fixtures name their public source: Microsoft's SCIM tutorial
+ * (https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups), its SCIM
+ * compatibility page (…/application-provisioning-config-problem-scim-compatibility), its attribute-mapping page
+ * (…/customize-application-attributes), or an issue thread.
  */
 
 interface Fixture {
@@ -54,7 +57,7 @@ describe('e2e: Entra and generic-client request fixtures replayed against the em
     }
   });
 
-  it("Entra's fixtures cover every user request its provisioning cycle sends (entra-facts §1.2–1.5, §2.2–2.7)", () => {
+  it("Entra's fixtures cover every user request its provisioning cycle sends (test connection, match, create, read, update, disable, delete)", () => {
     const shape = (r: Fixture['request']): string =>
       `${r.method} ${r.path.replace(/\{id\}/, '{id}').replace(/\?.*$/, '?…')}`;
     const covered = new Set(fixtures.filter((f) => f.file.startsWith('entra/')).map((f) => shape(f.fx.request)));

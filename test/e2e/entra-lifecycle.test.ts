@@ -7,7 +7,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-/** What Entra POSTs (entra-facts §2.2), with a userName JumpCloud accepts. */
+/** What Entra POSTs (the Create User example of Microsoft's SCIM tutorial), with a userName JumpCloud accepts. */
 function entraCreateBody(userName: string, email: string, externalId: string): Record<string, unknown> {
   return {
     schemas: [CORE, ENTERPRISE],

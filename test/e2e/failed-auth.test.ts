@@ -22,7 +22,7 @@ async function until(what: string, done: () => boolean, ms = 20_000): Promise<vo
 }
 
 /**
- * Issue 10: requests with keys JumpCloud rejects are turned away before they take a user's lock, so a flood of
+ * Requests with keys JumpCloud rejects are turned away before they take a user's lock, so a flood of
  * them cannot hold up Entra's real PATCH of the same user; and a client that keeps failing is rate-limited.
  */
 describe('e2e: junk-key traffic does not starve real work', function () {

@@ -37,7 +37,7 @@ interface Tally {
 }
 
 /**
- * Issue 10: a few hundred creates, PATCHes and DELETEs through random upstream faults. After every answer the
+ * A few hundred creates, PATCHes and DELETEs through random upstream faults. After every answer the
  * client's view is compared with the emulator's state: a 2xx must be true (else "lost"), an error must have left
  * nothing behind (else "phantom"), and a username is never held twice ("duplicate").
  */

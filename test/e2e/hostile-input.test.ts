@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { KEY, emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 import { expectScimError } from '../helpers/scim-error.js';
 
-/** Issue 10: client input never makes a 5xx and never takes the process down. */
+/** Client input never makes a 5xx and never takes the process down. */
 describe('e2e: hostile input', () => {
   const stack = emulatedBridge({ TRACE_USERS: 'someone', DEBUG_PAGE: 'true', HOST: '127.0.0.1', DRY_RUN: 'false' });
   let h: Harness;

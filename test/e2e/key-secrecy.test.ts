@@ -20,7 +20,7 @@ function leaks(text: string): boolean {
 }
 
 /**
- * Issue 10: the caller's key leaves the process in no form: logs, traces, error details, the debug page, explain
+ * The caller's key leaves the process in no form: logs, traces, error details, the debug page, explain
  * output, start-up errors, upstream echoes (in another case, past the 500-character cut), pre-auth failures.
  */
 describe('e2e: a canary key is found nowhere', function () {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Emulator } from '../../src/emulator/index.js';
 import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 
-/** Issue 10: writes are never duplicated, lost or phantom. */
+/** Writes are never duplicated, lost or phantom. */
 describe('e2e: write safety', function () {
   this.timeout(20_000);
   const stack = emulatedBridge({

@@ -51,7 +51,7 @@ describe('config', () => {
   });
 });
 
-describe('config: issue 10 (upstream host, secrets, auth modes, limits)', () => {
+describe('config: upstream host, secrets, auth modes, limits', () => {
   const SECRET_A = 'a'.repeat(40);
   const SECRET_B = 'b'.repeat(40);
   const KEY = 'jcHeldKey0123456789abcdefABCDEF0123456789';

@@ -149,7 +149,7 @@ describe('auth: entra-token mode (JWT verified against a local key server)', () 
     const e = await refusal(auth.authenticate(await token({ aud: '00000000-0000-0000-0000-000000000000' })));
     expect(e.detail).to.match(/aud/);
   });
-  it('refuses a tenant that is not allowed (issuer), and a tid that disagrees with the issuer', async () => {
+  it('refuses a tenant whose issuer is not allowed, and a tid that disagrees with the issuer', async () => {
     const e = await refusal(auth.authenticate(await token({ tenant: OTHER_TENANT })));
     expect(e.detail).to.match(/iss/);
     await refusal(auth.authenticate(await token({ tid: OTHER_TENANT })));

@@ -9,7 +9,7 @@ import type { Exchange, ExchangeSink } from '../../../src/observability/exchange
 import { createLogger, type Logger } from '../../../src/observability/logger.js';
 
 /**
- * The request log builds its line and the exchange only when something reads them (issue 13): the level lets the
+ * The request log builds its line and the exchange only when something reads them (building them costs CPU per request): the level lets the
  * line through, the request is traced, or a sink wants the exchange. When one is built it is complete and masked.
  */
 

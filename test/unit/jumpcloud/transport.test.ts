@@ -90,7 +90,7 @@ describe('jumpcloud/transport (the wire)', () => {
   });
 });
 
-/** The node:http wire (issue 13 replaced axios): what it sends, what it hands back, and how it fails. */
+/** The node:http wire: what it sends, what it hands back, and how it fails. */
 describe('jumpcloud/transport: the node:http wire against a real socket', () => {
   let server: http.Server;
   let origin: string;
@@ -119,7 +119,7 @@ describe('jumpcloud/transport: the node:http wire against a real socket', () => 
     seen.length = 0;
   });
 
-  it('encodes the query as axios did (":", "$", "," kept, space as +) so the wire is unchanged', () => {
+  it('encodes the query with ":", "$", "," kept and a space as +, as JumpCloud documents its filters', () => {
     expect(urlOf('/api/v2/usergroups', { filter: 'name:search:Sales, EMEA $x', limit: 100, skip: 0 })).to.equal(
       '/api/v2/usergroups?filter=name:search:Sales,+EMEA+$x&limit=100&skip=0',
     );

@@ -71,7 +71,7 @@ describe('scim/patch', () => {
         { value: '3', type: 'mobile' },
       ]);
     });
-    it('add and replace on a filtered path create the element when none matches (Entra §7.4)', () => {
+    it('add and replace on a filtered path create the element when none matches (the filteredPathCreates quirk)', () => {
       expect(
         patch(base(), { op: 'Add', path: 'phoneNumbers[type eq "fax"].value', value: '9' }).phoneNumbers,
       ).to.deep.include({ type: 'fax', value: '9' });
@@ -91,7 +91,7 @@ describe('scim/patch', () => {
         { value: '1', type: 'work' },
       ]);
     });
-    it('remove with a value on a multi-valued attribute removes only those values (Entra §7.5)', () => {
+    it('remove with a value on a multi-valued attribute removes only those values (the removeOnlyListedValues quirk)', () => {
       expect(
         patch(base(), { op: 'Remove', path: 'phoneNumbers', value: [{ value: '1', type: 'work' }] }).phoneNumbers,
       ).to.deep.equal([{ value: '2', type: 'mobile' }]);

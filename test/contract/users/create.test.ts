@@ -1,0 +1,191 @@
+import { expect } from 'chai';
+import { jcUser, pinnedJumpCloud, USER_FIELDS, type Harness } from '../../helpers/bridge-harness.js';
+import { jc } from '../../helpers/jumpcloud-calls.js';
+import { ID, MANAGER, everyCreatePost } from './users-contract.js';
+
+/**
+ * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
+ * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
+ * POST /Users: the uniqueness pre-check, the create, and what a lost or refused create does.
+ */
+describe('contract: Users → JumpCloud systemusers: creates', () => {
+  const bridge = pinnedJumpCloud();
+  let h: Harness;
+  beforeEach(() => {
+    h = bridge();
+  });
+
+  it('POST /Users pre-checks uniqueness, then creates with state explicit and answers 201 + Location', async () => {
+    jc.searchUsers(
+      { limit: 10, skip: 0 },
+      {
+        filter: {
+          or: [
+            { username: { $regex: '(?i)^jyoung$' } },
+            { email: { $regex: '(?i)^jyoung@Contoso\\.com$' } },
+            { employeeIdentifier: { $regex: '(?i)^701984$' } },
+          ],
+        },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, { totalCount: 0, results: [] });
+    const created = jcUser({
+      _id: ID,
+      username: 'jyoung',
+      email: 'jyoung@Contoso.com',
+      firstname: 'Joy',
+      lastname: 'Young',
+      displayname: 'Joy Young',
+      employeeIdentifier: '701984',
+      attributes: [{ name: 'scimExternalId', value: 'jyoung' }],
+    });
+    jc.createUser({
+      username: 'jyoung',
+      displayname: 'Joy Young',
+      email: 'jyoung@Contoso.com',
+      firstname: 'Joy',
+      lastname: 'Young',
+      employeeIdentifier: '701984',
+      attributes: [{ name: 'scimExternalId', value: 'jyoung' }],
+      state: 'ACTIVATED',
+    }).reply(200, created);
+    const res = await h.request('POST', '/Users', {
+      schemas: [
+        'urn:ietf:params:scim:schemas:core:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      ],
+      externalId: 'jyoung',
+      userName: 'jyoung',
+      active: true,
+      addresses: null,
+      displayName: 'Joy Young',
+      emails: [{ type: 'work', value: 'jyoung@Contoso.com', primary: true }],
+      meta: { resourceType: 'User' },
+      name: { familyName: 'Young', givenName: 'Joy' },
+      roles: [],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: '701984', manager: null },
+    });
+    expect(res.status).to.equal(201);
+    expect(res.headers.get('location')).to.equal(`${h.base}/Users/${ID}`);
+    expect(res.body.userName).to.equal('jyoung');
+    expect(res.body.emails).to.deep.equal([{ value: 'jyoung@Contoso.com', type: 'work', primary: true }]);
+  });
+
+  it('POST with active=false creates the user SUSPENDED', async () => {
+    jc.searchUsers().reply(200, { totalCount: 0, results: [] });
+    jc.createUser({ username: 'sus', email: 'sus@example.com', state: 'SUSPENDED' }).reply(
+      200,
+      jcUser({ username: 'sus', email: 'sus@example.com', suspended: true, state: 'SUSPENDED', attributes: [] }),
+    );
+    const res = await h.request('POST', '/Users', {
+      userName: 'sus',
+      active: 'False',
+      emails: [{ value: 'sus@example.com' }],
+    });
+    expect(res.status).to.equal(201);
+    expect(res.body.active).to.equal(false);
+  });
+
+  it('a duplicate found by the pre-check answers 409 uniqueness and creates nothing', async () => {
+    jc.searchUsers().reply(200, { totalCount: 1, results: [jcUser({ username: 'JYoung' })] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'other@example.com' }] });
+    expect(res.status).to.equal(409);
+    expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
+    expect(res.body.detail).to.contain(
+      'JumpCloud user "JYoung" (id 5f1b2c3d4e5f6a7b8c9d0e1f, SCIM userName "JYoung") already holds the username "jyoung"',
+    );
+  });
+
+  it('JumpCloud\'s own 400 "already exists" (a race past the pre-check) also becomes 409 uniqueness', async () => {
+    jc.searchUsers().reply(200, { totalCount: 0, results: [] });
+    jc.createUser().reply(400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(409);
+    expect(res.body.scimType).to.equal('uniqueness');
+    expect(res.body.detail).to.contain('User already exists');
+  });
+
+  it('a create whose answer is lost is never re-sent: the bridge finds the user it made', async () => {
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    jc.createUser().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    jc.searchUsers(
+      { limit: 2, skip: 0 },
+      {
+        filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'jyoung@example.com' })] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(201);
+    expect(res.body.id).to.equal(ID);
+  });
+
+  it('a lost create that did not land answers 502 and still sends the POST only once', async () => {
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    jc.createUser().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    jc.searchUsers({ limit: 2, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(502);
+    expect(res.body.detail).to.contain('Entra will retry');
+  });
+
+  it('POST with a manager makes two calls, the uniqueness search and the create: JumpCloud itself checks the manager', async () => {
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    jc.createUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' }).reply(
+      200,
+      jcUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, attributes: [] }),
+    );
+    const res = await h.request('POST', '/Users', {
+      userName: 'rep',
+      emails: [{ value: 'rep@example.com' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: MANAGER },
+    });
+    expect(res.status).to.equal(201);
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({
+      value: MANAGER,
+    });
+  });
+
+  it('POST whose manager JumpCloud refuses: the manager is looked up only then, and Entra is told to provision the manager first', async () => {
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    jc.createUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' }).reply(400, {
+      message: 'invalid manager',
+    });
+    jc.getUser(MANAGER).reply(404, { message: 'Not Found' });
+    const res = await h.request('POST', '/Users', {
+      userName: 'rep',
+      emails: [{ value: 'rep@example.com' }],
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { manager: MANAGER },
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body).to.deep.equal({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '400',
+      scimType: 'invalidValue',
+      detail: `manager ${MANAGER} is not a JumpCloud user; Entra links the manager after provisioning them, so provision the manager first`,
+    });
+  });
+
+  it('never retries a create on 503: one POST, then 502 to Entra', async () => {
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    const posts = everyCreatePost(503, { message: 'unavailable' });
+    const res = await h.request('POST', '/Users', { userName: 'once', emails: [{ value: 'once@example.com' }] });
+    expect(res.status).to.equal(502);
+    expect(posts()).to.equal(1);
+  });
+
+  it('a lost create finding a user with that username but another email does not adopt it: 502, one POST', async () => {
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    const posts = everyCreatePost(504, { message: 'gateway timeout' });
+    jc.searchUsers(
+      { limit: 2, skip: 0 },
+      {
+        filter: { and: [{ username: { $regex: '(?i)^jyoung$' } }] },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, { totalCount: 1, results: [jcUser({ username: 'jyoung', email: 'someone.else@example.com' })] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(502);
+    expect(posts()).to.equal(1);
+  });
+});

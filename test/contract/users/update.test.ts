@@ -1,0 +1,229 @@
+import { expect } from 'chai';
+import { jcUser, pinnedJumpCloud, USER_FIELDS, type Harness } from '../../helpers/bridge-harness.js';
+import { jc } from '../../helpers/jumpcloud-calls.js';
+import { ID, MANAGER } from './users-contract.js';
+
+/**
+ * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
+ * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
+ * PATCH, PUT and DELETE: the read, the one write with only what changed, and what is carried.
+ */
+describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () => {
+  const bridge = pinnedJumpCloud();
+  let h: Harness;
+  beforeEach(() => {
+    h = bridge();
+  });
+
+  it('PATCH reads the user, pre-checks a changed email, and PUTs only what changed (default-mode Entra body)', async () => {
+    jc.getUser(ID).reply(200, jcUser());
+    jc.searchUsers(
+      { limit: 10, skip: 0 },
+      {
+        filter: { or: [{ email: { $regex: '(?i)^new@example\\.com$' } }] },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, { totalCount: 0, results: [] });
+    jc.putUser(ID, {
+      suspended: true,
+      state: 'SUSPENDED',
+      email: 'new@example.com',
+      department: 'Retail',
+    }).reply(200, jcUser({ suspended: true, state: 'SUSPENDED', email: 'new@example.com', department: 'Retail' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Replace', path: 'active', value: 'False' },
+        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@example.com' },
+        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Retail' },
+      ],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.active).to.equal(false);
+  });
+
+  it('PATCH of a custom-attribute-backed value sends the whole attributes list with others preserved', async () => {
+    jc.getUser(ID).reply(
+      200,
+      jcUser({
+        attributes: [
+          { name: 'costCode', value: '42' },
+          { name: 'scimExternalId', value: 'ext-1' },
+        ],
+      }),
+    );
+    jc.putUser(ID, {
+      attributes: [
+        { name: 'costCode', value: '42' },
+        { name: 'scimExternalId', value: 'ext-2' },
+      ],
+    }).reply(
+      200,
+      jcUser({
+        attributes: [
+          { name: 'costCode', value: '42' },
+          { name: 'scimExternalId', value: 'ext-2' },
+        ],
+      }),
+    );
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', value: { externalId: 'ext-2' } }],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.externalId).to.equal('ext-2');
+  });
+
+  it('PATCH that changes nothing sends no PUT', async () => {
+    jc.getUser(ID).reply(200, jcUser());
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'active', value: true }],
+    });
+    expect(res.status).to.equal(200);
+  });
+
+  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value}; "" clears it to null', async () => {
+    jc.getUser(ID).reply(200, jcUser());
+    jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
+    const set = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER },
+      ],
+    });
+    expect(set.status).to.equal(200);
+    expect(set.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({
+      value: MANAGER,
+    });
+
+    jc.getUser(ID).reply(200, jcUser({ manager: MANAGER }));
+    jc.putUser(ID, { manager: null }).reply(200, jcUser());
+    const clear = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: '' },
+      ],
+    });
+    expect(clear.status).to.equal(200);
+    expect(clear.body).to.not.have.property('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+  });
+
+  it("PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud's own reason on", async () => {
+    jc.getUser(ID).reply(200, jcUser());
+    jc.putUser(ID, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
+    jc.getUser(MANAGER).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER },
+      ],
+    });
+    expect(res.status).to.equal(400);
+    expect(res.body.scimType).to.equal('invalidValue');
+    expect(res.body.detail).to.equal('JumpCloud rejected the change. JumpCloud said: manager is locked');
+  });
+
+  it('PUT /Users/{id} replaces: attributes absent from the body are cleared', async () => {
+    jc.getUser(ID).reply(200, jcUser({ jobTitle: 'Engineer' }));
+    jc.putUser(ID, { firstname: 'Barb', lastname: '', displayname: '', jobTitle: '', attributes: [] }).reply(
+      200,
+      jcUser({ firstname: 'Barb', lastname: '', displayname: '', jobTitle: '', attributes: [] }),
+    );
+    const res = await h.request('PUT', `/Users/${ID}`, {
+      userName: 'bjensen',
+      emails: [{ value: 'bjensen@example.com' }],
+      name: { givenName: 'Barb' },
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.name).to.deep.equal({ givenName: 'Barb' });
+  });
+
+  it('a STAGED user set active is activated through POST /state/activate {} (not a PUT), then read back', async () => {
+    jc.getUser(ID).reply(200, jcUser({ state: 'STAGED' }));
+    jc.activateUser(ID).reply(200, '"OK"');
+    jc.getUser(ID).reply(200, jcUser({ state: 'ACTIVATED' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: 'True' }],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.active).to.equal(true);
+  });
+
+  it('a second email is PUT as alternateEmail, with its type recorded when it is not "other"', async () => {
+    jc.getUser(ID).reply(200, jcUser());
+    jc.putUser(ID, {
+      alternateEmail: 'babs@home.example',
+      attributes: [
+        { name: 'scimExternalId', value: 'ext-1' },
+        { name: 'scimAlternateEmailType', value: 'home' },
+      ],
+    }).reply(
+      200,
+      jcUser({
+        alternateEmail: 'babs@home.example',
+        attributes: [
+          { name: 'scimExternalId', value: 'ext-1' },
+          { name: 'scimAlternateEmailType', value: 'home' },
+        ],
+      }),
+    );
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      Operations: [{ op: 'add', path: 'emails[type eq "home"].value', value: 'babs@home.example' }],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.emails).to.deep.equal([
+      { value: 'bjensen@example.com', type: 'work', primary: true },
+      { value: 'babs@home.example', type: 'home' },
+    ]);
+  });
+
+  it("a phone write sends the whole array back: the element's id, an admin's second mobile and an empty number kept; fax as work_fax", async () => {
+    const phones = [
+      { id: 'p1', type: 'mobile', number: '555-0001' },
+      { id: 'p2', type: 'mobile', number: '555-0002' },
+      { id: 'p3', type: 'home', number: '' },
+    ];
+    jc.getUser(ID).reply(200, jcUser({ phoneNumbers: phones }));
+    const sent = [
+      { id: 'p1', type: 'mobile', number: '555-0099' },
+      phones[1],
+      phones[2],
+      { type: 'work_fax', number: '555-0100' },
+    ];
+    jc.putUser(ID, { phoneNumbers: sent }).reply(200, jcUser({ phoneNumbers: sent }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      Operations: [
+        { op: 'replace', path: 'phoneNumbers[type eq "mobile"].value', value: '555-0099' },
+        { op: 'add', path: 'phoneNumbers[type eq "fax"].value', value: '555-0100' },
+      ],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.phoneNumbers).to.deep.equal([
+      { value: '555-0099', type: 'mobile' },
+      { value: '555-0100', type: 'fax' },
+    ]);
+  });
+
+  it('a userName change keeps the JumpCloud username: only the recorded userName is PUT', async () => {
+    jc.getUser(ID).reply(200, jcUser());
+    const attributes = [
+      { name: 'scimExternalId', value: 'ext-1' },
+      { name: 'scimUserName', value: 'babs@example.com' },
+    ];
+    jc.putUser(ID, { attributes }).reply(200, jcUser({ attributes }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      Operations: [{ op: 'Replace', path: 'userName', value: 'babs@example.com' }],
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body.userName).to.equal('babs@example.com');
+  });
+
+  it("DELETE clears direct reports' manager link and answers 204", async () => {
+    jc.deleteUser(ID).reply(200, jcUser());
+    const res = await h.request('DELETE', `/Users/${ID}`);
+    expect(res.status).to.equal(204);
+    expect(res.text).to.equal('');
+  });
+});
