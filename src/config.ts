@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
+import { checkAgainstDefaults, loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
 
 /**
  * Everything the bridge reads from its environment, validated once at start-up.
@@ -420,7 +420,13 @@ function orgCredentials(file: string | undefined, auth: AuthConfig): ReadonlyMap
       'ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token (with forward, each tenant sends its own key)',
     );
   try {
-    return loadOrgSecrets(file);
+    const orgs = loadOrgSecrets(file);
+    checkAgainstDefaults(orgs, {
+      apiKey: auth.apiKey,
+      bridgeSecrets: auth.mode === 'bridge-secret' ? auth.secrets : [],
+      entraTenantIds: auth.mode === 'entra-token' ? auth.tenants : [],
+    });
+    return orgs;
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
