@@ -83,7 +83,21 @@ export interface DeploymentConfig {
 export type AuthConfig =
   | { mode: 'forward' }
   | { mode: 'bridge-secret'; apiKey: string; secrets: string[] }
-  | { mode: 'entra-token'; apiKey: string; tenants: string[]; audience: string; jwksUrl: string };
+  | {
+      mode: 'entra-token';
+      apiKey: string;
+      tenants: string[];
+      audience: string;
+      jwksUrl: string;
+      /**
+       * ENTRA_TOKEN_CLAIMS: claims every token must carry with exactly these values (appid, azp, oid, sub). Every
+       * non-gallery app of a tenant gets tokens with the same issuer and audience, so without a pin a token Entra
+       * sent to another SCIM app of the tenant is accepted here too.
+       */
+      pinnedClaims: Record<string, string>;
+      /** ENTRA_TOKEN_MAX_AGE_SECONDS: a token issued (`iat`) longer ago is refused, whatever its `exp`. */
+      maxTokenAgeSeconds: number;
+    };
 
 export interface RetryConfig {
   /** Retries after the first attempt, for idempotent calls only. */
@@ -283,7 +297,34 @@ function authConfig(env: Env): AuthConfig {
   if (jwks.protocol !== 'https:' && !(jwks.protocol === 'http:' && LOOPBACK.has(jwks.hostname))) {
     throw new ConfigError('ENTRA_JWKS_URL must use https (http only on loopback, for tests)');
   }
-  return { mode, apiKey, tenants, audience, jwksUrl: jwks.href };
+  return {
+    mode,
+    apiKey,
+    tenants,
+    audience,
+    jwksUrl: jwks.href,
+    pinnedClaims: pinnedClaims(env),
+    maxTokenAgeSeconds: int(env, 'ENTRA_TOKEN_MAX_AGE_SECONDS', 7_200, 300, 86_400),
+  };
+}
+
+/** Claims an Entra token can be pinned by: the calling application and principal. */
+export const PINNABLE_CLAIMS = ['appid', 'azp', 'oid', 'sub'] as const;
+
+function pinnedClaims(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (env.ENTRA_TOKEN_CLAIMS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^(\w+)=([\w.:-]{1,200})$/.exec(pair);
+    if (!m || !(PINNABLE_CLAIMS as readonly string[]).includes(m[1] ?? ''))
+      throw new ConfigError(
+        `ENTRA_TOKEN_CLAIMS must be comma-separated claim=value pairs, the claims among ${PINNABLE_CLAIMS.join(', ')} (copy them from the principal of a request Entra sent), e.g. appid=<guid>,oid=<guid>`,
+      );
+    out[m[1] as string] = m[2] as string;
+  }
+  return out;
 }
 
 function trustProxy(env: Env): boolean | string {

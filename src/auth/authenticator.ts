@@ -116,7 +116,8 @@ const ISSUER = (tenant: string): string => `https://sts.windows.net/${tenant}/`;
 
 /** Why a token was refused, in words an admin can act on; never the token. */
 function jwtRefusal(e: unknown): string {
-  if (e instanceof joseErrors.JWTExpired) return 'it has expired';
+  if (e instanceof joseErrors.JWTExpired)
+    return e.claim === 'iat' ? 'it was issued longer ago than ENTRA_TOKEN_MAX_AGE_SECONDS' : 'it has expired';
   if (e instanceof joseErrors.JWTClaimValidationFailed) return `its ${e.claim} claim is not accepted (${e.reason})`;
   if (e instanceof joseErrors.JWKSNoMatchingKey)
     return "it is signed with a key that is not in the tenant's published keys";
@@ -142,15 +143,31 @@ function entraTokenAuthenticator(
           algorithms: ['RS256'],
           issuer: issuers,
           audience: cfg.audience,
-          requiredClaims: ['exp', 'iss', 'aud'],
+          requiredClaims: ['exp', 'iss', 'aud', 'iat', 'tid'],
           clockTolerance: 60,
+          maxTokenAge: cfg.maxTokenAgeSeconds,
         });
-        const tid = typeof payload.tid === 'string' ? payload.tid.toLowerCase() : undefined;
-        // The issuer already names an allowed tenant; a tid claim, when present, must agree with it.
-        if (tid !== undefined && !cfg.tenants.includes(tid))
-          throw new joseErrors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
-        const tenant = String(payload.iss).slice('https://sts.windows.net/'.length, -1);
-        return { apiKey: cfg.apiKey, principal: `Entra tenant ${tenant}`, proven: true };
+        const tenant = String(payload.iss).slice('https://sts.windows.net/'.length, -1).toLowerCase();
+        // The issuer names an allowed tenant; the tid claim must name the same one.
+        if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== tenant)
+          throw new joseErrors.JWTClaimValidationFailed(
+            'does not name the issuer tenant',
+            payload,
+            'tid',
+            'check_failed',
+          );
+        for (const [claim, value] of Object.entries(cfg.pinnedClaims))
+          if (payload[claim] !== value)
+            throw new joseErrors.JWTClaimValidationFailed(claim, payload, claim, 'differs from ENTRA_TOKEN_CLAIMS');
+        // Which app and principal Entra issued the token for: what ENTRA_TOKEN_CLAIMS pins (identifiers, not secrets).
+        const ids = (['appid', 'azp', 'oid'] as const)
+          .filter((c) => typeof payload[c] === 'string')
+          .map((c) => `${c} ${String(payload[c])}`);
+        return {
+          apiKey: cfg.apiKey,
+          principal: `Entra tenant ${tenant}${ids.length ? ` (${ids.join(', ')})` : ''}`,
+          proven: true,
+        };
       } catch (e) {
         throw unauthorized(
           `The bearer token was refused: ${jwtRefusal(e)}. Leave Entra's Secret Token blank so Entra sends its own token, and list the tenant in ENTRA_TENANT_IDS`,

@@ -172,4 +172,25 @@ describe('config: upstream host, secrets, auth modes, limits', () => {
       }),
     ).to.throw(ConfigError, /https/);
   });
+  it('entra-token mode: ENTRA_TOKEN_CLAIMS pins the calling app, and a token has a maximum age', () => {
+    const base = {
+      AUTH_MODE: 'entra-token',
+      JUMPCLOUD_API_KEY: KEY,
+      ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    };
+    expect(loadConfig(base).auth).to.deep.include({ pinnedClaims: {}, maxTokenAgeSeconds: 7_200 });
+    const app = '0b1c2d3e-aaaa-bbbb-cccc-000000000001';
+    expect(
+      loadConfig({ ...base, ENTRA_TOKEN_CLAIMS: ` appid=${app} , oid=o-1`, ENTRA_TOKEN_MAX_AGE_SECONDS: '3600' }).auth,
+    ).to.deep.include({ pinnedClaims: { appid: app, oid: 'o-1' }, maxTokenAgeSeconds: 3_600 });
+    for (const bad of ['appid', 'roles=admin', 'appid=a b', 'appid=x;y'])
+      expect(() => loadConfig({ ...base, ENTRA_TOKEN_CLAIMS: bad })).to.throw(
+        ConfigError,
+        /ENTRA_TOKEN_CLAIMS must be comma-separated claim=value pairs, the claims among appid, azp, oid, sub/,
+      );
+    expect(() => loadConfig({ ...base, ENTRA_TOKEN_MAX_AGE_SECONDS: '10' })).to.throw(
+      ConfigError,
+      /ENTRA_TOKEN_MAX_AGE_SECONDS must be between 300 and 86400/,
+    );
+  });
 });
