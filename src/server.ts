@@ -54,7 +54,7 @@ function main(): void {
     });
   });
   if (metrics.enabled && metrics.port !== undefined) {
-    listenMetrics(bridge.metrics, metrics.port, metrics.host, metrics.token).catch((e: unknown) => {
+    listenMetrics(bridge.metrics, metrics.port, metrics.host, metrics.token, config).catch((e: unknown) => {
       console.error(
         `jumpcloud-scim-bridge: cannot serve metrics on ${metrics.host}:${metrics.port}: ${(e as Error).message}`,
       );
