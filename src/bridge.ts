@@ -78,7 +78,8 @@ export function createBridge(
       { kind: 'entra-token-unpinned' },
     );
   // Keys and secrets the bridge holds are masked everywhere, always.
-  for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
+  for (const s of [...authenticator.heldSecrets, config.debugPage.token, config.deployment.metrics.token])
+    registerProcessSecret(s);
   const recorder = config.record.dir
     ? new Recorder(config.record.dir, {
         pseudonymise: config.record.pseudonymise,

@@ -235,6 +235,18 @@ function secret(env: Env, name: string): string | undefined {
   return value;
 }
 
+/** Shortest DEBUG_TOKEN or METRICS_TOKEN: guessing one must be as hopeless as guessing a bridge secret. */
+const MIN_OPERATOR_TOKEN = 32;
+
+function operatorToken(env: Env, name: 'DEBUG_TOKEN' | 'METRICS_TOKEN'): string | undefined {
+  const token = env[name]?.trim() || undefined;
+  if (token !== undefined && (token.length < MIN_OPERATOR_TOKEN || !/^[\x21-\x7e]+$/.test(token)))
+    throw new ConfigError(
+      `${name} must be at least ${MIN_OPERATOR_TOKEN} visible ASCII characters (generate one with: openssl rand -hex 32)`,
+    );
+  return token;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's application id for every non-gallery ("custom") app: the `aud` of the tokens it issues for it. */
 export const ENTRA_CUSTOM_APP_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
@@ -270,6 +282,11 @@ function authConfig(env: Env): AuthConfig {
           `BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be at least ${MIN_BRIDGE_SECRET} characters without whitespace (generate one with: openssl rand -hex 32)`,
         );
       }
+      // A bearer token is visible ASCII (bearerToken refuses anything else): no client could ever present it.
+      if (!/^[\x21-\x7e]+$/.test(s))
+        throw new ConfigError(
+          'BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be visible ASCII characters only: Entra cannot send any other in a bearer token (generate one with: openssl rand -hex 32)',
+        );
       if (s === apiKey)
         throw new ConfigError(
           'BRIDGE_SECRET must not be the JumpCloud key: the point is that the key never lives in Entra',
@@ -382,7 +399,7 @@ export function loadConfig(env: Env = process.env): Config {
   const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000);
   const debugPage = {
     enabled: bool(env, 'DEBUG_PAGE', false),
-    token: env.DEBUG_TOKEN?.trim() || undefined,
+    token: operatorToken(env, 'DEBUG_TOKEN'),
     bufferSize: int(env, 'DEBUG_BUFFER_SIZE', 200, 10, 10_000),
   };
   // A same-host reverse proxy that adds no forwarding headers makes every visitor look like loopback.
@@ -485,7 +502,7 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig,
   if (lockWaitMs >= requestDeadlineMs)
     throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
-  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  const metricsToken = operatorToken(env, 'METRICS_TOKEN');
   const metricsEnabled = bool(env, 'METRICS', false);
   // Same rule as the debug page: a same-host proxy adding no forwarding headers would make everyone look local.
   if (metricsEnabled && metricsPort === undefined && !metricsToken && !LOOPBACK_LISTEN.has(host.toLowerCase())) {

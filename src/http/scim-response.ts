@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
+import { requestOrigin } from '../util/request-origin.js';
 
 export const SCIM_BASE = '/scim/v2';
 const UNDER_SCIM_BASE = /^\/scim\/v2(?:[/?#]|$)/i;
@@ -70,5 +71,5 @@ export function sendError(res: Response, e: ScimError): void {
  */
 export function scimBaseUrl(req: Request, config: Pick<Config, 'publicUrl'>): string {
   const orgId = (req.res?.locals as Partial<Locals> | undefined)?.orgId;
-  return `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
+  return `${config.publicUrl ?? requestOrigin(req)}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
 }

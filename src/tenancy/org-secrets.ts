@@ -54,9 +54,9 @@ export function parseOrgSecrets(text: string, source = 'ORG_SECRETS_FILE'): Map<
     for (const field of ['bridgeSecret', 'bridgeSecretPrevious'] as const) {
       const s = entry[field];
       if (s === undefined) continue;
-      if (typeof s !== 'string' || s.length < MIN_SECRET || /\s/.test(s)) {
+      if (typeof s !== 'string' || s.length < MIN_SECRET || !/^[\x21-\x7e]+$/.test(s)) {
         throw new OrgSecretsError(
-          `${source}: org ${orgId} ${field} must be at least ${MIN_SECRET} characters without whitespace (openssl rand -hex 32)`,
+          `${source}: org ${orgId} ${field} must be at least ${MIN_SECRET} characters of visible ASCII, without whitespace (openssl rand -hex 32)`,
         );
       }
       if (s === apiKey) throw new OrgSecretsError(`${source}: org ${orgId} ${field} must not be the JumpCloud key`);
