@@ -6,7 +6,7 @@ import { keyFingerprint, type Coordination } from '../coordination/primitives.js
 import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
-import { ScimError } from '../scim/errors.js';
+import { ScimError, badRequest } from '../scim/errors.js';
 import { locals, requestScope, sendError } from './scim-response.js';
 import { holdWhileInFlight } from './request-secrets.js';
 
@@ -85,6 +85,13 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
   };
 }
 
+/** How many Authorization headers the request carried (Node's `req.headers` keeps only the first). */
+function authorizationHeaders(req: Request): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'authorization') n += 1;
+  return n;
+}
+
 /** How long the rest of a burst with a new token waits for its first request's answer (normally well under a second). */
 const FIRST_ANSWER_WAIT_MS = 5_000;
 
@@ -137,6 +144,11 @@ export function authenticate(
     return p;
   };
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (authorizationHeaders(req) > 1) {
+      // Node keeps the first and drops the rest; a proxy in front may have read another one.
+      next(badRequest('invalidSyntax', 'The request carries more than one Authorization header; send exactly one'));
+      return;
+    }
     const token = bearerToken(req.get('authorization'));
     if (token instanceof ScimError) {
       next(token);

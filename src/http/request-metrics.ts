@@ -15,8 +15,8 @@ export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) =>
       return;
     }
     const finished = metrics.scimRequestStarted();
-    const org = orgOfPath(req.originalUrl);
     const record = (): void => {
+      const org = orgLabel(req.originalUrl, res);
       finished({
         org,
         resource: resourceLabel(pathBelowBase(req.originalUrl), typeLabel),
@@ -29,4 +29,18 @@ export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) =>
     res.once('close', record);
     next();
   };
+}
+
+/** Not an org id: counted under `other` without taking one of the METRICS_MAX_ORGS labels. */
+const UNAUTHENTICATED = 'unauthenticated';
+
+/**
+ * The org a request is counted under: the one its tenant URL names, once the request was authenticated. Anyone can
+ * send made-up org ids; counting those would use up the org labels and leave a real org counted as `other`.
+ */
+function orgLabel(url: string, res: Parameters<RequestHandler>[1]): string | undefined {
+  const org = orgOfPath(url);
+  if (org === undefined) return undefined;
+  const accepted = locals(res).principal !== undefined && res.statusCode !== 401 && res.statusCode !== 429;
+  return accepted ? org : UNAUTHENTICATED;
 }

@@ -59,6 +59,17 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
     );
   });
 
+  it('does not spend an org label on a request that was not authenticated (made-up org ids)', async () => {
+    const madeUp = '0123456789abcdef01234567';
+    const refused = await h.request('GET', `/orgs/${madeUp}/Users?count=1`, undefined, { authorization: 'Bearer x' });
+    expect(refused.status).to.equal(401);
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    expect(body).not.to.include(madeUp);
+    expect(body).to.match(
+      /^scim_bridge_scim_requests_total\{org="other",resource="users",method="GET",status="401"\} 1$/m,
+    );
+  });
+
   it('answers the ordinary 404 to a client that is not local and has no token, and 200 with the token', async () => {
     const proxied = { 'x-forwarded-for': '203.0.113.9' };
     const refused = await fetch(`${origin()}/metrics`, { headers: proxied });

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import express from 'express';
 import { MAX_HEADER_BYTES, createHttpServer } from '../../../src/http/http-server.js';
 import { createLogger } from '../../../src/observability/logger.js';
+import { KEY, startBridge } from '../../helpers/bridge-harness.js';
 
 /** Raw HTTP, so the test can send what a client library would refuse to. */
 function raw(port: number, text: string): Promise<string> {
@@ -54,6 +55,23 @@ describe('http: the HTTP server', () => {
       expect(fine).to.match(/^HTTP\/1\.1 200 /);
     } finally {
       await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('http: duplicate Authorization headers', () => {
+  it('are a 400, not "the first one wins"', async () => {
+    const h = await startBridge();
+    try {
+      const port = Number(new URL(h.base).port);
+      const answer = await raw(
+        port,
+        `GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEY}\r\nAuthorization: Bearer other-key-0123456789\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer).to.match(/^HTTP\/1\.1 400 /);
+      expect(answer).to.include('more than one Authorization header');
+    } finally {
+      await h.close();
     }
   });
 });
