@@ -1,4 +1,5 @@
-import { lockKind, type Metrics } from '../observability/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
+import { lockKindOf } from './lock-keys.js';
 import type { ResourceLock } from './primitives.js';
 import { isLockUnavailable } from './redis-lease-lock.js';
 
@@ -17,7 +18,7 @@ export function measuredLock(inner: ResourceLock, metrics: Metrics, backend: 'me
           key,
           (lease) => {
             acquired = true;
-            metrics.lockWait(lockKind(key), backend, 'acquired', performance.now() - started);
+            metrics.lockWait(lockKindOf(key), backend, 'acquired', performance.now() - started);
             return work(lease);
           },
           options,
@@ -25,7 +26,7 @@ export function measuredLock(inner: ResourceLock, metrics: Metrics, backend: 'me
       } catch (e) {
         if (!acquired)
           metrics.lockWait(
-            lockKind(key),
+            lockKindOf(key),
             backend,
             isLockUnavailable(e) && e.reason === 'redis-unavailable' ? 'unavailable' : 'timeout',
             performance.now() - started,

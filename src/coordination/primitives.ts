@@ -22,9 +22,9 @@ export interface Lease {
  * Serialises work per resource key. JumpCloud has no ETags and its PUT replaces arrays whole, so two concurrent
  * read-modify-write PATCHes of one user would silently drop one of them.
  */
-export interface ResourceLock {
+export interface ResourceLock<Key extends string = string> {
   /** Runs `work` once the key is free; waiting ends with the signal's reason if `signal` aborts first. */
-  run<T>(key: string, work: (lease: Lease) => Promise<T>, options?: LockOptions): Promise<T>;
+  run<T>(key: Key, work: (lease: Lease) => Promise<T>, options?: LockOptions): Promise<T>;
 }
 
 export interface LockOptions {

@@ -6,7 +6,7 @@ import type {
   Rejection,
   ResourceMapping,
 } from '../mapping/exchange-mapping.js';
-import type { AttributeDef, SchemaDef } from '../scim/schema.js';
+import type { AttributeDef, SchemaDef } from '../scim/attribute-def.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
 import type { BufferedExchange } from './exchange-buffer.js';

@@ -6,7 +6,13 @@ export interface FaultSpec {
   method?: string;
   /** Exact request path, a path prefix ending in "/" or "*", or a RegExp (any path when omitted). */
   path?: string | RegExp;
-  /** How many matching requests the fault applies to; default 1. */
+  /**
+   * Let this many matching requests through untouched before the fault applies (default 0): `skip: 1` fails the
+   * second search and not the first. Every matching request counts, whether or not another fault answered it, so a
+   * rule says which requests it hits without knowing the others.
+   */
+  skip?: number;
+  /** How many matching requests the fault applies to, after the skipped ones; default 1. */
   times?: number;
   /** Answer with this status instead of handling the request. */
   status?: number;
@@ -25,6 +31,8 @@ export interface FaultSpec {
 
 export interface ActiveFault extends FaultSpec {
   readonly id: number;
+  /** Matching requests still to let through before the fault applies. */
+  toSkip: number;
   remaining: number;
 }
 
@@ -47,7 +55,12 @@ export class FaultInjector {
   private sequence = 0;
 
   inject(spec: FaultSpec): ActiveFault {
-    const fault: ActiveFault = { ...spec, id: (this.sequence += 1), remaining: spec.times ?? 1 };
+    const fault: ActiveFault = {
+      ...spec,
+      id: (this.sequence += 1),
+      toSkip: spec.skip ?? 0,
+      remaining: spec.times ?? 1,
+    };
     this.faults.push(fault);
     return fault;
   }
@@ -60,9 +73,17 @@ export class FaultInjector {
     return this.faults;
   }
 
-  /** Finds the first live fault for this request and uses up one of its turns. */
+  /**
+   * Counts this request against every fault it matches that is still skipping, then takes the first live fault
+   * that is done skipping and uses up one of its turns.
+   */
   take(method: string, path: string): ActiveFault | undefined {
-    const fault = this.faults.find((candidate) => candidate.remaining > 0 && matches(candidate, method, path));
+    let fault: ActiveFault | undefined;
+    for (const candidate of this.faults) {
+      if (candidate.remaining <= 0 || !matches(candidate, method, path)) continue;
+      if (candidate.toSkip > 0) candidate.toSkip -= 1;
+      else fault ??= candidate;
+    }
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
@@ -96,10 +117,11 @@ export class FaultInjector {
 export function faultFromJson(value: unknown): FaultSpec {
   if (!isRecord(value)) throw new Error('a fault must be a JSON object');
   const spec: FaultSpec = {};
-  const { method, path, pathRegex, times, status, retryAfter, delayMs, dropConnection, body } = value;
+  const { method, path, pathRegex, skip, times, status, retryAfter, delayMs, dropConnection, body } = value;
   if (method !== undefined) spec.method = text(method, 'method');
   if (path !== undefined) spec.path = text(path, 'path');
   if (pathRegex !== undefined) spec.path = new RegExp(text(pathRegex, 'pathRegex'));
+  if (skip !== undefined) spec.skip = count(skip, 'skip');
   if (times !== undefined) spec.times = count(times, 'times');
   if (status !== undefined) spec.status = count(status, 'status');
   if (retryAfter !== undefined)

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
 import { bearerToken, type Authenticator } from '../auth/authenticator.js';
@@ -41,14 +42,7 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown'),
     handler: (_req, res, _next, options) => {
       res.set('Retry-After', String(Math.ceil(options.windowMs / 1000)));
-      sendError(
-        res,
-        new ScimError(
-          429,
-          undefined,
-          'Too many failed authentications from this address; check the Secret Token, then try again later',
-        ),
-      );
+      sendError(res, edgeErrors.tooManyFailedAuths());
     },
     // app.ts decides which proxies are trusted; the limiter's own start-up checks would only warn about it.
     validate: { trustProxy: false, xForwardedForHeader: false },

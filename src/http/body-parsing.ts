@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { ScimError } from '../scim/errors.js';
+import { edgeErrors } from './edge-errors.js';
 
 /** The largest body the bridge reads; error-translation.ts names it in the 413. */
 export const BODY_LIMIT = '2mb';
@@ -60,20 +60,14 @@ export function scimBody(): RequestHandler[] {
       reviver: nullPrototypeReviver,
       verify: (_req, _res, buf) => {
         if (jsonDepth(buf.toString('utf8'), MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-          throw new TooDeep(`The request body nests deeper than ${MAX_JSON_DEPTH} levels; no SCIM document does`);
+          throw new TooDeep(edgeErrors.bodyTooDeep(MAX_JSON_DEPTH));
         }
       },
     }),
     (req, _res, next) => {
       const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
       if (['POST', 'PUT', 'PATCH'].includes(req.method) && req.body === undefined && hasBody) {
-        next(
-          new ScimError(
-            415,
-            undefined,
-            `Content-Type must be application/scim+json or application/json (got '${(req.get('content-type') ?? 'none').slice(0, 100)}')`,
-          ),
-        );
+        next(edgeErrors.notJson(req.get('content-type')));
         return;
       }
       next();

@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import type { Config } from '../config.js';
-import { ScimError } from '../scim/errors.js';
+import type { ScimError } from '../scim/errors.js';
 import { locals } from './scim-response.js';
 
 /** Why a request's upstream work was stopped. */
@@ -55,13 +56,5 @@ export function deadlineAnswer(res: Response, deadlineMs: number): ScimError | u
   const reason: unknown = locals(res).signal?.reason;
   if (!(reason instanceof RequestStopped) || reason.why !== 'deadline') return undefined;
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-  const done = confirmedWrites(res);
-  const said = done.length
-    ? `JumpCloud confirmed ${done.length} write${done.length === 1 ? '' : 's'} before it stopped: ${done.slice(0, 20).join('; ')}${done.length > 20 ? `; and ${done.length - 20} more` : ''}.`
-    : 'JumpCloud confirmed no write before it stopped.';
-  return new ScimError(
-    503,
-    undefined,
-    `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${said} Retrying the same request completes it.`,
-  );
+  return edgeErrors.deadline(deadlineMs, confirmedWrites(res));
 }

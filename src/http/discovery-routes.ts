@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import type { Config } from '../config.js';
 import { notFound } from '../scim/errors.js';
 import { allSchemas, resourceTypeDoc, schemaDoc, serviceProviderConfig } from '../scim/discovery.js';
@@ -29,8 +30,9 @@ export function discoveryRoutes(
   router.get('/ResourceTypes/:id', (req, res) => {
     const type = registry.find(String(req.params.id));
     if (!type || type.schema.resourceType.toLowerCase() !== String(req.params.id).toLowerCase()) {
-      throw notFound(
-        `ResourceType ${String(req.params.id)} not found; this bridge serves ${registry.describe((s) => s.resourceType)}`,
+      throw edgeErrors.unknownResourceType(
+        String(req.params.id),
+        registry.describe((s) => s.resourceType),
       );
     }
     sendScim(res, 200, resourceTypeDoc(type.schema, scimBaseUrl(req, config)));

@@ -1,17 +1,17 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import type { Logger } from '../observability/logger.js';
 import { redact } from '../observability/redact.js';
-import { ScimError, badRequest, isScimError, notFound } from '../scim/errors.js';
+import { badRequest, isScimError, type ScimError } from '../scim/errors.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { isLockUnavailable } from '../coordination/redis-lease-lock.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
 import { BODY_LIMIT } from './body-parsing.js';
-import { SCIM_BASE, locals, sendError } from './scim-response.js';
+import { locals, sendError } from './scim-response.js';
 
 /** Anything outside the SCIM base: say where the SCIM base is. */
 export function notUnderScimBase(): RequestHandler {
-  return (req, _res, next) =>
-    next(notFound(`Nothing at ${req.path}; the SCIM base URL (Entra's Tenant URL) is ${SCIM_BASE}`));
+  return (req, _res, next) => next(edgeErrors.notUnderScimBase(req.path));
 }
 
 interface HttpFailure {
@@ -32,41 +32,25 @@ function clientFailure(err: unknown): ScimError | undefined {
   const status = typeof f.status === 'number' ? f.status : typeof f.statusCode === 'number' ? f.statusCode : undefined;
   switch (f.type) {
     case 'entity.parse.failed':
-      return badRequest('invalidSyntax', `The request body is not valid JSON: ${String(f.message).slice(0, 200)}`);
+      return edgeErrors.invalidJson(String(f.message));
     case 'entity.too.deep':
       return badRequest('invalidSyntax', String(f.message));
     case 'entity.too.large':
-      return new ScimError(
-        413,
-        undefined,
-        `The request body is larger than the ${BODY_LIMIT.replace('mb', ' MB')} the bridge accepts`,
-      );
+      return edgeErrors.bodyTooLarge(BODY_LIMIT);
     case 'encoding.unsupported':
-      return new ScimError(
-        415,
-        undefined,
-        'Unsupported Content-Encoding: send the body uncompressed, or as gzip, deflate or br',
-      );
+      return edgeErrors.unsupportedEncoding();
     case 'charset.unsupported':
-      return new ScimError(415, undefined, 'Unsupported charset: send the body as UTF-8');
+      return edgeErrors.unsupportedCharset();
     case 'request.aborted':
-      return badRequest('invalidSyntax', 'The client closed the connection before the body arrived');
+      return edgeErrors.bodyAborted();
     default:
       break;
   }
   if (status === undefined || status < 400 || status > 499) return undefined;
   if (status === 400 && /decode param/i.test(String(f.message))) {
-    return badRequest(
-      'invalidSyntax',
-      'The request path has a malformed percent-escape (a % not followed by two hex digits, or not UTF-8)',
-    );
+    return edgeErrors.malformedPercentEscape();
   }
-  if (status === 400)
-    return badRequest(
-      'invalidSyntax',
-      'The request body could not be read: it does not decode with its Content-Encoding, or it ended early',
-    );
-  return new ScimError(status, undefined, `The request was refused (HTTP ${status})`);
+  return status === 400 ? edgeErrors.unreadableBody() : edgeErrors.refused(status);
 }
 
 /** Last resort: every failure leaves as a SCIM error; only a bug becomes a 500, and it says so without internals. */
@@ -85,10 +69,7 @@ export function errorTranslation(logger: Logger) {
     // without a lock; the client should retry shortly.
     if (isLockUnavailable(err)) {
       res.set('Retry-After', String(err.retryAfterSeconds));
-      sendError(
-        res,
-        new ScimError(503, undefined, `${err.message}. Nothing was written without the lock; retry the request.`),
-      );
+      sendError(res, edgeErrors.lockUnavailable(err.message));
       return;
     }
     // A JumpCloud failure a handler forgot to translate is still JumpCloud's answer, not a bridge bug.
@@ -108,13 +89,6 @@ export function errorTranslation(logger: Logger) {
       path: redact(req.originalUrl, l.secrets),
       error: redact(err instanceof Error ? err.stack : String(err), l.secrets),
     });
-    sendError(
-      res,
-      new ScimError(
-        500,
-        undefined,
-        `Internal error in the bridge (request id ${l.requestId}); the log has the details`,
-      ),
-    );
+    sendError(res, edgeErrors.internalError(l.requestId));
   };
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ScimError } from '../scim/errors.js';
+import { edgeErrors } from './edge-errors.js';
 import type { ResourceRegistry } from '../resources/resource-type.js';
 
 /** One served path: its pattern (relative to the SCIM base, any letter case) and the methods it answers. */
@@ -46,21 +46,9 @@ export function methodNotAllowed(registry: ResourceRegistry): RequestHandler {
     if (/^\/\.search\/?$/i.test(req.path)) {
       res.set('Allow', 'POST');
       if (req.method === 'POST') {
-        next(
-          new ScimError(
-            501,
-            undefined,
-            `A search across all resource types (POST /.search) is not implemented; use POST ${searches}.`,
-          ),
-        );
+        next(edgeErrors.crossTypeSearch(searches));
       } else {
-        next(
-          new ScimError(
-            405,
-            undefined,
-            `${req.method} is not supported on /.search (only POST, which is not implemented: use POST ${searches}).`,
-          ),
-        );
+        next(edgeErrors.crossTypeSearchMethod(req.method, searches));
       }
       return;
     }
@@ -71,12 +59,6 @@ export function methodNotAllowed(registry: ResourceRegistry): RequestHandler {
       return;
     }
     res.set('Allow', served.methods.join(', '));
-    next(
-      new ScimError(
-        405,
-        undefined,
-        `${req.method} is not supported on ${req.path}; this path answers ${served.methods.join(', ')}.`,
-      ),
-    );
+    next(edgeErrors.methodNotAllowed(req.method, req.path, served.methods));
   };
 }

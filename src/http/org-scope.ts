@@ -1,10 +1,9 @@
 import type { RequestHandler } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import { isOrgId } from '../jumpcloud/org-id.js';
-import { badRequest, notFound } from '../scim/errors.js';
-import { SCIM_BASE } from './scim-response.js';
+import { ORG_SEGMENT, SCIM_BASE } from './scim-response.js';
 
 /** Where a tenant URL names its JumpCloud org: `/scim/v2/orgs/{orgId}`. */
-const ORG_SEGMENT = '/orgs';
 export const ORG_BASE = `${SCIM_BASE}${ORG_SEGMENT}/:orgId`;
 
 const ORG_PATH = new RegExp(`^${SCIM_BASE}${ORG_SEGMENT}/([^/?]*)`, 'i');
@@ -31,21 +30,12 @@ export function orgScope(enabled: boolean): RequestHandler {
   return (req, res, next) => {
     const raw = String(req.params.orgId ?? '');
     if (!enabled) {
-      next(
-        notFound(
-          `Org tenant URLs (${SCIM_BASE}${ORG_SEGMENT}/{orgId}) are turned off on this bridge (ORG_ROUTES=false); use ${SCIM_BASE}`,
-        ),
-      );
+      next(edgeErrors.orgRoutesOff());
       return;
     }
     if (!isOrgId(raw)) {
       // Not echoed: whatever was pasted there (a key, by mistake) would travel back in the body and into logs.
-      next(
-        badRequest(
-          'invalidValue',
-          `The org segment of the tenant URL (${SCIM_BASE}${ORG_SEGMENT}/{orgId}) is not a JumpCloud organization id: 24 hex characters, as shown in the admin console under Settings → Organization`,
-        ),
-      );
+      next(edgeErrors.notAnOrgId());
       return;
     }
     res.locals.orgId = raw.toLowerCase();

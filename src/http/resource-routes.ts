@@ -1,11 +1,12 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { edgeErrors } from './edge-errors.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { JumpCloudConnection } from '../jumpcloud/client.js';
-import { badRequest, notFound } from '../scim/errors.js';
+import { badRequest } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
-import { SCIM_BASE, locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js';
+import { locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js';
 import { deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 
@@ -142,11 +143,7 @@ export function resourceRoutes(
 
   router.all('/{*rest}', (req, _res, next) => {
     const endpoints = registry.schemas.map((s) => s.endpoint).join(', ');
-    next(
-      notFound(
-        `No SCIM endpoint at ${req.method} ${SCIM_BASE}${req.path}. This bridge serves ${endpoints}, /ServiceProviderConfig, /ResourceTypes and /Schemas.`,
-      ),
-    );
+    next(edgeErrors.noEndpoint(req.method, req.path, endpoints));
   });
   return router;
 }

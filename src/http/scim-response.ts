@@ -14,6 +14,8 @@ const UNDER_SCIM_BASE = /^\/scim\/v2(?:[/?#]|$)/i;
  * SCIM is never missed for its spelling.
  */
 export const isScimUrl = (url: string): boolean => UNDER_SCIM_BASE.test(url);
+/** `/scim/v2/orgs/{orgId}`: the tenant URL of one JumpCloud org (see org-scope.ts). */
+export const ORG_SEGMENT = '/orgs';
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
 
 /** What the middlewares share about one request, kept in `res.locals`. */

@@ -34,6 +34,38 @@ type Call = Omit<UpstreamRequest, 'apiKey' | 'signal' | 'query'> & {
   query?: Record<string, string | number | undefined>;
 };
 
+/** Where JumpCloud keeps its system users (v1): the client calls it, and the Users registration explains by it. */
+export const SYSTEM_USERS = '/api/systemusers';
+
+/**
+ * A JumpCloud collection of objects that answers the same five calls on `path` and `path/{id}`: list (paged, with
+ * an optional `filter`), get, create (POST), update (PUT) and delete. The shared resource scaffold serves any of them.
+ */
+export interface CollectionEndpoint {
+  readonly path: string;
+  /** v1 lists answer `{ totalCount, results }`; v2 lists answer the page itself, counted in `x-total-count`. */
+  readonly lists: 'v1' | 'v2';
+  /** The largest page JumpCloud serves. */
+  readonly pageSize: number;
+}
+
+/** v2 user groups. */
+export const USER_GROUPS: CollectionEndpoint = { path: '/api/v2/usergroups', lists: 'v2', pageSize: 100 };
+
+/** A collection's list query besides paging: JumpCloud's `filter` (`field:op:value`, comma-joined terms ANDed). */
+export interface CollectionQuery {
+  filter?: string;
+}
+
+/** The five calls of one collection, bound to the caller's key. */
+export interface Collection<R, W> {
+  list(query: CollectionQuery, page: PageRequest): Promise<PageOf<R>>;
+  get(id: string): Promise<R>;
+  create(body: W): Promise<R>;
+  update(id: string, body: W): Promise<R>;
+  delete(id: string): Promise<void>;
+}
+
 /**
  * The endpoint catalogue: JumpCloud's API as typed methods, bound to one caller's key. It knows paths, bodies and
  * which calls are idempotent; how a call is sent (retries, dry run, observation) is the layers' business.
@@ -49,17 +81,17 @@ export class JumpCloudClient {
   // ---- v1 system users ----
 
   async getUser(id: string): Promise<SystemUser> {
-    return this.data<SystemUser>({ method: 'GET', path: `/api/systemusers/${this.id(id)}`, idempotent: true });
+    return this.data<SystemUser>({ method: 'GET', path: `${SYSTEM_USERS}/${this.id(id)}`, idempotent: true });
   }
 
   async createUser(body: SystemUserCreate): Promise<SystemUser> {
-    return this.data<SystemUser>({ method: 'POST', path: '/api/systemusers', body, idempotent: false });
+    return this.data<SystemUser>({ method: 'POST', path: SYSTEM_USERS, body, idempotent: false });
   }
 
   async updateUser(id: string, body: SystemUserUpdate): Promise<SystemUser> {
     return this.data<SystemUser>({
       method: 'PUT',
-      path: `/api/systemusers/${this.id(id, 'PUT')}`,
+      path: `${SYSTEM_USERS}/${this.id(id, 'PUT')}`,
       body,
       idempotent: true,
     });
@@ -73,7 +105,7 @@ export class JumpCloudClient {
   async activateUser(id: string): Promise<void> {
     await this.data<unknown>({
       method: 'POST',
-      path: `/api/systemusers/${this.id(id, 'POST')}/state/activate`,
+      path: `${SYSTEM_USERS}/${this.id(id, 'POST')}/state/activate`,
       body: {},
       idempotent: true,
     });
@@ -87,7 +119,7 @@ export class JumpCloudClient {
     await goneAfterRetryIsDone(
       this.data<unknown>({
         method: 'DELETE',
-        path: `/api/systemusers/${this.id(id, 'DELETE')}`,
+        path: `${SYSTEM_USERS}/${this.id(id, 'DELETE')}`,
         query: { cascade_manager: 'null' },
         idempotent: true,
       }),
@@ -107,7 +139,7 @@ export class JumpCloudClient {
   async listUsers(query: SystemUserListQuery): Promise<SystemUserList> {
     return this.data<SystemUserList>({
       method: 'GET',
-      path: '/api/systemusers',
+      path: SYSTEM_USERS,
       query: { ...query },
       idempotent: true,
     });
@@ -116,36 +148,30 @@ export class JumpCloudClient {
   // ---- v2 user groups ----
 
   async listGroups(query: UserGroupListQuery): Promise<PageOf<UserGroup>> {
-    return this.page<UserGroup>({ method: 'GET', path: '/api/v2/usergroups', query: { ...query }, idempotent: true });
+    const { limit, skip, ...rest } = query;
+    return this.collection<UserGroup, UserGroupWrite>(USER_GROUPS).list(rest, { limit, skip });
   }
 
   async getGroup(id: string): Promise<UserGroup> {
-    return this.data<UserGroup>({ method: 'GET', path: `/api/v2/usergroups/${this.id(id)}`, idempotent: true });
+    return this.collection<UserGroup, UserGroupWrite>(USER_GROUPS).get(id);
   }
 
   async createGroup(body: UserGroupWrite): Promise<UserGroup> {
-    return this.data<UserGroup>({ method: 'POST', path: '/api/v2/usergroups', body, idempotent: false });
+    return this.collection<UserGroup, UserGroupWrite>(USER_GROUPS).create(body);
   }
 
   async updateGroup(id: string, body: UserGroupWrite): Promise<UserGroup> {
-    return this.data<UserGroup>({
-      method: 'PUT',
-      path: `/api/v2/usergroups/${this.id(id, 'PUT')}`,
-      body,
-      idempotent: true,
-    });
+    return this.collection<UserGroup, UserGroupWrite>(USER_GROUPS).update(id, body);
   }
 
   async deleteGroup(id: string): Promise<void> {
-    await goneAfterRetryIsDone(
-      this.data<unknown>({ method: 'DELETE', path: `/api/v2/usergroups/${this.id(id, 'DELETE')}`, idempotent: true }),
-    );
+    return this.collection<UserGroup, UserGroupWrite>(USER_GROUPS).delete(id);
   }
 
   async listGroupMembers(id: string, page: PageRequest): Promise<PageOf<GraphConnection>> {
     return this.page<GraphConnection>({
       method: 'GET',
-      path: `/api/v2/usergroups/${this.id(id)}/members`,
+      path: `${USER_GROUPS.path}/${this.id(id)}/members`,
       query: { ...page },
       idempotent: true,
     });
@@ -155,7 +181,7 @@ export class JumpCloudClient {
   async changeGroupMember(groupId: string, op: MemberOperation): Promise<void> {
     await this.data<unknown>({
       method: 'POST',
-      path: `/api/v2/usergroups/${this.id(groupId, 'POST')}/members`,
+      path: `${USER_GROUPS.path}/${this.id(groupId, 'POST')}/members`,
       body: op,
       idempotent: true,
     });
@@ -168,6 +194,32 @@ export class JumpCloudClient {
       query: { ...page },
       idempotent: true,
     });
+  }
+
+  // ---- any collection of the same five calls ----
+
+  /** The five calls of `endpoint`, on this client's key (async, so a bad id rejects). Only lists differ between v1 and v2. */
+  collection<R, W>(endpoint: CollectionEndpoint): Collection<R, W> {
+    const { path } = endpoint;
+    return {
+      list: async (query, page) => {
+        const call: Call = { method: 'GET', path, query: { ...query, ...page }, idempotent: true };
+        if (endpoint.lists === 'v2') return this.page<R>(call);
+        const res = await this.data<{ results?: R[]; totalCount?: number }>(call);
+        const items = Array.isArray(res.results) ? res.results : [];
+        return typeof res.totalCount === 'number'
+          ? { items, total: res.totalCount }
+          : { items, total: items.length, estimated: true };
+      },
+      get: async (id) => this.data<R>({ method: 'GET', path: `${path}/${this.id(id)}`, idempotent: true }),
+      create: async (body) => this.data<R>({ method: 'POST', path, body, idempotent: false }),
+      update: async (id, body) =>
+        this.data<R>({ method: 'PUT', path: `${path}/${this.id(id, 'PUT')}`, body, idempotent: true }),
+      delete: async (id) =>
+        goneAfterRetryIsDone(
+          this.data<unknown>({ method: 'DELETE', path: `${path}/${this.id(id, 'DELETE')}`, idempotent: true }),
+        ),
+    };
   }
 
   // ---- plumbing ----

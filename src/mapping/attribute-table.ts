@@ -1,17 +1,8 @@
 import type { ScimDoc } from '../scim/resource.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
-import {
-  CORE_USER,
-  ENTERPRISE_USER,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type Mutability,
-  type Returned,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, Mutability, Returned, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { AttrPath } from '../scim/filter.js';
 import {
   SYSTEM_USER_FIELDS,
@@ -20,6 +11,7 @@ import {
   type SystemUserWritableField,
 } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import { customAttributeName, customValues } from './custom-attributes.js';
 import {
   MEMBER_OF,
   codecs,
@@ -47,7 +39,6 @@ export interface AttributeRow extends CodecRow {
 }
 
 const TARGETS: readonly Extract<Target, { kind: 'field' }>['field'][] = [...SYSTEM_USER_FIELDS, MEMBER_OF];
-const CUSTOM = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 function splitScimPath(text: string): AttrPath {
   let uri: string | undefined;
@@ -74,10 +65,10 @@ function compileRow(raw: unknown, index: number, available: Record<string, Codec
     throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
   }
   const path = splitScimPath(raw.scim);
-  const custom = CUSTOM.exec(raw.jumpcloud);
+  const custom = customAttributeName(raw.jumpcloud);
   const field = TARGETS.find((f) => f === raw.jumpcloud);
   let target: Target;
-  if (custom?.[1]) target = { kind: 'custom', name: custom[1] };
+  if (custom) target = { kind: 'custom', name: custom };
   else if (field) target = { kind: 'field', field };
   else throw new Error(`${where}: '${raw.jumpcloud}' is neither a JumpCloud systemuser field nor 'attributes.<name>'`);
   const codecName = typeof raw.codec === 'string' ? raw.codec : raw.type === 'dateTime' ? 'dateTime' : 'plain';
@@ -215,9 +206,7 @@ export class UserTable {
 
   /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */
   toScim(user: SystemUser): ScimDoc {
-    const custom = new Map(
-      (user.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
-    );
+    const custom = customValues(user);
     const doc: ScimDoc = {};
     for (const row of this.rows) {
       const value = row.codec.read(user, custom, row);

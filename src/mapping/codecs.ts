@@ -1,6 +1,7 @@
 import { badRequest } from '../scim/errors.js';
 import { unwrapSingleValueArray } from '../scim/entra-quirks.js';
-import { attribute, type AttributeDef } from '../scim/schema.js';
+import { attribute } from '../scim/schema.js';
+import type { AttributeDef } from '../scim/attribute-def.js';
 import {
   JUMPCLOUD_ID,
   SYSTEM_USER_WRITABLE_FIELDS,

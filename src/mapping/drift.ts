@@ -3,6 +3,7 @@ import { deepEqual, isRecord } from '../util/guards.js';
 import type { UserTable } from './attribute-table.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import { fieldsOfRow } from './user-fields.js';
+import { customValues } from './custom-attributes.js';
 
 /** One attribute JumpCloud stored differently from how the bridge wrote it, in SCIM terms (what Entra will read). */
 export interface Drift {
@@ -35,11 +36,7 @@ export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: 
   const answer = stored as SystemUser;
   const intended = withWrite(answer, sent);
   const written = new Set(Object.keys(sent));
-  const customOf = (u: SystemUser): Map<string, string> =>
-    new Map(
-      (u.attributes ?? []).filter((a) => typeof a?.name === 'string').map((a) => [a.name, String(a.value ?? '')]),
-    );
-  const [customStored, customIntended] = [customOf(answer), customOf(intended)];
+  const [customStored, customIntended] = [customValues(answer), customValues(intended)];
   const drifts: Drift[] = [];
   for (const row of table.rows) {
     if (!fieldsOfRow(row).some((f) => written.has(f))) continue;

@@ -9,7 +9,9 @@ import type { UserTable } from './attribute-table.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { valueAt, type AttributeRow } from './attribute-table.js';
 import { attributeKey, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
-import type { Mutability, ResourceSchema, Uniqueness } from '../scim/schema.js';
+import type { ResourceSchema } from '../scim/schema.js';
+import type { Mutability, Uniqueness } from '../scim/attribute-def.js';
+import { customTarget } from './custom-attributes.js';
 
 /**
  * How one finished SCIM exchange mapped onto JumpCloud, attribute by attribute: the one computation behind both
@@ -121,7 +123,7 @@ function rejectionOf(exchange: Pick<RecordedExchange, 'status' | 'responseBody'>
 }
 
 function targetText(row: AttributeRow): string {
-  return row.target.kind === 'field' ? row.target.field : `attributes.${row.target.name}`;
+  return row.target.kind === 'field' ? row.target.field : customTarget(row.target.name);
 }
 
 /** The JumpCloud keys a row writes for this document, computed by the same table code the bridge writes with. */
@@ -322,8 +324,12 @@ export interface ResourceMapping {
   extra?(exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined): MappedAttribute | undefined;
 }
 
-/** The Users resource's mapping: one row per attribute-table row, each computed by the table's own code. */
-export function userMapping(table: UserTable): ResourceMapping {
+/**
+ * The Users resource's mapping: one row per attribute-table row, each computed by the table's own code. `collection`
+ * is where JumpCloud keeps the users (the endpoint catalogue says, at registration): its writes and reads are the
+ * exchange's calls that hold a user.
+ */
+export function userMapping(table: UserTable, collection: string): ResourceMapping {
   return {
     schema: table.schema,
     nameAttribute: table.userNameRow.scim,
@@ -347,14 +353,16 @@ export function userMapping(table: UserTable): ResourceMapping {
       compute: (doc) => rowWrite(table, row, doc),
       keys: (computed) => keysOf(row, computed),
     })),
-    isWrite: writes('/api/systemusers'),
-    isRead: reads('/api/systemusers'),
+    isWrite: writes(collection),
+    isRead: reads(collection),
     toScim: (record) => table.toScim(record as unknown as SystemUser),
   };
 }
 
-const GROUPS = '/api/v2/usergroups';
-const isMemberCall = (c: UpstreamCall): boolean => c.path.startsWith(`${GROUPS}/`) && c.path.endsWith('/members');
+const isMemberCall =
+  (collection: string) =>
+  (c: UpstreamCall): boolean =>
+    c.path.startsWith(`${collection}/`) && c.path.endsWith('/members');
 const isMemberOp = (b: unknown): b is MemberOperation =>
   isRecord(b) && (b.op === 'add' || b.op === 'remove') && typeof b.id === 'string';
 const memberIds = (v: unknown): string[] =>
@@ -369,12 +377,14 @@ const connectionIds = (body: unknown): string[] =>
  * those JumpCloud took. Re-adding (409) and re-removing (404) count as done, as the bridge counts them.
  */
 function membersRow(
+  collection: string,
   row: GroupRow,
   exchange: RecordedExchange,
   doc: ScimDoc,
   touched: Set<string> | undefined,
 ): MappedAttribute | undefined {
-  const calls = exchange.upstream.filter((c) => c.method === 'POST' && isMemberCall(c) && isMemberOp(c.requestBody));
+  const isMembers = isMemberCall(collection);
+  const calls = exchange.upstream.filter((c) => c.method === 'POST' && isMembers(c) && isMemberOp(c.requestBody));
   // `members: []` normalises to nothing, yet a PUT carrying it empties the group: the body naming it is enough.
   const named =
     isRecord(exchange.requestBody) &&
@@ -388,7 +398,7 @@ function membersRow(
   const list = (label: string, v: string[]): string[] => (v.length ? [`${label} ${v.join(', ')}`] : []);
   // PATCH: the members the bridge read (it reads them only when an operation needs the current list), then that
   // list with the calls JumpCloud took; without a read the row says only what was added and removed.
-  const reads = exchange.upstream.filter((c) => c.method === 'GET' && isMemberCall(c) && ok(c.status));
+  const reads = exchange.upstream.filter((c) => c.method === 'GET' && isMembers(c) && ok(c.status));
   const read = reads.length ? reads.flatMap((c) => connectionIds(c.responseBody)) : undefined;
   const removed = new Set(ids(done, 'remove'));
   const states = touched
@@ -422,8 +432,11 @@ function withoutMembers(body: unknown, members: string): unknown {
   return { ...body, Operations: body.Operations.filter((o: unknown) => !named(o)) };
 }
 
-/** The Groups resource's mapping: the text rows through the group table, the member edges from the member calls. */
-export function groupMapping(table: GroupTable): ResourceMapping {
+/**
+ * The Groups resource's mapping: the text rows through the group table, the member edges from the member calls.
+ * `collection` is where JumpCloud keeps the groups (the endpoint catalogue says, at registration).
+ */
+export function groupMapping(table: GroupTable, collection: string): ResourceMapping {
   const members = table.membersRow;
   return {
     schema: table.schema,
@@ -458,14 +471,14 @@ export function groupMapping(table: GroupTable): ResourceMapping {
           keys: () => (key !== undefined ? { fields: [], custom: [key] } : { fields: [row.target], custom: [] }),
         };
       }),
-    isWrite: writes(GROUPS),
-    isRead: reads(GROUPS),
+    isWrite: writes(collection),
+    isRead: reads(collection),
     toScim: (record) => table.toScim(record as unknown as UserGroup),
     ...(members
       ? {
           patchBody: (body: unknown) => withoutMembers(body, members.scim),
           extra: (exchange: RecordedExchange, doc: ScimDoc, touched: Set<string> | undefined) =>
-            membersRow(members, exchange, doc, touched),
+            membersRow(collection, members, exchange, doc, touched),
         }
       : {}),
   };

@@ -3,7 +3,7 @@ import { memberIds } from '../scim/entra-quirks.js';
 import type { Filter } from '../scim/filter.js';
 import { matchesElement } from '../scim/filter-eval.js';
 import type { PatchOperation } from '../scim/patch.js';
-import type { AttributeDef } from '../scim/schema.js';
+import type { AttributeDef } from '../scim/attribute-def.js';
 import { JUMPCLOUD_ID, type GraphConnection, type GraphObjectWithPaths, type UserGroup } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
 

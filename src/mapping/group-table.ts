@@ -3,17 +3,18 @@ import path from 'node:path';
 import { ConfigError, packageRoot } from '../config.js';
 import { badRequest } from '../scim/errors.js';
 import type { AttrPath } from '../scim/filter.js';
-import {
-  CORE_GROUP,
-  ResourceSchema,
-  attribute,
-  type AttributeDef,
-  type SchemaDef,
-  type Uniqueness,
-} from '../scim/schema.js';
+import { CORE_GROUP, ResourceSchema, attribute } from '../scim/schema.js';
+import type { AttributeDef, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { ScimDoc } from '../scim/resource.js';
-import { USER_GROUP_TEXT_FIELDS, type UserGroup, type UserGroupTextField } from '../jumpcloud/types.js';
+import {
+  USER_GROUP_TEXT_FIELDS,
+  type UserGroup,
+  type UserGroupTextField,
+  type UserGroupWrite,
+} from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import type { Drift } from './drift.js';
+import { customAttributeName, type CustomTarget } from './custom-attributes.js';
 
 /**
  * One row of the `groups` section of config/mapping.json, compiled. A JumpCloud user group stores a few free-text
@@ -26,7 +27,7 @@ export interface GroupRow {
    * The user group field that stores it, `members` for the group's member edges, or `attributes.<key>`: a key of
    * the group's `attributes` object (open in v2's schema), which leaves the admin's text fields alone.
    */
-  target: UserGroupTextField | 'members' | GroupAttributeTarget;
+  target: UserGroupTextField | 'members' | CustomTarget;
   required: boolean;
   caseExact: boolean;
   uniqueness: Uniqueness;
@@ -37,12 +38,10 @@ export interface GroupRow {
 /** The group's member edges: not a field of the group record but the v2 graph. */
 const MEMBERS = 'members';
 const TARGETS: readonly string[] = [...USER_GROUP_TEXT_FIELDS, MEMBERS];
-export type GroupAttributeTarget = `attributes.${string}`;
-const ATTRIBUTE_TARGET = /^attributes\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
 
 /** The key in the group's `attributes` object a row stores into, if it does. */
 export function attributeKey(target: GroupRow['target']): string | undefined {
-  return ATTRIBUTE_TARGET.exec(target)?.[1];
+  return customAttributeName(target);
 }
 
 function compileRow(raw: unknown, index: number): GroupRow {
@@ -52,7 +51,7 @@ function compileRow(raw: unknown, index: number): GroupRow {
   if (!/^[A-Za-z][\w$-]*$/.test(raw.scim))
     throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
   const target = (TARGETS.find((t) => t === raw.jumpcloud) ??
-    (ATTRIBUTE_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
+    (customAttributeName(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
   if (!target)
     throw new Error(
       `${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, or attributes.<key>)`,
@@ -118,7 +117,7 @@ function membersDef(row: GroupRow): AttributeDef {
 export type GroupFields = Partial<Record<UserGroupTextField, string>> & { attributes?: Record<string, string> };
 
 /** What a group holds for one row ('' when nothing). */
-export function heldValue(group: UserGroup, row: GroupRow): string {
+function heldValue(group: UserGroup, row: GroupRow): string {
   const key = attributeKey(row.target);
   const v =
     key !== undefined
@@ -186,6 +185,21 @@ export class GroupTable {
       if (v !== '') doc[row.scim] = v;
     }
     return doc;
+  }
+
+  /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
+  holds(group: UserGroup, write: GroupFields): boolean {
+    return this.rows.every((r) => r.target === MEMBERS || heldValue(group, r) === writtenValue(write, r));
+  }
+
+  /** Each mapped text field of JumpCloud's answer to a write, compared in SCIM terms with what was written. */
+  drift(sent: UserGroupWrite, answer: unknown): Drift[] {
+    if (!isRecord(answer)) return [];
+    const intended = this.toScim({ ...answer, ...sent } as UserGroup);
+    const stored = this.toScim(answer as UserGroup);
+    return this.rows
+      .filter((row) => row.target !== MEMBERS && row.target in sent && intended[row.scim] !== stored[row.scim])
+      .map((row) => ({ attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }));
   }
 
   /** SCIM Group (canonical) → the group's mapped text fields; "no value" is written as '' (the PUT is a full update). */

@@ -217,13 +217,3 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
   };
 }
-
-/** The lock kind from a lock key such as `org:…:user:5f1b…` or `group-create:eng`: its last word before the id. */
-export function lockKind(key: string): string {
-  const parts = key.split(':');
-  for (let i = parts.length - 2; i >= 0; i--) {
-    const p = parts[i] ?? '';
-    if (/^(user|group|user-create|group-create|members?)$/.test(p)) return p;
-  }
-  return OTHER;
-}

@@ -1,19 +1,16 @@
 import type { Config } from '../config.js';
 import { ScimError, badRequest, conflict } from '../scim/errors.js';
-import { matchesResource } from '../scim/filter-eval.js';
-import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
-import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
+import type { ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
+import { checkRequired, type ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
-import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import { USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
-import { heldValue, writtenValue, type GroupFields, type GroupTable } from '../mapping/group-table.js';
+import type { GroupFields, GroupTable } from '../mapping/group-table.js';
 import { groupMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
-import { driftNote } from '../mapping/drift.js';
 import {
   isDynamic,
   memberChanges,
@@ -25,24 +22,13 @@ import {
 } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
-import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
-import { readWindow, scanAll } from '../util/paging.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import {
-  lockOptions,
-  unknownAttributes,
-  type RequestContext,
-  type ScimListParams,
-  type ScimResourceType,
-} from './resource-type.js';
+import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
-type GroupConfig = Pick<
-  Config,
-  'maxPageSize' | 'maxFilterScan' | 'memberConcurrency' | 'maxMemberOperations' | 'createLookupWindowMs'
-> &
-  Partial<Pick<Config, 'unknownAttributes'>>;
+type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
 
 /** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
 const CARRIED_ON_PUT = [
@@ -69,13 +55,19 @@ interface Outcome {
 /** SCIM /Groups on JumpCloud v2 user groups. */
 export class GroupsResource implements ScimResourceType {
   readonly mapping: ResourceMapping;
+  private readonly scaffold: ResourceScaffold;
 
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
-    private readonly locks: ResourceLock,
+    locks: ResourceLock,
   ) {
-    this.mapping = groupMapping(table);
+    this.mapping = groupMapping(table, USER_GROUPS.path);
+    this.scaffold = new ResourceScaffold(table.schema, config, locks, {
+      scanned: 'JumpCloud groups',
+      narrow: 'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
+      table: 'the groups mapping',
+    });
   }
 
   get schema(): ResourceSchema {
@@ -109,66 +101,26 @@ export class GroupsResource implements ScimResourceType {
     return translated(() => readMembers(ctx.jc, id, ctx.baseUrl, this.config.memberConcurrency), `Group ${id}`);
   }
 
-  async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
-    const schema = this.table.schema;
-    const filter = parseListFilter(q.filter, schema);
-    // Sorting is done here, on the scanned groups: v2's `sort` orders names case-sensitively.
-    const sort = parseSort(q, schema);
-    const paging = parsePaging(q, this.config.maxPageSize);
-    const projection = parseProjection(q, schema);
-    const plan = planGroupQuery(filter, this.table);
-
-    let page: UserGroup[];
-    let total: number;
-    if (!filter && !sort) {
-      ({ groups: page, total } = await this.pushedDown(ctx.jc, paging));
-    } else {
-      // Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable).
-      const matched = (await this.scan(ctx.jc, plan.terms)).filter(
-        (g) => !filter || matchesResource(filter, this.render(g, ctx.baseUrl), schema),
-      );
-      if (sort) {
-        const order = compareBySort(sort);
-        matched.sort((a, b) => order({ id: a.id, ...this.table.toScim(a) }, { id: b.id, ...this.table.toScim(b) }));
-      }
-      total = matched.length;
-      page = matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count);
-    }
-    // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
-    const docs = await mapLimit(page, 1, (g) => this.view(ctx, g, projection));
-    return listResponse(docs, total, paging.startIndex);
+  /** Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable). */
+  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
+    return this.scaffold.list<UserGroup, string[]>(q, {
+      pageSize: V2_PAGE,
+      plan: (filter) => ({ query: planGroupQuery(filter, this.table).terms, residual: filter }),
+      page: (terms, page) => this.page(ctx.jc, terms, page),
+      render: (group) => this.render(group, ctx.baseUrl),
+      // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
+      present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
+    });
   }
 
-  /** No filter: JumpCloud pages and counts, one call per 100 groups of the requested page. */
-  private async pushedDown(
-    jc: JumpCloudClient,
-    paging: { startIndex: number; count: number },
-  ): Promise<{ groups: UserGroup[]; total: number }> {
-    const { items, total } = await readWindow(
-      (page) => translated(() => jc.listGroups(page), 'Groups'),
-      paging.startIndex,
-      paging.count,
-      V2_PAGE,
-    );
-    return { groups: items, total };
+  /** One page of the groups whose names pass the pushed-down terms (none: every group). */
+  private page(jc: JumpCloudClient, terms: string[], page: { limit: number; skip: number }) {
+    return translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups');
   }
 
   /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */
   private scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
-    return scanAll(
-      (page) =>
-        translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups'),
-      {
-        pageSize: V2_PAGE,
-        max: this.config.maxFilterScan,
-        tooMany: (total) =>
-          badRequest(
-            'tooMany',
-            `This filter would scan ${total} JumpCloud groups (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
-              'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
-          ),
-      },
-    );
+    return this.scaffold.scan((page) => this.page(jc, terms, page), V2_PAGE);
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
@@ -193,11 +145,6 @@ export class GroupsResource implements ScimResourceType {
         `This request carries ${count} member operations; the bridge takes at most ${max} per request (MAX_MEMBER_OPERATIONS), each being one JumpCloud call. Send the members in smaller batches.`,
       );
     }
-  }
-
-  /** Waits for the group's lock no longer than the request may run. */
-  private lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
-    return this.locks.run(key, work, lockOptions(ctx));
   }
 
   /** Two group names are the same by the name row's case rule (mapping file: `caseExact`). */
@@ -231,19 +178,8 @@ export class GroupsResource implements ScimResourceType {
     );
   }
 
-  /** UNKNOWN_ATTRIBUTES, as for Users: refuse (default) or skip with one warning per name. */
-  private unknown(ctx: RequestContext): UnknownAttributes {
-    return unknownAttributes(
-      this.config.unknownAttributes ?? 'refuse',
-      ctx,
-      this.table.schema.resourceType,
-      'the groups mapping',
-    );
-  }
-
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     const write = this.table.toJumpCloud(doc);
     const name = write.name ?? '';
     if (name.trim() === '')
@@ -265,7 +201,7 @@ export class GroupsResource implements ScimResourceType {
       name,
       ...(Object.keys(keys).length ? { attributes: keys } : {}),
     };
-    return this.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
+    return this.scaffold.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
@@ -275,17 +211,13 @@ export class GroupsResource implements ScimResourceType {
         if (!isJumpCloudError(e)) throw e;
         if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
         const landed = e.ambiguous
-          ? await findLanded(
-              () => this.findByName(ctx.jc, name),
-              landedLookup(this.config.createLookupWindowMs),
-              ctx.signal,
-            ).catch(() => undefined)
+          ? await this.scaffold.landed(ctx, () => this.findByName(ctx.jc, name)).catch(() => undefined)
           : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
-        if (!landed || !this.sameFields(landed, write)) throw scimErrorFor(e, 'Group');
+        if (!landed || !this.table.holds(landed, write)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
-      const nested = await this.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
+      const nested = await this.scaffold.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
         this.applyMembers(ctx, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
       return this.render(
@@ -298,22 +230,9 @@ export class GroupsResource implements ScimResourceType {
     });
   }
 
-  /** Drift (see UsersResource): each mapped text field of JumpCloud's answer, compared with what was written. */
+  /** Drift (see ResourceScaffold.reportDrift): each mapped text field of JumpCloud's answer against what was written. */
   private checkDrift(ctx: RequestContext, sent: UserGroupWrite, answer: UserGroup): void {
-    if (!isRecord(answer)) return;
-    const intended = this.table.toScim({ ...answer, ...sent } as UserGroup);
-    const stored = this.table.toScim(answer);
-    for (const row of this.table.rows) {
-      if (row.target === 'members' || !(row.target in sent) || intended[row.scim] === stored[row.scim]) continue;
-      ctx.note?.(
-        driftNote('Group', answer.id, { attribute: row.scim, sent: intended[row.scim], stored: stored[row.scim] }),
-      );
-    }
-  }
-
-  /** Whether a group holds exactly the mapped fields of a write (a missing field counts as ''). */
-  private sameFields(group: UserGroup, write: GroupFields): boolean {
-    return this.table.rows.every((r) => r.target === 'members' || heldValue(group, r) === writtenValue(write, r));
+    this.scaffold.reportDrift(ctx, isRecord(answer) ? answer.id : '', this.table.drift(sent, answer));
   }
 
   private membersPath(): NonNullable<Parameters<typeof memberSteps>[0][number]['path']> {
@@ -335,7 +254,7 @@ export class GroupsResource implements ScimResourceType {
     // Entra wants 204 ("returning all the members isn't advisable"); a client that asks for attributes gets them.
     const wantsBody = params.attributes !== undefined || params.excludedAttributes !== undefined;
     const projection = wantsBody ? parseProjection(params, this.table.schema) : undefined;
-    return this.apply(ctx, id, parsePatchRequest(body, this.table.schema, this.unknown(ctx)), projection);
+    return this.apply(ctx, id, parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx)), projection);
   }
 
   /**
@@ -345,8 +264,7 @@ export class GroupsResource implements ScimResourceType {
    * `excludedAttributes=members`) must not empty a group by renaming it. `members: []` empties it.
    */
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     // `members: []` (or null) is sent but normalises to nothing: that is "no members", not "members not sent".
     const sent = (name: string): boolean =>
       isRecord(body) && Object.keys(body).some((k) => k.toLowerCase() === name.toLowerCase());
@@ -373,7 +291,7 @@ export class GroupsResource implements ScimResourceType {
     this.checkMemberCount(steps.reduce((n, s) => n + ('ids' in s ? s.ids.length : 0), 0));
     const attrOps = ops.filter((o) => !isMembers(o));
 
-    return this.lock(ctx, `group:${id.toLowerCase()}`, async () => {
+    return this.scaffold.lock(ctx, `group:${id.toLowerCase()}`, async () => {
       let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
@@ -394,7 +312,7 @@ export class GroupsResource implements ScimResourceType {
             'invalidValue',
             `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`,
           );
-        if (!this.sameFields(group, after)) {
+        if (!this.table.holds(group, after)) {
           if (!this.sameName(name, before.name ?? '')) await this.assertUnique(ctx.jc, name, group.id);
           put = this.putBody(group, { ...after, name });
         }
@@ -524,6 +442,8 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.lock(ctx, `group:${id.toLowerCase()}`, () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
+    await this.scaffold.lock(ctx, `group:${id.toLowerCase()}`, () =>
+      addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`),
+    );
   }
 }

@@ -2,13 +2,12 @@ import type { Config } from '../config.js';
 import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { Filter } from '../scim/filter.js';
 import { filterAttributes, matchesResource } from '../scim/filter-eval.js';
-import { compareBySort, parseListFilter, parseSort } from '../scim/list-query.js';
-import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
+import type { ListResponse } from '../scim/list-response.js';
 import { applyPatch, parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
+import { checkRequired, type ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
-import type { JumpCloudClient } from '../jumpcloud/endpoints.js';
+import { SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type {
   SearchExpression,
@@ -26,21 +25,15 @@ import {
 } from '../mapping/codecs.js';
 import { planUserQuery, regex, valuesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
-import { detectDrift, driftNote } from '../mapping/drift.js';
+import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
 import type { ResourceLock } from '../coordination/primitives.js';
-import { findLanded, landedLookup } from './landed-create.js';
 import { mapLimit } from '../util/map-limit.js';
-import { readWindow, scanAll } from '../util/paging.js';
-import {
-  lockOptions,
-  unknownAttributes,
-  type RequestContext,
-  type ScimListParams,
-  type ScimResourceType,
-} from './resource-type.js';
+import type { PageRequest } from '../util/paging.js';
+import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** JumpCloud's page size limit for v1 lists and search. */
@@ -49,24 +42,32 @@ export const UPSTREAM_PAGE = 100;
 /** Reads a user's direct groups for the read-only `groups` attribute (JumpCloud v2 graph). */
 export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) => Promise<unknown[]>;
 
+/** What a user list asks JumpCloud: the pushed-down search (none: the whole list) and the fields it needs. */
+interface UserQuery {
+  search: ReturnType<typeof planUserQuery>['search'];
+  fields: string;
+}
+
 /** SCIM /Users on JumpCloud v1 system users. */
 export class UsersResource implements ScimResourceType {
+  private readonly scaffold: ResourceScaffold;
+
   constructor(
     private readonly table: UserTable,
-    private readonly config: Pick<
-      Config,
-      | 'maxPageSize'
-      | 'maxFilterScan'
-      | 'deriveUsernameFromEmail'
-      | 'allowUsernameRename'
-      | 'unknownAttributes'
-      | 'createLookupWindowMs'
-    >,
-    private readonly locks: ResourceLock,
+    private readonly config: ResourceConfig & Pick<Config, 'deriveUsernameFromEmail' | 'allowUsernameRename'>,
+    locks: ResourceLock,
     private readonly groupsOf?: GroupsOf,
   ) {
-    this.mapping = userMapping(table);
+    this.mapping = userMapping(table, SYSTEM_USERS);
     this.allFields = userFields(table);
+    this.scaffold = new ResourceScaffold(table.schema, config, locks, {
+      scanned: 'users',
+      scanReason: 'cannot be answered by a JumpCloud search alone and',
+      narrow:
+        'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
+      table: 'the mapping table',
+      storeAdvice: ' Add a row to the mapping file to store it.',
+    });
   }
 
   /** Every systemuser field the table reads: what a lookup that renders or compares a whole user asks JumpCloud for. */
@@ -92,74 +93,52 @@ export class UsersResource implements ScimResourceType {
     };
   }
 
-  async list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
+  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
-    const filter = parseListFilter(q.filter, schema);
     const groupsRow = this.table.groupsRow;
-    if (filter && groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
-      throw badRequest(
-        'invalidFilter',
-        `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`,
-      );
-    }
-    const paging = parsePaging(q, this.config.maxPageSize);
-    const projection = parseProjection(q, schema);
-    // Sorting is always done here: JumpCloud's sort is case-sensitive and puts unset values first.
-    const sort = parseSort(q, schema);
-    const plan = planUserQuery(filter, this.table);
-    // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
-    // evaluates itself (residual filter, sort, userName); never its undocumented default list.
-    const evaluated = [
-      ...(plan.residual ? filterAttributes(plan.residual) : []),
-      ...(sort ? [attrPathOf(sort.path.keys)] : []),
-      ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
-    ];
-    const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
-
-    if (!plan.residual && !sort) {
-      const { users, total } = await this.pushedDown(ctx.jc, plan.search, paging, fields);
-      const docs = await this.withGroups(
-        ctx,
-        users.map((u) => this.render(u, ctx.baseUrl)),
-        projection,
-      );
-      return listResponse(
-        docs.map((d) => project(d, projection, schema)),
-        total,
-        paging.startIndex,
-      );
-    }
-    const matched =
-      plan.id !== undefined
-        ? await this.byId(ctx, plan.id, plan.residual)
-        : await this.scan(ctx, plan.search, plan.residual, fields);
-    if (sort) {
-      const order = compareBySort(sort);
-      matched.sort((a, b) => order(a.doc, b.doc));
-    }
-    const page = await this.withGroups(
-      ctx,
-      matched.slice(paging.startIndex - 1, paging.startIndex - 1 + paging.count).map((m) => m.doc),
-      projection,
-    );
-    return listResponse(
-      page.map((d) => project(d, projection, schema)),
-      matched.length,
-      paging.startIndex,
-    );
-  }
-
-  /** `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user. */
-  private async byId(ctx: RequestContext, id: string, filter: Filter | undefined): Promise<{ doc: ScimDoc }[]> {
-    let user: SystemUser;
-    try {
-      user = await this.fetch(ctx.jc, id);
-    } catch (e) {
-      if (e instanceof ScimError && e.status === 404) return [];
-      throw e;
-    }
-    const doc = this.render(user, ctx.baseUrl);
-    return !filter || this.matches(filter, user, doc) ? [{ doc }] : [];
+    return this.scaffold.list<SystemUser, UserQuery>(q, {
+      pageSize: UPSTREAM_PAGE,
+      refuse: (filter) => {
+        if (groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
+          throw badRequest(
+            'invalidFilter',
+            `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`,
+          );
+        }
+      },
+      plan: (filter, sort, projection) => {
+        const plan = planUserQuery(filter, this.table);
+        // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
+        // evaluates itself (residual filter, sort, userName); never its undocumented default list.
+        const evaluated = [
+          ...(plan.residual ? filterAttributes(plan.residual) : []),
+          ...(sort ? [attrPathOf(sort.path.keys)] : []),
+          ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
+        ];
+        const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
+        return { query: { search: plan.search, fields }, residual: plan.residual, id: plan.id };
+      },
+      page: (query, page) => this.page(ctx.jc, query, page),
+      render: (user) => this.render(user, ctx.baseUrl),
+      // `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user.
+      byId: async (id) => {
+        try {
+          return await this.fetch(ctx.jc, id);
+        } catch (e) {
+          if (e instanceof ScimError && e.status === 404) return undefined;
+          throw e;
+        }
+      },
+      matches: (filter, user, doc) => this.matches(filter, user, doc),
+      present: async (page, projection) =>
+        (
+          await this.withGroups(
+            ctx,
+            page.map((m) => m.doc),
+            projection,
+          )
+        ).map((d) => project(d, projection, schema)),
+    });
   }
 
   /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
@@ -176,9 +155,8 @@ export class UsersResource implements ScimResourceType {
   /** One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. */
   private async page(
     jc: JumpCloudClient,
-    search: ReturnType<typeof planUserQuery>['search'],
-    fields: string,
-    page: { limit: number; skip: number },
+    { search, fields }: UserQuery,
+    page: PageRequest,
   ): Promise<{ items: SystemUser[]; total: number }> {
     const res = await translated(
       () =>
@@ -186,44 +164,6 @@ export class UsersResource implements ScimResourceType {
       'Users',
     );
     return { items: res.results, total: res.totalCount };
-  }
-
-  /** One upstream call per page of results, whatever the directory size. */
-  private async pushedDown(
-    jc: JumpCloudClient,
-    search: ReturnType<typeof planUserQuery>['search'],
-    paging: { startIndex: number; count: number },
-    fields: string,
-  ): Promise<{ users: SystemUser[]; total: number }> {
-    const { items, total } = await readWindow(
-      (page) => this.page(jc, search, fields, page),
-      paging.startIndex,
-      paging.count,
-      UPSTREAM_PAGE,
-    );
-    return { users: items, total };
-  }
-
-  /** Residual filters and bridge-side sorts: scan the pushed-down superset page by page, up to a bound. */
-  private async scan(
-    ctx: RequestContext,
-    search: ReturnType<typeof planUserQuery>['search'],
-    residual: Filter | undefined,
-    fields: string,
-  ): Promise<{ doc: ScimDoc }[]> {
-    const users = await scanAll((page) => this.page(ctx.jc, search, fields, page), {
-      pageSize: UPSTREAM_PAGE,
-      max: this.config.maxFilterScan,
-      tooMany: (total) =>
-        badRequest(
-          'tooMany',
-          `This filter cannot be answered by a JumpCloud search alone and would scan ${total} users (the bound is MAX_FILTER_SCAN=${this.config.maxFilterScan}). ` +
-            'Add an eq, sw, co or ew condition on userName, emails, externalId, displayName, name or another mapped attribute so JumpCloud can narrow it.',
-        ),
-    });
-    return users
-      .map((u) => ({ user: u, doc: this.render(u, ctx.baseUrl) }))
-      .filter(({ user, doc }) => !residual || this.matches(residual, user, doc));
   }
 
   /**
@@ -253,53 +193,38 @@ export class UsersResource implements ScimResourceType {
     return addressed(() => jc.getUser(id), `User ${id}`);
   }
 
-  /** UNKNOWN_ATTRIBUTES: refuse (default) or skip, reporting each skipped name to the exchange and once to the log. */
-  private unknown(ctx: RequestContext): UnknownAttributes {
-    return unknownAttributes(
-      this.config.unknownAttributes,
-      ctx,
-      this.table.schema.resourceType,
-      'the mapping table',
-      ' Add a row to the mapping file to store it.',
-    );
-  }
-
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
-    checkRequired(doc, this.table.schema);
+    const doc = this.scaffold.resource(ctx, body);
     const write = this.table.toJumpCloud(doc);
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
     const key = `create:${created.username.toLowerCase()}`;
-    return this.locks.run(
-      key,
-      async () => {
-        await this.assertUnique(ctx.jc, created);
-        const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
-          // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
-          // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
-          // commit can become visible after the connection failed.
-          const landed = await findLanded(
-            () => this.findByUsername(ctx.jc, created.username),
-            landedLookup(this.config.createLookupWindowMs),
-            ctx.signal,
-          );
-          if (landed && this.table.holdsCreate(landed, created)) return this.render(landed, ctx.baseUrl);
-          if (landed) throw scimErrorFor(e, 'User');
-          return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
-        };
-        try {
-          const answer = await ctx.jc.createUser(created);
-          this.checkDrift(ctx, created, answer);
-          return this.render(answer, ctx.baseUrl);
-        } catch (e) {
-          if (!isJumpCloudError(e)) throw e;
-          if (e.ambiguous) return landedOrFail(e);
-          throw (await this.refusedManager(ctx.jc, e, created)) ?? scimErrorFor(e, 'User');
-        }
-      },
-      lockOptions(ctx),
-    );
+    return this.scaffold.lock(ctx, key, async () => {
+      await this.assertUnique(ctx.jc, created);
+      const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
+        // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
+        // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
+        // commit can become visible after the connection failed.
+        const landed = await this.landedCreate(ctx, created);
+        if (landed && this.table.holdsCreate(landed, created)) return this.render(landed, ctx.baseUrl);
+        if (landed) throw scimErrorFor(e, 'User');
+        return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
+      };
+      try {
+        const answer = await ctx.jc.createUser(created);
+        this.checkDrift(ctx, created, answer);
+        return this.render(answer, ctx.baseUrl);
+      } catch (e) {
+        if (!isJumpCloudError(e)) throw e;
+        if (e.ambiguous) return landedOrFail(e);
+        throw (await this.refusedManager(ctx.jc, e, created)) ?? scimErrorFor(e, 'User');
+      }
+    });
+  }
+
+  /** The user a create whose answer was lost made, if it shows up within the window (found by its username). */
+  private landedCreate(ctx: RequestContext, created: SystemUserCreate): Promise<SystemUser | undefined> {
+    return this.scaffold.landed(ctx, () => this.findByUsername(ctx.jc, created.username));
   }
 
   /**
@@ -313,11 +238,7 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (e.ambiguous || e.kind === 'alreadyExists') {
-        const landed = await findLanded(
-          () => this.findByUsername(ctx.jc, created.username),
-          landedLookup(this.config.createLookupWindowMs),
-          ctx.signal,
-        );
+        const landed = await this.landedCreate(ctx, created);
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
       throw scimErrorFor(e, 'User');
@@ -418,46 +339,30 @@ export class UsersResource implements ScimResourceType {
   }
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
-    const doc = normaliseResource(body, this.table.schema, this.unknown(ctx));
-    checkRequired(doc, this.table.schema);
-    return this.locks.run(`user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc), lockOptions(ctx));
+    const doc = this.scaffold.resource(ctx, body);
+    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
-    const ops = parsePatchRequest(body, this.table.schema, this.unknown(ctx));
-    return this.locks.run(
-      `user:${id.toLowerCase()}`,
-      async () =>
-        this.write(ctx, id, (current) => {
-          const next = applyPatch(current, ops);
-          checkRequired(next, this.table.schema);
-          return next;
-        }),
-      lockOptions(ctx),
+    const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
+    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () =>
+      this.write(ctx, id, (current) => {
+        const next = applyPatch(current, ops);
+        checkRequired(next, this.table.schema);
+        return next;
+      }),
     );
   }
 
-  /**
-   * A PUT whose answer was lost (timeout, reset, 5xx after its retries) may still have been applied. Reading the
-   * user back (for a while: the commit may show late) tells: if it holds every field of the update, the write
-   * landed and the client hears so, rather than an error about a change that was made.
-   */
-  private async update(ctx: RequestContext, id: string, body: SystemUserUpdate): Promise<SystemUser> {
-    try {
-      return await ctx.jc.updateUser(id, body);
-    } catch (e) {
-      if (!isJumpCloudError(e) || !e.ambiguous) throw e;
-      const holdsUpdate = async (): Promise<SystemUser | undefined> => {
-        const now = await ctx.jc.getUser(id);
-        return Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v))
-          ? now
-          : undefined;
-      };
-      const landed = await findLanded(holdsUpdate, landedLookup(this.config.createLookupWindowMs), ctx.signal);
-      if (landed) return landed;
-      throw e;
-    }
+  /** A PUT whose answer was lost may still have been applied: it landed if the user holds every field of the update. */
+  private update(ctx: RequestContext, id: string, body: SystemUserUpdate): Promise<SystemUser> {
+    return this.scaffold.updated(
+      ctx,
+      () => ctx.jc.updateUser(id, body),
+      () => ctx.jc.getUser(id),
+      (now) => Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v)),
+    );
   }
 
   /** Read, compute the new SCIM view, send JumpCloud only the difference. */
@@ -498,13 +403,9 @@ export class UsersResource implements ScimResourceType {
     return this.render(updated, ctx.baseUrl);
   }
 
-  /**
-   * Drift: JumpCloud's answer to a write, compared with what was sent through the attribute table. A difference is
-   * a warning (log line, exchange note, counter) on its first occurrence, instead of a week of Entra re-writing the
-   * same attribute every cycle. The answer is what the SCIM response shows, so Entra's next read sees the stored value.
-   */
+  /** Drift (see ResourceScaffold.reportDrift), compared row by row through the attribute table. */
   private checkDrift(ctx: RequestContext, sent: SystemUserWritable, answer: SystemUser): void {
-    for (const d of detectDrift(this.table, sent, answer)) ctx.note?.(driftNote('User', answer._id, d));
+    this.scaffold.reportDrift(ctx, answer._id, detectDrift(this.table, sent, answer));
   }
 
   /**
@@ -556,28 +457,16 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.locks.run(
-      `user:${id.toLowerCase()}`,
-      () => addressed(() => this.delete(ctx, id), `User ${id}`),
-      lockOptions(ctx),
+    await this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, () =>
+      addressed(
+        () =>
+          this.scaffold.deleted(
+            ctx,
+            () => ctx.jc.deleteUser(id),
+            () => ctx.jc.getUser(id),
+          ),
+        `User ${id}`,
+      ),
     );
-  }
-
-  /** A DELETE whose answer was lost may have been applied: if the user is gone (within the window), the delete is done. */
-  private async delete(ctx: RequestContext, id: string): Promise<void> {
-    try {
-      await ctx.jc.deleteUser(id);
-    } catch (e) {
-      if (!isJumpCloudError(e) || !e.ambiguous) throw e;
-      const isGone = (): Promise<true | undefined> =>
-        ctx.jc.getUser(id).then(
-          () => undefined,
-          (lookup: unknown) => {
-            if (isJumpCloudError(lookup) && lookup.kind === 'notFound') return true;
-            throw lookup;
-          },
-        );
-      if (!(await findLanded(isGone, landedLookup(this.config.createLookupWindowMs), ctx.signal))) throw e;
-    }
   }
 }

@@ -1,4 +1,5 @@
-import type { ResourceSchema, SchemaDef } from './schema.js';
+import type { ResourceSchema } from './schema.js';
+import type { SchemaDef } from './attribute-def.js';
 
 /**
  * RFC 7643 §5–7 discovery documents, generated from the resource schemas (themselves generated from the attribute

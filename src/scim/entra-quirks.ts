@@ -1,5 +1,5 @@
 import type { Filter } from './filter.js';
-import type { AttributeDef } from './schema.js';
+import type { AttributeDef } from './attribute-def.js';
 import { isRecord } from '../util/guards.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { AttrPath, CompareOp, Filter, FilterValue } from './filter.js';
 import { formatAttrPath } from './filter.js';
 import { badRequest } from './errors.js';
-import type { AttributeDef, ResourceSchema } from './schema.js';
+import type { ResourceSchema } from './schema.js';
+import type { AttributeDef } from './attribute-def.js';
 import { isRecord } from '../util/guards.js';
 
 /**

@@ -1,6 +1,7 @@
 import { badRequest } from './errors.js';
 import { bareValue, isReadOnlyDecoration, stringBoolean, unwrapSingleValueArray } from './entra-quirks.js';
-import type { AttributeDef, ResourceSchema } from './schema.js';
+import type { ResourceSchema } from './schema.js';
+import type { AttributeDef } from './attribute-def.js';
 import { isRecord } from '../util/guards.js';
 
 export type ScimDoc = Record<string, unknown>;

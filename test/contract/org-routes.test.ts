@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { JC, KEY, jcUser, pinnedJumpCloud, startBridge, type Harness } from '../helpers/bridge-harness.js';
+import { forbidden } from '../helpers/jumpcloud-calls.js';
 
 /**
  * Tenant URLs that name the JumpCloud org: `/scim/v2/orgs/{orgId}` sends `x-org-id: {orgId}`; plain `/scim/v2`
@@ -114,7 +115,9 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
     KEY,
   ]) {
     it(`refuses the org segment '${bad.slice(0, 12)}…' with 400 before any JumpCloud call, without echoing it`, async () => {
+      const calls = forbidden('any');
       const res = await h.request('GET', `/orgs/${encodeURIComponent(bad)}/Users/${ID}`);
+      expect(calls(), 'JumpCloud calls').to.equal(0);
       expect(res.status).to.equal(400);
       expect(res.body.scimType).to.equal('invalidValue');
       expect(res.body.detail).to.include('is not a JumpCloud organization id');
@@ -128,12 +131,15 @@ describe('contract: org tenant URLs turned off (ORG_ROUTES=false)', () => {
     nock.disableNetConnect();
     nock.enableNetConnect('127.0.0.1');
     const h = await startBridge({ ORG_ROUTES: 'false' });
+    const calls = forbidden('any');
     try {
       const res = await h.request('GET', `/orgs/${ORG}/Users/${ID}`);
+      expect(calls(), 'JumpCloud calls').to.equal(0);
       expect(res.status).to.equal(404);
       expect(res.body.detail).to.include('ORG_ROUTES=false');
     } finally {
       await h.close();
+      nock.cleanAll();
       nock.enableNetConnect();
     }
   });

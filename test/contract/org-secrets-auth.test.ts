@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import nock from 'nock';
 import { JC, KEY, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
+import { forbidden } from '../helpers/jumpcloud-calls.js';
 
 /**
  * Bridge-held keys for many orgs: each org's key and bridge secret come from ORG_SECRETS_FILE. A tenant URL
@@ -58,7 +59,9 @@ describe('contract: per-org keys and secrets (AUTH_MODE=bridge-secret + ORG_SECR
   });
 
   it("refuses one org's secret on another org's URL, before any JumpCloud call", async () => {
+    const calls = forbidden('any');
     const res = await h.request('GET', `/orgs/${ORG_B}/Users/${ID}`, undefined, as(SECRET_A));
+    expect(calls(), 'JumpCloud calls').to.equal(0);
     expect(res.status).to.equal(401);
     expect(res.text).not.to.include(SECRET_A);
   });

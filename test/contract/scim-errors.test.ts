@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { JC, KEY, jcUser, pinnedJumpCloud, type Harness } from '../helpers/bridge-harness.js';
+import { forbidden } from '../helpers/jumpcloud-calls.js';
 
 /** Bad input gets a clear SCIM error, nothing is written upstream, and the key never leaks. */
 
@@ -281,12 +282,14 @@ describe('contract: SCIM errors and secrets', () => {
   }
 
   it('a PATCH whose second operation is invalid writes nothing (the first is not applied)', async () => {
+    const calls = forbidden('any');
     const res = await h.request('PATCH', `/Users/${ID}`, {
       Operations: [
         { op: 'replace', path: 'title', value: 'ok' },
         { op: 'replace', path: 'active', value: 'perhaps' },
       ],
     });
+    expect(calls(), 'JumpCloud calls (not even the read)').to.equal(0);
     expect(res.status).to.equal(400);
     expect(res.body.detail).to.contain("'active' must be a boolean");
   });

@@ -5,7 +5,10 @@ import { emulatedBridge, type Harness } from '../helpers/bridge-harness.js';
 /** Writes are never duplicated, lost or phantom. */
 describe('e2e: write safety', function () {
   this.timeout(20_000);
+  /** Retries per JumpCloud call: one call makes 1 + RETRIES attempts before it fails. */
+  const RETRIES = 4;
   const stack = emulatedBridge({
+    RETRY_MAX_RETRIES: String(RETRIES),
     JUMPCLOUD_TIMEOUT_MS: '250',
     RETRY_MIN_DELAY_MS: '20',
     RETRY_MAX_DELAY_MS: '50',
@@ -53,28 +56,28 @@ describe('e2e: write safety', function () {
   });
 
   it('the recovery lookup is itself retried: a reset after commit, then a failing search, still answers 201', async () => {
-    // The pre-check search passes, the create commits and its connection resets, then the first lookups fail.
+    // The pre-check search passes, the create commits and its connection resets, then the recovery lookups fail:
+    // every attempt of the first lookup call and the first attempt of the next, so the window's second lookup is
+    // what finds the user, on its retry.
     emulator.faults.inject({ method: 'POST', path: '/api/systemusers', dropConnection: 'afterCommit', times: 1 });
-    const searches = { n: 0 };
-    const original = emulator.faults.take.bind(emulator.faults);
-    emulator.faults.take = (method: string, path: string) => {
-      if (method === 'POST' && path === '/api/search/systemusers') {
-        searches.n += 1;
-        // The uniqueness pre-check is search 1; the recovery lookups are 2..; fail lookups 2-7 (beyond one call's retries).
-        if (searches.n >= 2 && searches.n <= 7) return { id: -1, remaining: 0, status: 502 };
-      }
-      return original(method, path);
-    };
-    try {
-      const res = await h.request('POST', '/Users', {
-        userName: 'lookupretry',
-        emails: [{ value: 'lookupretry@example.com' }],
-      });
-      expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    } finally {
-      emulator.faults.take = original;
-    }
+    const failedLookups = 1 + RETRIES + 1;
+    emulator.faults.inject({
+      method: 'POST',
+      path: '/api/search/systemusers',
+      skip: 1,
+      times: failedLookups,
+      status: 502,
+    });
+    const res = await h.request('POST', '/Users', {
+      userName: 'lookupretry',
+      emails: [{ value: 'lookupretry@example.com' }],
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(named('lookupretry')).to.have.length(1);
+    // The pre-check, every failing lookup (the rule is used up), and the one that found the user.
+    expect(emulator.faults.active).to.deep.equal([]);
+    const searches = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/search/systemusers');
+    expect(searches).to.have.length(1 + failedLookups + 1);
   });
 
   it('a DELETE whose own first attempt deleted the user (answer lost) answers 204, not 404', async () => {

@@ -34,6 +34,24 @@ describe('emulator: fault injection', () => {
     expect((await h.api.post('/api/search/systemusers', {})).status).to.equal(200);
   });
 
+  it('skip lets the first matching requests through, then applies the fault its number of times', async () => {
+    h.emulator.faults.inject({ method: 'POST', path: '/api/search/systemusers', skip: 2, times: 2, status: 502 });
+    // A request the rule does not match is not counted against its skip.
+    expect((await h.api.get('/api/systemusers')).status).to.equal(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await h.api.post('/api/search/systemusers', {})).status);
+    expect(statuses).to.deep.equal([200, 200, 502, 502, 200]);
+    expect(h.emulator.faults.active).to.deep.equal([]);
+  });
+
+  it('a skipping rule counts the requests another rule answered, so each rule names its own requests', async () => {
+    h.emulator.faults.inject({ method: 'GET', path: '/api/systemusers', times: 1, status: 503 });
+    h.emulator.faults.inject({ method: 'GET', path: '/api/systemusers', skip: 1, times: 1, status: 429 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await h.api.get('/api/systemusers')).status);
+    expect(statuses).to.deep.equal([503, 429, 200]);
+  });
+
   for (const status of [500, 502, 504]) {
     it(`serves a ${status} with a custom body on a RegExp path`, async () => {
       h.emulator.faults.inject({ path: /^\/api\/v2\//, status, body: { message: 'upstream trouble' } });
@@ -93,6 +111,10 @@ describe('emulator: fault injection', () => {
 
     await h.anonymous.post('/__emulator/faults', { pathRegex: '^/api/v2/', status: 502 });
     expect((await h.api.get('/api/v2/usergroups')).status).to.equal(502);
+    await h.anonymous.post('/__emulator/faults', { path: '/api/systemusers', skip: 1, status: 500 });
+    expect((await h.api.get('/api/systemusers')).status).to.equal(200);
+    expect((await h.api.get('/api/systemusers')).status).to.equal(500);
+    expect((await h.anonymous.post('/__emulator/faults', { skip: -1, status: 500 })).status).to.equal(400);
     const invalid = await h.anonymous.post('/__emulator/faults', { path: '/api/x' });
     expect(invalid.status).to.equal(400);
   });

@@ -104,3 +104,27 @@ export const jc = { ...calls(false), persist: calls(true) };
 
 /** A JumpCloud v2 list answer's total, as the `x-total-count` header. */
 export const total = (n: number): Record<string, string> => ({ 'x-total-count': String(n) });
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Counts the calls a test forbids: every call with one of `methods` whose path (without its query) matches `path`,
+ * whatever its headers and body, answered 500 so that a stray call also fails its request. It is never pending, so
+ * the suite's "every pinned call was made" check ignores it; the test asserts the count, usually 0. Set it up after
+ * the calls the test allows: nock answers with the first interceptor that matches.
+ */
+export function forbidden(methods: readonly Method[] | 'any', path: RegExp = /.*/): () => number {
+  let calls = 0;
+  const list: readonly Method[] = methods === 'any' ? ['GET', 'POST', 'PUT', 'DELETE'] : methods;
+  for (const method of list) {
+    nock(JC)
+      .persist()
+      .intercept((uri) => path.test(uri.split('?')[0] ?? ''), method)
+      .optionally()
+      .reply(() => {
+        calls += 1;
+        return [500, { message: `a forbidden ${method} reached JumpCloud` }];
+      });
+  }
+  return () => calls;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { jc, total } from '../../helpers/jumpcloud-calls.js';
+import { jc, total, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { GROUP_ID, uid, group, fixture, rec, groupsApp, ext } from './groups-contract.js';
 
 /**
@@ -31,7 +31,9 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('refuses a displayName that differs only in case with 409 uniqueness, before creating', async () => {
       jc.searchGroupsByName('displayName').reply(200, [group({ name: 'DISPLAYNAME' })], total(1));
+      const creates = forbidden(['POST']);
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
+      expect(creates(), 'creates sent').to.equal(0);
       expect(res.status).to.equal(409);
       expect(rec(res.body).scimType).to.equal('uniqueness');
     });
@@ -108,10 +110,12 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('refuses a POST without displayName', async () => {
+      const calls = forbidden('any');
       const res = await app.scim('POST', '/Groups', {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
         externalId: 'x',
       });
+      expect(calls(), 'JumpCloud calls').to.equal(0);
       expect(res.status).to.equal(400);
     });
   });

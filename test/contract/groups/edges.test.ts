@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type nock from 'nock';
-import { jc, total } from '../../helpers/jumpcloud-calls.js';
+import { jc, total, forbidden } from '../../helpers/jumpcloud-calls.js';
 import {
   GROUP_ID,
   OTHER_GROUP_ID,
@@ -46,12 +46,14 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       jc.removeMember(GROUP_ID, uid(1)).reply(204);
       jc.removeMember(GROUP_ID, uid(2)).reply(204);
       membersPage();
+      const groupPuts = forbidden(['PUT']);
       const res = await app.scim('PUT', path, {
         schemas: [SCHEMA],
         displayName: 'Sales Team',
         externalId: EXTERNAL,
         Members: [],
       });
+      expect(groupPuts(), 'group PUTs sent').to.equal(0);
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(rec(res.body).members).to.deep.equal([]);
     });
@@ -76,7 +78,9 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('refuses a rename to blanks before any write, and a create without a usable name', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      const writes = forbidden(['PUT', 'POST', 'DELETE']);
       const renamed = await app.scim('PATCH', path, patchOp({ op: 'replace', path: 'displayName', value: '   ' }));
+      expect(writes(), 'writes sent').to.equal(0);
       expect(renamed.status).to.equal(400);
       expect(rec(renamed.body)).to.include({
         scimType: 'invalidValue',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { jc, total } from '../../helpers/jumpcloud-calls.js';
+import { jc, total, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { GROUP_ID, OTHER_GROUP_ID, uid, ext, group, member, rec, groupsApp } from './groups-contract.js';
 
 /**
@@ -133,7 +133,9 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('refuses a filter on members with invalidFilter and calls nothing', async () => {
+      const calls = forbidden('any');
       const res = await app.scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${uid(1)}"]`)}`);
+      expect(calls(), 'JumpCloud calls').to.equal(0);
       expect(res.status).to.equal(400);
       expect(rec(res.body).scimType).to.equal('invalidFilter');
     });

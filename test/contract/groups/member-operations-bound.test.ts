@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { pinnedJumpCloud } from '../../helpers/bridge-harness.js';
-import { jc } from '../../helpers/jumpcloud-calls.js';
+import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { GROUP_ID, uid, group, patchOp } from './groups-contract.js';
 
 /**
@@ -14,7 +14,9 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       patchOp({ op: 'add', path: 'members', value: [1, 2, 3].slice(0, n).map((i) => ({ value: uid(i) })) });
 
     it('refuses a request with more member operations than the bound before any JumpCloud call, saying how to batch', async () => {
+      const calls = forbidden('any');
       const res = await small().request('PATCH', `/Groups/${GROUP_ID}`, body(3));
+      expect(calls(), 'JumpCloud calls').to.equal(0);
       expect(res.status).to.equal(413);
       expect(res.body.detail).to.equal(
         'This request carries 3 member operations; the bridge takes at most 2 per request (MAX_MEMBER_OPERATIONS), each being one JumpCloud call. Send the members in smaller batches.',

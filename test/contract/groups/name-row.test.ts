@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { pinnedJumpCloud } from '../../helpers/bridge-harness.js';
-import { jc, total } from '../../helpers/jumpcloud-calls.js';
+import { jc, total, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { OTHER_GROUP_ID, group, rec } from './groups-contract.js';
 
 /** The group name's case rule and uniqueness come from the mapping file's name row, not from code. */
@@ -53,10 +53,12 @@ describe('contract: the group name row decides how names are compared', () => {
     const bridge = pinnedJumpCloud({ MAPPING_FILE: mappingWith({ uniqueness: 'none' }) });
     it('no name search before the create: JumpCloud is the only judge', async () => {
       jc.createGroup({ name: 'Sales' }).reply(201, group({ name: 'Sales' }));
+      const searches = forbidden(['GET']);
       const res = await bridge().request('POST', '/Groups', {
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
         displayName: 'Sales',
       });
+      expect(searches(), 'name searches sent').to.equal(0);
       expect(res.status, res.text).to.equal(201);
     });
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type nock from 'nock';
-import { jc, total } from '../../helpers/jumpcloud-calls.js';
+import { jc, total, forbidden } from '../../helpers/jumpcloud-calls.js';
 import {
   GROUP_ID,
   OTHER_GROUP_ID,
@@ -101,6 +101,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('refuses a rename onto another group’s name (any case) with 409 and writes nothing', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
       jc.searchGroupsByName('Support').reply(200, [group({ id: OTHER_GROUP_ID, name: 'SUPPORT' })], total(1));
+      const writes = forbidden(['PUT', 'POST', 'DELETE']);
       const res = await app.scim(
         'PATCH',
         path,
@@ -109,6 +110,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
           { op: 'add', path: 'members', value: [{ value: uid(1) }] },
         ),
       );
+      expect(writes(), 'writes sent').to.equal(0);
       expect(res.status).to.equal(409);
     });
 
@@ -126,11 +128,13 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('refuses a member id that is not 24-hex with invalidValue naming it, before any JumpCloud call', async () => {
+      const calls = forbidden('any');
       const res = await app.scim(
         'PATCH',
         path,
         patchOp({ op: 'add', path: 'members', value: [{ value: uid(1) }, { value: 'not-a-user' }] }),
       );
+      expect(calls(), 'JumpCloud calls').to.equal(0);
       expect(res.status).to.equal(400);
       expect(rec(res.body).scimType).to.equal('invalidValue');
       expect(String(rec(res.body).detail)).to.contain('"not-a-user"');

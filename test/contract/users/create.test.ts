@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { jcUser, pinnedJumpCloud, USER_FIELDS, type Harness } from '../../helpers/bridge-harness.js';
-import { jc } from '../../helpers/jumpcloud-calls.js';
+import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER, everyCreatePost } from './users-contract.js';
 
 /**
@@ -88,7 +88,9 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
 
   it('a duplicate found by the pre-check answers 409 uniqueness and creates nothing', async () => {
     jc.searchUsers().reply(200, { totalCount: 1, results: [jcUser({ username: 'JYoung' })] });
+    const creates = forbidden(['POST'], /^\/api\/systemusers$/);
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'other@example.com' }] });
+    expect(creates(), 'creates sent').to.equal(0);
     expect(res.status).to.equal(409);
     expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
     expect(res.body.detail).to.contain(

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { jcUser, pinnedJumpCloud, USER_FIELDS } from '../../helpers/bridge-harness.js';
-import { jc } from '../../helpers/jumpcloud-calls.js';
+import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER, PATCH_OP, logsOfKind } from './users-contract.js';
 
 /**
@@ -85,12 +85,14 @@ describe('contract: Users → JumpCloud systemusers: lost answers, activation an
 
   it('refuses to make a user their own manager, before any write', async () => {
     jc.getUser(ID).reply(200, jcUser());
+    const writes = forbidden(['PUT', 'POST', 'DELETE']);
     const res = await once().request('PATCH', `/Users/${ID}`, {
       schemas: [PATCH_OP],
       Operations: [
         { op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: ID },
       ],
     });
+    expect(writes(), 'writes sent').to.equal(0);
     expect(res.status).to.equal(400);
     expect(res.body).to.include({ scimType: 'invalidValue', detail: 'A user cannot be their own manager' });
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { jcUser, pinnedJumpCloud, USER_FIELDS, type Harness } from '../../helpers/bridge-harness.js';
-import { jc } from '../../helpers/jumpcloud-calls.js';
+import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER } from './users-contract.js';
 
 /**
@@ -76,10 +76,12 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
 
   it('PATCH that changes nothing sends no PUT', async () => {
     jc.getUser(ID).reply(200, jcUser());
+    const puts = forbidden(['PUT']);
     const res = await h.request('PATCH', `/Users/${ID}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'replace', path: 'active', value: true }],
     });
+    expect(puts(), 'PUTs sent').to.equal(0);
     expect(res.status).to.equal(200);
   });
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../../../src/config.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
 import { groupMapping, userMapping, type ResourceMapping } from '../../../src/mapping/exchange-mapping.js';
 import { loadGroupTable } from '../../../src/mapping/group-table.js';
+import { SYSTEM_USERS, USER_GROUPS } from '../../../src/jumpcloud/endpoints.js';
 import { ResourceSchema } from '../../../src/scim/schema.js';
 
 const exchange = (over: Partial<Exchange>): Exchange => ({
@@ -23,7 +24,10 @@ const USER_ID = '6b0f2ff4d883090dfa99538e';
 const file = loadConfig({}).mappingFile;
 const loaded = loadAttributeTable(file, { deriveUsernameFromEmail: false });
 /** The shipped registry's mappings, in its order (Users, Groups). */
-const mappings: ResourceMapping[] = [userMapping(loaded.users), groupMapping(loadGroupTable(loaded.raw, file))];
+const mappings: ResourceMapping[] = [
+  userMapping(loaded.users, SYSTEM_USERS),
+  groupMapping(loadGroupTable(loaded.raw, file), USER_GROUPS.path),
+];
 const subjects = (e: Exchange) => subjectsOf(e, mappings);
 const namesOf = (e: Exchange, type: string): string[] =>
   subjects(e)

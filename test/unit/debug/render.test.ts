@@ -4,6 +4,7 @@ import type { BufferedExchange } from '../../../src/debug/exchange-buffer.js';
 import { loadAttributeTable } from '../../../src/mapping/attribute-table.js';
 import { groupMapping, userMapping } from '../../../src/mapping/exchange-mapping.js';
 import { loadGroupTable } from '../../../src/mapping/group-table.js';
+import { SYSTEM_USERS, USER_GROUPS } from '../../../src/jumpcloud/endpoints.js';
 import { loadConfig } from '../../../src/config.js';
 import { allSchemas } from '../../../src/scim/discovery.js';
 
@@ -74,7 +75,7 @@ describe('debug page rendering', () => {
     const loaded = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: false });
     const table = loaded.users;
     const groups = loadGroupTable(loaded.raw, config.mappingFile);
-    const mappings = [userMapping(table), groupMapping(groups)];
+    const mappings = [userMapping(table, SYSTEM_USERS), groupMapping(groups, USER_GROUPS.path)];
     const html = renderMapping(mappings, allSchemas(mappings.map((m) => m.schema)), 'n', '<file>');
     for (const row of table.rows) expect(html).to.contain(escapeHtml(row.scim));
     expect(html).to.contain('attributes.scimExternalId');

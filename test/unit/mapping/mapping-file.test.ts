@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/config.js';
 import { ScimError } from '../../../src/scim/errors.js';
-import type { AttributeDef } from '../../../src/scim/schema.js';
+import type { AttributeDef } from '../../../src/scim/attribute-def.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
 import { loadAttributeTable, type UserTable } from '../../../src/mapping/attribute-table.js';
 import { loadGroupTable } from '../../../src/mapping/group-table.js';

@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import {
-  createMetrics,
-  disabledMetrics,
-  endpointTemplate,
-  lockKind,
-  resourceLabel,
-} from '../../../src/observability/metrics.js';
+import { createMetrics, disabledMetrics, endpointTemplate, resourceLabel } from '../../../src/observability/metrics.js';
 
 const ORG_A = '5f1b2c3d4e5f6a7b8c9d0e1f';
 const USER_ID = 'aabbccddeeff001122334455';
@@ -44,12 +38,6 @@ describe('metrics (prom-client)', () => {
     expect(resourceLabel('/Devices/d1', typeLabel), 'a third registered type is its own label').to.equal('devices');
     expect(resourceLabel('/ServiceProviderConfig', typeLabel)).to.equal('serviceproviderconfig');
     expect(resourceLabel('/bjensen', typeLabel)).to.equal('other');
-  });
-
-  it('names the lock kind without the resource id', () => {
-    expect(lockKind(`org:${ORG_A}:user:${USER_ID}`)).to.equal('user');
-    expect(lockKind('group-create:engineering')).to.equal('group-create');
-    expect(lockKind('user-create:bjensen')).to.equal('user-create');
   });
 
   it('counts SCIM requests by org/resource/method/status with latency, and tracks in-flight', async () => {
