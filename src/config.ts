@@ -326,7 +326,7 @@ function authConfig(env: Env): AuthConfig {
 }
 
 /** Claims an Entra token can be pinned by: the calling application and principal. */
-export const PINNABLE_CLAIMS = ['appid', 'azp', 'oid', 'sub'] as const;
+const PINNABLE_CLAIMS = ['appid', 'azp', 'oid', 'sub'] as const;
 
 function pinnedClaims(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
