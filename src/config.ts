@@ -31,7 +31,7 @@ export interface Config {
   dryRun: boolean;
   traceUsers: string[];
   debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
-  /** RECORD_DIR: every upstream exchange is written there as a fixture; names, e-mails, phones replaced on request. */
+  /** RECORD_DIR: every upstream exchange is written there as a fixture; every personal value replaced on request. */
   record: { dir: string | undefined; pseudonymise: boolean };
   /** Express `trust proxy`: which hops may set X-Forwarded-For/-Proto. */
   trustProxy: boolean | string;

@@ -19,7 +19,7 @@ interface Session {
 }
 
 export interface RecorderOptions {
-  /** Replace names, e-mails and phone numbers with consistent stand-ins (RECORD_PSEUDONYMISE=true). */
+  /** Replace every personal value (names, e-mails, phones, addresses, job, identifiers) with consistent stand-ins (RECORD_PSEUDONYMISE=true). */
   pseudonymise: boolean;
   /** The x-org-id the wire sends, if any (the wire adds it, so the layer does not see it). */
   orgId?: string;
