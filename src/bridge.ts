@@ -6,7 +6,7 @@ import { loadAttributeTable } from './mapping/attribute-table.js';
 import { loadGroupTable } from './mapping/group-table.js';
 import type { Logger } from './observability/logger.js';
 import type { ExchangeSink } from './observability/exchange.js';
-import { ResourceRegistry } from './resources/resource-type.js';
+import { ResourceRegistry, type ScimResourceType } from './resources/resource-type.js';
 import { UsersResource } from './resources/users.js';
 import { GroupsResource } from './resources/groups.js';
 import { groupsOfUser } from './resources/memberships.js';
@@ -16,7 +16,7 @@ import { measuredLock } from './coordination/measured-lock.js';
 import { orgKeyedLock } from './coordination/org-keyed.js';
 import { assertLeasesHeld } from './coordination/redis-lease-lock.js';
 import { writeGuard } from './jumpcloud/write-guard.js';
-import { keyFingerprint, type Coordination } from './coordination/primitives.js';
+import { keyFingerprint, type Coordination, type ResourceLock } from './coordination/primitives.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import { orgAuthenticator } from './auth/org-authenticator.js';
 import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
@@ -50,6 +50,8 @@ export interface BridgeOptions {
   layers?: ConnectionOptions['layers'];
   /** The environment the config came from: RECORD_DIR fixtures note the settings that shape upstream calls. */
   env?: Record<string, string | undefined>;
+  /** More resource types, served after Users and Groups, built with the same config and locks. */
+  resourceTypes?: (shared: { config: Config; locks: ResourceLock }) => ScimResourceType[];
 }
 
 /** Everything wired from one validated Config: the process entry, the sandbox, `explain` and the tests share it. */
@@ -116,7 +118,7 @@ export function createBridge(
   );
   const groupTable = loadGroupTable(table.raw, config.mappingFile);
   const groups = new GroupsResource(groupTable, config, locks);
-  const resources = new ResourceRegistry([users, groups]);
+  const resources = new ResourceRegistry([users, groups, ...(options.resourceTypes?.({ config, locks }) ?? [])]);
   const drift = new DriftCounter();
   const debug = config.debugPage.enabled
     ? createDebugPage({ config, mappings: () => resources.mappings, drift })

@@ -3,6 +3,7 @@ import { JumpCloudError } from './errors.js';
 import type { Send, UpstreamRequest } from './layer.js';
 import {
   JUMPCLOUD_ID,
+  type CollectionQuery,
   type GraphConnection,
   type GraphObjectWithPaths,
   type MemberOperation,
@@ -51,11 +52,6 @@ export interface CollectionEndpoint {
 
 /** v2 user groups. */
 export const USER_GROUPS: CollectionEndpoint = { path: '/api/v2/usergroups', lists: 'v2', pageSize: 100 };
-
-/** A collection's list query besides paging: JumpCloud's `filter` (`field:op:value`, comma-joined terms ANDed). */
-export interface CollectionQuery {
-  filter?: string;
-}
 
 /** The five calls of one collection, bound to the caller's key. */
 export interface Collection<R, W> {

@@ -198,3 +198,8 @@ export interface UserGroupListQuery {
   skip: number;
   sort?: string;
 }
+
+/** A collection's list query besides paging: JumpCloud's `filter` (v2: `field:op:value` terms, comma-joined, ANDed). */
+export interface CollectionQuery {
+  filter?: string;
+}

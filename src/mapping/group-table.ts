@@ -140,12 +140,25 @@ export function writtenValue(write: GroupFields, row: GroupRow): string {
   );
 }
 
+/** Which SCIM resource type a group table describes: Groups, or another type JumpCloud stores as user groups. */
+export interface TableIdentity {
+  resourceType: string;
+  endpoint: string;
+  /** The URN of its core schema. */
+  schemaId: string;
+}
+
+const GROUP: TableIdentity = { resourceType: 'Group', endpoint: '/Groups', schemaId: CORE_GROUP };
+
 export class GroupTable {
   readonly schema: ResourceSchema;
   /** The row stored in the group's `name`, which JumpCloud requires (checked at load). */
   readonly nameRow: GroupRow;
 
-  constructor(readonly rows: GroupRow[]) {
+  constructor(
+    readonly rows: GroupRow[],
+    identity: TableIdentity = GROUP,
+  ) {
     const name = rows.find((r) => r.target === 'name');
     if (!name) throw new Error("groups: a row must map to the group's 'name' (JumpCloud requires a group name)");
     this.nameRow = name;
@@ -161,8 +174,9 @@ export class GroupTable {
     );
     // externalId is a common attribute (RFC 7643 §3.1); it is listed first, as the User schema does.
     attrs.sort((a, b) => Number(b.name === 'externalId') - Number(a.name === 'externalId'));
-    const core: SchemaDef = { id: CORE_GROUP, name: 'Group', description: 'Group', attributes: attrs };
-    this.schema = new ResourceSchema('Group', '/Groups', core);
+    const { resourceType, endpoint, schemaId } = identity;
+    const core: SchemaDef = { id: schemaId, name: resourceType, description: resourceType, attributes: attrs };
+    this.schema = new ResourceSchema(resourceType, endpoint, core);
   }
 
   /** The row of the group's member edges, if the file maps them. */
@@ -230,25 +244,30 @@ function shippedGroupRows(): unknown {
   return isRecord(parsed) ? parsed.groups : undefined;
 }
 
+/** Compiles group rows into the table of a resource type stored as user groups (Groups unless `identity` says). */
+export function compileGroupTable(rows: readonly unknown[], identity: TableIdentity = GROUP): GroupTable {
+  const compiled = rows.map((r: unknown, i) => compileRow(r, i));
+  const seen = new Set<string>();
+  for (const r of compiled) {
+    for (const key of [`scim:${r.scim.toLowerCase()}`, `jc:${r.target}`]) {
+      if (seen.has(key)) throw new Error(`groups: '${key.slice(key.indexOf(':') + 1)}' is mapped twice`);
+      seen.add(key);
+    }
+  }
+  const table = new GroupTable(compiled, identity);
+  if (!table.nameRow.required)
+    throw new Error(
+      `groups: '${table.nameRow.scim}' must be required (it is the group's name, which JumpCloud requires)`,
+    );
+  return table;
+}
+
 /** Compiles the `groups` section of the already-parsed mapping file (or the shipped one when it has none). */
 export function loadGroupTable(raw: Record<string, unknown>, file: string): GroupTable {
   const rows = raw.groups === undefined ? shippedGroupRows() : raw.groups;
   if (!Array.isArray(rows)) throw new ConfigError(`MAPPING_FILE ${file}: 'groups' must be an array`);
   try {
-    const compiled = rows.map((r: unknown, i) => compileRow(r, i));
-    const seen = new Set<string>();
-    for (const r of compiled) {
-      for (const key of [`scim:${r.scim.toLowerCase()}`, `jc:${r.target}`]) {
-        if (seen.has(key)) throw new Error(`groups: '${key.slice(key.indexOf(':') + 1)}' is mapped twice`);
-        seen.add(key);
-      }
-    }
-    const table = new GroupTable(compiled);
-    if (!table.nameRow.required)
-      throw new Error(
-        `groups: '${table.nameRow.scim}' must be required (it is the group's name, which JumpCloud requires)`,
-      );
-    return table;
+    return compileGroupTable(rows);
   } catch (e) {
     throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);
   }

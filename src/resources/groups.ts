@@ -1,15 +1,17 @@
 import type { Config } from '../config.js';
 import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { ListResponse } from '../scim/list-response.js';
-import { applyPatch, parsePatchRequest, type PatchOperation } from '../scim/patch.js';
+import { parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, type ScimDoc } from '../scim/resource.js';
+import type { ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
-import type { GroupFields, GroupTable } from '../mapping/group-table.js';
-import { groupMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
+import type { GroupTable } from '../mapping/group-table.js';
+import type { ResourceMapping } from '../mapping/exchange-mapping.js';
+import { userGroupRecords } from '../mapping/group-records.js';
+import type { RecordTable } from '../mapping/record-table.js';
 import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import {
   isDynamic,
@@ -30,17 +32,6 @@ import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
 
-/** UserGroupPut is a full update: everything the group had that we do not mean to change must be sent back. */
-const CARRIED_ON_PUT = [
-  'description',
-  'email',
-  'attributes',
-  'memberQuery',
-  'memberQueryExemptions',
-  'memberSuggestionsNotify',
-  'membershipMethod',
-] as const;
-
 /** Failures that say JumpCloud (or the key) is unusable right now: starting more member writes would only repeat them. */
 const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailable', 'timeout', 'network']);
 
@@ -56,13 +47,16 @@ interface Outcome {
 export class GroupsResource implements ScimResourceType {
   readonly mapping: ResourceMapping;
   private readonly scaffold: ResourceScaffold;
+  /** The table's translations as whole write bodies (create, full-update PUT). */
+  private readonly records: RecordTable<UserGroup, UserGroupWrite>;
 
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
     locks: ResourceLock,
   ) {
-    this.mapping = groupMapping(table, USER_GROUPS.path);
+    this.records = userGroupRecords(table);
+    this.mapping = this.records.mapping(USER_GROUPS.path);
     this.scaffold = new ResourceScaffold(table.schema, config, locks, {
       scanned: 'JumpCloud groups',
       narrow: 'Add a displayName eq, sw, co or ew condition (joined with and) so JumpCloud can narrow it.',
@@ -180,27 +174,14 @@ export class GroupsResource implements ScimResourceType {
 
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
     const doc = this.scaffold.resource(ctx, body);
-    const write = this.table.toJumpCloud(doc);
-    const name = write.name ?? '';
-    if (name.trim() === '')
-      throw badRequest(
-        'invalidValue',
-        `'${this.table.nameRow.scim}' is required: JumpCloud cannot store a group without a name`,
-      );
+    const post = this.records.createBody(doc);
+    const { name } = post;
     const members = this.table.membersRow ? doc[this.table.membersRow.scim] : undefined;
     const adds =
       members === undefined
         ? []
         : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     this.checkMemberCount(adds.length);
-    // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
-    const { attributes, ...text } = write;
-    const keys = Object.fromEntries(Object.entries(attributes ?? {}).filter(([, v]) => v !== ''));
-    const post: UserGroupWrite = {
-      ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')),
-      name,
-      ...(Object.keys(keys).length ? { attributes: keys } : {}),
-    };
     return this.scaffold.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
@@ -214,7 +195,7 @@ export class GroupsResource implements ScimResourceType {
           ? await this.scaffold.landed(ctx, () => this.findByName(ctx.jc, name)).catch(() => undefined)
           : undefined;
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
-        if (!landed || !this.table.holds(landed, write)) throw scimErrorFor(e, 'Group');
+        if (!landed || !this.records.holds(landed, doc)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
       const nested = await this.scaffold.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
@@ -232,7 +213,7 @@ export class GroupsResource implements ScimResourceType {
 
   /** Drift (see ResourceScaffold.reportDrift): each mapped text field of JumpCloud's answer against what was written. */
   private checkDrift(ctx: RequestContext, sent: UserGroupWrite, answer: UserGroup): void {
-    this.scaffold.reportDrift(ctx, isRecord(answer) ? answer.id : '', this.table.drift(sent, answer));
+    this.scaffold.reportDrift(ctx, isRecord(answer) ? answer.id : '', this.records.drift(sent, answer));
   }
 
   private membersPath(): NonNullable<Parameters<typeof memberSteps>[0][number]['path']> {
@@ -303,18 +284,11 @@ export class GroupsResource implements ScimResourceType {
       const before = this.table.toJumpCloud(this.table.toScim(group));
       let put: UserGroupWrite | undefined;
       if (attrOps.length) {
-        const next = applyPatch(this.table.toScim(group), attrOps);
-        checkRequired(next, this.table.schema);
-        const after = this.table.toJumpCloud(next);
-        const name = after.name ?? '';
-        if (name.trim() === '')
-          throw badRequest(
-            'invalidValue',
-            `'${this.table.nameRow.scim}' cannot be empty: JumpCloud requires a group name`,
-          );
-        if (!this.table.holds(group, after)) {
-          if (!this.sameName(name, before.name ?? '')) await this.assertUnique(ctx.jc, name, group.id);
-          put = this.putBody(group, { ...after, name });
+        const next = this.scaffold.patched(this.table.toScim(group), attrOps);
+        const body = this.records.updateBody(group, next);
+        if (!this.records.holds(group, next)) {
+          if (!this.sameName(body.name, before.name ?? '')) await this.assertUnique(ctx.jc, body.name, group.id);
+          put = body;
         }
       }
       const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
@@ -339,22 +313,6 @@ export class GroupsResource implements ScimResourceType {
       );
       return projection ? this.view(ctx, group, projection) : undefined;
     });
-  }
-
-  private putBody(group: UserGroup, fields: GroupFields & { name: string }): UserGroupWrite {
-    const carried: Record<string, unknown> = {};
-    for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
-    const { attributes: keys, ...text } = fields;
-    if (!keys) return { ...carried, ...text };
-    // The bridge's keys merged into the group's settings object; every other key (sudo, LDAP, RADIUS…) goes back as read.
-    const attributes: Record<string, unknown> = { ...(group.attributes ?? {}) };
-    for (const [k, v] of Object.entries(keys)) {
-      if (v === '') delete attributes[k];
-      else attributes[k] = v;
-    }
-    const unchangedNull =
-      (group.attributes === null || group.attributes === undefined) && Object.keys(attributes).length === 0;
-    return { ...carried, ...text, ...(unchangedNull ? {} : { attributes }) };
   }
 
   /**

@@ -2,11 +2,13 @@ import type { Config } from '../config.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { driftNote, type Drift } from '../mapping/drift.js';
+import { addressed } from '../mapping/upstream-errors.js';
 import { badRequest } from '../scim/errors.js';
 import type { Filter } from '../scim/filter.js';
 import { matchesResource } from '../scim/filter-eval.js';
 import { compareBySort, parseListFilter, parseSort, type Sort } from '../scim/list-query.js';
 import { listResponse, parsePaging, type ListResponse } from '../scim/list-response.js';
+import { applyPatch, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, type Projection } from '../scim/projection.js';
 import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
@@ -91,6 +93,13 @@ export class ResourceScaffold {
     const doc = normaliseResource(body, this.schema, this.unknown(ctx));
     checkRequired(doc, this.schema);
     return doc;
+  }
+
+  /** A resource with a PATCH's operations applied, its required attributes still present. */
+  patched(current: ScimDoc, ops: PatchOperation[]): ScimDoc {
+    const next = applyPatch(current, ops);
+    checkRequired(next, this.schema);
+    return next;
   }
 
   /** Runs `work` under the lock `key`, waiting no longer than the request may run, among its own org's keys. */
@@ -186,22 +195,27 @@ export class ResourceScaffold {
     }
   }
 
-  /** A delete whose answer was lost may have been applied: if the record is gone (within the window), it is done. */
-  async deleted(ctx: RequestContext, send: () => Promise<void>, reread: () => Promise<unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (e) {
-      if (!isJumpCloudError(e) || !e.ambiguous) throw e;
-      const isGone = (): Promise<true | undefined> =>
-        reread().then(
-          () => undefined,
-          (lookup: unknown) => {
-            if (isJumpCloudError(lookup) && lookup.kind === 'notFound') return true;
-            throw lookup;
-          },
-        );
-      if (!(await this.landed(ctx, isGone))) throw e;
-    }
+  /**
+   * A delete of `what` (`User {id}`): JumpCloud's 404 or 400 for the id is SCIM's 404. A delete whose answer was lost
+   * may have been applied: if the record is gone (within the window), the delete is done.
+   */
+  deleted(ctx: RequestContext, what: string, send: () => Promise<void>, reread: () => Promise<unknown>): Promise<void> {
+    return addressed(async () => {
+      try {
+        await send();
+      } catch (e) {
+        if (!isJumpCloudError(e) || !e.ambiguous) throw e;
+        const isGone = (): Promise<true | undefined> =>
+          reread().then(
+            () => undefined,
+            (lookup: unknown) => {
+              if (isJumpCloudError(lookup) && lookup.kind === 'notFound') return true;
+              throw lookup;
+            },
+          );
+        if (!(await this.landed(ctx, isGone))) throw e;
+      }
+    }, what);
   }
 
   /**

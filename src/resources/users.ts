@@ -3,9 +3,9 @@ import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { Filter } from '../scim/filter.js';
 import { filterAttributes, matchesResource } from '../scim/filter-eval.js';
 import type { ListResponse } from '../scim/list-response.js';
-import { applyPatch, parsePatchRequest } from '../scim/patch.js';
+import { parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
-import { checkRequired, type ScimDoc } from '../scim/resource.js';
+import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
@@ -347,11 +347,7 @@ export class UsersResource implements ScimResourceType {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
     return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () =>
-      this.write(ctx, id, (current) => {
-        const next = applyPatch(current, ops);
-        checkRequired(next, this.table.schema);
-        return next;
-      }),
+      this.write(ctx, id, (current) => this.scaffold.patched(current, ops)),
     );
   }
 
@@ -458,14 +454,11 @@ export class UsersResource implements ScimResourceType {
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
     await this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, () =>
-      addressed(
-        () =>
-          this.scaffold.deleted(
-            ctx,
-            () => ctx.jc.deleteUser(id),
-            () => ctx.jc.getUser(id),
-          ),
+      this.scaffold.deleted(
+        ctx,
         `User ${id}`,
+        () => ctx.jc.deleteUser(id),
+        () => ctx.jc.getUser(id),
       ),
     );
   }

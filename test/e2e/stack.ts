@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { type AxiosInstance } from 'axios';
-import { createBridge, type Bridge } from '../../src/bridge.js';
+import { createBridge, type Bridge, type BridgeOptions } from '../../src/bridge.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createEmulator, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { Exchange } from '../../src/observability/exchange.js';
@@ -25,6 +25,7 @@ export interface Stack {
 export async function startStack(
   env: Record<string, string> = {},
   emulator: Emulator = createEmulator(),
+  options: BridgeOptions = {},
 ): Promise<Stack> {
   const running = await emulator.listen(0, '127.0.0.1');
   // Short retry delays keep the retry scenarios quick; the logic under test is the same.
@@ -36,7 +37,7 @@ export async function startStack(
     ...env,
   });
   const exchanges: Exchange[] = [];
-  const bridge = createBridge(config, silentLogger(), [{ record: (e) => exchanges.push(e) }]);
+  const bridge = createBridge(config, silentLogger(), [{ record: (e) => exchanges.push(e) }], options);
   const server = createServer(bridge.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

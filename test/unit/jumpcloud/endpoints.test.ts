@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { JumpCloudClient } from '../../../src/jumpcloud/endpoints.js';
+import { JumpCloudClient, type CollectionEndpoint } from '../../../src/jumpcloud/endpoints.js';
 import { JumpCloudError } from '../../../src/jumpcloud/errors.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 import type { UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/layer.js';
@@ -84,5 +84,61 @@ describe('jumpcloud/endpoints', () => {
         skip: 0,
       }),
     ).to.deep.equal({ items: [], total: 0 });
+  });
+
+  describe('any collection of the five calls', () => {
+    const v1: CollectionEndpoint = { path: '/api/systems', lists: 'v1', pageSize: 100 };
+
+    it('sends list, get, create, update and delete on its path, a list with its filter and page', async () => {
+      const { jc, seen } = client();
+      const systems = jc.collection<unknown, { displayName: string }>(v1);
+      await systems.list({ filter: 'hostname:$eq:mac-7' }, { limit: 10, skip: 20 });
+      await systems.list({}, { limit: 10, skip: 0 });
+      await systems.get(ID);
+      await systems.create({ displayName: 'd' });
+      await systems.update(ID, { displayName: 'd' });
+      await systems.delete(ID);
+      const id = ID.toLowerCase();
+      expect(seen.map((r) => [r.method, r.path, r.query, r.body, r.idempotent])).to.deep.equal([
+        ['GET', '/api/systems', { filter: 'hostname:$eq:mac-7', limit: 10, skip: 20 }, undefined, true],
+        ['GET', '/api/systems', { limit: 10, skip: 0 }, undefined, true],
+        ['GET', `/api/systems/${id}`, undefined, undefined, true],
+        ['POST', '/api/systems', undefined, { displayName: 'd' }, false],
+        ['PUT', `/api/systems/${id}`, undefined, { displayName: 'd' }, true],
+        ['DELETE', `/api/systems/${id}`, undefined, undefined, true],
+      ]);
+    });
+
+    it('reads v1 pages from totalCount and results, estimated when totalCount is missing', async () => {
+      const results = [{ id: 'a' }];
+      const page = { limit: 1, skip: 0 };
+      expect(
+        await client({ data: { totalCount: 9, results } })
+          .jc.collection(v1)
+          .list({}, page),
+      ).to.deep.equal({
+        items: results,
+        total: 9,
+      });
+      expect(await client({ data: { results } }).jc.collection(v1).list({}, page)).to.deep.equal({
+        items: results,
+        total: 1,
+        estimated: true,
+      });
+      expect(await client({ data: 'not json' }).jc.collection(v1).list({}, page)).to.deep.equal({
+        items: [],
+        total: 0,
+        estimated: true,
+      });
+    });
+
+    it('rejects a bad id before any call, as a promise', async () => {
+      const { jc, seen } = client();
+      const systems = jc.collection(v1);
+      for (const call of [systems.get('x'), systems.update('x', {}), systems.delete('x')]) {
+        expect((await rejectionOf(call, JumpCloudError)).kind).to.equal('notFound');
+      }
+      expect(seen).to.deep.equal([]);
+    });
   });
 });
