@@ -24,7 +24,7 @@ const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
  * Distinct credentials not yet proven (forwarded keys JumpCloud has not answered for) held at once. Each is searched
  * for in every line, so this bounds what a flood of made-up keys can add to every request's cost.
  */
-export const MAX_UNPROVEN_HELD = 64;
+export const MAX_UNPROVEN_HELD = 512;
 /** Deeper values are summarised: nothing this deep is worth a log line, and walking it must stay bounded. */
 const MAX_DEPTH = 20;
 
