@@ -5,6 +5,7 @@ import { loadAttributeTable, type UserTable } from '../mapping/attribute-table.j
 import { Recorder } from '../recording/recorder.js';
 import { runChecks, type CheckResult, type DoctorSettings } from '../doctor/checks.js';
 import { allPassed, renderReport } from '../doctor/report.js';
+import { unsettledWithoutWriting } from '../doctor/unknown-probes.js';
 import { consoleProbe, type Probe } from '../doctor/upstream.js';
 import { runWriteCheck, throwawayUsername, writeCheckTexts } from '../doctor/write-check.js';
 import { apiKeyFrom } from './api-key.js';
@@ -169,5 +170,10 @@ async function diagnose(args: DoctorArgs, io: DoctorIo, d: Diagnosis): Promise<{
       }
     }
   }
-  return { text: renderReport(heading, results), exitCode: allPassed(results) ? 0 : 1 };
+  const unsettled = args.writeCheck
+    ? ''
+    : `\n\nNot checked without writing (doctor --write-check settles each against this organization):\n${unsettledWithoutWriting()
+        .map((q) => `  - ${q}`)
+        .join('\n')}`;
+  return { text: renderReport(heading, results) + unsettled, exitCode: allPassed(results) ? 0 : 1 };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isRecord } from '../util/guards.js';
 import type { CheckResult } from './checks.js';
 import { describeCall, type Probe, type ProbeAnswer, type ProbeRequest } from './upstream.js';
+import { probeTexts, runUnknownProbes } from './unknown-probes.js';
 
 /** The throwaway user's name: recognisable in JumpCloud's console, a valid username on every OS. */
 export function throwawayUsername(suffix: string): string {
@@ -78,7 +79,12 @@ function throwawayUser(suffix: string): Record<string, unknown> {
 
 /** Every text the write check makes up (RECORD_PSEUDONYMISE keeps it, so a recording replays). */
 export function writeCheckTexts(suffix: string): string[] {
-  return [JSON.stringify(throwawayUser(suffix)), changedAlternateEmail(suffix), REPLACEMENT_PHONE.number];
+  return [
+    JSON.stringify(throwawayUser(suffix)),
+    changedAlternateEmail(suffix),
+    REPLACEMENT_PHONE.number,
+    ...probeTexts(suffix, throwawayUsername(suffix)),
+  ];
 }
 
 const changedAlternateEmail = (suffix: string): string => `doctor.changed.${suffix}@example.com`;
@@ -120,6 +126,8 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
     return results;
   }
   const id = created.data._id;
+  // What the unknown probes create besides the throwaway user; deleted first, whatever happened.
+  const extras: { kind: 'user' | 'group'; id: string }[] = [];
   const readBack = async (log: string[]): Promise<unknown> => {
     const got = await call({ method: 'GET', path: `/api/systemusers/${id}` }, log);
     return ok(got) ? got.data : undefined;
@@ -195,7 +203,27 @@ export async function runWriteCheck(options: WriteCheckOptions): Promise<CheckRe
         evidence: ['skipped: no other user to act as manager', ...log],
       });
     }
+    results.push(
+      ...(await runUnknownProbes({
+        call,
+        suffix,
+        user: { id, username, attributeValue: `doctor-${suffix}` },
+        created: (kind, extra) => extras.push({ kind, id: extra }),
+      })),
+    );
   } finally {
+    for (const extra of extras) {
+      const log: string[] = [];
+      const path = extra.kind === 'user' ? `/api/systemusers/${extra.id}` : `/api/v2/usergroups/${extra.id}`;
+      const deleted = await call({ method: 'DELETE', path }, log);
+      if (!ok(deleted))
+        results.push({
+          title: `Delete the probe's throwaway ${extra.kind} ${extra.id}`,
+          verdict: 'fail',
+          evidence: log,
+          fix: `Delete ${extra.kind} ${extra.id} (its name starts with doctor.) in JumpCloud's admin console.`,
+        });
+    }
     const log: string[] = [];
     const deleted = await call(
       { method: 'DELETE', path: `/api/systemusers/${id}`, query: { cascade_manager: 'null' } },

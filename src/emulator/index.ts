@@ -13,3 +13,6 @@ export type {
   UserGroup,
   UserState,
 } from './types.js';
+export { EMULATOR_RULES } from './rules.js';
+export { UNKNOWN_FLIPS } from './modes.js';
+export type { EmulatorModes, UnknownAnswers } from './modes.js';

@@ -38,7 +38,54 @@ export interface EmulatorModes {
    * Keys are systemuser fields, or `phoneNumbers.number`.
    */
   normalise?: Record<string, Normalisation>;
+  /**
+   * The other answer to each behaviour JumpCloud does not document (the facts list's `unknown` entries). The default
+   * of each is the emulator's guess; the mode flips it, so a test can show the bridge works under both answers.
+   */
+  unknowns?: UnknownAnswers;
 }
+
+export interface UnknownAnswers {
+  /** `v2NameSearchCase`: v2 `filter=name:search:` compares case (the v2 spec's "case sensitive"). */
+  nameSearchCaseSensitive?: boolean;
+  /** `putElementIds`: a phone or address element sent with an `id` is refused with 400. */
+  elementIdsRefused?: boolean;
+  /** `duplicateUserMessage`: the message of JumpCloud's duplicate-user 400 (default names "already exists"). */
+  duplicateMessage?: string;
+  /** `groupAttributesOpen`: unknown keys of a user group's `attributes` are dropped instead of stored. */
+  groupAttributesDropped?: boolean;
+  /** `emptyEmployeeIdentifier`: `employeeIdentifier: ""` is stored, and two users with "" clash. */
+  emptyEmployeeIdentifierClashes?: boolean;
+  /** `managerMustExist`: a manager id that is no user is stored instead of refused. */
+  danglingManagerStored?: boolean;
+  /** `alternateEmailUnique`: alternateEmail is not checked for uniqueness. */
+  alternateEmailNotUnique?: boolean;
+  /** `boundUserRename`: the username of a user bound to resources can be changed. */
+  boundRenameAllowed?: boolean;
+}
+
+const UNKNOWN_KEYS: Record<keyof UnknownAnswers, 'boolean' | 'string'> = {
+  nameSearchCaseSensitive: 'boolean',
+  elementIdsRefused: 'boolean',
+  duplicateMessage: 'string',
+  groupAttributesDropped: 'boolean',
+  emptyEmployeeIdentifierClashes: 'boolean',
+  danglingManagerStored: 'boolean',
+  alternateEmailNotUnique: 'boolean',
+  boundRenameAllowed: 'boolean',
+};
+
+/** Every flip of `unknowns`, one mode each: what the bridge's cycle test runs under. */
+export const UNKNOWN_FLIPS: readonly UnknownAnswers[] = [
+  { nameSearchCaseSensitive: true },
+  { elementIdsRefused: true },
+  { duplicateMessage: 'Bad Request: has already been registered' },
+  { groupAttributesDropped: true },
+  { emptyEmployeeIdentifierClashes: true },
+  { danglingManagerStored: true },
+  { alternateEmailNotUnique: true },
+  { boundRenameAllowed: true },
+];
 
 export type Normalisation = 'lowercase' | 'trim' | 'digits';
 
@@ -149,13 +196,26 @@ export function normaliseStored(user: SystemUser, rules: EmulatorModes['normalis
 /** Validates modes that arrive as JSON (CLI, admin API). */
 export function modesFromJson(value: unknown): EmulatorModes {
   if (!isRecord(value)) throw new ApiError(400, { message: 'modes must be a JSON object' });
-  const known = new Set(['readOnlyKeys', 'multiTenant', 'refuseSearch', 'searchFields', 'normalise']);
+  const known = new Set(['readOnlyKeys', 'multiTenant', 'refuseSearch', 'searchFields', 'normalise', 'unknowns']);
   const unknown = Object.keys(value).filter((k) => !known.has(k));
   if (unknown.length)
     throw new ApiError(400, { message: `unknown mode(s): ${unknown.join(', ')} (known: ${[...known].join(', ')})` });
   for (const how of Object.values(isRecord(value.normalise) ? value.normalise : {})) {
     if (typeof how !== 'string' || !(how in NORMALISE))
       throw new ApiError(400, { message: `normalise values must be one of ${Object.keys(NORMALISE).join(', ')}` });
+  }
+  if (value.unknowns !== undefined) {
+    const unknowns = value.unknowns;
+    if (!isRecord(unknowns)) throw new ApiError(400, { message: 'unknowns must be a JSON object' });
+    for (const [key, v] of Object.entries(unknowns)) {
+      const type = (UNKNOWN_KEYS as Record<string, string>)[key];
+      if (type === undefined || typeof v !== type)
+        throw new ApiError(400, {
+          message: `unknowns.${key} is not a known flip (known: ${Object.entries(UNKNOWN_KEYS)
+            .map(([k, t]) => `${k} (${t})`)
+            .join(', ')})`,
+        });
+    }
   }
   return value as EmulatorModes;
 }

@@ -10,6 +10,8 @@ export interface SeedUser {
   username: string;
   email: string;
   state?: UserState;
+  /** Connected to a resource (a device, an app, a directory): JumpCloud then refuses to change its username. */
+  bound?: boolean;
   [key: string]: unknown;
 }
 
@@ -29,6 +31,8 @@ export class EmulatorStore {
   readonly groups = new Map<string, UserGroup>();
   /** groupId → direct member user ids, in the order they were added. */
   readonly memberships = new Map<string, string[]>();
+  /** Users connected to a resource (fact `boundUserRename`); the emulator models no devices, only this fact. */
+  readonly bound = new Set<string>();
   private readonly ids = new ObjectIdFactory();
   private unixId = FIRST_UNIX_ID;
   readonly organization: string;
@@ -68,8 +72,10 @@ export class EmulatorStore {
     delete rest['username'];
     delete rest['email'];
     delete rest['state'];
+    delete rest['bound'];
     applyWritableFields(user, rest, new Set(Object.keys(rest)), now);
     this.users.set(user._id, user);
+    if (seed.bound) this.bound.add(user._id);
     this.save();
     return user;
   }
@@ -116,6 +122,7 @@ export class EmulatorStore {
     this.users.clear();
     this.groups.clear();
     this.memberships.clear();
+    this.bound.clear();
     this.unixId = FIRST_UNIX_ID;
     this.save();
   }

@@ -5,7 +5,7 @@ import type { Schema } from './contract.js';
 import { project, sortRecords } from './field-path.js';
 import { isObjectId } from './object-id.js';
 import { checkBody, listParam, page, parsePaging, queryParams, type EmulatorContext } from './request-context.js';
-import { checkSearchForms, normaliseStored, searchProjection } from './modes.js';
+import { checkSearchForms, normaliseStored, searchProjection, type UnknownAnswers } from './modes.js';
 import { searchFilterPredicate, searchTermPredicate } from './search-filter.js';
 import { applyWritableFields, blankUser, hasPassword } from './user-record.js';
 import { v1FilterPredicate, type Predicate } from './v1-filter.js';
@@ -14,6 +14,8 @@ import type { SystemUser, UserState } from './types.js';
 const POST_KEYS = keysOf(systemUserPost);
 const PUT_KEYS = keysOf(systemUserPut);
 const UNIQUE_FIELDS = ['username', 'email', 'employeeIdentifier'] as const;
+/** JumpCloud's help: an alternate email "must be unique across all of JumpCloud", so no user's email may hold it either. */
+const ALTERNATE_EMAIL_CLASHES_WITH = ['email', 'alternateEmail'] as const;
 
 /** v1: `/api/systemusers` and `/api/search/systemusers`. */
 export function systemUsersRouter(context: EmulatorContext): Router {
@@ -42,7 +44,10 @@ export function systemUsersRouter(context: EmulatorContext): Router {
       searchTermPredicate(body['searchFilter']),
       v1FilterPredicate(params, eventuallyConsistent(req)),
     ].filter((predicate): predicate is Predicate => predicate !== undefined);
-    const matched = allUsers(context).filter((user) => predicates.every((predicate) => predicate(user)));
+    const matched = sortRecords(
+      allUsers(context).filter((user) => predicates.every((predicate) => predicate(user))),
+      v1List(params.get('sort')),
+    );
     const fieldsRaw = typeof body['fields'] === 'string' ? body['fields'] : params.get('fields');
     const fields = v1List(fieldsRaw);
     res.json({
@@ -55,7 +60,7 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     const body = checkBody(context, req, systemUserPost, 'v1');
     const username = body['username'] as string;
     const email = body['email'] as string;
-    checkUserRules(body);
+    checkUserRules(body, context.modes.unknowns);
     const state = initialState(body);
     checkManager(context, body['manager'], undefined);
     checkUnique(context, body, undefined);
@@ -67,7 +72,7 @@ export function systemUsersRouter(context: EmulatorContext): Router {
       unixId: store.nextUnixId(),
       now,
     });
-    applyWritableFields(user, body, POST_KEYS, now);
+    applyWritableFields(user, body, POST_KEYS, now, emptyEmployeeIdentifierKept(context));
     user.activated = hasPassword(user) && state !== 'STAGED';
     normaliseStored(user, context.modes.normalise);
     store.users.set(user._id, user);
@@ -83,12 +88,14 @@ export function systemUsersRouter(context: EmulatorContext): Router {
   router.put('/systemusers/:id', (req, res) => {
     const user = existingUser(context, req.params['id']);
     const body = checkBody(context, req, systemUserPut, 'v1');
-    checkUserRules(body);
+    checkUserRules(body, context.modes.unknowns);
+    checkBoundRename(context, user, body);
+    checkRestrictedFields(user, body);
     const state = nextState(user.state, body);
     checkManager(context, body['manager'], user._id);
     checkUnique(context, body, user._id);
 
-    applyWritableFields(user, body, PUT_KEYS, new Date());
+    applyWritableFields(user, body, PUT_KEYS, new Date(), emptyEmployeeIdentifierKept(context));
     user.state = state;
     user.suspended = state === 'SUSPENDED';
     if (state !== 'STAGED' && hasPassword(user)) user.activated = true;
@@ -128,6 +135,7 @@ export function systemUsersRouter(context: EmulatorContext): Router {
     }
     for (const report of reports) delete report.manager;
     store.users.delete(user._id);
+    store.bound.delete(user._id);
     for (const [groupId, members] of store.memberships) {
       store.memberships.set(
         groupId,
@@ -170,18 +178,63 @@ function v1List(raw: string | null): string[] {
   return listParam(raw, ' ');
 }
 
-/** JumpCloud's username naming rules, plus the minimal shape of an e-mail address. */
-function checkUserRules(body: Record<string, unknown>): void {
+/**
+ * JumpCloud's documented naming rules (facts `usernameStartsWithLetter`, `usernameCharacters`, `usernameLength`,
+ * `customAttributeNames`), plus the minimal shape of an e-mail address. Whether the API itself enforces the username
+ * rules is not documented; the emulator refuses what the documentation says JumpCloud cannot use.
+ */
+function checkUserRules(body: Record<string, unknown>, unknowns: UnknownAnswers | undefined): void {
   const username = body['username'];
   if (typeof username === 'string') {
     if (!/^[A-Za-z]/.test(username)) throw badRequest('username must start with a letter');
     if (/\s/.test(username)) throw badRequest('username must not contain spaces');
     if (username.includes('@')) throw badRequest('username must not contain "@"');
+    if (!/^[A-Za-z0-9._-]*$/.test(username))
+      throw badRequest('username may contain only letters, digits, ".", "_" and "-"');
+    if (username.length > USERNAME_MAX) throw badRequest(`username must be at most ${USERNAME_MAX} characters`);
   }
   const email = body['email'];
   if (typeof email === 'string' && !/^[^\s@]+@[^\s@]+$/.test(email)) {
     throw badRequest('email must be a valid e-mail address');
   }
+  for (const attribute of Array.isArray(body['attributes']) ? body['attributes'] : []) {
+    const name = isRecord(attribute) ? attribute['name'] : undefined;
+    if (typeof name === 'string' && !/^[A-Za-z0-9]{1,31}$/.test(name))
+      throw badRequest(`custom attribute name "${name}" must be fewer than 32 letters and digits`);
+  }
+  if (unknowns?.elementIdsRefused) {
+    for (const key of ['phoneNumbers', 'addresses'] as const) {
+      const list = body[key];
+      if (Array.isArray(list) && list.some((element) => isRecord(element) && element['id'] !== undefined))
+        throw badRequest(`${key}: id is not allowed in a request element`);
+    }
+  }
+}
+
+/** Mac and Linux logins take at most 30 characters (Windows 20: a warning for the bridge, not a refusal here). */
+const USERNAME_MAX = 30;
+
+/** Fact `boundUserRename`: the username of a user connected to any resource cannot be changed. */
+function checkBoundRename(context: EmulatorContext, user: SystemUser, body: Record<string, unknown>): void {
+  const username = body['username'];
+  if (typeof username !== 'string' || username === user.username || context.modes.unknowns?.boundRenameAllowed) return;
+  if (context.store.bound.has(user._id))
+    throw badRequest('The username cannot be modified because the user is bound to one or more resources');
+}
+
+/** Fact `restrictedFields`: a field another directory owns is refused when a PUT would change it. */
+function checkRestrictedFields(user: SystemUser, body: Record<string, unknown>): void {
+  const restricted = Array.isArray(user['restrictedFields']) ? user['restrictedFields'] : [];
+  for (const entry of restricted) {
+    if (!isRecord(entry) || typeof entry['field'] !== 'string') continue;
+    const field = entry['field'];
+    if (field in body && JSON.stringify(body[field]) !== JSON.stringify(user[field]))
+      throw badRequest(`${field} is restricted: it is managed by ${String(entry['type'] ?? 'another directory')}`);
+  }
+}
+
+function emptyEmployeeIdentifierKept(context: EmulatorContext): boolean {
+  return context.modes.unknowns?.emptyEmployeeIdentifierClashes === true;
 }
 
 /** Without `state`, the org default for manually created users applies (ACTIVATED here). */
@@ -212,26 +265,37 @@ function checkManager(context: EmulatorContext, manager: unknown, selfId: string
   if (typeof manager !== 'string' || !isObjectId(manager))
     throw badRequest('manager must be the _id of an existing user');
   if (manager === selfId) throw badRequest('a user cannot be their own manager');
-  if (!context.store.users.has(manager)) throw badRequest(`manager ${manager} is not an existing user`);
+  if (!context.store.users.has(manager) && !context.modes.unknowns?.danglingManagerStored)
+    throw badRequest(`manager ${manager} is not an existing user`);
 }
 
-/** JumpCloud answers a uniqueness clash with 400, not 409; compared case-insensitively. */
+/**
+ * JumpCloud answers a uniqueness clash with 400, not 409; compared case-insensitively. Its message is not documented
+ * (the `duplicateMessage` flip replaces it). alternateEmail is unique across every user's email and alternateEmail.
+ */
 function checkUnique(context: EmulatorContext, body: Record<string, unknown>, selfId: string | undefined): void {
+  const unknowns = context.modes.unknowns;
+  const others = allUsers(context).filter((user) => user._id !== selfId);
+  const holds = (user: SystemUser, field: string, wanted: string): boolean =>
+    typeof user[field] === 'string' && (user[field] as string).toLowerCase() === wanted;
+  const refuse = (field: string, value: string): never => {
+    throw new ApiError(400, {
+      code: 400,
+      message: unknowns?.duplicateMessage ?? `Bad Request: User already exists: ${field} "${value}" is already in use`,
+      status: 'ALREADY_EXISTS',
+    });
+  };
   for (const field of UNIQUE_FIELDS) {
     const value = body[field];
-    if (typeof value !== 'string' || value === '') continue;
-    const wanted = value.toLowerCase();
-    const clash = allUsers(context).find(
-      (user) =>
-        user._id !== selfId && typeof user[field] === 'string' && (user[field] as string).toLowerCase() === wanted,
-    );
-    if (clash) {
-      throw new ApiError(400, {
-        code: 400,
-        message: `Bad Request: User already exists: ${field} "${value}" is already in use`,
-        status: 'ALREADY_EXISTS',
-      });
-    }
+    const emptyClashes = field === 'employeeIdentifier' && unknowns?.emptyEmployeeIdentifierClashes;
+    if (typeof value !== 'string' || (value === '' && !emptyClashes)) continue;
+    if (others.some((user) => holds(user, field, value.toLowerCase()))) refuse(field, value);
+  }
+  const alternate = body['alternateEmail'];
+  if (typeof alternate === 'string' && alternate !== '' && !unknowns?.alternateEmailNotUnique) {
+    const wanted = alternate.toLowerCase();
+    if (others.some((user) => ALTERNATE_EMAIL_CLASHES_WITH.some((field) => holds(user, field, wanted))))
+      refuse('alternateEmail', alternate);
   }
 }
 

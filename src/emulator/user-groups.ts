@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { ApiError, invalidObjectId, notFound } from './api-error.js';
+import { ApiError, invalidObjectId, isRecord, notFound } from './api-error.js';
 import { userGroupMemberOperation, userGroupPost, userGroupPut } from './contract-schemas.js';
 import { project, sortRecords } from './field-path.js';
 import { isObjectId } from './object-id.js';
@@ -19,7 +19,9 @@ export function userGroupsRouter(context: EmulatorContext): Router {
   router.get('/usergroups', (req, res) => {
     const params = queryParams(req);
     const paging = parsePaging(params, context.maxLimit, 'v2');
-    const filter = v2FilterPredicate(params) ?? (() => true);
+    const filter =
+      v2FilterPredicate(params, { searchCaseSensitive: context.modes.unknowns?.nameSearchCaseSensitive === true }) ??
+      (() => true);
     const matched = sortRecords([...store.groups.values()].filter(filter), listParam(params.get('sort'), ','));
     const fields = listParam(params.get('fields'), ',');
     sendList(
@@ -32,7 +34,7 @@ export function userGroupsRouter(context: EmulatorContext): Router {
   router.post('/usergroups', (req, res) => {
     const body = checkBody(context, req, userGroupPost, 'v2');
     const name = checkName(context, body['name'], undefined);
-    const group = newGroup(store.newId(), store.organization, { ...body, name } as SeedGroup);
+    const group = newGroup(store.newId(), store.organization, { ...groupAttributes(context, body), name } as SeedGroup);
     store.groups.set(group.id, group);
     store.memberships.set(group.id, []);
     store.save();
@@ -48,7 +50,7 @@ export function userGroupsRouter(context: EmulatorContext): Router {
     const body = checkBody(context, req, userGroupPut, 'v2');
     const name = checkName(context, body['name'], current.id);
     // A full update: whatever the body leaves out goes back to its default.
-    const group = newGroup(current.id, store.organization, { ...body, name } as SeedGroup);
+    const group = newGroup(current.id, store.organization, { ...groupAttributes(context, body), name } as SeedGroup);
     store.groups.set(group.id, group);
     store.save();
     res.json(group);
@@ -131,6 +133,30 @@ export function userGroupsRouter(context: EmulatorContext): Router {
   });
 
   return router;
+}
+
+/** The spec's own keys of a group's `attributes`; any other key is a group custom attribute. */
+const GROUP_ATTRIBUTE_KEYS = new Set(['sudo', 'ldapGroups', 'posixGroups', 'radius', 'sambaEnabled']);
+
+/**
+ * Fact `groupCustomAttributes`: any other key of a group's `attributes` is a custom attribute, inherited by every
+ * member and releasable to SSO apps, and dynamic groups do not support them. The `groupAttributesDropped` flip
+ * models a JumpCloud that does not store unknown keys at all.
+ */
+function groupAttributes(context: EmulatorContext, body: Record<string, unknown>): Record<string, unknown> {
+  const attributes = body['attributes'];
+  if (!isRecord(attributes)) return body;
+  const custom = Object.keys(attributes).filter((key) => !GROUP_ATTRIBUTE_KEYS.has(key));
+  if (custom.length === 0) return body;
+  const method = body['membershipMethod'];
+  if (typeof method === 'string' && (DYNAMIC_METHODS as readonly string[]).includes(method))
+    throw new ApiError(400, {
+      code: 400,
+      message: `custom attributes (${custom.join(', ')}) are not supported on dynamic groups`,
+    });
+  if (!context.modes.unknowns?.groupAttributesDropped) return body;
+  const kept = Object.fromEntries(Object.entries(attributes).filter(([key]) => GROUP_ATTRIBUTE_KEYS.has(key)));
+  return { ...body, attributes: kept };
 }
 
 function sendList(res: Response, total: number, items: unknown[]): void {

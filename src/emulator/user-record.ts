@@ -102,6 +102,8 @@ export function applyWritableFields(
   body: Record<string, unknown>,
   writable: ReadonlySet<string>,
   now: Date,
+  /** The `emptyEmployeeIdentifierClashes` flip: "" is stored as a value. */
+  keepEmptyEmployeeIdentifier = false,
 ): void {
   for (const [key, value] of Object.entries(body)) {
     if (!writable.has(key) || value === undefined) continue;
@@ -147,7 +149,8 @@ export function applyWritableFields(
         break;
       case 'employeeIdentifier':
         // Unique but optional: an empty value means "none", so it can never collide.
-        if (value === '' || value === null) delete user.employeeIdentifier;
+        if (value === '' && keepEmptyEmployeeIdentifier) user.employeeIdentifier = '';
+        else if (value === '' || value === null) delete user.employeeIdentifier;
         else if (typeof value === 'string') user.employeeIdentifier = value;
         break;
       case 'password':

@@ -10,13 +10,18 @@ const EXPRESSION_START = /^[A-Za-z_][\w.]*:[a-z]+:/;
  * (`explode: false`) or repeated; all are ANDed. A comma only starts a new filter when what follows
  * looks like `field:op:`, so values containing commas survive.
  */
-export function v2FilterPredicate(params: URLSearchParams): Predicate | undefined {
+export function v2FilterPredicate(
+  params: URLSearchParams,
+  options: { searchCaseSensitive?: boolean } = {},
+): Predicate | undefined {
   const expressions = params
     .getAll('filter')
     .flatMap(splitExpressions)
     .filter((expression) => expression !== '');
   if (expressions.length === 0) return undefined;
-  const predicates = expressions.map(parseV2Expression);
+  const predicates = expressions.map((expression) =>
+    parseV2Expression(expression, options.searchCaseSensitive === true),
+  );
   return (record) => predicates.every((predicate) => predicate(record));
 }
 
@@ -29,7 +34,7 @@ function splitExpressions(raw: string): string[] {
   return out;
 }
 
-function parseV2Expression(expression: string): Predicate {
+function parseV2Expression(expression: string, searchCaseSensitive: boolean): Predicate {
   const first = expression.indexOf(':');
   const second = first < 0 ? -1 : expression.indexOf(':', first + 1);
   if (first <= 0 || second < 0) {
@@ -55,6 +60,10 @@ function parseV2Expression(expression: string): Predicate {
       return anyValue((candidate) => terms.includes(textOf(candidate) ?? '\u0000'));
     }
     case 'search': {
+      // Fact `v2NameSearchCase`: JumpCloud's docs call it case-insensitive, the v2 spec says filter values are
+      // case sensitive. The default is the docs' reading; the `nameSearchCaseSensitive` flip is the spec's.
+      if (searchCaseSensitive)
+        return anyValue((candidate) => typeof candidate === 'string' && candidate.includes(value));
       const needle = value.toLowerCase();
       return anyValue((candidate) => typeof candidate === 'string' && candidate.toLowerCase().includes(needle));
     }

@@ -1,4 +1,7 @@
 import type { PageOf, PageRequest } from '../util/paging.js';
+
+/** The order every paging scan asks for: JumpCloud's advice, so no object is skipped or repeated between pages. */
+export const SCAN_ORDER = '_id';
 import { JumpCloudError } from './errors.js';
 import type { Send, UpstreamRequest } from './layer.js';
 import {
@@ -122,11 +125,18 @@ export class JumpCloudClient {
     );
   }
 
-  async searchUsers(search: SystemUserSearch, page: PageRequest): Promise<SystemUserList> {
+  /**
+   * `page.sort` is `_id` for a scan that pages (fact `sortIdWhenPaging`: without a unique sort key, a page can skip or
+   * repeat users while others write); a one-page lookup leaves it out.
+   */
+  async searchUsers(
+    search: SystemUserSearch,
+    page: PageRequest & { sort?: typeof SCAN_ORDER },
+  ): Promise<SystemUserList> {
     return this.data<SystemUserList>({
       method: 'POST',
       path: '/api/search/systemusers',
-      query: { limit: page.limit, skip: page.skip },
+      query: { limit: page.limit, skip: page.skip, sort: page.sort },
       body: search,
       idempotent: true,
     });

@@ -34,7 +34,28 @@ export interface FailureKind {
 
 const ALREADY_EXISTS = /already exists/i;
 
+/** Fact `ipBlocked`: JumpCloud's abuse filter refuses every call from the address, whatever the key may do. */
+const IP_BLOCKED = /ip (address )?has been blocked|suspected abuse/i;
+/** Fact `tokenExpiry`: newer API keys can expire, and API access can be disabled per administrator. */
+const KEY_EXPIRED = /expired|api access (is )?disabled|api key (is )?disabled/i;
+
 export const FAILURE_KINDS = {
+  ipBlocked: {
+    answer: '403 "your IP has been blocked due to suspected abuse"',
+    recognises: (status, message) => status === 403 && IP_BLOCKED.test(message),
+    retried: false,
+    resentEvenIfNotIdempotent: false,
+    ambiguous: false,
+    systemic: true,
+  },
+  keyExpired: {
+    answer: '401 or 403 saying the API key expired or API access is disabled',
+    recognises: (status, message) => (status === 401 || status === 403) && KEY_EXPIRED.test(message),
+    retried: false,
+    resentEvenIfNotIdempotent: false,
+    ambiguous: false,
+    systemic: true,
+  },
   unauthorized: {
     // JumpCloud answers a missing or unknown key with 302 → /login.
     answer: '401, or a 3xx redirect to the login page',

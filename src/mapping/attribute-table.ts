@@ -11,7 +11,9 @@ import {
   type SystemUserWritableField,
 } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
-import { customAttributeName, customValues } from './custom-attributes.js';
+import { parseUsernameRule } from './usernames.js';
+import { CUSTOM_ATTRIBUTE_NAME } from './codecs.js';
+import { customValues } from './custom-attributes.js';
 import {
   MEMBER_OF,
   codecs,
@@ -39,6 +41,16 @@ export interface AttributeRow extends CodecRow {
 }
 
 const TARGETS: readonly Extract<Target, { kind: 'field' }>['field'][] = [...SYSTEM_USER_FIELDS, MEMBER_OF];
+const CUSTOM = /^attributes\.(.*)$/;
+
+/** Fact `customAttributeNames`: JumpCloud custom attribute names are fewer than 32 letters and digits. */
+function customAttributeName(name: string, where: string): string {
+  if (!CUSTOM_ATTRIBUTE_NAME.test(name))
+    throw new Error(
+      `${where}: 'attributes.${name}' is not a JumpCloud custom attribute name: it must be fewer than 32 characters, letters and digits only, starting with a letter`,
+    );
+  return name;
+}
 
 function splitScimPath(text: string): AttrPath {
   let uri: string | undefined;
@@ -65,10 +77,10 @@ function compileRow(raw: unknown, index: number, available: Record<string, Codec
     throw new Error(`${where} needs string 'scim' and 'jumpcloud' keys`);
   }
   const path = splitScimPath(raw.scim);
-  const custom = customAttributeName(raw.jumpcloud);
+  const custom = CUSTOM.exec(raw.jumpcloud);
   const field = TARGETS.find((f) => f === raw.jumpcloud);
   let target: Target;
-  if (custom) target = { kind: 'custom', name: custom };
+  if (custom?.[1] !== undefined) target = { kind: 'custom', name: customAttributeName(custom[1], where) };
   else if (field) target = { kind: 'field', field };
   else throw new Error(`${where}: '${raw.jumpcloud}' is neither a JumpCloud systemuser field nor 'attributes.<name>'`);
   const codecName = typeof raw.codec === 'string' ? raw.codec : raw.type === 'dateTime' ? 'dateTime' : 'plain';
@@ -292,7 +304,12 @@ export function loadAttributeTable(file: string, options: MappingOptions): Attri
   }
   if (!isRecord(parsed) || !Array.isArray(parsed.users))
     throw new ConfigError(`MAPPING_FILE ${file} must be an object with a 'users' array`);
-  const available = codecs(options);
+  let available: Record<string, Codec>;
+  try {
+    available = codecs({ ...options, usernameRule: parseUsernameRule(parsed.usernameRule) ?? options.usernameRule });
+  } catch (e) {
+    throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);
+  }
   try {
     const rows = parsed.users.map((r: unknown, i) => compileRow(r, i, available));
     const seen = new Set<string>();

@@ -14,6 +14,7 @@ import {
   type SystemUserWritableField,
 } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
+import { applyUsernameRule, type UsernameRule } from './usernames.js';
 
 /** A user's group memberships: JumpCloud's v2 `memberof` edges, not a systemuser field (read-only, `memberOf` codec). */
 export const MEMBER_OF = 'memberof';
@@ -58,6 +59,8 @@ export interface SearchField {
 
 export interface MappingOptions {
   deriveUsernameFromEmail: boolean;
+  /** The mapping file's opt-in `usernameRule` (src/mapping/usernames.ts). */
+  usernameRule?: UsernameRule;
 }
 
 /**
@@ -151,29 +154,33 @@ export function derivedUsername(userName: string): string {
   return at > 0 ? userName.slice(0, at) : userName;
 }
 
+/** The JumpCloud username a SCIM userName becomes: its part before "@" in derive mode, then the mapping file's rule. */
+export function usernameFor(userName: string, options: MappingOptions): string {
+  const base = options.deriveUsernameFromEmail && userName.includes('@') ? derivedUsername(userName) : userName;
+  return options.usernameRule ? applyUsernameRule(base, options.usernameRule) : base;
+}
+
 function userName(options: MappingOptions): Codec {
+  // Whether the username can differ from the userName: then the userName is recorded and `eq` is a superset search.
+  const transformed = options.deriveUsernameFromEmail || options.usernameRule !== undefined;
   return {
     ...plain,
     read: (user, custom) => custom.get(ORIGINAL_USERNAME_ATTRIBUTE) ?? user.username,
     reads: ['username', 'attributes'],
     write: (value, row, out) => {
       const v = str(value, row);
-      if (options.deriveUsernameFromEmail && v !== undefined && v.includes('@')) {
-        out.fields.username = derivedUsername(v);
-        out.custom[ORIGINAL_USERNAME_ATTRIBUTE] = v;
-      } else {
-        out.fields.username = v ?? '';
-        out.custom[ORIGINAL_USERNAME_ATTRIBUTE] = null;
-      }
+      const username = v === undefined ? '' : usernameFor(v, options);
+      out.fields.username = username;
+      out.custom[ORIGINAL_USERNAME_ATTRIBUTE] = v === undefined || username === v ? null : v;
     },
-    // The SCIM userName is the JumpCloud username, or the recorded one (derive mode; a change kept without a rename):
-    // `eq` searches both, the username by its derived form in derive mode, and the bridge re-checks the result.
-    // Other operators compare the JumpCloud username only (documented: a kept rename is found by `eq`).
+    // The SCIM userName is the JumpCloud username, or the recorded one (derive mode or a username rule; a change kept
+    // without a rename): `eq` searches both, the username by the form the userName becomes, and the bridge re-checks
+    // the result. Other operators compare the JumpCloud username only (documented: a kept rename is found by `eq`).
     search: (sub) => {
       if (sub !== undefined) return undefined;
       const recorded = ['attributes.value'];
-      return options.deriveUsernameFromEmail
-        ? { field: 'username', exact: false, eqOnly: derivedUsername, orFields: recorded }
+      return transformed
+        ? { field: 'username', exact: false, eqOnly: (v: string) => usernameFor(v, options), orFields: recorded }
         : { field: 'username', exact: true, orFields: recorded, orEqOnly: true };
     },
   };
@@ -399,9 +406,23 @@ const phoneNumbers: Codec = {
   },
 };
 
+/** Fact `customAttributeNames`: fewer than 32 characters, letters and digits (a leading letter, as every row has). */
+export const CUSTOM_ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9]{0,30}$/;
+
 const ADDRESS_PARTS = ['streetAddress', 'locality', 'region', 'postalCode', 'country'] as const;
 const formattedAttribute = (type: string | undefined): string =>
   `scimAddressFormatted${(type ?? '').replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`;
+
+/** The custom attribute an address type's `formatted` is kept in; a type too long for JumpCloud's names is a 400. */
+function formattedAttributeFor(type: string | undefined, row: CodecRow, where: string): string {
+  const name = formattedAttribute(type);
+  if (!CUSTOM_ATTRIBUTE_NAME.test(name))
+    throw badRequest(
+      'invalidValue',
+      `'${where}' cannot be kept: an address's formatted text is stored in the JumpCloud custom attribute ${JSON.stringify(name)}, and JumpCloud's custom attribute names must be fewer than 32 letters and digits. Use an address type of at most ${31 - formattedAttribute('').length} letters (for example work or home) in '${row.scim}'.`,
+    );
+  return name;
+}
 
 function addressMerge(custom: ReadonlyMap<string, string>): TypedMerge<Address> {
   const scimParts = (a: Address): boolean => ADDRESS_PARTS.some((p) => nonEmpty(a[p]));
@@ -458,7 +479,8 @@ const addresses: Codec = {
       const type = str(e.type, row, `${row.scim}[${i}].type`);
       if (type !== undefined) a.type = type;
       const formatted = str(e.formatted, row, `${row.scim}[${i}].formatted`);
-      if (formatted !== undefined) out.custom[formattedAttribute(type)] = formatted;
+      if (formatted !== undefined)
+        out.custom[formattedAttributeFor(type, row, `${row.scim}[${i}].formatted`)] = formatted;
       for (const p of ADDRESS_PARTS) {
         const v = str(e[p], row, `${row.scim}[${i}].${p}`);
         if (v !== undefined) a[p] = v;

@@ -15,6 +15,19 @@ export interface Drift {
   stored: unknown;
 }
 
+/**
+ * Fact `emailsLowercased`: JumpCloud stores e-mail addresses lowercased. An address is compared ignoring case (as
+ * `emails` is caseExact false), so a capital letter Entra sends is not reported as drift on every write.
+ */
+const LOWERCASED_FIELDS = new Set(['email', 'alternateEmail']);
+
+function foldCase(v: unknown): unknown {
+  if (typeof v === 'string') return v.toLowerCase();
+  if (Array.isArray(v)) return v.map(foldCase);
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, foldCase(x)]));
+  return v;
+}
+
 /** A systemuser with a write body laid over it: scalars replaced (null removes), arrays replaced whole. */
 function withWrite(stored: SystemUser, sent: SystemUserWritable): SystemUser {
   const out: Record<string, unknown> = { ...stored };
@@ -48,7 +61,9 @@ export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: 
     } catch {
       continue; // a row that cannot read this user is not a drift of this write
     }
-    if (!deepEqual(a, b)) drifts.push({ attribute: row.scim, sent: a, stored: b });
+    const folded = fieldsOfRow(row).some((f) => LOWERCASED_FIELDS.has(f));
+    if (!deepEqual(folded ? foldCase(a) : a, folded ? foldCase(b) : b))
+      drifts.push({ attribute: row.scim, sent: a, stored: b });
   }
   return drifts;
 }

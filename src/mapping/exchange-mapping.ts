@@ -8,7 +8,7 @@ import { deepEqual, isRecord } from '../util/guards.js';
 import type { UserTable } from './attribute-table.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { valueAt, type AttributeRow } from './attribute-table.js';
-import { attributeKey, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
+import { attributeKey, storedField, writtenValue, type GroupRow, type GroupTable } from './group-table.js';
 import type { ResourceSchema } from '../scim/schema.js';
 import type { Mutability, Uniqueness } from '../scim/attribute-def.js';
 import { customTarget } from './custom-attributes.js';
@@ -466,9 +466,9 @@ export function groupMapping(table: GroupTable, collection: string): ResourceMap
             const v = writtenValue(table.toJumpCloud(doc), row);
             return key !== undefined
               ? { fields: {}, custom: { [key]: v } }
-              : { fields: { [row.target]: v }, custom: {} };
+              : { fields: { [storedField(row)]: v }, custom: {} };
           },
-          keys: () => (key !== undefined ? { fields: [], custom: [key] } : { fields: [row.target], custom: [] }),
+          keys: () => (key !== undefined ? { fields: [], custom: [key] } : { fields: [storedField(row)], custom: [] }),
         };
       }),
     isWrite: writes(collection),

@@ -15,20 +15,10 @@ const CARRIED_ON_PUT = [
   'membershipMethod',
 ] as const;
 
-function putBody(group: UserGroup, fields: GroupFields & { name: string }): UserGroupWrite {
+function putBody(table: GroupTable, group: UserGroup, fields: GroupFields & { name: string }): UserGroupWrite {
   const carried: Record<string, unknown> = {};
   for (const k of CARRIED_ON_PUT) if (group[k] !== undefined) carried[k] = group[k];
-  const { attributes: keys, ...text } = fields;
-  if (!keys) return { ...carried, ...text };
-  // The bridge's keys merged into the group's settings object; every other key (sudo, LDAP, RADIUS…) goes back as read.
-  const attributes: Record<string, unknown> = { ...(group.attributes ?? {}) };
-  for (const [k, v] of Object.entries(keys)) {
-    if (v === '') delete attributes[k];
-    else attributes[k] = v;
-  }
-  const unchangedNull =
-    (group.attributes === null || group.attributes === undefined) && Object.keys(attributes).length === 0;
-  return { ...carried, ...text, ...(unchangedNull ? {} : { attributes }) };
+  return table.writeBody(group, fields, carried);
 }
 
 /**
@@ -48,17 +38,10 @@ export function userGroupRecords(table: GroupTable): RecordTable<UserGroup, User
     nameAttribute: table.nameRow.scim,
     idOf: (group) => group.id,
     toScim: (group) => table.toScim(group),
-    createBody: (doc) => {
-      const { attributes, ...text } = named(doc, 'is required: JumpCloud cannot store a group without a name');
-      // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
-      const keys = Object.fromEntries(Object.entries(attributes ?? {}).filter(([, v]) => v !== ''));
-      return {
-        ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')),
-        name: text.name,
-        ...(Object.keys(keys).length ? { attributes: keys } : {}),
-      };
-    },
-    updateBody: (group, doc) => putBody(group, named(doc, 'cannot be empty: JumpCloud requires a group name')),
+    // Empty fields are left out of the create: JumpCloud's defaults and a missing field read back the same.
+    createBody: (doc) =>
+      table.writeBody(undefined, named(doc, 'is required: JumpCloud cannot store a group without a name')),
+    updateBody: (group, doc) => putBody(table, group, named(doc, 'cannot be empty: JumpCloud requires a group name')),
     holds: (group, doc) => table.holds(group, table.toJumpCloud(doc)),
     drift: (sent, answer) => table.drift(sent, answer),
     mapping: (collection) => groupMapping(table, collection),

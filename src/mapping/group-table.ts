@@ -24,10 +24,14 @@ export interface GroupRow {
   /** The SCIM attribute (a top-level Group attribute name). */
   scim: string;
   /**
-   * The user group field that stores it, `members` for the group's member edges, or `attributes.<key>`: a key of
-   * the group's `attributes` object (open in v2's schema), which leaves the admin's text fields alone.
+   * The user group field that stores it, `members` for the group's member edges, `description.<key>`: a key of the
+   * bridge's marked trailer at the end of the description (the admin's text before it is kept), or
+   * `attributes.<key>`: a key of the group's `attributes` object. Such a key is a group custom attribute, inherited
+   * by every member and releasable to SAML apps (fact `groupCustomAttributes`), so only an admin's own row uses it.
    */
-  target: UserGroupTextField | 'members' | CustomTarget;
+  target: UserGroupTextField | 'members' | CustomTarget | DescriptionTarget;
+  /** Where the previous layout kept this value: read when the new place is empty, and removed on the next write. */
+  migrateFrom?: CustomTarget;
   required: boolean;
   caseExact: boolean;
   uniqueness: Uniqueness;
@@ -38,10 +42,53 @@ export interface GroupRow {
 /** The group's member edges: not a field of the group record but the v2 graph. */
 const MEMBERS = 'members';
 const TARGETS: readonly string[] = [...USER_GROUP_TEXT_FIELDS, MEMBERS];
+export type DescriptionTarget = `description.${string}`;
+const DESCRIPTION_TARGET = /^description\.([A-Za-z][A-Za-z0-9]{0,63})$/;
 
 /** The key in the group's `attributes` object a row stores into, if it does. */
 export function attributeKey(target: GroupRow['target']): string | undefined {
   return customAttributeName(target);
+}
+
+/** The key in the description's trailer a row stores into, if it does. */
+function trailerKey(target: GroupRow['target']): string | undefined {
+  return DESCRIPTION_TARGET.exec(target)?.[1];
+}
+
+/**
+ * The bridge's bookkeeping at the end of a group's description: ` [scim-bridge externalId=<value>]`, values
+ * percent-encoded so no `]`, `;` or newline can end it early. It is visible in JumpCloud's console, which is the
+ * price of a place that members do not inherit and SAML apps do not receive (docs/decisions.md §2b).
+ */
+const TRAILER = /\s*\[scim-bridge ([^\]]*)\]$/;
+const TRAILER_OPEN = '[scim-bridge ';
+
+/** A description split into the admin's text and the bridge's keys. */
+function splitDescription(description: unknown): { text: string; keys: Record<string, string> } {
+  const full = typeof description === 'string' ? description : '';
+  const match = TRAILER.exec(full);
+  if (!match) return { text: full, keys: {} };
+  const keys: Record<string, string> = {};
+  for (const pair of (match[1] ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    try {
+      keys[pair.slice(0, eq).trim()] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      // A trailer an admin edited into something undecodable is not the bridge's any more: the text keeps it.
+      return { text: full, keys: {} };
+    }
+  }
+  return { text: full.slice(0, match.index), keys };
+}
+
+/** The admin's text with the bridge's keys as a trailer (none: the text alone). */
+function joinDescription(text: string, keys: Record<string, string>): string {
+  const pairs = Object.entries(keys)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+  if (pairs.length === 0) return text;
+  return `${text}${text === '' ? '' : ' '}${TRAILER_OPEN}${pairs.join('; ')}]`;
 }
 
 function compileRow(raw: unknown, index: number): GroupRow {
@@ -51,11 +98,15 @@ function compileRow(raw: unknown, index: number): GroupRow {
   if (!/^[A-Za-z][\w$-]*$/.test(raw.scim))
     throw new Error(`${where}: '${raw.scim}' is not a top-level SCIM Group attribute name`);
   const target = (TARGETS.find((t) => t === raw.jumpcloud) ??
-    (customAttributeName(raw.jumpcloud) ? raw.jumpcloud : undefined)) as GroupRow['target'] | undefined;
+    (customAttributeName(raw.jumpcloud) || DESCRIPTION_TARGET.test(raw.jumpcloud) ? raw.jumpcloud : undefined)) as
+    GroupRow['target'] | undefined;
   if (!target)
     throw new Error(
-      `${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, or attributes.<key>)`,
+      `${where}: '${raw.jumpcloud}' is not a JumpCloud user group field the bridge can write (${TARGETS.join(', ')}, description.<key> or attributes.<key>)`,
     );
+  const migrateFrom = raw.migrateFrom;
+  if (migrateFrom !== undefined && (typeof migrateFrom !== 'string' || !customAttributeName(migrateFrom)))
+    throw new Error(`${where}: 'migrateFrom' must be attributes.<key> (where the previous layout kept the value)`);
   // RFC 7643 §4.2: `members` is the Group's member list, and the member edges can hold nothing else.
   if ((target === MEMBERS) !== (raw.scim.toLowerCase() === MEMBERS))
     throw new Error(`${where}: the SCIM 'members' attribute and the group's 'members' edges map only to each other`);
@@ -69,6 +120,7 @@ function compileRow(raw: unknown, index: number): GroupRow {
     caseExact: raw.caseExact === true,
     uniqueness,
     ...(typeof raw.maxLength === 'number' ? { maxLength: raw.maxLength } : {}),
+    ...(typeof migrateFrom === 'string' ? { migrateFrom: migrateFrom as CustomTarget } : {}),
     description: typeof raw.description === 'string' ? raw.description : '',
   };
 }
@@ -111,33 +163,47 @@ function membersDef(row: GroupRow): AttributeDef {
 }
 
 /**
- * The text fields of a group write, and the keys of its `attributes` object; a field the table maps but the
- * document leaves out is written as '' (an attribute key as '' is removed).
+ * The text fields of a group write, the keys of its `attributes` object and of its description trailer; a field the
+ * table maps but the document leaves out is written as '' (a key as '' is removed).
  */
-export type GroupFields = Partial<Record<UserGroupTextField, string>> & { attributes?: Record<string, string> };
+export type GroupFields = Partial<Record<UserGroupTextField, string>> & {
+  attributes?: Record<string, string>;
+  trailer?: Record<string, string>;
+};
 
 /** What a group holds for one row ('' when nothing). */
 function heldValue(group: UserGroup, row: GroupRow): string {
+  const attributes = group.attributes ?? undefined;
   const key = attributeKey(row.target);
-  const v =
-    key !== undefined
-      ? (group.attributes ?? undefined)?.[key]
-      : row.target === MEMBERS
-        ? undefined
-        : group[row.target as UserGroupTextField];
+  const trailer = trailerKey(row.target);
+  let v: unknown;
+  if (key !== undefined) v = attributes?.[key];
+  else if (trailer !== undefined) v = splitDescription(group.description).keys[trailer];
+  else if (row.target === 'description') v = splitDescription(group.description).text;
+  else if (row.target !== MEMBERS) v = group[row.target as UserGroupTextField];
+  const legacy = row.migrateFrom ? attributeKey(row.migrateFrom) : undefined;
+  if ((v === undefined || v === '') && legacy !== undefined) v = attributes?.[legacy];
   return typeof v === 'string' ? v : '';
 }
 
 /** What a write says for one row ('' when nothing). */
 export function writtenValue(write: GroupFields, row: GroupRow): string {
   const key = attributeKey(row.target);
+  const trailer = trailerKey(row.target);
   return (
     (key !== undefined
       ? write.attributes?.[key]
-      : row.target === MEMBERS
-        ? undefined
-        : write[row.target as UserGroupTextField]) ?? ''
+      : trailer !== undefined
+        ? write.trailer?.[trailer]
+        : row.target === MEMBERS
+          ? undefined
+          : write[row.target as UserGroupTextField]) ?? ''
   );
+}
+
+/** The JumpCloud field a row's value ends up in (`attributes` keys are reported by the caller). */
+export function storedField(row: GroupRow): string {
+  return trailerKey(row.target) !== undefined ? 'description' : row.target;
 }
 
 /** Which SCIM resource type a group table describes: Groups, or another type JumpCloud stores as user groups. */
@@ -230,10 +296,63 @@ export class GroupTable {
         );
       }
       const key = attributeKey(row.target);
+      const trailer = trailerKey(row.target);
       if (key !== undefined) out.attributes = { ...out.attributes, [key]: v ?? '' };
+      else if (trailer !== undefined) out.trailer = { ...out.trailer, [trailer]: v ?? '' };
       else out[row.target as UserGroupTextField] = v ?? '';
     }
     return out;
+  }
+
+  /** Whether a group still holds a value where the previous layout kept it (the next write moves it). */
+  holdsPreviousLayout(group: UserGroup): boolean {
+    const attributes = group.attributes ?? {};
+    return this.rows.some((r) => {
+      const legacy = r.migrateFrom ? attributeKey(r.migrateFrom) : undefined;
+      return legacy !== undefined && legacy in attributes;
+    });
+  }
+
+  /**
+   * The body of a create (`current` undefined) or of a full-update PUT: the mapped fields, the description as the
+   * admin's text (kept when no row maps it) plus the bridge's trailer, and the `attributes` object as the group holds
+   * it with the mapped keys applied and every `migrateFrom` key of the previous layout removed. `carried` is what the
+   * PUT sends back unchanged (the group's settings, dynamic query...).
+   */
+  writeBody(
+    current: UserGroup | undefined,
+    fields: GroupFields & { name: string },
+    carried: Record<string, unknown> = {},
+  ): UserGroupWrite {
+    const { attributes: keys, trailer, ...text } = fields;
+    const held = splitDescription(current?.description);
+    const adminText = text.description ?? held.text;
+    const trailerKeys = { ...held.keys, ...(trailer ?? {}) };
+    const description = joinDescription(adminText, trailerKeys);
+    const attributes: Record<string, unknown> = { ...(current?.attributes ?? {}) };
+    const legacy = this.rows.flatMap((r) => (r.migrateFrom ? [attributeKey(r.migrateFrom) ?? ''] : []));
+    let migrated = false;
+    for (const k of legacy) {
+      if (k in attributes) migrated = true;
+      delete attributes[k];
+    }
+    for (const [k, v] of Object.entries(keys ?? {})) {
+      if (v === '') delete attributes[k];
+      else attributes[k] = v;
+    }
+    const sendAttributes =
+      keys !== undefined || migrated || (current === undefined && Object.keys(attributes).length > 0);
+    const body: Record<string, unknown> = { ...carried, ...text, name: fields.name };
+    if (current === undefined) {
+      for (const [k, v] of Object.entries(body)) if (v === '') delete body[k];
+      if (description !== '') body.description = description;
+      if (Object.keys(attributes).length) body.attributes = attributes;
+      return body as unknown as UserGroupWrite;
+    }
+    if (description !== '' || 'description' in text || current.description) body.description = description;
+    const wasNull = current.attributes === null || current.attributes === undefined;
+    if (sendAttributes && !(wasNull && Object.keys(attributes).length === 0)) body.attributes = attributes;
+    return body as unknown as UserGroupWrite;
   }
 }
 

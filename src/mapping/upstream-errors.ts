@@ -29,6 +29,16 @@ export interface FailureWords {
  * exhausted throttling becomes a 503 Entra retries later.
  */
 export const SCIM_ANSWERS: { readonly [K in JumpCloudErrorKind]: ScimAnswer } = {
+  ipBlocked: {
+    status: 503,
+    detail: ({ said }) =>
+      `JumpCloud has blocked the bridge's IP address as suspected abuse, so every call fails whatever the key; Entra will retry. Ask JumpCloud support to unblock the address the bridge calls from (check for other clients sending bad keys from it). ${said}`,
+  },
+  keyExpired: {
+    status: 401,
+    detail: ({ said }) =>
+      `The JumpCloud API key has expired or its administrator's API access is disabled: generate a new key (JumpCloud console → your account → API Settings; choose its expiry) and put it in Entra's Secret Token (or the bridge's key file). ${said}`,
+  },
   unauthorized: {
     status: 401,
     detail: ({ said }) =>
@@ -68,7 +78,7 @@ export const SCIM_ANSWERS: { readonly [K in JumpCloudErrorKind]: ScimAnswer } = 
 export function scimErrorFor(
   e: JumpCloudError,
   what = 'Resource',
-  clash = 'the same username, email or employee id',
+  clash = 'the same username, email, alternate email or employee id',
 ): ScimError {
   const answer = SCIM_ANSWERS[e.kind];
   const words = {

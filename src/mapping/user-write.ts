@@ -1,37 +1,6 @@
-import { badRequest } from '../scim/errors.js';
 import type { CustomAttribute, SystemUser, SystemUserCreate, SystemUserUpdate } from '../jumpcloud/types.js';
 import { deepEqual } from '../util/guards.js';
 import type { JumpCloudWrite } from './codecs.js';
-
-/**
- * JumpCloud's username rules (its naming-convention article): start with a letter, no spaces, no "@".
- * Checked before any upstream write so the admin gets the rule and the fix, not JumpCloud's generic 400.
- */
-export function checkUsername(username: string | undefined, userName: string | undefined): void {
-  if (username === undefined) return;
-  const shown = JSON.stringify(userName ?? username);
-  const fix =
-    "In Entra, edit the provisioning mapping of 'userName' to use mailNickname instead of userPrincipalName" +
-    ' (or start the bridge with DERIVE_USERNAME_FROM_EMAIL=true, the default, to store the part before "@").';
-  if (username === '')
-    throw badRequest('invalidValue', "'userName' is required: JumpCloud cannot store a user without a username.");
-  if (username.includes('@'))
-    throw badRequest(
-      'invalidValue',
-      `userName ${shown} breaks JumpCloud's username rule: it must not contain "@". ${fix}`,
-    );
-  if (/\s/.test(username))
-    throw badRequest(
-      'invalidValue',
-      `userName ${shown} breaks JumpCloud's username rule: it must not contain spaces. ${fix}`,
-    );
-  if (!/^[A-Za-z]/.test(username)) {
-    throw badRequest(
-      'invalidValue',
-      `userName ${shown} breaks JumpCloud's username rule: it must start with a letter. Use an Entra attribute (or expression) that starts with a letter for 'userName'.`,
-    );
-  }
-}
 
 function customList(custom: Record<string, string | null>, base: readonly CustomAttribute[] = []): CustomAttribute[] {
   const out = base.filter((a) => !(a.name in custom));

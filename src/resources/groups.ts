@@ -5,7 +5,7 @@ import { parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
-import { USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
+import { SCAN_ORDER, USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
@@ -107,9 +107,12 @@ export class GroupsResource implements ScimResourceType {
     });
   }
 
-  /** One page of the groups whose names pass the pushed-down terms (none: every group). */
+  /** One page of the groups whose names pass the pushed-down terms (none: every group), in `_id` order. */
   private page(jc: JumpCloudClient, terms: string[], page: { limit: number; skip: number }) {
-    return translated(() => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page }), 'Groups');
+    return translated(
+      () => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page, sort: SCAN_ORDER }),
+      'Groups',
+    );
   }
 
   /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */
@@ -291,6 +294,9 @@ export class GroupsResource implements ScimResourceType {
           put = body;
         }
       }
+      // A group the previous layout wrote keeps the bridge's externalId where members inherit it: any write to the
+      // group (a member change too) moves it, with every mapped value as it reads now.
+      if (!put && this.table.holdsPreviousLayout(group)) put = this.records.updateBody(group, this.table.toScim(group));
       const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
       const changes = memberChanges(steps, current);
 

@@ -7,7 +7,7 @@ import { parsePatchRequest } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
-import { SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
+import { SCAN_ORDER, SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import type {
   SearchExpression,
@@ -28,13 +28,20 @@ import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import { checkUsername, createBody, updateBody } from '../mapping/user-write.js';
+import { createBody, updateBody } from '../mapping/user-write.js';
+import { checkUsername, windowsUsernameWarning } from '../mapping/usernames.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { PageRequest } from '../util/paging.js';
 import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 import { deepEqual, isRecord } from '../util/guards.js';
+
+/** A username Windows logins cannot take is stored, with a warning in the log line and the exchange. */
+function windowsNote(ctx: RequestContext, username: string): void {
+  const message = windowsUsernameWarning(username);
+  if (message) ctx.note?.({ level: 'warn', kind: 'usernameWindows', message });
+}
 
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
@@ -160,7 +167,9 @@ export class UsersResource implements ScimResourceType {
   ): Promise<{ items: SystemUser[]; total: number }> {
     const res = await translated(
       () =>
-        search ? jc.searchUsers({ filter: search, fields }, page) : jc.listUsers({ ...page, sort: '_id', fields }),
+        search
+          ? jc.searchUsers({ filter: search, fields }, { ...page, sort: SCAN_ORDER })
+          : jc.listUsers({ ...page, sort: SCAN_ORDER, fields }),
       'Users',
     );
     return { items: res.results, total: res.totalCount };
@@ -198,6 +207,7 @@ export class UsersResource implements ScimResourceType {
     const write = this.table.toJumpCloud(doc);
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
+    windowsNote(ctx, created.username);
     const key = `create:${created.username.toLowerCase()}`;
     return this.scaffold.lock(ctx, key, async () => {
       await this.assertUnique(ctx.jc, created);
@@ -383,7 +393,10 @@ export class UsersResource implements ScimResourceType {
       delete body.state;
     }
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
-    if (body.username !== undefined) checkUsername(body.username, nextUserName);
+    if (body.username !== undefined) {
+      checkUsername(body.username, nextUserName);
+      windowsNote(ctx, body.username);
+    }
     await this.assertUnique(ctx.jc, body, user._id);
     if (this.managerIn(body) === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);

@@ -467,8 +467,8 @@ describe('GET /Users over a directory larger than the page and MAX_FILTER_SCAN',
     );
     expect(result.body).to.include({ totalResults: 150, itemsPerPage: 149, startIndex: 2 });
     expect(calls.map((c) => c.query)).to.deep.equal([
-      { limit: '100', skip: '1' },
-      { limit: '50', skip: '101' },
+      { limit: '100', skip: '1', sort: '_id' },
+      { limit: '50', skip: '101', sort: '_id' },
     ]);
   });
 
@@ -557,7 +557,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   beforeEach(() => nock.cleanAll());
   afterEach(() => expect(nock.isDone(), `pending: ${nock.pendingMocks().join(', ')}`).to.equal(true));
 
-  it('userName eq → one POST /api/search/systemusers?limit=100&skip=0 with the anchored case-insensitive regex on the username or a recorded userName', async () => {
+  it('userName eq → one POST /api/search/systemusers?limit=100&skip=0&sort=_id with the anchored case-insensitive regex on the username or a recorded userName', async () => {
     scope()
       .matchHeader('content-type', /^application\/json/)
       .post('/api/search/systemusers', {
@@ -566,7 +566,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
         },
         fields: USER_FIELDS,
       })
-      .query({ limit: '100', skip: '0' })
+      .query({ limit: '100', skip: '0', sort: '_id' })
       .reply(200, { totalCount: 1, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'B.Jensen')] });
     const res = await call(s, `/Users${q({ filter: 'userName eq "b.jensen"' })}`);
     expect(res.status).to.equal(200);
@@ -590,7 +590,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
   it('externalId eq → search on attributes.value, then the residual drops a user whose OTHER custom attribute matched', async () => {
     scope()
       .post('/api/search/systemusers', { filter: { and: [{ 'attributes.value': 'E-100' }] }, fields: USER_FIELDS })
-      .query({ limit: '100', skip: '0' })
+      .query({ limit: '100', skip: '0', sort: '_id' })
       .reply(200, {
         totalCount: 2,
         results: [
@@ -626,7 +626,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
         filter: { or: [{ suspended: true }, { state: 'STAGED' }] },
         fields: USER_FIELDS,
       })
-      .query({ limit: '1', skip: '0' })
+      .query({ limit: '1', skip: '0', sort: '_id' })
       .reply(200, { totalCount: 42, results: [user('aaaaaaaaaaaaaaaaaaaaaaaa', 'a', { suspended: true })] });
     const res = await call(s, `/Users${q({ filter: 'active eq false', count: 0 })}`);
     expect(res.body).to.deep.include({ totalResults: 42, itemsPerPage: 0, Resources: [] });
@@ -644,7 +644,7 @@ describe('GET /Users: exact upstream calls (nock)', function () {
         },
         fields: USER_FIELDS,
       })
-      .query({ limit: '100', skip: '0' })
+      .query({ limit: '100', skip: '0', sort: '_id' })
       .reply(200, { totalCount: 0, results: [] });
     const res = await call(s, `/Users${q({ filter: `emails.value eq "a@x.com" or ${ENT}:employeeNumber eq "1 2"` })}`);
     expect(res.body).to.include({ totalResults: 0 });

@@ -47,7 +47,7 @@ describe('e2e brownfield: groups an admin configured', () => {
       attributes: structuredClone(SETTINGS),
     });
 
-  it("Entra's externalId goes into the group's attributes object: the admin's description and settings stay byte-identical", async () => {
+  it("Entra's externalId goes into a marked trailer of the description: the admin's text and settings stay byte-identical", async () => {
     const g = adminGroup();
     expect((await h.request('GET', `/Groups/${g.id}`)).body).to.not.have.property('externalId');
     const before = storedGroup(emulator, g.id);
@@ -58,9 +58,9 @@ describe('e2e brownfield: groups an admin configured', () => {
     );
     expect(res.status, JSON.stringify(res.body)).to.equal(204);
     const after = storedGroup(emulator, g.id);
-    expect(changedKeys(before, after)).to.deep.equal(['attributes']);
-    expect(after.attributes).to.deep.equal({ ...SETTINGS, scimExternalId: 'a1b2c3d4-entra-object-id' });
-    expect(after.description).to.equal(before.description);
+    expect(changedKeys(before, after)).to.deep.equal(['description']);
+    expect(after.attributes).to.deep.equal(SETTINGS);
+    expect(after.description).to.equal(`${before.description} [scim-bridge externalId=a1b2c3d4-entra-object-id]`);
     expect((await h.request('GET', `/Groups/${g.id}`)).body.externalId).to.equal('a1b2c3d4-entra-object-id');
     const found = await h.request(
       'GET',
@@ -88,7 +88,7 @@ describe('e2e brownfield: groups an admin configured', () => {
     expect(res.body.members.map((m: { value: string }) => m.value).sort()).to.deep.equal([users[1], users[2]].sort());
     expect(emulator.store.membersOf(g.id).sort()).to.deep.equal([users[1], users[2]].sort());
     const after = storedGroup(emulator, g.id);
-    expect(changedKeys(before, after)).to.deep.equal(['attributes']);
+    expect(changedKeys(before, after)).to.deep.equal(['description']);
     const memberWrites = emulator.requests
       .slice(mark)
       .filter((r) => r.method === 'POST' && r.path.endsWith('/members'));

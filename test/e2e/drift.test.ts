@@ -32,20 +32,22 @@ describe('e2e: drift detection against a JumpCloud that normalises what it store
     expect(h.bridge.drift.total).to.equal(0);
   });
 
-  it('a lower-cased e-mail is a warning naming the attribute, the value sent and the value stored; counted; the next GET is what JumpCloud stored', async () => {
+  it('a lower-cased family name is a warning naming the attribute, the value sent and the value stored; counted; the next GET is what JumpCloud stored; a lower-cased e-mail is not', async () => {
     const { h, emulator } = stack();
-    emulator.setModes({ normalise: { email: 'lowercase' } });
+    // JumpCloud documents that it stores e-mails lowercased (fact emailsLowercased): that alone is no drift.
+    emulator.setModes({ normalise: { lastname: 'lowercase', email: 'lowercase' } });
     const created = await h.request('POST', '/Users', USER);
     expect(created.status).to.equal(201);
     const [line, ...more] = driftLines(h.logs);
     expect(more).to.deep.equal([]);
-    expect(line).to.include({ resource: 'User', id: created.body.id, attribute: 'emails' });
-    expect(line?.sent).to.deep.equal([{ value: 'Drift.User@Contoso.com', type: 'work', primary: true }]);
-    expect(line?.stored).to.deep.equal([{ value: 'drift.user@contoso.com', type: 'work', primary: true }]);
-    expect(String(line?.message)).to.include('JumpCloud stored emails as').and.to.include('not as sent');
+    expect(line).to.include({ resource: 'User', id: created.body.id, attribute: 'name.familyName' });
+    expect(line?.sent).to.equal('User');
+    expect(line?.stored).to.equal('user');
+    expect(String(line?.message)).to.include('JumpCloud stored name.familyName as').and.to.include('not as sent');
     expect(h.bridge.drift.total).to.equal(1);
-    expect(h.bridge.drift.byAttribute.get('emails')).to.equal(1);
+    expect(h.bridge.drift.byAttribute.get('name.familyName')).to.equal(1);
     // The SCIM answer and every later read show what JumpCloud stored, so Entra sees the truth.
+    expect(created.body.name.familyName).to.equal('user');
     expect(created.body.emails[0].value).to.equal('drift.user@contoso.com');
     const read = await h.request('GET', `/Users/${created.body.id as string}`);
     expect(read.body.emails).to.deep.equal([{ value: 'drift.user@contoso.com', type: 'work', primary: true }]);

@@ -97,7 +97,7 @@ describe('e2e: explain CLI', function () {
       /^\s+displayName\s+name \[text\]\s+"Physics Lab" → name="Physics Lab" → stored name="Physics Lab"$/m,
     );
     expect(stdout).to.match(
-      /^\s+externalId\s+attributes\.scimExternalId \[text\]\s+"g-42" → attributes\.scimExternalId="g-42" → stored attributes\.scimExternalId="g-42"$/m,
+      /^\s+externalId\s+description\.externalId \[text\]\s+"g-42" → description="\[scim-bridge externalId=g-42\]" → stored description="\[scim-bridge externalId=g-42\]"$/m,
     );
     expect(stdout).to.match(
       /^\s+members\s+members \(member edges\) \[memberIds\]\s+\[\] → \(not sent: no member changed\) → stored \(unchanged\)$/m,

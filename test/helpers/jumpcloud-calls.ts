@@ -9,10 +9,11 @@ import { JC, KEY } from './bridge-harness.js';
  * `Content-Type: application/json` exactly when a body is sent.
  */
 
-/** A JumpCloud page as the bridge asks for it (`limit`/`skip`, sent as strings). */
+/** A JumpCloud page as the bridge asks for it (`limit`/`skip`, sent as strings; `sort: '_id'` on a paging scan). */
 export interface Page {
   limit: number;
   skip: number;
+  sort?: '_id';
 }
 
 type Query = Record<string, string | number>;
@@ -70,11 +71,11 @@ function calls(persist: boolean) {
     // v2 user groups
     /** `GET /api/v2/usergroups`: a list, with `filter=name:search:…` when the query names one. */
     listGroups: (query?: Query): nock.Interceptor => withQuery(read().get('/api/v2/usergroups'), query),
-    /** `GET /api/v2/usergroups?filter=name:search:<name>` at the first page of 100: the displayName search. */
+    /** `GET /api/v2/usergroups?filter=name:search:<name>` at the first page of 100 in `_id` order: the displayName scan. */
     searchGroupsByName: (name: string): nock.Interceptor =>
       read()
         .get('/api/v2/usergroups')
-        .query({ filter: `name:search:${name}`, limit: '100', skip: '0' }),
+        .query({ filter: `name:search:${name}`, limit: '100', skip: '0', sort: '_id' }),
     /** `GET /api/v2/usergroups/{id}`. */
     getGroup: (id: string): nock.Interceptor => read().get(`/api/v2/usergroups/${id}`),
     /** `POST /api/v2/usergroups`: a create, with its body when given. */

@@ -14,7 +14,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       jc.searchGroupsByName('displayName').reply(200, [], total(0));
       jc.createGroup({
         name: 'displayName',
-        attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+        description: '[scim-bridge externalId=8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159]',
       }).reply(201, group({ name: 'displayName' }));
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(res.status).to.equal(201);
@@ -62,7 +62,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       jc.searchGroupsByName('displayName').reply(200, [], total(0));
       jc.createGroup({
         name: 'displayName',
-        attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+        description: '[scim-bridge externalId=8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159]',
       }).reply(409, { message: 'Already Exists' });
       const res = await app.scim('POST', '/Groups', fixture('create-group.json'));
       expect(res.status).to.equal(409);

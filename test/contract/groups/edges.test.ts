@@ -97,7 +97,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     it('sorts by displayName here (ignoring case) over every group, and pages the sorted list', async () => {
       const named = (n: number, name: string): Record<string, unknown> => group({ id: uid(n), name });
       const all = [named(1, 'beta'), named(2, 'Alpha'), named(3, 'gamma')];
-      jc.listGroups({ limit: '100', skip: '0' }).reply(200, all, total(3));
+      jc.listGroups({ limit: '100', skip: '0', sort: '_id' }).reply(200, all, total(3));
       const desc = await app.scim('GET', '/Groups?sortBy=displayName&sortOrder=descending&excludedAttributes=members');
       expect(desc.status).to.equal(200);
       expect((rec(desc.body).Resources as { displayName: string }[]).map((g) => g.displayName)).to.deep.equal([
@@ -105,7 +105,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         'beta',
         'Alpha',
       ]);
-      jc.listGroups({ limit: '100', skip: '0' }).reply(200, all, total(3));
+      jc.listGroups({ limit: '100', skip: '0', sort: '_id' }).reply(200, all, total(3));
       const second = await app.scim(
         'GET',
         '/Groups?sortBy=displayName&startIndex=2&count=1&excludedAttributes=members',

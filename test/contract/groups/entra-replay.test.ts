@@ -45,7 +45,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
           noClash('displayName');
           jc.createGroup({
             name: 'displayName',
-            attributes: { scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+            description: '[scim-bridge externalId=8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159]',
           }).reply(201, group({ name: 'displayName' }));
         },
         status: 201,

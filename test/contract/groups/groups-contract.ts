@@ -9,12 +9,16 @@ export const OTHER_GROUP_ID = '5f0c1e2d3c4b5a6978695a4c';
 /** A JumpCloud-shaped user id for test member `n`. */
 export const uid = (n: number): string => `6a${n.toString(16).padStart(22, '0')}`;
 
-/** The admin's description: never written by the bridge (externalId lives in `attributes.scimExternalId`). */
+/** The admin's description: the bridge keeps it and appends only its marked trailer (externalId). */
 const ADMIN_TEXT = 'Owned by sales ops; ask #it-help before changing';
 const SUDO = { enabled: false, withoutPassword: false };
-/** The group's attributes object holding Entra's externalId (none for '') next to the admin's settings. */
+/**
+ * A group as the bridge leaves it: Entra's externalId (none for '') in the description's trailer after the admin's
+ * text, and the admin's settings alone in `attributes`.
+ */
 export const ext = (externalId: string): Record<string, unknown> => ({
-  attributes: { sudo: SUDO, ...(externalId ? { scimExternalId: externalId } : {}) },
+  attributes: { sudo: SUDO },
+  description: externalId ? `${ADMIN_TEXT} [scim-bridge externalId=${encodeURIComponent(externalId)}]` : ADMIN_TEXT,
 });
 
 /** A JumpCloud v2 user group as the API returns it: static, with the admin's description and settings. */
@@ -22,10 +26,9 @@ export function group(over: Record<string, unknown> = {}): Record<string, unknow
   return {
     id: GROUP_ID,
     name: 'Sales Team',
-    description: ADMIN_TEXT,
     type: 'user_group',
     membershipMethod: 'STATIC',
-    attributes: { sudo: SUDO, scimExternalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159' },
+    ...ext('8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159'),
     suggestionCounts: { add: 0, remove: 0, total: 0 },
     ...over,
   };
@@ -40,7 +43,7 @@ export const member = (id: string): Record<string, unknown> => ({
 
 /** The PUT body the bridge must send: the writable fields it read (the admin's description included), with name/externalId changed. */
 export function putBody(name: string, externalId: string): nock.DataMatcherMap {
-  return { ...ext(externalId), membershipMethod: 'STATIC', name, description: ADMIN_TEXT };
+  return { ...ext(externalId), membershipMethod: 'STATIC', name };
 }
 
 /** The text of a file in test/fixtures/entra/groups. */

@@ -61,7 +61,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('pages GET /Groups upstream with startIndex/count and reports x-total-count', async () => {
-      jc.listGroups({ limit: '2', skip: '2' }).reply(
+      jc.listGroups({ limit: '2', skip: '2', sort: '_id' }).reply(
         200,
         [group(), group({ id: OTHER_GROUP_ID, name: 'B' })],
         total(7),
@@ -79,7 +79,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('reads members for each listed group when they are not excluded', async () => {
-      jc.listGroups({ limit: '1', skip: '0' }).reply(200, [group()], total(1));
+      jc.listGroups({ limit: '1', skip: '0', sort: '_id' }).reply(200, [group()], total(1));
       jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [member(uid(1))], total(1));
       const res = await app.scim('GET', '/Groups?count=1');
       const [first] = rec(res.body).Resources as Record<string, unknown>[];
@@ -90,8 +90,8 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
       const many = Array.from({ length: 100 }, (_, i) =>
         group({ id: `5f${i.toString(16).padStart(22, '0')}`, name: `g${i}`, ...ext(`ext-${i}`) }),
       );
-      jc.listGroups({ limit: '100', skip: '0' }).reply(200, many, total(150));
-      jc.listGroups({ limit: '100', skip: '100' }).reply(
+      jc.listGroups({ limit: '100', skip: '0', sort: '_id' }).reply(200, many, total(150));
+      jc.listGroups({ limit: '100', skip: '100', sort: '_id' }).reply(
         200,
         [
           ...Array.from({ length: 49 }, (_, i) =>
@@ -118,7 +118,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         group({ id: uid(3).replace(/^6a/, '5f'), name: 'Gamma', ...ext('e2') }),
       ];
       const f = '(displayName sw "AL" or displayName ew "X") and not (displayName co "zzz") and externalId pr';
-      jc.listGroups({ limit: '100', skip: '0' }).reply(200, groups, total(3));
+      jc.listGroups({ limit: '100', skip: '0', sort: '_id' }).reply(200, groups, total(3));
       const res = await app.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent(f)}`);
       expect((rec(res.body).Resources as Record<string, unknown>[]).map((r) => r.displayName)).to.deep.equal([
         'beta-x',
@@ -126,7 +126,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
     });
 
     it('answers tooMany when a residual filter would scan beyond MAX_FILTER_SCAN', async () => {
-      jc.listGroups({ limit: '100', skip: '0' }).reply(200, [group()], total(20_000));
+      jc.listGroups({ limit: '100', skip: '0', sort: '_id' }).reply(200, [group()], total(20_000));
       const res = await app.scim('GET', `/Groups?filter=${encodeURIComponent('externalId eq "x"')}`);
       expect(res.status).to.equal(400);
       expect(rec(res.body).scimType).to.equal('tooMany');

@@ -30,7 +30,7 @@ describe('contract: Users → JumpCloud systemusers: derive mode adopts what exi
       },
       fields: USER_FIELDS,
     };
-    jc.searchUsers({ limit: 100, skip: 0 }, search).reply(200, {
+    jc.searchUsers({ limit: 100, skip: 0, sort: '_id' }, search).reply(200, {
       totalCount: 2,
       results: [
         jcUser({ username: 'Jane', attributes: [] }),

@@ -18,7 +18,7 @@ describe('contract: Users → JumpCloud systemusers: reads, lists and matches', 
   it('Test Connection canary: case-insensitive exact search of the username or a recorded userName, 200 with an empty ListResponse', async () => {
     const canary = { $regex: '(?i)^cf4d78e8\\-cc4f\\-4d5d\\-b8b9\\-183561c0104a$' };
     jc.searchUsers(
-      { limit: 100, skip: 0 },
+      { limit: 100, skip: 0, sort: '_id' },
       {
         filter: { or: [{ username: canary }, { 'attributes.value': canary }] },
         fields: USER_FIELDS,
@@ -38,7 +38,7 @@ describe('contract: Users → JumpCloud systemusers: reads, lists and matches', 
 
   it('matches by externalId through the custom attribute, re-checking it exactly', async () => {
     jc.searchUsers(
-      { limit: 100, skip: 0 },
+      { limit: 100, skip: 0, sort: '_id' },
       { filter: { and: [{ 'attributes.value': 'ext-1' }] }, fields: USER_FIELDS },
     ).reply(200, {
       totalCount: 2,
@@ -78,7 +78,7 @@ describe('contract: Users → JumpCloud systemusers: reads, lists and matches', 
 
     it('attributes=emails,name.givenName asks for the email fields and firstname', async () => {
       jc.searchUsers(
-        { limit: 100, skip: 0 },
+        { limit: 100, skip: 0, sort: '_id' },
         {
           filter: {
             or: [{ username: { $regex: '(?i)^bjensen$' } }, { 'attributes.value': { $regex: '(?i)^bjensen$' } }],

@@ -16,6 +16,8 @@ describe('jumpcloud/failure-kinds', () => {
 
   it('stops a fan-out on failures of JumpCloud or the key, not on those of one object', () => {
     expect(FAILURE_KIND_NAMES.filter(isSystemic)).to.deep.equal([
+      'ipBlocked',
+      'keyExpired',
       'unauthorized',
       'forbidden',
       'rateLimited',
@@ -31,6 +33,14 @@ describe('jumpcloud/failure-kinds', () => {
     expect(kindForStatus(503, 'already exists')).to.equal('unavailable');
     expect(kindForStatus(199, 'already exists')).to.equal('alreadyExists');
     expect(kindForStatus(199, '')).to.equal('badRequest');
+  });
+
+  it('tells a blocked IP and an expired key from a key without permission', () => {
+    expect(kindForStatus(403, 'Forbidden: your IP has been blocked due to suspected abuse')).to.equal('ipBlocked');
+    expect(kindForStatus(401, 'API key has expired')).to.equal('keyExpired');
+    expect(kindForStatus(403, 'API access is disabled for this administrator')).to.equal('keyExpired');
+    expect(kindForStatus(403, 'Forbidden')).to.equal('forbidden');
+    expect(kindForStatus(401, 'Unauthorized')).to.equal('unauthorized');
   });
 
   it('only failures that got no HTTP answer are never recognised from one', () => {

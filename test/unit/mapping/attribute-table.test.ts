@@ -4,7 +4,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig, ConfigError } from '../../../src/config.js';
 import { fieldOf, loadAttributeTable, stringAt, withValueAt } from '../../../src/mapping/attribute-table.js';
-import { createBody, updateBody, checkUsername } from '../../../src/mapping/user-write.js';
+import { createBody, updateBody } from '../../../src/mapping/user-write.js';
+import { checkUsername } from '../../../src/mapping/usernames.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
 
 const file = loadConfig({}).mappingFile;

@@ -232,7 +232,7 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
       bobId = String(bob.data.id);
     });
 
-    it('a create: displayName → name, externalId → attributes.scimExternalId, members → the member edges added', async () => {
+    it('a create: displayName → name, externalId → the description trailer, members → the member edges added', async () => {
       const res = await s.scim.post('/Groups', {
         schemas: [GROUP],
         displayName: 'Mapping Guild',
@@ -255,11 +255,11 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
         },
         {
           scim: 'externalId',
-          jumpcloud: 'attributes.scimExternalId',
+          jumpcloud: 'description.externalId',
           codec: 'text',
           value: 'g-1',
-          sent: 'attributes.scimExternalId="g-1"',
-          stored: 'attributes.scimExternalId="g-1"',
+          sent: 'description="[scim-bridge externalId=g-1]"',
+          stored: 'description="[scim-bridge externalId=g-1]"',
         },
         {
           scim: 'members',
@@ -275,7 +275,7 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
         responseType: 'text',
       });
       expect(page.data).to.contain('mapping: 3 attributes (create)');
-      expect(page.data).to.contain('attributes.scimExternalId=&quot;g-1&quot;');
+      expect(page.data).to.contain('description=&quot;[scim-bridge externalId=g-1]&quot;');
       expect(page.data).to.contain(`added ${janeId}`);
     });
 

@@ -20,7 +20,11 @@ const patch = (...ops: unknown[]): ReturnType<typeof parsePatchRequest> =>
 
 describe('group mapping', () => {
   describe('group table', () => {
-    it("round-trips externalId through the group's attributes object verbatim, never reading the admin's description", () => {
+    it("round-trips externalId through the description's trailer verbatim, keeping the admin's text, and still reads the previous layout", () => {
+      expect(
+        table.toScim({ id: 'g', name: 'Sales', description: 'admin text [scim-bridge externalId=%20Ext-1%20]' }),
+      ).to.deep.equal({ displayName: 'Sales', externalId: ' Ext-1 ' });
+      // The previous layout (the group's attributes object) is read until the next write moves it.
       expect(
         table.toScim({
           id: 'g',
@@ -34,12 +38,9 @@ describe('group mapping', () => {
       });
       expect(table.toJumpCloud({ displayName: 'Sales', externalId: 'x' })).to.deep.equal({
         name: 'Sales',
-        attributes: { scimExternalId: 'x' },
+        trailer: { externalId: 'x' },
       });
-      expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({
-        name: 'Sales',
-        attributes: { scimExternalId: '' },
-      });
+      expect(table.toJumpCloud({ displayName: 'Sales' })).to.deep.equal({ name: 'Sales', trailer: { externalId: '' } });
     });
 
     it('uses the shipped rows when the mapping file has no groups section', () => {
@@ -71,7 +72,7 @@ describe('group mapping', () => {
           loadGroupTable({ groups }, 'f');
       expect(bad([{ scim: 'externalId', jumpcloud: 'memberQuery' }])).to.throw(
         ConfigError,
-        "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members, or attributes.<key>)",
+        "groups row 1: 'memberQuery' is not a JumpCloud user group field the bridge can write (name, description, email, members, description.<key> or attributes.<key>)",
       );
       expect(bad([{ scim: 'members', jumpcloud: 'members' }])).to.throw(
         ConfigError,

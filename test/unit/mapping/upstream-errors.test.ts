@@ -46,7 +46,7 @@ describe('mapping/upstream-errors', () => {
           status: 409,
           scimType: 'uniqueness',
           detail:
-            'JumpCloud already has an object with the same username, email or employee id. JumpCloud said: upstream words',
+            'JumpCloud already has an object with the same username, email, alternate email or employee id. JumpCloud said: upstream words',
         },
       },
       { kind: 'conflict', status: 409, want: { status: 409, detail: 'JumpCloud said: upstream words' } },

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ScimError } from '../../../src/scim/errors.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
-import { checkUsername, createBody, updateBody } from '../../../src/mapping/user-write.js';
+import { createBody, updateBody } from '../../../src/mapping/user-write.js';
+import { checkUsername } from '../../../src/mapping/usernames.js';
 
 const user = (over: Partial<SystemUser> = {}): SystemUser =>
   ({ _id: 'a'.repeat(24), username: 'bjensen', ...over }) as SystemUser;

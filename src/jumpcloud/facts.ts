@@ -1,0 +1,406 @@
+/**
+ * What JumpCloud does, as far as public evidence shows: every behaviour the bridge relies on, every rule the emulator
+ * enforces and every assumption of docs/decisions.md is one named entry here, with its public source. An entry is
+ * `confirmed` (JumpCloud's own specs, module, tests or help say so) or `unknown` (nothing public settles it): an
+ * unknown names the `doctor` probe that settles it against the admin's own org, or says why none is needed, and,
+ * where the emulator can play the other answer, the `unknowns` flip (src/emulator/modes.ts) that does.
+ * test/unit/jumpcloud/facts.test.ts walks the list: one case per entry, and no emulator rule outside it.
+ * The evidence behind each row: /work/shared/docs/jumpcloud-evidence.md (jumpcloud-evidence.md in the shared docs).
+ */
+export interface JumpCloudFact {
+  name: string;
+  /** What JumpCloud does (or, for an unknown, the question). */
+  says: string;
+  /** The public source: a URL of JumpCloud's help, spec, module or an issue. */
+  source: string;
+  status: 'confirmed' | 'unknown';
+  /** The `doctor` check that settles it on the admin's org (its title starts with `[name]`). */
+  probe?: DoctorProbe;
+  /** For an unknown without a probe: why the bridge does not need the answer. */
+  noProbe?: string;
+  /** How the bridge copes with either answer, where it matters on Entra's path. */
+  bridge?: string;
+}
+
+/** The doctor probes that settle unknowns (src/doctor): read-only ones, and `--write-check` ones. */
+export type DoctorProbe =
+  | 'searchForms'
+  | 'organizations'
+  | 'writePermission'
+  | 'dottedKeyInOr'
+  | 'searchOperators'
+  | 'mspWithoutOrgId'
+  | 'putElementIds'
+  | 'duplicateUser'
+  | 'groupAttributes'
+  | 'emptyEmployeeIdentifier'
+  | 'nameSearchCase'
+  | 'danglingManager'
+  | 'alternateEmailUnique'
+  | 'boundUserRename'
+  | 'clearWithEmptyString';
+
+const V1 = 'https://docs.jumpcloud.com/api/1.0/index.html';
+const V2 = 'https://docs.jumpcloud.com/api/2.0/index.html';
+const PS = 'https://github.com/TheJumpCloud/support/tree/master/PowerShell/JumpCloud%20Module';
+const SET_JCUSER = `${PS}/Public/Users/Set-JCUser.ps1`;
+const SDK = 'https://github.com/TheJumpCloud/jcapi-powershell';
+const KB = 'https://jumpcloud.com/support';
+const NAMING = 'https://support.jumpcloud.com/support/s/article/naming-convention-for-users1';
+const BEST_PRACTICES = `${KB}/best-practices-jumpcloud-api`;
+
+export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
+  // Users (v1 systemusers)
+  {
+    name: 'createRequiresUsernameAndEmail',
+    says: 'POST /systemusers requires username and email',
+    source: `${V1} (systemuserputpost required: [email, username])`,
+    status: 'confirmed',
+  },
+  {
+    name: 'explicitStateWins',
+    says: "an explicit state on create overrides the org's default for new users",
+    source: `${V1} (systemuserputpost.state)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'putPartialArraysWhole',
+    says: 'PUT changes only the top-level fields it names; attributes, phoneNumbers and addresses are replaced whole',
+    source: `${SET_JCUSER} (merges the current arrays, then PUTs them)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'putStateAgreesWithSuspended',
+    says: 'PUT state is ACTIVATED or SUSPENDED and must agree with suspended',
+    source: `${V1} (systemuserput.state enum); ${SET_JCUSER} ("Cannot save conflicting state and suspended fields")`,
+    status: 'confirmed',
+  },
+  {
+    name: 'stagedActivation',
+    says: 'a STAGED user becomes ACTIVATED through POST /systemusers/{id}/state/activate, not PUT',
+    source: `${V1} (/systemusers/{id}/state/activate)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'passwordPending',
+    says: 'a user created ACTIVATED without a password shows as Password Pending until it sets one',
+    source: `${KB}/alternate-email-for-new-users`,
+    status: 'confirmed',
+  },
+  {
+    name: 'usernameStartsWithLetter',
+    says: 'a username starts with a letter and holds no spaces or "@"',
+    source: NAMING,
+    status: 'confirmed',
+  },
+  {
+    name: 'usernameCharacters',
+    says: 'a username holds only Unix characters: letters, digits, ".", "_", "-"',
+    source: NAMING,
+    status: 'confirmed',
+  },
+  {
+    name: 'usernameLength',
+    says: 'a username has at most 30 characters (Mac and Linux logins)',
+    source: NAMING,
+    status: 'confirmed',
+  },
+  {
+    name: 'usernameWindowsLength',
+    says: 'Windows logins take at most 20 characters: a longer username works on Mac and Linux only',
+    source: NAMING,
+    status: 'confirmed',
+    bridge: 'stored, with a warning in the log line and the exchange',
+  },
+  {
+    name: 'uniqueUserFields',
+    says: 'username, email and employeeIdentifier are unique per organization',
+    source: `${V1} ("Must be unique per user"); ${PS}/Public/Users/New-JCUser.ps1`,
+    status: 'confirmed',
+  },
+  {
+    name: 'uniquenessCase',
+    says: 'whether username/email uniqueness ignores case',
+    source: `${PS}/Public/Users/New-JCUser.ps1 (unique, case not stated)`,
+    status: 'unknown',
+    probe: 'duplicateUser',
+    bridge: 'the pre-check compares ignoring case (the stricter answer), so either answer gives the same 409',
+  },
+  {
+    name: 'duplicateIs400',
+    says: 'a duplicate user is refused with 400, not 409',
+    source: `${V1} ('400': User already exists or Bad Request)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'duplicateUserMessage',
+    says: 'the text of the duplicate-user 400 (a help article\'s slug reads "has already been registered")',
+    source: `${KB}/troubleshoot-jumpcloud-admin-accounts`,
+    status: 'unknown',
+    probe: 'duplicateUser',
+    bridge:
+      'a refused create or PUT whose message the bridge does not recognise is checked with one uniqueness search; a clash found there is a 409 naming the holder, and the message is remembered per org (logged once)',
+  },
+  {
+    name: 'alternateEmailUnique',
+    says: 'alternateEmail "must be unique across all of JumpCloud"',
+    source: `${KB}/alternate-email-for-new-users`,
+    status: 'confirmed',
+    probe: 'alternateEmailUnique',
+    bridge:
+      "checked before the write like email: a 409 naming emails and the holder; the bridge's own writes of other attributes go on",
+  },
+  {
+    name: 'boundUserRename',
+    says: 'the username cannot change while the user is bound to any resource (devices, apps, directories)',
+    source: `${KB}/change-user-information-in-m365-or-google-workspace; ${KB}/troubleshoot-email-address-change-in-okta ("The username cannot be modified because the user is bound to one or more resources")`,
+    status: 'confirmed',
+    probe: 'boundUserRename',
+    bridge:
+      'with ALLOW_USERNAME_RENAME=true a refused rename is retried keeping the username (recorded userName, log line and exchange note say why); the rest of the request applies',
+  },
+  {
+    name: 'emailsLowercased',
+    says: 'emails are converted to lowercase when a user is added',
+    source: `${KB}/add-users (email: "converted to lowercase")`,
+    status: 'confirmed',
+    bridge: 'email case changes are not reported as drift',
+  },
+  {
+    name: 'customAttributeNames',
+    says: 'custom attribute names are fewer than 32 characters, letters and digits only',
+    source: `${KB}/create-custom-user-attributes`,
+    status: 'confirmed',
+  },
+  {
+    name: 'restrictedFields',
+    says: 'restrictedFields lists fields owned by AD, another SCIM source or a federated IdP; writes to them are refused or overwritten',
+    source: `${V1} (systemuserreturn.restrictedFields: {field, type, id})`,
+    status: 'confirmed',
+    bridge: 'a write leaves those fields out, applies the rest and warns naming the field and its owner',
+  },
+  {
+    name: 'emptyStringClears',
+    says: 'a string field PUT as "" is cleared, and unset strings read as ""',
+    source: `${SET_JCUSER} (clears fields by sending "")`,
+    status: 'unknown',
+    probe: 'clearWithEmptyString',
+  },
+  {
+    name: 'emptyEmployeeIdentifier',
+    says: 'whether employeeIdentifier "" on two users is a duplicate',
+    source: `${V1} (employeeIdentifier: "Must be unique per user")`,
+    status: 'unknown',
+    probe: 'emptyEmployeeIdentifier',
+    bridge: 'a create never sends ""; clearing an employee number sends "", which the probe tells is safe or not',
+  },
+  {
+    name: 'managerIsUserId',
+    says: 'manager holds a user _id; null clears it',
+    source: `${PS}/Tests/Public/Users/Set-JCUser.Tests.ps1`,
+    status: 'confirmed',
+  },
+  {
+    name: 'managerMustExist',
+    says: 'whether a manager id that is no user is refused or stored dangling',
+    source: `${V1} (manager: "Relation with another systemuser")`,
+    status: 'unknown',
+    probe: 'danglingManager',
+    bridge: 'a refused write is explained by one read of the manager; a stored dangling id reads back as written',
+  },
+  {
+    name: 'cascadeManager',
+    says: 'DELETE with cascade_manager=null clears the manager link of direct reports (without it a manager delete is refused with 409)',
+    source: `${V1} (cascade_manager); ${PS}/Tests/Public/Users/Remove-JCUser.Tests.ps1`,
+    status: 'confirmed',
+  },
+  {
+    name: 'phoneAndAddressFields',
+    says: 'phone type work_fax, and address poBox and extendedAddress, are writable',
+    source: `${PS}/Tests/Public/Users/Set-JCUser.Tests.ps1; ${V1} (systemuserput)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'putElementIds',
+    says: "whether an element's id inside a PUT's phoneNumbers/addresses is accepted, ignored or refused (JumpCloud's own module sends none)",
+    source: `${SET_JCUSER} (rebuilds each phone as {type, number}); ${V1} (id only in the response schema)`,
+    status: 'unknown',
+    probe: 'putElementIds',
+    bridge: "elements are sent as JumpCloud's module sends them, without id: every answer works",
+  },
+  // Search and paging
+  {
+    name: 'searchBody',
+    says: 'POST /search/systemusers takes {filter: {and|or: [...]}, fields: "space separated"}; nesting is not documented',
+    source: `${V1} (/search/systemusers description and sample)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'regexCaseFlag',
+    says: 'search accepts $regex with an inline (?i)',
+    source: `${PS}/Public/Users/Get-JCUser.ps1`,
+    status: 'confirmed',
+  },
+  {
+    name: 'searchOperators',
+    says: 'whether search accepts $ne, $in and $exists',
+    source: `${V1} (operators not listed)`,
+    status: 'unknown',
+    probe: 'searchOperators',
+    bridge:
+      'the read-only doctor probes each form the planner uses (searchForms) and names the SCIM filters a refused one breaks',
+  },
+  {
+    name: 'dottedKeyInOr',
+    says: 'whether a dotted key into an array (attributes.value) works inside an or',
+    source: `${V1} (dotted keys not documented)`,
+    status: 'unknown',
+    probe: 'dottedKeyInOr',
+    bridge:
+      'userName eq and externalId eq: when JumpCloud refuses the form, the search is sent again without the dotted key and the bridge checks the recorded values itself; remembered per org, logged once',
+  },
+  {
+    name: 'eventuallyConsistentFilters',
+    says: 'v1 list filters $ew/$co need x-eventually-consistent: true',
+    source: `${V1} (GET /systemusers filter)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'pageLimit',
+    says: 'a page holds at most 100 (limit), skipped with skip',
+    source: `${V1}; ${V2} ("Limited to 100")`,
+    status: 'confirmed',
+  },
+  {
+    name: 'sortIdWhenPaging',
+    says: 'when paging with skip or a filter, sort by _id, or a scan can skip or repeat objects under concurrent writes',
+    source: BEST_PRACTICES,
+    status: 'confirmed',
+  },
+  {
+    name: 'fieldsSpaceSeparated',
+    says: 'v1 fields are space separated (a comma-separated list is reportedly ignored)',
+    source: `${V1} (search sample "fields": "email username")`,
+    status: 'confirmed',
+  },
+  // Keys, orgs and refusals
+  {
+    name: 'orgIdHeader',
+    says: 'x-org-id goes on every call except GET /organizations',
+    source: `${SDK} (Module.cs)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'mspWithoutOrgId',
+    says: 'whether an MSP key without x-org-id is refused (401, the spec) or served its default org (a third-party report)',
+    source: `${V1} (401 "ID not included for multi-tenant admin")`,
+    status: 'unknown',
+    probe: 'mspWithoutOrgId',
+    bridge: 'JUMPCLOUD_ORG_ID is required for a key that reaches more than one org, so the header is always sent',
+  },
+  {
+    name: 'badKeyIs401',
+    says: 'a wrong key is 401; a missing key is a 302 to /login',
+    source: `${KB}/admin-portal-roles; ${V1} (401)`,
+    status: 'confirmed',
+  },
+  {
+    name: 'forbiddenWrite',
+    says: "what a read-only administrator's write gets, and whether JumpCloud authorises before it looks the id up",
+    source: `${KB}/admin-portal-roles`,
+    status: 'unknown',
+    probe: 'writePermission',
+  },
+  {
+    name: 'ipBlocked',
+    says: 'a 403 "your IP has been blocked due to suspected abuse" refuses every call from that address',
+    source:
+      'https://support.jumpcloud.com/s/article/a-jumpcloud-service-returns-403-forbidden-your-ip-has-been-blocked-due-to-suspected-abuse-2019-08-21-10-36-47',
+    status: 'confirmed',
+  },
+  {
+    name: 'tokenExpiry',
+    says: 'API access can be disabled per administrator, and newer API keys can expire',
+    source: BEST_PRACTICES,
+    status: 'confirmed',
+  },
+  {
+    name: 'rateLimited',
+    says: 'JumpCloud throttles with 429 (Retry-After is not documented)',
+    source: BEST_PRACTICES,
+    status: 'confirmed',
+  },
+  {
+    name: 'retrySemantics',
+    says: 'whether a 503 means "not applied" and a 500 repeats on retry',
+    source: BEST_PRACTICES,
+    status: 'unknown',
+    noProbe:
+      'probing would need JumpCloud to fail on purpose; the bridge retries only idempotent calls and reads back after an ambiguous write',
+  },
+  // Groups (v2)
+  {
+    name: 'v2GroupWrites',
+    says: 'POST usergroups answers 201; PUT is a full update; members {op, type, id} answer 204; lists carry x-total-count',
+    source: `${V2}; ${PS}/Private/Get-JCResults.ps1`,
+    status: 'confirmed',
+  },
+  {
+    name: 'groupNamesUnique',
+    says: 'user group names are unique, ignoring case',
+    source: `${KB}/getting-started-groups`,
+    status: 'confirmed',
+  },
+  {
+    name: 'v2NameSearchCase',
+    says: 'whether filter=name:search: ignores case (the help says so; the v2 spec says filter values are case sensitive)',
+    source: `${V2} (filter: "case sensitive")`,
+    status: 'unknown',
+    probe: 'nameSearchCase',
+    bridge:
+      'a create refused as a duplicate the name search did not find proves the search compares case: the bridge remembers that per org (logged once) and then scans groups without the name term',
+  },
+  {
+    name: 'groupCustomAttributes',
+    says: "keys of a user group's attributes other than JumpCloud's own are custom attributes: inherited by every member, releasable to SAML apps, not supported on dynamic groups",
+    source: `${KB}/group-inherited-user-attributes; https://github.com/TheJumpCloud/jcapi-go/issues/59`,
+    status: 'confirmed',
+    bridge: "nothing of the bridge's is kept there: a group's externalId lives in a marked trailer of its description",
+  },
+  {
+    name: 'groupAttributesOpen',
+    says: "whether unknown keys in a group's attributes are stored and returned",
+    source: `${V2} (GraphAttributes additionalProperties: true)`,
+    status: 'unknown',
+    probe: 'groupAttributes',
+    bridge: 'the bridge no longer writes there; it only reads the previous layout once, to migrate it',
+  },
+  {
+    name: 'groupAsMember',
+    says: 'what offering a user group id as a member of type user answers',
+    source: `${V2} (members: type user)`,
+    status: 'unknown',
+    noProbe: 'the bridge treats any 4xx for a member id alike: one read tells a group from an unknown id',
+  },
+  {
+    name: 'memberReAdd',
+    says: 'whether re-adding a member is a 409 or a bare 204 (third parties report both)',
+    source: `${V2} (POST /usergroups/{id}/members)`,
+    status: 'unknown',
+    noProbe: 'the bridge counts both as done',
+  },
+  {
+    name: 'dynamicGroupManualAdd',
+    says: 'whether a dynamic group accepts a manual member add (and then recomputes it away)',
+    source: `${KB}/get-started-dynamic-groups`,
+    status: 'unknown',
+    noProbe: 'the bridge refuses member writes to DYNAMIC_* groups itself',
+  },
+  {
+    name: 'activateOnlyStaged',
+    says: 'activating a user that is not STAGED is refused (the spec lists 400 and 409 without saying which)',
+    source: `${V1} (/systemusers/{id}/state/activate)`,
+    status: 'unknown',
+    noProbe: 'the bridge activates STAGED users only, and a refused retry is checked by reading the user back',
+  },
+];
