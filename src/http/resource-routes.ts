@@ -9,6 +9,7 @@ import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType
 import { locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js';
 import { deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
+import { searchAllTypes } from '../resources/root-search.js';
 
 const LIST_PARAMS = [
   'filter',
@@ -96,7 +97,7 @@ export interface ResourceRouteDeps {
 export function resourceRoutes(
   registry: ResourceRegistry,
   connection: JumpCloudConnection,
-  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs'>,
+  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs' | 'maxPageSize' | 'maxFilterScan'>,
   deps: ResourceRouteDeps = {},
 ): Router {
   const router = express.Router({ caseSensitive: false });
@@ -140,6 +141,19 @@ export function resourceRoutes(
   const id = (req: Request): string => String(req.params.id);
 
   for (const type of registry.types) mount(router, type, route, id);
+  // The service root searches every registered type: GET with query parameters, POST /.search with a SearchRequest.
+  router.get(
+    '/',
+    route(async (req, res, ctx) =>
+      sendScim(res, 200, await searchAllTypes(registry.types, ctx, listParams(req), config)),
+    ),
+  );
+  router.post(
+    '/.search',
+    route(async (req, res, ctx) =>
+      sendScim(res, 200, await searchAllTypes(registry.types, ctx, searchParams(req), config)),
+    ),
+  );
 
   router.all('/{*rest}', (req, _res, next) => {
     const endpoints = registry.schemas.map((s) => s.endpoint).join(', ');
