@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { redact } from '../observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from '../observability/exchange.js';
-import { SCIM_BASE, locals } from './scim-response.js';
+import { isScimUrl, locals } from './scim-response.js';
 
 /**
  * Request id, timing, and one structured log line per request with its upstream calls; finished exchanges go to the
@@ -27,7 +27,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
         const l = locals(res);
         const status = res.writableFinished ? res.statusCode : 499;
         // Health checks and the debug page's polling would drown the SCIM traffic at info.
-        const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
+        const level = status >= 500 ? 'error' : isScimUrl(req.originalUrl) ? 'info' : 'debug';
         const logged = logger.isLevelEnabled(level);
         const traced =
           req.get(TRACE_HEADER) === 'true' ||

@@ -29,7 +29,7 @@ import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
@@ -95,15 +95,19 @@ export class GroupsResource implements ScimResourceType {
   }
 
   /** Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable). */
-  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
-    return this.scaffold.list<UserGroup, string[]>(q, {
-      pageSize: V2_PAGE,
-      plan: (filter) => ({ query: planGroupQuery(filter, this.table).terms, residual: filter }),
-      page: (terms, page) => this.page(ctx.jc, terms, page),
-      render: (group) => this.render(group, ctx.baseUrl),
-      // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
-      present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
-    });
+  list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
+    return this.scaffold.list<UserGroup, string[]>(
+      q,
+      {
+        pageSize: V2_PAGE,
+        plan: (filter) => ({ query: planGroupQuery(filter, this.table).terms, residual: filter }),
+        page: (terms, page) => this.page(ctx.jc, terms, page),
+        render: (group) => this.render(group, ctx.baseUrl),
+        // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
+        present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
+      },
+      options,
+    );
   }
 
   /** One page of the groups whose names pass the pushed-down terms (none: every group), in `_id` order. */

@@ -13,7 +13,7 @@ import { parseProjection, project } from '../scim/projection.js';
 import type { ScimDoc } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
 /** A resource type served by the scaffold alone: its table, where JumpCloud keeps its records, its query planner. */
 export interface ResourceDefinition<R, W> {
@@ -70,14 +70,18 @@ export class TableResource<R, W> implements ScimResourceType {
     return ctx.jc.collection<R, W>(this.definition.endpoint);
   }
 
-  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
-    return this.scaffold.list<R, ReturnType<QueryPlanner['plan']>['query']>(q, {
-      pageSize: this.definition.endpoint.pageSize,
-      plan: (filter) => this.definition.planner.plan(filter),
-      page: (query, page) => translated(() => this.records(ctx).list(query, page), this.schema.endpoint.slice(1)),
-      render: (record) => this.render(record, ctx.baseUrl),
-      present: async (page, projection) => page.map((m) => project(m.doc, projection, this.schema)),
-    });
+  list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
+    return this.scaffold.list<R, ReturnType<QueryPlanner['plan']>['query']>(
+      q,
+      {
+        pageSize: this.definition.endpoint.pageSize,
+        plan: (filter) => this.definition.planner.plan(filter),
+        page: (query, page) => translated(() => this.records(ctx).list(query, page), this.schema.endpoint.slice(1)),
+        render: (record) => this.render(record, ctx.baseUrl),
+        present: async (page, projection) => page.map((m) => project(m.doc, projection, this.schema)),
+      },
+      options,
+    );
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {

@@ -79,6 +79,17 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
     );
   });
 
+  it('does not spend an org label on a request that was not authenticated (made-up org ids)', async () => {
+    const madeUp = '0123456789abcdef01234567';
+    const refused = await h.request('GET', `/orgs/${madeUp}/Users?count=1`, undefined, { authorization: 'Bearer x' });
+    expect(refused.status).to.equal(401);
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    expect(body).not.to.include(madeUp);
+    expect(body).to.match(
+      /^scim_bridge_scim_requests_total\{org="other",resource="users",method="GET",status="401"\} 1$/m,
+    );
+  });
+
   it('answers the ordinary 404 to a client that is not local and has no token, and 200 with the token', async () => {
     const proxied = { 'x-forwarded-for': '203.0.113.9' };
     const refused = await fetch(`${origin()}/metrics`, { headers: proxied });
@@ -104,8 +115,9 @@ describe('e2e: /metrics off by default', () => {
 describe('metrics on their own port (METRICS_PORT)', () => {
   it('serves only /metrics there, and requires METRICS_TOKEN when one is set', async () => {
     const metrics = createMetrics({ processMetrics: false });
-    const open = await listenMetrics(metrics, 0, '127.0.0.1', undefined);
-    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN);
+    const limits = { failedAuth: { max: 20, windowMs: 60_000 } };
+    const open = await listenMetrics(metrics, 0, '127.0.0.1', undefined, limits);
+    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN, limits);
     try {
       const at = (s: typeof open, path: string, headers: Record<string, string> = {}): Promise<Response> =>
         fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}${path}`, { headers });
@@ -115,6 +127,25 @@ describe('metrics on their own port (METRICS_PORT)', () => {
       expect((await at(guarded, '/metrics', { authorization: `Bearer ${TOKEN}` })).status).to.equal(200);
     } finally {
       open.close();
+      guarded.close();
+    }
+  });
+});
+
+describe('metrics: failed METRICS_TOKEN attempts', () => {
+  it('are limited per address: over FAILED_AUTH_LIMIT the token is not even compared (429), successes are not counted', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN, { failedAuth: { max: 2, windowMs: 60_000 } });
+    try {
+      const at = (headers: Record<string, string> = {}): Promise<number> =>
+        fetch(`http://127.0.0.1:${(guarded.address() as AddressInfo).port}/metrics`, { headers }).then((r) => r.status);
+      expect(await at({ authorization: `Bearer ${TOKEN}` })).to.equal(200);
+      expect(await at({ authorization: `Bearer ${TOKEN}` })).to.equal(200);
+      expect(await at({ authorization: 'Bearer guess-1' })).to.equal(401);
+      expect(await at({ authorization: 'Bearer guess-2' })).to.equal(401);
+      expect(await at({ authorization: 'Bearer guess-3' })).to.equal(429);
+      expect(await at({ authorization: `Bearer ${TOKEN}` })).to.equal(429);
+    } finally {
       guarded.close();
     }
   });
