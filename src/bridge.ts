@@ -74,8 +74,15 @@ export function createBridge(
     config.deployment.orgs.credentials,
     coordination.provenKeys,
   );
+  if (config.auth.mode === 'entra-token' && Object.keys(config.auth.pinnedClaims).length === 0)
+    logger.warn(
+      'AUTH_MODE=entra-token without ENTRA_TOKEN_CLAIMS: a token Entra issued for any other non-gallery SCIM app of an allowed tenant is accepted here too. ' +
+        'Pin the provisioning app: copy the appid/oid shown in the principal of a request Entra sent into ENTRA_TOKEN_CLAIMS (e.g. appid=<guid>,oid=<guid>), or use AUTH_MODE=bridge-secret',
+      { kind: 'entra-token-unpinned' },
+    );
   // Keys and secrets the bridge holds are masked everywhere, always.
-  for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
+  for (const s of [...authenticator.heldSecrets, config.debugPage.token, config.deployment.metrics.token])
+    registerProcessSecret(s);
   const recorder = config.record.dir
     ? new Recorder(config.record.dir, {
         pseudonymise: config.record.pseudonymise,

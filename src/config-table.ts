@@ -227,6 +227,21 @@ export const SETTINGS = [
     doc: "`entra-token` mode: where Entra's signing keys are published.",
   },
   {
+    name: 'ENTRA_TOKEN_CLAIMS',
+    group: 'Authentication',
+    type: 'text',
+    doc: '`entra-token` mode: claims every token must carry with these values, e.g. `appid=<guid>,oid=<guid>` (appid, azp, oid, sub): pins the bridge to one enterprise app, so another app of the tenant cannot replay its tokens here.',
+  },
+  {
+    name: 'ENTRA_TOKEN_MAX_AGE_SECONDS',
+    group: 'Authentication',
+    type: 'integer',
+    default: 7_200,
+    min: 300,
+    max: 86_400,
+    doc: '`entra-token` mode: a token issued longer ago than this is refused, whatever its expiry.',
+  },
+  {
     name: 'PROVEN_KEY_TTL_MS',
     group: 'Authentication',
     type: 'integer',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
+import { checkAgainstDefaults, loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
 import type { SETTINGS } from './config-table.js';
 import { setting, type SettingName } from './config-table.js';
 
@@ -35,7 +35,7 @@ export interface Config {
   dryRun: boolean;
   traceUsers: string[];
   debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
-  /** RECORD_DIR: every upstream exchange is written there as a fixture; names, e-mails, phones replaced on request. */
+  /** RECORD_DIR: every upstream exchange is written there as a fixture; every personal value replaced on request. */
   record: { dir: string | undefined; pseudonymise: boolean };
   /** Express `trust proxy`: which hops may set X-Forwarded-For/-Proto. */
   trustProxy: boolean | string;
@@ -87,7 +87,21 @@ export interface DeploymentConfig {
 export type AuthConfig =
   | { mode: 'forward' }
   | { mode: 'bridge-secret'; apiKey: string; secrets: string[] }
-  | { mode: 'entra-token'; apiKey: string; tenants: string[]; audience: string; jwksUrl: string };
+  | {
+      mode: 'entra-token';
+      apiKey: string;
+      tenants: string[];
+      audience: string;
+      jwksUrl: string;
+      /**
+       * ENTRA_TOKEN_CLAIMS: claims every token must carry with exactly these values (appid, azp, oid, sub). Every
+       * non-gallery app of a tenant gets tokens with the same issuer and audience, so without a pin a token Entra
+       * sent to another SCIM app of the tenant is accepted here too.
+       */
+      pinnedClaims: Record<string, string>;
+      /** ENTRA_TOKEN_MAX_AGE_SECONDS: a token issued (`iat`) longer ago is refused, whatever its `exp`. */
+      maxTokenAgeSeconds: number;
+    };
 
 export interface RetryConfig {
   /** Retries after the first attempt, for idempotent calls only. */
@@ -249,6 +263,18 @@ function secret(env: Env, name: string): string | undefined {
   return value;
 }
 
+/** Shortest DEBUG_TOKEN or METRICS_TOKEN: guessing one must be as hopeless as guessing a bridge secret. */
+const MIN_OPERATOR_TOKEN = 32;
+
+function operatorToken(env: Env, name: 'DEBUG_TOKEN' | 'METRICS_TOKEN'): string | undefined {
+  const token = env[name]?.trim() || undefined;
+  if (token !== undefined && (token.length < MIN_OPERATOR_TOKEN || !/^[\x21-\x7e]+$/.test(token)))
+    throw new ConfigError(
+      `${name} must be at least ${MIN_OPERATOR_TOKEN} visible ASCII characters (generate one with: openssl rand -hex 32)`,
+    );
+  return token;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's application id for every non-gallery ("custom") app: the `aud` of the tokens it issues for it. */
 export const ENTRA_CUSTOM_APP_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
@@ -284,6 +310,11 @@ function authConfig(env: Env): AuthConfig {
           `BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be at least ${MIN_BRIDGE_SECRET} characters without whitespace (generate one with: openssl rand -hex 32)`,
         );
       }
+      // A bearer token is visible ASCII (bearerToken refuses anything else): no client could ever present it.
+      if (!/^[\x21-\x7e]+$/.test(s))
+        throw new ConfigError(
+          'BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be visible ASCII characters only: Entra cannot send any other in a bearer token (generate one with: openssl rand -hex 32)',
+        );
       if (s === apiKey)
         throw new ConfigError(
           'BRIDGE_SECRET must not be the JumpCloud key: the point is that the key never lives in Entra',
@@ -311,7 +342,34 @@ function authConfig(env: Env): AuthConfig {
   if (jwks.protocol !== 'https:' && !(jwks.protocol === 'http:' && LOOPBACK.has(jwks.hostname))) {
     throw new ConfigError('ENTRA_JWKS_URL must use https (http only on loopback, for tests)');
   }
-  return { mode, apiKey, tenants, audience, jwksUrl: jwks.href };
+  return {
+    mode,
+    apiKey,
+    tenants,
+    audience,
+    jwksUrl: jwks.href,
+    pinnedClaims: pinnedClaims(env),
+    maxTokenAgeSeconds: int(env, 'ENTRA_TOKEN_MAX_AGE_SECONDS'),
+  };
+}
+
+/** Claims an Entra token can be pinned by: the calling application and principal. */
+const PINNABLE_CLAIMS = ['appid', 'azp', 'oid', 'sub'] as const;
+
+function pinnedClaims(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (env.ENTRA_TOKEN_CLAIMS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^(\w+)=([\w.:-]{1,200})$/.exec(pair);
+    if (!m || !(PINNABLE_CLAIMS as readonly string[]).includes(m[1] ?? ''))
+      throw new ConfigError(
+        `ENTRA_TOKEN_CLAIMS must be comma-separated claim=value pairs, the claims among ${PINNABLE_CLAIMS.join(', ')} (copy them from the principal of a request Entra sent), e.g. appid=<guid>,oid=<guid>`,
+      );
+    out[m[1] as string] = m[2] as string;
+  }
+  return out;
 }
 
 function trustProxy(env: Env): boolean | string {
@@ -401,7 +459,7 @@ export function loadConfig(env: Env = process.env): Config {
   const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS');
   const debugPage = {
     enabled: bool(env, 'DEBUG_PAGE'),
-    token: env.DEBUG_TOKEN?.trim() || undefined,
+    token: operatorToken(env, 'DEBUG_TOKEN'),
     bufferSize: int(env, 'DEBUG_BUFFER_SIZE'),
   };
   // A same-host reverse proxy that adds no forwarding headers makes every visitor look like loopback.
@@ -481,7 +539,13 @@ function orgCredentials(file: string | undefined, auth: AuthConfig): ReadonlyMap
       'ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token (with forward, each tenant sends its own key)',
     );
   try {
-    return loadOrgSecrets(file);
+    const orgs = loadOrgSecrets(file);
+    checkAgainstDefaults(orgs, {
+      apiKey: auth.apiKey,
+      bridgeSecrets: auth.mode === 'bridge-secret' ? auth.secrets : [],
+      entraTenantIds: auth.mode === 'entra-token' ? auth.tenants : [],
+    });
+    return orgs;
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
@@ -499,7 +563,7 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig,
   if (lockWaitMs >= requestDeadlineMs)
     throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT') : undefined;
-  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  const metricsToken = operatorToken(env, 'METRICS_TOKEN');
   const metricsEnabled = bool(env, 'METRICS');
   // Same rule as the debug page: a same-host proxy adding no forwarding headers would make everyone look local.
   if (metricsEnabled && metricsPort === undefined && !metricsToken && !LOOPBACK_LISTEN.has(host.toLowerCase())) {

@@ -5,6 +5,7 @@ import { createBridge } from './bridge.js';
 import { createLogger } from './observability/logger.js';
 import { safeUrl } from './coordination/redis-connection.js';
 import { listenMetrics } from './http/metrics-endpoint.js';
+import { createHttpServer } from './http/http-server.js';
 import { outboundProxyFor } from './jumpcloud/transport.js';
 
 /**
@@ -36,7 +37,8 @@ export function serve(): void {
   }
   const { redis, metrics, orgs } = config.deployment;
   const running = bridge;
-  const server: Server = running.app.listen(config.port, config.host, () => {
+  const server: Server = createHttpServer(running.app, logger);
+  server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = address && typeof address === 'object' ? address.port : config.port;
     // Which mode this replica runs in, said once: more than one replica is safe only with "redis".
@@ -61,7 +63,7 @@ export function serve(): void {
     });
   });
   if (metrics.enabled && metrics.port !== undefined) {
-    listenMetrics(bridge.metrics, metrics.port, metrics.host, metrics.token).catch((e: unknown) => {
+    listenMetrics(bridge.metrics, metrics.port, metrics.host, metrics.token, config).catch((e: unknown) => {
       console.error(
         `jumpcloud-scim-bridge: cannot serve metrics on ${metrics.host}:${metrics.port}: ${(e as Error).message}`,
       );

@@ -7,8 +7,9 @@ import { keyFingerprint, type Coordination } from '../coordination/primitives.js
 import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { scimErrorFor } from '../mapping/upstream-errors.js';
-import { ScimError } from '../scim/errors.js';
+import { ScimError, badRequest } from '../scim/errors.js';
 import { locals, requestScope, sendError } from './scim-response.js';
+import { holdWhileInFlight } from './request-secrets.js';
 
 /** Methods that may take a per-resource lock or fan out: a forwarded key must be proven before them. */
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -115,6 +116,13 @@ export function failedAuthLimit(config: Pick<Config, 'failedAuth'>, coordination
   };
 }
 
+/** How many Authorization headers the request carried (Node's `req.headers` keeps only the first). */
+function authorizationHeaders(req: Request): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]?.toLowerCase() === 'authorization') n += 1;
+  return n;
+}
+
 /** How long the rest of a burst with a new token waits for its first request's answer (normally well under a second). */
 const FIRST_ANSWER_WAIT_MS = 5_000;
 
@@ -167,6 +175,11 @@ export function authenticate(
     return p;
   };
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (authorizationHeaders(req) > 1) {
+      // Node keeps the first and drops the rest; a proxy in front may have read another one.
+      next(badRequest('invalidSyntax', 'The request carries more than one Authorization header; send exactly one'));
+      return;
+    }
     const token = bearerToken(req.get('authorization'));
     if (token instanceof ScimError) {
       next(token);
@@ -176,6 +189,15 @@ export function authenticate(
     authenticator
       .authenticate(token, l.orgId)
       .then(async (caller) => {
+        // From here on the credential may reach JumpCloud (whose answers can echo it): every line is masked with it.
+        if (!holdWhileInFlight(res, [...new Set([token, caller.apiKey])], !caller.proven)) {
+          res.set('Retry-After', '1');
+          throw new ScimError(
+            429,
+            undefined,
+            'Too many requests with keys JumpCloud has not yet accepted are in flight; try again in a moment',
+          );
+        }
         if (!caller.proven && WRITES.has(req.method) && !/\/\.search$/i.test(req.path)) {
           // Not one of the request's own calls (explain and the debug page show those); the log line says it happened.
           l.keyProof = true;

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { redact } from '../observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from '../observability/exchange.js';
-import { SCIM_BASE, locals } from './scim-response.js';
+import { isScimUrl, locals } from './scim-response.js';
 import { LogPseudonyms } from '../observability/personal-data.js';
 
 const PROBE = /^\/(?:healthz|readyz)\/?$/i;
@@ -38,7 +38,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
           ? 'debug'
           : status >= 500
             ? 'error'
-            : req.originalUrl.startsWith(SCIM_BASE)
+            : isScimUrl(req.originalUrl)
               ? 'info'
               : 'debug';
         const logged = logger.isLevelEnabled(level);

@@ -31,14 +31,46 @@ function listParams(req: Request): ScimListParams {
   return out;
 }
 
-/** A SearchRequest body read as the same strings the query string would carry. */
+/** How each SearchRequest field (RFC 7644 §3.4.3) may be given, and what to call it in a refusal. */
+const SEARCH_FIELDS: Record<(typeof LIST_PARAMS)[number], 'text' | 'names' | 'integer'> = {
+  filter: 'text',
+  startIndex: 'integer',
+  count: 'integer',
+  sortBy: 'text',
+  sortOrder: 'text',
+  attributes: 'names',
+  excludedAttributes: 'names',
+};
+
+const SEARCH_SHAPES = {
+  text: 'a string',
+  names: 'a list of attribute names (strings)',
+  integer: 'a whole number',
+} as const;
+
+/**
+ * A SearchRequest body read as the same strings the query string would carry. A field of the wrong type is a 400
+ * naming it: a body is a client's JSON, and turning any value into text (an object whose `toString` is not a
+ * function, say) would otherwise fail inside the bridge.
+ */
 function searchParams(req: Request): ScimListParams {
   if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
     throw badRequest('invalidSyntax', 'POST .search needs a SearchRequest JSON object');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-    if (k === 'schemas') continue;
-    out[k] = typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(',') : v;
+    // Attribute names are case-insensitive in SCIM, as the query parameters are; other fields are not the search's.
+    const name = LIST_PARAMS.find((n) => n.toLowerCase() === k.toLowerCase());
+    if (!name || v === null || v === undefined) continue;
+    const shape = SEARCH_FIELDS[name];
+    if (shape === 'text' && typeof v === 'string') out[name] = v;
+    else if (shape === 'integer' && (typeof v === 'number' || typeof v === 'string')) out[name] = String(v);
+    else if (shape === 'names' && typeof v === 'string') out[name] = v;
+    else if (shape === 'names' && Array.isArray(v) && v.every((x) => typeof x === 'string')) out[name] = v.join(',');
+    else
+      throw badRequest(
+        shape === 'text' && name === 'filter' ? 'invalidFilter' : 'invalidValue',
+        `The SearchRequest's '${name}' must be ${SEARCH_SHAPES[shape]}`,
+      );
   }
   return out;
 }

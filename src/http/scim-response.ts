@@ -3,8 +3,17 @@ import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
+import { requestOrigin } from '../util/request-origin.js';
 
 export const SCIM_BASE = '/scim/v2';
+const UNDER_SCIM_BASE = /^\/scim\/v2(?:[/?#]|$)/i;
+
+/**
+ * Whether a request URL is under the SCIM base the way the router decides it: in any letter case. Everything that
+ * treats SCIM requests apart (the log level, the recorder, metrics) asks this, so a request the router serves as
+ * SCIM is never missed for its spelling.
+ */
+export const isScimUrl = (url: string): boolean => UNDER_SCIM_BASE.test(url);
 /** `/scim/v2/orgs/{orgId}`: the tenant URL of one JumpCloud org (see org-scope.ts). */
 export const ORG_SEGMENT = '/orgs';
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
@@ -76,5 +85,5 @@ export function sendError(res: Response, e: ScimError): void {
  */
 export function scimBaseUrl(req: Request, config: Pick<Config, 'publicUrl'>): string {
   const orgId = (req.res?.locals as Partial<Locals> | undefined)?.orgId;
-  return `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
+  return `${config.publicUrl ?? requestOrigin(req)}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
 }

@@ -7,6 +7,7 @@ import type { ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { SCAN_ORDER, USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import { isSystemic } from '../jumpcloud/failure-kinds.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -24,6 +25,7 @@ import {
 } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { V2_PAGE, readMembers } from './memberships.js';
@@ -31,9 +33,6 @@ import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } fr
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
-
-/** Failures that say JumpCloud (or the key) is unusable right now: starting more member writes would only repeat them. */
-const SYSTEMIC = new Set(['unauthorized', 'forbidden', 'rateLimited', 'unavailable', 'timeout', 'network']);
 
 interface Outcome {
   id: string;
@@ -53,7 +52,7 @@ export class GroupsResource implements ScimResourceType {
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
   ) {
     this.records = userGroupRecords(table);
     this.mapping = this.records.mapping(USER_GROUPS.path);
@@ -189,7 +188,7 @@ export class GroupsResource implements ScimResourceType {
         ? []
         : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     this.checkMemberCount(adds.length);
-    return this.scaffold.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
+    return this.scaffold.lock(ctx, lockKeys.groupCreate(name), async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
@@ -205,7 +204,7 @@ export class GroupsResource implements ScimResourceType {
         if (!landed || !this.records.holds(landed, doc)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
-      const nested = await this.scaffold.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
+      const nested = await this.scaffold.lock(ctx, lockKeys.group(group.id), () =>
         this.applyMembers(ctx, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
       return this.render(
@@ -279,7 +278,7 @@ export class GroupsResource implements ScimResourceType {
     this.checkMemberCount(steps.reduce((n, s) => n + ('ids' in s ? s.ids.length : 0), 0));
     const attrOps = ops.filter((o) => !isMembers(o));
 
-    return this.scaffold.lock(ctx, `group:${id.toLowerCase()}`, async () => {
+    return this.scaffold.lock(ctx, lockKeys.group(id), async () => {
       let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
@@ -351,7 +350,7 @@ export class GroupsResource implements ScimResourceType {
         if (!isJumpCloudError(e)) throw e;
         if (op === 'add' && (e.kind === 'conflict' || e.kind === 'alreadyExists')) return { id, op, status: 'done' };
         if (op === 'remove' && e.kind === 'notFound') return { id, op, status: 'done' };
-        if (SYSTEMIC.has(e.kind)) stop = true;
+        if (isSystemic(e.kind)) stop = true;
         if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id)))
           return { id, op, status: 'nested' };
         return { id, op, status: 'failed', error: e };
@@ -386,7 +385,7 @@ export class GroupsResource implements ScimResourceType {
     const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] =>
       outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
     const failed = outcomes.filter((o) => o.status === 'failed');
-    const systemic = failed.find((o) => o.error && SYSTEMIC.has(o.error.kind));
+    const systemic = failed.find((o) => o.error && isSystemic(o.error.kind));
     const reason = (o: Outcome): string =>
       o.op === 'add' && o.error?.kind === 'notFound'
         ? `${o.id} (not a JumpCloud user)`
@@ -410,8 +409,6 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.scaffold.lock(ctx, `group:${id.toLowerCase()}`, () =>
-      addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`),
-    );
+    await this.scaffold.lock(ctx, lockKeys.group(id), () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }

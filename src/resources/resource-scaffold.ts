@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import type { LockKey } from '../coordination/lock-keys.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { driftNote, type Drift } from '../mapping/drift.js';
 import { addressed } from '../mapping/upstream-errors.js';
@@ -84,7 +85,7 @@ export class ResourceScaffold {
   constructor(
     readonly schema: ResourceSchema,
     private readonly config: ResourceConfig,
-    private readonly locks: ResourceLock,
+    private readonly locks: ResourceLock<LockKey>,
     private readonly words: ResourceWords,
   ) {}
 
@@ -109,7 +110,7 @@ export class ResourceScaffold {
   }
 
   /** Runs `work` under the lock `key`, waiting no longer than the request may run, among its own org's keys. */
-  lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
+  lock<T>(ctx: RequestContext, key: LockKey, work: () => Promise<T>): Promise<T> {
     return this.locks.run(key, work, lockOptions(ctx));
   }
 

@@ -1,4 +1,5 @@
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import type { CollectionEndpoint } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -35,7 +36,7 @@ export class TableResource<R, W> implements ScimResourceType {
   constructor(
     private readonly definition: ResourceDefinition<R, W>,
     config: ResourceConfig,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
   ) {
     this.table = definition.table;
     this.mapping = this.table.mapping(definition.endpoint.path);
@@ -96,7 +97,7 @@ export class TableResource<R, W> implements ScimResourceType {
     const doc = this.scaffold.resource(ctx, body);
     const post = this.table.createBody(doc);
     const name = doc[this.table.nameAttribute];
-    const key = `${this.type.toLowerCase()}-create:${String(name).toLowerCase()}`;
+    const key = lockKeys.recordCreate(this.type, String(name));
     return this.scaffold.lock(ctx, key, async () => {
       try {
         const created = await this.records(ctx).create(post);
@@ -152,8 +153,8 @@ export class TableResource<R, W> implements ScimResourceType {
     );
   }
 
-  private lockKey(id: string): string {
-    return `${this.type.toLowerCase()}:${id.toLowerCase()}`;
+  private lockKey(id: string): LockKey {
+    return lockKeys.record(this.type, id);
   }
 
   /** Read, compute the new SCIM view, and send JumpCloud an update only when the record does not hold it already. */

@@ -31,6 +31,7 @@ import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.
 import { createBody, updateBody } from '../mapping/user-write.js';
 import { checkUsername, windowsUsernameWarning } from '../mapping/usernames.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { PageRequest } from '../util/paging.js';
 import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
@@ -62,7 +63,7 @@ export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
     private readonly config: ResourceConfig & Pick<Config, 'deriveUsernameFromEmail' | 'allowUsernameRename'>,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
     private readonly groupsOf?: GroupsOf,
   ) {
     this.mapping = userMapping(table, SYSTEM_USERS);
@@ -212,7 +213,7 @@ export class UsersResource implements ScimResourceType {
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
     windowsNote(ctx, created.username);
-    const key = `create:${created.username.toLowerCase()}`;
+    const key = lockKeys.userCreate(created.username);
     return this.scaffold.lock(ctx, key, async () => {
       await this.assertUnique(ctx.jc, created);
       const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
@@ -354,13 +355,13 @@ export class UsersResource implements ScimResourceType {
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = this.scaffold.resource(ctx, body);
-    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () => this.write(ctx, id, () => doc));
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
-    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () =>
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () =>
       this.write(ctx, id, (current) => this.scaffold.patched(current, ops)),
     );
   }
@@ -470,7 +471,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, () =>
+    await this.scaffold.lock(ctx, lockKeys.user(id), () =>
       this.scaffold.deleted(
         ctx,
         `User ${id}`,

@@ -93,6 +93,23 @@ class Recording implements ExchangeSink {
 }
 
 describe('http/request-log: lazy, masked, complete when wanted', () => {
+  it('logs a SCIM request at info whatever the letter case of its path, as the router serves it', async () => {
+    const r = await rig('info', []);
+    try {
+      const res = await fetch(`${r.url}/SCIM/V2/Users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ userName: 'u' }),
+      });
+      expect(res.status).to.equal(201);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(r.logCalls).to.deep.equal(['scim request']);
+      expect(r.lines.join('')).to.include('"path":"/SCIM/V2/Users"').and.include('"level":"info"');
+    } finally {
+      await r.close();
+    }
+  });
+
   it('at LOG_LEVEL=warn, untraced, with no sink wanting it: no log object reaches winston and no exchange is recorded', async () => {
     const sink = new Recording(false);
     const r = await rig('warn', [sink]);
