@@ -12,6 +12,7 @@ import { authenticate, failedAuthLimit } from './http/auth.js';
 import { requestSecrets } from './http/request-secrets.js';
 import { requestDeadline } from './http/deadline.js';
 import { drainingConnections, healthRoutes, type Lifecycle } from './http/health.js';
+import { VERSION } from './version.js';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Coordination } from './coordination/primitives.js';
 import { resourceRoutes } from './http/resource-routes.js';
@@ -20,6 +21,7 @@ import { SCIM_BASE } from './http/scim-response.js';
 import { ORG_BASE, orgScope } from './http/org-scope.js';
 import { requestMetrics } from './http/request-metrics.js';
 import { METRICS_PATH, metricsRouter } from './http/metrics-endpoint.js';
+import { tokenGuessLimit } from './http/token-guess-limit.js';
 import { disabledMetrics, type Metrics } from './observability/metrics.js';
 
 export interface AppDeps {
@@ -45,6 +47,19 @@ export interface AppDeps {
   extraMiddlewares?: RequestHandler[];
 }
 
+/**
+ * A token-guarded operator router behind the failed-token limit. Over the limit the router is left untried, so the
+ * answer is the app's own 404, as to anyone without the token.
+ */
+function guessLimited(config: Config, router: Router): Router {
+  const guarded = express.Router();
+  guarded.use(
+    tokenGuessLimit(config, (_req, _res, next) => next('router'), true),
+    router,
+  );
+  return guarded;
+}
+
 /** Express wiring only: each middleware does one job (see src/http/). */
 export function createApp(deps: AppDeps): express.Express {
   const { config, logger } = deps;
@@ -65,10 +80,10 @@ export function createApp(deps: AppDeps): express.Express {
   if (metrics.enabled) app.use(requestMetrics(metrics, (segment) => deps.resources.label(segment)));
   // On the main port only when no separate METRICS_PORT is set (server.ts serves it there).
   if (metrics.enabled && config.deployment.metrics.port === undefined)
-    app.use(METRICS_PATH, metricsRouter(metrics, config.deployment.metrics.token));
+    app.use(METRICS_PATH, guessLimited(config, metricsRouter(metrics, config.deployment.metrics.token)));
   for (const m of deps.extraMiddlewares ?? []) app.use(m);
   app.use(drainingConnections(deps.lifecycle));
-  for (const r of deps.extraRouters ?? []) app.use(r.path, r.router);
+  for (const r of deps.extraRouters ?? []) app.use(r.path, guessLimited(config, r.router));
 
   // Cheap before expensive: the failed-auth limit, then authentication, and only then the body is read and a
   // resource handler may take a lock or start a fan-out.
@@ -90,7 +105,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(ORG_BASE, orgScope(config.deployment.orgs.routes), scim);
   app.use(SCIM_BASE, scim);
   // After the SCIM routes, which answer everything below their base: a SCIM request does not walk these.
-  app.use(healthRoutes(config, deps.lifecycle));
+  app.use(healthRoutes(config, deps.lifecycle, VERSION));
 
   app.use(notUnderScimBase());
   app.use(errorTranslation(logger));

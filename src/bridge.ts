@@ -1,3 +1,4 @@
+import { VERSION } from './version.js';
 import type express from 'express';
 import type { Config } from './config.js';
 import { createApp } from './app.js';
@@ -65,7 +66,7 @@ export function createBridge(
   options: BridgeOptions = {},
 ): Bridge {
   const metrics = config.deployment.metrics.enabled
-    ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs })
+    ? createMetrics({ maxOrgs: config.deployment.metrics.maxOrgs, version: VERSION })
     : disabledMetrics();
   const table = loadAttributeTable(config.mappingFile, { deriveUsernameFromEmail: config.deriveUsernameFromEmail });
   const coordination = createCoordination(config, logger);
@@ -76,8 +77,15 @@ export function createBridge(
     config.deployment.orgs.credentials,
     coordination.provenKeys,
   );
+  if (config.auth.mode === 'entra-token' && Object.keys(config.auth.pinnedClaims).length === 0)
+    logger.warn(
+      'AUTH_MODE=entra-token without ENTRA_TOKEN_CLAIMS: a token Entra issued for any other non-gallery SCIM app of an allowed tenant is accepted here too. ' +
+        'Pin the provisioning app: copy the appid/oid shown in the principal of a request Entra sent into ENTRA_TOKEN_CLAIMS (e.g. appid=<guid>,oid=<guid>), or use AUTH_MODE=bridge-secret',
+      { kind: 'entra-token-unpinned' },
+    );
   // Keys and secrets the bridge holds are masked everywhere, always.
-  for (const s of [...authenticator.heldSecrets, config.debugPage.token]) registerProcessSecret(s);
+  for (const s of [...authenticator.heldSecrets, config.debugPage.token, config.deployment.metrics.token])
+    registerProcessSecret(s);
   const recorder = config.record.dir
     ? new Recorder(config.record.dir, {
         pseudonymise: config.record.pseudonymise,
@@ -111,7 +119,12 @@ export function createBridge(
   // Keys per org (`/scim/v2/orgs/{orgId}`), waits measured for the lock-wait metric.
   const locks = orgKeyedLock(measuredLock(coordination.locks, metrics, shared ? 'redis' : 'memory'));
   const lifecycle = newLifecycle();
-  lifecycle.checks[shared ? 'redis' : 'coordination'] = () => coordination.ready();
+  lifecycle.checks[shared ? 'redis' : 'coordination'] = {
+    check: () => coordination.ready(),
+    whenDown: shared
+      ? 'Redis unreachable: reads work; writes answer 503 with Retry-After until it is back'
+      : 'in-process coordination unavailable',
+  };
   // The one registration of each resource type: routing, discovery, the debug page and explain iterate this.
   const users = new UsersResource(table.users, config, locks, (jc, id, base) =>
     groupsOfUser(jc, id, base, config.memberConcurrency),

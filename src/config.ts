@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
+import { checkAgainstDefaults, loadOrgSecrets, type OrgCredentials } from './tenancy/org-secrets.js';
+import type { SETTINGS } from './config-table.js';
+import { setting, type SettingName } from './config-table.js';
 
 /**
  * Everything the bridge reads from its environment, validated once at start-up.
@@ -17,6 +19,8 @@ export interface Config {
   jumpcloudOrgId: string | undefined;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   logFormat: 'json' | 'pretty';
+  /** LOG_PERSONAL_DATA=false: personal values in log lines are replaced by HMAC pseudonyms keyed with `pseudonymKey`. */
+  logPersonalData: { enabled: boolean; pseudonymKey: string | undefined };
   upstreamTimeoutMs: number;
   retry: RetryConfig;
   mappingFile: string;
@@ -31,7 +35,7 @@ export interface Config {
   dryRun: boolean;
   traceUsers: string[];
   debugPage: { enabled: boolean; token: string | undefined; bufferSize: number };
-  /** RECORD_DIR: every upstream exchange is written there as a fixture; names, e-mails, phones replaced on request. */
+  /** RECORD_DIR: every upstream exchange is written there as a fixture; every personal value replaced on request. */
   record: { dir: string | undefined; pseudonymise: boolean };
   /** Express `trust proxy`: which hops may set X-Forwarded-For/-Proto. */
   trustProxy: boolean | string;
@@ -90,7 +94,21 @@ export interface DeploymentConfig {
 export type AuthConfig =
   | { mode: 'forward' }
   | { mode: 'bridge-secret'; apiKey: string; secrets: string[] }
-  | { mode: 'entra-token'; apiKey: string; tenants: string[]; audience: string; jwksUrl: string };
+  | {
+      mode: 'entra-token';
+      apiKey: string;
+      tenants: string[];
+      audience: string;
+      jwksUrl: string;
+      /**
+       * ENTRA_TOKEN_CLAIMS: claims every token must carry with exactly these values (appid, azp, oid, sub). Every
+       * non-gallery app of a tenant gets tokens with the same issuer and audience, so without a pin a token Entra
+       * sent to another SCIM app of the tenant is accepted here too.
+       */
+      pinnedClaims: Record<string, string>;
+      /** ENTRA_TOKEN_MAX_AGE_SECONDS: a token issued (`iat`) longer ago is refused, whatever its `exp`. */
+      maxTokenAgeSeconds: number;
+    };
 
 export interface RetryConfig {
   /** Retries after the first attempt, for idempotent calls only. */
@@ -135,9 +153,21 @@ function shown(raw: string): string {
   return v.length <= 16 && !/[:@/]/.test(v) ? `'${v}'` : `a value of ${v.length} characters, not shown`;
 }
 
-function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+type Row = (typeof SETTINGS)[number];
+type NameOf<T extends Row['type']> = Extract<Row, { type: T }>['name'];
+type ValuesOf<N extends NameOf<'enum'>> = Extract<Row, { name: N }>['values'][number];
+
+/** A whole number within the table's bounds; `derived` is the default of a setting whose default depends on others. */
+function int(env: Env, name: NameOf<'integer'>, derived?: number): number {
+  const row = setting(name);
+  const min = row.min ?? 0;
+  const max = row.max ?? Number.MAX_SAFE_INTEGER;
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
+  if (raw === undefined || raw.trim() === '') {
+    const dflt = typeof row.default === 'number' ? row.default : derived;
+    if (dflt === undefined) throw new Error(`${name} has no default in the configuration table`);
+    return dflt;
+  }
   if (!/^\d+$/.test(raw.trim()))
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
   const n = Number(raw.trim());
@@ -145,32 +175,47 @@ function int(env: Env, name: string, dflt: number, min: number, max: number): nu
   return n;
 }
 
-/** A positive decimal (calls per second), or undefined when unset. */
-function rate(env: Env, name: string, min: number, max: number): number | undefined {
+/** A decimal within the table's bounds (calls per second, say), or undefined when unset: unset means "not known". */
+function decimal(env: Env, name: NameOf<'decimal'>): number | undefined {
+  const row = setting(name);
+  const min = row.min ?? 0;
+  const max = row.max ?? Number.MAX_SAFE_INTEGER;
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
   if (!(n >= min && n <= max))
-    throw new ConfigError(`${name} must be a number of calls per second between ${min} and ${max} (got ${shown(raw)})`);
+    throw new ConfigError(`${name} must be a number between ${min} and ${max} (got ${shown(raw)})`);
   return n;
 }
 
-function bool(env: Env, name: string, dflt: boolean): boolean {
+function bool(env: Env, name: NameOf<'boolean'>): boolean {
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
+  if (raw === undefined || raw.trim() === '') return setting(name).default === true;
   const v = raw.trim().toLowerCase();
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false (got ${shown(raw)})`);
 }
 
-function oneOf<T extends string>(env: Env, name: string, dflt: T, allowed: readonly T[]): T {
+function oneOf<N extends NameOf<'enum'>>(env: Env, name: N, derived?: ValuesOf<N>): ValuesOf<N> {
+  const row = setting(name);
+  const allowed = (row.values ?? []) as readonly ValuesOf<N>[];
   const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return dflt;
+  if (raw === undefined || raw.trim() === '') {
+    const dflt = (row.default as ValuesOf<N> | undefined) ?? derived;
+    if (dflt === undefined) throw new Error(`${name} has no default in the configuration table`);
+    return dflt;
+  }
   const v = raw.trim().toLowerCase();
   const found = allowed.find((a) => a === v);
   if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got ${shown(raw)})`);
   return found;
+}
+
+/** A text setting's value, or its default from the table when unset or empty. */
+function text(env: Env, name: SettingName): string {
+  const dflt = setting(name).default;
+  return env[name]?.trim() || (typeof dflt === 'string' ? dflt : '');
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -185,7 +230,7 @@ const JUMPCLOUD_CONSOLES = ['console.jumpcloud.com', 'console.eu.jumpcloud.com',
  * Errors never echo the value: a URL may carry credentials.
  */
 function jumpcloudUrl(env: Env): string {
-  const raw = (env.JUMPCLOUD_URL ?? '').trim() || 'https://console.jumpcloud.com';
+  const raw = text(env, 'JUMPCLOUD_URL');
   let url: URL;
   try {
     url = new URL(raw);
@@ -210,7 +255,7 @@ function jumpcloudUrl(env: Env): string {
     );
   }
   const console = (JUMPCLOUD_CONSOLES as readonly string[]).includes(url.hostname.toLowerCase()) && url.port === '';
-  if (!console && !loopback && !bool(env, 'JUMPCLOUD_URL_ALLOW_OTHER_HOST', false)) {
+  if (!console && !loopback && !bool(env, 'JUMPCLOUD_URL_ALLOW_OTHER_HOST')) {
     throw new ConfigError(
       `JUMPCLOUD_URL must be a JumpCloud console (https://${JUMPCLOUD_CONSOLES.join(', https://')}) or a loopback emulator (got '${url.origin}'); ` +
         'set JUMPCLOUD_URL_ALLOW_OTHER_HOST=true to send keys to another host on purpose',
@@ -238,13 +283,25 @@ function secret(env: Env, name: string): string | undefined {
   return value;
 }
 
+/** Shortest DEBUG_TOKEN or METRICS_TOKEN: guessing one must be as hopeless as guessing a bridge secret. */
+const MIN_OPERATOR_TOKEN = 32;
+
+function operatorToken(env: Env, name: 'DEBUG_TOKEN' | 'METRICS_TOKEN'): string | undefined {
+  const token = env[name]?.trim() || undefined;
+  if (token !== undefined && (token.length < MIN_OPERATOR_TOKEN || !/^[\x21-\x7e]+$/.test(token)))
+    throw new ConfigError(
+      `${name} must be at least ${MIN_OPERATOR_TOKEN} visible ASCII characters (generate one with: openssl rand -hex 32)`,
+    );
+  return token;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's application id for every non-gallery ("custom") app: the `aud` of the tokens it issues for it. */
 export const ENTRA_CUSTOM_APP_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
 const MIN_BRIDGE_SECRET = 32;
 
 function authConfig(env: Env): AuthConfig {
-  const mode = oneOf(env, 'AUTH_MODE', 'forward', ['forward', 'bridge-secret', 'entra-token'] as const);
+  const mode = oneOf(env, 'AUTH_MODE');
   if (mode === 'forward') {
     if (env.BRIDGE_SECRET?.trim() || env.ENTRA_TENANT_IDS?.trim()) {
       throw new ConfigError(
@@ -273,6 +330,11 @@ function authConfig(env: Env): AuthConfig {
           `BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be at least ${MIN_BRIDGE_SECRET} characters without whitespace (generate one with: openssl rand -hex 32)`,
         );
       }
+      // A bearer token is visible ASCII (bearerToken refuses anything else): no client could ever present it.
+      if (!/^[\x21-\x7e]+$/.test(s))
+        throw new ConfigError(
+          'BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must be visible ASCII characters only: Entra cannot send any other in a bearer token (generate one with: openssl rand -hex 32)',
+        );
       if (s === apiKey)
         throw new ConfigError(
           'BRIDGE_SECRET must not be the JumpCloud key: the point is that the key never lives in Entra',
@@ -289,8 +351,8 @@ function authConfig(env: Env): AuthConfig {
       'AUTH_MODE=entra-token needs ENTRA_TENANT_IDS: a comma-separated list of Entra tenant ids (GUIDs) allowed to call the bridge',
     );
   }
-  const audience = (env.ENTRA_AUDIENCE ?? '').trim() || ENTRA_CUSTOM_APP_AUDIENCE;
-  const jwksRaw = (env.ENTRA_JWKS_URL ?? '').trim() || 'https://login.microsoftonline.com/common/discovery/keys';
+  const audience = text(env, 'ENTRA_AUDIENCE');
+  const jwksRaw = text(env, 'ENTRA_JWKS_URL');
   let jwks: URL;
   try {
     jwks = new URL(jwksRaw);
@@ -300,7 +362,34 @@ function authConfig(env: Env): AuthConfig {
   if (jwks.protocol !== 'https:' && !(jwks.protocol === 'http:' && LOOPBACK.has(jwks.hostname))) {
     throw new ConfigError('ENTRA_JWKS_URL must use https (http only on loopback, for tests)');
   }
-  return { mode, apiKey, tenants, audience, jwksUrl: jwks.href };
+  return {
+    mode,
+    apiKey,
+    tenants,
+    audience,
+    jwksUrl: jwks.href,
+    pinnedClaims: pinnedClaims(env),
+    maxTokenAgeSeconds: int(env, 'ENTRA_TOKEN_MAX_AGE_SECONDS'),
+  };
+}
+
+/** Claims an Entra token can be pinned by: the calling application and principal. */
+const PINNABLE_CLAIMS = ['appid', 'azp', 'oid', 'sub'] as const;
+
+function pinnedClaims(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (env.ENTRA_TOKEN_CLAIMS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^(\w+)=([\w.:-]{1,200})$/.exec(pair);
+    if (!m || !(PINNABLE_CLAIMS as readonly string[]).includes(m[1] ?? ''))
+      throw new ConfigError(
+        `ENTRA_TOKEN_CLAIMS must be comma-separated claim=value pairs, the claims among ${PINNABLE_CLAIMS.join(', ')} (copy them from the principal of a request Entra sent), e.g. appid=<guid>,oid=<guid>`,
+      );
+    out[m[1] as string] = m[2] as string;
+  }
+  return out;
 }
 
 function trustProxy(env: Env): boolean | string {
@@ -328,7 +417,39 @@ function publicUrl(env: Env): string | undefined {
   }
 }
 
+function proxyUrl(env: Env, name: 'HTTPS_PROXY' | 'HTTP_PROXY'): void {
+  const raw = (env[name] ?? env[name.toLowerCase()] ?? '').trim();
+  if (!raw) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new ConfigError(
+      `${name} must be a proxy URL such as http://proxy.example.com:3128 (the value given does not parse as one)`,
+    );
+}
+
+/**
+ * The outbound proxy variables (either case), checked at start so a typo stops start-up with one line instead of
+ * failing every JumpCloud call; the transport applies them (https-proxy-agent, proxy-from-env). Never echoed: a
+ * proxy URL may carry a password.
+ */
+function checkOutboundProxy(env: Env): void {
+  proxyUrl(env, 'HTTPS_PROXY');
+  proxyUrl(env, 'HTTP_PROXY');
+  // NO_PROXY matches host names (and ports): an entry written as a URL never matches, and the call goes to the proxy.
+  const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+  if (noProxy.includes('://'))
+    throw new ConfigError(
+      'NO_PROXY lists host names (localhost,.example.com), not URLs: remove the scheme from its entries',
+    );
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  checkOutboundProxy(env);
   const orgId = env.JUMPCLOUD_ORG_ID?.trim() || undefined;
   if (orgId !== undefined && !/^[0-9a-f]{24}$/i.test(orgId)) {
     // Not echoed: a key pasted into the wrong variable would otherwise land in the start-up log.
@@ -337,29 +458,29 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const retry: RetryConfig = {
-    retries: int(env, 'RETRY_MAX_RETRIES', 4, 0, 10),
-    minDelayMs: int(env, 'RETRY_MIN_DELAY_MS', 250, 0, 10_000),
-    maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 4_000, 0, 30_000),
-    budgetMs: int(env, 'RETRY_BUDGET_MS', 25_000, 0, 50_000),
+    retries: int(env, 'RETRY_MAX_RETRIES'),
+    minDelayMs: int(env, 'RETRY_MIN_DELAY_MS'),
+    maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS'),
+    budgetMs: int(env, 'RETRY_BUDGET_MS'),
   };
   if (retry.minDelayMs > retry.maxDelayMs)
     throw new ConfigError('RETRY_MIN_DELAY_MS must not exceed RETRY_MAX_DELAY_MS');
-  const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS', 15_000, 100, 50_000);
+  const upstreamTimeoutMs = int(env, 'JUMPCLOUD_TIMEOUT_MS');
   const production = (env.NODE_ENV ?? '').toLowerCase() === 'production';
-  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS', 50_000, 1_000, 58_000);
+  const requestDeadlineMs = int(env, 'REQUEST_DEADLINE_MS');
   const auth = authConfig(env);
-  const host = (env.HOST ?? '').trim() || '0.0.0.0';
+  const host = text(env, 'HOST');
   const deployment = deploymentConfig(env, requestDeadlineMs, auth, host);
-  const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000, 0, 600_000);
+  const shutdownGraceMs = int(env, 'SHUTDOWN_GRACE_MS', requestDeadlineMs + 5_000);
   if (shutdownGraceMs < requestDeadlineMs)
     throw new ConfigError(
       `SHUTDOWN_GRACE_MS must be at least REQUEST_DEADLINE_MS (${requestDeadlineMs}), so a deploy never cuts a request short`,
     );
-  const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000);
+  const shutdownDelayMs = int(env, 'SHUTDOWN_DELAY_MS');
   const debugPage = {
-    enabled: bool(env, 'DEBUG_PAGE', false),
-    token: env.DEBUG_TOKEN?.trim() || undefined,
-    bufferSize: int(env, 'DEBUG_BUFFER_SIZE', 200, 10, 10_000),
+    enabled: bool(env, 'DEBUG_PAGE'),
+    token: operatorToken(env, 'DEBUG_TOKEN'),
+    bufferSize: int(env, 'DEBUG_BUFFER_SIZE'),
   };
   // A same-host reverse proxy that adds no forwarding headers makes every visitor look like loopback.
   if (debugPage.enabled && !debugPage.token && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
@@ -369,22 +490,23 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const mapping = (env.MAPPING_FILE ?? '').trim();
   return {
-    port: int(env, 'PORT', 8080, 0, 65_535),
+    port: int(env, 'PORT'),
     host,
     jumpcloudUrl: jumpcloudUrl(env),
     jumpcloudOrgId: orgId,
-    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['error', 'warn', 'info', 'debug'] as const),
-    logFormat: oneOf(env, 'LOG_FORMAT', production ? 'json' : 'pretty', ['json', 'pretty'] as const),
+    logLevel: oneOf(env, 'LOG_LEVEL'),
+    logFormat: oneOf(env, 'LOG_FORMAT', production ? 'json' : 'pretty'),
+    logPersonalData: { enabled: bool(env, 'LOG_PERSONAL_DATA'), pseudonymKey: secret(env, 'LOG_PSEUDONYM_KEY') },
     upstreamTimeoutMs,
     retry,
     mappingFile: mapping ? path.resolve(mapping) : path.join(packageRoot(), 'config', 'mapping.json'),
-    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL', true),
-    allowUsernameRename: bool(env, 'ALLOW_USERNAME_RENAME', false),
-    unknownAttributes: oneOf(env, 'UNKNOWN_ATTRIBUTES', 'refuse', ['refuse', 'ignore'] as const),
-    maxPageSize: int(env, 'MAX_PAGE_SIZE', 200, 1, 1_000),
-    maxFilterScan: int(env, 'MAX_FILTER_SCAN', 10_000, 100, 1_000_000),
-    memberConcurrency: int(env, 'MEMBER_CONCURRENCY', 8, 1, 32),
-    dryRun: bool(env, 'DRY_RUN', false),
+    deriveUsernameFromEmail: bool(env, 'DERIVE_USERNAME_FROM_EMAIL'),
+    allowUsernameRename: bool(env, 'ALLOW_USERNAME_RENAME'),
+    unknownAttributes: oneOf(env, 'UNKNOWN_ATTRIBUTES'),
+    maxPageSize: int(env, 'MAX_PAGE_SIZE'),
+    maxFilterScan: int(env, 'MAX_FILTER_SCAN'),
+    memberConcurrency: int(env, 'MEMBER_CONCURRENCY'),
+    dryRun: bool(env, 'DRY_RUN'),
     traceUsers: (env.TRACE_USERS ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -393,21 +515,21 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicUrl(env),
     record: {
       dir: env.RECORD_DIR?.trim() ? path.resolve(env.RECORD_DIR.trim()) : undefined,
-      pseudonymise: bool(env, 'RECORD_PSEUDONYMISE', false),
+      pseudonymise: bool(env, 'RECORD_PSEUDONYMISE'),
     },
     debugPage,
     requestDeadlineMs,
     shutdownGraceMs,
     shutdownDelayMs,
-    maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS', 10_000, 1, 100_000),
-    createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS', 5_000, 0, 30_000),
-    upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY', 16, 1, 256),
-    upstreamRateLimit: rate(env, 'JUMPCLOUD_RATE_LIMIT', 0.5, 1_000),
-    throttledStatus: oneOf(env, 'THROTTLED_STATUS', '503', ['503', '429'] as const) === '429' ? 429 : 503,
-    provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS', 300_000, 0, 86_400_000),
+    maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS'),
+    createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS'),
+    upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY'),
+    upstreamRateLimit: decimal(env, 'JUMPCLOUD_RATE_LIMIT'),
+    throttledStatus: oneOf(env, 'THROTTLED_STATUS') === '429' ? 429 : 503,
+    provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS'),
     failedAuth: {
-      max: int(env, 'FAILED_AUTH_LIMIT', 20, 1, 100_000),
-      windowMs: int(env, 'FAILED_AUTH_WINDOW_MS', 60_000, 1_000, 86_400_000),
+      max: int(env, 'FAILED_AUTH_LIMIT'),
+      windowMs: int(env, 'FAILED_AUTH_WINDOW_MS'),
     },
     auth,
     deployment,
@@ -439,7 +561,13 @@ function orgCredentials(file: string | undefined, auth: AuthConfig): ReadonlyMap
       'ORG_SECRETS_FILE takes effect only with AUTH_MODE=bridge-secret or AUTH_MODE=entra-token (with forward, each tenant sends its own key)',
     );
   try {
-    return loadOrgSecrets(file);
+    const orgs = loadOrgSecrets(file);
+    checkAgainstDefaults(orgs, {
+      apiKey: auth.apiKey,
+      bridgeSecrets: auth.mode === 'bridge-secret' ? auth.secrets : [],
+      entraTenantIds: auth.mode === 'entra-token' ? auth.tenants : [],
+    });
+    return orgs;
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
@@ -449,40 +577,77 @@ function deploymentConfig(env: Env, requestDeadlineMs: number, auth: AuthConfig,
   const url = redisUrl(env);
   // Longer than any request may live (Entra gives up after 60 s; the bridge's deadline is shorter), so a lease
   // proven just before a write cannot expire while that write is in flight.
-  const lockLeaseMs = int(env, 'LOCK_LEASE_MS', 65_000, 61_000, 600_000);
+  const lockLeaseMs = int(env, 'LOCK_LEASE_MS');
   if (lockLeaseMs <= requestDeadlineMs)
     throw new ConfigError(`LOCK_LEASE_MS must exceed REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
   // A request that waits for a lock must still have time to do its work inside the deadline.
-  const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)), 100, 55_000);
+  const lockWaitMs = int(env, 'LOCK_WAIT_MS', Math.min(20_000, Math.floor(requestDeadlineMs / 2)));
   if (lockWaitMs >= requestDeadlineMs)
     throw new ConfigError(`LOCK_WAIT_MS must be shorter than REQUEST_DEADLINE_MS (${requestDeadlineMs})`);
-  const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT', 0, 1, 65_535) : undefined;
-  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
-  const metricsEnabled = bool(env, 'METRICS', false);
+  const metricsPort = (env.METRICS_PORT ?? '').trim() ? int(env, 'METRICS_PORT') : undefined;
+  const metricsToken = operatorToken(env, 'METRICS_TOKEN');
+  const metricsEnabled = bool(env, 'METRICS');
   // Same rule as the debug page: a same-host proxy adding no forwarding headers would make everyone look local.
   if (metricsEnabled && metricsPort === undefined && !metricsToken && !LOOPBACK_LISTEN.has(host.toLowerCase())) {
     throw new ConfigError(
       `METRICS=true on a non-loopback HOST (${host}) needs METRICS_PORT (a separate, internal port) or METRICS_TOKEN`,
     );
   }
-  if (metricsPort !== undefined && metricsPort === int(env, 'PORT', 8080, 0, 65_535))
+  if (metricsPort !== undefined && metricsPort === int(env, 'PORT'))
     throw new ConfigError('METRICS_PORT must differ from PORT');
   const secretsPath = (env.ORG_SECRETS_FILE ?? '').trim();
   const secretsFile = secretsPath ? path.resolve(secretsPath) : undefined;
-  const keyPrefix = (env.REDIS_KEY_PREFIX ?? '').trim() || 'scim-bridge:';
+  const keyPrefix = text(env, 'REDIS_KEY_PREFIX');
   if (!/^[\w:.-]{1,64}$/.test(keyPrefix))
     throw new ConfigError(
       `REDIS_KEY_PREFIX may hold letters, digits, '_', ':', '.', '-' (at most 64) (got ${shown(keyPrefix)})`,
     );
   return {
     redis: url ? { url, keyPrefix, lockLeaseMs, lockWaitMs } : undefined,
-    orgs: { routes: bool(env, 'ORG_ROUTES', true), secretsFile, credentials: orgCredentials(secretsFile, auth) },
+    orgs: { routes: bool(env, 'ORG_ROUTES'), secretsFile, credentials: orgCredentials(secretsFile, auth) },
     metrics: {
       enabled: metricsEnabled,
       port: metricsPort,
       host: (env.METRICS_HOST ?? '').trim() || host,
       token: metricsToken,
-      maxOrgs: int(env, 'METRICS_MAX_ORGS', 100, 1, 10_000),
+      maxOrgs: int(env, 'METRICS_MAX_ORGS'),
     },
   };
+}
+
+/**
+ * Time budgets that are each valid but together cut one another short. Combinations that cannot work at all
+ * (a grace shorter than the deadline, a lock wait as long as it) already stop start-up; these start, and the
+ * server names them in one warning line so the operator sees which setting has no effect.
+ */
+export function timeBudgetConflicts(config: Config): string[] {
+  const deadline = config.requestDeadlineMs;
+  const timeout = config.upstreamTimeoutMs;
+  const out: string[] = [];
+  if (config.retry.budgetMs > deadline)
+    out.push(
+      `RETRY_BUDGET_MS (${config.retry.budgetMs}) exceeds REQUEST_DEADLINE_MS (${deadline}): the deadline ends retries first`,
+    );
+  if (timeout > deadline)
+    out.push(
+      `JUMPCLOUD_TIMEOUT_MS (${timeout}) exceeds REQUEST_DEADLINE_MS (${deadline}): one attempt can outlive the request`,
+    );
+  if (config.retry.retries > 0 && config.retry.budgetMs > 0 && timeout > config.retry.budgetMs)
+    out.push(
+      `JUMPCLOUD_TIMEOUT_MS (${timeout}) exceeds RETRY_BUDGET_MS (${config.retry.budgetMs}): a slow first attempt leaves no time to retry`,
+    );
+  if (config.retry.minDelayMs > 0 && config.retry.maxDelayMs > config.retry.budgetMs)
+    out.push(
+      `RETRY_MAX_DELAY_MS (${config.retry.maxDelayMs}) exceeds RETRY_BUDGET_MS (${config.retry.budgetMs}): the longest backoff cannot be waited`,
+    );
+  if (config.createLookupWindowMs + timeout > deadline)
+    out.push(
+      `CREATE_LOOKUP_WINDOW_MS + JUMPCLOUD_TIMEOUT_MS (${config.createLookupWindowMs + timeout}) exceed REQUEST_DEADLINE_MS (${deadline}): a create whose answer was lost may not finish looking for it`,
+    );
+  const redis = config.deployment.redis;
+  if (redis && redis.lockWaitMs + timeout > deadline)
+    out.push(
+      `LOCK_WAIT_MS + JUMPCLOUD_TIMEOUT_MS (${redis.lockWaitMs + timeout}) exceed REQUEST_DEADLINE_MS (${deadline}): a request that waited for a lock may have no time left for one JumpCloud call`,
+    );
+  return out;
 }

@@ -26,6 +26,12 @@ export interface Authenticator {
 }
 
 /**
+ * Longer than any credential the bridge accepts (a JumpCloud key is 40 characters, an Entra token about 1.5 kB), and
+ * so the most any credential held for masking can cost (observability/redact.ts).
+ */
+const MAX_TOKEN_LENGTH = 4096;
+
+/**
  * `Authorization: Bearer <token>`: exactly one token of visible characters. A token with inner whitespace is
  * refused rather than trimmed or split: some other component would read it differently.
  */
@@ -38,6 +44,10 @@ export function bearerToken(header: string | undefined): string | ScimError {
   if (!m) return unauthorized("The Authorization header must use the Bearer scheme: 'Authorization: Bearer <token>'");
   const token = m[1] ?? '';
   if (!token) return unauthorized("The bearer token is blank: fill in Entra's Secret Token");
+  if (token.length > MAX_TOKEN_LENGTH)
+    return unauthorized(
+      `The bearer token is longer than any credential this bridge accepts (at most ${MAX_TOKEN_LENGTH} characters)`,
+    );
   if (!/^[\x21-\x7e]+$/.test(token))
     return unauthorized(
       'The bearer token contains whitespace or non-printable characters; paste it again without spaces or line breaks',
@@ -106,7 +116,8 @@ const ISSUER = (tenant: string): string => `https://sts.windows.net/${tenant}/`;
 
 /** Why a token was refused, in words an admin can act on; never the token. */
 function jwtRefusal(e: unknown): string {
-  if (e instanceof joseErrors.JWTExpired) return 'it has expired';
+  if (e instanceof joseErrors.JWTExpired)
+    return e.claim === 'iat' ? 'it was issued longer ago than ENTRA_TOKEN_MAX_AGE_SECONDS' : 'it has expired';
   if (e instanceof joseErrors.JWTClaimValidationFailed) return `its ${e.claim} claim is not accepted (${e.reason})`;
   if (e instanceof joseErrors.JWKSNoMatchingKey)
     return "it is signed with a key that is not in the tenant's published keys";
@@ -132,15 +143,31 @@ function entraTokenAuthenticator(
           algorithms: ['RS256'],
           issuer: issuers,
           audience: cfg.audience,
-          requiredClaims: ['exp', 'iss', 'aud'],
+          requiredClaims: ['exp', 'iss', 'aud', 'iat', 'tid'],
           clockTolerance: 60,
+          maxTokenAge: cfg.maxTokenAgeSeconds,
         });
-        const tid = typeof payload.tid === 'string' ? payload.tid.toLowerCase() : undefined;
-        // The issuer already names an allowed tenant; a tid claim, when present, must agree with it.
-        if (tid !== undefined && !cfg.tenants.includes(tid))
-          throw new joseErrors.JWTClaimValidationFailed('tenant not allowed', payload, 'tid', 'check_failed');
-        const tenant = String(payload.iss).slice('https://sts.windows.net/'.length, -1);
-        return { apiKey: cfg.apiKey, principal: `Entra tenant ${tenant}`, proven: true };
+        const tenant = String(payload.iss).slice('https://sts.windows.net/'.length, -1).toLowerCase();
+        // The issuer names an allowed tenant; the tid claim must name the same one.
+        if (typeof payload.tid !== 'string' || payload.tid.toLowerCase() !== tenant)
+          throw new joseErrors.JWTClaimValidationFailed(
+            'does not name the issuer tenant',
+            payload,
+            'tid',
+            'check_failed',
+          );
+        for (const [claim, value] of Object.entries(cfg.pinnedClaims))
+          if (payload[claim] !== value)
+            throw new joseErrors.JWTClaimValidationFailed(claim, payload, claim, 'differs from ENTRA_TOKEN_CLAIMS');
+        // Which app and principal Entra issued the token for: what ENTRA_TOKEN_CLAIMS pins (identifiers, not secrets).
+        const ids = (['appid', 'azp', 'oid'] as const)
+          .filter((c) => typeof payload[c] === 'string')
+          .map((c) => `${c} ${String(payload[c])}`);
+        return {
+          apiKey: cfg.apiKey,
+          principal: `Entra tenant ${tenant}${ids.length ? ` (${ids.join(', ')})` : ''}`,
+          proven: true,
+        };
       } catch (e) {
         throw unauthorized(
           `The bearer token was refused: ${jwtRefusal(e)}. Leave Entra's Secret Token blank so Entra sends its own token, and list the tenant in ENTRA_TENANT_IDS`,

@@ -28,7 +28,7 @@ evidence and the fix. Read-only: nothing is written.
   --help            show this text
 
 Exit code: 0 when every check passes, 1 otherwise, 2 for a usage or configuration error.
-With RECORD_DIR set, every JumpCloud exchange is written there as a fixture (see README "Record and replay").
+With RECORD_DIR set, every JumpCloud exchange is written there as a fixture (see "Record and replay" in CONTRIBUTING.md).
 `;
 
 export interface DoctorArgs {

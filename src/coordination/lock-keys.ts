@@ -14,18 +14,23 @@ const KINDS = {
   groupCreate: 'group-create',
 } as const;
 
-type LockKind = (typeof KINDS)[keyof typeof KINDS];
-
 /** A lock key made by `lockKeys`; a hand-built string is not one. */
-export type LockKey = string & { readonly lockKind: LockKind };
+export type LockKey = string & { readonly lockKey: true };
 
-const keyOf = (kind: LockKind, id: string): LockKey => `${kind}:${id.toLowerCase()}` as LockKey;
+const keyOf = (kind: string, id: string): LockKey => `${kind}:${id.toLowerCase()}` as LockKey;
+
+/** The kind of another registered type's locks: its name, lower-cased (the registry's names are a closed set). */
+const kindOfType = (type: string): string => type.toLowerCase();
 
 export const lockKeys = {
   user: (id: string): LockKey => keyOf(KINDS.user, id),
   userCreate: (userName: string): LockKey => keyOf(KINDS.userCreate, userName),
   group: (id: string): LockKey => keyOf(KINDS.group, id),
   groupCreate: (displayName: string): LockKey => keyOf(KINDS.groupCreate, displayName),
+  /** A record of another registered resource type, by id. */
+  record: (type: string, id: string): LockKey => keyOf(kindOfType(type), id),
+  /** Creates of another registered resource type, by the name its table looks a lost create up by. */
+  recordCreate: (type: string, name: string): LockKey => keyOf(`${kindOfType(type)}-create`, name),
 };
 
 const ORG_PREFIX = 'org:';
@@ -34,12 +39,17 @@ const ORG_PREFIX = 'org:';
 export const orgScoped = (key: string, orgId: string | undefined): string =>
   orgId ? `${ORG_PREFIX}${orgId}:${key}` : key;
 
-const LABELS: ReadonlySet<string> = new Set(Object.values(KINDS));
+/** A kind the builders make: a lower-case word (a type's name), or one followed by `-create`. */
+const KIND = /^[a-z][a-z0-9]*(-create)?$/;
 
-/** The kind of a key built here, org-scoped or not (a metric label from a closed set); `other` for anything else. */
-export function lockKindOf(key: string): LockKind | 'other' {
+/**
+ * The kind of a key built here, org-scoped or not: a metric label, from a closed set because kinds come only from
+ * the builders (Users, Groups and the registered types' names); `other` for a key no builder makes.
+ */
+export function lockKindOf(key: string): string {
   // An org id holds no ':' (org-scope.ts lets only hex through), so the kind follows the second one.
   const unscoped = key.startsWith(ORG_PREFIX) ? key.slice(key.indexOf(':', ORG_PREFIX.length) + 1) : key;
-  const kind = unscoped.slice(0, unscoped.indexOf(':'));
-  return LABELS.has(kind) ? (kind as LockKind) : 'other';
+  const cut = unscoped.indexOf(':');
+  const kind = cut < 0 ? '' : unscoped.slice(0, cut);
+  return KIND.test(kind) ? kind : 'other';
 }

@@ -6,6 +6,7 @@ import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
 import type { PaceReading } from '../observability/metrics.js';
+import { requestOrigin } from '../util/request-origin.js';
 import { ExchangeBuffer, type BufferedExchange } from './exchange-buffer.js';
 import { describeFilter, filterFromQuery, matches, subjectsOf, type ExchangeFilter } from './exchange-filter.js';
 import { DEBUG_PATH, renderExchanges, renderMapping, renderPage, type ExchangeView } from './render.js';
@@ -177,10 +178,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
   };
   router.get('/exchanges/:seq/curl', (req, res) => {
     const e = one(req, res);
-    if (e)
-      res
-        .type('text')
-        .send(curlCommand(e, deps.config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`));
+    if (e) res.type('text').send(curlCommand(e, deps.config.publicUrl ?? requestOrigin(req)));
   });
   router.get('/exchanges/:seq/explain', (req, res) => {
     const e = one(req, res);

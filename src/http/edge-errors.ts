@@ -74,25 +74,11 @@ export const edgeErrors = {
 
   noEndpoint: (method: string, path: string, endpoints: string): ScimError =>
     notFound(
-      `No SCIM endpoint at ${method} ${SCIM_BASE}${path}. This bridge serves ${endpoints}, /ServiceProviderConfig, /ResourceTypes and /Schemas.`,
+      `No SCIM endpoint at ${method} ${SCIM_BASE}${path}. This bridge serves ${endpoints}, a search across them at the root (GET / and POST /.search), /ServiceProviderConfig, /ResourceTypes and /Schemas.`,
     ),
 
   unknownResourceType: (id: string, served: string): ScimError =>
     notFound(`ResourceType ${id} not found; this bridge serves ${served}`),
-
-  crossTypeSearch: (searches: string): ScimError =>
-    new ScimError(
-      501,
-      undefined,
-      `A search across all resource types (POST /.search) is not implemented; use POST ${searches}.`,
-    ),
-
-  crossTypeSearchMethod: (method: string, searches: string): ScimError =>
-    new ScimError(
-      405,
-      undefined,
-      `${method} is not supported on /.search (only POST, which is not implemented: use POST ${searches}).`,
-    ),
 
   methodNotAllowed: (method: string, path: string, methods: readonly string[]): ScimError =>
     new ScimError(405, undefined, `${method} is not supported on ${path}; this path answers ${methods.join(', ')}.`),

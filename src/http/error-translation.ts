@@ -86,8 +86,8 @@ export function errorTranslation(logger: Logger) {
     logger.error('unhandled error', {
       requestId: l.requestId,
       method: req.method,
-      path: redact(req.originalUrl),
-      error: redact(err instanceof Error ? err.stack : String(err)),
+      path: redact(req.originalUrl, l.secrets),
+      error: redact(err instanceof Error ? err.stack : String(err), l.secrets),
     });
     sendError(res, edgeErrors.internalError(l.requestId));
   };

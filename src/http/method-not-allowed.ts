@@ -14,6 +14,9 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 function servedPaths(registry: ResourceRegistry): ServedPath[] {
   const one = '/[^/]+/?$';
   const paths: ServedPath[] = [
+    // The service root: a query across every resource type (RFC 7644 §3.4.2.1, §3.4.3).
+    { pattern: /^\/?$/, methods: ['GET'] },
+    { pattern: /^\/\.search\/?$/i, methods: ['POST'] },
     { pattern: /^\/ServiceProviderConfig\/?$/i, methods: ['GET'] },
     { pattern: /^\/ResourceTypes\/?$/i, methods: ['GET'] },
     { pattern: new RegExp(`^/ResourceTypes${one}`, 'i'), methods: ['GET'] },
@@ -35,23 +38,12 @@ function servedPaths(registry: ResourceRegistry): ServedPath[] {
 
 /**
  * RFC 7231 §6.5.5 for SCIM paths: a method a served path does not answer gets 405 with `Allow` and a SCIM error
- * body, not the 404 that would tell a client the resource is missing. Root `POST /.search` (RFC 7644 §3.4.3, a search
- * across resource types) is not implemented: 501, pointing at the per-type searches. Runs before authentication:
- * the answer says nothing about the org.
+ * body, not the 404 that would tell a client the resource is missing. Runs before authentication: the answer says
+ * nothing about the org.
  */
 export function methodNotAllowed(registry: ResourceRegistry): RequestHandler {
   const paths = servedPaths(registry);
-  const searches = registry.schemas.map((s) => `${s.endpoint}/.search`).join(' and ');
   return (req, res, next) => {
-    if (/^\/\.search\/?$/i.test(req.path)) {
-      res.set('Allow', 'POST');
-      if (req.method === 'POST') {
-        next(edgeErrors.crossTypeSearch(searches));
-      } else {
-        next(edgeErrors.crossTypeSearchMethod(req.method, searches));
-      }
-      return;
-    }
     const served = paths.find((p) => p.pattern.test(req.path));
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (!served || served.methods.includes(method)) {

@@ -3,6 +3,8 @@ import express, { type RequestHandler, type Router } from 'express';
 import { secretMatcher } from '../auth/authenticator.js';
 import { isLoopbackRequest } from '../debug/debug-page.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Config } from '../config.js';
+import { tokenGuessLimit } from './token-guess-limit.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -47,11 +49,25 @@ export function listenMetrics(
   port: number,
   host: string,
   token: string | undefined,
+  limits: Pick<Config, 'failedAuth'>,
 ): Promise<Server> {
   const app = express();
   app.disable('x-powered-by');
   if (token !== undefined) {
     const presentsToken = tokenCheck(token);
+    app.use(
+      tokenGuessLimit(
+        limits,
+        (_req, res) => {
+          res
+            .status(429)
+            .set('Retry-After', String(Math.ceil(limits.failedAuth.windowMs / 1000)))
+            .type('text/plain')
+            .send('too many failed METRICS_TOKEN attempts from this address; try again later\n');
+        },
+        false,
+      ),
+    );
     app.use((req, res, next) => {
       if (presentsToken(req.get('authorization'))) next();
       else

@@ -4,7 +4,10 @@ import type { Config } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import { redact } from '../observability/redact.js';
 import { TRACE_HEADER, mentionsTracedUser, type ExchangeSink } from '../observability/exchange.js';
-import { SCIM_BASE, locals } from './scim-response.js';
+import { isScimUrl, locals } from './scim-response.js';
+import { LogPseudonyms } from '../observability/personal-data.js';
+
+const PROBE = /^\/(?:healthz|readyz)\/?$/i;
 
 /**
  * Request id, timing, and one structured log line per request with its upstream calls; finished exchanges go to the
@@ -12,6 +15,9 @@ import { SCIM_BASE, locals } from './scim-response.js';
  * through, the request is traced, or a sink wants it.
  */
 export function requestLog(config: Config, logger: Logger, sinks: readonly ExchangeSink[]): RequestHandler {
+  const pseudonyms = config.logPersonalData.enabled
+    ? undefined
+    : new LogPseudonyms(config.logPersonalData.pseudonymKey);
   return (req, res, next) => {
     const started = performance.now();
     const incoming = req.get('x-request-id');
@@ -26,8 +32,15 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
       try {
         const l = locals(res);
         const status = res.writableFinished ? res.statusCode : 499;
-        // Health checks and the debug page's polling would drown the SCIM traffic at info.
-        const level = status >= 500 ? 'error' : req.originalUrl.startsWith(SCIM_BASE) ? 'info' : 'debug';
+        // Health checks and the debug page's polling would drown the SCIM traffic at info; a probe's 503 while
+        // draining is the probe working, so probes are never errors.
+        const level = PROBE.test(req.path)
+          ? 'debug'
+          : status >= 500
+            ? 'error'
+            : isScimUrl(req.originalUrl)
+              ? 'info'
+              : 'debug';
         const logged = logger.isLevelEnabled(level);
         const traced =
           req.get(TRACE_HEADER) === 'true' ||
@@ -41,11 +54,14 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
         if (!logged && !traceLogged && wanting.length === 0) return;
         const secrets = [...(l.secrets ?? []), l.apiKey, config.debugPage.token].filter((x): x is string => !!x);
         const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        // Only what goes to the log is pseudonymised: the debug page and recordings have their own rules.
+        const personal = pseudonyms?.forExchange(req.originalUrl, req.body, l.responseBody, l.calls);
         if (logged) {
+          const path = redact(req.originalUrl, secrets);
           logger.log(level, 'scim request', {
             requestId: id,
             method: req.method,
-            path: redact(req.originalUrl, secrets),
+            path: personal ? personal.url(path) : path,
             status,
             ...(res.writableFinished ? {} : { clientGone: true }),
             ...(l.principal ? { principal: l.principal } : {}),
@@ -80,7 +96,7 @@ export function requestLog(config: Config, logger: Logger, sinks: readonly Excha
           },
           secrets,
         );
-        if (traceLogged) logger.info('trace', { trace: exchange });
+        if (traceLogged) logger.info('trace', { trace: personal ? personal.apply(exchange) : exchange });
         for (const sink of wanting) sink.record(exchange);
       } catch (e) {
         // Logging must never take the process down; say so without the payload that broke it.

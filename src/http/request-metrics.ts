@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { resourceLabel, type Metrics } from '../observability/metrics.js';
-import { locals, SCIM_BASE } from './scim-response.js';
+import { isScimUrl, locals } from './scim-response.js';
 import { orgOfPath, pathBelowBase } from './org-scope.js';
 
 /**
@@ -10,13 +10,13 @@ import { orgOfPath, pathBelowBase } from './org-scope.js';
  */
 export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) => string | undefined): RequestHandler {
   return (req, res, next) => {
-    if (!metrics.enabled || !req.originalUrl.toLowerCase().startsWith(SCIM_BASE)) {
+    if (!metrics.enabled || !isScimUrl(req.originalUrl)) {
       next();
       return;
     }
     const finished = metrics.scimRequestStarted();
-    const org = orgOfPath(req.originalUrl);
     const record = (): void => {
+      const org = orgLabel(req.originalUrl, res);
       finished({
         org,
         resource: resourceLabel(pathBelowBase(req.originalUrl), typeLabel),
@@ -29,4 +29,18 @@ export function requestMetrics(metrics: Metrics, typeLabel: (segment: string) =>
     res.once('close', record);
     next();
   };
+}
+
+/** Not an org id: counted under `other` without taking one of the METRICS_MAX_ORGS labels. */
+const UNAUTHENTICATED = 'unauthenticated';
+
+/**
+ * The org a request is counted under: the one its tenant URL names, once the request was authenticated. Anyone can
+ * send made-up org ids; counting those would use up the org labels and leave a real org counted as `other`.
+ */
+function orgLabel(url: string, res: Parameters<RequestHandler>[1]): string | undefined {
+  const org = orgOfPath(url);
+  if (org === undefined) return undefined;
+  const accepted = locals(res).principal !== undefined && res.statusCode !== 401 && res.statusCode !== 429;
+  return accepted ? org : UNAUTHENTICATED;
 }

@@ -9,6 +9,7 @@ import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType
 import { locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js';
 import { comeBackLaterAnswer, deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
+import { searchAllTypes } from '../resources/root-search.js';
 
 const LIST_PARAMS = [
   'filter',
@@ -30,14 +31,46 @@ function listParams(req: Request): ScimListParams {
   return out;
 }
 
-/** A SearchRequest body read as the same strings the query string would carry. */
+/** How each SearchRequest field (RFC 7644 §3.4.3) may be given, and what to call it in a refusal. */
+const SEARCH_FIELDS: Record<(typeof LIST_PARAMS)[number], 'text' | 'names' | 'integer'> = {
+  filter: 'text',
+  startIndex: 'integer',
+  count: 'integer',
+  sortBy: 'text',
+  sortOrder: 'text',
+  attributes: 'names',
+  excludedAttributes: 'names',
+};
+
+const SEARCH_SHAPES = {
+  text: 'a string',
+  names: 'a list of attribute names (strings)',
+  integer: 'a whole number',
+} as const;
+
+/**
+ * A SearchRequest body read as the same strings the query string would carry. A field of the wrong type is a 400
+ * naming it: a body is a client's JSON, and turning any value into text (an object whose `toString` is not a
+ * function, say) would otherwise fail inside the bridge.
+ */
 function searchParams(req: Request): ScimListParams {
   if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
     throw badRequest('invalidSyntax', 'POST .search needs a SearchRequest JSON object');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-    if (k === 'schemas') continue;
-    out[k] = typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(',') : v;
+    // Attribute names are case-insensitive in SCIM, as the query parameters are; other fields are not the search's.
+    const name = LIST_PARAMS.find((n) => n.toLowerCase() === k.toLowerCase());
+    if (!name || v === null || v === undefined) continue;
+    const shape = SEARCH_FIELDS[name];
+    if (shape === 'text' && typeof v === 'string') out[name] = v;
+    else if (shape === 'integer' && (typeof v === 'number' || typeof v === 'string')) out[name] = String(v);
+    else if (shape === 'names' && typeof v === 'string') out[name] = v;
+    else if (shape === 'names' && Array.isArray(v) && v.every((x) => typeof x === 'string')) out[name] = v.join(',');
+    else
+      throw badRequest(
+        shape === 'text' && name === 'filter' ? 'invalidFilter' : 'invalidValue',
+        `The SearchRequest's '${name}' must be ${SEARCH_SHAPES[shape]}`,
+      );
   }
   return out;
 }
@@ -64,7 +97,7 @@ export interface ResourceRouteDeps {
 export function resourceRoutes(
   registry: ResourceRegistry,
   connection: JumpCloudConnection,
-  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs' | 'throttledStatus'>,
+  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs' | 'maxPageSize' | 'maxFilterScan' | 'throttledStatus'>,
   deps: ResourceRouteDeps = {},
 ): Router {
   const router = express.Router({ caseSensitive: false });
@@ -108,6 +141,19 @@ export function resourceRoutes(
   const id = (req: Request): string => String(req.params.id);
 
   for (const type of registry.types) mount(router, type, route, id);
+  // The service root searches every registered type: GET with query parameters, POST /.search with a SearchRequest.
+  router.get(
+    '/',
+    route(async (req, res, ctx) =>
+      sendScim(res, 200, await searchAllTypes(registry.types, ctx, listParams(req), config)),
+    ),
+  );
+  router.post(
+    '/.search',
+    route(async (req, res, ctx) =>
+      sendScim(res, 200, await searchAllTypes(registry.types, ctx, searchParams(req), config)),
+    ),
+  );
 
   router.all('/{*rest}', (req, _res, next) => {
     const endpoints = registry.schemas.map((s) => s.endpoint).join(', ');

@@ -3,8 +3,17 @@ import type { Config } from '../config.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { ScimError } from '../scim/errors.js';
+import { requestOrigin } from '../util/request-origin.js';
 
 export const SCIM_BASE = '/scim/v2';
+const UNDER_SCIM_BASE = /^\/scim\/v2(?:[/?#]|$)/i;
+
+/**
+ * Whether a request URL is under the SCIM base the way the router decides it: in any letter case. Everything that
+ * treats SCIM requests apart (the log level, the recorder, metrics) asks this, so a request the router serves as
+ * SCIM is never missed for its spelling.
+ */
+export const isScimUrl = (url: string): boolean => UNDER_SCIM_BASE.test(url);
 /** `/scim/v2/orgs/{orgId}`: the tenant URL of one JumpCloud org (see org-scope.ts). */
 export const ORG_SEGMENT = '/orgs';
 const SCIM_JSON = 'application/scim+json; charset=utf-8';
@@ -21,6 +30,10 @@ export interface Locals {
   principal?: string;
   /** The bearer token's keyFingerprint with the org, taken once for the request (auth.ts). */
   tokenFingerprint?: string;
+  /** Past the failed-auth limit: a failure answers this 429 with its Retry-After instead of 401 (auth.ts). */
+  failedAuthLimited?: { answer: ScimError; retryAfter: string };
+  /** The answer was a failed authentication (401, or 429 in its place): what the failed-auth limit counts. */
+  authFailed?: boolean;
   /** Settles when the resource handler is done, even if the client left before the answer. */
   settled?: Promise<void>;
   /** A forwarded key was proven with one extra read before this request could write (auth.ts). */
@@ -54,6 +67,14 @@ export function sendScim(res: Response, status: number, body: unknown): void {
 }
 
 export function sendError(res: Response, e: ScimError): void {
+  const l = res.locals as Partial<Locals>;
+  if (e.status === 401) l.authFailed = true;
+  const limited = l.failedAuthLimited;
+  if (e.status === 401 && limited !== undefined) {
+    res.set('Retry-After', limited.retryAfter);
+    sendScim(res, limited.answer.status, limited.answer.toJSON());
+    return;
+  }
   if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="jumpcloud-scim-bridge"');
   if (e.comeBackAfterSeconds !== undefined) res.set('Retry-After', String(e.comeBackAfterSeconds));
   sendScim(res, e.status, e.toJSON());
@@ -65,5 +86,5 @@ export function sendError(res: Response, e: ScimError): void {
  */
 export function scimBaseUrl(req: Request, config: Pick<Config, 'publicUrl'>): string {
   const orgId = (req.res?.locals as Partial<Locals> | undefined)?.orgId;
-  return `${config.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
+  return `${config.publicUrl ?? requestOrigin(req)}${SCIM_BASE}${orgId ? `/orgs/${orgId}` : ''}`;
 }

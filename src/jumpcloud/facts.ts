@@ -139,7 +139,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'duplicateUser',
     bridge:
-      'a refused create or PUT whose message the bridge does not recognise is checked with one uniqueness search; a clash found there is a 409 naming the holder, and the message is remembered per org (logged once)',
+      "the bridge pre-checks uniqueness itself (a 409 naming the holder), so the text matters only in a race; there a refusal the bridge does not recognise as a duplicate surfaces as a 400 carrying JumpCloud's message",
   },
   {
     name: 'alternateEmailUnique',
@@ -148,7 +148,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
     probe: 'alternateEmailUnique',
     bridge:
-      "checked before the write like email: a 409 naming emails and the holder; the bridge's own writes of other attributes go on",
+      "not pre-checked by the bridge yet: JumpCloud's refusal surfaces as a 409 (its duplicate answer) whose detail names username, email, alternate email or employee id",
   },
   {
     name: 'boundUserRename',
@@ -157,7 +157,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
     probe: 'boundUserRename',
     bridge:
-      'with ALLOW_USERNAME_RENAME=true a refused rename is retried keeping the username (recorded userName, log line and exchange note say why); the rest of the request applies',
+      "by default the bridge never renames (a userName change is recorded, the username kept); with ALLOW_USERNAME_RENAME=true a refused rename surfaces as a 400 carrying JumpCloud's message (no fallback yet)",
   },
   {
     name: 'emailsLowercased',
@@ -177,7 +177,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     says: 'restrictedFields lists fields owned by AD, another SCIM source or a federated IdP; writes to them are refused or overwritten',
     source: `${V1} (systemuserreturn.restrictedFields: {field, type, id})`,
     status: 'confirmed',
-    bridge: 'a write leaves those fields out, applies the rest and warns naming the field and its owner',
+    bridge: "not handled by the bridge yet: a refused write surfaces as a 400 carrying JumpCloud's message",
   },
   {
     name: 'emptyStringClears',
@@ -226,7 +226,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     source: `${SET_JCUSER} (rebuilds each phone as {type, number}); ${V1} (id only in the response schema)`,
     status: 'unknown',
     probe: 'putElementIds',
-    bridge: "elements are sent as JumpCloud's module sends them, without id: every answer works",
+    bridge:
+      'the bridge sends elements back with the ids JumpCloud returned (so nothing an admin set is lost); the probe tells whether an org refuses that',
   },
   // Search and paging
   {
@@ -257,7 +258,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'dottedKeyInOr',
     bridge:
-      'userName eq and externalId eq: when JumpCloud refuses the form, the search is sent again without the dotted key and the bridge checks the recorded values itself; remembered per org, logged once',
+      "userName eq and externalId eq rely on it; the read-only doctor's searchForms and the write probe tell whether it works (no fallback in the bridge yet)",
   },
   {
     name: 'eventuallyConsistentFilters',
@@ -358,7 +359,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'nameSearchCase',
     bridge:
-      'a create refused as a duplicate the name search did not find proves the search compares case: the bridge remembers that per org (logged once) and then scans groups without the name term',
+      'the bridge re-checks every candidate ignoring case; if the search compares case, displayName eq "Sales" misses "sales" and the create is refused as a duplicate (409): no fallback yet, the probe tells which org this is',
   },
   {
     name: 'groupCustomAttributes',

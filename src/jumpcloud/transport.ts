@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { getProxyForUrl } from 'proxy-from-env';
 import { JumpCloudError } from './errors.js';
 import type { Send, UpstreamResponse } from './layer.js';
 
@@ -9,6 +11,14 @@ export interface HttpTransportOptions {
   baseUrl: string;
   orgId?: string;
   timeoutMs: number;
+}
+
+/**
+ * The outbound proxy for the console, from HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY (either case), the
+ * variables every other tool on the host honours; '' when the console is reached directly.
+ */
+export function outboundProxyFor(baseUrl: string): string {
+  return getProxyForUrl(baseUrl);
 }
 
 export interface HttpTransport {
@@ -67,9 +77,13 @@ class UpstreamTimeout extends Error {}
 export function httpTransport(options: HttpTransportOptions): HttpTransport {
   const origin = new URL(options.baseUrl);
   const secure = origin.protocol === 'https:';
-  const agent = secure
-    ? new https.Agent({ keepAlive: true, maxSockets: 64 })
-    : new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const proxy = outboundProxyFor(origin.href);
+  // Through a proxy every call is a CONNECT tunnel (TLS to the console inside it), kept alive like a direct socket.
+  const agent = proxy
+    ? new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 64 })
+    : secure
+      ? new https.Agent({ keepAlive: true, maxSockets: 64 })
+      : new http.Agent({ keepAlive: true, maxSockets: 64 });
   const request = secure ? https.request : http.request;
   const fixed: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip, deflate, br' };
   const send: Send = (req) =>

@@ -23,6 +23,7 @@ import {
   type JumpCloudWrite,
   type MappingOptions,
   type Target,
+  type ViewContext,
 } from './codecs.js';
 
 /** One row of config/mapping.json, compiled. */
@@ -216,12 +217,16 @@ export class UserTable {
     );
   }
 
-  /** JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). */
-  toScim(user: SystemUser): ScimDoc {
+  /**
+   * JumpCloud systemuser → SCIM User (without id/meta/schemas, which the resource layer adds). With `view`, reference
+   * attributes carry their `$ref`; without it (comparisons, change detection) they do not, so a write never counts a
+   * `$ref` as a change.
+   */
+  toScim(user: SystemUser, view?: ViewContext): ScimDoc {
     const custom = customValues(user);
     const doc: ScimDoc = {};
     for (const row of this.rows) {
-      const value = row.codec.read(user, custom, row);
+      const value = row.codec.read(user, custom, row, view);
       if (value === undefined) continue;
       const { keys } = row;
       let node = doc;

@@ -57,6 +57,12 @@ export interface SearchField {
   alsoTrue?: SearchExpression;
 }
 
+/** Where the SCIM view is served: a reference attribute's `$ref` is a URI on this base (absent: no `$ref`). */
+export interface ViewContext {
+  /** e.g. https://bridge.example.com/scim/v2, or …/scim/v2/orgs/{orgId} for a request through the org path. */
+  baseUrl?: string;
+}
+
 export interface MappingOptions {
   deriveUsernameFromEmail: boolean;
   /** The mapping file's opt-in `usernameRule` (src/mapping/usernames.ts). */
@@ -70,7 +76,7 @@ export interface MappingOptions {
 export interface Codec {
   /** SCIM shape of the attribute, for /Schemas and path resolution. */
   shape: Pick<AttributeDef, 'type' | 'multiValued'> & { subAttributes?: AttributeDef[] };
-  read(user: SystemUser, custom: ReadonlyMap<string, string>, row: CodecRow): unknown;
+  read(user: SystemUser, custom: ReadonlyMap<string, string>, row: CodecRow, view?: ViewContext): unknown;
   /**
    * `value` undefined or null means "no value": the codec writes whatever clears it. `current` is the user being
    * updated (absent on create): arrays JumpCloud replaces whole are merged with it, so data the SCIM view does not
@@ -502,8 +508,8 @@ const USER_REF = /(?:^|\/)Users\/([0-9a-f]{24})\/?$/i;
 
 /**
  * The manager's JumpCloud id from any shape Entra writes it in: a bare id, `{value}`, `{$ref}`, or the legacy
- * one-element array (entra-quirks `legacySingleValueArray`). It is read back as `{value}` only: anything else
- * would make Entra re-PATCH it every cycle.
+ * one-element array (entra-quirks `legacySingleValueArray`). It is read back as `{value, $ref}`: Entra compares
+ * `value` only (entra-facts §2.9), and a generic client that wrote `$ref` reads the same URI back.
  */
 function managerId(value: unknown, where: string): string | null {
   let v: unknown = unwrapSingleValueArray(value);
@@ -545,9 +551,8 @@ const manager: Codec = {
         type: 'reference',
         referenceTypes: ['User'],
         caseExact: true,
-        returned: 'never',
         description:
-          "The manager's URI on this bridge (…/Users/{id}); accepted instead of or with value. Not returned: Entra compares value only.",
+          "The manager's URI on this bridge (…/Users/{id}, with the org path when the request came through one); accepted instead of or with value.",
       }),
       attribute('displayName', {
         mutability: 'readOnly',
@@ -556,7 +561,10 @@ const manager: Codec = {
       }),
     ],
   },
-  read: (user) => (nonEmpty(user.manager) ? { value: user.manager } : undefined),
+  read: (user, _custom, _row, view) =>
+    nonEmpty(user.manager)
+      ? { value: user.manager, ...(view?.baseUrl ? { $ref: `${view.baseUrl}/Users/${user.manager}` } : {}) }
+      : undefined,
   write: (value, row, out) => {
     out.fields.manager = managerId(value, row.scim);
   },

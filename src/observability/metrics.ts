@@ -117,6 +117,8 @@ export function disabledMetrics(): Metrics {
 
 export interface MetricsOptions {
   maxOrgs?: number;
+  /** The running version, on `scim_bridge_build_info` (so a dashboard shows which replicas run what). */
+  version?: string;
   /** Node process metrics (CPU, memory, event loop lag, GC); on by default. */
   processMetrics?: boolean;
 }
@@ -145,6 +147,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     });
+  new Gauge({
+    name: 'scim_bridge_build_info',
+    help: 'Always 1; the labels say which version of the bridge runs on which Node.js',
+    labelNames: ['version', 'node'] as const,
+    registers: [registry],
+  }).set({ version: options.version ?? 'unknown', node: process.version }, 1);
   const requests = new Counter({
     name: 'scim_bridge_scim_requests_total',
     help: 'SCIM requests answered, by org, resource type, method and HTTP status',

@@ -1,50 +1,104 @@
 /**
  * Secret scrubbing applied to everything that leaves the process as text: log lines, traces, the debug page,
- * `explain` output, SCIM error details. Keys are removed by name (headers, fields) and by value, in any letter
- * case and in their URL-encoded form, because an upstream error may echo a key back in another case.
+ * `explain` output, SCIM error details. Keys are removed by name (headers, fields) and by value, in any ASCII letter
+ * case and in their URL-encoded form, because an upstream error may echo a key back in another case, or cut short.
  *
  * Values come from three places, so no call site has to remember them:
  * - process secrets the bridge itself holds (its JumpCloud key, bridge secrets, the debug token);
- * - the secrets of every request being handled (recorded from its Authorization header by the first middleware and
- *   held until its handling is over), so any log line written meanwhile is masked, whichever request wrote it;
- * - an explicit list passed by the caller.
+ * - the credentials of every request in flight that authentication accepted (held from then until its handling is
+ *   over), so any log line written meanwhile is masked, whichever request wrote it;
+ * - an explicit list passed by the caller (a request's own credentials, for the lines written about it).
+ *
+ * What clients send must not decide what masking costs: a credential is held only once authentication has accepted
+ * it (and a bearer token longer than any real credential never is), and at most MAX_UNPROVEN_HELD distinct
+ * credentials not yet proven at once. Matching is exact-substring search from a short anchor (no regular expression
+ * is built from secrets), so a line costs the same whatever the held secrets are made of.
  */
 
-import { MASK, maskSecrets, maskable } from '../util/secret-mask.js';
+import { MASK, maskNeedles, maskable, needlesOf, type Needle } from '../util/secret-mask.js';
 
 const SECRET_KEYS =
   /^(authorization|x-api-key|api[-_]?key|apikey|token|password|secret|cookie|set-cookie|debug[-_]?token|client[-_]?secret)$/i;
 const BEARER = /\b(Bearer)\s+[^\s"',]+/gi;
+/**
+ * Distinct credentials not yet proven (forwarded keys JumpCloud has not answered for) held at once. Each is searched
+ * for in every line, so this bounds what a flood of made-up keys can add to every request's cost.
+ */
+export const MAX_UNPROVEN_HELD = 512;
 /** Deeper values are summarised: nothing this deep is worth a log line, and walking it must stay bounded. */
 const MAX_DEPTH = 20;
 
-const processSecrets = new Set<string>();
+const processSecrets = new Map<string, Needle[]>();
+
+/** A held request credential: how many requests hold it, how many of them hold it unproven, and its needles. */
+interface Held {
+  count: number;
+  unproven: number;
+  needles: Needle[];
+}
 /**
- * Secrets of the requests in flight, counted (concurrent requests usually carry the same key). Not an
- * AsyncLocalStorage of the current request's secrets: on Node 20 its promise hooks cost about a tenth of the CPU of
- * every request. Masking the secrets of every request in flight is also the stronger rule: a line written for one
- * request can never show another's key either.
+ * Credentials of the requests in flight, counted (concurrent requests usually carry the same key). Not an
+ * AsyncLocalStorage of the current request's credentials: on Node 20 its promise hooks cost about a tenth of the CPU
+ * of every request. Masking the credentials of every request in flight is also the stronger rule: a line written for
+ * one request can never show another's key either.
  */
-const inFlight = new Map<string, number>();
+const inFlight = new Map<string, Held>();
+let unprovenHeld = 0;
+/** The needles of process and in-flight secrets, rebuilt on the first redaction after a change. */
+let scope: Needle[] | undefined;
 
 /** Secrets the process holds for its whole life (bridge-held keys, debug token). */
 export function registerProcessSecret(secret: string | undefined): void {
-  if (secret && maskable(secret)) processSecrets.add(secret);
+  if (secret && maskable(secret) && !processSecrets.has(secret)) {
+    processSecrets.set(secret, needlesOf(secret));
+    scope = undefined;
+  }
 }
 
-/** Masks `secrets` in every redaction until the returned function is called (once; later calls do nothing). */
-export function holdRequestSecrets(secrets: readonly string[]): () => void {
-  for (const s of secrets) inFlight.set(s, (inFlight.get(s) ?? 0) + 1);
+function hold(secrets: readonly string[], unproven: boolean): (() => void) | undefined {
+  if (unproven) {
+    const added = new Set(secrets.filter((s) => !(inFlight.get(s)?.unproven ?? 0)));
+    if (added.size > 0 && unprovenHeld + added.size > MAX_UNPROVEN_HELD) return undefined;
+  }
+  for (const s of secrets) {
+    let h = inFlight.get(s);
+    if (!h) {
+      h = { count: 0, unproven: 0, needles: needlesOf(s) };
+      inFlight.set(s, h);
+      scope = undefined;
+    }
+    h.count += 1;
+    if (unproven && h.unproven++ === 0) unprovenHeld += 1;
+  }
   let held = true;
   return () => {
     if (!held) return;
     held = false;
     for (const s of secrets) {
-      const n = (inFlight.get(s) ?? 1) - 1;
-      if (n > 0) inFlight.set(s, n);
-      else inFlight.delete(s);
+      const h = inFlight.get(s);
+      if (!h) continue;
+      h.count -= 1;
+      if (unproven && --h.unproven === 0) unprovenHeld -= 1;
+      if (h.count <= 0) {
+        inFlight.delete(s);
+        scope = undefined;
+      }
     }
   };
+}
+
+/** Masks `secrets` in every redaction until the returned function is called (once; later calls do nothing). */
+export function holdRequestSecrets(secrets: readonly string[]): () => void {
+  return hold(secrets, false) ?? ((): void => undefined);
+}
+
+/**
+ * Like holdRequestSecrets for credentials nobody has accepted yet (a forwarded key before JumpCloud answered). They
+ * count against MAX_UNPROVEN_HELD: when new ones would exceed it nothing is held and `undefined` is returned, and the
+ * caller must not let the credential go anywhere.
+ */
+export function holdUnprovenSecrets(secrets: readonly string[]): (() => void) | undefined {
+  return hold(secrets, true);
 }
 
 /** Runs `fn` with `secrets` masked in every redaction until it returns, or until the promise it returns settles. */
@@ -62,20 +116,27 @@ export function withRequestSecrets<T>(secrets: readonly string[], fn: () => T): 
   return result;
 }
 
-function secretsInScope(extra: readonly string[]): string[] {
-  return [...processSecrets, ...inFlight.keys(), ...extra];
+function needlesInScope(extra: readonly string[]): readonly Needle[] {
+  scope ??= [...processSecrets.values(), ...[...inFlight.values()].map((h) => h.needles)].flat();
+  if (extra.length === 0) return scope;
+  const own = extra.filter((s) => !processSecrets.has(s) && !inFlight.has(s)).flatMap(needlesOf);
+  return own.length ? [...scope, ...own] : scope;
+}
+
+function scrub(text: string, needles: readonly Needle[]): string {
+  return maskNeedles(text.replace(BEARER, `$1 ${MASK}`), needles);
 }
 
 export function redactString(text: string, secrets: readonly string[] = []): string {
-  return maskSecrets(text.replace(BEARER, `$1 ${MASK}`), secretsInScope(secrets));
+  return scrub(text, needlesInScope(secrets));
 }
 
 /** A deep copy of `value` with secrets masked; cycles and over-deep values are summarised, never walked. */
 export function redact<T>(value: T, secrets: readonly string[] = []): T {
-  const all = secretsInScope(secrets);
+  const needles = needlesInScope(secrets);
   const seen = new WeakSet<object>();
   const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return redactString(v, all);
+    if (typeof v === 'string') return scrub(v, needles);
     if (v === null || typeof v !== 'object') return v;
     if (depth > MAX_DEPTH || seen.has(v)) return MASK;
     seen.add(v);
@@ -85,7 +146,7 @@ export function redact<T>(value: T, secrets: readonly string[] = []): T {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         const clean = SECRET_KEYS.test(k) && x !== undefined && x !== null ? MASK : walk(x, depth + 1);
         // defineProperty: a `__proto__` key from a request body stays data and cannot reach a prototype.
-        Object.defineProperty(out, redactString(k, all), {
+        Object.defineProperty(out, scrub(k, needles), {
           value: clean,
           enumerable: true,
           writable: true,

@@ -7,7 +7,7 @@ import type { Layer, UpstreamRequest } from '../jumpcloud/layer.js';
 import { redact } from '../observability/redact.js';
 import { locals } from '../http/scim-response.js';
 import { RECORDED_ENV, RECORDING_FORMAT, type RecordedCall, type Recording } from './fixture.js';
-import { Pseudonymiser } from './pseudonymise.js';
+import { Pseudonymiser } from '../util/pseudonymise.js';
 
 /** The response headers the bridge reads (paging totals, redirects, back-off); the rest are noise in a fixture. */
 const KEPT_RESPONSE_HEADERS = ['content-type', 'x-total-count', 'location', 'retry-after'];
@@ -19,7 +19,7 @@ interface Session {
 }
 
 export interface RecorderOptions {
-  /** Replace names, e-mails and phone numbers with consistent stand-ins (RECORD_PSEUDONYMISE=true). */
+  /** Replace every personal value (names, e-mails, phones, addresses, job, identifiers) with consistent stand-ins (RECORD_PSEUDONYMISE=true). */
   pseudonymise: boolean;
   /** The x-org-id the wire sends, if any (the wire adds it, so the layer does not see it). */
   orgId?: string;
@@ -82,7 +82,8 @@ export class Recorder {
   /** Groups the calls of each SCIM request into one fixture with the request and the answer. */
   middleware(scimBase: string, baseUrlOf: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
     return (req, res, next) => {
-      if (!req.originalUrl.startsWith(scimBase)) return next();
+      // In any letter case, as the router matches it: a request served as SCIM is recorded whatever its spelling.
+      if (req.originalUrl.slice(0, scimBase.length).toLowerCase() !== scimBase.toLowerCase()) return next();
       const session: Session = { calls: [], secrets: new Set() };
       res.on('finish', () => {
         const l = locals(res);

@@ -25,10 +25,11 @@ import {
 } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
@@ -51,7 +52,7 @@ export class GroupsResource implements ScimResourceType {
   constructor(
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
   ) {
     this.records = userGroupRecords(table);
     this.mapping = this.records.mapping(USER_GROUPS.path);
@@ -94,15 +95,19 @@ export class GroupsResource implements ScimResourceType {
   }
 
   /** Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable). */
-  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
-    return this.scaffold.list<UserGroup, string[]>(q, {
-      pageSize: V2_PAGE,
-      plan: (filter) => ({ query: planGroupQuery(filter, this.table).terms, residual: filter }),
-      page: (terms, page) => this.page(ctx.jc, terms, page),
-      render: (group) => this.render(group, ctx.baseUrl),
-      // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
-      present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
-    });
+  list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
+    return this.scaffold.list<UserGroup, string[]>(
+      q,
+      {
+        pageSize: V2_PAGE,
+        plan: (filter) => ({ query: planGroupQuery(filter, this.table).terms, residual: filter }),
+        page: (terms, page) => this.page(ctx.jc, terms, page),
+        render: (group) => this.render(group, ctx.baseUrl),
+        // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
+        present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
+      },
+      options,
+    );
   }
 
   /** One page of the groups whose names pass the pushed-down terms (none: every group), in `_id` order. */
@@ -183,7 +188,7 @@ export class GroupsResource implements ScimResourceType {
         ? []
         : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     this.checkMemberCount(adds.length);
-    return this.scaffold.lock(ctx, `group-create:${name.toLowerCase()}`, async () => {
+    return this.scaffold.lock(ctx, lockKeys.groupCreate(name), async () => {
       await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
@@ -199,7 +204,7 @@ export class GroupsResource implements ScimResourceType {
         if (!landed || !this.records.holds(landed, doc)) throw scimErrorFor(e, 'Group');
         group = landed;
       }
-      const nested = await this.scaffold.lock(ctx, `group:${group.id.toLowerCase()}`, () =>
+      const nested = await this.scaffold.lock(ctx, lockKeys.group(group.id), () =>
         this.applyMembers(ctx, group.id, { add: adds, remove: [] }, `Group ${group.id} was created, but`),
       );
       return this.render(
@@ -273,7 +278,7 @@ export class GroupsResource implements ScimResourceType {
     this.checkMemberCount(steps.reduce((n, s) => n + ('ids' in s ? s.ids.length : 0), 0));
     const attrOps = ops.filter((o) => !isMembers(o));
 
-    return this.scaffold.lock(ctx, `group:${id.toLowerCase()}`, async () => {
+    return this.scaffold.lock(ctx, lockKeys.group(id), async () => {
       let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
@@ -405,8 +410,6 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.scaffold.lock(ctx, `group:${id.toLowerCase()}`, () =>
-      addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`),
-    );
+    await this.scaffold.lock(ctx, lockKeys.group(id), () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import type { LockKey } from '../coordination/lock-keys.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import { driftNote, type Drift } from '../mapping/drift.js';
 import { addressed } from '../mapping/upstream-errors.js';
@@ -14,7 +15,13 @@ import { checkRequired, normaliseResource, type ScimDoc, type UnknownAttributes 
 import type { ResourceSchema } from '../scim/schema.js';
 import { readWindow, scanAll, type PageOf, type PageRequest } from '../util/paging.js';
 import { findLanded, landedLookup } from './landed-create.js';
-import { lockOptions, unknownAttributes, type RequestContext, type ScimListParams } from './resource-type.js';
+import {
+  lockOptions,
+  unknownAttributes,
+  type ListOptions,
+  type RequestContext,
+  type ScimListParams,
+} from './resource-type.js';
 
 /** The settings every resource type reads; a type adds its own (Users: username rules, Groups: member limits). */
 export type ResourceConfig = Pick<
@@ -78,7 +85,7 @@ export class ResourceScaffold {
   constructor(
     readonly schema: ResourceSchema,
     private readonly config: ResourceConfig,
-    private readonly locks: ResourceLock,
+    private readonly locks: ResourceLock<LockKey>,
     private readonly words: ResourceWords,
   ) {}
 
@@ -103,7 +110,7 @@ export class ResourceScaffold {
   }
 
   /** Runs `work` under the lock `key`, waiting no longer than the request may run, among its own org's keys. */
-  lock<T>(ctx: RequestContext, key: string, work: () => Promise<T>): Promise<T> {
+  lock<T>(ctx: RequestContext, key: LockKey, work: () => Promise<T>): Promise<T> {
     return this.locks.run(key, work, lockOptions(ctx));
   }
 
@@ -111,10 +118,14 @@ export class ResourceScaffold {
    * A list: without a residual filter or a sort, JumpCloud pages and counts (one call per page of results);
    * otherwise the pushed-down superset is scanned (up to MAX_FILTER_SCAN), decided, sorted and sliced here.
    */
-  async list<R, Q>(q: ScimListParams, source: ListSource<R, Q>): Promise<ListResponse<ScimDoc>> {
+  async list<R, Q>(
+    q: ScimListParams,
+    source: ListSource<R, Q>,
+    options: ListOptions = {},
+  ): Promise<ListResponse<ScimDoc>> {
     const filter = parseListFilter(q.filter, this.schema);
     if (filter) source.refuse?.(filter);
-    const paging = parsePaging(q, this.config.maxPageSize);
+    const paging = parsePaging(q, options.maxCount ?? this.config.maxPageSize);
     const projection = parseProjection(q, this.schema);
     // Sorting is always done here: JumpCloud sorts case-sensitively, and puts unset values first.
     const sort = parseSort(q, this.schema);

@@ -58,6 +58,12 @@ export interface ScimListParams {
   excludedAttributes?: unknown;
 }
 
+/** How the bridge itself widens a list: a sorted search across types merges a window larger than one page. */
+export interface ListOptions {
+  /** The largest `count` honoured; without it, MAX_PAGE_SIZE. */
+  maxCount?: number;
+}
+
 /**
  * One SCIM resource type as one value: its schema (generated from its table) and its operations. Routing,
  * discovery, the debug page and `explain` iterate the registered values; adding a resource type means writing
@@ -67,7 +73,7 @@ export interface ScimResourceType {
   readonly schema: ResourceSchema;
   /** How the type's attributes and exchanges map onto JumpCloud: the debug page and `explain` read it. */
   readonly mapping: ResourceMapping;
-  list(ctx: RequestContext, params: ScimListParams): Promise<ListResponse<ScimDoc>>;
+  list(ctx: RequestContext, params: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>>;
   get(ctx: RequestContext, id: string, params: ScimListParams): Promise<ScimDoc>;
   create(ctx: RequestContext, body: unknown): Promise<ScimDoc>;
   /** Absent: PUT is not served for this type. */

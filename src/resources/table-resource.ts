@@ -1,4 +1,5 @@
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import type { CollectionEndpoint } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError } from '../jumpcloud/errors.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -12,7 +13,7 @@ import { parseProjection, project } from '../scim/projection.js';
 import type { ScimDoc } from '../scim/resource.js';
 import type { ResourceSchema } from '../scim/schema.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 
 /** A resource type served by the scaffold alone: its table, where JumpCloud keeps its records, its query planner. */
 export interface ResourceDefinition<R, W> {
@@ -35,7 +36,7 @@ export class TableResource<R, W> implements ScimResourceType {
   constructor(
     private readonly definition: ResourceDefinition<R, W>,
     config: ResourceConfig,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
   ) {
     this.table = definition.table;
     this.mapping = this.table.mapping(definition.endpoint.path);
@@ -69,14 +70,18 @@ export class TableResource<R, W> implements ScimResourceType {
     return ctx.jc.collection<R, W>(this.definition.endpoint);
   }
 
-  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
-    return this.scaffold.list<R, ReturnType<QueryPlanner['plan']>['query']>(q, {
-      pageSize: this.definition.endpoint.pageSize,
-      plan: (filter) => this.definition.planner.plan(filter),
-      page: (query, page) => translated(() => this.records(ctx).list(query, page), this.schema.endpoint.slice(1)),
-      render: (record) => this.render(record, ctx.baseUrl),
-      present: async (page, projection) => page.map((m) => project(m.doc, projection, this.schema)),
-    });
+  list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
+    return this.scaffold.list<R, ReturnType<QueryPlanner['plan']>['query']>(
+      q,
+      {
+        pageSize: this.definition.endpoint.pageSize,
+        plan: (filter) => this.definition.planner.plan(filter),
+        page: (query, page) => translated(() => this.records(ctx).list(query, page), this.schema.endpoint.slice(1)),
+        render: (record) => this.render(record, ctx.baseUrl),
+        present: async (page, projection) => page.map((m) => project(m.doc, projection, this.schema)),
+      },
+      options,
+    );
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
@@ -92,7 +97,7 @@ export class TableResource<R, W> implements ScimResourceType {
     const doc = this.scaffold.resource(ctx, body);
     const post = this.table.createBody(doc);
     const name = doc[this.table.nameAttribute];
-    const key = `${this.type.toLowerCase()}-create:${String(name).toLowerCase()}`;
+    const key = lockKeys.recordCreate(this.type, String(name));
     return this.scaffold.lock(ctx, key, async () => {
       try {
         const created = await this.records(ctx).create(post);
@@ -148,8 +153,8 @@ export class TableResource<R, W> implements ScimResourceType {
     );
   }
 
-  private lockKey(id: string): string {
-    return `${this.type.toLowerCase()}:${id.toLowerCase()}`;
+  private lockKey(id: string): LockKey {
+    return lockKeys.record(this.type, id);
   }
 
   /** Read, compute the new SCIM view, and send JumpCloud an update only when the record does not hold it already. */

@@ -31,9 +31,10 @@ import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.
 import { createBody, updateBody } from '../mapping/user-write.js';
 import { checkUsername, windowsUsernameWarning } from '../mapping/usernames.js';
 import type { ResourceLock } from '../coordination/primitives.js';
+import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { PageRequest } from '../util/paging.js';
-import type { RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
@@ -62,7 +63,7 @@ export class UsersResource implements ScimResourceType {
   constructor(
     private readonly table: UserTable,
     private readonly config: ResourceConfig & Pick<Config, 'deriveUsernameFromEmail' | 'allowUsernameRename'>,
-    locks: ResourceLock,
+    locks: ResourceLock<LockKey>,
     private readonly groupsOf?: GroupsOf,
   ) {
     this.mapping = userMapping(table, SYSTEM_USERS);
@@ -88,7 +89,7 @@ export class UsersResource implements ScimResourceType {
 
   /** The SCIM User for a JumpCloud systemuser. */
   render(user: SystemUser, baseUrl: string): ScimDoc {
-    const doc = this.table.toScim(user);
+    const doc = this.table.toScim(user, { baseUrl });
     const meta = isRecord(doc.meta) ? doc.meta : {};
     delete doc.meta;
     const schemas = [CORE_USER, ...this.table.schema.extensions.map((e) => e.id).filter((id) => id in doc)];
@@ -100,52 +101,56 @@ export class UsersResource implements ScimResourceType {
     };
   }
 
-  list(ctx: RequestContext, q: ScimListParams): Promise<ListResponse<ScimDoc>> {
+  list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
     const schema = this.table.schema;
     const groupsRow = this.table.groupsRow;
-    return this.scaffold.list<SystemUser, UserQuery>(q, {
-      pageSize: UPSTREAM_PAGE,
-      refuse: (filter) => {
-        if (groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
-          throw badRequest(
-            'invalidFilter',
-            `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`,
-          );
-        }
+    return this.scaffold.list<SystemUser, UserQuery>(
+      q,
+      {
+        pageSize: UPSTREAM_PAGE,
+        refuse: (filter) => {
+          if (groupsRow && filterAttributes(filter).some((a) => this.table.rowFor(a) === groupsRow)) {
+            throw badRequest(
+              'invalidFilter',
+              `Filtering users by '${groupsRow.path.name}' is not supported; read the group's members with GET /Groups/{id} instead`,
+            );
+          }
+        },
+        plan: (filter, sort, projection) => {
+          const plan = planUserQuery(filter, this.table);
+          // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
+          // evaluates itself (residual filter, sort, userName); never its undocumented default list.
+          const evaluated = [
+            ...(plan.residual ? filterAttributes(plan.residual) : []),
+            ...(sort ? [attrPathOf(sort.path.keys)] : []),
+            ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
+          ];
+          const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
+          return { query: { search: plan.search, fields }, residual: plan.residual, id: plan.id };
+        },
+        page: (query, page) => this.page(ctx.jc, query, page),
+        render: (user) => this.render(user, ctx.baseUrl),
+        // `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user.
+        byId: async (id) => {
+          try {
+            return await this.fetch(ctx.jc, id);
+          } catch (e) {
+            if (e instanceof ScimError && e.status === 404) return undefined;
+            throw e;
+          }
+        },
+        matches: (filter, user, doc) => this.matches(filter, user, doc),
+        present: async (page, projection) =>
+          (
+            await this.withGroups(
+              ctx,
+              page.map((m) => m.doc),
+              projection,
+            )
+          ).map((d) => project(d, projection, schema)),
       },
-      plan: (filter, sort, projection) => {
-        const plan = planUserQuery(filter, this.table);
-        // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
-        // evaluates itself (residual filter, sort, userName); never its undocumented default list.
-        const evaluated = [
-          ...(plan.residual ? filterAttributes(plan.residual) : []),
-          ...(sort ? [attrPathOf(sort.path.keys)] : []),
-          ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
-        ];
-        const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
-        return { query: { search: plan.search, fields }, residual: plan.residual, id: plan.id };
-      },
-      page: (query, page) => this.page(ctx.jc, query, page),
-      render: (user) => this.render(user, ctx.baseUrl),
-      // `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user.
-      byId: async (id) => {
-        try {
-          return await this.fetch(ctx.jc, id);
-        } catch (e) {
-          if (e instanceof ScimError && e.status === 404) return undefined;
-          throw e;
-        }
-      },
-      matches: (filter, user, doc) => this.matches(filter, user, doc),
-      present: async (page, projection) =>
-        (
-          await this.withGroups(
-            ctx,
-            page.map((m) => m.doc),
-            projection,
-          )
-        ).map((d) => project(d, projection, schema)),
-    });
+      options,
+    );
   }
 
   /** `groups` costs JumpCloud calls per user, so it is read only when `attributes` asks for it. */
@@ -208,7 +213,7 @@ export class UsersResource implements ScimResourceType {
     checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
     const created = createBody(write);
     windowsNote(ctx, created.username);
-    const key = `create:${created.username.toLowerCase()}`;
+    const key = lockKeys.userCreate(created.username);
     return this.scaffold.lock(ctx, key, async () => {
       await this.assertUnique(ctx.jc, created);
       const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
@@ -350,13 +355,13 @@ export class UsersResource implements ScimResourceType {
 
   async replace(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     const doc = this.scaffold.resource(ctx, body);
-    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () => this.write(ctx, id, () => doc));
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () => this.write(ctx, id, () => doc));
   }
 
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
-    return this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, async () =>
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () =>
       this.write(ctx, id, (current) => this.scaffold.patched(current, ops)),
     );
   }
@@ -466,7 +471,7 @@ export class UsersResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.scaffold.lock(ctx, `user:${id.toLowerCase()}`, () =>
+    await this.scaffold.lock(ctx, lockKeys.user(id), () =>
       this.scaffold.deleted(
         ctx,
         `User ${id}`,

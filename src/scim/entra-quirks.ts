@@ -46,11 +46,16 @@ export function splitPathlessValue(
   return out;
 }
 
-/** A manager is cleared by `replace ""`, `replace {"value": ""}`, `replace null` or `remove`. */
+/**
+ * A manager is cleared by `replace ""`, `replace {"value": ""}`, `replace null` or `remove`. A `$ref` next to an empty
+ * `value` is a decoration copied from a read; a `$ref` alone names the manager (RFC 7643 §8.7.2), as generic clients
+ * write it.
+ */
 export function isClearingValue(v: unknown): boolean {
   if (v === null || v === undefined || v === '') return true;
-  if (isRecord(v)) return Object.keys(v).every((k) => v[k] === null || v[k] === '' || k === '$ref');
-  return false;
+  if (!isRecord(v)) return false;
+  const hasValue = Object.keys(v).some((k) => k.toLowerCase() === 'value');
+  return Object.keys(v).every((k) => v[k] === null || v[k] === '' || (hasValue && k === '$ref'));
 }
 
 /** Member references arrive as `{"value": id}`, `{"$ref": null, "value": id}` or, in Microsoft's garbage tests, a bare id. */

@@ -4,13 +4,18 @@ import { validateFilter } from './filter-eval.js';
 import type { ResolvedPath, ResourceSchema } from './schema.js';
 import { isRecord } from '../util/guards.js';
 
-/** The `filter` query parameter of a list or .search, parsed and checked against the resource's schema. */
-export function parseListFilter(raw: unknown, schema: ResourceSchema): Filter | undefined {
+/** The `filter` query parameter (or SearchRequest member), parsed; undefined when absent or blank. */
+export function filterParam(raw: unknown): Filter | undefined {
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string') throw badRequest('invalidFilter', "'filter' must be given once, as a string");
   if (raw.trim() === '') return undefined;
-  const filter = parseFilter(raw);
-  validateFilter(filter, schema);
+  return parseFilter(raw);
+}
+
+/** The `filter` query parameter of a list or .search, parsed and checked against the resource's schema. */
+export function parseListFilter(raw: unknown, schema: ResourceSchema): Filter | undefined {
+  const filter = filterParam(raw);
+  if (filter) validateFilter(filter, schema);
   return filter;
 }
 
@@ -26,15 +31,7 @@ export function parseSort(q: { sortBy?: unknown; sortOrder?: unknown }, schema: 
   const order = typeof q.sortOrder === 'string' ? q.sortOrder.toLowerCase() : 'ascending';
   if (order !== 'ascending' && order !== 'descending')
     throw badRequest('invalidValue', "'sortOrder' must be 'ascending' or 'descending'");
-  let path: ResolvedPath | undefined;
-  try {
-    const parsed = parsePatchPath(q.sortBy);
-    path = parsed.valueFilter
-      ? undefined
-      : schema.resolve({ ...parsed.path, ...(parsed.sub ? { sub: parsed.sub } : {}) });
-  } catch {
-    path = undefined;
-  }
+  const path = sortPath(q.sortBy, schema);
   if (!path)
     throw badRequest(
       'invalidValue',
@@ -43,8 +40,20 @@ export function parseSort(q: { sortBy?: unknown; sortOrder?: unknown }, schema: 
   return { path, descending: order === 'descending' };
 }
 
+/** The attribute `sortBy` names in `schema`, if it names one (a value filter never does). */
+export function sortPath(sortBy: string, schema: ResourceSchema): ResolvedPath | undefined {
+  try {
+    const parsed = parsePatchPath(sortBy);
+    return parsed.valueFilter
+      ? undefined
+      : schema.resolve({ ...parsed.path, ...(parsed.sub ? { sub: parsed.sub } : {}) });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The value a resource sorts by: a multi-valued attribute sorts by its primary (or first) value. */
-function sortKey(doc: Record<string, unknown>, path: ResolvedPath): string | number | undefined {
+export function sortKey(doc: Record<string, unknown>, path: ResolvedPath): string | number | undefined {
   let node: unknown = doc;
   for (const k of path.keys) {
     if (Array.isArray(node)) node = node.find((e) => isRecord(e) && e.primary === true) ?? node[0];
@@ -59,16 +68,18 @@ function sortKey(doc: Record<string, unknown>, path: ResolvedPath): string | num
   return leaf.caseExact ? node : node.toLowerCase();
 }
 
+/** Ascending order of two sort keys, a missing one last (RFC 7644 §3.4.2.3). */
+export function compareSortKeys(ka: string | number | undefined, kb: string | number | undefined): number {
+  if (ka === undefined && kb === undefined) return 0;
+  if (ka === undefined) return 1;
+  if (kb === undefined) return -1;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 /** Orders SCIM resources; those without the attribute sort last ascending (RFC 7644 §3.4.2.3), ties by id. */
 export function compareBySort(sort: Sort): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
   return (a, b) => {
-    const ka = sortKey(a, sort.path);
-    const kb = sortKey(b, sort.path);
-    let c: number;
-    if (ka === undefined && kb === undefined) c = 0;
-    else if (ka === undefined) c = 1;
-    else if (kb === undefined) c = -1;
-    else c = ka < kb ? -1 : ka > kb ? 1 : 0;
+    let c = compareSortKeys(sortKey(a, sort.path), sortKey(b, sort.path));
     if (c === 0) c = String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
     return sort.descending ? -c : c;
   };

@@ -3,6 +3,7 @@ import { elementFromFilter, isClearingValue, opName, removeListed, splitPathless
 import { formatAttrPath, parsePatchPath, type PatchPath } from './filter.js';
 import { matchesElement, validateFilter } from './filter-eval.js';
 import { coerceValue, type ScimDoc, type UnknownAttributes } from './resource.js';
+import type { SchemaDef } from './attribute-def.js';
 import type { ResolvedPath, ResourceSchema } from './schema.js';
 import { clone, deepEqual, isRecord } from '../util/guards.js';
 
@@ -62,33 +63,91 @@ export function parsePatchRequest(
       if (op === 'remove') throw badRequest('noTarget', `${where}: "remove" needs a "path"`);
       if (!isRecord(value))
         throw badRequest('invalidValue', `${where}: an "${op}" without "path" needs an object "value"`);
-      for (const [key, v] of splitPathlessValue(
+      const keys = splitPathlessValue(
         value,
         (k) =>
           /^urn:/i.test(k) && (schema.extension(k) !== undefined || k.toLowerCase() === schema.core.id.toLowerCase()),
-      )) {
-        const keyText = key.toLowerCase().startsWith(`${schema.core.id.toLowerCase()}:`)
-          ? key.slice(schema.core.id.length + 1)
-          : key;
-        if (['schemas', 'id', 'meta'].includes(keyText.toLowerCase())) continue;
-        if (ignoredPath(keyText, schema, options)) continue;
-        out.push(
-          checked({
-            op,
-            where: `${where} (key '${key}')`,
-            path: resolvePath(keyText, schema, `${where} (key '${key}')`),
-            value: v,
-          }),
-        );
-      }
+      ).map(([key, v]): [string, string, unknown] => [
+        key,
+        key.toLowerCase().startsWith(`${schema.core.id.toLowerCase()}:`) ? key.slice(schema.core.id.length + 1) : key,
+        v,
+      ]);
+      out.push(...attributeOps(op, keys, where, schema, options));
       return;
     }
     if (typeof pathText !== 'string') throw badRequest('invalidPath', `${where}: "path" must be a string`);
     if (op !== 'remove' && value === undefined) throw badRequest('invalidValue', `${where}: "${op}" needs a "value"`);
+    const extension = schema.extension(pathText.trim());
+    if (extension) {
+      out.push(...extensionOps(op, extension, value, where, schema, options));
+      return;
+    }
     if (ignoredPath(pathText, schema, options)) return;
     out.push(checked({ op, where, path: resolvePath(pathText, schema, where), value }));
   });
   return out;
+}
+
+/**
+ * One operation per attribute of an object value (a path-less value, or the value of an extension's URN path): each
+ * goes through the path of its own key, with that path's refusals. `keys` are `[as sent, path text, value]`.
+ */
+function attributeOps(
+  op: PatchOperation['op'],
+  keys: [string, string, unknown][],
+  where: string,
+  schema: ResourceSchema,
+  options: UnknownAttributes,
+): PatchOperation[] {
+  const out: PatchOperation[] = [];
+  for (const [key, keyText, v] of keys) {
+    if (['schemas', 'id', 'meta'].includes(keyText.toLowerCase())) continue;
+    if (ignoredPath(keyText, schema, options)) continue;
+    const at = `${where} (key '${key}')`;
+    out.push(checked({ op, where: at, path: resolvePath(keyText, schema, at), value: v }));
+  }
+  return out;
+}
+
+/**
+ * RFC 7644 §3.5.2 with the path naming an extension schema itself (generic clients send the extension whole):
+ * `add` and `replace` apply each attribute of the object value as its own path; `remove` clears every attribute
+ * of the extension that the bridge stores.
+ */
+function extensionOps(
+  op: PatchOperation['op'],
+  extension: SchemaDef,
+  value: unknown,
+  where: string,
+  schema: ResourceSchema,
+  options: UnknownAttributes,
+): PatchOperation[] {
+  if (op === 'remove') {
+    if (value !== undefined && value !== null)
+      throw badRequest(
+        'invalidValue',
+        `${where}: "remove" of the extension ${extension.id} takes no "value"; to remove one of its attributes, name it in "path" (e.g. ${extension.id}:${extension.attributes[0]?.name ?? 'department'})`,
+      );
+    return extension.attributes
+      .filter((a) => a.mutability !== 'readOnly')
+      .map((a) => ({
+        op,
+        where: `${where} (attribute '${a.name}')`,
+        path: resolvePath(`${extension.id}:${a.name}`, schema, where),
+      }));
+  }
+  if (!isRecord(value))
+    throw badRequest(
+      'invalidValue',
+      `${where}: an "${op}" of the extension ${extension.id} needs an object "value" holding its attributes (e.g. {"${extension.attributes[0]?.name ?? 'department'}": "…"})`,
+    );
+  return attributeOps(
+    op,
+    Object.entries(value).map(([k, v]): [string, string, unknown] => [k, `${extension.id}:${k}`, v]),
+    where,
+    schema,
+    options,
+  );
 }
 
 /** Values are type-checked while parsing, so a bad value in any operation fails the request before a read or write. */

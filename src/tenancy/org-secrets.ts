@@ -54,9 +54,9 @@ export function parseOrgSecrets(text: string, source = 'ORG_SECRETS_FILE'): Map<
     for (const field of ['bridgeSecret', 'bridgeSecretPrevious'] as const) {
       const s = entry[field];
       if (s === undefined) continue;
-      if (typeof s !== 'string' || s.length < MIN_SECRET || /\s/.test(s)) {
+      if (typeof s !== 'string' || s.length < MIN_SECRET || !/^[\x21-\x7e]+$/.test(s)) {
         throw new OrgSecretsError(
-          `${source}: org ${orgId} ${field} must be at least ${MIN_SECRET} characters without whitespace (openssl rand -hex 32)`,
+          `${source}: org ${orgId} ${field} must be at least ${MIN_SECRET} characters of visible ASCII, without whitespace (openssl rand -hex 32)`,
         );
       }
       if (s === apiKey) throw new OrgSecretsError(`${source}: org ${orgId} ${field} must not be the JumpCloud key`);
@@ -90,6 +90,44 @@ export function parseOrgSecrets(text: string, source = 'ORG_SECRETS_FILE'): Map<
     out.set(orgId, { orgId, apiKey, bridgeSecrets, entraTenantIds });
   }
   return out;
+}
+
+/** The bridge's own credentials for plain `/scim/v2` (JUMPCLOUD_API_KEY, BRIDGE_SECRET(_PREVIOUS), ENTRA_TENANT_IDS). */
+export interface DefaultCredentials {
+  apiKey: string;
+  bridgeSecrets: readonly string[];
+  entraTenantIds: readonly string[];
+}
+
+/**
+ * Refuses orgs that share a credential with the bridge's defaults: a default secret or tenant that also opens an org
+ * would let one credential reach two JumpCloud orgs, and a key used as a secret (or the reverse) would put the key
+ * into Entra. Errors name the org and the setting, never a value.
+ */
+export function checkAgainstDefaults(
+  orgs: ReadonlyMap<string, OrgCredentials>,
+  defaults: DefaultCredentials,
+  source = 'ORG_SECRETS_FILE',
+): void {
+  const defaultSecrets = new Set(defaults.bridgeSecrets);
+  const defaultTenants = new Set(defaults.entraTenantIds);
+  for (const org of orgs.values()) {
+    if (org.bridgeSecrets.some((s) => defaultSecrets.has(s)))
+      throw new OrgSecretsError(
+        `${source}: org ${org.orgId} has the same bridge secret as BRIDGE_SECRET (or BRIDGE_SECRET_PREVIOUS); each org needs its own, or one secret opens two orgs`,
+      );
+    if (org.bridgeSecrets.includes(defaults.apiKey))
+      throw new OrgSecretsError(`${source}: org ${org.orgId} has JUMPCLOUD_API_KEY as its bridge secret`);
+    const shared = org.entraTenantIds.find((t) => defaultTenants.has(t));
+    if (shared !== undefined)
+      throw new OrgSecretsError(
+        `${source}: Entra tenant ${shared} is listed for org ${org.orgId} and in ENTRA_TENANT_IDS; a tenant may reach one org only`,
+      );
+    if (defaultSecrets.has(org.apiKey))
+      throw new OrgSecretsError(
+        `BRIDGE_SECRET (or BRIDGE_SECRET_PREVIOUS) is the JumpCloud key of org ${org.orgId} in ${source}: the point is that no key lives in Entra`,
+      );
+  }
 }
 
 export function loadOrgSecrets(file: string): Map<string, OrgCredentials> {

@@ -92,7 +92,7 @@ describe('contract: org tenant URLs (/scim/v2/orgs/{orgId}) → x-org-id', () =>
     const body = { userName: 'neworg', emails: [{ value: 'neworg@example.com' }] };
     expect((await h.request('POST', `/orgs/${ORG}/Users`, body)).status).to.equal(201);
     expect((await h.request('POST', '/Users', body)).status).to.equal(201);
-    expect(keys).to.deep.equal([`org:${ORG}:create:neworg`, 'create:neworg']);
+    expect(keys).to.deep.equal([`org:${ORG}:user-create:neworg`, 'user-create:neworg']);
   });
 
   it('puts the org path in discovery documents', async () => {

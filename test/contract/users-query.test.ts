@@ -392,6 +392,31 @@ describe('GET /Users queries through the bridge against the emulator', function 
         expect(viaPost.body).to.deep.equal(viaGet.body);
       });
     }
+    for (const [field, value, scimType, shape] of [
+      ['attributes', [{ toString: 1 }], 'invalidValue', 'a list of attribute names (strings)'],
+      ['attributes', [{}], 'invalidValue', 'a list of attribute names (strings)'],
+      ['excludedAttributes', { a: 1 }, 'invalidValue', 'a list of attribute names (strings)'],
+      ['filter', { valueOf: 'x' }, 'invalidFilter', 'a string'],
+      ['filter', ['userName pr'], 'invalidFilter', 'a string'],
+      ['sortBy', [['userName']], 'invalidValue', 'a string'],
+      ['sortOrder', true, 'invalidValue', 'a string'],
+      ['count', { toString: null }, 'invalidValue', 'a whole number'],
+      ['startIndex', [1], 'invalidValue', 'a whole number'],
+    ] as const) {
+      it(`a SearchRequest whose ${field} is ${JSON.stringify(value)} is a 400 naming the field`, async () => {
+        const res = await call(s, '/Users/.search', {
+          method: 'POST',
+          body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], [field]: value },
+        });
+        expect(res.status).to.equal(400);
+        expect(res.body).to.deep.equal({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: '400',
+          scimType,
+          detail: `The SearchRequest's '${field}' must be ${shape}`,
+        });
+      });
+    }
   });
 });
 

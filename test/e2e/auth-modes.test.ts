@@ -149,6 +149,11 @@ describe('e2e: bridge-held key modes', function () {
       upstreamKeysAre(KEY, [good, good.slice(0, 40)]);
     });
 
+    it('warns at start-up that, without ENTRA_TOKEN_CLAIMS, a token for any app of the tenant is accepted', () => {
+      const warning = h.logs.find((l) => l.includes('entra-token-unpinned'));
+      expect(warning).to.include('"level":"warn"').and.include('ENTRA_TOKEN_CLAIMS');
+    });
+
     it('refuses an expired token, a wrong audience, another tenant, a foreign signature and the key itself with 401', async () => {
       expect(await refused(await token({ exp: Math.floor(Date.now() / 1000) - 3600 }), 'expired')).to.include(
         'expired',

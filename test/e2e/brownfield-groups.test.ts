@@ -201,7 +201,8 @@ describe('e2e: unsupported methods and the root search', () => {
     ['PATCH', '/Schemas', 405, 'GET'],
     ['POST', '/ServiceProviderConfig', 405, 'GET'],
     ['DELETE', '/ResourceTypes/User', 405, 'GET'],
-    ['POST', '/.search', 501, 'POST'],
+    ['POST', '/', 405, 'GET'],
+    ['DELETE', '/', 405, 'GET'],
     ['GET', '/.search', 405, 'POST'],
   ];
   for (const [method, path, status, allow] of cases) {
@@ -221,6 +222,8 @@ describe('e2e: unsupported methods and the root search', () => {
     const { h } = stack();
     expect((await h.request('GET', '/Users/aaaaaaaaaaaaaaaaaaaaaaaa')).status).to.equal(404);
     expect((await h.request('POST', '/Users/.search', { filter: 'userName eq "nobody"' })).status).to.equal(200);
+    expect((await h.request('POST', '/.search', { filter: 'displayName eq "nobody"' })).status).to.equal(200);
+    expect((await h.request('GET', '/?filter=displayName%20eq%20%22nobody%22')).status).to.equal(200);
     expect((await h.request('GET', '/Widgets')).status).to.equal(404);
   });
 });

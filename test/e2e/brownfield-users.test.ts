@@ -557,7 +557,7 @@ describe('e2e: UNKNOWN_ATTRIBUTES=ignore and the manager $ref', () => {
       [ENT]: { manager: { $ref: `${h.base}/Users/${mgrId}`, displayName: 'The Boss' } },
     });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
-    expect(res.body[ENT].manager).to.deep.equal({ value: mgrId });
+    expect(res.body[ENT].manager).to.deep.equal({ value: mgrId, $ref: `${h.base}/Users/${mgrId}` });
     expect(stored(emulator, String(res.body.id)).manager).to.equal(mgrId);
     const foreign = await h.request('POST', '/Users', {
       userName: 'w2',

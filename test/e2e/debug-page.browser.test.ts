@@ -9,10 +9,10 @@ import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/cli/sandbox-session.js';
 import { silentLogger } from '../../src/observability/logger.js';
+import { CHROMIUM_PATH as CHROMIUM, describeNeeding } from '../helpers/system-binaries.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 // Poll on a timer: animation frames are not guaranteed in a headless page.
 const POLL = { polling: 100 };
@@ -36,14 +36,14 @@ function watch(page: Page): { dialogs: string[]; cspErrors: string[] } {
   return { dialogs, cspErrors };
 }
 
-describe('e2e: debug page in a real browser (Debian chromium)', function () {
+describeNeeding('chromium', 'e2e: debug page in a real browser (Debian chromium)', function () {
   this.timeout(60_000);
   let sandbox: Sandbox;
   let browser: Browser | undefined;
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      // Deliberately a failure, not a skip: CI installs it, and a silently skipped browser test proves nothing.
+      // With CI set the suite runs anyway, and a missing browser is a failure: a skipped browser test proves nothing.
       throw new Error(`${CHROMIUM} is missing. Install it with: apt-get update && apt-get install -y chromium`);
     }
     sandbox = await startSandbox({}, { PORT: '0', DEBUG_PAGE: 'true', LOG_LEVEL: 'error' }, silentLogger());

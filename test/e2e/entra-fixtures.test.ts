@@ -92,7 +92,7 @@ describe('e2e: Entra and generic-client request fixtures replayed against the em
           : {}),
       });
       expect(user.status, JSON.stringify(user.body)).to.equal(201);
-      const vars = { id: String(user.body.id), managerId: String(manager.body.id) };
+      const vars = { id: String(user.body.id), managerId: String(manager.body.id), base: h.base };
       const req = substitute(fx.request, vars);
       const res = await h.request(req.method, req.path, req.body);
       const want = substitute(fx.response, vars);

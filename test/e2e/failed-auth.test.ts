@@ -133,6 +133,9 @@ describe('e2e: failed authentication is rate-limited per client address', functi
     expectScimError(limited, 429);
     expect(limited.headers.get('retry-after')).to.equal('60');
     expect(limited.body.detail).to.match(/failed authentications/i);
+    expect(up.calls.length, 'a token that already failed is refused without asking JumpCloud').to.equal(callsAtLimit);
+    // A token not seen failing is still checked (it might be the right one); failing, it is answered 429 too, and
+    // nothing is written.
     const otherBad = await h.request(
       'POST',
       '/Users',
@@ -140,7 +143,8 @@ describe('e2e: failed authentication is rate-limited per client address', functi
       { authorization: `Bearer ${junkKey(2)}` },
     );
     expectScimError(otherBad, 429);
-    expect(up.calls.length, 'a limited request never reaches JumpCloud').to.equal(callsAtLimit);
+    expect(up.calls.length - callsAtLimit, 'one proving read for the new token').to.equal(1);
+    expect(emulator.store.findUserByUsername('guess')).to.equal(undefined);
 
     // The real key (already proven) is not counted and not limited, from the same address.
     const list = await h.request('GET', '/Users?count=1');
@@ -198,5 +202,45 @@ describe('e2e: a burst with a good key not yet proven is not taken for failed au
     for (const r of rejected) expectScimError(r, 401);
     for (const r of limited) expectScimError(r, 429);
     expect(up.calls.length - callsBefore, 'only the requests answered 401 reached JumpCloud').to.equal(rejected.length);
+  });
+});
+
+describe('e2e: failures from an address never lock out the correct key from it', function () {
+  this.timeout(30_000);
+  let emulator: Emulator;
+  let up: RecordingUpstream;
+  let h: Harness;
+
+  before(async () => {
+    emulator = createEmulator({ apiKeys: [KEY] });
+    up = await recordingUpstream(emulator);
+    // The default limit (20 per minute), and a key the bridge has never seen: as right after a restart, or after
+    // PROVEN_KEY_TTL_MS, with everyone behind one load balancer address.
+    h = await startBridge({ JUMPCLOUD_URL: up.url });
+    await h.bridge.coordination.provenKeys.forget(keyFingerprint(KEY));
+  });
+  after(async () => {
+    await h.close();
+    await up.close();
+  });
+
+  it('after twenty bad tokens and more from one address, the correct key reads and writes; the bad ones get 429', async () => {
+    for (let i = 0; i < 25; i += 1) {
+      const r = await h.request('GET', '/Users?count=1', undefined, { authorization: `Bearer ${junkKey(100 + i)}` });
+      expect([401, 429]).to.include(r.status);
+    }
+    expectScimError(
+      await h.request('GET', '/Users?count=1', undefined, { authorization: `Bearer ${junkKey(100)}` }),
+      429,
+    );
+    const created = await h.request('POST', '/Users', { userName: 'stilllets', emails: [{ value: 'in@example.com' }] });
+    expect(created.status, created.text).to.equal(201);
+    const list = await h.request('GET', '/Users?count=1');
+    expect(list.status, list.text).to.equal(200);
+    expect(emulator.store.findUserByUsername('stilllets')).to.not.equal(undefined);
+    expectScimError(
+      await h.request('GET', '/Users?count=1', undefined, { authorization: `Bearer ${junkKey(101)}` }),
+      429,
+    );
   });
 });

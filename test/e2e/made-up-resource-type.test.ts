@@ -104,6 +104,12 @@ describe('e2e: a made-up resource type, registered and served by the resource sc
     ]);
     const all = await s.scim.get('/Teams?count=1');
     expect(all.data).to.deep.include({ totalResults: 2, itemsPerPage: 1 });
+    // Registered, it joins the search at the service root by itself; meta.resourceType keeps the search to it.
+    const root = await s.scim.post('/.search', {
+      filter: 'meta.resourceType eq "Team" and displayName eq "platform"',
+    });
+    expect(root.status).to.equal(200);
+    expect(root.data).to.deep.include({ totalResults: 1, Resources: [platform] });
 
     const patched = await s.scim.patch(`/Teams/${id}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],

@@ -47,6 +47,26 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
     for (const secret of [user._id, 'metricuser', KEY, '5f1b2c3d4e5f6a7b8c9d0e99']) expect(body).not.to.include(secret);
   });
 
+  it('labels lock waits by the kind of lock: a user create waits on user-create, a PATCH on user, none on other', async () => {
+    const created = await h.request('POST', '/Users', {
+      userName: 'lockkind',
+      emails: [{ value: 'lockkind@example.com', primary: true }],
+    });
+    expect(created.status).to.equal(201);
+    const patch = { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [] };
+    expect((await h.request('PATCH', `/Users/${created.body.id}`, patch)).status).to.equal(200);
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    for (const kind of ['user-create', 'user'])
+      expect(body).to.match(
+        new RegExp(
+          `^scim_bridge_lock_wait_seconds_count\\{kind="${kind}",backend="memory",outcome="acquired"\\} 1$`,
+          'm',
+        ),
+        kind,
+      );
+    expect(body).not.to.match(/^scim_bridge_lock_wait_seconds_count\{kind="other"/m);
+  });
+
   it('labels requests to an org tenant URL with the org', async () => {
     const org = emulator.store.organization;
     await h.request('GET', `/orgs/${org}/Users?count=1`);
@@ -56,6 +76,17 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
         `^scim_bridge_scim_requests_total\\{org="${org}",resource="users",method="GET",status="200"\\} 1$`,
         'm',
       ),
+    );
+  });
+
+  it('does not spend an org label on a request that was not authenticated (made-up org ids)', async () => {
+    const madeUp = '0123456789abcdef01234567';
+    const refused = await h.request('GET', `/orgs/${madeUp}/Users?count=1`, undefined, { authorization: 'Bearer x' });
+    expect(refused.status).to.equal(401);
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    expect(body).not.to.include(madeUp);
+    expect(body).to.match(
+      /^scim_bridge_scim_requests_total\{org="other",resource="users",method="GET",status="401"\} 1$/m,
     );
   });
 
@@ -84,8 +115,9 @@ describe('e2e: /metrics off by default', () => {
 describe('metrics on their own port (METRICS_PORT)', () => {
   it('serves only /metrics there, and requires METRICS_TOKEN when one is set', async () => {
     const metrics = createMetrics({ processMetrics: false });
-    const open = await listenMetrics(metrics, 0, '127.0.0.1', undefined);
-    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN);
+    const limits = { failedAuth: { max: 20, windowMs: 60_000 } };
+    const open = await listenMetrics(metrics, 0, '127.0.0.1', undefined, limits);
+    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN, limits);
     try {
       const at = (s: typeof open, path: string, headers: Record<string, string> = {}): Promise<Response> =>
         fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}${path}`, { headers });
@@ -95,6 +127,25 @@ describe('metrics on their own port (METRICS_PORT)', () => {
       expect((await at(guarded, '/metrics', { authorization: `Bearer ${TOKEN}` })).status).to.equal(200);
     } finally {
       open.close();
+      guarded.close();
+    }
+  });
+});
+
+describe('metrics: failed METRICS_TOKEN attempts', () => {
+  it('are limited per address: over FAILED_AUTH_LIMIT the token is not even compared (429), successes are not counted', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    const guarded = await listenMetrics(metrics, 0, '127.0.0.1', TOKEN, { failedAuth: { max: 2, windowMs: 60_000 } });
+    try {
+      const at = (headers: Record<string, string> = {}): Promise<number> =>
+        fetch(`http://127.0.0.1:${(guarded.address() as AddressInfo).port}/metrics`, { headers }).then((r) => r.status);
+      expect(await at({ authorization: `Bearer ${TOKEN}` })).to.equal(200);
+      expect(await at({ authorization: `Bearer ${TOKEN}` })).to.equal(200);
+      expect(await at({ authorization: 'Bearer guess-1' })).to.equal(401);
+      expect(await at({ authorization: 'Bearer guess-2' })).to.equal(401);
+      expect(await at({ authorization: 'Bearer guess-3' })).to.equal(429);
+      expect(await at({ authorization: `Bearer ${TOKEN}` })).to.equal(429);
+    } finally {
       guarded.close();
     }
   });

@@ -91,6 +91,24 @@ describe('e2e: RECORD_DIR → replay round trip', function () {
     for (const { recording } of fixtures) await replayScim(recording);
   });
 
+  it('records a SCIM request whatever the letter case of its path', async () => {
+    const emulator = createEmulator({ apiKeys: [KEY] });
+    const up = await emulator.listen();
+    const h = await startBridge({ JUMPCLOUD_URL: up.url, RECORD_DIR: dir });
+    try {
+      const origin = h.base.replace(/\/scim\/v2$/, '');
+      const res = await fetch(`${origin}/SCIM/v2/Users?count=1`, { headers: { authorization: `Bearer ${KEY}` } });
+      expect(res.status).to.equal(200);
+    } finally {
+      await h.close();
+      await up.close();
+    }
+    const fixtures = readRecording(dir);
+    expect(fixtures.map((f) => [f.recording.scim?.method, f.recording.scim?.url])).to.deep.equal([
+      ['GET', '/Users?count=1'],
+    ]);
+  });
+
   it('a recorded doctor --write-check (pseudonymised) replays offline with the same verdicts', async () => {
     const emulator = createEmulator({ apiKeys: [KEY], modes: { normalise: { email: 'lowercase' } } });
     emulator.seedExampleUsers();

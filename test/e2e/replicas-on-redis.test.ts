@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createEmulator, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { describeNeeding } from '../helpers/system-binaries.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -10,7 +11,7 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
  * describes for replicas. Requests alternate between the replicas, as a round-robin load balancer sends them.
  * Without the shared lock, 18-20 of 40 concurrent phone-number adds were lost this way.
  */
-describe('e2e: two bridge replicas on one Redis', function () {
+describeNeeding('redis-server', 'e2e: two bridge replicas on one Redis', function () {
   this.timeout(60_000);
   let redis: RedisServer;
   let emulator: Emulator;
@@ -148,7 +149,7 @@ describe('e2e: two bridge replicas on one Redis', function () {
     expect([...emulator.store.groups.values()].filter((g) => g.name.toLowerCase() === 'race group')).to.have.length(1);
   });
 
-  it('while Redis is away, writes answer 503 with Retry-After and write nothing, reads work, /readyz says so; then all recover', async () => {
+  it('while Redis is away, writes answer 503 with Retry-After and write nothing, reads work, /readyz stays ready and names Redis as degraded; then all recover', async () => {
     const created = await send(0, 'POST', '/Users', { userName: 'outage', emails: [{ value: 'outage@example.com' }] });
     expect(created.status).to.equal(201);
     const id = String(created.body.id);
@@ -177,13 +178,18 @@ describe('e2e: two bridge replicas on one Redis', function () {
     expect([...emulator.store.users.values()].find((u) => u._id === id)?.jobTitle ?? '').to.equal('');
     const read = await send(1, 'GET', `/Users/${id}`);
     expect(read.status).to.equal(200);
+    // Still ready (the replica stays in the load balancer, so Entra gets 503 + Retry-After, not connection
+    // errors), and saying what is degraded.
     const down = await readyz(1);
-    expect(down.status).to.equal(503);
+    expect(down.status).to.equal(200);
+    expect(down.body.status).to.equal('degraded');
     expect(down.body.checks).to.deep.include({ redis: false });
+    expect(down.body.degraded[0].whenDown).to.match(/writes answer 503/);
 
     await redis.restart();
-    for (let i = 0; i < 100 && (await readyz(0)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
-    expect((await readyz(0)).status).to.equal(200);
+    for (let i = 0; i < 100 && (await readyz(0)).body.status !== 'ready'; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await readyz(0)).body.status).to.equal('ready');
     const retried = await send(
       0,
       'PATCH',

@@ -99,6 +99,34 @@ const jsonish: fc.Arbitrary<unknown> = fc.oneof(
   ),
 );
 
+/**
+ * Any JSON, with the object keys that break a naive conversion to text (`toString`/`valueOf` that are not functions
+ * make `String(v)`, `${v}` and `[v].join()` throw) more likely than chance would make them.
+ */
+const nested: fc.Arbitrary<unknown> = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.dictionary(fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'a'), fc.jsonValue({ maxDepth: 3 })),
+  fc.array(
+    fc.dictionary(fc.constantFrom('toString', 'valueOf', 'value'), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1 }),
+    { minLength: 1, maxLength: 3 },
+  ),
+);
+
+/** Every SearchRequest field (RFC 7644 §3.4.3), each a plausible value or any nested JSON. */
+const searchRequest = fc.record(
+  {
+    schemas: fc.oneof(fc.constant(['urn:ietf:params:scim:api:messages:2.0:SearchRequest']), nested),
+    filter: fc.oneof(filterText, nested),
+    startIndex: fc.oneof(fc.integer({ min: -5, max: 200 }), nasty, nested),
+    count: fc.oneof(fc.integer({ min: -5, max: 2000 }), nasty, nested),
+    sortBy: fc.oneof(fc.constantFrom(...ATTRS), nested),
+    sortOrder: fc.oneof(fc.constantFrom('ascending', 'descending', 'DESC'), nested),
+    attributes: fc.oneof(fc.array(fc.constantFrom(...ATTRS), { maxLength: 3 }), nested),
+    excludedAttributes: fc.oneof(fc.array(fc.constantFrom(...ATTRS), { maxLength: 3 }), nested),
+  },
+  { requiredKeys: [] },
+);
+
 const patchBody = fc.oneof(
   jsonish,
   fc.record({
@@ -149,6 +177,9 @@ export function fuzzRequests(key: string): fc.Arbitrary<FuzzRequest> {
     fc
       .tuple(fc.constantFrom('Users', 'Groups'), jsonish)
       .map(([t, b]) => ({ method: 'POST', path: `/${t}`, headers: json, body: JSON.stringify(b) ?? 'null' })),
+    fc
+      .tuple(fc.constantFrom('Users', 'Groups'), searchRequest)
+      .map(([t, b]) => ({ method: 'POST', path: `/${t}/.search`, headers: json, body: JSON.stringify(b) })),
     fc
       .tuple(fc.constantFrom('Users', 'Groups'), id, jsonish)
       .map(([t, i, b]) => ({ method: 'PUT', path: `/${t}/${i}`, headers: json, body: JSON.stringify(b) ?? 'null' })),

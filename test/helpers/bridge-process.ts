@@ -8,15 +8,27 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** A bridge as its own OS process (`node --import tsx src/server.ts`), the way a replica runs. */
 export interface BridgeProcess {
   origin: string;
+  /** Its operating-system process id (benchmarks read its memory and CPU time from /proc). */
+  pid: number;
   /** Everything it wrote to stdout/stderr (JSON log lines). */
   output(): string;
   stop(): Promise<void>;
 }
 
-export async function startBridgeProcess(env: Record<string, string>): Promise<BridgeProcess> {
+/**
+ * `nodeArgs` go before the entry point (a benchmark's `--cpu-prof`); `built` runs dist/src/server.js, as production
+ * does (a benchmark's memory figures should not include the TypeScript loader).
+ */
+export async function startBridgeProcess(
+  env: Record<string, string>,
+  options: { nodeArgs?: readonly string[]; built?: boolean } = {},
+): Promise<BridgeProcess> {
   const port = await freePort();
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'server.ts')], {
+  const entry = options.built
+    ? [path.join(ROOT, 'dist', 'src', 'server.js')]
+    : ['--import', 'tsx', path.join(ROOT, 'src', 'server.ts')];
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -50,6 +62,7 @@ export async function startBridgeProcess(env: Record<string, string>): Promise<B
   }
   return {
     origin,
+    pid: child.pid ?? 0,
     output: () => out,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -141,7 +141,7 @@ export function redisReplicaPair(): RedisPair {
     pair.server = await startRedis();
   });
   after(async () => {
-    await pair.server.stop();
+    await pair.server?.stop();
   });
   beforeEach(async () => {
     pair.a = await connectRedis(pair.server.url);

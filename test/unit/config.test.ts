@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, packageRoot, timeBudgetConflicts } from '../../src/config.js';
 import { configRefusal } from '../helpers/config-refusal.js';
 
 describe('config', () => {
@@ -102,7 +102,22 @@ describe('config: upstream host, secrets, auth modes, limits', () => {
     expect(() => loadConfig({ DEBUG_PAGE: 'true' })).to.throw(ConfigError, /needs DEBUG_TOKEN/);
     expect(() => loadConfig({ DEBUG_PAGE: 'true', HOST: '10.0.0.5' })).to.throw(ConfigError, /needs DEBUG_TOKEN/);
     expect(loadConfig({ DEBUG_PAGE: 'true', HOST: '127.0.0.1' }).debugPage.enabled).to.equal(true);
-    expect(loadConfig({ DEBUG_PAGE: 'true', DEBUG_TOKEN: 't'.repeat(20) }).debugPage.token).to.equal('t'.repeat(20));
+    expect(loadConfig({ DEBUG_PAGE: 'true', DEBUG_TOKEN: 't'.repeat(32) }).debugPage.token).to.equal('t'.repeat(32));
+  });
+  it('refuses a DEBUG_TOKEN or METRICS_TOKEN shorter than 32 characters, and a BRIDGE_SECRET no client could send', () => {
+    for (const name of ['DEBUG_TOKEN', 'METRICS_TOKEN'])
+      expect(() => loadConfig({ [name]: 't'.repeat(31) })).to.throw(
+        ConfigError,
+        new RegExp(`${name} must be at least 32 visible ASCII characters`),
+      );
+    for (const secret of [`${'s'.repeat(32)}é`, `${'s'.repeat(32)}\u00a0x`])
+      expect(() => loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: secret })).to.throw(
+        ConfigError,
+        /BRIDGE_SECRET and BRIDGE_SECRET_PREVIOUS must (be visible ASCII characters only|be at least 32 characters without whitespace)/,
+      );
+    expect(() =>
+      loadConfig({ AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: KEY, BRIDGE_SECRET: `${'s'.repeat(32)}é` }),
+    ).to.throw(ConfigError, /visible ASCII characters only/);
   });
   it("has one request deadline inside Entra's 60 s and a shutdown grace at least as long", () => {
     const c = loadConfig({});
@@ -171,5 +186,67 @@ describe('config: upstream host, secrets, auth modes, limits', () => {
         ENTRA_JWKS_URL: 'http://keys.example',
       }),
     ).to.throw(ConfigError, /https/);
+  });
+  it('entra-token mode: ENTRA_TOKEN_CLAIMS pins the calling app, and a token has a maximum age', () => {
+    const base = {
+      AUTH_MODE: 'entra-token',
+      JUMPCLOUD_API_KEY: KEY,
+      ENTRA_TENANT_IDS: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+    };
+    expect(loadConfig(base).auth).to.deep.include({ pinnedClaims: {}, maxTokenAgeSeconds: 7_200 });
+    const app = '0b1c2d3e-aaaa-bbbb-cccc-000000000001';
+    expect(
+      loadConfig({ ...base, ENTRA_TOKEN_CLAIMS: ` appid=${app} , oid=o-1`, ENTRA_TOKEN_MAX_AGE_SECONDS: '3600' }).auth,
+    ).to.deep.include({ pinnedClaims: { appid: app, oid: 'o-1' }, maxTokenAgeSeconds: 3_600 });
+    for (const bad of ['appid', 'roles=admin', 'appid=a b', 'appid=x;y'])
+      expect(() => loadConfig({ ...base, ENTRA_TOKEN_CLAIMS: bad })).to.throw(
+        ConfigError,
+        /ENTRA_TOKEN_CLAIMS must be comma-separated claim=value pairs, the claims among appid, azp, oid, sub/,
+      );
+    expect(() => loadConfig({ ...base, ENTRA_TOKEN_MAX_AGE_SECONDS: '10' })).to.throw(
+      ConfigError,
+      /ENTRA_TOKEN_MAX_AGE_SECONDS must be between 300 and 86400/,
+    );
+  });
+});
+
+describe('config: time budgets cross-checked at start', () => {
+  it('the defaults do not conflict', () => {
+    expect(timeBudgetConflicts(loadConfig({}))).to.deep.equal([]);
+    expect(timeBudgetConflicts(loadConfig({ REDIS_URL: 'redis://localhost' }))).to.deep.equal([]);
+  });
+
+  it('names each budget that another cuts short', () => {
+    const conflicts = timeBudgetConflicts(
+      loadConfig({
+        REQUEST_DEADLINE_MS: '8000',
+        SHUTDOWN_GRACE_MS: '8000',
+        JUMPCLOUD_TIMEOUT_MS: '9000',
+        RETRY_BUDGET_MS: '5000',
+        RETRY_MAX_DELAY_MS: '6000',
+        REDIS_URL: 'redis://localhost',
+      }),
+    );
+    expect(conflicts.map((c) => c.split(' ')[0])).to.deep.equal([
+      'JUMPCLOUD_TIMEOUT_MS',
+      'JUMPCLOUD_TIMEOUT_MS',
+      'RETRY_MAX_DELAY_MS',
+      'CREATE_LOOKUP_WINDOW_MS',
+      'LOCK_WAIT_MS',
+    ]);
+    expect(conflicts[0]).to.include('REQUEST_DEADLINE_MS (8000)');
+    expect(timeBudgetConflicts(loadConfig({ REQUEST_DEADLINE_MS: '20000' }))[0]).to.match(
+      /^RETRY_BUDGET_MS \(25000\) exceeds REQUEST_DEADLINE_MS \(20000\)/,
+    );
+  });
+});
+
+describe('config: relative paths', () => {
+  it("the default MAPPING_FILE is the package's own, wherever the process starts; an explicit one is relative to the working directory", () => {
+    expect(loadConfig({}).mappingFile).to.equal(path.join(packageRoot(), 'config', 'mapping.json'));
+    expect(loadConfig({ MAPPING_FILE: 'custom/mapping.json' }).mappingFile).to.equal(
+      path.resolve(process.cwd(), 'custom/mapping.json'),
+    );
+    expect(loadConfig({ MAPPING_FILE: '/etc/bridge/mapping.json' }).mappingFile).to.equal('/etc/bridge/mapping.json');
   });
 });

@@ -89,4 +89,62 @@ describe('config: deployment (Redis, orgs, metrics)', () => {
       /ORG_SECRETS_FILE cannot be read \(ENOENT\)/,
     );
   });
+
+  describe('ORG_SECRETS_FILE refuses a credential shared with the bridge defaults', () => {
+    const ORG = '5a0b1c2d3e4f5a6b7c8d9e0f';
+    const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    const DEFAULT_SECRET = 'd'.repeat(40);
+    const file = (entry: Record<string, unknown>): string => {
+      const p = path.join(mkdtempSync(path.join(tmpdir(), 'orgs-')), 'orgs.json');
+      writeFileSync(p, JSON.stringify({ [ORG]: entry }));
+      return p;
+    };
+    const secretMode = { AUTH_MODE: 'bridge-secret', JUMPCLOUD_API_KEY: 'jcDefaultKey', BRIDGE_SECRET: DEFAULT_SECRET };
+    const tokenMode = { AUTH_MODE: 'entra-token', JUMPCLOUD_API_KEY: 'jcDefaultKey', ENTRA_TENANT_IDS: TENANT };
+    const cases: [string, Record<string, string>, Record<string, unknown>, RegExp][] = [
+      [
+        'an org bridgeSecret equal to BRIDGE_SECRET',
+        secretMode,
+        { apiKey: 'jcOrgKey', bridgeSecret: DEFAULT_SECRET },
+        /org 5a0b1c2d3e4f5a6b7c8d9e0f has the same bridge secret as BRIDGE_SECRET/,
+      ],
+      [
+        'an org bridgeSecretPrevious equal to BRIDGE_SECRET_PREVIOUS',
+        { ...secretMode, BRIDGE_SECRET_PREVIOUS: 'p'.repeat(40) },
+        { apiKey: 'jcOrgKey', bridgeSecret: 'o'.repeat(40), bridgeSecretPrevious: 'p'.repeat(40) },
+        /has the same bridge secret as BRIDGE_SECRET/,
+      ],
+      [
+        'a tenant also in ENTRA_TENANT_IDS',
+        tokenMode,
+        { apiKey: 'jcOrgKey', entraTenantIds: [TENANT.toUpperCase()] },
+        /Entra tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 is listed for org 5a0b1c2d3e4f5a6b7c8d9e0f and in ENTRA_TENANT_IDS/,
+      ],
+      [
+        "BRIDGE_SECRET equal to an org's JumpCloud key",
+        secretMode,
+        { apiKey: DEFAULT_SECRET, bridgeSecret: 'o'.repeat(40) },
+        /BRIDGE_SECRET \(or BRIDGE_SECRET_PREVIOUS\) is the JumpCloud key of org 5a0b1c2d3e4f5a6b7c8d9e0f/,
+      ],
+      [
+        'an org bridgeSecret equal to JUMPCLOUD_API_KEY',
+        { ...secretMode, JUMPCLOUD_API_KEY: 'k'.repeat(40) },
+        { apiKey: 'jcOrgKey', bridgeSecret: 'k'.repeat(40) },
+        /org 5a0b1c2d3e4f5a6b7c8d9e0f has JUMPCLOUD_API_KEY as its bridge secret/,
+      ],
+    ];
+    for (const [what, env, entry, message] of cases) {
+      it(`refuses ${what} at start-up, without echoing it`, () => {
+        let error: unknown;
+        try {
+          loadConfig({ ...env, ORG_SECRETS_FILE: file(entry) });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).to.be.instanceOf(ConfigError);
+        expect((error as Error).message).to.match(message);
+        expect((error as Error).message).not.to.match(/ddddddddd|ppppppppp|kkkkkkkkk/);
+      });
+    }
+  });
 });

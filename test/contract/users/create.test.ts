@@ -145,6 +145,7 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
     expect(res.status).to.equal(201);
     expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({
       value: MANAGER,
+      $ref: `${h.base}/Users/${MANAGER}`,
     });
   });
 

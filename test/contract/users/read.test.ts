@@ -152,7 +152,10 @@ describe('contract: Users → JumpCloud systemusers: reads, lists and matches', 
       active: true,
       emails: [{ value: 'bjensen@example.com', type: 'work', primary: true }],
       phoneNumbers: [{ value: '555-0100', type: 'mobile' }],
-      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'IT', manager: { value: MANAGER } },
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+        department: 'IT',
+        manager: { value: MANAGER, $ref: `${h.base}/Users/${MANAGER}` },
+      },
       meta: { resourceType: 'User', created: '2026-01-02T03:04:05.000Z', location: `${h.base}/Users/${ID}` },
     });
   });

@@ -85,7 +85,7 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(res.status).to.equal(200);
   });
 
-  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value}; "" clears it to null', async () => {
+  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value, $ref}; "" clears it to null', async () => {
     jc.getUser(ID).reply(200, jcUser());
     jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
     const set = await h.request('PATCH', `/Users/${ID}`, {
@@ -97,6 +97,7 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(set.status).to.equal(200);
     expect(set.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].manager).to.deep.equal({
       value: MANAGER,
+      $ref: `${h.base}/Users/${MANAGER}`,
     });
 
     jc.getUser(ID).reply(200, jcUser({ manager: MANAGER }));

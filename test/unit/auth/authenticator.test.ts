@@ -38,8 +38,9 @@ describe('auth: bearer token shape', () => {
     'Bearer abc\tdef',
     'Bearer abc\u00a0def',
     'abc',
+    `Bearer ${'x'.repeat(4097)}`,
   ]) {
-    it(`refuses ${JSON.stringify(header)} with a 401`, () => {
+    it(`refuses ${JSON.stringify(header)?.slice(0, 40)} with a 401`, () => {
       const r = bearerToken(header);
       expect(r).to.be.instanceOf(ScimError);
       expect((r as ScimError).status).to.equal(401);
@@ -108,7 +109,15 @@ describe('auth: entra-token mode (JWT verified against a local key server)', () 
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
     auth = createAuthenticator(
-      { mode: 'entra-token', apiKey: KEY, tenants: [TENANT], audience: ENTRA_CUSTOM_APP_AUDIENCE, jwksUrl },
+      {
+        mode: 'entra-token',
+        apiKey: KEY,
+        tenants: [TENANT],
+        audience: ENTRA_CUSTOM_APP_AUDIENCE,
+        jwksUrl,
+        pinnedClaims: {},
+        maxTokenAgeSeconds: 7_200,
+      },
       new InProcessProvenKeys(1),
       { cacheMaxAgeMs: 60_000, cooldownMs: 0 },
     );
@@ -118,14 +127,24 @@ describe('auth: entra-token mode (JWT verified against a local key server)', () 
   });
 
   const token = (
-    over: { tenant?: string; aud?: string; exp?: number | string; kid?: string; key?: CryptoKey; tid?: string } = {},
+    over: {
+      tenant?: string;
+      aud?: string;
+      exp?: number | string;
+      kid?: string;
+      key?: CryptoKey;
+      tid?: string | null;
+      iat?: number;
+      claims?: Record<string, string>;
+    } = {},
   ): Promise<string> => {
     const tenant = over.tenant ?? TENANT;
-    return new SignJWT({ tid: over.tid ?? tenant })
+    const tid = over.tid === null ? {} : { tid: over.tid ?? tenant };
+    return new SignJWT({ ...tid, ...over.claims })
       .setProtectedHeader({ alg: 'RS256', kid: over.kid ?? 'k1', typ: 'JWT' })
       .setIssuer(`https://sts.windows.net/${tenant}/`)
       .setAudience(over.aud ?? ENTRA_CUSTOM_APP_AUDIENCE)
-      .setIssuedAt()
+      .setIssuedAt(over.iat)
       .setExpirationTime(over.exp ?? '1h')
       .sign(over.key ?? signing);
   };
@@ -175,5 +194,50 @@ describe('auth: entra-token mode (JWT verified against a local key server)', () 
   });
   it('refuses garbage', async () => {
     await refusal(auth.authenticate('not-a-jwt'));
+  });
+  it('refuses a tid naming another allowed tenant than the issuer, and a token without tid', async () => {
+    const two = createAuthenticator(
+      {
+        mode: 'entra-token',
+        apiKey: KEY,
+        tenants: [TENANT, OTHER_TENANT],
+        audience: ENTRA_CUSTOM_APP_AUDIENCE,
+        jwksUrl,
+        pinnedClaims: {},
+        maxTokenAgeSeconds: 7_200,
+      },
+      new InProcessProvenKeys(1),
+    );
+    expect((await two.authenticate(await token({ tenant: OTHER_TENANT }))).principal).to.equal(
+      `Entra tenant ${OTHER_TENANT}`,
+    );
+    const e = await refusal(two.authenticate(await token({ tid: OTHER_TENANT })));
+    expect(e.detail).to.match(/its tid claim is not accepted/);
+    await refusal(two.authenticate(await token({ tid: null })));
+  });
+  it('refuses a token issued longer ago than ENTRA_TOKEN_MAX_AGE_SECONDS, even if it has not expired', async () => {
+    const old = Math.floor(Date.now() / 1000) - 7_300;
+    const e = await refusal(auth.authenticate(await token({ iat: old, exp: old + 86_400 })));
+    expect(e.detail).to.match(/issued longer ago than ENTRA_TOKEN_MAX_AGE_SECONDS/);
+  });
+  it('with ENTRA_TOKEN_CLAIMS, refuses a token another app of the tenant was given, and names the app it accepts', async () => {
+    const APP = '0b1c2d3e-aaaa-bbbb-cccc-000000000001';
+    const pinned = createAuthenticator(
+      {
+        mode: 'entra-token',
+        apiKey: KEY,
+        tenants: [TENANT],
+        audience: ENTRA_CUSTOM_APP_AUDIENCE,
+        jwksUrl,
+        pinnedClaims: { appid: APP },
+        maxTokenAgeSeconds: 7_200,
+      },
+      new InProcessProvenKeys(1),
+    );
+    const caller = await pinned.authenticate(await token({ claims: { appid: APP, oid: 'o-1' } }));
+    expect(caller.principal).to.equal(`Entra tenant ${TENANT} (appid ${APP}, oid o-1)`);
+    const e = await refusal(pinned.authenticate(await token({ claims: { appid: 'another-app' } })));
+    expect(e.detail).to.include('its appid claim is not accepted (differs from ENTRA_TOKEN_CLAIMS)');
+    await refusal(pinned.authenticate(await token()));
   });
 });

@@ -29,9 +29,15 @@ describe('coordination/lock-keys', () => {
     expect(lockKindOf(orgScoped(lockKeys.userCreate('a:group:b'), ORG_A))).to.equal('user-create');
   });
 
-  it('labels anything it did not build `other`, so the metric keeps a closed label set', () => {
-    expect(lockKindOf('create:bjensen')).to.equal('other');
-    expect(lockKindOf(`org:${ORG_A}:members:x`)).to.equal('other');
+  it("names another registered type's locks after the type", () => {
+    expect(lockKeys.record('Device', 'D1')).to.equal('device:d1');
+    expect(lockKindOf(orgScoped(lockKeys.recordCreate('Device', 'Laptop'), ORG_A))).to.equal('device-create');
+    expect(lockKindOf(lockKeys.record('Device', 'd1'))).to.equal('device');
+  });
+
+  it('labels a key no builder makes `other`, so the metric keeps a closed label set', () => {
+    expect(lockKindOf('Create:bjensen')).to.equal('other');
+    expect(lockKindOf(`org:${ORG_A}:-x:y`)).to.equal('other');
     expect(lockKindOf('user')).to.equal('other');
     expect(lockKindOf('')).to.equal('other');
   });

@@ -8,6 +8,7 @@ import {
   type LockUnavailableError,
 } from '../../../src/coordination/redis-lease-lock.js';
 import { redisReplicaPair } from '../../helpers/redis-server.js';
+import { describeNeeding } from '../../helpers/system-binaries.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -21,7 +22,7 @@ async function rejection(p: Promise<unknown>): Promise<LockUnavailableError> {
   throw new Error('expected a LockUnavailableError');
 }
 
-describe('RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', () => {
+describeNeeding('redis-server', 'RedisLeaseLock (SET NX PX + fencing token, on a real redis-server)', () => {
   const r = redisReplicaPair();
 
   const lock = (

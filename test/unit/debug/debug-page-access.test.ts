@@ -48,7 +48,7 @@ describe('debug page access', () => {
     const log = new PassThrough();
     let logText = '';
     log.on('data', (c: Buffer) => (logText += c.toString('utf8')));
-    const TOKEN = 'debug-token-0123456789';
+    const TOKEN = 'debug-token-0123456789abcdef0123456789';
 
     before(async () => {
       const config = loadConfig({

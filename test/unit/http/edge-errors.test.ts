@@ -84,29 +84,13 @@ describe('http/edge-errors', () => {
       {
         status: 404,
         detail:
-          'No SCIM endpoint at GET /scim/v2/Devices. This bridge serves /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas.',
+          'No SCIM endpoint at GET /scim/v2/Devices. This bridge serves /Users, /Groups, a search across them at the root (GET / and POST /.search), /ServiceProviderConfig, /ResourceTypes and /Schemas.',
       },
     ],
     [
       'an unknown resource type',
       edgeErrors.unknownResourceType('Device', 'User, Group'),
       { status: 404, detail: 'ResourceType Device not found; this bridge serves User, Group' },
-    ],
-    [
-      'a search across types',
-      edgeErrors.crossTypeSearch('/Users/.search'),
-      {
-        status: 501,
-        detail: 'A search across all resource types (POST /.search) is not implemented; use POST /Users/.search.',
-      },
-    ],
-    [
-      'another method on /.search',
-      edgeErrors.crossTypeSearchMethod('GET', '/Users/.search'),
-      {
-        status: 405,
-        detail: 'GET is not supported on /.search (only POST, which is not implemented: use POST /Users/.search).',
-      },
     ],
     [
       'a method the path does not answer',

@@ -57,6 +57,9 @@ async function rig(level: 'warn' | 'info', sinks: ExchangeSink[], env: Record<st
     l.responseBody = { id: 'x', note: `key ${KEY}` };
     res.status(201).json(l.responseBody);
   });
+  app.get('/scim/v2/Users', (_req, res) => {
+    res.status(200).json({ totalResults: 0, Resources: [] });
+  });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   return {
@@ -90,6 +93,23 @@ class Recording implements ExchangeSink {
 }
 
 describe('http/request-log: lazy, masked, complete when wanted', () => {
+  it('logs a SCIM request at info whatever the letter case of its path, as the router serves it', async () => {
+    const r = await rig('info', []);
+    try {
+      const res = await fetch(`${r.url}/SCIM/V2/Users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({ userName: 'u' }),
+      });
+      expect(res.status).to.equal(201);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(r.logCalls).to.deep.equal(['scim request']);
+      expect(r.lines.join('')).to.include('"path":"/SCIM/V2/Users"').and.include('"level":"info"');
+    } finally {
+      await r.close();
+    }
+  });
+
   it('at LOG_LEVEL=warn, untraced, with no sink wanting it: no log object reaches winston and no exchange is recorded', async () => {
     const sink = new Recording(false);
     const r = await rig('warn', [sink]);
@@ -170,6 +190,52 @@ describe('http/request-log: lazy, masked, complete when wanted', () => {
       expect(r2.lines.join('')).to.not.contain(KEY);
     } finally {
       await r2.close();
+    }
+  });
+});
+
+describe('http/request-log: LOG_PERSONAL_DATA=false', () => {
+  const FILTER = '/scim/v2/Users?filter=' + encodeURIComponent('userName eq "Ada.Lovelace@contoso.com"');
+  const get = async (r: Rig, url: string): Promise<string> => {
+    await (await fetch(r.url + url, { headers: { authorization: `Bearer ${KEY}` } })).arrayBuffer();
+    await new Promise((res) => setImmediate(res));
+    const line = JSON.parse(r.lines.at(-1) ?? '{}') as { path?: string };
+    return line.path ?? '';
+  };
+
+  it('replaces the userName, e-mail and filter values in the log line with stable pseudonyms', async () => {
+    const r = await rig('info', [], { LOG_PERSONAL_DATA: 'false', LOG_PSEUDONYM_KEY: 'k'.repeat(32) });
+    try {
+      const first = await get(r, FILTER);
+      expect(first).to.match(/^\/scim\/v2\/Users\?filter=/);
+      expect(decodeURIComponent(first.replace(/\+/g, ' '))).to.match(
+        /^\/scim\/v2\/Users\?filter=userName eq "\w+\.\w+@\w+\.\w+"$/,
+      );
+      for (const word of ['Ada', 'Lovelace', 'contoso']) expect(first.toLowerCase()).to.not.include(word.toLowerCase());
+      expect(await get(r, FILTER), 'the same person, the same stand-in').to.equal(first);
+      const other = await get(r, '/scim/v2/Users?filter=' + encodeURIComponent('externalId eq "jdoe4711"'));
+      expect(other).to.not.include('jdoe4711');
+    } finally {
+      await r.close();
+    }
+    const again = await rig('info', [], { LOG_PERSONAL_DATA: 'false', LOG_PSEUDONYM_KEY: 'k'.repeat(32) });
+    const elsewhere = await rig('info', [], { LOG_PERSONAL_DATA: 'false' });
+    try {
+      const a = await get(again, FILTER);
+      expect(a, 'the same key on another replica or after a restart').to.equal(await get(again, FILTER));
+      expect(await get(elsewhere, FILTER)).to.not.equal(a);
+    } finally {
+      await again.close();
+      await elsewhere.close();
+    }
+  });
+
+  it('logs personal data as it is by default', async () => {
+    const r = await rig('info', []);
+    try {
+      expect(decodeURIComponent(await get(r, FILTER))).to.include('Ada.Lovelace@contoso.com');
+    } finally {
+      await r.close();
     }
   });
 });

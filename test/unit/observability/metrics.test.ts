@@ -40,6 +40,11 @@ describe('metrics (prom-client)', () => {
     expect(resourceLabel('/bjensen', typeLabel)).to.equal('other');
   });
 
+  it('carries the version and the Node.js version in scim_bridge_build_info', async () => {
+    const { body } = await createMetrics({ processMetrics: false, version: '1.2.3' }).render();
+    expect(sample(body, 'scim_bridge_build_info', { version: '1.2.3', node: process.version })).to.equal(1);
+  });
+
   it('counts SCIM requests by org/resource/method/status with latency, and tracks in-flight', async () => {
     const m = createMetrics({ processMetrics: false });
     const done = m.scimRequestStarted();

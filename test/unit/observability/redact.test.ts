@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { MASK } from '../../../src/util/secret-mask.js';
 import {
+  MAX_UNPROVEN_HELD,
   holdRequestSecrets,
+  holdUnprovenSecrets,
   redact,
   redactString,
   registerProcessSecret,
@@ -69,5 +71,44 @@ describe('redact', () => {
     expect(Object.getPrototypeOf(out)).to.equal(Object.prototype);
     expect(Object.keys(out)).to.deep.equal(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+  it('masks an echo of the first 24 characters of a key or more, and nothing shorter', () => {
+    const cut24 = KEY.slice(0, 24);
+    const cut30 = KEY.slice(0, 30).toUpperCase();
+    expect(redactString(`said ${cut24}… then ${cut30}!`, [KEY])).to.equal(`said ${MASK}… then ${MASK}!`);
+    expect(redactString(`said ${KEY.slice(0, 23)}…`, [KEY])).to.equal(`said ${KEY.slice(0, 23)}…`);
+  });
+  it('masks keys that overlap or contain one another as one span', () => {
+    const inner = KEY.slice(5, 35);
+    expect(redactString(`<${KEY}${KEY}>`, [KEY, inner])).to.equal(`<${MASK}>`);
+  });
+  it('keeps offsets right in text whose lower case is longer (İ)', () => {
+    expect(redactString(`İİ ${KEY.toUpperCase()} İ`, [KEY])).to.equal(`İİ ${MASK} İ`);
+  });
+  it('holds at most MAX_UNPROVEN_HELD distinct unproven credentials; repeats of a held one still fit', () => {
+    const releases = Array.from({ length: MAX_UNPROVEN_HELD }, (_, i) =>
+      holdUnprovenSecrets([`unproven-${i}-key-000`]),
+    );
+    expect(releases.every((r) => r !== undefined)).to.equal(true);
+    expect(holdUnprovenSecrets(['one-too-many-key-000'])).to.equal(undefined);
+    expect(redactString('one-too-many-key-000')).to.equal('one-too-many-key-000');
+    const again = holdUnprovenSecrets(['unproven-0-key-000']);
+    expect(again).to.be.a('function');
+    // Proven credentials are not limited: they are real, so there are only so many.
+    const proven = holdRequestSecrets(['a-proven-key-0000000']);
+    expect(redactString('a-proven-key-0000000 unproven-63-key-000')).to.equal(`${MASK} ${MASK}`);
+    for (const r of [...releases, again, proven]) r?.();
+    const next = holdUnprovenSecrets(['one-too-many-key-000']);
+    expect(next).to.be.a('function');
+    next?.();
+    expect(redactString('unproven-3-key-000')).to.equal('unproven-3-key-000');
+  });
+  it('finds long held secrets by their anchor, whole or cut, and leaves a line without them as it was', () => {
+    const junk = Array.from({ length: 32 }, (_, i) => `${i}`.padEnd(4096, 'x'));
+    const release = holdUnprovenSecrets(junk);
+    const line = `GET /scim/v2/Users 200 ${'y'.repeat(2000)}`;
+    expect(redactString(line)).to.equal(line);
+    expect(redactString(`a ${junk[7]} b ${junk[7]?.slice(0, 40)}`)).to.equal(`a ${MASK} b ${MASK}`);
+    release?.();
   });
 });

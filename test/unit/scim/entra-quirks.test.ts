@@ -53,7 +53,7 @@ const CASES: Record<string, () => void> = {
   managerClearing: () => {
     for (const v of ['', null, undefined, { value: '' }, { value: null, $ref: 'x' }])
       expect(isClearingValue(v), JSON.stringify(v)).to.equal(true);
-    for (const v of ['6a1b2c3d4e5f6a7b8c9d0e1f', { value: 'm' }, 0])
+    for (const v of ['6a1b2c3d4e5f6a7b8c9d0e1f', { value: 'm' }, 0, { $ref: 'https://b/scim/v2/Users/m' }])
       expect(isClearingValue(v), JSON.stringify(v)).to.equal(false);
   },
   memberValueList: () => {

@@ -153,6 +153,10 @@ describe('scim/patch', () => {
           manager: { value: id },
         });
       }
+      // A $ref alone names the manager (generic clients); it is not one of the clearing forms.
+      expect(
+        patch(base(), { op: 'replace', path: `${ENT}:manager`, value: { $ref: `https://b/scim/v2/Users/${id}` } })[ENT],
+      ).to.deep.equal({ manager: { $ref: `https://b/scim/v2/Users/${id}` } });
       const managed = { ...base(), [ENT]: { manager: { value: id } } };
       for (const op of [
         { op: 'replace', path: `${ENT}:manager`, value: '' },
@@ -163,6 +167,81 @@ describe('scim/patch', () => {
       ]) {
         expect(patch(managed, op), JSON.stringify(op)).to.not.have.property(ENT);
       }
+    });
+  });
+
+  describe("an extension's schema URN as the path (RFC 7644 §3.5.2)", () => {
+    const mgr = 'b'.repeat(24);
+    const held = (): Record<string, unknown> => ({
+      ...base(),
+      [ENT]: { department: 'Ops', employeeNumber: '7', manager: { value: mgr } },
+    });
+    it('add merges the given attributes into what the extension holds', () => {
+      expect(
+        patch(held(), { op: 'add', path: ENT, value: { department: 'R&D', costCenter: '42' } })[ENT],
+      ).to.deep.equal({ department: 'R&D', employeeNumber: '7', manager: { value: mgr }, costCenter: '42' });
+    });
+    it('replace sets the given attributes and leaves the others as they are', () => {
+      expect(
+        patch(held(), { op: 'replace', path: ENT, value: { department: 'R&D', employeeNumber: '42' } })[ENT],
+      ).to.deep.equal({ department: 'R&D', employeeNumber: '42', manager: { value: mgr } });
+    });
+    it('each attribute goes through its own path: a manager in any shape, names in any case, the URN in any case', () => {
+      const out = patch(base(), {
+        op: 'Replace',
+        path: ENT.toUpperCase(),
+        value: { Department: 'R&D', manager: { $ref: `https://b/scim/v2/Users/${mgr}`, value: mgr } },
+      });
+      expect(out[ENT]).to.deep.equal({
+        department: 'R&D',
+        manager: { $ref: `https://b/scim/v2/Users/${mgr}`, value: mgr },
+      });
+      expect(patch(base(), { op: 'add', path: ENT, value: { manager: mgr } })[ENT]).to.deep.equal({
+        manager: { value: mgr },
+      });
+    });
+    it('remove clears every attribute of the extension the bridge stores', () => {
+      const ops = parsePatchRequest({ Operations: [{ op: 'remove', path: ENT }] }, schema);
+      expect(ops.map((o) => o.path?.resolved.text)).to.deep.equal(
+        (schema.extension(ENT)?.attributes ?? []).map((a) => `${ENT}:${a.name}`),
+      );
+      expect(applyPatch(held(), ops)).to.deep.equal(base());
+      expect(applyPatch(base(), ops)).to.deep.equal(base());
+    });
+    it('an unknown attribute gets the same 400 as its own path; a wrong type, the same as its own path', () => {
+      const own = scimErrorOf(() =>
+        parsePatchRequest({ Operations: [{ op: 'add', path: `${ENT}:shoeSize`, value: '9' }] }, schema),
+      );
+      const whole = scimErrorOf(() =>
+        parsePatchRequest({ Operations: [{ op: 'add', path: ENT, value: { shoeSize: '9' } }] }, schema),
+      );
+      expect([whole.status, whole.scimType]).to.deep.equal([own.status, own.scimType]);
+      expect(whole.detail).to.equal(
+        `operation 1 (key 'shoeSize'): '${ENT}:shoeSize' is not an attribute this bridge can store; /Schemas lists the supported attributes`,
+      );
+      fails(
+        [{ op: 'replace', path: ENT, value: { department: 5 } }],
+        'invalidValue',
+        /operation 1 \(key 'department'\): '.*:department' must be a string/,
+      );
+    });
+    it('UNKNOWN_ATTRIBUTES=ignore skips an unknown attribute of the value and applies the rest', () => {
+      const ignored: string[] = [];
+      const ops = parsePatchRequest(
+        { Operations: [{ op: 'add', path: ENT, value: { shoeSize: '9', department: 'R&D' } }] },
+        schema,
+        { unknown: 'ignore', ignored: (n) => ignored.push(n) },
+      );
+      expect(applyPatch(base(), ops)[ENT]).to.deep.equal({ department: 'R&D' });
+      expect(ignored).to.deep.equal([`${ENT}:shoeSize`]);
+    });
+    it('refuses a value that is not an object for add/replace, and any value for remove', () => {
+      fails(
+        [{ op: 'replace', path: ENT, value: 'R&D' }],
+        'invalidValue',
+        /needs an object "value" holding its attributes/,
+      );
+      fails([{ op: 'remove', path: ENT, value: { department: 'Ops' } }], 'invalidValue', /takes no "value"/);
     });
   });
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { isRecord } from '../util/guards.js';
+import { isRecord } from './guards.js';
 
-/** The systemuser and SCIM fields whose values are personal: names, e-mails, phone numbers. */
+/** The systemuser and SCIM fields whose values are names. */
 const NAME_FIELDS = new Set([
   'username',
   'firstname',
@@ -14,6 +14,28 @@ const NAME_FIELDS = new Set([
   'middleName',
   'displayName',
 ]);
+/**
+ * Other personal fields, on either side: the job (title, department, cost centre, company), the office and postal
+ * address. Their words are replaced like names.
+ */
+const WORD_FIELDS = new Set([
+  'title',
+  'jobTitle',
+  'department',
+  'costCenter',
+  'company',
+  'organization',
+  'division',
+  'streetAddress',
+  'extendedAddress',
+  'locality',
+  'region',
+  'country',
+  'poBox',
+  'formatted',
+]);
+/** Identifiers of a person (employee number, postal code, Entra's externalId): their words and digit runs. */
+const CODE_FIELDS = new Set(['employeeNumber', 'employeeIdentifier', 'postalCode', 'externalId']);
 const EMAIL_FIELDS = new Set(['email', 'alternateEmail', 'address']);
 const PHONE_FIELDS = new Set(['number']);
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
@@ -42,12 +64,23 @@ export class Pseudonymiser {
   /** Walks a value and learns the personal words in it (call on everything before `apply`). */
   learn(value: unknown, key?: string): void {
     if (typeof value === 'string') {
-      if (key && NAME_FIELDS.has(key)) this.learnWords(value);
+      // `meta.location` is a URL (the bridge's own path words), JumpCloud's `location` an office.
+      const office = key === 'location' && !value.includes('://');
+      if (key && (NAME_FIELDS.has(key) || WORD_FIELDS.has(key) || office)) this.learnWords(value);
+      if (key && CODE_FIELDS.has(key)) {
+        this.learnWords(value);
+        this.learnPhone(value);
+      }
       if ((key && EMAIL_FIELDS.has(key)) || (key === 'value' && value.includes('@'))) this.learnEmail(value);
       if (key && PHONE_FIELDS.has(key)) this.learnPhone(value);
       return;
     }
     if (Array.isArray(value)) {
+      // JumpCloud's custom attributes ({name, value}): every value is the person's (externalId among them).
+      if (key === 'attributes') {
+        for (const a of value) if (isRecord(a) && typeof a.value === 'string') this.learn(a.value, 'externalId');
+        return;
+      }
       for (const v of value) this.learn(v, key === 'phoneNumbers' ? 'phoneNumbers' : key);
       return;
     }
@@ -124,6 +157,25 @@ export class Pseudonymiser {
     return `${pathAndQuery.slice(0, q)}?${out.toString()}`;
   }
 
+  /**
+   * Learns every compared value in a SCIM URL's filter except resource ids (`externalId eq "4711"`,
+   * `title co "nurse"`): in logs a filter value is personal whatever attribute it is compared with.
+   */
+  learnFilterValues(pathAndQuery: string): void {
+    const q = pathAndQuery.indexOf('?');
+    if (q < 0) return;
+    const filter = new URLSearchParams(pathAndQuery.slice(q + 1)).get('filter');
+    for (const m of filter?.matchAll(
+      /([\w.:]+)(?:\[[^\]]*\])?(?:\.\w+)?\s+(?:eq|ne|co|sw|ew|gt|ge|lt|le)\s+"([^"]*)"/gi,
+    ) ?? []) {
+      const [, attr = '', value = ''] = m;
+      if (/^(id|meta\.\w+)$/i.test(attr)) continue;
+      if (value.includes('@')) this.learnEmail(value);
+      else this.learnWords(value);
+      this.learnPhone(value);
+    }
+  }
+
   /** Learns from the personal values in a SCIM URL's filter (`userName eq "bjensen"`). */
   learnUrl(pathAndQuery: string): void {
     const q = pathAndQuery.indexOf('?');
@@ -131,7 +183,8 @@ export class Pseudonymiser {
     const filter = new URLSearchParams(pathAndQuery.slice(q + 1)).get('filter');
     for (const m of filter?.matchAll(/(\w+)(?:\.value)?\s+(?:eq|co|sw|ew)\s+"([^"]*)"/gi) ?? []) {
       const [, attr = '', value = ''] = m;
-      if (/^(userName|displayName|givenName|familyName)$/i.test(attr)) this.learnWords(value);
+      if (/^(userName|displayName|givenName|familyName|title|department)$/i.test(attr)) this.learnWords(value);
+      if (/^(externalId|employeeNumber)$/i.test(attr)) this.learn(value, 'externalId');
       if (/^emails$/i.test(attr) || value.includes('@')) this.learnEmail(value);
     }
   }
