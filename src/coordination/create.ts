@@ -9,13 +9,17 @@ import { redisCoordination } from './redis-coordination.js';
  * replica. More than one replica is safe only with the shared one.
  */
 export function createCoordination(
-  config: Pick<Config, 'upstreamConcurrency' | 'upstreamRateLimit' | 'provenKeyTtlMs' | 'deployment'>,
+  config: Pick<
+    Config,
+    'upstreamConcurrency' | 'upstreamRateLimit' | 'requestDeadlineMs' | 'provenKeyTtlMs' | 'deployment'
+  >,
   logger: Logger,
 ): Coordination {
   const redis = config.deployment.redis;
   const options = {
     upstreamConcurrency: config.upstreamConcurrency,
     provenKeyTtlMs: config.provenKeyTtlMs,
+    requestDeadlineMs: config.requestDeadlineMs,
     ...(config.upstreamRateLimit === undefined ? {} : { upstreamRateLimit: config.upstreamRateLimit }),
   };
   if (!redis) return inProcessCoordination(options);

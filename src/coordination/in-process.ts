@@ -1,10 +1,11 @@
 import { MemoryStore } from 'express-rate-limit';
-import { InProcessPace } from './pace.js';
+import { InProcessPace, maxGuessedPauseMs } from './pace.js';
 import {
   abortReason,
   type ConcurrencyCap,
   type Coordination,
   type Lease,
+  type PaceOptions,
   type ProvenKeys,
   type ResourceLock,
 } from './primitives.js';
@@ -166,11 +167,15 @@ export interface CoordinationOptions {
   provenKeyTtlMs: number;
   /** JUMPCLOUD_RATE_LIMIT: calls/s per key known in advance; otherwise learned from JumpCloud's 429s. */
   upstreamRateLimit?: number;
+  /** REQUEST_DEADLINE_MS: a pause guessed without Retry-After stays well below it. */
+  requestDeadlineMs?: number;
 }
 
 /** The pace's options from the coordination options (a rate only when one is configured). */
-export const paceOptions = (options: CoordinationOptions): { initialRate?: number } =>
-  options.upstreamRateLimit === undefined ? {} : { initialRate: options.upstreamRateLimit };
+export const paceOptions = (options: CoordinationOptions): PaceOptions => ({
+  ...(options.upstreamRateLimit === undefined ? {} : { initialRate: options.upstreamRateLimit }),
+  ...(options.requestDeadlineMs === undefined ? {} : { maxPauseMs: maxGuessedPauseMs(options.requestDeadlineMs) }),
+});
 
 export function inProcessCoordination(options: CoordinationOptions): Coordination {
   return {

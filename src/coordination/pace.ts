@@ -29,7 +29,16 @@ export const PACE = {
   pauseMs: 250,
   escalateWithinMs: 500,
   maxPauseMs: 8_000,
+  /**
+   * A guessed pause is at most this share of the request deadline: a guess that grew to the deadline would make
+   * every waiting request answer "come back later" on a guess, not on anything JumpCloud said.
+   */
+  deadlineShare: 0.1,
 } as const;
+
+/** The longest pause guessed without Retry-After, for a request deadline: well below it, and at most 8 s. */
+export const maxGuessedPauseMs = (requestDeadlineMs: number): number =>
+  Math.max(PACE.pauseMs, Math.min(PACE.maxPauseMs, Math.floor(requestDeadlineMs * PACE.deadlineShare)));
 
 interface KeyState {
   /** Calls/s admitted; undefined until JumpCloud first throttles (or JUMPCLOUD_RATE_LIMIT names it). */
@@ -110,8 +119,8 @@ export class InProcessPace implements KeyPace {
     const newEvent = grantedAt > s.lastEventAt;
     if (newEvent) {
       const base = this.options.defaultPauseMs ?? PACE.pauseMs;
-      s.pauseEstimate =
-        now - s.pausedUntil < PACE.escalateWithinMs ? Math.min(PACE.maxPauseMs, s.pauseEstimate * 2) : base;
+      const max = this.options.maxPauseMs ?? PACE.maxPauseMs;
+      s.pauseEstimate = Math.min(max, now - s.pausedUntil < PACE.escalateWithinMs ? s.pauseEstimate * 2 : base);
     }
     const pauseMs = retryAfterMs ?? s.pauseEstimate;
     if (now + pauseMs > s.pausedUntil) {

@@ -71,6 +71,8 @@ export interface PaceOptions {
   initialRate?: number;
   /** The pause after a 429 that names no Retry-After. */
   defaultPauseMs?: number;
+  /** The longest such pause (it doubles while 429s follow each other): kept well below the request deadline. */
+  maxPauseMs?: number;
 }
 
 /**

@@ -61,7 +61,7 @@ if newEvent then
   if now - s.pausedUntil < tonumber(ARGV[10]) and s.pauseEst > 0 then
     s.pauseEst = math.min(tonumber(ARGV[11]), s.pauseEst * 2)
   else
-    s.pauseEst = tonumber(ARGV[9])
+    s.pauseEst = math.min(tonumber(ARGV[11]), tonumber(ARGV[9]))
   end
 end
 local pause = s.pauseEst
@@ -157,7 +157,7 @@ export class RedisPace implements KeyPace {
       PACE.saturated,
       this.options.defaultPauseMs ?? PACE.pauseMs,
       PACE.escalateWithinMs,
-      PACE.maxPauseMs,
+      this.options.maxPauseMs ?? PACE.maxPauseMs,
     ]);
     if (!answer) await this.fallback.throttled(key, grantedAt, retryAfterMs);
   }

@@ -2,6 +2,7 @@ import { keyFingerprint, type KeyPace } from '../coordination/primitives.js';
 import { deadlineOf } from '../util/deadline-signal.js';
 import { JumpCloudError, parseRetryAfter } from './errors.js';
 import type { Layer, UpstreamRequest } from './layer.js';
+import { isRecoveryRead } from './recovery-read.js';
 
 /**
  * A call the pacer refused to queue because, at the key's current rate and backlog, it would not be answered
@@ -45,6 +46,8 @@ export interface PacerOptions {
 
 interface Waiter {
   flow: object;
+  /** A recovery read (recoveryRead): served before every flow, never refused for its deadline. */
+  urgent: boolean;
   deadline: number | undefined;
   req: Pick<UpstreamRequest, 'method' | 'path'>;
   attempts: number;
@@ -67,6 +70,8 @@ const LATENCY_GUESS_MS = 100;
 class KeyQueue {
   /** Waiting calls per flow (one flow per SCIM request), in round-robin order: the next flow served is first. */
   readonly flows = new Map<object, Waiter[]>();
+  /** Recovery reads, first come first served, ahead of every flow. */
+  readonly urgent: Waiter[] = [];
   waiting = 0;
   inFlight = 0;
   limit: number;
@@ -97,7 +102,10 @@ export interface Admission {
  * - admission needs the pace's turn (the learned calls/s, or none while JumpCloud has not throttled) and a free
  *   in-flight slot; the in-flight limit shrinks on a throttling event and grows back by one per window of answers;
  * - a call whose wait would outlast its request's deadline is refused at once (a `throttled` failure), not
- *   queued to be aborted later.
+ *   queued to be aborted later;
+ * - a recovery read (the lookup that tells whether a write whose answer was lost landed) goes ahead of every flow
+ *   and is never refused that way: it waits for the key's turn until its request's deadline, because refusing it
+ *   would answer an error about a write that may have been made.
  */
 export class Pacer {
   private readonly queues = new Map<string, KeyQueue>();
@@ -126,7 +134,7 @@ export class Pacer {
 
   /** How long until a call at `position` in its flow is answered, with round-robin between flows. */
   private estimateMs(key: string, q: KeyQueue, flow: object, position: number): number {
-    let ahead = position;
+    let ahead = position + q.urgent.length;
     for (const [f, waiters] of q.flows) if (f !== flow) ahead += Math.min(waiters.length, position + 1);
     return this.pace.state(key).pausedMs + ((ahead + 1) * 1000) / this.drainRate(key, q) + q.latencyMs;
   }
@@ -144,8 +152,9 @@ export class Pacer {
     const deadline = deadlineOf(req.signal);
     const { signal } = req;
     if (signal?.aborted) return Promise.reject(signal.reason);
+    const urgent = isRecoveryRead(signal);
     const mine = q.flows.get(flow);
-    if (deadline !== undefined && this.now() + this.estimateMs(key, q, flow, mine?.length ?? 0) > deadline)
+    if (!urgent && deadline !== undefined && this.now() + this.estimateMs(key, q, flow, mine?.length ?? 0) > deadline)
       return Promise.reject(throttledBeyondDeadline(req, this.backlogMs(key, q), attempts));
     return new Promise<Admission>((resolve, reject) => {
       const onAbort = (): void => {
@@ -154,6 +163,7 @@ export class Pacer {
       };
       const waiter: Waiter = {
         flow,
+        urgent,
         deadline,
         req,
         attempts,
@@ -168,7 +178,8 @@ export class Pacer {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const list = q.flows.get(flow);
-      if (list) list.push(waiter);
+      if (urgent) q.urgent.push(waiter);
+      else if (list) list.push(waiter);
       else q.flows.set(flow, [waiter]);
       q.waiting += 1;
       void this.pump(key, q);
@@ -208,6 +219,13 @@ export class Pacer {
   }
 
   private remove(q: KeyQueue, waiter: Waiter): void {
+    if (waiter.urgent) {
+      const i = q.urgent.indexOf(waiter);
+      if (i < 0) return;
+      q.urgent.splice(i, 1);
+      q.waiting -= 1;
+      return;
+    }
     const list = q.flows.get(waiter.flow);
     if (!list) return;
     const i = list.indexOf(waiter);
@@ -217,8 +235,13 @@ export class Pacer {
     if (list.length === 0) q.flows.delete(waiter.flow);
   }
 
-  /** The next call, round-robin between flows: the served flow moves to the back. */
+  /** The next call: a recovery read first, then round-robin between flows (the served flow moves to the back). */
   private next(q: KeyQueue): Waiter | undefined {
+    const urgent = q.urgent.shift();
+    if (urgent) {
+      q.waiting -= 1;
+      return urgent;
+    }
     for (const [flow, list] of q.flows) {
       const w = list.shift();
       q.flows.delete(flow);

@@ -58,4 +58,36 @@ describe('e2e: throttling is waited out, not passed on', function () {
       });
     });
   }
+
+  describe('at a known rate limit, a create whose answer was lost', () => {
+    const stack = emulatedBridge({ ...ENV, JUMPCLOUD_RATE_LIMIT: '2' });
+
+    it('is looked up and answered 201 though the lookup comes too late for an ordinary call of the request', async () => {
+      const { h, emulator } = stack();
+      emulator.reset();
+      emulator.setModes({ rateLimit: { perSecond: 2, burst: 2 } });
+      // The POST lands but its answer is lost 2.2 s after it was sent (0.5 s into the request, the rate's spacing
+      // after the uniqueness search): with 0.3 s left, the pacer's estimate for any ordinary call is past the
+      // deadline. The lookup that proves the user exists must still be sent.
+      emulator.faults.inject({
+        method: 'POST',
+        path: '/api/systemusers',
+        delayMs: 2_200,
+        dropConnection: 'afterCommit',
+        times: 1,
+      });
+      try {
+        const res = await h.request('POST', '/Users', { userName: 'lost', emails: [{ value: 'lost@example.com' }] });
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+        expect(res.body.userName).to.equal('lost');
+        const stored = [...emulator.store.users.values()].filter((u) => u.username === 'lost');
+        expect(stored).to.have.length(1);
+        expect(res.body.id).to.equal(stored[0]?._id);
+        const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/api/systemusers');
+        expect(posts, 'found, not created again').to.have.length(1);
+      } finally {
+        emulator.setModes({});
+      }
+    });
+  });
 });

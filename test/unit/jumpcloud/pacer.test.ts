@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { InProcessPace, PACE } from '../../../src/coordination/pace.js';
+import { InProcessPace, maxGuessedPauseMs, PACE } from '../../../src/coordination/pace.js';
 import { keyFingerprint } from '../../../src/coordination/primitives.js';
 import { isThrottledBeyondDeadline, paced, Pacer } from '../../../src/jumpcloud/pacer.js';
 import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/layer.js';
+import { recoveryRead } from '../../../src/jumpcloud/recovery-read.js';
 import { noteDeadline } from '../../../src/util/deadline-signal.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -118,12 +119,79 @@ describe('jumpcloud pacer', () => {
     expect(w.log).to.have.length(1);
   });
 
+  it('admits a recovery read that an ordinary call of the same request would be refused for, ahead of the queue', async () => {
+    // One call per second, a fan-out of four calls queued: an ordinary call of a request with 1.5 s left would be
+    // answered after the fan-out's next turn (2 s), so it is refused; the lookup that tells whether a lost create
+    // landed is the next call on the wire instead.
+    const pacer = new Pacer(new InProcessPace({ initialRate: 1 }), { maxInFlight: 1 });
+    const w = wire(() => OK);
+    const send = paced(pacer)(w);
+    const fanOut = request({ path: '/api/v2/usergroups/g/members', method: 'POST' });
+    const members = Array.from({ length: 4 }, () => send(fanOut));
+    await sleep(20);
+    const create = request({ path: '/api/search/systemusers', method: 'POST' }, 1_500);
+    const ordinary = await send(create).then(
+      () => 'answered',
+      (e: unknown) => (isThrottledBeyondDeadline(e) ? 'refused' : String(e)),
+    );
+    expect(ordinary, 'an ordinary call that cannot make the deadline is refused').to.equal('refused');
+    const started = Date.now();
+    const lookup = await recoveryRead(create.signal, () => send(create));
+    expect(lookup.status).to.equal(200);
+    expect(Date.now() - started, 'the lookup waits one turn of the rate, not the fan-out').to.be.below(1_300);
+    const tags = w.log.map((c) => c.tag);
+    expect(tags.indexOf('POST /api/search/systemusers'), 'the lookup is the second call on the wire').to.equal(1);
+    await Promise.allSettled(members);
+  });
+
+  it('never lets a waiting recovery read go for its deadline while a pause lasts', async () => {
+    const pacer = new Pacer(new InProcessPace(), { maxInFlight: 4 });
+    const w = wire((_r, n) => (n === 1 ? THROTTLED('0.6') : OK));
+    const send = paced(pacer)(w);
+    const first = send(request());
+    await sleep(20);
+    // 0.6 s of pause and a guessed 0.1 s latency leave no room in 0.65 s for an ordinary call; a lookup waits.
+    const refused = await send(request({}, 650)).catch((e: unknown) => e);
+    expect(isThrottledBeyondDeadline(refused)).to.equal(true);
+    const lookup = request({}, 650);
+    const res = await recoveryRead(lookup.signal, () => send(lookup));
+    expect(res.status).to.equal(200);
+    expect(w.log.map((c) => c.tag)).to.have.length(3);
+    await first;
+    expect(
+      await send(lookup).catch((e: unknown) => e),
+      'the mark ends with the lookup: a later call of that request is ordinary again',
+    ).to.satisfy(isThrottledBeyondDeadline);
+  });
+
   it('reports its state by org, never the key', async () => {
     const pacer = new Pacer(new InProcessPace({ initialRate: 20 }), { maxInFlight: 3 });
     await paced(pacer)(wire(() => OK))(request({ orgId: 'a'.repeat(24) }));
     const [s] = pacer.snapshot();
     expect(s).to.deep.include({ org: 'a'.repeat(24), rate: 20, queued: 0, inFlight: 0, inFlightLimit: 3, pauses: 0 });
     expect(JSON.stringify(pacer.snapshot())).not.to.include('key');
+  });
+});
+
+describe('key pace: a pause guessed without Retry-After', () => {
+  it('is capped well below the request deadline: a tenth of it, at most 8 s, at least the first pause', () => {
+    expect(maxGuessedPauseMs(50_000)).to.equal(5_000);
+    expect(maxGuessedPauseMs(3_000)).to.equal(300);
+    expect(maxGuessedPauseMs(1_000)).to.equal(PACE.pauseMs);
+    expect(maxGuessedPauseMs(58_000)).to.equal(5_800);
+  });
+
+  it('never grows past the cap however closely 429s follow each other', async () => {
+    let now = 10_000;
+    const pace = new InProcessPace({ maxPauseMs: 600 }, () => now);
+    const pauses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      await pace.throttled('k', now + 1, undefined);
+      pauses.push(pace.state('k').pausedMs);
+      now += pace.state('k').pausedMs + 10;
+    }
+    expect(pauses.slice(0, 3)).to.deep.equal([250, 500, 600]);
+    expect(Math.max(...pauses)).to.equal(600);
   });
 });
 
