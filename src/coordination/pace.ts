@@ -145,6 +145,10 @@ export class InProcessPace implements KeyPace {
     return Promise.resolve();
   }
 
+  forget(key: string): void {
+    this.keys.delete(key);
+  }
+
   state(key: string): PaceState {
     const s = this.keys.get(key);
     if (!s) return { rate: this.options.initialRate, pausedMs: 0, pauses: 0, throttles: 0 };

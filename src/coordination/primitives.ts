@@ -87,6 +87,8 @@ export interface KeyPace {
   throttled(key: string, grantedAt: number, retryAfterMs: number | undefined): Promise<void>;
   /** The last known state (with Redis: as of this replica's last exchange with it). */
   state(key: string): PaceState;
+  /** Drops what this process holds for a key nobody uses (a key JumpCloud never accepted). */
+  forget(key: string): void;
 }
 
 /** Everything one bridge process coordinates through. */

@@ -162,6 +162,11 @@ export class RedisPace implements KeyPace {
     if (!answer) await this.fallback.throttled(key, grantedAt, retryAfterMs);
   }
 
+  forget(key: string): void {
+    this.known.delete(key);
+    this.fallback.forget(key);
+  }
+
   state(key: string): PaceState {
     const k = this.known.get(key);
     if (!k) return this.fallback.state(key);

@@ -309,7 +309,8 @@ function renderPace(readings: readonly PaceReading[] | undefined): string {
   const rows = readings.map((r) => {
     const rate = r.rate === undefined ? 'no limit learned yet' : `${escapeHtml(Math.round(r.rate * 10) / 10)} calls/s`;
     const paused = r.pausedMs > 0 ? `, <strong>paused ${escapeHtml(Math.ceil(r.pausedMs / 100) / 10)} s</strong>` : '';
-    return `<li>${escapeHtml(orgName(r.org))}: ${rate}${paused}; ${escapeHtml(r.queued)} waiting, ${escapeHtml(r.inFlight)} in flight (limit ${escapeHtml(r.inFlightLimit)}); ${escapeHtml(r.throttles)} answers 429, ${escapeHtml(r.pauses)} pauses since start.</li>`;
+    const who = r.proven ? orgName(r.org) : `${orgName(r.org)} (a key JumpCloud has not accepted yet)`;
+    return `<li>${escapeHtml(who)}: ${rate}${paused}; ${escapeHtml(r.queued)} waiting, ${escapeHtml(r.inFlight)} in flight (limit ${escapeHtml(r.inFlightLimit)}); ${escapeHtml(r.throttles)} answers 429, ${escapeHtml(r.pauses)} pauses since start.</li>`;
   });
   return `<div class="pace"><p>JumpCloud pacing per API key:</p><ul>${rows.join('')}</ul></div>`;
 }

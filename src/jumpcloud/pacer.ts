@@ -28,6 +28,8 @@ export const isThrottledBeyondDeadline = (e: unknown): e is JumpCloudError =>
 /** One key's state as metrics and the debug page show it: never the key, only its org. */
 export interface PacerSnapshot {
   org: string | undefined;
+  /** JumpCloud has accepted this key for this org: until then the org is only what a caller claimed. */
+  proven: boolean;
   /** Calls/s admitted; undefined while no limit has been learned or configured. */
   rate: number | undefined;
   pausedMs: number;
@@ -79,6 +81,8 @@ class KeyQueue {
   lastDecreaseAt = 0;
   pumping = false;
   timer: NodeJS.Timeout | undefined;
+  /** A call with this key (and org) was answered other than 401/403. */
+  proven = false;
 
   constructor(
     readonly org: string | undefined,
@@ -90,7 +94,8 @@ class KeyQueue {
 
 /** Handed to a call once admitted: say how it went, so the pace and the in-flight limit learn. */
 export interface Admission {
-  done(): void;
+  /** The call ended: with JumpCloud's status, or without an answer (a network error). */
+  done(status?: number): void;
   throttled(retryAfterMs: number | undefined): Promise<void>;
 }
 
@@ -196,10 +201,18 @@ export class Pacer {
       q.latencyMs = 0.8 * q.latencyMs + 0.2 * Math.max(1, this.now() - started);
     };
     return {
-      done: () => {
+      done: (status) => {
         if (settled) return;
         settle();
+        if (status !== undefined && status !== 401 && status !== 403) q.proven = true;
         if (q.waiting > 0) q.limit = Math.min(this.options.maxInFlight, q.limit + 1 / q.limit);
+        if (!q.proven && q.waiting === 0 && q.inFlight === 0) {
+          // A key JumpCloud never accepted (a wrong token, a made-up org) keeps no state once idle: a stream of
+          // junk keys must not grow the pacer.
+          this.queues.delete(key);
+          this.pace.forget(key);
+          return;
+        }
         void this.pump(key, q);
       },
       throttled: async (retryAfterMs) => {
@@ -301,6 +314,7 @@ export class Pacer {
       const s = this.pace.state(key);
       return {
         org: q.org,
+        proven: q.proven,
         rate: s.rate,
         pausedMs: s.pausedMs,
         queued: q.waiting,
@@ -330,7 +344,7 @@ export function paced(pacer: Pacer): Layer {
         throw e;
       }
       if (res.status !== 429 || (deadlineOf(req.signal) === undefined && attempts >= UNBOUNDED_ATTEMPTS)) {
-        admission.done();
+        admission.done(res.status);
         return attempts > 1 ? { ...res, attempts } : res;
       }
       await admission.throttled(parseRetryAfter(res.headers['retry-after']));

@@ -26,6 +26,8 @@ export interface UpstreamObservation {
 /** One JumpCloud key's pacing, as the pacer reports it (by org, never the key). */
 export interface PaceReading {
   org: string | undefined;
+  /** JumpCloud accepted the key for this org; an unproven org is counted as `other` and takes no label. */
+  proven: boolean;
   rate: number | undefined;
   pausedMs: number;
   queued: number;
@@ -207,7 +209,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     for (const r of readPace()) {
       const v = pick(r);
       if (v === undefined) continue;
-      const label = org(r.org);
+      const label = r.proven ? org(r.org) : OTHER;
       out.set(label, (out.get(label) ?? 0) + v);
     }
     return out;
@@ -241,20 +243,24 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     'JumpCloud calls per second the pacer admits per org (learned from 429s or JUMPCLOUD_RATE_LIMIT); absent while unlimited',
     (r) => r.rate,
   );
-  paceGauge('scim_bridge_upstream_queue_length', 'JumpCloud calls waiting for their turn, per org', (r) => r.queued);
-  paceGauge('scim_bridge_upstream_in_flight', 'JumpCloud calls on the wire now, per org', (r) => r.inFlight);
   paceGauge(
-    'scim_bridge_upstream_in_flight_limit',
+    'scim_bridge_upstream_pace_queue_length',
+    'JumpCloud calls waiting for their turn, per org',
+    (r) => r.queued,
+  );
+  paceGauge('scim_bridge_upstream_pace_in_flight', 'JumpCloud calls on the wire now, per org', (r) => r.inFlight);
+  paceGauge(
+    'scim_bridge_upstream_pace_in_flight_limit',
     'The learned limit on JumpCloud calls in flight, per org',
     (r) => r.inFlightLimit,
   );
   paceGauge(
-    'scim_bridge_upstream_paused_seconds',
+    'scim_bridge_upstream_pace_paused_seconds',
     'How much longer calls are paused after a 429, per org',
     (r) => r.pausedMs / 1000,
   );
-  paceCounter('scim_bridge_upstream_pauses_total', 'Pauses after a JumpCloud 429, per org', (r) => r.pauses);
-  paceCounter('scim_bridge_upstream_throttled_total', 'JumpCloud answers 429, per org', (r) => r.throttles);
+  paceCounter('scim_bridge_upstream_pace_pauses_total', 'Pauses after a JumpCloud 429, per org', (r) => r.pauses);
+  paceCounter('scim_bridge_upstream_pace_throttled_total', 'JumpCloud answers 429, per org', (r) => r.throttles);
 
   return {
     enabled: true,

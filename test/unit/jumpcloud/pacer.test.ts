@@ -5,6 +5,9 @@ import { isThrottledBeyondDeadline, paced, Pacer } from '../../../src/jumpcloud/
 import type { Send, UpstreamRequest, UpstreamResponse } from '../../../src/jumpcloud/layer.js';
 import { recoveryRead } from '../../../src/jumpcloud/recovery-read.js';
 import { noteDeadline } from '../../../src/util/deadline-signal.js';
+import { RedisPace } from '../../../src/coordination/redis-pace.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
+import { redisReplicaPair } from '../../helpers/redis-server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -89,6 +92,57 @@ describe('jumpcloud pacer', () => {
     await Promise.all(members);
   });
 
+  describe('fairness between requests', () => {
+    const MEMBER = '/api/v2/usergroups/g/members';
+    const isMember = (c: { tag: string }): boolean => c.tag.endsWith(MEMBER);
+
+    it('a 100-member PATCH does not hold back user creates: each create is answered within the first rounds', async () => {
+      const pacer = new Pacer(new InProcessPace({ initialRate: 200 }), { maxInFlight: 1 });
+      const w = wire(() => OK);
+      const send = paced(pacer)(w);
+      const patch = request({ method: 'POST', path: MEMBER });
+      const members = Array.from({ length: 100 }, () => send(patch));
+      await sleep(5);
+      // Ten user creates, each its own request: a uniqueness search, then the POST.
+      const creates = Array.from({ length: 10 }, async () => {
+        const r = request({ method: 'POST', path: '/api/search/systemusers' });
+        await send(r);
+        await send({ ...r, path: '/api/systemusers', idempotent: false });
+        return w.log.length;
+      });
+      const finishedAt = await Promise.all(creates);
+      // Round-robin over eleven requests: the twenty create calls are served within the first ~2 × 11 calls.
+      expect(Math.max(...finishedAt), 'wire calls made when the last create was answered').to.be.below(30);
+      await Promise.all(members);
+      expect(w.log.filter(isMember)).to.have.length(100);
+    });
+
+    it('a stream of user creates does not starve a member PATCH: it keeps its share of every round', async () => {
+      const pacer = new Pacer(new InProcessPace({ initialRate: 200 }), { maxInFlight: 1 });
+      const w = wire(() => OK);
+      const send = paced(pacer)(w);
+      const patch = request({ method: 'POST', path: MEMBER });
+      const members = Promise.all(Array.from({ length: 20 }, () => send(patch)));
+      // Five Entra threads, each sending user creates back to back (two calls each) for as long as the PATCH runs.
+      let patching = true;
+      const threads = Array.from({ length: 5 }, async () => {
+        while (patching) {
+          const r = request({ method: 'POST', path: '/api/search/systemusers' });
+          await send(r);
+          await send({ ...r, path: '/api/systemusers', idempotent: false });
+        }
+      });
+      await members;
+      patching = false;
+      await Promise.all(threads);
+      const firstSixty = w.log.slice(0, 60);
+      // Six requests at a time (the PATCH and five creates): the PATCH gets one call in six, 10 of the first 60.
+      expect(firstSixty.filter(isMember).length).to.be.within(8, 12);
+      const lastMember = w.log.map(isMember).lastIndexOf(true);
+      expect(lastMember, 'the 20 member calls are done within ~6 × 20 calls').to.be.below(130);
+    });
+  });
+
   it('refuses at once a call that could not be answered before its deadline, and sends nothing for it', async () => {
     const pacer = new Pacer(new InProcessPace({ initialRate: 2 }), { maxInFlight: 1 });
     const w = wire(() => OK);
@@ -164,11 +218,28 @@ describe('jumpcloud pacer', () => {
     ).to.satisfy(isThrottledBeyondDeadline);
   });
 
+  it('keeps no state for a key JumpCloud refused once it is idle, and keeps an accepted one', async () => {
+    const pacer = new Pacer(new InProcessPace(), { maxInFlight: 2 });
+    const send = paced(pacer)(wire((r) => (r.apiKey === 'wrong' ? { status: 401, data: {}, headers: {} } : OK)));
+    for (let i = 0; i < 5; i++) await send(request({ apiKey: 'wrong', orgId: `${i}`.repeat(24) }));
+    await send(request({ apiKey: 'right' }));
+    expect(pacer.snapshot()).to.have.length(1);
+    expect(pacer.snapshot()[0]).to.deep.include({ org: undefined, proven: true });
+  });
+
   it('reports its state by org, never the key', async () => {
     const pacer = new Pacer(new InProcessPace({ initialRate: 20 }), { maxInFlight: 3 });
     await paced(pacer)(wire(() => OK))(request({ orgId: 'a'.repeat(24) }));
     const [s] = pacer.snapshot();
-    expect(s).to.deep.include({ org: 'a'.repeat(24), rate: 20, queued: 0, inFlight: 0, inFlightLimit: 3, pauses: 0 });
+    expect(s).to.deep.include({
+      org: 'a'.repeat(24),
+      proven: true,
+      rate: 20,
+      queued: 0,
+      inFlight: 0,
+      inFlightLimit: 3,
+      pauses: 0,
+    });
     expect(JSON.stringify(pacer.snapshot())).not.to.include('key');
   });
 });
@@ -192,6 +263,54 @@ describe('key pace: a pause guessed without Retry-After', () => {
     }
     expect(pauses.slice(0, 3)).to.deep.equal([250, 500, 600]);
     expect(Math.max(...pauses)).to.equal(600);
+  });
+});
+
+describe('two replicas on one redis-server share one pacer', () => {
+  const r = redisReplicaPair();
+  const SECRET = 'replica-shared-key-0123456789abcdef';
+
+  /** One replica's pacer on its own Redis connection, as the bridge builds it. */
+  const replica = (conn: typeof r.a, initialRate?: number): Pacer => {
+    const options = initialRate === undefined ? {} : { initialRate };
+    return new Pacer(new RedisPace(conn.client, new InProcessPace(options), { ...options, prefix: r.prefix }), {
+      maxInFlight: 8,
+    });
+  };
+
+  it('admit one rate between them, not one each', async () => {
+    const [a, b] = [replica(r.a, 20), replica(r.b, 20)];
+    const w = wire(() => OK);
+    const [sendA, sendB] = [paced(a)(w), paced(b)(w)];
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? sendA : sendB)(request({ apiKey: SECRET, path: `/api/x/${i}` }))),
+    );
+    // Twenty calls at 20 calls/s for the key: about a second together (each replica alone would take half).
+    expect(Date.now() - started).to.be.at.least(900);
+    const gaps = w.log.map((c, i, all) => (i ? c.at - all[i - 1]!.at : 50)).sort((x, y) => x - y);
+    expect(gaps[2], 'calls from both replicas are spaced, not sent in pairs').to.be.at.least(25);
+  });
+
+  it('a 429 one replica meets pauses the other, and Redis and metrics hold only the key fingerprint', async () => {
+    const [a, b] = [replica(r.a), replica(r.b)];
+    const throttleOnce = wire((_r, n) => (n === 1 ? THROTTLED('0.6') : OK));
+    const first = paced(a)(throttleOnce)(request({ apiKey: SECRET }));
+    await sleep(50);
+    const started = Date.now();
+    const other = await paced(b)(wire(() => OK))(request({ apiKey: SECRET }));
+    expect(other.status).to.equal(200);
+    expect(Date.now() - started, "the other replica waited out the first one's pause").to.be.at.least(400);
+    expect((await first).attempts).to.equal(2);
+
+    const keys = await r.a.client.keys(`${r.prefix}*`);
+    expect(keys).to.deep.equal([`${r.prefix}pace:${keyFingerprint(SECRET)}`]);
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.observePace(() => [...a.snapshot(), ...b.snapshot()]);
+    const { body } = await metrics.render();
+    expect(body).to.match(/^scim_bridge_upstream_pace_throttled_total\{org="default"\} [1-9]/m);
+    for (const text of [body, JSON.stringify(keys), JSON.stringify([a.snapshot(), b.snapshot()])])
+      expect(text).not.to.include(SECRET.slice(0, 12));
   });
 });
 
