@@ -210,7 +210,7 @@ export class UsersResource implements ScimResourceType {
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
     const doc = this.scaffold.resource(ctx, body);
     const write = this.table.toJumpCloud(doc);
-    checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
+    checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path), this.table.usernameMaxLength);
     const created = createBody(write);
     windowsNote(ctx, created.username);
     const key = lockKeys.userCreate(created.username);
@@ -399,7 +399,7 @@ export class UsersResource implements ScimResourceType {
     }
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
     if (body.username !== undefined) {
-      checkUsername(body.username, nextUserName);
+      checkUsername(body.username, nextUserName, this.table.usernameMaxLength);
       windowsNote(ctx, body.username);
     }
     await this.assertUnique(ctx.jc, body, user._id);
