@@ -158,7 +158,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
     probe: 'boundUserRename',
     bridge:
-      "by default the bridge never renames (a userName change is recorded, the username kept); with ALLOW_USERNAME_RENAME=true a refused rename surfaces as a 400 carrying JumpCloud's message (no fallback yet)",
+      'by default the bridge never renames (a userName change is recorded, the username kept); with ALLOW_USERNAME_RENAME=true a PUT whose rename is refused with a 400 is sent again without it, the new userName recorded as the default mode does, and a warning quotes JumpCloud; the rest of the request applies',
   },
   {
     name: 'emailsLowercased',

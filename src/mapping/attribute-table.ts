@@ -12,7 +12,7 @@ import {
   type SystemUserWritableField,
 } from '../jumpcloud/types.js';
 import { isRecord } from '../util/guards.js';
-import { parseUsernameRule } from './usernames.js';
+import { WINDOWS_USERNAME_MAX, parseUsernameRule, type UsernameRule } from './usernames.js';
 import { CUSTOM_ATTRIBUTE_NAME } from './codecs.js';
 import { customValues } from './custom-attributes.js';
 import {
@@ -187,7 +187,17 @@ export class UserTable {
   /** The row of the read-only group memberships (`memberOf` codec), which live in JumpCloud's v2 graph. */
   readonly groupsRow: AttributeRow | undefined;
 
-  constructor(readonly rows: AttributeRow[]) {
+  /**
+   * The longest username the bridge sends: 20 (every documented rule, Windows logins included) unless the mapping
+   * file's `usernameRule.maxLength` allows more.
+   */
+  readonly usernameMaxLength: number;
+
+  constructor(
+    readonly rows: AttributeRow[],
+    usernameRule?: UsernameRule,
+  ) {
+    this.usernameMaxLength = usernameRule?.maxLength ?? WINDOWS_USERNAME_MAX;
     const { core, extensions } = schemasFrom(rows);
     this.schema = new ResourceSchema('User', '/Users', core, extensions);
     const userName = rows.find((r) => r.scim === USER_NAME);
@@ -341,8 +351,10 @@ export function loadAttributeTable(file: string, options: MappingOptions): Attri
   if (!isRecord(parsed) || !Array.isArray(parsed.users))
     throw new ConfigError(`MAPPING_FILE ${file} must be an object with a 'users' array`);
   let available: Record<string, Codec>;
+  let usernameRule: UsernameRule | undefined;
   try {
-    available = codecs({ ...options, usernameRule: parseUsernameRule(parsed.usernameRule) ?? options.usernameRule });
+    usernameRule = parseUsernameRule(parsed.usernameRule) ?? options.usernameRule;
+    available = codecs({ ...options, usernameRule });
   } catch (e) {
     throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);
   }
@@ -354,7 +366,7 @@ export function loadAttributeTable(file: string, options: MappingOptions): Attri
       if (seen.has(key)) throw new Error(`'${r.scim}' is mapped twice`);
       seen.add(key);
     }
-    return { users: new UserTable(rows), raw: parsed };
+    return { users: new UserTable(rows, usernameRule), raw: parsed };
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);

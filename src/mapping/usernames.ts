@@ -7,8 +7,11 @@ import { isRecord } from '../util/guards.js';
  * outside these rules either is refused or breaks a login later: it is stopped before any JumpCloud call.
  */
 const USERNAME_MAX = 30;
-/** Windows logins take at most 20 characters: a longer username is stored, with a warning. */
-const WINDOWS_USERNAME_MAX = 20;
+/**
+ * Windows logins take at most 20 characters. A username must satisfy every documented rule, so 20 is the limit unless
+ * the mapping file's `usernameRule.maxLength` raises it (up to 30: Mac and Linux logins only, stored with a warning).
+ */
+export const WINDOWS_USERNAME_MAX = 20;
 const ALLOWED = /^[A-Za-z0-9._-]*$/;
 const DISALLOWED = /[^A-Za-z0-9._-]/g;
 
@@ -75,7 +78,7 @@ interface Broken {
 const NICK = '[mailNickname]';
 const MAPPING_RULE = 'or set "usernameRule" in the mapping file';
 
-function broken(username: string): Broken | undefined {
+function broken(username: string, maxLength: number): Broken | undefined {
   const derive =
     "In Entra, edit the provisioning mapping of 'userName' to use mailNickname instead of userPrincipalName" +
     ' (or start the bridge with DERIVE_USERNAME_FROM_EMAIL=true, the default, to store the part before "@").';
@@ -96,18 +99,29 @@ function broken(username: string): Broken | undefined {
       rule: `it may have at most ${USERNAME_MAX} characters (Mac and Linux logins; Windows logins take ${WINDOWS_USERNAME_MAX})`,
       fix: `In Entra, map 'userName' from a shorter expression, e.g. Left(${NICK}, ${WINDOWS_USERNAME_MAX}), ${MAPPING_RULE}: {"maxLength": ${WINDOWS_USERNAME_MAX}}.`,
     };
+  if (username.length > maxLength)
+    return {
+      rule: `it may have at most ${WINDOWS_USERNAME_MAX} characters for Windows logins (Mac and Linux logins take ${USERNAME_MAX})`,
+      fix:
+        `In Entra, map 'userName' from a shorter expression, e.g. Left(${NICK}, ${WINDOWS_USERNAME_MAX}), ${MAPPING_RULE}: {"maxLength": ${WINDOWS_USERNAME_MAX}}` +
+        ` (or {"maxLength": ${USERNAME_MAX}} to keep names up to ${USERNAME_MAX} characters, which Windows logins on bound devices cannot use).`,
+    };
   return undefined;
 }
 
 /**
  * Refuses, before any JumpCloud call, a username JumpCloud's documented rules forbid: a 400 naming the rule, the
- * userName it came from and the fix.
+ * userName it came from and the fix. `maxLength` is the mapping file's `usernameRule.maxLength` when it has one.
  */
-export function checkUsername(username: string | undefined, userName: string | undefined): void {
+export function checkUsername(
+  username: string | undefined,
+  userName: string | undefined,
+  maxLength: number = WINDOWS_USERNAME_MAX,
+): void {
   if (username === undefined) return;
   if (username === '')
     throw badRequest('invalidValue', "'userName' is required: JumpCloud cannot store a user without a username.");
-  const why = broken(username);
+  const why = broken(username, maxLength);
   if (!why) return;
   const shown = JSON.stringify(userName ?? username);
   const made =

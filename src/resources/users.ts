@@ -63,6 +63,12 @@ function alternateEmailHeld(holder: SystemUser, value: string, sent: string, hel
   );
 }
 
+/** Keeps the user's username in a write and records the new userName (cleared when they agree). */
+function keepUsernameOf(after: JumpCloudWrite, user: SystemUser, userName: string): void {
+  after.fields.username = user.username;
+  after.custom[ORIGINAL_USERNAME_ATTRIBUTE] = userName === user.username ? null : userName;
+}
+
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
 
@@ -229,7 +235,7 @@ export class UsersResource implements ScimResourceType {
   async create(ctx: RequestContext, body: unknown): Promise<ScimDoc> {
     const doc = this.scaffold.resource(ctx, body);
     const write = this.table.toJumpCloud(doc);
-    checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path));
+    checkUsername(write.fields.username, stringAt(doc, this.table.userNameRow.path), this.table.usernameMaxLength);
     const created = createBody(write);
     windowsNote(ctx, created.username);
     const key = lockKeys.userCreate(created.username);
@@ -437,8 +443,8 @@ export class UsersResource implements ScimResourceType {
     const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true, current: user });
     const after = this.table.toJumpCloud(nextDoc, changed, { current: user });
     const nextUserName = stringAt(nextDoc, this.table.userNameRow.path);
-    this.keepUsername(ctx, user, after, nextUserName);
-    const body = updateBody(before, after, user);
+    const renaming = this.keepUsername(ctx, user, after, nextUserName);
+    let body = updateBody(before, after, user);
     if (body.username === user.username) delete body.username;
     // PUT cannot take a STAGED user to ACTIVATED: that is JumpCloud's activation call.
     const activate = user.state === 'STAGED' && body.suspended === false;
@@ -448,7 +454,7 @@ export class UsersResource implements ScimResourceType {
     }
     if (Object.keys(body).length === 0 && !activate) return this.render(user, ctx.baseUrl);
     if (body.username !== undefined) {
-      checkUsername(body.username, nextUserName);
+      checkUsername(body.username, nextUserName, this.table.usernameMaxLength);
       windowsNote(ctx, body.username);
     }
     if (this.managerIn(body) === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
@@ -457,9 +463,27 @@ export class UsersResource implements ScimResourceType {
     let updated: SystemUser;
     try {
       updated = await this.update(ctx, user._id, body);
+      if (renaming) this.renamedNote(ctx, user, body.username ?? user.username, renaming);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      throw await this.refused(ctx.jc, e, body, `User ${id}`, user._id);
+      if (!renaming || body.username === undefined || e.kind !== 'badRequest')
+        throw await this.refused(ctx.jc, e, body, `User ${id}`, user._id);
+      // A username another user holds is a clash, not a bound user: never kept quietly.
+      const clash = await this.clash(ctx.jc, body, user._id).catch(() => undefined);
+      if (clash) throw clash;
+      // Fact `boundUserRename`: JumpCloud refuses a rename while the user is bound to a resource, and the refusal
+      // takes the whole PUT with it. The same write without the rename, as the default mode sends it, tells whether
+      // the rename was the reason, whatever JumpCloud's words: if it passes, the rename is what JumpCloud refused.
+      keepUsernameOf(after, user, renaming);
+      body = updateBody(before, after, user);
+      if (body.username === user.username) delete body.username;
+      try {
+        updated = await this.update(ctx, user._id, body);
+      } catch (retried) {
+        if (!isJumpCloudError(retried)) throw retried;
+        throw await this.refused(ctx.jc, retried, body, `User ${id}`, user._id);
+      }
+      this.renameRefusedNote(ctx, user, renaming, e);
     }
     this.checkDrift(ctx, body, updated);
     return this.render(updated, ctx.baseUrl);
@@ -473,32 +497,48 @@ export class UsersResource implements ScimResourceType {
   /**
    * A JumpCloud username is also the login name on bound Mac, Windows and Linux machines. Unless
    * ALLOW_USERNAME_RENAME=true, a new SCIM userName is recorded (custom attribute) and the username is kept, so reads
-   * and `userName eq` follow Entra while nobody loses their device login to a UPN change.
+   * and `userName eq` follow Entra while nobody loses their device login to a UPN change. Returns the new userName
+   * when the write renames the username (ALLOW_USERNAME_RENAME=true), for the note once JumpCloud took it.
    */
   private keepUsername(
     ctx: RequestContext,
     user: SystemUser,
     after: JumpCloudWrite,
     nextUserName: string | undefined,
-  ): void {
+  ): string | undefined {
     const wanted = after.fields.username;
-    if (wanted === undefined || wanted === user.username || nextUserName === undefined) return;
-    if (this.config.allowUsernameRename) {
-      ctx.note?.({
-        level: 'info',
-        kind: 'usernameRenamed',
-        message: `User ${user._id}: JumpCloud username ${JSON.stringify(user.username)} renamed to ${JSON.stringify(wanted)} for userName ${JSON.stringify(nextUserName)} (ALLOW_USERNAME_RENAME=true)`,
-      });
-      return;
-    }
-    after.fields.username = user.username;
-    after.custom[ORIGINAL_USERNAME_ATTRIBUTE] = nextUserName === user.username ? null : nextUserName;
+    if (wanted === undefined || wanted === user.username || nextUserName === undefined) return undefined;
+    if (this.config.allowUsernameRename) return nextUserName;
+    keepUsernameOf(after, user, nextUserName);
     ctx.note?.({
       level: 'info',
       kind: 'usernameKept',
       message:
         `User ${user._id}: userName changed to ${JSON.stringify(nextUserName)}; the JumpCloud username stays ${JSON.stringify(user.username)} ` +
         `(it is the login name on bound devices) and the new userName is recorded in the custom attribute ${ORIGINAL_USERNAME_ATTRIBUTE}. Set ALLOW_USERNAME_RENAME=true to rename instead.`,
+    });
+    return undefined;
+  }
+
+  private renamedNote(ctx: RequestContext, user: SystemUser, username: string, userName: string): void {
+    ctx.note?.({
+      level: 'info',
+      kind: 'usernameRenamed',
+      message: `User ${user._id}: JumpCloud username ${JSON.stringify(user.username)} renamed to ${JSON.stringify(username)} for userName ${JSON.stringify(userName)} (ALLOW_USERNAME_RENAME=true)`,
+    });
+  }
+
+  /** A rename JumpCloud refused, kept as the default mode keeps it: why, and what the admin can do. */
+  private renameRefusedNote(ctx: RequestContext, user: SystemUser, userName: string, refusal: JumpCloudError): void {
+    ctx.note?.({
+      level: 'warn',
+      kind: 'usernameKept',
+      message:
+        `User ${user._id}: JumpCloud refused to rename the username ${JSON.stringify(user.username)} for userName ${JSON.stringify(userName)} ` +
+        `(JumpCloud said: ${refusal.upstreamMessage}); JumpCloud does not change the username of a user bound to devices, applications or directories. ` +
+        `The username stays ${JSON.stringify(user.username)}, the new userName is recorded in the custom attribute ${ORIGINAL_USERNAME_ATTRIBUTE} (reads and userName eq follow it), ` +
+        'and the rest of the change was applied. ' +
+        'To rename, unbind the user from its resources in JumpCloud and change its username there.',
     });
   }
 

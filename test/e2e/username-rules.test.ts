@@ -32,10 +32,15 @@ describe('e2e: usernames JumpCloud would refuse never reach it (derive mode)', f
     });
     after(() => stack.close());
 
-    it('refuses a UPN whose local part starts with a digit or holds other characters: 400 naming the rule and the fix, nothing sent', async () => {
+    it('refuses a UPN whose local part starts with a digit, holds other characters or has 25 characters: 400 naming the rule and the fix, nothing sent', async () => {
       for (const [upn, rule, fix] of [
         ['12345678@uni.example', /must start with a letter/, /Join\("", "u", \[mailNickname\]\).*prefixLeadingDigit/],
         ["o'neil@x.example", /only letters, digits, "\.", "_" and "-"/, /Replace\(\[mailNickname\].*replaceDisallowed/],
+        [
+          UPNS[2] as string,
+          /at most 20 characters for Windows logins/,
+          /Left\(\[mailNickname\], 20\).*"maxLength": 20/,
+        ],
       ] as const) {
         const before = stack.emulator.requests.length;
         const res = await stack.scim.post('/Users', entraUser(upn));
@@ -46,14 +51,6 @@ describe('e2e: usernames JumpCloud would refuse never reach it (derive mode)', f
         const sent = stack.emulator.requests.slice(before).filter((r) => r.method !== 'GET');
         expect(sent, 'no JumpCloud search or write').to.deep.equal([]);
       }
-    });
-
-    it('stores a 25-character local part (Mac and Linux logins take 30) and warns that Windows logins take 20', async () => {
-      const res = await stack.scim.post('/Users', entraUser(UPNS[2] as string));
-      expect(res.status, JSON.stringify(res.data)).to.equal(201);
-      expect(stack.emulator.store.users.get(String(res.data.id))?.username).to.equal(TWENTY_FIVE);
-      const notes = stack.exchanges.flatMap((e) => e.notes ?? []);
-      expect(notes.some((n) => n.kind === 'usernameWindows' && /at most 20/.test(n.message))).to.equal(true);
     });
   });
 
@@ -79,6 +76,22 @@ describe('e2e: usernames JumpCloud would refuse never reach it (derive mode)', f
         expect(found.data.totalResults, upn).to.equal(1);
         expect(found.data.Resources[0]).to.deep.include({ id: created.data.id, userName: upn });
       }
+    });
+  });
+
+  describe('with "usernameRule": {maxLength 30} (Mac and Linux logins only)', () => {
+    let stack: Stack;
+    before(async () => {
+      stack = await startStack({ MAPPING_FILE: mappingWithRule({ maxLength: 30 }) });
+    });
+    after(() => stack.close());
+
+    it('stores a 25-character local part and warns that Windows logins take 20', async () => {
+      const res = await stack.scim.post('/Users', entraUser(UPNS[2] as string));
+      expect(res.status, JSON.stringify(res.data)).to.equal(201);
+      expect(stack.emulator.store.users.get(String(res.data.id))?.username).to.equal(TWENTY_FIVE);
+      const notes = stack.exchanges.flatMap((e) => e.notes ?? []);
+      expect(notes.some((n) => n.kind === 'usernameWindows' && /at most 20/.test(n.message))).to.equal(true);
     });
   });
 });

@@ -214,6 +214,34 @@ describe('emulator: v1 systemusers', () => {
     });
   });
 
+  describe('PUT /api/systemusers/:id: a user bound to a resource (fact boundUserRename)', () => {
+    it("refuses a new username with JumpCloud's words, and the refusal takes the whole PUT with it", async () => {
+      const bound = h.emulator.store.addUser({ username: 'bound', email: 'bound@example.com', bound: true });
+      const refused = await h.api.put(`/api/systemusers/${bound._id}`, { username: 'renamed', jobTitle: 'Boss' });
+      expect([refused.status, refused.data.message]).to.deep.equal([
+        400,
+        'Bad Request: The username cannot be modified because the user is bound to one or more resources',
+      ]);
+      expect(h.emulator.store.users.get(bound._id)).to.include({ username: 'bound', jobTitle: '' });
+      // The same username, or none, is no rename: the rest of the PUT applies.
+      const same = await h.api.put(`/api/systemusers/${bound._id}`, { username: 'bound', jobTitle: 'Boss' });
+      expect([same.status, same.data.jobTitle]).to.deep.equal([200, 'Boss']);
+    });
+
+    it('renames a user bound to nothing; the boundRenameAllowed flip renames a bound one too', async () => {
+      const free = await createUser(h.api, { username: 'free', email: 'free@example.com' });
+      expect((await h.api.put(`/api/systemusers/${free._id}`, { username: 'freed' })).data.username).to.equal('freed');
+      const flipped = await startEmulator({ modes: { unknowns: { boundRenameAllowed: true } } });
+      try {
+        const bound = flipped.emulator.store.addUser({ username: 'bound', email: 'bound@example.com', bound: true });
+        const renamed = await flipped.api.put(`/api/systemusers/${bound._id}`, { username: 'renamed' });
+        expect([renamed.status, renamed.data.username]).to.deep.equal([200, 'renamed']);
+      } finally {
+        await flipped.close();
+      }
+    });
+  });
+
   describe('DELETE /api/systemusers/:id', () => {
     it('answers 409 for a manager unless cascade_manager=null, which clears the reports first', async () => {
       const boss = await createUser(h.api, { username: 'boss', email: 'boss@example.com' });

@@ -93,6 +93,7 @@ const CASES: Record<string, () => Promise<void>> = {
     });
   },
   usernameWindowsLength: async () => {
+    expect(() => checkUsername('a'.repeat(21), undefined)).to.throw(/at most 20 characters for Windows logins/);
     expect(windowsUsernameWarning('a'.repeat(21))).to.match(/Windows logins take at most 20/);
     expect(windowsUsernameWarning('a'.repeat(20))).to.equal(undefined);
   },

@@ -23,10 +23,21 @@ describe('mapping/usernames: JumpCloud username rules and the mapping file usern
         /only letters, digits, "\.", "_" and "-".*Replace\(\[mailNickname\], , "\[\^A-Za-z0-9\._-\]"/,
       ],
       ['a'.repeat(31), undefined, /at most 30 characters.*Left\(\[mailNickname\], 20\).*"maxLength": 20/],
+      [
+        'a'.repeat(25),
+        `${'a'.repeat(25)}@x.example`,
+        /at most 20 characters for Windows logins \(Mac and Linux logins take 30\).*Left\(\[mailNickname\], 20\).*"maxLength": 20.*"maxLength": 30/,
+      ],
     ] as const) {
       expect(() => checkUsername(username, userName), username).to.throw(detail);
     }
-    for (const ok of ['a', 'a.b_c-d9', 'a'.repeat(30)]) expect(() => checkUsername(ok, ok)).to.not.throw();
+    for (const ok of ['a', 'a.b_c-d9', 'a'.repeat(20)]) expect(() => checkUsername(ok, ok)).to.not.throw();
+  });
+
+  it("a rule's maxLength above 20 lets a username up to it through (Mac and Linux only), never above 30", () => {
+    expect(() => checkUsername('a'.repeat(25), undefined, 30)).to.not.throw();
+    expect(() => checkUsername('a'.repeat(25), undefined, 24)).to.throw(/at most 20 characters for Windows logins/);
+    expect(() => checkUsername('a'.repeat(31), undefined, 30)).to.throw(/at most 30 characters/);
   });
 
   it('warns above 20 characters (Windows logins), not at 20', () => {
