@@ -9,6 +9,7 @@ import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SCAN_ORDER, SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import type { JumpCloudErrorKind } from '../jumpcloud/failure-kinds.js';
 import type {
   SearchExpression,
   SystemUser,
@@ -42,6 +43,24 @@ import { deepEqual, isRecord } from '../util/guards.js';
 function windowsNote(ctx: RequestContext, username: string): void {
   const message = windowsUsernameWarning(username);
   if (message) ctx.note?.({ level: 'warn', kind: 'usernameWindows', message });
+}
+
+/**
+ * Refusals that may be JumpCloud's duplicate answer: "already exists", a 409, and a 400 no failure kind places (the
+ * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which.
+ */
+const MAYBE_DUPLICATE: ReadonlySet<JumpCloudErrorKind> = new Set(['alreadyExists', 'conflict', 'badRequest']);
+
+/**
+ * The 409 for an address another user holds where an alternate email clashes (fact alternateEmailUnique: "must be
+ * unique across all of JumpCloud"): which field of theirs holds it, which of this write's fields sends it, the fix.
+ */
+function alternateEmailHeld(holder: SystemUser, value: string, sent: string, held: string, attribute: string): string {
+  const as = sent === 'alternateEmail' ? `as alternateEmail (the second address of ${attribute})` : `as email`;
+  return (
+    `JumpCloud user ${JSON.stringify(holder.username)} (id ${holder._id}) already has ${JSON.stringify(value)} as its ${held}, and JumpCloud requires an alternate email to be unique across all of JumpCloud: no other user may hold it as email or alternateEmail. ` +
+    `This request sends it ${as}. To resolve: if it is the same person, let Entra match this user to that one; otherwise remove the address from one of them (in Entra, from the attribute mapped to the second email address), or change it in JumpCloud.`
+  );
 }
 
 /** Keeps the user's username in a write and records the new userName (cleared when they agree). */
@@ -221,7 +240,6 @@ export class UsersResource implements ScimResourceType {
     windowsNote(ctx, created.username);
     const key = lockKeys.userCreate(created.username);
     return this.scaffold.lock(ctx, key, async () => {
-      await this.assertUnique(ctx.jc, created);
       const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
         // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
         // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
@@ -231,6 +249,8 @@ export class UsersResource implements ScimResourceType {
         if (landed) throw scimErrorFor(e, 'User');
         return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
       };
+      // No search first: JumpCloud's own uniqueness check guards the create, and the clash is read only after it
+      // refuses (one call per create when nothing clashes).
       try {
         const answer = await ctx.jc.createUser(created);
         this.checkDrift(ctx, created, answer);
@@ -238,7 +258,7 @@ export class UsersResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.ambiguous) return landedOrFail(e);
-        throw (await this.refusedManager(ctx.jc, e, created)) ?? scimErrorFor(e, 'User');
+        throw await this.refused(ctx.jc, e, created, 'User');
       }
     });
   }
@@ -258,11 +278,11 @@ export class UsersResource implements ScimResourceType {
       return await ctx.jc.createUser(created);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      if (e.ambiguous || e.kind === 'alreadyExists') {
+      if (e.ambiguous || MAYBE_DUPLICATE.has(e.kind)) {
         const landed = await this.landedCreate(ctx, created);
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
-      throw scimErrorFor(e, 'User');
+      throw await this.refused(ctx.jc, e, created, 'User');
     }
   }
 
@@ -277,39 +297,68 @@ export class UsersResource implements ScimResourceType {
   }
 
   /**
-   * JumpCloud's duplicate answer is a bare 400; a pre-check gives Entra a real 409 that names the clash. Which
-   * attributes are unique, and with which case rule, comes from the attribute table (`uniqueness`, `caseExact`).
+   * What Entra hears when JumpCloud refuses a write: the clash, named with its holder; the manager that is no user;
+   * or JumpCloud's own answer. JumpCloud's duplicate text is not documented (fact duplicateUserMessage), so every
+   * refusal that could be a duplicate is checked for a holder, and a clash read that fails leaves JumpCloud's answer.
    */
-  private async assertUnique(jc: JumpCloudClient, write: SystemUserWritable, self?: string): Promise<void> {
-    const checks = this.table.rows.flatMap((row) => {
-      if (row.uniqueness === 'none' || row.target.kind !== 'field') return [];
-      const field = row.target.field;
-      const value: unknown = (write as Record<string, unknown>)[field];
-      return typeof value === 'string' && value !== ''
-        ? [{ row, name: row.path.name, field, value, caseExact: row.caseExact }]
-        : [];
-    });
-    if (!checks.length) return;
-    const expressions = checks.map((c): SearchExpression => ({
-      [c.field]: c.caseExact ? c.value : regex('eq', c.value, false),
-    }));
-    const res = await translated(() =>
-      jc.searchUsers({ filter: { or: expressions }, fields: this.allFields }, { limit: 10, skip: 0 }),
+  private async refused(
+    jc: JumpCloudClient,
+    refusal: JumpCloudError,
+    write: SystemUserWritable,
+    what: string,
+    self?: string,
+  ): Promise<ScimError> {
+    if (MAYBE_DUPLICATE.has(refusal.kind)) {
+      const clash = await this.clash(jc, write, self).catch(() => undefined);
+      if (clash) return clash;
+    }
+    return (await this.refusedManager(jc, refusal, write)) ?? scimErrorFor(refusal, what);
+  }
+
+  /**
+   * The 409 for another user holding a value this write sets that JumpCloud requires unique, naming the attribute, the
+   * holder and the fix; undefined when no other user holds one. It is read only after JumpCloud refused the write:
+   * JumpCloud's own check is the guard, and this search explains it. Which fields are unique, across which others
+   * (alternateEmail against every email), and with which case rule comes from the attribute table.
+   */
+  private async clash(jc: JumpCloudClient, write: SystemUserWritable, self?: string): Promise<ScimError | undefined> {
+    const checks = this.table.uniqueRows.flatMap(({ row, fields }) =>
+      fields.flatMap((field) => {
+        const value: unknown = write[field];
+        return typeof value === 'string' && value !== '' ? [{ row, field, fields, value }] : [];
+      }),
+    );
+    if (!checks.length) return undefined;
+    const expressions = new Map<string, SearchExpression>();
+    for (const c of checks) {
+      for (const field of c.fields) {
+        const expression = { [field]: c.row.caseExact ? c.value : regex('eq', c.value, false) };
+        expressions.set(JSON.stringify(expression), expression);
+      }
+    }
+    const res = await jc.searchUsers(
+      { filter: { or: [...expressions.values()] }, fields: this.allFields },
+      { limit: 10, skip: 0 },
     );
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
-        const stored = other[c.field];
-        const same =
-          typeof stored === 'string' &&
-          (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
-        if (same)
-          throw conflict(
-            c.row === this.table.userNameRow
-              ? this.usernameHeld(other, c.value)
-              : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`,
+        const held = c.fields.find((field) => {
+          const stored = other[field];
+          return (
+            typeof stored === 'string' &&
+            (c.row.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase())
           );
+        });
+        if (held === undefined) continue;
+        if (c.row === this.table.userNameRow) return conflict(this.usernameHeld(other, c.value));
+        if (c.field === 'alternateEmail' || held === 'alternateEmail')
+          return conflict(alternateEmailHeld(other, c.value, c.field, held, c.row.path.name));
+        return conflict(
+          `A JumpCloud user (id ${other._id}) already has ${c.row.path.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`,
+        );
       }
     }
+    return undefined;
   }
 
   /** The 409 for a username another JumpCloud user holds: who holds it, for which userName, and the ways out. */
@@ -408,7 +457,6 @@ export class UsersResource implements ScimResourceType {
       checkUsername(body.username, nextUserName, this.table.usernameMaxLength);
       windowsNote(ctx, body.username);
     }
-    await this.assertUnique(ctx.jc, body, user._id);
     if (this.managerIn(body) === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
@@ -419,7 +467,10 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (!renaming || body.username === undefined || e.kind !== 'badRequest')
-        throw (await this.refusedManager(ctx.jc, e, body)) ?? scimErrorFor(e, `User ${id}`);
+        throw await this.refused(ctx.jc, e, body, `User ${id}`, user._id);
+      // A username another user holds is a clash, not a bound user: never kept quietly.
+      const clash = await this.clash(ctx.jc, body, user._id).catch(() => undefined);
+      if (clash) throw clash;
       // Fact `boundUserRename`: JumpCloud refuses a rename while the user is bound to a resource, and the refusal
       // takes the whole PUT with it. The same write without the rename, as the default mode sends it, tells whether
       // the rename was the reason, whatever JumpCloud's words: if it passes, the rename is what JumpCloud refused.
@@ -430,7 +481,7 @@ export class UsersResource implements ScimResourceType {
         updated = await this.update(ctx, user._id, body);
       } catch (retried) {
         if (!isJumpCloudError(retried)) throw retried;
-        throw (await this.refusedManager(ctx.jc, retried, body)) ?? scimErrorFor(retried, `User ${id}`);
+        throw await this.refused(ctx.jc, retried, body, `User ${id}`, user._id);
       }
       this.renameRefusedNote(ctx, user, renaming, e);
     }
