@@ -66,13 +66,13 @@ describe('e2e: throttling is waited out, not passed on', function () {
       const { h, emulator } = stack();
       emulator.reset();
       emulator.setModes({ rateLimit: { perSecond: 2, burst: 2 } });
-      // The POST lands but its answer is lost 2.2 s after it was sent (0.5 s into the request, the rate's spacing
-      // after the uniqueness search): with 0.3 s left, the pacer's estimate for any ordinary call is past the
-      // deadline. The lookup that proves the user exists must still be sent.
+      // The POST lands but its answer is lost 2.6 s into the request: with 0.4 s left, the pacer's estimate for any
+      // ordinary call (a turn of the rate, 0.5 s, plus the latency it measured) is past the deadline. The lookup that
+      // proves the user exists must still be sent.
       emulator.faults.inject({
         method: 'POST',
         path: '/api/systemusers',
-        delayMs: 2_200,
+        delayMs: 2_600,
         dropConnection: 'afterCommit',
         times: 1,
       });
