@@ -227,7 +227,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'putElementIds',
     bridge:
-      'the bridge sends elements back with the ids JumpCloud returned (so nothing an admin set is lost); the probe tells whether an org refuses that',
+      "the bridge sends elements as JumpCloud's module does, without ids (every other key kept), which works under either answer",
   },
   // Search and paging
   {

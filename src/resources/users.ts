@@ -50,6 +50,16 @@ function keepUsernameOf(after: JumpCloudWrite, user: SystemUser, userName: strin
   after.custom[ORIGINAL_USERNAME_ATTRIBUTE] = userName === user.username ? null : userName;
 }
 
+/** A stored value as a write sends it: phone and address elements go without the ids JumpCloud gave them. */
+function asSent(stored: unknown): unknown {
+  if (!Array.isArray(stored)) return stored;
+  return stored.map((e: unknown) => {
+    if (!isRecord(e)) return e;
+    const { id: _id, ...rest } = e;
+    return rest;
+  });
+}
+
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
 
@@ -378,7 +388,8 @@ export class UsersResource implements ScimResourceType {
       ctx,
       () => ctx.jc.updateUser(id, body),
       () => ctx.jc.getUser(id),
-      (now) => Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v)),
+      (now) =>
+        Object.entries(body).every(([k, v]) => deepEqual(asSent((now as unknown as Record<string, unknown>)[k]), v)),
     );
   }
 
