@@ -139,7 +139,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'duplicateUser',
     bridge:
-      "the bridge pre-checks uniqueness itself (a 409 naming the holder), so the text matters only in a race; there a refusal the bridge does not recognise as a duplicate surfaces as a 400 carrying JumpCloud's message",
+      'the bridge pre-checks uniqueness itself (a 409 naming the holder), so the text matters only in a race: "already exists" and "has already been registered" are recognised; a write refused in other words is followed by the uniqueness lookup, and when another user holds one of its values the answer is the 409 naming it and the text is remembered for the org (in process, logged once), so a re-sent create refused in those words is looked up as a duplicate too',
   },
   {
     name: 'alternateEmailUnique',
@@ -258,7 +258,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'dottedKeyInOr',
     bridge:
-      "userName eq and externalId eq rely on it; the read-only doctor's searchForms and the write probe tell whether it works (no fallback in the bridge yet)",
+      "userName eq and externalId eq use it; a search with a dotted key that JumpCloud refuses is asked again without it, and if that passes the org is remembered (in process, logged once) and searched without dotted keys: those conditions are decided by the bridge, and userName eq finds a user by its username form only (a userName kept under another username is not found by eq). The read-only doctor's searchForms and the write probe tell which org this is",
   },
   {
     name: 'eventuallyConsistentFilters',

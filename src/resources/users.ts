@@ -8,7 +8,7 @@ import { parseProjection, project, type Projection } from '../scim/projection.js
 import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SCAN_ORDER, SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
-import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import { JumpCloudError, isJumpCloudError } from '../jumpcloud/errors.js';
 import type {
   SearchExpression,
   SystemUser,
@@ -23,7 +23,7 @@ import {
   recordedUserName,
   type JumpCloudWrite,
 } from '../mapping/codecs.js';
-import { planUserQuery, regex, valuesCompared } from '../mapping/user-query.js';
+import { planUserQuery, regex, searchHasDottedKey, valuesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -36,6 +36,7 @@ import { mapLimit } from '../util/map-limit.js';
 import type { PageRequest } from '../util/paging.js';
 import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
+import { OrgAnswers } from './org-answers.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** A username Windows logins cannot take is stored, with a warning in the log line and the exchange. */
@@ -49,6 +50,10 @@ function keepUsernameOf(after: JumpCloudWrite, user: SystemUser, userName: strin
   after.fields.username = user.username;
   after.custom[ORIGINAL_USERNAME_ATTRIBUTE] = userName === user.username ? null : userName;
 }
+
+/** The same refusal, classified as the duplicate it was shown to be. */
+const asDuplicate = (e: JumpCloudError): JumpCloudError =>
+  new JumpCloudError('alreadyExists', e.upstreamMessage, e.call, e.retryAfterMs, e.earlierAttemptAmbiguous);
 
 /** A stored value as a write sends it: phone and address elements go without the ids JumpCloud gave them. */
 function asSent(stored: unknown): unknown {
@@ -70,7 +75,12 @@ export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) =>
 interface UserQuery {
   search: ReturnType<typeof planUserQuery>['search'];
   fields: string;
+  /** The same search without dotted keys, when it has some: what an org that refuses them is asked instead. */
+  withoutDottedKeys?: { search: ReturnType<typeof planUserQuery>['search'] };
 }
+
+/** The undocumented answers the Users resource learns per org. */
+type UserAnswer = 'dottedKeysRefused' | 'duplicateMessage';
 
 /** SCIM /Users on JumpCloud v1 system users. */
 export class UsersResource implements ScimResourceType {
@@ -96,6 +106,9 @@ export class UsersResource implements ScimResourceType {
 
   /** Every systemuser field the table reads: what a lookup that renders or compares a whole user asks JumpCloud for. */
   private readonly allFields: string;
+
+  /** What each org answered to the undocumented behaviours on Entra's path (kept in process; see OrgAnswers). */
+  private readonly learned = new OrgAnswers<UserAnswer>();
 
   get schema(): UserTable['schema'] {
     return this.table.schema;
@@ -133,7 +146,13 @@ export class UsersResource implements ScimResourceType {
           }
         },
         plan: (filter, sort, projection) => {
-          const plan = planUserQuery(filter, this.table);
+          const refused = this.learned.get<boolean>(ctx, 'dottedKeysRefused') === true;
+          const plan = planUserQuery(filter, this.table, refused ? { dottedKeys: false } : {});
+          // Fact `dottedKeyInOr`: until this org is known to take dotted keys, a search naming one has its fallback
+          // ready, and the whole filter is re-checked here, which holds for either search.
+          const fallback = searchHasDottedKey(plan.search)
+            ? { search: planUserQuery(filter, this.table, { dottedKeys: false }).search }
+            : undefined;
           // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
           // evaluates itself (residual filter, sort, userName); never its undocumented default list.
           const evaluated = [
@@ -142,9 +161,13 @@ export class UsersResource implements ScimResourceType {
             ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
           ];
           const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
-          return { query: { search: plan.search, fields }, residual: plan.residual, id: plan.id };
+          return {
+            query: { search: plan.search, fields, ...(fallback ? { withoutDottedKeys: fallback } : {}) },
+            residual: fallback ? filter : plan.residual,
+            id: plan.id,
+          };
         },
-        page: (query, page) => this.page(ctx.jc, query, page),
+        page: (query, page) => this.page(ctx, query, page),
         render: (user) => this.render(user, ctx.baseUrl),
         // `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user.
         byId: async (id) => {
@@ -180,19 +203,39 @@ export class UsersResource implements ScimResourceType {
     });
   }
 
-  /** One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. */
+  /**
+   * One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. A search
+   * with a dotted key that JumpCloud refuses is asked again without them; if that passes, the org refuses dotted
+   * keys (fact `dottedKeyInOr`), which is remembered and logged once.
+   */
   private async page(
-    jc: JumpCloudClient,
-    { search, fields }: UserQuery,
+    ctx: RequestContext,
+    { search, fields, withoutDottedKeys }: UserQuery,
     page: PageRequest,
   ): Promise<{ items: SystemUser[]; total: number }> {
-    const res = await translated(
-      () =>
-        search
-          ? jc.searchUsers({ filter: search, fields }, { ...page, sort: SCAN_ORDER })
-          : jc.listUsers({ ...page, sort: SCAN_ORDER, fields }),
-      'Users',
-    );
+    const ask = (filter: UserQuery['search']) =>
+      filter
+        ? ctx.jc.searchUsers({ filter, fields }, { ...page, sort: SCAN_ORDER })
+        : ctx.jc.listUsers({ ...page, sort: SCAN_ORDER, fields });
+    const refused = withoutDottedKeys && this.learned.get<boolean>(ctx, 'dottedKeysRefused') === true;
+    const res = await translated(async () => {
+      if (refused) return ask(withoutDottedKeys.search);
+      try {
+        return await ask(search);
+      } catch (e) {
+        if (!withoutDottedKeys || !isJumpCloudError(e) || e.kind !== 'badRequest') throw e;
+        const answer = await ask(withoutDottedKeys.search).catch(() => {
+          throw e;
+        });
+        this.learned.learn(
+          ctx,
+          'dottedKeysRefused',
+          true,
+          `JumpCloud refused a user search with a dotted key into an array (JumpCloud said: ${e.upstreamMessage}); the same search without it passed, so for this org the bridge searches without dotted keys and decides those conditions itself. userName eq then finds a user by its username form only: a userName recorded under another username (a kept rename) is not found by it. Run 'doctor --write-check' to confirm (probe dottedKeyInOr).`,
+        );
+        return answer;
+      }
+    }, 'Users');
     return { items: res.results, total: res.totalCount };
   }
 
@@ -248,7 +291,7 @@ export class UsersResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.ambiguous) return landedOrFail(e);
-        throw (await this.refusedManager(ctx.jc, e, created)) ?? scimErrorFor(e, 'User');
+        throw await this.refusal(ctx, e, created, 'User');
       }
     });
   }
@@ -268,7 +311,7 @@ export class UsersResource implements ScimResourceType {
       return await ctx.jc.createUser(created);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      if (e.ambiguous || e.kind === 'alreadyExists') {
+      if (e.ambiguous || e.kind === 'alreadyExists' || this.isDuplicateText(ctx, e)) {
         const landed = await this.landedCreate(ctx, created);
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
@@ -333,6 +376,42 @@ export class UsersResource implements ScimResourceType {
       `${who} already holds the username ${JSON.stringify(username)}.${derive} To resolve: if it is the same person, unassign the other Entra user or let Entra match this one to it (userName eq); ` +
       'if they are different people, map userName in Entra from an attribute that is unique without its domain (for example mailNickname, or an expression that adds a suffix), or rename one of the JumpCloud users.'
     );
+  }
+
+  /**
+   * The SCIM error for a write JumpCloud refused with a 400 it did not explain in words the bridge knows: a manager
+   * that is no user, or a duplicate (fact `duplicateUserMessage`: JumpCloud's text for it is not documented). A
+   * refusal that the uniqueness lookup shows to be a duplicate answers the 409 naming the holder, and its text is
+   * remembered for the org, so a re-sent create's refusal in those words is known for a duplicate too.
+   */
+  private async refusal(
+    ctx: RequestContext,
+    e: JumpCloudError,
+    write: SystemUserWritable,
+    what: string,
+    self?: string,
+  ): Promise<ScimError> {
+    const manager = await this.refusedManager(ctx.jc, e, write);
+    if (manager) return manager;
+    if (e.kind !== 'badRequest') return scimErrorFor(e, what);
+    try {
+      await this.assertUnique(ctx.jc, write, self);
+    } catch (clash) {
+      if (!(clash instanceof ScimError) || clash.status !== 409) return scimErrorFor(e, what);
+      this.learned.learn(
+        ctx,
+        'duplicateMessage',
+        e.upstreamMessage,
+        `JumpCloud refused a user write with ${JSON.stringify(e.upstreamMessage)}, and another user holds one of its unique values: in this org that text is JumpCloud's duplicate answer, and the bridge answers it as a duplicate (409). Run 'doctor --write-check' to see the text (probe duplicateUser).`,
+      );
+      return clash;
+    }
+    return this.isDuplicateText(ctx, e) ? scimErrorFor(asDuplicate(e), what) : scimErrorFor(e, what);
+  }
+
+  /** A refusal in the words this org's duplicate answer was seen to use. */
+  private isDuplicateText(ctx: RequestContext, e: JumpCloudError): boolean {
+    return e.kind === 'badRequest' && this.learned.get<string>(ctx, 'duplicateMessage') === e.upstreamMessage;
   }
 
   /** The manager a write names (through the table's manager row), if any. */
@@ -430,7 +509,7 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (!renaming || body.username === undefined || e.kind !== 'badRequest')
-        throw (await this.refusedManager(ctx.jc, e, body)) ?? scimErrorFor(e, `User ${id}`);
+        throw await this.refusal(ctx, e, body, `User ${id}`, user._id);
       // Fact `boundUserRename`: JumpCloud refuses a rename while the user is bound to a resource, and the refusal
       // takes the whole PUT with it. The same write without the rename, as the default mode sends it, tells whether
       // the rename was the reason, whatever JumpCloud's words: if it passes, the rename is what JumpCloud refused.
@@ -441,7 +520,7 @@ export class UsersResource implements ScimResourceType {
         updated = await this.update(ctx, user._id, body);
       } catch (retried) {
         if (!isJumpCloudError(retried)) throw retried;
-        throw (await this.refusedManager(ctx.jc, retried, body)) ?? scimErrorFor(retried, `User ${id}`);
+        throw await this.refusal(ctx, retried, body, `User ${id}`, user._id);
       }
       this.renameRefusedNote(ctx, user, renaming, e);
     }
