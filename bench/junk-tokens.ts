@@ -166,7 +166,7 @@ export async function run(
   options: { quick?: boolean; cpuProf?: boolean; build?: boolean } = {},
 ): Promise<Record<string, unknown>> {
   const samples = options.quick ? 100 : 300;
-  if (options.build !== false) execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  if (options.build !== false) execFileSync('npm', ['run', 'build:bench', '--silent'], { stdio: 'inherit' });
   const up = await startEmulator();
   const out: Record<string, unknown> = { connections: CONNECTIONS, samples };
   try {

@@ -193,8 +193,8 @@ export async function run(options: Options = {}): Promise<Record<string, unknown
   };
   const began = performance.now();
   if (options.build !== false) {
-    log('building the production output (npm run build)');
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    log('building the production output and the bench processes (npm run build:bench)');
+    execFileSync('npm', ['run', 'build:bench', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
   const profiles = path.join(ROOT, 'bench', 'results', 'profiles');
   if (options.cpuProf) mkdirSync(profiles, { recursive: true });
