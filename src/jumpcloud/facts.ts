@@ -124,7 +124,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     source: `${PS}/Public/Users/New-JCUser.ps1 (unique, case not stated)`,
     status: 'unknown',
     probe: 'duplicateUser',
-    bridge: 'the pre-check compares ignoring case (the stricter answer), so either answer gives the same 409',
+    bridge:
+      "a create or write is sent without a search first, so JumpCloud's own rule decides; its refusal is explained by a clash read that compares ignoring case. Entra's userName eq (ignoring case) finds a user before it creates one, so a create that differs only in case reaches JumpCloud only when no such user exists",
   },
   {
     name: 'duplicateIs400',
@@ -139,7 +140,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'duplicateUser',
     bridge:
-      'the bridge pre-checks uniqueness itself (a 409 naming the holder), so the text matters only in a race: "already exists" and "has already been registered" are recognised; a write refused in other words is followed by the uniqueness lookup, and when another user holds one of its values the answer is the 409 naming it and the text is remembered for the org (in process, logged once), so a re-sent create refused in those words is looked up as a duplicate too',
+      'any refusal that may be a duplicate ("already exists", "has already been registered", a 409, or a 400 no failure kind places) is followed by one clash read; a holder found makes it a 409 naming the attribute and the holder, none leaves JumpCloud\'s answer. A 400 shown to be a duplicate has its words remembered for the org (in process, logged once): the same words are a duplicate even when the read no longer finds the holder',
   },
   {
     name: 'alternateEmailUnique',
@@ -148,7 +149,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
     probe: 'alternateEmailUnique',
     bridge:
-      "not pre-checked by the bridge yet: JumpCloud's refusal surfaces as a 409 (its duplicate answer) whose detail names username, email, alternate email or employee id",
+      "JumpCloud's refusal is explained by the clash read: a 409 naming alternateEmail and the user holding the address as email or alternateEmail. An unchanged alternateEmail is never re-sent, so a clash already in JumpCloud cannot block an unrelated change such as active:false",
   },
   {
     name: 'boundUserRename',

@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute } from '../scim/schema.js';
 import type { AttributeDef, Mutability, Returned, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { AttrPath } from '../scim/filter.js';
+import type { PatchOperation } from '../scim/patch.js';
 import {
   SYSTEM_USER_FIELDS,
   type SystemUser,
@@ -166,6 +167,12 @@ export function fieldOf(row: AttributeRow | undefined): SystemUserWritableField 
   return row?.target.kind === 'field' && isWritableField(row.target.field) ? row.target.field : undefined;
 }
 
+/** The fields of one unique row: a value a write sets in any of them clashes with another user's value in any of them. */
+export interface UniqueRow {
+  row: AttributeRow;
+  fields: readonly SystemUserWritableField[];
+}
+
 /** RFC 7643 §4.1's userName: every table maps it (checked at load), and the Users resource's own rules name it. */
 const USER_NAME = 'userName';
 
@@ -200,6 +207,30 @@ export class UserTable {
     this.emailsRow = byCodec('email');
     this.managerRow = byCodec('manager');
     this.groupsRow = byCodec('memberOf');
+    this.uniqueRows = rows.flatMap((row) => {
+      const field = fieldOf(row);
+      return row.uniqueness === 'none' || !field ? [] : [{ row, fields: row.codec.uniqueAcross ?? [field] }];
+    });
+  }
+
+  /** The rows whose values JumpCloud requires unique (`uniqueness` not none), with the fields each writes them to. */
+  readonly uniqueRows: readonly UniqueRow[];
+
+  /**
+   * The row a PATCH operation writes without knowing the current user, or undefined. It must address a row exactly
+   * (no value filter, no sub-attribute of a row), be a writable systemuser field (custom attributes go to JumpCloud as
+   * one replaced list) other than the userName (its keep rule needs the current username), not remove a required
+   * attribute, and its codec must say the operation stands alone (arrays are merged with what JumpCloud holds).
+   */
+  standaloneRow(op: PatchOperation): AttributeRow | undefined {
+    if (!op.path || op.path.parsed.valueFilter || op.path.parsed.sub) return undefined;
+    const { path } = op.path.parsed;
+    const row = this.rowFor(path);
+    const exact = row && (row.path.sub ?? '').toLowerCase() === (path.sub ?? '').toLowerCase();
+    if (!row || !exact || row === this.userNameRow || !fieldOf(row) || row.mutability === 'readOnly') return undefined;
+    const clears = op.op === 'remove' || op.value === null || op.value === undefined || op.value === '';
+    if (clears && row.required) return undefined;
+    return row.codec.standalone?.(op.op, op.value) ? row : undefined;
   }
 
   /**

@@ -86,7 +86,23 @@ export interface Codec {
   search?(sub: string | undefined, row: CodecRow): SearchField | undefined;
   /** JumpCloud fields `read` looks at, when more than the row's target (searches name them in `fields`). */
   reads?: readonly string[];
+  /**
+   * For a row whose values JumpCloud requires unique: the systemuser fields the codec writes that must hold values no
+   * other user holds in any of them (a value written to one clashes with another user's value in any). Absent: the
+   * row's own field alone.
+   */
+  uniqueAcross?: readonly SystemUserWritableField[];
+  /**
+   * Whether a PATCH operation on this row can be written without the current user: the codec's write then depends on
+   * the operation alone and sets top-level systemuser fields only, so a PATCH made only of such operations is one PUT,
+   * with no read first. Absent: never (arrays merged with what JumpCloud holds, custom attributes sent as one replaced
+   * list, the username's keep rule).
+   */
+  standalone?: (op: 'add' | 'replace' | 'remove', value: unknown) => boolean;
 }
+
+/** Every operation: the written value replaces the stored one whatever it was. */
+const always = (): boolean => true;
 
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
@@ -129,9 +145,15 @@ const plain: Codec = {
   },
   write: (value, row, out) => writeString(row.target, str(value, row), out),
   search: (sub, row) => (sub === undefined ? searchTarget(row) : undefined),
+  standalone: always,
 };
 
-const dateTime: Codec = { ...plain, shape: { type: 'dateTime', multiValued: false }, write: () => undefined };
+const dateTime: Codec = {
+  ...plain,
+  shape: { type: 'dateTime', multiValued: false },
+  write: () => undefined,
+  standalone: undefined,
+};
 
 /**
  * `active` ⇄ `!suspended`, and a STAGED user (imported, not yet activated) is inactive: Entra then sends
@@ -150,6 +172,8 @@ const notSuspended: Codec = {
   search: (sub) =>
     sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined,
   reads: ['suspended', 'state'],
+  // A STAGED user is the exception the Users resource handles after the PUT: JumpCloud's answer shows it.
+  standalone: always,
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */
@@ -173,6 +197,8 @@ function userName(options: MappingOptions): Codec {
     ...plain,
     read: (user, custom) => custom.get(ORIGINAL_USERNAME_ATTRIBUTE) ?? user.username,
     reads: ['username', 'attributes'],
+    // The keep-username rule compares with the current username, and the userName is recorded in a custom attribute.
+    standalone: undefined,
     write: (value, row, out) => {
       const v = str(value, row);
       const username = v === undefined ? '' : usernameFor(v, options);
@@ -292,6 +318,8 @@ const email: Codec = {
     sub === undefined || sub.toLowerCase() === 'value'
       ? { field: 'email', exact: true, orFields: ['alternateEmail'] }
       : undefined,
+  // Fact alternateEmailUnique: an alternate email "must be unique across all of JumpCloud", emails included.
+  uniqueAcross: ['email', 'alternateEmail'],
 };
 
 function listOf(value: unknown, row: CodecRow): Record<string, unknown>[] {
@@ -587,7 +615,15 @@ const manager: Codec = {
     out.fields.manager = managerId(value, row.scim);
   },
   search: (sub) => (sub === undefined || sub.toLowerCase() === 'value' ? { field: 'manager', exact: true } : undefined),
+  // An `add` merges into the manager held now (RFC 7644 §3.5.2.1), unless it names the manager itself.
+  standalone: (op, value) => op !== 'add' || namesManager(value),
 };
+
+/** Whether a written manager value names the id itself (a bare id, or an object with a `value`), not only decorations. */
+function namesManager(value: unknown): boolean {
+  const v: unknown = unwrapSingleValueArray(value);
+  return (typeof v === 'string' && v !== '') || (isRecord(v) && typeof v.value === 'string' && v.value !== '');
+}
 
 /**
  * `groups` lives in JumpCloud's v2 graph, not on the systemuser: the Users resource fills it (one extra call per

@@ -166,15 +166,30 @@ export class GroupsResource implements ScimResourceType {
     const row = this.table.nameRow;
     if (row.uniqueness === 'none') return;
     const other = await this.findByName(jc, name, except);
-    if (other)
-      throw conflict(
-        `A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique${row.caseExact ? '' : ' ignoring case'}.`,
-      );
+    if (other) throw this.nameHeld(other);
   }
 
   private duplicate(e: JumpCloudError, name: string): ScimError {
     return conflict(
       `JumpCloud already has a user group named ${JSON.stringify(name)}. JumpCloud said: ${e.upstreamMessage}`,
+    );
+  }
+
+  /**
+   * A create JumpCloud refused: if another group holds the name (read only now: JumpCloud's own check, which ignores
+   * case, guards the create), the 409 names it; an "already exists" without a holder found is still a 409, and
+   * anything else is JumpCloud's answer.
+   */
+  private async refusedCreate(jc: JumpCloudClient, e: JumpCloudError, name: string): Promise<ScimError> {
+    if (e.kind !== 'alreadyExists' && e.kind !== 'conflict' && e.kind !== 'badRequest') return scimErrorFor(e, 'Group');
+    const holder = await this.findByName(jc, name).catch(() => undefined);
+    if (holder) return this.nameHeld(holder);
+    return e.kind === 'badRequest' ? scimErrorFor(e, 'Group') : this.duplicate(e, name);
+  }
+
+  private nameHeld(other: UserGroup): ScimError {
+    return conflict(
+      `A JumpCloud user group (id ${other.id}) is already named ${JSON.stringify(other.name)}; group names are unique${this.table.nameRow.caseExact ? '' : ' ignoring case'}.`,
     );
   }
 
@@ -189,17 +204,14 @@ export class GroupsResource implements ScimResourceType {
         : memberChanges(memberSteps([{ op: 'add', where: 'members', path: this.membersPath(), value: members }])).add;
     this.checkMemberCount(adds.length);
     return this.scaffold.lock(ctx, lockKeys.groupCreate(name), async () => {
-      await this.assertUnique(ctx.jc, name);
       let group: UserGroup;
       try {
         group = await ctx.jc.createGroup(post);
         this.checkDrift(ctx, post, group);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
-        if (e.kind === 'alreadyExists' || e.kind === 'conflict') throw this.duplicate(e, name);
-        const landed = e.ambiguous
-          ? await this.scaffold.landed(ctx, () => this.findByName(ctx.jc, name)).catch(() => undefined)
-          : undefined;
+        if (!e.ambiguous) throw await this.refusedCreate(ctx.jc, e, name);
+        const landed = await this.scaffold.landed(ctx, () => this.findByName(ctx.jc, name)).catch(() => undefined);
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
         if (!landed || !this.records.holds(landed, doc)) throw scimErrorFor(e, 'Group');
         group = landed;

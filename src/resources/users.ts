@@ -9,6 +9,7 @@ import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SCAN_ORDER, SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { JumpCloudError, isJumpCloudError } from '../jumpcloud/errors.js';
+import type { JumpCloudErrorKind } from '../jumpcloud/failure-kinds.js';
 import type {
   SearchExpression,
   SystemUser,
@@ -43,6 +44,24 @@ import { deepEqual, isRecord } from '../util/guards.js';
 function windowsNote(ctx: RequestContext, username: string): void {
   const message = windowsUsernameWarning(username);
   if (message) ctx.note?.({ level: 'warn', kind: 'usernameWindows', message });
+}
+
+/**
+ * Refusals that may be JumpCloud's duplicate answer: "already exists", a 409, and a 400 no failure kind places (the
+ * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which.
+ */
+const MAYBE_DUPLICATE: ReadonlySet<JumpCloudErrorKind> = new Set(['alreadyExists', 'conflict', 'badRequest']);
+
+/**
+ * The 409 for an address another user holds where an alternate email clashes (fact alternateEmailUnique: "must be
+ * unique across all of JumpCloud"): which field of theirs holds it, which of this write's fields sends it, the fix.
+ */
+function alternateEmailHeld(holder: SystemUser, value: string, sent: string, held: string, attribute: string): string {
+  const as = sent === 'alternateEmail' ? `as alternateEmail (the second address of ${attribute})` : `as email`;
+  return (
+    `JumpCloud user ${JSON.stringify(holder.username)} (id ${holder._id}) already has ${JSON.stringify(value)} as its ${held}, and JumpCloud requires an alternate email to be unique across all of JumpCloud: no other user may hold it as email or alternateEmail. ` +
+    `This request sends it ${as}. To resolve: if it is the same person, let Entra match this user to that one; otherwise remove the address from one of them (in Entra, from the attribute mapped to the second email address), or change it in JumpCloud.`
+  );
 }
 
 /** Keeps the user's username in a write and records the new userName (cleared when they agree). */
@@ -274,7 +293,6 @@ export class UsersResource implements ScimResourceType {
     windowsNote(ctx, created.username);
     const key = lockKeys.userCreate(created.username);
     return this.scaffold.lock(ctx, key, async () => {
-      await this.assertUnique(ctx.jc, created);
       const landedOrFail = async (e: JumpCloudError): Promise<ScimDoc> => {
         // The create may have landed even though the answer was lost. Re-sending blindly could make a duplicate;
         // looking the user up first cannot. Do not weaken this. The lookup is repeated for a while, because a
@@ -284,6 +302,8 @@ export class UsersResource implements ScimResourceType {
         if (landed) throw scimErrorFor(e, 'User');
         return this.render(await this.createAgain(ctx, created), ctx.baseUrl);
       };
+      // No search first: JumpCloud's own uniqueness check guards the create, and the clash is read only after it
+      // refuses (one call per create when nothing clashes).
       try {
         const answer = await ctx.jc.createUser(created);
         this.checkDrift(ctx, created, answer);
@@ -291,7 +311,7 @@ export class UsersResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.ambiguous) return landedOrFail(e);
-        throw await this.refusal(ctx, e, created, 'User');
+        throw await this.refused(ctx, e, created, 'User');
       }
     });
   }
@@ -311,11 +331,11 @@ export class UsersResource implements ScimResourceType {
       return await ctx.jc.createUser(created);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      if (e.ambiguous || e.kind === 'alreadyExists' || this.isDuplicateText(ctx, e)) {
+      if (e.ambiguous || MAYBE_DUPLICATE.has(e.kind)) {
         const landed = await this.landedCreate(ctx, created);
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
-      throw scimErrorFor(e, 'User');
+      throw await this.refused(ctx, e, created, 'User');
     }
   }
 
@@ -330,39 +350,92 @@ export class UsersResource implements ScimResourceType {
   }
 
   /**
-   * JumpCloud's duplicate answer is a bare 400; a pre-check gives Entra a real 409 that names the clash. Which
-   * attributes are unique, and with which case rule, comes from the attribute table (`uniqueness`, `caseExact`).
+   * What Entra hears when JumpCloud refuses a write: the clash, named with its holder; the manager that is no user;
+   * or JumpCloud's own answer. JumpCloud's duplicate text is not documented (fact duplicateUserMessage), so every
+   * refusal that could be a duplicate is checked for a holder, and a clash read that fails leaves JumpCloud's answer.
    */
-  private async assertUnique(jc: JumpCloudClient, write: SystemUserWritable, self?: string): Promise<void> {
-    const checks = this.table.rows.flatMap((row) => {
-      if (row.uniqueness === 'none' || row.target.kind !== 'field') return [];
-      const field = row.target.field;
-      const value: unknown = (write as Record<string, unknown>)[field];
-      return typeof value === 'string' && value !== ''
-        ? [{ row, name: row.path.name, field, value, caseExact: row.caseExact }]
-        : [];
-    });
-    if (!checks.length) return;
-    const expressions = checks.map((c): SearchExpression => ({
-      [c.field]: c.caseExact ? c.value : regex('eq', c.value, false),
-    }));
-    const res = await translated(() =>
-      jc.searchUsers({ filter: { or: expressions }, fields: this.allFields }, { limit: 10, skip: 0 }),
+  private async refused(
+    ctx: RequestContext,
+    refusal: JumpCloudError,
+    write: SystemUserWritable,
+    what: string,
+    self?: string,
+  ): Promise<ScimError> {
+    const { jc } = ctx;
+    if (MAYBE_DUPLICATE.has(refusal.kind)) {
+      const clash = await this.clash(jc, write, self).catch(() => undefined);
+      if (clash) {
+        if (refusal.kind === 'badRequest') this.learnDuplicateText(ctx, refusal);
+        return clash;
+      }
+      if (this.isDuplicateText(ctx, refusal)) return scimErrorFor(asDuplicate(refusal), what);
+    }
+    return (await this.refusedManager(jc, refusal, write)) ?? scimErrorFor(refusal, what);
+  }
+
+  /**
+   * Fact `duplicateUserMessage`: JumpCloud's words for a duplicate are undocumented. A 400 that the clash read showed
+   * to be one is remembered for the org (logged once), so the same words are answered as a duplicate even when the
+   * read no longer finds the holder.
+   */
+  private learnDuplicateText(ctx: RequestContext, refusal: JumpCloudError): void {
+    this.learned.learn(
+      ctx,
+      'duplicateMessage',
+      refusal.upstreamMessage,
+      `JumpCloud refused a user write with ${JSON.stringify(refusal.upstreamMessage)}, and another user holds one of its unique values: in this org that text is JumpCloud's duplicate answer, and the bridge answers it as a duplicate (409). Run 'doctor --write-check' to see the text (probe duplicateUser).`,
+    );
+  }
+
+  /** A refusal in the words this org's duplicate answer was seen to use. */
+  private isDuplicateText(ctx: RequestContext, e: JumpCloudError): boolean {
+    return e.kind === 'badRequest' && this.learned.get<string>(ctx, 'duplicateMessage') === e.upstreamMessage;
+  }
+
+  /**
+   * The 409 for another user holding a value this write sets that JumpCloud requires unique, naming the attribute, the
+   * holder and the fix; undefined when no other user holds one. It is read only after JumpCloud refused the write:
+   * JumpCloud's own check is the guard, and this search explains it. Which fields are unique, across which others
+   * (alternateEmail against every email), and with which case rule comes from the attribute table.
+   */
+  private async clash(jc: JumpCloudClient, write: SystemUserWritable, self?: string): Promise<ScimError | undefined> {
+    const checks = this.table.uniqueRows.flatMap(({ row, fields }) =>
+      fields.flatMap((field) => {
+        const value: unknown = write[field];
+        return typeof value === 'string' && value !== '' ? [{ row, field, fields, value }] : [];
+      }),
+    );
+    if (!checks.length) return undefined;
+    const expressions = new Map<string, SearchExpression>();
+    for (const c of checks) {
+      for (const field of c.fields) {
+        const expression = { [field]: c.row.caseExact ? c.value : regex('eq', c.value, false) };
+        expressions.set(JSON.stringify(expression), expression);
+      }
+    }
+    const res = await jc.searchUsers(
+      { filter: { or: [...expressions.values()] }, fields: this.allFields },
+      { limit: 10, skip: 0 },
     );
     for (const other of res.results.filter((u) => u._id !== self)) {
       for (const c of checks) {
-        const stored = other[c.field];
-        const same =
-          typeof stored === 'string' &&
-          (c.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase());
-        if (same)
-          throw conflict(
-            c.row === this.table.userNameRow
-              ? this.usernameHeld(other, c.value)
-              : `A JumpCloud user (id ${other._id}) already has ${c.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`,
+        const held = c.fields.find((field) => {
+          const stored = other[field];
+          return (
+            typeof stored === 'string' &&
+            (c.row.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase())
           );
+        });
+        if (held === undefined) continue;
+        if (c.row === this.table.userNameRow) return conflict(this.usernameHeld(other, c.value));
+        if (c.field === 'alternateEmail' || held === 'alternateEmail')
+          return conflict(alternateEmailHeld(other, c.value, c.field, held, c.row.path.name));
+        return conflict(
+          `A JumpCloud user (id ${other._id}) already has ${c.row.path.name} ${JSON.stringify(c.value)}. If it is the same person, set Entra's matching attribute so it finds that user.`,
+        );
       }
     }
+    return undefined;
   }
 
   /** The 409 for a username another JumpCloud user holds: who holds it, for which userName, and the ways out. */
@@ -376,42 +449,6 @@ export class UsersResource implements ScimResourceType {
       `${who} already holds the username ${JSON.stringify(username)}.${derive} To resolve: if it is the same person, unassign the other Entra user or let Entra match this one to it (userName eq); ` +
       'if they are different people, map userName in Entra from an attribute that is unique without its domain (for example mailNickname, or an expression that adds a suffix), or rename one of the JumpCloud users.'
     );
-  }
-
-  /**
-   * The SCIM error for a write JumpCloud refused with a 400 it did not explain in words the bridge knows: a manager
-   * that is no user, or a duplicate (fact `duplicateUserMessage`: JumpCloud's text for it is not documented). A
-   * refusal that the uniqueness lookup shows to be a duplicate answers the 409 naming the holder, and its text is
-   * remembered for the org, so a re-sent create's refusal in those words is known for a duplicate too.
-   */
-  private async refusal(
-    ctx: RequestContext,
-    e: JumpCloudError,
-    write: SystemUserWritable,
-    what: string,
-    self?: string,
-  ): Promise<ScimError> {
-    const manager = await this.refusedManager(ctx.jc, e, write);
-    if (manager) return manager;
-    if (e.kind !== 'badRequest') return scimErrorFor(e, what);
-    try {
-      await this.assertUnique(ctx.jc, write, self);
-    } catch (clash) {
-      if (!(clash instanceof ScimError) || clash.status !== 409) return scimErrorFor(e, what);
-      this.learned.learn(
-        ctx,
-        'duplicateMessage',
-        e.upstreamMessage,
-        `JumpCloud refused a user write with ${JSON.stringify(e.upstreamMessage)}, and another user holds one of its unique values: in this org that text is JumpCloud's duplicate answer, and the bridge answers it as a duplicate (409). Run 'doctor --write-check' to see the text (probe duplicateUser).`,
-      );
-      return clash;
-    }
-    return this.isDuplicateText(ctx, e) ? scimErrorFor(asDuplicate(e), what) : scimErrorFor(e, what);
-  }
-
-  /** A refusal in the words this org's duplicate answer was seen to use. */
-  private isDuplicateText(ctx: RequestContext, e: JumpCloudError): boolean {
-    return e.kind === 'badRequest' && this.learned.get<string>(ctx, 'duplicateMessage') === e.upstreamMessage;
   }
 
   /** The manager a write names (through the table's manager row), if any. */
@@ -498,7 +535,6 @@ export class UsersResource implements ScimResourceType {
       checkUsername(body.username, nextUserName, this.table.usernameMaxLength);
       windowsNote(ctx, body.username);
     }
-    await this.assertUnique(ctx.jc, body, user._id);
     if (this.managerIn(body) === user._id) throw badRequest('invalidValue', 'A user cannot be their own manager');
     if (activate) await this.activate(ctx, user);
     if (Object.keys(body).length === 0) return this.render(await this.fetch(ctx.jc, id), ctx.baseUrl);
@@ -509,7 +545,10 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (!renaming || body.username === undefined || e.kind !== 'badRequest')
-        throw await this.refusal(ctx, e, body, `User ${id}`, user._id);
+        throw await this.refused(ctx, e, body, `User ${id}`, user._id);
+      // A username another user holds is a clash, not a bound user: never kept quietly.
+      const clash = await this.clash(ctx.jc, body, user._id).catch(() => undefined);
+      if (clash) throw clash;
       // Fact `boundUserRename`: JumpCloud refuses a rename while the user is bound to a resource, and the refusal
       // takes the whole PUT with it. The same write without the rename, as the default mode sends it, tells whether
       // the rename was the reason, whatever JumpCloud's words: if it passes, the rename is what JumpCloud refused.
@@ -520,7 +559,7 @@ export class UsersResource implements ScimResourceType {
         updated = await this.update(ctx, user._id, body);
       } catch (retried) {
         if (!isJumpCloudError(retried)) throw retried;
-        throw await this.refusal(ctx, retried, body, `User ${id}`, user._id);
+        throw await this.refused(ctx, retried, body, `User ${id}`, user._id);
       }
       this.renameRefusedNote(ctx, user, renaming, e);
     }

@@ -6,7 +6,8 @@ import { ID, MANAGER, everyCreatePost } from './users-contract.js';
 /**
  * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
  * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
- * POST /Users: the uniqueness pre-check, the create, and what a lost or refused create does.
+ * POST /Users: one call when nothing clashes (the create itself), the clash read only after JumpCloud refuses, and
+ * what a lost or refused create does.
  */
 describe('contract: Users → JumpCloud systemusers: creates', () => {
   const bridge = pinnedJumpCloud();
@@ -15,20 +16,7 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
     h = bridge();
   });
 
-  it('POST /Users pre-checks uniqueness, then creates with state explicit and answers 201 + Location', async () => {
-    jc.searchUsers(
-      { limit: 10, skip: 0 },
-      {
-        filter: {
-          or: [
-            { username: { $regex: '(?i)^jyoung$' } },
-            { email: { $regex: '(?i)^jyoung@Contoso\\.com$' } },
-            { employeeIdentifier: { $regex: '(?i)^701984$' } },
-          ],
-        },
-        fields: USER_FIELDS,
-      },
-    ).reply(200, { totalCount: 0, results: [] });
+  it('POST /Users is one call: the create, with state explicit, answers 201 + Location (no search first)', async () => {
     const created = jcUser({
       _id: ID,
       username: 'jyoung',
@@ -49,6 +37,7 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
       attributes: [{ name: 'scimExternalId', value: 'jyoung' }],
       state: 'ACTIVATED',
     }).reply(200, created);
+    const others = forbidden('any');
     const res = await h.request('POST', '/Users', {
       schemas: [
         'urn:ietf:params:scim:schemas:core:2.0:User',
@@ -69,10 +58,10 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
     expect(res.headers.get('location')).to.equal(`${h.base}/Users/${ID}`);
     expect(res.body.userName).to.equal('jyoung');
     expect(res.body.emails).to.deep.equal([{ value: 'jyoung@Contoso.com', type: 'work', primary: true }]);
+    expect(others(), 'JumpCloud calls besides the create').to.equal(0);
   });
 
   it('POST with active=false creates the user SUSPENDED', async () => {
-    jc.searchUsers().reply(200, { totalCount: 0, results: [] });
     jc.createUser({ username: 'sus', email: 'sus@example.com', state: 'SUSPENDED' }).reply(
       200,
       jcUser({ username: 'sus', email: 'sus@example.com', suspended: true, state: 'SUSPENDED', attributes: [] }),
@@ -86,11 +75,28 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
     expect(res.body.active).to.equal(false);
   });
 
-  it('a duplicate found by the pre-check answers 409 uniqueness and creates nothing', async () => {
-    jc.searchUsers().reply(200, { totalCount: 1, results: [jcUser({ username: 'JYoung' })] });
+  it('a create JumpCloud refuses as a duplicate: the clash is read only then, and the 409 names the holder', async () => {
+    jc.createUser({ username: 'jyoung', email: 'other@example.com', state: 'ACTIVATED' }).reply(400, {
+      code: 400,
+      message: 'Bad Request: User already exists',
+      status: 'ALREADY_EXISTS',
+    });
+    jc.searchUsers(
+      { limit: 10, skip: 0 },
+      {
+        filter: {
+          or: [
+            { username: { $regex: '(?i)^jyoung$' } },
+            { email: { $regex: '(?i)^other@example\\.com$' } },
+            { alternateEmail: { $regex: '(?i)^other@example\\.com$' } },
+          ],
+        },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, { totalCount: 1, results: [jcUser({ username: 'JYoung' })] });
     const creates = forbidden(['POST'], /^\/api\/systemusers$/);
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'other@example.com' }] });
-    expect(creates(), 'creates sent').to.equal(0);
+    expect(creates(), 'creates re-sent').to.equal(0);
     expect(res.status).to.equal(409);
     expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
     expect(res.body.detail).to.contain(
@@ -98,17 +104,81 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
     );
   });
 
-  it('JumpCloud\'s own 400 "already exists" (a race past the pre-check) also becomes 409 uniqueness', async () => {
-    jc.searchUsers().reply(200, { totalCount: 0, results: [] });
+  it('JumpCloud\'s own 400 "already exists" with no holder found by the clash read (deleted meanwhile) is still 409 uniqueness', async () => {
     jc.createUser().reply(400, { code: 400, message: 'Bad Request: User already exists', status: 'ALREADY_EXISTS' });
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
     expect(res.status).to.equal(409);
     expect(res.body.scimType).to.equal('uniqueness');
     expect(res.body.detail).to.contain('User already exists');
   });
 
-  it('a create whose answer is lost is never re-sent: the bridge finds the user it made', async () => {
+  it('a refusal whose text names no duplicate (an unclassified 400) is a clash when the clash read finds a holder', async () => {
+    jc.createUser().reply(400, { message: 'Bad Request: has already been registered' });
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, {
+      totalCount: 1,
+      results: [jcUser({ _id: MANAGER, username: 'jane', email: 'JYoung@example.com' })],
+    });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(409);
+    expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
+    expect(res.body.detail).to.equal(
+      `A JumpCloud user (id ${MANAGER}) already has emails "jyoung@example.com". If it is the same person, set Entra's matching attribute so it finds that user.`,
+    );
+  });
+
+  it("an unclassified 400 with no holder found stays JumpCloud's 400", async () => {
+    jc.createUser().reply(400, { message: 'Bad Request: something else' });
     jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+    const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
+    expect(res.status).to.equal(400);
+    expect(res.body).to.include({ scimType: 'invalidValue' });
+    expect(res.body.detail).to.equal('JumpCloud rejected the change. JumpCloud said: Bad Request: something else');
+  });
+
+  it('a second email another user holds (as email or alternateEmail) is a 409 naming alternateEmail, the holder and the fix', async () => {
+    jc.createUser({
+      username: 'jyoung',
+      email: 'jyoung@example.com',
+      alternateEmail: 'shared@home.example',
+      state: 'ACTIVATED',
+    }).reply(400, { message: 'Bad Request: User already exists' });
+    jc.searchUsers(
+      { limit: 10, skip: 0 },
+      {
+        filter: {
+          or: [
+            { username: { $regex: '(?i)^jyoung$' } },
+            { email: { $regex: '(?i)^jyoung@example\\.com$' } },
+            { alternateEmail: { $regex: '(?i)^jyoung@example\\.com$' } },
+            { email: { $regex: '(?i)^shared@home\\.example$' } },
+            { alternateEmail: { $regex: '(?i)^shared@home\\.example$' } },
+          ],
+        },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, {
+      totalCount: 1,
+      results: [
+        jcUser({ _id: MANAGER, username: 'sam', email: 'sam@example.com', alternateEmail: 'Shared@home.example' }),
+      ],
+    });
+    const res = await h.request('POST', '/Users', {
+      userName: 'jyoung',
+      emails: [
+        { value: 'jyoung@example.com', type: 'work', primary: true },
+        { value: 'shared@home.example', type: 'other' },
+      ],
+    });
+    expect(res.status).to.equal(409);
+    expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
+    expect(res.body.detail).to.equal(
+      `JumpCloud user "sam" (id ${MANAGER}) already has "shared@home.example" as its alternateEmail, and JumpCloud requires an alternate email to be unique across all of JumpCloud: no other user may hold it as email or alternateEmail. ` +
+        'This request sends it as alternateEmail (the second address of emails). To resolve: if it is the same person, let Entra match this user to that one; otherwise remove the address from one of them (in Entra, from the attribute mapped to the second email address), or change it in JumpCloud.',
+    );
+  });
+
+  it('a create whose answer is lost is never re-sent: the bridge finds the user it made', async () => {
     jc.createUser().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     jc.searchUsers(
       { limit: 2, skip: 0 },
@@ -123,7 +193,6 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
   });
 
   it('a lost create that did not land answers 502 and still sends the POST only once', async () => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     jc.createUser().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     jc.searchUsers({ limit: 2, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     const res = await h.request('POST', '/Users', { userName: 'jyoung', emails: [{ value: 'jyoung@example.com' }] });
@@ -131,12 +200,12 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
     expect(res.body.detail).to.contain('Entra will retry');
   });
 
-  it('POST with a manager makes two calls, the uniqueness search and the create: JumpCloud itself checks the manager', async () => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+  it('POST with a manager makes one call, the create: JumpCloud itself checks the manager', async () => {
     jc.createUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' }).reply(
       200,
       jcUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, attributes: [] }),
     );
+    const others = forbidden('any');
     const res = await h.request('POST', '/Users', {
       userName: 'rep',
       emails: [{ value: 'rep@example.com' }],
@@ -147,13 +216,14 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
       value: MANAGER,
       $ref: `${h.base}/Users/${MANAGER}`,
     });
+    expect(others(), 'JumpCloud calls besides the create').to.equal(0);
   });
 
-  it('POST whose manager JumpCloud refuses: the manager is looked up only then, and Entra is told to provision the manager first', async () => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
+  it('POST whose manager JumpCloud refuses: the clash and the manager are looked up only then, and Entra is told to provision the manager first', async () => {
     jc.createUser({ username: 'rep', email: 'rep@example.com', manager: MANAGER, state: 'ACTIVATED' }).reply(400, {
       message: 'invalid manager',
     });
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     jc.getUser(MANAGER).reply(404, { message: 'Not Found' });
     const res = await h.request('POST', '/Users', {
       userName: 'rep',
@@ -170,7 +240,6 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
   });
 
   it('never retries a create on 503: one POST, then 502 to Entra', async () => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     const posts = everyCreatePost(503, { message: 'unavailable' });
     const res = await h.request('POST', '/Users', { userName: 'once', emails: [{ value: 'once@example.com' }] });
     expect(res.status).to.equal(502);
@@ -178,7 +247,6 @@ describe('contract: Users → JumpCloud systemusers: creates', () => {
   });
 
   it('a lost create finding a user with that username but another email does not adopt it: 502, one POST', async () => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     const posts = everyCreatePost(504, { message: 'gateway timeout' });
     jc.searchUsers(
       { limit: 2, skip: 0 },

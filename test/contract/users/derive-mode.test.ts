@@ -63,7 +63,6 @@ describe('contract: Users → JumpCloud systemusers: derive mode adopts what exi
    * the second lookup then finds `found`. Returns how many POSTs were made (the interceptor answers two).
    */
   const lostThenDuplicate = (found: Record<string, unknown>): (() => number) => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     let posts = 0;
     jc.createUser()
       .times(2)
@@ -88,16 +87,18 @@ describe('contract: Users → JumpCloud systemusers: derive mode adopts what exi
   });
 
   it('the duplicate is not adopted when the user found holds another e-mail: 409, never a third POST', async () => {
-    const posts = lostThenDuplicate(jcUser({ username: 'jyoung', email: 'someone.else@example.com' }));
+    const holder = jcUser({ username: 'jyoung', email: 'someone.else@example.com' });
+    const posts = lostThenDuplicate(holder);
+    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 1, results: [holder] });
     const res = await once().request('POST', '/Users', {
       userName: 'jyoung',
       emails: [{ value: 'jyoung@example.com' }],
     });
     expect([res.status, res.body.scimType, posts()]).to.deep.equal([409, 'uniqueness', 2]);
+    expect(res.body.detail).to.contain(`already holds the username "jyoung"`);
   });
 
   it('a re-sent create that fails otherwise is not looked up again: its own error', async () => {
-    jc.searchUsers({ limit: 10, skip: 0 }).reply(200, { totalCount: 0, results: [] });
     jc.createUser().reply(502, { message: 'bad gateway' });
     jc.createUser().reply(403, { message: 'Forbidden' });
     byUsername('jyoung').reply(200, { totalCount: 0, results: [] });

@@ -97,12 +97,18 @@ describe('contract: Users → JumpCloud systemusers: lost answers, activation an
     expect(res.body).to.include({ scimType: 'invalidValue', detail: 'A user cannot be their own manager' });
   });
 
-  it("an email another user holds (any case) is a 409 naming that user; the user's own record is no clash", async () => {
+  it("an email another user holds (any case) is a 409 naming that user, read after JumpCloud refuses; the user's own record is no clash", async () => {
     jc.getUser(ID).reply(200, jcUser());
+    jc.putUser(ID, { email: 'taken@example.com' }).reply(400, { message: 'Bad Request: User already exists' });
     jc.searchUsers(
       { limit: 10, skip: 0 },
       {
-        filter: { or: [{ email: { $regex: '(?i)^taken@example\\.com$' } }] },
+        filter: {
+          or: [
+            { email: { $regex: '(?i)^taken@example\\.com$' } },
+            { alternateEmail: { $regex: '(?i)^taken@example\\.com$' } },
+          ],
+        },
         fields: USER_FIELDS,
       },
     ).reply(200, {
@@ -124,6 +130,7 @@ describe('contract: Users → JumpCloud systemusers: lost answers, activation an
   });
 
   it('a username another user holds is a 409 that says who holds it, why (derive mode, the default) and the ways out', async () => {
+    jc.createUser().reply(400, { message: 'Bad Request: User already exists' });
     jc.searchUsers({ limit: 10, skip: 0 }).reply(200, {
       totalCount: 1,
       results: [

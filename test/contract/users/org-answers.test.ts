@@ -76,8 +76,14 @@ describe('contract: Users → JumpCloud: a search refused for another reason is 
 
 describe('contract: Users → JumpCloud: a duplicate refused in words the bridge does not know (fact duplicateUserMessage)', () => {
   const bridge = pinnedJumpCloud();
-  const preCheck = {
-    filter: { or: [{ username: { $regex: '(?i)^kim$' } }, { email: { $regex: '(?i)^kim@example\\.com$' } }] },
+  const clashRead = {
+    filter: {
+      or: [
+        { username: { $regex: '(?i)^kim$' } },
+        { email: { $regex: '(?i)^kim@example\\.com$' } },
+        { alternateEmail: { $regex: '(?i)^kim@example\\.com$' } },
+      ],
+    },
     fields: USER_FIELDS,
   };
   const body = {
@@ -87,11 +93,10 @@ describe('contract: Users → JumpCloud: a duplicate refused in words the bridge
   };
   const refusal = { message: 'Bad Request: that value is taken' };
 
-  it('a create JumpCloud refuses in a race is looked up: another user holds the username, so the answer is the 409 naming it, and the text is learned', async () => {
+  it('a create JumpCloud refuses in words it does not know is followed by the clash read: another user holds the username, so the answer is the 409 naming it, and the words are learned', async () => {
     const h = bridge();
-    jc.searchUsers({ limit: 10, skip: 0 }, preCheck).reply(200, { totalCount: 0, results: [] });
     jc.createUser({ username: 'kim', email: 'kim@example.com', state: 'ACTIVATED' }).reply(400, refusal);
-    jc.searchUsers({ limit: 10, skip: 0 }, preCheck).reply(200, {
+    jc.searchUsers({ limit: 10, skip: 0 }, clashRead).reply(200, {
       totalCount: 1,
       results: [jcUser({ _id: MANAGER, username: 'kim', email: 'other@example.com', attributes: [] })],
     });
@@ -107,9 +112,8 @@ describe('contract: Users → JumpCloud: a duplicate refused in words the bridge
 
   it('once learned, the same words are a duplicate even when the lookup no longer finds the holder', async () => {
     const h = bridge();
-    jc.searchUsers({ limit: 10, skip: 0 }, preCheck).reply(200, { totalCount: 0, results: [] });
     jc.createUser({ username: 'kim', email: 'kim@example.com', state: 'ACTIVATED' }).reply(400, refusal);
-    jc.searchUsers({ limit: 10, skip: 0 }, preCheck).reply(200, { totalCount: 0, results: [] });
+    jc.searchUsers({ limit: 10, skip: 0 }, clashRead).reply(200, { totalCount: 0, results: [] });
     const res = await h.request('POST', '/Users', body);
     expect([res.status, res.body.scimType]).to.deep.equal([409, 'uniqueness']);
     expect(res.body.detail).to.equal(
@@ -121,9 +125,8 @@ describe('contract: Users → JumpCloud: a duplicate refused in words the bridge
   it('a refusal no lookup explains stays the 400 it was', async () => {
     const h = bridge();
     const other = { message: 'Bad Request: email domain is not allowed' };
-    jc.searchUsers({ limit: 10, skip: 0 }, preCheck).reply(200, { totalCount: 0, results: [] });
     jc.createUser({ username: 'kim', email: 'kim@example.com', state: 'ACTIVATED' }).reply(400, other);
-    jc.searchUsers({ limit: 10, skip: 0 }, preCheck).reply(200, { totalCount: 0, results: [] });
+    jc.searchUsers({ limit: 10, skip: 0 }, clashRead).reply(200, { totalCount: 0, results: [] });
     const res = await h.request('POST', '/Users', body);
     expect([res.status, res.body.detail]).to.deep.equal([
       400,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { jcUser, pinnedJumpCloud, USER_FIELDS } from '../../helpers/bridge-harness.js';
-import { jc } from '../../helpers/jumpcloud-calls.js';
+import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, logsOfKind } from './users-contract.js';
 
 /**
@@ -13,13 +13,6 @@ describe('contract: Users → JumpCloud systemusers: ALLOW_USERNAME_RENAME=true 
   it('renames the JumpCloud username and says so in the log', async () => {
     const h = renaming();
     jc.getUser(ID).reply(200, jcUser());
-    jc.searchUsers(
-      { limit: 10, skip: 0 },
-      {
-        filter: { or: [{ username: { $regex: '(?i)^babs$' } }] },
-        fields: USER_FIELDS,
-      },
-    ).reply(200, { totalCount: 0, results: [] });
     jc.putUser(ID, { username: 'babs' }).reply(200, jcUser({ username: 'babs' }));
     const res = await h.request('PATCH', `/Users/${ID}`, {
       Operations: [{ op: 'Replace', path: 'userName', value: 'babs' }],
@@ -75,6 +68,30 @@ describe('contract: Users → JumpCloud systemusers: ALLOW_USERNAME_RENAME=true 
           'and the rest of the change was applied. To rename, unbind the user from its resources in JumpCloud and change its username there.',
       ],
     ]);
+  });
+
+  it('a rename onto a username another user holds is a 409 naming the holder, never kept quietly', async () => {
+    const h = renaming();
+    h.logs.length = 0;
+    jc.getUser(ID).reply(200, jcUser());
+    jc.putUser(ID, { username: 'babs' }).reply(400, { message: 'Bad Request: has already been registered' });
+    jc.searchUsers(
+      { limit: 10, skip: 0 },
+      {
+        filter: { or: [{ username: { $regex: '(?i)^babs$' } }] },
+        fields: USER_FIELDS,
+      },
+    ).reply(200, { totalCount: 1, results: [jcUser({ _id: '6a1b2c3d4e5f6a7b8c9d0e1f', username: 'babs' })] });
+    const puts = forbidden(['PUT']);
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      Operations: [{ op: 'Replace', path: 'userName', value: 'babs' }],
+    });
+    expect(puts(), 'PUTs after the refusal').to.equal(0);
+    expect([res.status, res.body.scimType]).to.deep.equal([409, 'uniqueness']);
+    expect(res.body.detail).to.contain(
+      '(id 6a1b2c3d4e5f6a7b8c9d0e1f, SCIM userName "babs") already holds the username "babs"',
+    );
+    expect(logsOfKind(h, 'usernameKept')).to.deep.equal([]);
   });
 
   it('a refusal that is not about the rename is answered as it is: the write without the rename is refused too', async () => {
