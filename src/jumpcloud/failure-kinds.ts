@@ -94,6 +94,14 @@ export const FAILURE_KINDS = {
     ambiguous: false,
     systemic: true,
   },
+  throttled: {
+    // The pacer's own verdict, never an HTTP answer: the throttling already waited out leaves no time to finish.
+    answer: "429s the pacer waited out until the request's deadline would pass: the call was not sent again",
+    retried: false,
+    resentEvenIfNotIdempotent: false,
+    ambiguous: false,
+    systemic: true,
+  },
   alreadyExists: {
     // JumpCloud answers a duplicate username, email or employeeIdentifier with 400 (sometimes 409) "already exists".
     answer: 'any 4xx saying "already exists" or "has already been registered"',
