@@ -10,6 +10,7 @@ import { locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js'
 import { comeBackLaterAnswer, deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import { searchAllTypes } from '../resources/root-search.js';
+import { keyFingerprint } from '../coordination/primitives.js';
 
 const LIST_PARAMS = [
   'filter',
@@ -130,7 +131,8 @@ export function resourceRoutes(
       try {
         const scope = requestScope(l);
         const jc = connection.forKey(apiKey, { observer, ...scope });
-        await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...scope });
+        const org = keyFingerprint(apiKey, l.orgId);
+        await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, org, ...scope });
       } catch (e) {
         // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
         next(deadlineAnswer(res, config.requestDeadlineMs) ?? comeBackLaterAnswer(res, e, config.throttledStatus) ?? e);
