@@ -178,7 +178,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     says: 'restrictedFields lists fields owned by AD, another SCIM source or a federated IdP; writes to them are refused or overwritten',
     source: `${V1} (systemuserreturn.restrictedFields: {field, type, id})`,
     status: 'confirmed',
-    bridge: "not handled by the bridge yet: a refused write surfaces as a 400 carrying JumpCloud's message",
+    bridge:
+      'an owned field is left out of the PUT with a warning naming the attribute, the field and its owner, and the rest of the request applies (decisions 42)',
   },
   {
     name: 'emptyStringClears',
