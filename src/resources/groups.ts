@@ -9,6 +9,7 @@ import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { SCAN_ORDER, USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import { isSystemic } from '../jumpcloud/failure-kinds.js';
+import { notFitted } from '../jumpcloud/fan-out-fit.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -439,9 +440,13 @@ export class GroupsResource implements ScimResourceType {
       ...changes.add.map((id) => ({ id, op: 'add' as const })),
     ];
     if (!work.length) return new Set();
+    // Only the member calls the key's rate can serve before the deadline are started; the rest is answered "come
+    // back later" as soon as these are done.
+    const fit = jc.fitFanOut(work.length);
+    const tooLate = notFitted(`${USER_GROUPS.path}/${groupId}/members`, fit, work.length);
     let stop = false;
-    const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }): Promise<Outcome> => {
-      if (stop) return { id, op, status: 'skipped' };
+    const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }, i): Promise<Outcome> => {
+      if (stop || i >= fit.granted) return { id, op, status: 'skipped' };
       try {
         await jc.changeGroupMember(groupId, { op, type: 'user', id });
         return { id, op, status: 'done' };
@@ -453,8 +458,10 @@ export class GroupsResource implements ScimResourceType {
         if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id)))
           return { id, op, status: 'nested' };
         return { id, op, status: 'failed', error: e };
+      } finally {
+        fit.sent();
       }
-    });
+    }).finally(() => fit.release());
     const nested = outcomes.filter((o) => o.status === 'nested');
     for (const o of nested) {
       ctx.note?.({
@@ -466,7 +473,7 @@ export class GroupsResource implements ScimResourceType {
       });
     }
     const failed = outcomes.filter((o) => o.status === 'failed');
-    if (failed.length) throw this.partialFailure(groupId, outcomes, context);
+    if (failed.length || tooLate) throw this.partialFailure(groupId, outcomes, context, tooLate);
     return new Set(nested.map((o) => o.id));
   }
 
@@ -480,11 +487,11 @@ export class GroupsResource implements ScimResourceType {
     }
   }
 
-  private partialFailure(groupId: string, outcomes: Outcome[], context: string): ScimError {
+  private partialFailure(groupId: string, outcomes: Outcome[], context: string, tooLate?: JumpCloudError): ScimError {
     const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] =>
       outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
     const failed = outcomes.filter((o) => o.status === 'failed');
-    const systemic = failed.find((o) => o.error && isSystemic(o.error.kind));
+    const systemic = failed.find((o) => o.error && isSystemic(o.error.kind)) ?? (tooLate && { error: tooLate });
     const reason = (o: Outcome): string =>
       o.op === 'add' && o.error?.kind === 'notFound'
         ? `${o.id} (not a JumpCloud user)`
@@ -492,7 +499,7 @@ export class GroupsResource implements ScimResourceType {
     const list = (xs: string[]): string => (xs.length ? xs.join(', ') : 'none');
     const summary =
       `added: ${list(ids('add', 'done'))}; removed: ${list(ids('remove', 'done'))}; ` +
-      `failed: ${failed.map(reason).join(', ')}; not attempted: ${list(outcomes.filter((o) => o.status === 'skipped').map((o) => `${o.id} (${o.op})`))}.`;
+      `failed: ${list(failed.map(reason))}; not attempted: ${list(outcomes.filter((o) => o.status === 'skipped').map((o) => `${o.id} (${o.op})`))}.`;
     if (systemic?.error) {
       const base = scimErrorFor(systemic.error, `Group ${groupId}`);
       return new ScimError(
