@@ -25,7 +25,8 @@ import {
   type JumpCloudWrite,
 } from '../mapping/codecs.js';
 import { planUserQuery, regex, searchHasDottedKey, valuesCompared } from '../mapping/user-query.js';
-import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
+import { attrPathOf, fieldsOfRow, rowsToRead, userFields } from '../mapping/user-fields.js';
+import { restrictedFieldsOf } from '../mapping/restricted-fields.js';
 import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
@@ -521,7 +522,8 @@ export class UsersResource implements ScimResourceType {
     const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true, current: user });
     const after = this.table.toJumpCloud(nextDoc, changed, { current: user });
     const nextUserName = stringAt(nextDoc, this.table.userNameRow.path);
-    const renaming = this.keepUsername(ctx, user, after, nextUserName);
+    const wantsRename = this.keepUsername(ctx, user, after, nextUserName);
+    const renaming = this.skipRestricted(ctx, user, before, after, nextUserName) ? undefined : wantsRename;
     let body = updateBody(before, after, user);
     if (body.username === user.username) delete body.username;
     // PUT cannot take a STAGED user to ACTIVATED: that is JumpCloud's activation call.
@@ -618,6 +620,42 @@ export class UsersResource implements ScimResourceType {
         'and the rest of the change was applied. ' +
         'To rename, unbind the user from its resources in JumpCloud and change its username there.',
     });
+  }
+
+  /**
+   * Fact `restrictedFields`: a field another directory owns is not written (JumpCloud would refuse the whole PUT, a
+   * disable included, or the owner would overwrite it); it is left as JumpCloud holds it, with a warning naming the
+   * SCIM attribute, the field and its owner, and the rest of the request applies. A restricted username is kept as the
+   * default mode keeps it: the new userName is recorded (returns whether it was).
+   */
+  private skipRestricted(
+    ctx: RequestContext,
+    user: SystemUser,
+    before: JumpCloudWrite,
+    after: JumpCloudWrite,
+    nextUserName: string | undefined,
+  ): boolean {
+    const restricted = restrictedFieldsOf(user);
+    let usernameKept = false;
+    const fields = after.fields as Record<string, unknown>;
+    for (const [field, owner] of restricted) {
+      if (!(field in fields) || deepEqual((before.fields as Record<string, unknown>)[field], fields[field])) continue;
+      if (field === 'username') {
+        if (nextUserName === undefined || fields[field] === user.username) continue;
+        keepUsernameOf(after, user, nextUserName);
+        usernameKept = true;
+      } else fields[field] = (before.fields as Record<string, unknown>)[field];
+      const attribute = this.table.rows.find((r) => fieldsOfRow(r).includes(field))?.path.name ?? field;
+      ctx.note?.({
+        level: 'warn',
+        kind: 'restrictedField',
+        message:
+          `User ${user._id}: ${attribute} was not written: JumpCloud lists ${field} among the user's restrictedFields, owned by ${owner}, ` +
+          `which refuses or overwrites a change made here. The rest of the change was applied. Change it in ${owner}, or remove ${attribute} from the Entra provisioning mapping for these users.`,
+        data: { id: user._id, attribute, field },
+      });
+    }
+    return usernameKept;
   }
 
   /** JumpCloud's activation call; a retry after a lost answer finds the user already ACTIVATED, which is success. */
