@@ -173,9 +173,8 @@ const notSuspended: Codec = {
   search: (sub) =>
     sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined,
   reads: ['suspended', 'state'],
-  // Suspending is the same write whatever JumpCloud holds. Enabling is not: a STAGED user is activated by JumpCloud's
-  // own call, a SUSPENDED one by a PUT, so only the current user tells which.
-  standalone: (_op, value) => value === false,
+  // Not standalone: a STAGED user (imported, awaiting activation) stays STAGED when Entra disables it and is activated
+  // by JumpCloud's own call when enabled, so both directions need the current state.
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */

@@ -17,9 +17,12 @@ import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import {
   isDynamic,
   memberChanges,
+  memberRefs,
   memberSteps,
   needsCurrent,
+  stillNeeded,
   type MemberChanges,
+  type MembersSeen,
   type MemberRef,
   type MemberStep,
 } from '../mapping/group-members.js';
@@ -28,11 +31,19 @@ import type { ResourceLock } from '../coordination/primitives.js';
 import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
+import { ExpiringSet } from '../util/expiring-set.js';
 import { V2_PAGE, readMembers } from './memberships.js';
 import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
+
+/**
+ * How long a group this process created is taken to stay static and in the current layout. Only an administrator
+ * changes either (making it dynamic; an older bridge writing the previous layout), so the window is the longest such
+ * a change can go unnoticed by a member write; Entra's member PATCHes for a new group follow its create within it.
+ */
+const SETTLED_MS = 10 * 60_000;
 
 interface Outcome {
   id: string;
@@ -48,6 +59,13 @@ export class GroupsResource implements ScimResourceType {
   private readonly scaffold: ResourceScaffold;
   /** The table's translations as whole write bodies (create, full-update PUT). */
   private readonly records: RecordTable<UserGroup, UserGroupWrite>;
+  /**
+   * Groups this process created lately (static, in the current layout): Entra's member PATCHes after its create need
+   * no read of the group itself (see apply), only of its members. A read that shows a group otherwise drops it. A group
+   * known only from reads is read by each member PATCH (one read either way): the set matters after a create, when
+   * Entra sends a new group's members in many PATCHes and re-sends the ones answered "come back later".
+   */
+  private readonly settled = new ExpiringSet(SETTLED_MS);
 
   constructor(
     private readonly table: GroupTable,
@@ -128,8 +146,27 @@ export class GroupsResource implements ScimResourceType {
     return this.view(ctx, await this.fetch(ctx.jc, id), projection);
   }
 
-  private fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
-    return addressed(() => jc.getGroup(id), `Group ${id}`);
+  private async fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
+    try {
+      const group = await addressed(() => jc.getGroup(id), `Group ${id}`);
+      if (isDynamic(group) || this.table.holdsPreviousLayout(group)) this.settled.delete(id);
+      return group;
+    } catch (e) {
+      this.settled.delete(id);
+      throw e;
+    }
+  }
+
+  /** The first page of a group's members (one read; a missing group is its 404). */
+  private async firstMembers(jc: JumpCloudClient, id: string): Promise<MembersSeen> {
+    try {
+      const page = await addressed(() => jc.listGroupMembers(id, { limit: V2_PAGE, skip: 0 }), `Group ${id}`);
+      const ids = new Set(memberRefs(page.items, '').map((m) => m.value.toLowerCase()));
+      return { ids, complete: page.items.length < V2_PAGE || (!page.estimated && page.total <= page.items.length) };
+    } catch (e) {
+      this.settled.delete(id);
+      throw e;
+    }
   }
 
   /**
@@ -208,6 +245,8 @@ export class GroupsResource implements ScimResourceType {
       try {
         group = await ctx.jc.createGroup(post);
         this.checkDrift(ctx, post, group);
+        // Made just now, static and in the current layout: Entra's member PATCHes that follow need not read it.
+        this.settled.add(group.id);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (!e.ambiguous) throw await this.refusedCreate(ctx.jc, e, name);
@@ -291,6 +330,14 @@ export class GroupsResource implements ScimResourceType {
     const attrOps = ops.filter((o) => !isMembers(o));
 
     return this.scaffold.lock(ctx, lockKeys.group(id), async () => {
+      if (!attrOps.length && !projection && steps.length && !needsCurrent(steps) && this.settled.has(id)) {
+        // Only members change and nothing is answered, on a group this process lately saw static and in the current
+        // layout: the first page of its members is the one read. It tells a missing group, and members already there
+        // are not written again (a re-sent PATCH repeats none it shows done).
+        const seen = await this.firstMembers(ctx.jc, id);
+        await this.applyMembers(ctx, id, stillNeeded(memberChanges(steps), seen), `In group ${id}`);
+        return undefined;
+      }
       let group = await this.fetch(ctx.jc, id);
       if (steps.length && isDynamic(group)) {
         throw badRequest(
@@ -421,6 +468,7 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
+    this.settled.delete(id);
     await this.scaffold.lock(ctx, lockKeys.group(id), () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }

@@ -37,24 +37,26 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(searches(), 'searches').to.equal(0);
   });
 
-  it('a PATCH of top-level scalars only (Entra disabling a user, with title and department) is one PUT of just those fields: no read, the answer is the new state', async () => {
-    jc.putUser(ID, { suspended: true, state: 'SUSPENDED', jobTitle: 'Ex-employee', department: '' }).reply(
+  it('a PATCH of top-level scalars only (title, department, manager) is one PUT of just those fields: no read, the answer is the new state', async () => {
+    jc.putUser(ID, { jobTitle: 'Ex-employee', department: '', manager: MANAGER }).reply(
       200,
-      jcUser({ suspended: true, state: 'SUSPENDED', jobTitle: 'Ex-employee', department: '', displayname: 'B J' }),
+      jcUser({ jobTitle: 'Ex-employee', department: '', manager: MANAGER, displayname: 'B J' }),
     );
     const others = forbidden('any');
     const res = await h.request('PATCH', `/Users/${ID}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [
-        { op: 'Replace', path: 'active', value: 'False' },
         { op: 'Replace', path: 'title', value: 'Ex-employee' },
         { op: 'Remove', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department' },
+        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER },
       ],
     });
     expect(others(), 'JumpCloud calls besides the PUT').to.equal(0);
     expect(res.status).to.equal(200);
-    expect(res.body).to.include({ active: false, title: 'Ex-employee', displayName: 'B J' });
-    expect(res.body).to.not.have.property('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+    expect(res.body).to.include({ title: 'Ex-employee', displayName: 'B J' });
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']).to.deep.equal({
+      manager: { value: MANAGER, $ref: `${h.base}/Users/${MANAGER}` },
+    });
   });
 
   it('a scalar PATCH whose PUT JumpCloud stores differently is a drift warning, compared with what was sent', async () => {
@@ -68,9 +70,10 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(drift.map((d) => [d.attribute, d.sent, d.stored])).to.deep.equal([['displayName', '  Babs  ', 'Babs']]);
   });
 
-  it('enabling (active true), the userName, emails, addresses and custom attributes keep the read: their write needs the current user', async () => {
+  it('active (either way), the userName, emails, addresses and custom attributes keep the read: their write needs the current user', async () => {
     for (const op of [
       { op: 'replace', path: 'active', value: true },
+      { op: 'replace', path: 'active', value: 'False' },
       { op: 'replace', path: 'userName', value: 'babs' },
       { op: 'replace', path: 'emails[type eq "work"].value', value: 'b@example.com' },
       { op: 'add', path: 'phoneNumbers', value: [{ type: 'work', value: '1' }] },
