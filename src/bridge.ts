@@ -21,6 +21,7 @@ import { keyFingerprint, type Coordination, type ResourceLock } from './coordina
 import { createAuthenticator } from './auth/authenticator.js';
 import { orgAuthenticator } from './auth/org-authenticator.js';
 import { concurrencyCap } from './jumpcloud/concurrency-cap.js';
+import { paced, Pacer } from './jumpcloud/pacer.js';
 import { newLifecycle, type Lifecycle } from './http/health.js';
 import { registerProcessSecret } from './observability/redact.js';
 import { Recorder } from './recording/recorder.js';
@@ -41,6 +42,8 @@ export interface Bridge {
   /** Drift warnings since start (also on the debug page and, with METRICS=true, in scim_bridge_drift_warnings_total). */
   drift: DriftCounter;
   coordination: Coordination;
+  /** The per-key pacer of JumpCloud calls (its state is on the debug page and in the metrics). */
+  pacer: Pacer;
   /** /readyz's state: server.ts sets `draining` on SIGTERM. */
   lifecycle: Lifecycle;
   close(): void;
@@ -90,12 +93,16 @@ export function createBridge(
         env: options.env ?? process.env,
       })
     : undefined;
-  // Per-key cap outermost on the wire (a queued call holds no socket), then a recording layer, then any extras.
+  const pacer = new Pacer(coordination.pace, { maxInFlight: config.upstreamConcurrency });
+  metrics.observePace(() => pacer.snapshot());
+  // The pacer outermost on the wire (a waiting call holds no slot and no socket; a throttled one is re-sent from
+  // there), then the per-key cap (shared by replicas), a recording layer, then any extras.
   const layers = {
     // With Redis, no write leaves without proving (and extending) the lease of every lock the request holds.
     outer: [...(shared ? [writeGuard(assertLeasesHeld)] : []), ...(options.layers?.outer ?? [])],
     call: options.layers?.call ?? [],
     wire: [
+      paced(pacer),
       concurrencyCap(coordination.upstreamCap),
       ...(recorder ? [recorder.layer] : []),
       ...(options.layers?.wire ?? []),
@@ -127,7 +134,7 @@ export function createBridge(
   const resources = new ResourceRegistry([users, groups, ...(options.resourceTypes?.({ config, locks }) ?? [])]);
   const drift = new DriftCounter();
   const debug = config.debugPage.enabled
-    ? createDebugPage({ config, mappings: () => resources.mappings, drift })
+    ? createDebugPage({ config, mappings: () => resources.mappings, drift, pace: () => pacer.snapshot() })
     : undefined;
   const app = createApp({
     config,
@@ -159,6 +166,7 @@ export function createBridge(
     users,
     ...(debug ? { debug } : {}),
     coordination,
+    pacer,
     lifecycle,
     metrics,
     drift,

@@ -17,6 +17,7 @@ function defaultText(s: Setting): string {
 function accepts(s: Setting): string {
   switch (s.type) {
     case 'integer':
+    case 'decimal':
       return `${s.min ?? 0}–${s.max ?? '∞'}`;
     case 'boolean':
       return '`true`, `false`';

@@ -30,7 +30,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
 export interface Setting {
   name: string;
   group: SettingGroup;
-  type: 'integer' | 'boolean' | 'enum' | 'url' | 'text' | 'list' | 'path';
+  type: 'integer' | 'decimal' | 'boolean' | 'enum' | 'url' | 'text' | 'list' | 'path';
   /** The value used when the variable is unset or empty; absent: unset means "off" or "derived" (see `defaultDoc`). */
   default?: number | boolean | string;
   /** How the default is derived when it is not one fixed value. */
@@ -152,6 +152,15 @@ export const SETTINGS = [
     min: 1,
     max: 256,
     doc: 'Concurrent JumpCloud calls per key across all requests (keeps bursts from a 429 storm).',
+  },
+  {
+    name: 'JUMPCLOUD_RATE_LIMIT',
+    group: 'JumpCloud',
+    type: 'decimal',
+    defaultDoc: 'learned from 429s',
+    min: 0.5,
+    max: 1_000,
+    doc: 'Calls per second JumpCloud allows per key, when known: the pacer starts there instead of learning it from 429s (it still slows down on one).',
   },
   {
     name: 'HTTPS_PROXY',
@@ -307,6 +316,14 @@ export const SETTINGS = [
     min: 1_000,
     max: 58_000,
     doc: "One deadline for everything a request does upstream, inside Entra's 60 s; past it 503 + `Retry-After`.",
+  },
+  {
+    name: 'THROTTLED_STATUS',
+    group: 'Limits and time budgets',
+    type: 'enum',
+    values: ['503', '429'],
+    default: '503',
+    doc: 'The status of "come back later" when JumpCloud\'s rate limit would make a request miss its deadline (always with `Retry-After`, naming the writes done); see docs/decisions.md.',
   },
   {
     name: 'CREATE_LOOKUP_WINDOW_MS',

@@ -53,6 +53,13 @@ export interface Config {
   createLookupWindowMs: number;
   /** Concurrent JumpCloud calls per key, across all requests. */
   upstreamConcurrency: number;
+  /** JUMPCLOUD_RATE_LIMIT: the calls/s JumpCloud allows one key, when known; otherwise learned from its 429s. */
+  upstreamRateLimit: number | undefined;
+  /**
+   * The status of a "come back later" answer (JumpCloud's throttling would make the request miss its deadline):
+   * 503 by default, 429 when THROTTLED_STATUS says so (docs/decisions.md).
+   */
+  throttledStatus: 429 | 503;
   /** How long a key JumpCloud accepted is trusted before it is proven again. */
   provenKeyTtlMs: number;
   /** Failed authentications allowed per client address per window before 429. */
@@ -165,6 +172,19 @@ function int(env: Env, name: NameOf<'integer'>, derived?: number): number {
     throw new ConfigError(`${name} must be a whole number between ${min} and ${max} (got ${shown(raw)})`);
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+/** A decimal within the table's bounds (calls per second, say), or undefined when unset: unset means "not known". */
+function decimal(env: Env, name: NameOf<'decimal'>): number | undefined {
+  const row = setting(name);
+  const min = row.min ?? 0;
+  const max = row.max ?? Number.MAX_SAFE_INTEGER;
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(n >= min && n <= max))
+    throw new ConfigError(`${name} must be a number between ${min} and ${max} (got ${shown(raw)})`);
   return n;
 }
 
@@ -504,6 +524,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxMemberOperations: int(env, 'MAX_MEMBER_OPERATIONS'),
     createLookupWindowMs: int(env, 'CREATE_LOOKUP_WINDOW_MS'),
     upstreamConcurrency: int(env, 'JUMPCLOUD_CONCURRENCY'),
+    upstreamRateLimit: decimal(env, 'JUMPCLOUD_RATE_LIMIT'),
+    throttledStatus: oneOf(env, 'THROTTLED_STATUS') === '429' ? 429 : 503,
     provenKeyTtlMs: int(env, 'PROVEN_KEY_TTL_MS'),
     failedAuth: {
       max: int(env, 'FAILED_AUTH_LIMIT'),

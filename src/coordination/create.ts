@@ -9,17 +9,19 @@ import { redisCoordination } from './redis-coordination.js';
  * replica. More than one replica is safe only with the shared one.
  */
 export function createCoordination(
-  config: Pick<Config, 'upstreamConcurrency' | 'provenKeyTtlMs' | 'deployment'>,
+  config: Pick<
+    Config,
+    'upstreamConcurrency' | 'upstreamRateLimit' | 'requestDeadlineMs' | 'provenKeyTtlMs' | 'deployment'
+  >,
   logger: Logger,
 ): Coordination {
   const redis = config.deployment.redis;
-  if (!redis)
-    return inProcessCoordination({
-      upstreamConcurrency: config.upstreamConcurrency,
-      provenKeyTtlMs: config.provenKeyTtlMs,
-    });
-  return redisCoordination(
-    { ...redis, upstreamConcurrency: config.upstreamConcurrency, provenKeyTtlMs: config.provenKeyTtlMs },
-    logger,
-  );
+  const options = {
+    upstreamConcurrency: config.upstreamConcurrency,
+    provenKeyTtlMs: config.provenKeyTtlMs,
+    requestDeadlineMs: config.requestDeadlineMs,
+    ...(config.upstreamRateLimit === undefined ? {} : { upstreamRateLimit: config.upstreamRateLimit }),
+  };
+  if (!redis) return inProcessCoordination(options);
+  return redisCoordination({ ...redis, ...options }, logger);
 }

@@ -1,9 +1,11 @@
 import { MemoryStore } from 'express-rate-limit';
+import { InProcessPace, maxGuessedPauseMs } from './pace.js';
 import {
   abortReason,
   type ConcurrencyCap,
   type Coordination,
   type Lease,
+  type PaceOptions,
   type ProvenKeys,
   type ResourceLock,
 } from './primitives.js';
@@ -163,12 +165,23 @@ export interface CoordinationOptions {
   upstreamConcurrency: number;
   /** How long a key JumpCloud accepted counts as proven. */
   provenKeyTtlMs: number;
+  /** JUMPCLOUD_RATE_LIMIT: calls/s per key known in advance; otherwise learned from JumpCloud's 429s. */
+  upstreamRateLimit?: number;
+  /** REQUEST_DEADLINE_MS: a pause guessed without Retry-After stays well below it. */
+  requestDeadlineMs?: number;
 }
+
+/** The pace's options from the coordination options (a rate only when one is configured). */
+export const paceOptions = (options: CoordinationOptions): PaceOptions => ({
+  ...(options.upstreamRateLimit === undefined ? {} : { initialRate: options.upstreamRateLimit }),
+  ...(options.requestDeadlineMs === undefined ? {} : { maxPauseMs: maxGuessedPauseMs(options.requestDeadlineMs) }),
+});
 
 export function inProcessCoordination(options: CoordinationOptions): Coordination {
   return {
     locks: new InProcessLock(),
     upstreamCap: new InProcessCap(options.upstreamConcurrency),
+    pace: new InProcessPace(paceOptions(options)),
     provenKeys: new InProcessProvenKeys(options.provenKeyTtlMs),
     failedAuthStore: new MemoryStore(),
     ready: () => Promise.resolve(true),

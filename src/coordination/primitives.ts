@@ -51,11 +51,53 @@ export interface ProvenKeys {
 
 export type { RateLimitStore };
 
+/** One call's turn from a key's pace: admitted (at the store's clock), or how long to wait before asking again. */
+export type PaceGrant = { admitted: true; at: number } | { admitted: false; waitMs: number };
+
+/** What a key's pace knows now: for metrics, the debug page, and a request's estimate of its wait. */
+export interface PaceState {
+  /** Calls/s admitted; undefined until JumpCloud has throttled the key (or JUMPCLOUD_RATE_LIMIT named a rate). */
+  rate: number | undefined;
+  /** How much longer the key is paused after a 429. */
+  pausedMs: number;
+  /** Pauses started since the process started (all replicas', with Redis). */
+  pauses: number;
+  /** 429s JumpCloud answered. */
+  throttles: number;
+}
+
+export interface PaceOptions {
+  /** A rate known in advance (JUMPCLOUD_RATE_LIMIT): the pace starts there instead of learning it from 429s. */
+  initialRate?: number;
+  /** The pause after a 429 that names no Retry-After. */
+  defaultPauseMs?: number;
+  /** The longest such pause (it doubles while 429s follow each other): kept well below the request deadline. */
+  maxPauseMs?: number;
+}
+
+/**
+ * The rate JumpCloud allows one key (and org), learned and shared by every request (and every replica): calls are
+ * spaced at the learned rate; a 429 pauses the whole key for its Retry-After and lowers the rate once per
+ * congestion event; busy admissions raise it again slowly (additive increase, multiplicative decrease).
+ */
+export interface KeyPace {
+  /** Asks for one call's turn. `busy`: more calls wait behind this one (only then does the rate rise). */
+  take(key: string, busy: boolean): Promise<PaceGrant>;
+  /** JumpCloud answered 429 to a call admitted at `grantedAt` (the `at` of its grant). */
+  throttled(key: string, grantedAt: number, retryAfterMs: number | undefined): Promise<void>;
+  /** The last known state (with Redis: as of this replica's last exchange with it). */
+  state(key: string): PaceState;
+  /** Drops what this process holds for a key nobody uses (a key JumpCloud never accepted). */
+  forget(key: string): void;
+}
+
 /** Everything one bridge process coordinates through. */
 export interface Coordination {
   readonly locks: ResourceLock;
   /** Per-key cap on concurrent JumpCloud calls. */
   readonly upstreamCap: ConcurrencyCap;
+  /** Per-key rate and pause, learned from JumpCloud's 429s. */
+  readonly pace: KeyPace;
   readonly provenKeys: ProvenKeys;
   /** The store for express-rate-limit's failed-authentication limiter (one per limiter). */
   readonly failedAuthStore: RateLimitStore;

@@ -1,5 +1,7 @@
 import type { Logger } from '../observability/logger.js';
-import { InProcessCap } from './in-process.js';
+import { InProcessCap, paceOptions, type CoordinationOptions } from './in-process.js';
+import { InProcessPace } from './pace.js';
+import { RedisPace } from './redis-pace.js';
 import type { Coordination } from './primitives.js';
 import { openRedis, safeUrl, type RedisConnection } from './redis-connection.js';
 import { RedisCap } from './redis-cap.js';
@@ -7,13 +9,11 @@ import { RedisLeaseLock } from './redis-lease-lock.js';
 import { RedisProvenKeys } from './redis-proven-keys.js';
 import { SharedRateLimitStore } from './redis-rate-limit-store.js';
 
-export interface RedisCoordinationOptions {
+export interface RedisCoordinationOptions extends CoordinationOptions {
   url: string;
   keyPrefix: string;
   lockLeaseMs: number;
   lockWaitMs: number;
-  upstreamConcurrency: number;
-  provenKeyTtlMs: number;
 }
 
 /**
@@ -50,6 +50,11 @@ export function redisCoordination(
       slotTtlMs: options.lockLeaseMs,
       prefix,
       onFallback: fallbackNote('upstream concurrency cap'),
+    }),
+    pace: new RedisPace(connection.client, new InProcessPace(paceOptions(options)), {
+      ...paceOptions(options),
+      prefix,
+      onFallback: fallbackNote('upstream pace'),
     }),
     provenKeys: new RedisProvenKeys(connection.client, options.provenKeyTtlMs, prefix),
     failedAuthStore: new SharedRateLimitStore(

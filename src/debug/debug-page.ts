@@ -5,6 +5,7 @@ import { explainExchange, type ResourceMapping } from '../mapping/exchange-mappi
 import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
+import type { PaceReading } from '../observability/metrics.js';
 import { requestOrigin } from '../util/request-origin.js';
 import { ExchangeBuffer, type BufferedExchange } from './exchange-buffer.js';
 import { describeFilter, filterFromQuery, matches, subjectsOf, type ExchangeFilter } from './exchange-filter.js';
@@ -21,6 +22,8 @@ export interface DebugPageDeps {
   mappings: () => readonly ResourceMapping[];
   /** Drift warnings since start, shown at the top of the page. */
   drift?: DriftCounter;
+  /** The JumpCloud pacer's state, shown at the top of the page. */
+  pace?: () => readonly PaceReading[];
 }
 
 export interface DebugPage {
@@ -151,6 +154,7 @@ export function createDebugPage(deps: DebugPageDeps): DebugPage {
           total: buffer.size,
           mappings: deps.mappings(),
           ...(deps.drift ? { drift: deps.drift } : {}),
+          ...(deps.pace ? { pace: deps.pace() } : {}),
         },
         view,
       ),

@@ -9,6 +9,7 @@ import type {
 import type { AttributeDef, SchemaDef } from '../scim/attribute-def.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
+import type { PaceReading } from '../observability/metrics.js';
 import type { BufferedExchange } from './exchange-buffer.js';
 import type { ExchangeFilter, Subjects } from './exchange-filter.js';
 
@@ -295,6 +296,23 @@ export interface PageOptions {
   drift?: DriftCounter;
   /** The registered resource types, whose naming attributes the search box matches. */
   mappings: readonly ResourceMapping[];
+  /** The JumpCloud pacer's state per key, by org (never the key). */
+  pace?: readonly PaceReading[];
+}
+
+const orgName = (org: string | undefined): string => (org === undefined ? 'default org' : `org ${org}`);
+
+/** How JumpCloud calls are paced now: the learned rate, the queue, a pause after a 429. */
+function renderPace(readings: readonly PaceReading[] | undefined): string {
+  if (!readings) return '';
+  if (readings.length === 0) return '<p class="pace none">JumpCloud pacing: no calls yet.</p>';
+  const rows = readings.map((r) => {
+    const rate = r.rate === undefined ? 'no limit learned yet' : `${escapeHtml(Math.round(r.rate * 10) / 10)} calls/s`;
+    const paused = r.pausedMs > 0 ? `, <strong>paused ${escapeHtml(Math.ceil(r.pausedMs / 100) / 10)} s</strong>` : '';
+    const who = r.proven ? orgName(r.org) : `${orgName(r.org)} (a key JumpCloud has not accepted yet)`;
+    return `<li>${escapeHtml(who)}: ${rate}${paused}; ${escapeHtml(r.queued)} waiting, ${escapeHtml(r.inFlight)} in flight (limit ${escapeHtml(r.inFlightLimit)}); ${escapeHtml(r.throttles)} answers 429, ${escapeHtml(r.pauses)} pauses since start.</li>`;
+  });
+  return `<div class="pace"><p>JumpCloud pacing per API key:</p><ul>${rows.join('')}</ul></div>`;
 }
 
 function renderDrift(d: DriftCounter | undefined): string {
@@ -348,7 +366,7 @@ export function renderPage(
   return layout(
     'jumpcloud-scim-bridge · debug',
     opts.nonce,
-    `${intro}${renderDrift(opts.drift)}${filterForm(opts.filter, hint)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
+    `${intro}${renderDrift(opts.drift)}${renderPace(opts.pace)}${filterForm(opts.filter, hint)}<section id="exchanges" data-last="${escapeHtml(opts.last)}" data-capacity="${escapeHtml(opts.capacity)}">${items}</section>`,
     LIVE_SCRIPT,
   );
 }

@@ -13,9 +13,9 @@ const flag: Schema = { type: 'boolean' };
 const stringList: Schema = { type: 'array', items: { type: 'string' } };
 
 /*
- * `id` is not in the request schemas, only in `systemuserreturn`. JumpCloud's own module sends the elements it read
- * back unchanged (ids included) when it merges an array before a PUT, so an element id is accepted here and is
- * assumed to be kept (see user-record.ts); the assumption is listed in docs/decisions.md for real-tenant checks.
+ * `id` is not in the request schemas, only in `systemuserreturn`. Whether a request element may carry one is unknown
+ * (fact `putElementIds`): by default an id the user holds is accepted and kept (see user-record.ts), and the
+ * `elementIdsRefused` flip refuses it. JumpCloud's own module, and the bridge, send elements without one.
  */
 const elementId: Schema = { type: 'string', maxLength: 24 };
 

@@ -7,7 +7,14 @@ import { apiKeyGate, LOGIN_PAGE_HTML, orgGate } from './auth.js';
 import { seedExampleUsers } from './example-users.js';
 import { describeFault, faultFromJson, FaultInjector } from './faults.js';
 import { pathOf, queryParams, recordViolation, type EmulatorContext } from './request-context.js';
-import { modesFromJson, multiTenantGate, organizationsList, readOnlyGate, type EmulatorModes } from './modes.js';
+import {
+  modesFromJson,
+  multiTenantGate,
+  organizationsList,
+  rateGate,
+  readOnlyGate,
+  type EmulatorModes,
+} from './modes.js';
 import { EmulatorStore } from './store.js';
 import { systemUsersRouter } from './system-users.js';
 import type { ContractViolation, RecordedRequest } from './types.js';
@@ -85,6 +92,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const api = express.Router();
   api.use(express.raw({ type: () => true, limit: '5mb' }));
   api.use(recordAndParse(context, requests));
+  api.use(rateGate(modes));
   api.use(faults.middleware());
   api.use(apiKeyGate(apiKeys));
   api.use(orgGate(opts.orgId));

@@ -15,7 +15,7 @@ Runs a JumpCloud API emulator (v1 systemusers/search, v2 usergroups) on loopback
   --max-limit N     largest accepted list limit (default 100)
   --seed            add example users and a group (skipped when they already exist)
   --modes FILE      real-org behaviours as JSON: readOnlyKeys, multiTenant, refuseSearch, searchFields,
-                    normalise (see src/emulator/modes.ts; also PUT /__emulator/modes)
+                    normalise, latencyMs, rateLimit (see src/emulator/modes.ts; also PUT /__emulator/modes)
   --help            show this text
 `;
 

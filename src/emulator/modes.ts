@@ -38,6 +38,14 @@ export interface EmulatorModes {
    * Keys are systemuser fields, or `phoneNumbers.number`.
    */
   normalise?: Record<string, Normalisation>;
+  /** Every /api answer waits this long first: a steady upstream latency, for throughput simulations. */
+  latencyMs?: number;
+  /**
+   * A token bucket per API key (and org): `perSecond` calls refill it, it holds `burst` (default: one second's
+   * worth); a call finding it empty is answered 429 without being handled. JumpCloud documents 429 but no number
+   * and no Retry-After; `retryAfter: true` adds one (whole seconds until the next token).
+   */
+  rateLimit?: { perSecond: number; burst?: number; retryAfter?: boolean };
   /**
    * The other answer to each behaviour JumpCloud does not document (the facts list's `unknown` entries). The default
    * of each is the emulator's guess; the mode flips it, so a test can show the bridge works under both answers.
@@ -193,10 +201,44 @@ export function normaliseStored(user: SystemUser, rules: EmulatorModes['normalis
   }
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The steady latency and the per-key token bucket of `latencyMs` and `rateLimit`. */
+export function rateGate(modes: () => EmulatorModes) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const { latencyMs, rateLimit } = modes();
+    if (latencyMs) await sleep(latencyMs);
+    if (!rateLimit) return next();
+    const key = `${req.get('x-api-key') ?? ''} ${req.get('x-org-id') ?? ''}`;
+    const burst = rateLimit.burst ?? rateLimit.perSecond;
+    const now = performance.now();
+    const b = buckets.get(key) ?? { tokens: burst, at: now };
+    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * rateLimit.perSecond);
+    b.at = now;
+    buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return next();
+    }
+    if (rateLimit.retryAfter) res.set('Retry-After', String(Math.ceil((1 - b.tokens) / rateLimit.perSecond)));
+    res.status(429).json({ message: 'Too Many Requests' });
+  };
+}
+
 /** Validates modes that arrive as JSON (CLI, admin API). */
 export function modesFromJson(value: unknown): EmulatorModes {
   if (!isRecord(value)) throw new ApiError(400, { message: 'modes must be a JSON object' });
-  const known = new Set(['readOnlyKeys', 'multiTenant', 'refuseSearch', 'searchFields', 'normalise', 'unknowns']);
+  const known = new Set([
+    'readOnlyKeys',
+    'multiTenant',
+    'refuseSearch',
+    'searchFields',
+    'normalise',
+    'unknowns',
+    'latencyMs',
+    'rateLimit',
+  ]);
   const unknown = Object.keys(value).filter((k) => !known.has(k));
   if (unknown.length)
     throw new ApiError(400, { message: `unknown mode(s): ${unknown.join(', ')} (known: ${[...known].join(', ')})` });
@@ -204,6 +246,13 @@ export function modesFromJson(value: unknown): EmulatorModes {
     if (typeof how !== 'string' || !(how in NORMALISE))
       throw new ApiError(400, { message: `normalise values must be one of ${Object.keys(NORMALISE).join(', ')}` });
   }
+  if (value.latencyMs !== undefined && !(typeof value.latencyMs === 'number' && value.latencyMs >= 0))
+    throw new ApiError(400, { message: 'latencyMs must be a non-negative number of milliseconds' });
+  const rate = value.rateLimit;
+  if (rate !== undefined && !(isRecord(rate) && typeof rate.perSecond === 'number' && rate.perSecond > 0))
+    throw new ApiError(400, {
+      message: 'rateLimit must be {"perSecond": N} with N > 0 (optionally burst, retryAfter)',
+    });
   if (value.unknowns !== undefined) {
     const unknowns = value.unknowns;
     if (!isRecord(unknowns)) throw new ApiError(400, { message: 'unknowns must be a JSON object' });

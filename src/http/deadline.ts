@@ -1,8 +1,9 @@
 import type { RequestHandler, Response } from 'express';
 import { edgeErrors } from './edge-errors.js';
 import type { Config } from '../config.js';
-import type { ScimError } from '../scim/errors.js';
+import { isScimError, type ScimError } from '../scim/errors.js';
 import { locals } from './scim-response.js';
+import { noteDeadline } from '../util/deadline-signal.js';
 
 /** Why a request's upstream work was stopped. */
 class RequestStopped extends Error {
@@ -24,6 +25,7 @@ export function requestDeadline(config: Pick<Config, 'requestDeadlineMs'>): Requ
   return (_req, res, next) => {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(new RequestStopped('deadline')), config.requestDeadlineMs);
+    noteDeadline(ctl.signal, Date.now() + config.requestDeadlineMs);
     res.once('close', () => {
       clearTimeout(timer);
       if (!res.writableFinished) ctl.abort(new RequestStopped('client-gone'));
@@ -33,7 +35,7 @@ export function requestDeadline(config: Pick<Config, 'requestDeadlineMs'>): Requ
   };
 }
 
-/** The writes JumpCloud confirmed for this request, in words: what a deadline answer says was done. */
+/** The writes JumpCloud confirmed for this request, in words: what a "come back later" answer says was done. */
 function confirmedWrites(res: Response): string[] {
   return locals(res)
     .calls.filter(
@@ -57,4 +59,16 @@ export function deadlineAnswer(res: Response, deadlineMs: number): ScimError | u
   if (!(reason instanceof RequestStopped) || reason.why !== 'deadline') return undefined;
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   return edgeErrors.deadline(deadlineMs, confirmedWrites(res));
+}
+
+/**
+ * The answer when JumpCloud's throttling would have made the request miss its deadline, given early instead: the
+ * status THROTTLED_STATUS names (503 by default, docs/decisions.md), Retry-After from the pacer's backlog, and the
+ * writes JumpCloud confirmed, so the admin reading Entra's log sees what is already done. A re-sent request
+ * converges: it computes what is left and does not repeat the done writes.
+ */
+export function comeBackLaterAnswer(res: Response, e: unknown, status: 429 | 503): ScimError | undefined {
+  if (!isScimError(e) || e.comeBackAfterSeconds === undefined) return undefined;
+  res.set('Retry-After', String(e.comeBackAfterSeconds));
+  return edgeErrors.comeBackLater(status, e, e.comeBackAfterSeconds, confirmedWrites(res));
 }

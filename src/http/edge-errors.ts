@@ -3,6 +3,14 @@ import { ORG_SEGMENT, SCIM_BASE } from './scim-response.js';
 
 const ORG_URL = `${SCIM_BASE}${ORG_SEGMENT}/{orgId}`;
 
+/** What JumpCloud confirmed before a request stopped, in words. */
+function writesDone(confirmedWrites: readonly string[]): string {
+  const n = confirmedWrites.length;
+  return n
+    ? `JumpCloud confirmed ${n} write${n === 1 ? '' : 's'} before it stopped: ${confirmedWrites.slice(0, 20).join('; ')}${n > 20 ? `; and ${n - 20} more` : ''}.`
+    : 'JumpCloud confirmed no write before it stopped.';
+}
+
 /**
  * Every answer the HTTP edge gives on its own (before or instead of a resource handler), in one place: what the
  * admin reading Entra's provisioning log, or the developer of a generic SCIM client, sees. Each says what was
@@ -90,15 +98,17 @@ export const edgeErrors = {
   internalError: (requestId: string): ScimError =>
     new ScimError(500, undefined, `Internal error in the bridge (request id ${requestId}); the log has the details`),
 
-  deadline: (deadlineMs: number, confirmedWrites: readonly string[]): ScimError => {
-    const n = confirmedWrites.length;
-    const said = n
-      ? `JumpCloud confirmed ${n} write${n === 1 ? '' : 's'} before it stopped: ${confirmedWrites.slice(0, 20).join('; ')}${n > 20 ? `; and ${n - 20} more` : ''}.`
-      : 'JumpCloud confirmed no write before it stopped.';
-    return new ScimError(
+  deadline: (deadlineMs: number, confirmedWrites: readonly string[]): ScimError =>
+    new ScimError(
       503,
       undefined,
-      `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${said} Retrying the same request completes it.`,
-    );
-  },
+      `The request did not finish within the bridge's deadline of ${Math.round(deadlineMs / 100) / 10} s (JumpCloud is slow or throttling). ${writesDone(confirmedWrites)} Retrying the same request completes it.`,
+    ),
+
+  /**
+   * JumpCloud's throttling would have made the request miss its deadline, so it is answered early: the status
+   * THROTTLED_STATUS names, the handler's detail and Retry-After, and the writes JumpCloud confirmed.
+   */
+  comeBackLater: (status: 429 | 503, e: ScimError, retryAfterSeconds: number, confirmedWrites: readonly string[]) =>
+    new ScimError(status, e.scimType, `${e.detail} ${writesDone(confirmedWrites)}`, retryAfterSeconds),
 };

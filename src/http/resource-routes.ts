@@ -7,9 +7,10 @@ import type { JumpCloudConnection } from '../jumpcloud/client.js';
 import { badRequest } from '../scim/errors.js';
 import type { RequestContext, ResourceRegistry, ScimListParams, ScimResourceType } from '../resources/resource-type.js';
 import { locals, requestScope, scimBaseUrl, sendScim } from './scim-response.js';
-import { deadlineAnswer } from './deadline.js';
+import { comeBackLaterAnswer, deadlineAnswer } from './deadline.js';
 import type { UpstreamCall } from '../jumpcloud/observed.js';
 import { searchAllTypes } from '../resources/root-search.js';
+import { keyFingerprint } from '../coordination/primitives.js';
 
 const LIST_PARAMS = [
   'filter',
@@ -97,7 +98,7 @@ export interface ResourceRouteDeps {
 export function resourceRoutes(
   registry: ResourceRegistry,
   connection: JumpCloudConnection,
-  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs' | 'maxPageSize' | 'maxFilterScan'>,
+  config: Pick<Config, 'publicUrl' | 'requestDeadlineMs' | 'maxPageSize' | 'maxFilterScan' | 'throttledStatus'>,
   deps: ResourceRouteDeps = {},
 ): Router {
   const router = express.Router({ caseSensitive: false });
@@ -130,10 +131,11 @@ export function resourceRoutes(
       try {
         const scope = requestScope(l);
         const jc = connection.forKey(apiKey, { observer, ...scope });
-        await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, ...scope });
+        const org = keyFingerprint(apiKey, l.orgId);
+        await handler(req, res, { jc, baseUrl: scimBaseUrl(req, config), note, org, ...scope });
       } catch (e) {
         // Whatever the handler was doing when the deadline stopped it, the answer is the deadline's.
-        next(deadlineAnswer(res, config.requestDeadlineMs) ?? e);
+        next(deadlineAnswer(res, config.requestDeadlineMs) ?? comeBackLaterAnswer(res, e, config.throttledStatus) ?? e);
       } finally {
         settle();
       }

@@ -76,6 +76,7 @@ export function sendError(res: Response, e: ScimError): void {
     return;
   }
   if (e.status === 401) res.set('WWW-Authenticate', 'Bearer realm="jumpcloud-scim-bridge"');
+  if (e.comeBackAfterSeconds !== undefined) res.set('Retry-After', String(e.comeBackAfterSeconds));
   sendScim(res, e.status, e.toJSON());
 }
 

@@ -140,7 +140,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'duplicateUser',
     bridge:
-      'any refusal that may be a duplicate ("already exists", a 409, or a 400 no failure kind places) is followed by one clash read; a holder found makes it a 409 naming the attribute and the holder, none leaves JumpCloud\'s answer',
+      'any refusal that may be a duplicate ("already exists", "has already been registered", a 409, or a 400 no failure kind places) is followed by one clash read; a holder found makes it a 409 naming the attribute and the holder, none leaves JumpCloud\'s answer. A 400 shown to be a duplicate has its words remembered for the org (in process, logged once): the same words are a duplicate even when the read no longer finds the holder',
   },
   {
     name: 'alternateEmailUnique',
@@ -228,7 +228,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'putElementIds',
     bridge:
-      'the bridge sends elements back with the ids JumpCloud returned (so nothing an admin set is lost); the probe tells whether an org refuses that',
+      "the bridge sends elements as JumpCloud's module does, without ids (every other key kept), which works under either answer",
   },
   // Search and paging
   {
@@ -259,7 +259,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'dottedKeyInOr',
     bridge:
-      "userName eq and externalId eq rely on it; the read-only doctor's searchForms and the write probe tell whether it works (no fallback in the bridge yet)",
+      "userName eq and externalId eq use it; a search with a dotted key that JumpCloud refuses is asked again without it, and if that passes the org is remembered (in process, logged once) and searched without dotted keys: those conditions are decided by the bridge, and userName eq finds a user by its username form only (a userName kept under another username is not found by eq). The read-only doctor's searchForms and the write probe tell which org this is",
   },
   {
     name: 'eventuallyConsistentFilters',

@@ -32,7 +32,11 @@ export interface FailureKind {
   readonly systemic: boolean;
 }
 
-const ALREADY_EXISTS = /already exists/i;
+/**
+ * Fact `duplicateUserMessage`: the text is undocumented; "already exists" is the spec's and the emulator's, and a help
+ * article's slug reads "has already been registered". Any other text is told apart by a lookup (resources/users.ts).
+ */
+const ALREADY_EXISTS = /already exists|already been registered/i;
 
 /** Fact `ipBlocked`: JumpCloud's abuse filter refuses every call from the address, whatever the key may do. */
 const IP_BLOCKED = /ip (address )?has been blocked|suspected abuse/i;
@@ -90,9 +94,17 @@ export const FAILURE_KINDS = {
     ambiguous: false,
     systemic: true,
   },
+  throttled: {
+    // The pacer's own verdict, never an HTTP answer: the throttling already waited out leaves no time to finish.
+    answer: "429s the pacer waited out until the request's deadline would pass: the call was not sent again",
+    retried: false,
+    resentEvenIfNotIdempotent: false,
+    ambiguous: false,
+    systemic: true,
+  },
   alreadyExists: {
     // JumpCloud answers a duplicate username, email or employeeIdentifier with 400 (sometimes 409) "already exists".
-    answer: 'any 4xx saying "already exists"',
+    answer: 'any 4xx saying "already exists" or "has already been registered"',
     recognises: (status, message) => status < 500 && ALREADY_EXISTS.test(message),
     retried: false,
     resentEvenIfNotIdempotent: false,

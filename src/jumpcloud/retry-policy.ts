@@ -48,12 +48,21 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
   return (next) => async (req) => {
     const started = performance.now();
     let attempts = 0;
+    // Attempts the layers below made on their own (the pacer re-sends a throttled call), beyond one per try here.
+    let below = 0;
     let anyAmbiguous = false;
     try {
       const res = await pRetry(
-        (attemptNumber) => {
+        async (attemptNumber) => {
           attempts = attemptNumber;
-          return next(req);
+          try {
+            const res = await next(req);
+            below += (res.attempts ?? 1) - 1;
+            return res;
+          } catch (e) {
+            if (e instanceof JumpCloudError) below += e.call.attempts - 1;
+            throw e;
+          }
         },
         {
           retries: config.retries,
@@ -74,7 +83,7 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
           },
         },
       );
-      return { ...res, attempts };
+      return { ...res, attempts: attempts + below };
     } catch (err) {
       const e =
         err instanceof JumpCloudError
@@ -84,7 +93,7 @@ export function retryPolicy(config: RetryConfig, wait: Sleep = sleep): Layer {
       throw new JumpCloudError(
         e.kind,
         e.upstreamMessage,
-        { ...e.call, attempts },
+        { ...e.call, attempts: attempts + below },
         e.retryAfterMs,
         anyAmbiguous || e.ambiguous,
       );

@@ -80,7 +80,7 @@ export interface Codec {
   /**
    * `value` undefined or null means "no value": the codec writes whatever clears it. `current` is the user being
    * updated (absent on create): arrays JumpCloud replaces whole are merged with it, so data the SCIM view does not
-   * show (a PO box, an admin's second mobile, element ids) is sent back unchanged.
+   * show (a PO box, an admin's second mobile) is sent back unchanged, without JumpCloud's element ids.
    */
   write(value: unknown, row: CodecRow, out: JumpCloudWrite, current?: SystemUser): void;
   search?(sub: string | undefined, row: CodecRow): SearchField | undefined;
@@ -337,7 +337,7 @@ const typeKey = (type: unknown): string => (typeof type === 'string' ? type.toLo
 /**
  * The rule for arrays an admin also edits (phone numbers, addresses): the SCIM view holds one element per type, the
  * first of that type in JumpCloud's order that the view can show. Everything else JumpCloud holds (a second number of
- * a type, a number with an empty value, an element's id, a PO box) is outside the view and is sent back unchanged on
+ * a type, a number with an empty value, a PO box) is outside the view and is sent back unchanged (less its id) on
  * every write, in its place. A write changes the element of its type in place, removes it only when SCIM removed it,
  * and appends a type JumpCloud did not have.
  */
@@ -360,7 +360,25 @@ function shownByType<T extends { type?: string }>(list: readonly T[], shown: (e:
   });
 }
 
-function mergeByType<T extends { type?: string }>(
+/**
+ * An element as a request carries it: without the `id` JumpCloud gave it. Fact `putElementIds`: JumpCloud's own
+ * `Set-JCUser` rebuilds each phone and address without one, and whether a request element may carry it is not
+ * documented; the id names no data of the admin's, so every other key of the element still goes back.
+ */
+function withoutId<T extends { id?: unknown }>(element: T): T {
+  const { id: _id, ...rest } = element;
+  return rest as T;
+}
+
+function mergeByType<T extends { type?: string; id?: unknown }>(
+  current: readonly T[],
+  written: readonly T[],
+  rule: TypedMerge<T>,
+): T[] {
+  return mergedByType(current, written, rule).map(withoutId);
+}
+
+function mergedByType<T extends { type?: string }>(
   current: readonly T[],
   written: readonly T[],
   rule: TypedMerge<T>,

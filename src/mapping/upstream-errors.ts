@@ -8,6 +8,8 @@ const notFound = (what: string): string => `${what} not found`;
 export interface ScimAnswer {
   readonly status: number;
   readonly scimType?: ScimType;
+  /** A "come back later": the answer carries Retry-After (the failure's) and the status THROTTLED_STATUS names. */
+  readonly comeBackLater?: boolean;
   readonly detail: (failure: FailureWords) => string;
 }
 
@@ -55,6 +57,12 @@ export const SCIM_ANSWERS: { readonly [K in JumpCloudErrorKind]: ScimAnswer } = 
     detail: ({ said }) =>
       `JumpCloud is throttling requests and the bridge's retry budget ran out; Entra will retry. ${said}`,
   },
+  throttled: {
+    status: 503,
+    comeBackLater: true,
+    detail: () =>
+      "JumpCloud is throttling this API key, and at the rate it allows the rest of this request would not finish before the bridge's deadline. Retry after the time Retry-After gives: the writes already done are kept and not repeated.",
+  },
   alreadyExists: {
     status: 409,
     scimType: 'uniqueness',
@@ -87,7 +95,8 @@ export function scimErrorFor(
     clash,
     status: String(e.call.status ?? 'an error'),
   };
-  return new ScimError(answer.status, answer.scimType, answer.detail(words));
+  const retryAfterSeconds = answer.comeBackLater ? Math.max(1, Math.ceil((e.retryAfterMs ?? 0) / 1000)) : undefined;
+  return new ScimError(answer.status, answer.scimType, answer.detail(words), retryAfterSeconds);
 }
 
 /** Runs JumpCloud calls; a JumpCloud failure leaves as its SCIM error, anything else unchanged. */

@@ -44,11 +44,31 @@ interface Pushed {
   eq?: boolean;
 }
 
+/** How the org answers what JumpCloud does not document about search (facts list, learned per org). */
+export interface SearchAbilities {
+  /**
+   * Fact `dottedKeyInOr`: whether a dotted key into an array (`attributes.value`, `phoneNumbers.number`) may be sent.
+   * Without it such a condition is decided by the bridge, and `userName eq` searches the username form alone: a
+   * userName recorded under another username (a kept rename) is then not found by `eq`.
+   */
+  dottedKeys?: boolean;
+}
+
+const isDotted = (key: string): boolean => key.includes('.');
+
+/** Whether a pushed-down search names a dotted key anywhere. */
+export function searchHasDottedKey(search: UserQueryPlan['search']): boolean {
+  if (!search) return false;
+  const list = 'and' in search ? search.and : 'or' in search ? search.or : [];
+  return (list ?? []).some((e) => Object.keys(e).some(isDotted));
+}
+
 function compare(
   table: UserTable,
   f: Extract<Filter, { kind: 'compare' }>,
   negate: boolean,
-  scope?: AttrPath,
+  scope: AttrPath | undefined,
+  can: SearchAbilities,
 ): Pushed | undefined {
   // Inside `emails[...]` a name is a sub-attribute of the value path's attribute.
   const path: AttrPath = scope
@@ -65,11 +85,15 @@ function compare(
   // A row for `name.givenName` is already the sub-attribute; a row for `emails` takes the sub-attribute asked for.
   const target = row.codec.search?.(row.path.sub === undefined ? path.sub : undefined, row);
   if (!target) return undefined;
+  if (can.dottedKeys === false && isDotted(target.field)) return undefined;
   const op = negate ? ({ eq: 'ne', ne: 'eq' } as const)[f.op as 'eq' | 'ne'] : f.op;
   if (!op) return undefined;
   // A superset search on a shared field (custom attributes) cannot be negated: it would drop true matches. Nor can
   // a value that may sit in several fields: "not in email" says nothing about alternateEmail.
-  const others = (target.orEqOnly && op !== 'eq' ? undefined : target.orFields) ?? [];
+  const alsoIn = (target.orEqOnly && op !== 'eq' ? undefined : target.orFields) ?? [];
+  const others = alsoIn.filter((k) => can.dottedKeys !== false || !isDotted(k));
+  // A field left out (a recorded userName) still decides the SCIM value: the bridge re-checks every candidate.
+  const narrowed = others.length < alsoIn.length;
   if ((!target.exact || others.length) && op === 'ne') return undefined;
   const value: FilterValue = f.value;
   const field = target.field;
@@ -130,23 +154,23 @@ function compare(
   // A recorded value in `attributes.value` (any custom attribute) only narrows: re-checked here.
   return {
     any: [field, ...others].map((k) => ({ [k]: cond })),
-    exact: exact && !others.includes('attributes.value'),
+    exact: exact && !narrowed && !others.includes('attributes.value'),
     ...(op === 'eq' ? { eq: true } : {}),
   };
 }
 
 /** Push-down of one node as a single expression (used inside and/or lists). */
-function single(table: UserTable, f: Filter, scope?: AttrPath): Pushed | undefined {
-  if (f.kind === 'compare') return compare(table, f, false, scope);
+function single(table: UserTable, f: Filter, can: SearchAbilities, scope?: AttrPath): Pushed | undefined {
+  if (f.kind === 'compare') return compare(table, f, false, scope, can);
   if (f.kind === 'not' && f.filter.kind === 'compare' && (f.filter.op === 'eq' || f.filter.op === 'ne'))
-    return compare(table, f.filter, true, scope);
+    return compare(table, f.filter, true, scope, can);
   return undefined;
 }
 
-export function planUserQuery(filter: Filter | undefined, table: UserTable): UserQueryPlan {
+export function planUserQuery(filter: Filter | undefined, table: UserTable, can: SearchAbilities = {}): UserQueryPlan {
   if (!filter) return {};
   if (filter.kind === 'or') {
-    const parts = filter.filters.map((f) => single(table, f));
+    const parts = filter.filters.map((f) => single(table, f, can));
     if (parts.every((p): p is Pushed => p !== undefined)) {
       return {
         search: { or: parts.flatMap((p) => p.any) },
@@ -178,11 +202,11 @@ export function planUserQuery(filter: Filter | undefined, table: UserTable): Use
     if (c.kind === 'valuePath') {
       // Element correlation (type eq "work" AND value eq x on the same element) is checked here; upstream narrows.
       const inner = c.filter.kind === 'and' ? c.filter.filters : [c.filter];
-      for (const i of inner) push(single(table, i, c.path));
+      for (const i of inner) push(single(table, i, can, c.path));
       residual.push(c);
       continue;
     }
-    const p = single(table, c);
+    const p = single(table, c, can);
     push(p);
     if (!p || !p.exact || p.any.length > 1) residual.push(c);
   }

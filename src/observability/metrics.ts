@@ -23,6 +23,20 @@ export interface UpstreamObservation {
   error?: string;
 }
 
+/** One JumpCloud key's pacing, as the pacer reports it (by org, never the key). */
+export interface PaceReading {
+  org: string | undefined;
+  /** JumpCloud accepted the key for this org; an unproven org is counted as `other` and takes no label. */
+  proven: boolean;
+  rate: number | undefined;
+  pausedMs: number;
+  queued: number;
+  inFlight: number;
+  inFlightLimit: number;
+  pauses: number;
+  throttles: number;
+}
+
 export interface Metrics {
   readonly enabled: boolean;
   /** The Prometheus text exposition and its content type. */
@@ -34,6 +48,8 @@ export interface Metrics {
   /** A value read back after a write differs from what was written (the drift check), by resource label (`users`). */
   driftWarning(resourceLabel: string): void;
   rateLimited(limiter: string): void;
+  /** Where the pacer's state is read at each scrape. */
+  observePace(read: () => readonly PaceReading[]): void;
 }
 
 const DEFAULT_ORG = 'default';
@@ -97,6 +113,7 @@ export function disabledMetrics(): Metrics {
     lockWait: noop,
     driftWarning: noop,
     rateLimited: noop,
+    observePace: noop,
   };
 }
 
@@ -185,8 +202,71 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  let readPace: () => readonly PaceReading[] = () => [];
+  /** Readings summed per org label (several keys may act on one org). */
+  const perOrg = (pick: (r: PaceReading) => number | undefined): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const r of readPace()) {
+      const v = pick(r);
+      if (v === undefined) continue;
+      const label = r.proven ? org(r.org) : OTHER;
+      out.set(label, (out.get(label) ?? 0) + v);
+    }
+    return out;
+  };
+  const paceGauge = (name: string, help: string, pick: (r: PaceReading) => number | undefined): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['org'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [o, v] of perOrg(pick)) this.set({ org: o }, v);
+      },
+    });
+  };
+  const paceCounter = (name: string, help: string, pick: (r: PaceReading) => number): void => {
+    new Counter({
+      name,
+      help,
+      labelNames: ['org'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [o, v] of perOrg(pick)) this.inc({ org: o }, v);
+      },
+    });
+  };
+  paceGauge(
+    'scim_bridge_upstream_pace_rate',
+    'JumpCloud calls per second the pacer admits per org (learned from 429s or JUMPCLOUD_RATE_LIMIT); absent while unlimited',
+    (r) => r.rate,
+  );
+  paceGauge(
+    'scim_bridge_upstream_pace_queue_length',
+    'JumpCloud calls waiting for their turn, per org',
+    (r) => r.queued,
+  );
+  paceGauge('scim_bridge_upstream_pace_in_flight', 'JumpCloud calls on the wire now, per org', (r) => r.inFlight);
+  paceGauge(
+    'scim_bridge_upstream_pace_in_flight_limit',
+    'The learned limit on JumpCloud calls in flight, per org',
+    (r) => r.inFlightLimit,
+  );
+  paceGauge(
+    'scim_bridge_upstream_pace_paused_seconds',
+    'How much longer calls are paused after a 429, per org',
+    (r) => r.pausedMs / 1000,
+  );
+  paceCounter('scim_bridge_upstream_pace_pauses_total', 'Pauses after a JumpCloud 429, per org', (r) => r.pauses);
+  paceCounter('scim_bridge_upstream_pace_throttled_total', 'JumpCloud answers 429, per org', (r) => r.throttles);
+
   return {
     enabled: true,
+    observePace(read) {
+      readPace = read;
+    },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

@@ -459,6 +459,7 @@ export class GroupsResource implements ScimResourceType {
         base.status,
         base.scimType,
         `${context} membership changes were applied only in part: ${summary} Retrying is safe: re-adding and re-removing members are no-ops. ${base.detail}`,
+        base.comeBackAfterSeconds,
       );
     }
     return badRequest(

@@ -1,3 +1,5 @@
+import { recoveryRead } from '../jumpcloud/recovery-read.js';
+
 /** How long an ambiguous create is looked for, and how often, before the bridge concludes it did not land. */
 export interface LandedLookup {
   windowMs: number;
@@ -31,7 +33,7 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * After a create whose answer was lost (timeout, reset, 5xx), looks for the object until it shows up or the window
  * closes: JumpCloud may make a commit visible a little after the connection failed, and a single early lookup
- * would tell the client "error" about an object that exists. Each lookup has the client's own retries; a failed
+ * would tell the client "error" about an object that exists. `find` must only read. Each lookup has the client's own retries; a failed
  * lookup is tried again rather than taken as an answer. Everything stops with the request's signal.
  * Resolves to the object, or undefined when no lookup in the window found it (said "not there", or failed).
  */
@@ -43,7 +45,8 @@ export async function findLanded<T>(
   const until = performance.now() + lookup.windowMs;
   for (;;) {
     try {
-      const found = await find();
+      // A recovery read: admitted first by the pacer, never refused for throttling (see recoveryRead).
+      const found = await recoveryRead(signal, find);
       if (found !== undefined) return found;
     } catch (e) {
       if (signal?.aborted) throw e;

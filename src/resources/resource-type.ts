@@ -17,6 +17,11 @@ export interface RequestContext {
   note?: NoteSink;
   /** The JumpCloud org named by the tenant URL (`/scim/v2/orgs/{orgId}`): locks are scoped to it. */
   orgId?: string;
+  /**
+   * Whose undocumented answers a resource may remember (resources/org-answers.ts): the fingerprint of the caller's
+   * key and org, never the key itself.
+   */
+  org?: string;
 }
 
 /** How a resource waits for a lock: no longer than the request may run, and only against its own org's keys. */

@@ -8,7 +8,7 @@ import { parseProjection, project, type Projection } from '../scim/projection.js
 import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SCAN_ORDER, SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
-import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
+import { JumpCloudError, isJumpCloudError } from '../jumpcloud/errors.js';
 import type { JumpCloudErrorKind } from '../jumpcloud/failure-kinds.js';
 import type {
   SearchExpression,
@@ -31,7 +31,7 @@ import {
   recordedUserName,
   type JumpCloudWrite,
 } from '../mapping/codecs.js';
-import { planUserQuery, regex, valuesCompared } from '../mapping/user-query.js';
+import { planUserQuery, regex, searchHasDottedKey, valuesCompared } from '../mapping/user-query.js';
 import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
 import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -44,6 +44,7 @@ import { mapLimit } from '../util/map-limit.js';
 import type { PageRequest } from '../util/paging.js';
 import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
+import { OrgAnswers } from './org-answers.js';
 import { deepEqual, isRecord } from '../util/guards.js';
 
 /** A username Windows logins cannot take is stored, with a warning in the log line and the exchange. */
@@ -76,6 +77,20 @@ function keepUsernameOf(after: JumpCloudWrite, user: SystemUser, userName: strin
   after.custom[ORIGINAL_USERNAME_ATTRIBUTE] = userName === user.username ? null : userName;
 }
 
+/** The same refusal, classified as the duplicate it was shown to be. */
+const asDuplicate = (e: JumpCloudError): JumpCloudError =>
+  new JumpCloudError('alreadyExists', e.upstreamMessage, e.call, e.retryAfterMs, e.earlierAttemptAmbiguous);
+
+/** A stored value as a write sends it: phone and address elements go without the ids JumpCloud gave them. */
+function asSent(stored: unknown): unknown {
+  if (!Array.isArray(stored)) return stored;
+  return stored.map((e: unknown) => {
+    if (!isRecord(e)) return e;
+    const { id: _id, ...rest } = e;
+    return rest;
+  });
+}
+
 /** JumpCloud's page size limit for v1 lists and search. */
 export const UPSTREAM_PAGE = 100;
 
@@ -86,7 +101,12 @@ export type GroupsOf = (jc: JumpCloudClient, userId: string, baseUrl: string) =>
 interface UserQuery {
   search: ReturnType<typeof planUserQuery>['search'];
   fields: string;
+  /** The same search without dotted keys, when it has some: what an org that refuses them is asked instead. */
+  withoutDottedKeys?: { search: ReturnType<typeof planUserQuery>['search'] };
 }
+
+/** The undocumented answers the Users resource learns per org. */
+type UserAnswer = 'dottedKeysRefused' | 'duplicateMessage';
 
 /** SCIM /Users on JumpCloud v1 system users. */
 export class UsersResource implements ScimResourceType {
@@ -112,6 +132,9 @@ export class UsersResource implements ScimResourceType {
 
   /** Every systemuser field the table reads: what a lookup that renders or compares a whole user asks JumpCloud for. */
   private readonly allFields: string;
+
+  /** What each org answered to the undocumented behaviours on Entra's path (kept in process; see OrgAnswers). */
+  private readonly learned = new OrgAnswers<UserAnswer>();
 
   get schema(): UserTable['schema'] {
     return this.table.schema;
@@ -149,7 +172,13 @@ export class UsersResource implements ScimResourceType {
           }
         },
         plan: (filter, sort, projection) => {
-          const plan = planUserQuery(filter, this.table);
+          const refused = this.learned.get<boolean>(ctx, 'dottedKeysRefused') === true;
+          const plan = planUserQuery(filter, this.table, refused ? { dottedKeys: false } : {});
+          // Fact `dottedKeyInOr`: until this org is known to take dotted keys, a search naming one has its fallback
+          // ready, and the whole filter is re-checked here, which holds for either search.
+          const fallback = searchHasDottedKey(plan.search)
+            ? { search: planUserQuery(filter, this.table, { dottedKeys: false }).search }
+            : undefined;
           // JumpCloud is asked for exactly the fields the answer needs: what the projection returns and what the bridge
           // evaluates itself (residual filter, sort, userName); never its undocumented default list.
           const evaluated = [
@@ -158,9 +187,13 @@ export class UsersResource implements ScimResourceType {
             ...(plan.residual && this.config.deriveUsernameFromEmail ? [this.table.userNameRow.path] : []),
           ];
           const fields = userFields(this.table, rowsToRead(this.table, projection, evaluated));
-          return { query: { search: plan.search, fields }, residual: plan.residual, id: plan.id };
+          return {
+            query: { search: plan.search, fields, ...(fallback ? { withoutDottedKeys: fallback } : {}) },
+            residual: fallback ? filter : plan.residual,
+            id: plan.id,
+          };
         },
-        page: (query, page) => this.page(ctx.jc, query, page),
+        page: (query, page) => this.page(ctx, query, page),
         render: (user) => this.render(user, ctx.baseUrl),
         // `id eq "…"` (Entra's legacy manager check): one read, then the whole filter evaluated on that user.
         byId: async (id) => {
@@ -196,19 +229,39 @@ export class UsersResource implements ScimResourceType {
     });
   }
 
-  /** One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. */
+  /**
+   * One page of the pushed-down query: a search when there is one, else the list in a stable (`_id`) order. A search
+   * with a dotted key that JumpCloud refuses is asked again without them; if that passes, the org refuses dotted
+   * keys (fact `dottedKeyInOr`), which is remembered and logged once.
+   */
   private async page(
-    jc: JumpCloudClient,
-    { search, fields }: UserQuery,
+    ctx: RequestContext,
+    { search, fields, withoutDottedKeys }: UserQuery,
     page: PageRequest,
   ): Promise<{ items: SystemUser[]; total: number }> {
-    const res = await translated(
-      () =>
-        search
-          ? jc.searchUsers({ filter: search, fields }, { ...page, sort: SCAN_ORDER })
-          : jc.listUsers({ ...page, sort: SCAN_ORDER, fields }),
-      'Users',
-    );
+    const ask = (filter: UserQuery['search']) =>
+      filter
+        ? ctx.jc.searchUsers({ filter, fields }, { ...page, sort: SCAN_ORDER })
+        : ctx.jc.listUsers({ ...page, sort: SCAN_ORDER, fields });
+    const refused = withoutDottedKeys && this.learned.get<boolean>(ctx, 'dottedKeysRefused') === true;
+    const res = await translated(async () => {
+      if (refused) return ask(withoutDottedKeys.search);
+      try {
+        return await ask(search);
+      } catch (e) {
+        if (!withoutDottedKeys || !isJumpCloudError(e) || e.kind !== 'badRequest') throw e;
+        const answer = await ask(withoutDottedKeys.search).catch(() => {
+          throw e;
+        });
+        this.learned.learn(
+          ctx,
+          'dottedKeysRefused',
+          true,
+          `JumpCloud refused a user search with a dotted key into an array (JumpCloud said: ${e.upstreamMessage}); the same search without it passed, so for this org the bridge searches without dotted keys and decides those conditions itself. userName eq then finds a user by its username form only: a userName recorded under another username (a kept rename) is not found by it. Run 'doctor --write-check' to confirm (probe dottedKeyInOr).`,
+        );
+        return answer;
+      }
+    }, 'Users');
     return { items: res.results, total: res.totalCount };
   }
 
@@ -265,7 +318,7 @@ export class UsersResource implements ScimResourceType {
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (e.ambiguous) return landedOrFail(e);
-        throw await this.refused(ctx.jc, e, created, 'User');
+        throw await this.refused(ctx, e, created, 'User');
       }
     });
   }
@@ -289,7 +342,7 @@ export class UsersResource implements ScimResourceType {
         const landed = await this.landedCreate(ctx, created);
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
-      throw await this.refused(ctx.jc, e, created, 'User');
+      throw await this.refused(ctx, e, created, 'User');
     }
   }
 
@@ -309,17 +362,41 @@ export class UsersResource implements ScimResourceType {
    * refusal that could be a duplicate is checked for a holder, and a clash read that fails leaves JumpCloud's answer.
    */
   private async refused(
-    jc: JumpCloudClient,
+    ctx: RequestContext,
     refusal: JumpCloudError,
     write: SystemUserWritable,
     what: string,
     self?: string,
   ): Promise<ScimError> {
+    const { jc } = ctx;
     if (MAYBE_DUPLICATE.has(refusal.kind)) {
       const clash = await this.clash(jc, write, self).catch(() => undefined);
-      if (clash) return clash;
+      if (clash) {
+        if (refusal.kind === 'badRequest') this.learnDuplicateText(ctx, refusal);
+        return clash;
+      }
+      if (this.isDuplicateText(ctx, refusal)) return scimErrorFor(asDuplicate(refusal), what);
     }
     return (await this.refusedManager(jc, refusal, write)) ?? scimErrorFor(refusal, what);
+  }
+
+  /**
+   * Fact `duplicateUserMessage`: JumpCloud's words for a duplicate are undocumented. A 400 that the clash read showed
+   * to be one is remembered for the org (logged once), so the same words are answered as a duplicate even when the
+   * read no longer finds the holder.
+   */
+  private learnDuplicateText(ctx: RequestContext, refusal: JumpCloudError): void {
+    this.learned.learn(
+      ctx,
+      'duplicateMessage',
+      refusal.upstreamMessage,
+      `JumpCloud refused a user write with ${JSON.stringify(refusal.upstreamMessage)}, and another user holds one of its unique values: in this org that text is JumpCloud's duplicate answer, and the bridge answers it as a duplicate (409). Run 'doctor --write-check' to see the text (probe duplicateUser).`,
+    );
+  }
+
+  /** A refusal in the words this org's duplicate answer was seen to use. */
+  private isDuplicateText(ctx: RequestContext, e: JumpCloudError): boolean {
+    return e.kind === 'badRequest' && this.learned.get<string>(ctx, 'duplicateMessage') === e.upstreamMessage;
   }
 
   /**
@@ -444,7 +521,7 @@ export class UsersResource implements ScimResourceType {
   /**
    * A PATCH of standalone attributes: one PUT of just those fields, with JumpCloud's answer (the whole user) as the new
    * state. Nothing is read first, so the PUT is sent even when it changes nothing: Entra PATCHes only what differs from
-   * its last read, and the same PUT again stores the same values (decision 40). Drift is still the answer against what
+   * its last read, and the same PUT again stores the same values (decision 42). Drift is still the answer against what
    * was sent; a refusal is explained as a write's is (the clash, the manager).
    */
   private async put(ctx: RequestContext, id: string, body: SystemUserUpdate): Promise<ScimDoc> {
@@ -453,7 +530,7 @@ export class UsersResource implements ScimResourceType {
       updated = await this.update(ctx, id, body);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      throw await this.refused(ctx.jc, e, body, `User ${id}`, id);
+      throw await this.refused(ctx, e, body, `User ${id}`, id);
     }
     this.checkDrift(ctx, body, updated);
     return this.render(updated, ctx.baseUrl);
@@ -465,7 +542,8 @@ export class UsersResource implements ScimResourceType {
       ctx,
       () => ctx.jc.updateUser(id, body),
       () => ctx.jc.getUser(id),
-      (now) => Object.entries(body).every(([k, v]) => deepEqual((now as unknown as Record<string, unknown>)[k], v)),
+      (now) =>
+        Object.entries(body).every(([k, v]) => deepEqual(asSent((now as unknown as Record<string, unknown>)[k]), v)),
     );
   }
 
@@ -505,7 +583,7 @@ export class UsersResource implements ScimResourceType {
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
       if (!renaming || body.username === undefined || e.kind !== 'badRequest')
-        throw await this.refused(ctx.jc, e, body, `User ${id}`, user._id);
+        throw await this.refused(ctx, e, body, `User ${id}`, user._id);
       // A username another user holds is a clash, not a bound user: never kept quietly.
       const clash = await this.clash(ctx.jc, body, user._id).catch(() => undefined);
       if (clash) throw clash;
@@ -519,7 +597,7 @@ export class UsersResource implements ScimResourceType {
         updated = await this.update(ctx, user._id, body);
       } catch (retried) {
         if (!isJumpCloudError(retried)) throw retried;
-        throw await this.refused(ctx.jc, retried, body, `User ${id}`, user._id);
+        throw await this.refused(ctx, retried, body, `User ${id}`, user._id);
       }
       this.renameRefusedNote(ctx, user, renaming, e);
     }

@@ -26,6 +26,11 @@ export class ScimError extends Error {
     readonly status: number,
     readonly scimType: ScimType | undefined,
     readonly detail: string,
+    /**
+     * Set on a "come back later" (the bridge was throttled): the seconds a client should wait, sent as Retry-After.
+     * The HTTP layer may answer it with another status (THROTTLED_STATUS).
+     */
+    readonly comeBackAfterSeconds?: number,
   ) {
     super(detail);
     this.name = 'ScimError';

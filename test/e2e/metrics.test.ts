@@ -3,9 +3,16 @@ import { expect } from 'chai';
 import { emulatedBridge, KEY, type Harness } from '../helpers/bridge-harness.js';
 import { listenMetrics } from '../../src/http/metrics-endpoint.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import { keyFingerprint } from '../../src/coordination/primitives.js';
 import type { Emulator } from '../../src/emulator/index.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef0123456789';
+
+/** The value of `name{org="default"}`, or undefined when the line is absent. */
+function sample(body: string, name: string): number | undefined {
+  const line = body.split('\n').find((l) => l.startsWith(`${name}{org="default"} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
 
 describe('e2e: /metrics (prom-client) on the main port, guarded like the debug page', () => {
   const stack = emulatedBridge({ METRICS: 'true', METRICS_TOKEN: TOKEN });
@@ -65,6 +72,29 @@ describe('e2e: /metrics (prom-client) on the main port, guarded like the debug p
         kind,
       );
     expect(body).not.to.match(/^scim_bridge_lock_wait_seconds_count\{kind="other"/m);
+  });
+
+  it("shows the JumpCloud pacer per org after JumpCloud's 429s: learned rate, queue, pauses, 429s, never the key", async () => {
+    const users = Array.from({ length: 8 }, (_, i) =>
+      emulator.store.addUser({ username: `paced${i}`, email: `paced${i}@example.com` }),
+    );
+    // Four calls then one every 200 ms: eight reads at once meet a 429, the pacer learns a rate and re-sends.
+    emulator.setModes({ rateLimit: { perSecond: 5, burst: 4 } });
+    try {
+      const answers = await Promise.all(users.map((u) => h.request('GET', `/Users/${u._id}`)));
+      expect(answers.map((a) => a.status)).to.deep.equal(users.map(() => 200));
+    } finally {
+      emulator.setModes({});
+    }
+    const body = await (await fetch(`${origin()}/metrics`)).text();
+    expect(sample(body, 'scim_bridge_upstream_pace_throttled_total')).to.be.at.least(1);
+    expect(sample(body, 'scim_bridge_upstream_pace_pauses_total')).to.be.at.least(1);
+    expect(sample(body, 'scim_bridge_upstream_pace_rate')).to.be.within(0.5, 10);
+    expect(sample(body, 'scim_bridge_upstream_pace_queue_length')).to.equal(0);
+    expect(sample(body, 'scim_bridge_upstream_pace_in_flight')).to.equal(0);
+    expect(body).to.match(/^scim_bridge_upstream_pace_paused_seconds\{org="default"\} /m);
+    expect(body).not.to.include(KEY);
+    expect(body).not.to.include(keyFingerprint(KEY).slice(0, 16));
   });
 
   it('labels requests to an org tenant URL with the org', async () => {

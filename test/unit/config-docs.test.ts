@@ -17,7 +17,7 @@ function namesReadByConfig(): Set<string> {
   for (const m of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1] ?? '');
   for (const m of source.matchAll(/\benv\[['`]([A-Z][A-Z0-9_]*)/g)) names.add(m[1] ?? '');
   for (const m of source.matchAll(
-    /\b(?:int|bool|oneOf|text|secret|proxyUrl|operatorToken)\(env, '([A-Z][A-Z0-9_]*)'/g,
+    /\b(?:int|decimal|bool|oneOf|text|secret|proxyUrl|operatorToken)\(env, '([A-Z][A-Z0-9_]*)'/g,
   )) {
     names.add(m[1] ?? '');
     if (m[0].startsWith('secret')) names.add(`${m[1]}_FILE`);

@@ -54,6 +54,48 @@ describe('debug page rendering', () => {
     expect(html).to.contain('dry run');
   });
 
+  it("shows the JumpCloud pacer's state per org: learned rate, pause, queue, in flight, 429s and pauses", () => {
+    const page = renderPage([], {
+      nonce: 'n',
+      capacity: 5,
+      last: 0,
+      dryRun: false,
+      filter: { errorsOnly: false },
+      total: 0,
+      mappings: [],
+      pace: [
+        {
+          org: undefined,
+          proven: true,
+          rate: 17.04,
+          pausedMs: 1_250,
+          queued: 42,
+          inFlight: 3,
+          inFlightLimit: 5,
+          pauses: 2,
+          throttles: 7,
+        },
+        {
+          org: 'a'.repeat(24),
+          proven: false,
+          rate: undefined,
+          pausedMs: 0,
+          queued: 0,
+          inFlight: 0,
+          inFlightLimit: 16,
+          pauses: 0,
+          throttles: 0,
+        },
+      ],
+    });
+    expect(page).to.contain(
+      'default org: 17 calls/s, <strong>paused 1.3 s</strong>; 42 waiting, 3 in flight (limit 5); 7 answers 429, 2 pauses since start.',
+    );
+    expect(page).to.contain(
+      `org ${'a'.repeat(24)} (a key JumpCloud has not accepted yet): no limit learned yet; 0 waiting`,
+    );
+  });
+
   it('puts the same nonce on the one script and the style, and escapes the empty-state page', () => {
     const page = renderPage([], {
       nonce: 'abc"def',

@@ -21,6 +21,7 @@ describe('jumpcloud/failure-kinds', () => {
       'unauthorized',
       'forbidden',
       'rateLimited',
+      'throttled',
       'unavailable',
       'timeout',
       'network',
@@ -43,8 +44,12 @@ describe('jumpcloud/failure-kinds', () => {
     expect(kindForStatus(401, 'Unauthorized')).to.equal('unauthorized');
   });
 
-  it('only failures that got no HTTP answer are never recognised from one', () => {
-    expect(FAILURE_KIND_NAMES.filter((k) => !('recognises' in FAILURE_KINDS[k]))).to.deep.equal(['timeout', 'network']);
+  it("only failures that got no HTTP answer (or are the pacer's own verdict) are never recognised from one", () => {
+    expect(FAILURE_KIND_NAMES.filter((k) => !('recognises' in FAILURE_KINDS[k]))).to.deep.equal([
+      'throttled',
+      'timeout',
+      'network',
+    ]);
   });
 
   it('reads a by-status fact: onlyFor needs a listed status, exceptFor holds without one', () => {
