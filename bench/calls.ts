@@ -166,7 +166,7 @@ const OPERATIONS: readonly Operation[] = [
     status: 201,
   },
   {
-    name: 'PATCH /Groups/{id} (Add 1 member, group not created by this bridge)',
+    name: 'PATCH /Groups/{id} (Add 1 member)',
     expected: '2 (the group read, the add)',
     request: (i, w) => ({
       method: 'PATCH',
@@ -176,8 +176,8 @@ const OPERATIONS: readonly Operation[] = [
     status: 204,
   },
   {
-    name: 'PATCH /Groups/{id} (Add 100 members, after the bridge created the group)',
-    expected: '101 (the members read, 100 adds)',
+    name: 'PATCH /Groups/{id} (Add 100 new members, to a group just created)',
+    expected: '102 (the group and its first page of members, 100 adds)',
     setup: async (i, w) => {
       const res = await w.send({ method: 'POST', path: '/Groups', body: { displayName: `fresh${i}` } });
       w.created.set(i, String((res.body as { id: string }).id));
@@ -191,7 +191,7 @@ const OPERATIONS: readonly Operation[] = [
   },
   {
     name: 'the same 100-member PATCH re-sent (all already members)',
-    expected: '1 (the members read)',
+    expected: '2 (the two reads)',
     request: (i, w) => ({
       method: 'PATCH',
       path: `/Groups/${w.created.get(i) as string}`,

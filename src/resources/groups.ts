@@ -31,19 +31,11 @@ import type { ResourceLock } from '../coordination/primitives.js';
 import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
-import { ExpiringSet } from '../util/expiring-set.js';
 import { V2_PAGE, readMembers } from './memberships.js';
 import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
-
-/**
- * How long a group this process created is taken to stay static and in the current layout. Only an administrator
- * changes either (making it dynamic; an older bridge writing the previous layout), so the window is the longest such
- * a change can go unnoticed by a member write; Entra's member PATCHes for a new group follow its create within it.
- */
-const SETTLED_MS = 10 * 60_000;
 
 interface Outcome {
   id: string;
@@ -59,13 +51,6 @@ export class GroupsResource implements ScimResourceType {
   private readonly scaffold: ResourceScaffold;
   /** The table's translations as whole write bodies (create, full-update PUT). */
   private readonly records: RecordTable<UserGroup, UserGroupWrite>;
-  /**
-   * Groups this process created lately (static, in the current layout): Entra's member PATCHes after its create need
-   * no read of the group itself (see apply), only of its members. A read that shows a group otherwise drops it. A group
-   * known only from reads is read by each member PATCH (one read either way): the set matters after a create, when
-   * Entra sends a new group's members in many PATCHes and re-sends the ones answered "come back later".
-   */
-  private readonly settled = new ExpiringSet(SETTLED_MS);
 
   constructor(
     private readonly table: GroupTable,
@@ -146,27 +131,15 @@ export class GroupsResource implements ScimResourceType {
     return this.view(ctx, await this.fetch(ctx.jc, id), projection);
   }
 
-  private async fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
-    try {
-      const group = await addressed(() => jc.getGroup(id), `Group ${id}`);
-      if (isDynamic(group) || this.table.holdsPreviousLayout(group)) this.settled.delete(id);
-      return group;
-    } catch (e) {
-      this.settled.delete(id);
-      throw e;
-    }
+  private fetch(jc: JumpCloudClient, id: string): Promise<UserGroup> {
+    return addressed(() => jc.getGroup(id), `Group ${id}`);
   }
 
-  /** The first page of a group's members (one read; a missing group is its 404). */
+  /** The first page of a group's members: one read, whoever it shows is in the group. */
   private async firstMembers(jc: JumpCloudClient, id: string): Promise<MembersSeen> {
-    try {
-      const page = await addressed(() => jc.listGroupMembers(id, { limit: V2_PAGE, skip: 0 }), `Group ${id}`);
-      const ids = new Set(memberRefs(page.items, '').map((m) => m.value.toLowerCase()));
-      return { ids, complete: page.items.length < V2_PAGE || (!page.estimated && page.total <= page.items.length) };
-    } catch (e) {
-      this.settled.delete(id);
-      throw e;
-    }
+    const page = await jc.listGroupMembers(id, { limit: V2_PAGE, skip: 0 });
+    const ids = new Set(memberRefs(page.items, '').map((m) => m.value.toLowerCase()));
+    return { ids, complete: page.items.length < V2_PAGE || (!page.estimated && page.total <= page.items.length) };
   }
 
   /**
@@ -245,8 +218,6 @@ export class GroupsResource implements ScimResourceType {
       try {
         group = await ctx.jc.createGroup(post);
         this.checkDrift(ctx, post, group);
-        // Made just now, static and in the current layout: Entra's member PATCHes that follow need not read it.
-        this.settled.add(group.id);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
         if (!e.ambiguous) throw await this.refusedCreate(ctx.jc, e, name);
@@ -330,15 +301,15 @@ export class GroupsResource implements ScimResourceType {
     const attrOps = ops.filter((o) => !isMembers(o));
 
     return this.scaffold.lock(ctx, lockKeys.group(id), async () => {
-      if (!attrOps.length && !projection && steps.length && !needsCurrent(steps) && this.settled.has(id)) {
-        // Only members change and nothing is answered, on a group this process lately saw static and in the current
-        // layout: the first page of its members is the one read. It tells a missing group, and members already there
-        // are not written again (a re-sent PATCH repeats none it shows done).
-        const seen = await this.firstMembers(ctx.jc, id);
-        await this.applyMembers(ctx, id, stillNeeded(memberChanges(steps), seen), `In group ${id}`);
-        return undefined;
-      }
-      let group = await this.fetch(ctx.jc, id);
+      // Adds and removes by id need nobody's list; but a PATCH adding several members also reads the first page of
+      // members, beside the group: members already there are not written again, so a re-sent PATCH repeats none the
+      // page shows done. One add alone is sent (the read could save no more than it costs). A failed page is no skip.
+      const planned = needsCurrent(steps) ? undefined : memberChanges(steps);
+      const [fetched, seen] = await Promise.all([
+        this.fetch(ctx.jc, id),
+        planned && planned.add.length > 1 ? this.firstMembers(ctx.jc, id).catch(() => undefined) : undefined,
+      ]);
+      let group = fetched;
       if (steps.length && isDynamic(group)) {
         throw badRequest(
           'invalidValue',
@@ -359,8 +330,8 @@ export class GroupsResource implements ScimResourceType {
       // A group the previous layout wrote keeps the bridge's externalId where members inherit it: any write to the
       // group (a member change too) moves it, with every mapped value as it reads now.
       if (!put && this.table.holdsPreviousLayout(group)) put = this.records.updateBody(group, this.table.toScim(group));
-      const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
-      const changes = memberChanges(steps, current);
+      const current = planned ? undefined : await this.members(ctx, group.id);
+      const changes = planned ? (seen ? stillNeeded(planned, seen) : planned) : memberChanges(steps, current);
 
       if (put) {
         const body = put;
@@ -469,7 +440,6 @@ export class GroupsResource implements ScimResourceType {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    this.settled.delete(id);
     await this.scaffold.lock(ctx, lockKeys.group(id), () => addressed(() => ctx.jc.deleteGroup(id), `Group ${id}`));
   }
 }
