@@ -13,7 +13,9 @@
  * Any figure can be set in the environment: CYCLE_USERS, CYCLE_GROUPS, CYCLE_MEMBERSHIPS, CYCLE_RATE (calls/s),
  * CYCLE_LATENCY_MS, CYCLE_IN_FLIGHT (e.g. "5,25"), CYCLE_DEADLINE_MS (the bridge's REQUEST_DEADLINE_MS),
  * CYCLE_REPLICAS (2: two bridges sharing a throw-away redis-server, requests alternating between them),
- * CYCLE_RETRY_AFTER=1 (the emulator names Retry-After; JumpCloud documents none). Results are written to
+ * CYCLE_RETRY_AFTER=1 (the emulator names Retry-After; JumpCloud documents none), CYCLE_RETRY_PASS=at-once (the retry
+ * pass re-sends every failed request at once, as Entra does a cycle later; by default each is re-sent when the
+ * Retry-After of its answer has passed, as a 2025 Microsoft Q&A answer says Entra does). Results are written to
  * bench/results/entra-cycle-<time>-<scale>.json and .md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -42,6 +44,8 @@ export interface Scale {
   deadlineMs: number;
   replicas: number;
   retryAfter: boolean;
+  /** The retry pass waits for each failed answer's Retry-After (`after`) or re-sends everything at once. */
+  retryPass: 'after' | 'at-once';
 }
 
 function scaleFrom(env: NodeJS.ProcessEnv, quick: boolean): Scale {
@@ -57,6 +61,7 @@ function scaleFrom(env: NodeJS.ProcessEnv, quick: boolean): Scale {
     deadlineMs: num('CYCLE_DEADLINE_MS', 50_000),
     replicas: num('CYCLE_REPLICAS', 1),
     retryAfter: env.CYCLE_RETRY_AFTER === '1',
+    retryPass: env.CYCLE_RETRY_PASS === 'at-once' ? 'at-once' : 'after',
   };
 }
 
@@ -76,24 +81,40 @@ interface PhaseFigures {
   callsPerOp: number;
 }
 
-type Op = () => Promise<number>;
+/** What a SCIM answer said: its status, and when to come back if it named a time (Retry-After, seconds). */
+interface Answer {
+  status: number;
+  retryAfterS?: number;
+}
+type Op = () => Promise<Answer>;
+/** A failed operation and when it may be sent again (performance.now() ms; 0: at once). */
+interface Failed {
+  op: Op;
+  dueAt: number;
+}
 
-async function pool(ops: Op[], inFlight: number, errors: Record<string, number>): Promise<Op[]> {
-  const failed: Op[] = [];
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `ops` with `inFlight` workers; an op with a `dueAt` in the future waits for it (ops are sorted by it). */
+async function pool(ops: Failed[], inFlight: number, errors: Record<string, number>): Promise<Failed[]> {
+  const failed: Failed[] = [];
+  const queue = [...ops].sort((a, b) => a.dueAt - b.dueAt);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < ops.length) {
-      const op = ops[next++] as Op;
-      let status: number;
+    while (next < queue.length) {
+      const { op, dueAt } = queue[next++] as Failed;
+      const wait = dueAt - performance.now();
+      if (wait > 0) await sleep(wait);
+      let answer: Answer;
       try {
-        status = await op();
+        answer = await op();
       } catch {
-        status = 0;
+        answer = { status: 0 };
       }
-      if (status >= 200 && status < 300) continue;
-      const label = status === 0 ? 'timeout' : String(status);
+      if (answer.status >= 200 && answer.status < 300) continue;
+      const label = answer.status === 0 ? 'timeout' : String(answer.status);
       errors[label] = (errors[label] ?? 0) + 1;
-      failed.push(op);
+      failed.push({ op, dueAt: performance.now() + (answer.retryAfterS ?? 0) * 1000 });
     }
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
@@ -104,7 +125,11 @@ class Entra {
   private turn = 0;
   constructor(private readonly bases: string[]) {}
 
-  async call(method: string, p: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  async call(
+    method: string,
+    p: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown>; retryAfterS?: number }> {
     const base = this.bases[this.turn++ % this.bases.length] as string;
     const res = await fetch(`${base}${p}`, {
       method,
@@ -113,7 +138,12 @@ class Entra {
       signal: AbortSignal.timeout(ENTRA_TIMEOUT_MS),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+    return {
+      status: res.status,
+      body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      ...(Number.isFinite(retryAfter) ? { retryAfterS: retryAfter } : {}),
+    };
   }
 }
 
@@ -139,11 +169,11 @@ function plan(scale: Scale): World {
 function userOp(entra: Entra, world: World, i: number): Op {
   return async () => {
     const found = await entra.call('GET', `/Users?filter=${q(`userName eq "${userName(i)}"`)}`);
-    if (found.status !== 200) return found.status;
+    if (found.status !== 200) return found;
     const hit = (found.body.Resources as { id: string }[] | undefined)?.[0];
     if (hit) {
       world.userIds[i] = hit.id;
-      return 200;
+      return { status: 200 };
     }
     const created = await entra.call('POST', '/Users', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
@@ -155,7 +185,7 @@ function userOp(entra: Entra, world: World, i: number): Op {
       title: 'Staff',
     });
     if (created.status === 201) world.userIds[i] = String(created.body.id);
-    return created.status;
+    return created;
   };
 }
 
@@ -165,11 +195,11 @@ function groupOp(entra: Entra, world: World, g: number): Op {
       'GET',
       `/Groups?excludedAttributes=members&filter=${q(`displayName eq "${groupName(g)}"`)}`,
     );
-    if (found.status !== 200) return found.status;
+    if (found.status !== 200) return found;
     const hit = (found.body.Resources as { id: string }[] | undefined)?.[0];
     if (hit) {
       world.groupIds[g] = hit.id;
-      return 200;
+      return { status: 200 };
     }
     const created = await entra.call('POST', '/Groups', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
@@ -177,7 +207,7 @@ function groupOp(entra: Entra, world: World, g: number): Op {
       externalId: `gext-${g}`,
     });
     if (created.status === 201) world.groupIds[g] = String(created.body.id);
-    return created.status;
+    return created;
   };
 }
 
@@ -185,29 +215,27 @@ function memberOp(entra: Entra, world: World, g: number, add: number[], remove: 
   return async () => {
     const id = world.groupIds[g];
     // Entra adds only members it provisioned, to groups it provisioned.
-    if (!id) return 0;
+    if (!id) return { status: 0 };
     const ids = (users: number[]): { value: string }[] =>
       users.flatMap((u) => (world.userIds[u] ? [{ value: world.userIds[u] as string }] : []));
     const Operations = [
       ...(add.length ? [{ op: 'Add', path: 'members', value: ids(add) }] : []),
       ...(remove.length ? [{ op: 'Remove', path: 'members', value: ids(remove) }] : []),
     ];
-    return (await entra.call('PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations })).status;
+    return entra.call('PATCH', `/Groups/${id}`, { schemas: [PATCH_OP], Operations });
   };
 }
 
 function changeOp(entra: Entra, world: World, i: number, cycle: number): Op {
   return async () => {
     const id = world.userIds[i];
-    if (!id) return 0;
+    if (!id) return { status: 0 };
     const read = await entra.call('GET', `/Users/${id}`);
-    if (read.status !== 200) return read.status;
-    return (
-      await entra.call('PATCH', `/Users/${id}`, {
-        schemas: [PATCH_OP],
-        Operations: [{ op: 'Replace', path: 'title', value: `Title ${cycle}` }],
-      })
-    ).status;
+    if (read.status !== 200) return read;
+    return entra.call('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'title', value: `Title ${cycle}` }],
+    });
   };
 }
 
@@ -215,11 +243,11 @@ const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d;
 
 async function phase(
   name: string,
-  ops: Op[],
+  ops: Failed[],
   inFlight: number,
   upstream: Upstream,
   log: (m: string) => void,
-): Promise<{ figures: PhaseFigures; failed: Op[] }> {
+): Promise<{ figures: PhaseFigures; failed: Failed[] }> {
   const before = { ...upstream };
   const started = performance.now();
   const scimErrors: Record<string, number> = {};
@@ -283,9 +311,10 @@ async function cycle(
   const started = performance.now();
   const before = { ...ctx.upstream };
   const out: Record<string, PhaseFigures> = {};
-  const failed: Op[] = [];
+  const failed: Failed[] = [];
   for (const [phaseName, ops] of phases) {
-    const r = await phase(`${name} ${phaseName}`, ops, ctx.inFlight, ctx.upstream, ctx.log);
+    const now = ops.map((op) => ({ op, dueAt: 0 }));
+    const r = await phase(`${name} ${phaseName}`, now, ctx.inFlight, ctx.upstream, ctx.log);
     out[phaseName] = r.figures;
     failed.push(...r.failed);
   }
@@ -301,7 +330,8 @@ async function cycle(
     upstream429: ctx.upstream.throttled - before.throttled,
   };
   if (retryPass && failed.length) {
-    const r = await phase(`${name} retry pass`, failed, ctx.inFlight, ctx.upstream, ctx.log);
+    const again = ctx.scale.retryPass === 'after' ? failed : failed.map(({ op }) => ({ op, dueAt: 0 }));
+    const r = await phase(`${name} retry pass`, again, ctx.inFlight, ctx.upstream, ctx.log);
     out['retry pass'] = r.figures;
     (result as CycleResult & { afterRetryPass: CycleResult['donePct'] }).afterRetryPass = done(
       ctx.emulator,
@@ -404,7 +434,8 @@ function markdown(scale: Scale, label: string, results: Record<string, unknown>[
     `Scale: ${scale.users} users, ${scale.groups} groups, ${scale.memberships} memberships (${PATCH_SIZE}-member PATCHes); ` +
       `JumpCloud emulated at ${scale.rate} calls/s per key (token bucket, burst = 1 s), ${scale.latencyMs} ms latency, ` +
       `${scale.retryAfter ? 'with' : 'without'} Retry-After; bridge deadline ${scale.deadlineMs / 1000} s; ` +
-      `${scale.replicas} replica${scale.replicas > 1 ? 's sharing Redis' : ''}.`,
+      `${scale.replicas} replica${scale.replicas > 1 ? 's sharing Redis' : ''}; ` +
+      `the retry pass ${scale.retryPass === 'after' ? "honours each answer's Retry-After" : 're-sends everything at once'}.`,
     '',
     '| in flight | cycle | wall s | rate-limit minimum s | wall / minimum | users % | groups % | memberships % | after retry pass (memberships %) | SCIM errors | 429s |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

@@ -115,6 +115,7 @@ export function createBridge(
     retry: config.retry,
     dryRun: config.dryRun,
     layers,
+    fanOut: (caller, calls) => pacer.fit(caller, calls),
   });
   // Keys per org (`/scim/v2/orgs/{orgId}`), waits measured for the lock-wait metric.
   const locks = orgKeyedLock(measuredLock(coordination.locks, metrics, shared ? 'redis' : 'memory'));

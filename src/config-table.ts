@@ -160,7 +160,7 @@ export const SETTINGS = [
     defaultDoc: 'learned from 429s',
     min: 0.5,
     max: 1_000,
-    doc: 'Calls per second JumpCloud allows per key, when known: the pacer starts there instead of learning it from 429s (it still slows down on one).',
+    doc: 'Calls per second JumpCloud allows per key, when known: the pacer starts there instead of learning it from 429s, and never goes above it (it still slows down on a 429).',
   },
   {
     name: 'HTTPS_PROXY',

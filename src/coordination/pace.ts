@@ -100,7 +100,8 @@ export class InProcessPace implements KeyPace {
     if (s.rate !== undefined) {
       s.nextAt = Math.max(s.nextAt, now) + 1000 / s.rate;
       const step = Math.max(PACE.minIncrease, PACE.increaseShare * (s.ceiling ?? s.rate));
-      if (busy) s.rate = Math.min(PACE.maxRate, s.rate + step / s.rate);
+      // A rate the operator named (JUMPCLOUD_RATE_LIMIT) is JumpCloud's: probing above it only meets 429s.
+      if (busy) s.rate = Math.min(this.options.initialRate ?? PACE.maxRate, s.rate + step / s.rate);
     }
     if (now - s.windowStart > PACE.windowMs) {
       s.windowStart = now;

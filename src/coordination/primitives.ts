@@ -67,7 +67,10 @@ export interface PaceState {
 }
 
 export interface PaceOptions {
-  /** A rate known in advance (JUMPCLOUD_RATE_LIMIT): the pace starts there instead of learning it from 429s. */
+  /**
+   * A rate known in advance (JUMPCLOUD_RATE_LIMIT): the pace starts there instead of learning it from 429s, and never
+   * rises above it (it still slows down on a 429).
+   */
   initialRate?: number;
   /** The pause after a 429 that names no Retry-After. */
   defaultPauseMs?: number;

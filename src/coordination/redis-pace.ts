@@ -137,7 +137,7 @@ export class RedisPace implements KeyPace {
       this.initial,
       busy ? '1' : '0',
       PACE.increaseShare,
-      PACE.maxRate,
+      this.options.initialRate ?? PACE.maxRate,
       PACE.windowMs,
       PACE.minIncrease,
     ]);

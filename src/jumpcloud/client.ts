@@ -6,6 +6,7 @@ import { observed, type CallObserver } from './observed.js';
 import { retryPolicy } from './retry-policy.js';
 import { httpTransport, type HttpTransport } from './transport.js';
 import { compose, type Layer, type Send } from './layer.js';
+import type { FanOutPlanner } from './fan-out-fit.js';
 
 export interface ConnectionOptions {
   /** Console origin, e.g. https://console.jumpcloud.com; the client appends /api/... */
@@ -21,6 +22,8 @@ export interface ConnectionOptions {
    * recorder).
    */
   layers?: { outer?: Layer[]; call?: Layer[]; wire?: Layer[] };
+  /** How many calls of a fan-out fit before the request's deadline (the pacer's `fit`); without it, all. */
+  fanOut?: FanOutPlanner;
 }
 
 export interface ClientOptions {
@@ -67,7 +70,18 @@ export class JumpCloudConnection {
       ...(this.options.dryRun ? [dryRun(client.observer)] : []),
       ...(client.observer ? [observed(client.observer)] : []),
     ];
-    return new JumpCloudClient(compose(perRequest, this.shared), apiKey, client.signal);
+    const { fanOut } = this.options;
+    const caller = {
+      apiKey,
+      ...(client.orgId ? { orgId: client.orgId } : {}),
+      ...(client.signal ? { signal: client.signal } : {}),
+    };
+    return new JumpCloudClient(
+      compose(perRequest, this.shared),
+      apiKey,
+      client.signal,
+      fanOut && ((calls) => fanOut(caller, calls)),
+    );
   }
 
   close(): void {

@@ -4,6 +4,7 @@ import type { PageOf, PageRequest } from '../util/paging.js';
 export const SCAN_ORDER = '_id';
 import { JumpCloudError } from './errors.js';
 import type { Send, UpstreamRequest } from './layer.js';
+import { unfitted, type FanOutFit } from './fan-out-fit.js';
 import {
   JUMPCLOUD_ID,
   type CollectionQuery,
@@ -75,7 +76,13 @@ export class JumpCloudClient {
     private readonly send: Send,
     private readonly apiKey: string,
     private readonly signal?: AbortSignal,
+    private readonly plan?: (calls: number) => FanOutFit,
   ) {}
+
+  /** How many of a fan-out's `calls` fit before this request's deadline at the key's rate (see FanOutFit). */
+  fitFanOut(calls: number): FanOutFit {
+    return this.plan?.(calls) ?? unfitted(calls);
+  }
 
   // ---- v1 system users ----
 

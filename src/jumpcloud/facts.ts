@@ -360,7 +360,7 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'unknown',
     probe: 'nameSearchCase',
     bridge:
-      'the bridge re-checks every candidate ignoring case; if the search compares case, displayName eq "Sales" misses "sales" and the create is refused as a duplicate (409): no fallback yet, the probe tells which org this is',
+      'the bridge re-checks every candidate ignoring case; until the org is known to search ignoring case, a displayName filter whose search finds nothing is answered again from every group (up to MAX_FILTER_SCAN), and a name JumpCloud refuses is looked up the same way, so "Sales" finds "sales" and a clashing create is a 409 naming it. The first telling answer (a case-differing hit, or a group only the full read found) is remembered for the org, in process, and logged once',
   },
   {
     name: 'groupCustomAttributes',

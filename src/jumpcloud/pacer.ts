@@ -1,6 +1,7 @@
 import { keyFingerprint, type KeyPace } from '../coordination/primitives.js';
 import { deadlineOf } from '../util/deadline-signal.js';
 import { JumpCloudError, parseRetryAfter } from './errors.js';
+import { unfitted, type FanOutCaller, type FanOutFit } from './fan-out-fit.js';
 import type { Layer, UpstreamRequest } from './layer.js';
 import { isRecoveryRead } from './recovery-read.js';
 
@@ -68,6 +69,13 @@ const IN_FLIGHT_DECREASE = 0.85;
 const UNBOUNDED_ATTEMPTS = 20;
 /** A first guess at JumpCloud's latency, until answers measure it. */
 const LATENCY_GUESS_MS = 100;
+/**
+ * The share of a key's rate fan-outs may hold before their deadlines: the rest stays for the single calls of other
+ * requests (user creates, reads), which round-robin serves between the fan-outs' calls.
+ */
+const FAN_OUT_SHARE = 0.95;
+/** Room left between a fan-out's last call and its deadline, to write the answer. */
+const ANSWER_MARGIN_MS = 250;
 
 class KeyQueue {
   /** Waiting calls per flow (one flow per SCIM request), in round-robin order: the next flow served is first. */
@@ -83,6 +91,10 @@ class KeyQueue {
   timer: NodeJS.Timeout | undefined;
   /** A call with this key (and org) was answered other than 401/403. */
   proven = false;
+  /** Calls fan-outs were granted and have not finished: the rate they hold before their deadlines. */
+  committed = 0;
+  /** When the work of the fan-outs told to come back later is expected to end: each later one queues behind it. */
+  promisedUntil = 0;
 
   constructor(
     readonly org: string | undefined,
@@ -306,6 +318,50 @@ export class Pacer {
     } finally {
       q.pumping = false;
     }
+  }
+
+  /**
+   * How many of a fan-out's `calls` fit before its deadline: the key's rate (less a share for other requests) over
+   * the time left, less what earlier fan-outs hold. The first fan-outs get all they ask; a later one, only what is
+   * left, and is told to come back when the work ahead of it (including that of fan-outs told before it) should be
+   * done. Nothing is refused while no rate is known (JumpCloud has not throttled and JUMPCLOUD_RATE_LIMIT is unset),
+   * but the calls are still counted as held.
+   */
+  fit(caller: FanOutCaller, calls: number): FanOutFit {
+    const key = keyFingerprint(caller.apiKey, caller.orgId);
+    const q = this.queues.get(key);
+    if (!q || calls <= 0) return unfitted(calls);
+    const deadline = deadlineOf(caller.signal);
+    const { rate, pausedMs } = this.pace.state(key);
+    let granted = calls;
+    let retryAfterMs = 0;
+    if (deadline !== undefined && rate !== undefined) {
+      const now = this.now();
+      const share = rate * FAN_OUT_SHARE;
+      const leftMs = deadline - now - pausedMs - q.latencyMs - ANSWER_MARGIN_MS;
+      const capacity = Math.floor((Math.max(0, leftMs) / 1000) * share) - q.committed;
+      granted = Math.max(0, Math.min(calls, capacity));
+      if (granted < calls) {
+        const start = Math.max(now + pausedMs + ((q.committed + granted) * 1000) / share, q.promisedUntil);
+        q.promisedUntil = start + ((calls - granted) * 1000) / share;
+        retryAfterMs = Math.max(1_000, start - now);
+      }
+    }
+    q.committed += granted;
+    let held = granted;
+    return {
+      granted,
+      retryAfterMs,
+      sent: () => {
+        if (held <= 0) return;
+        held -= 1;
+        q.committed -= 1;
+      },
+      release: () => {
+        q.committed -= held;
+        held = 0;
+      },
+    };
   }
 
   /** Every key's state, by org (never the key): for metrics and the debug page. */

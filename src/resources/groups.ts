@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { ListResponse } from '../scim/list-response.js';
+import { parseFilter } from '../scim/filter.js';
 import { parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import type { ScimDoc } from '../scim/resource.js';
@@ -8,6 +9,7 @@ import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { SCAN_ORDER, USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import { isSystemic } from '../jumpcloud/failure-kinds.js';
+import { notFitted } from '../jumpcloud/fan-out-fit.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -34,6 +36,16 @@ import { isRecord } from '../util/guards.js';
 import { V2_PAGE, readMembers } from './memberships.js';
 import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
+import { OrgAnswers } from './org-answers.js';
+
+/** Fact `v2NameSearchCase`, as learned per org: whether `name:search:` compares case. */
+type NameSearchCase = 'sensitive' | 'insensitive';
+
+const NAME_SEARCH = 'name:search:';
+
+/** `name` holds `text` only when case is ignored: a case-insensitive search returned it. */
+const differsOnlyInCase = (name: string, text: string): boolean =>
+  !name.includes(text) && name.toLowerCase().includes(text.toLowerCase());
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
 
@@ -49,6 +61,8 @@ interface Outcome {
 export class GroupsResource implements ScimResourceType {
   readonly mapping: ResourceMapping;
   private readonly scaffold: ResourceScaffold;
+  /** What each org answered to the undocumented behaviours on Entra's path (kept in process; see OrgAnswers). */
+  private readonly learned = new OrgAnswers<'nameSearchCase'>();
   /** The table's translations as whole write bodies (create, full-update PUT). */
   private readonly records: RecordTable<UserGroup, UserGroupWrite>;
 
@@ -97,33 +111,84 @@ export class GroupsResource implements ScimResourceType {
     return translated(() => readMembers(ctx.jc, id, ctx.baseUrl, this.config.memberConcurrency), `Group ${id}`);
   }
 
-  /** Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable). */
-  list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
-    return this.scaffold.list<UserGroup, string[]>(
-      q,
-      {
-        pageSize: V2_PAGE,
-        plan: (filter) => ({ query: planGroupQuery(filter, this.table).terms, residual: filter }),
-        page: (terms, page) => this.page(ctx.jc, terms, page),
-        render: (group) => this.render(group, ctx.baseUrl),
-        // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
-        present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
-      },
-      options,
+  /**
+   * Every filter is decided here: v2 can only narrow (its eq is case-sensitive, and externalId is not searchable).
+   * Fact `v2NameSearchCase`: whether `name:search:` ignores case is unknown. Until the org's answer is known, a filter
+   * whose name search finds nothing is answered again from every group (up to MAX_FILTER_SCAN), so Entra's
+   * `displayName eq "Sales"` finds `sales` in an org whose search compares case, and adopts it instead of creating a
+   * clash. The first telling answer is remembered for the org and logged once.
+   */
+  async list(ctx: RequestContext, q: ScimListParams, options?: ListOptions): Promise<ListResponse<ScimDoc>> {
+    const sensitive = this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'sensitive';
+    const listed = (withNames: boolean) =>
+      this.scaffold.list<UserGroup, string[]>(
+        q,
+        {
+          pageSize: V2_PAGE,
+          plan: (filter) => ({ query: withNames ? planGroupQuery(filter, this.table).terms : [], residual: filter }),
+          page: (terms, page) => this.page(ctx, terms, page),
+          render: (group) => this.render(group, ctx.baseUrl),
+          // One group at a time: each member read already runs MEMBER_CONCURRENCY pages at once.
+          present: (page, projection) => mapLimit(page, 1, (m) => this.view(ctx, m.record, projection)),
+        },
+        options,
+      );
+    const answer = await listed(!sensitive);
+    if (answer.totalResults > 0 || sensitive || !this.searchedNames(q)) return answer;
+    if (this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'insensitive') return answer;
+    const everyGroup = await listed(false).catch((e: unknown) => {
+      // Past MAX_FILTER_SCAN the fallback cannot run: the name search's answer stands.
+      if (e instanceof ScimError && e.status === 400) return undefined;
+      throw e;
+    });
+    if (!everyGroup || everyGroup.totalResults === 0) return answer;
+    this.learnNameSearchCase(ctx, 'sensitive');
+    return everyGroup;
+  }
+
+  /** Whether a list's filter pushes a name search down (what the case fallback is for). */
+  private searchedNames(q: ScimListParams): boolean {
+    try {
+      const filter = typeof q.filter === 'string' ? parseFilter(q.filter) : undefined;
+      return planGroupQuery(filter, this.table).terms.length > 0;
+    } catch {
+      return false;
+    }
+  }
+
+  private learnNameSearchCase(ctx: RequestContext, answer: NameSearchCase): void {
+    this.learned.learn(
+      ctx,
+      'nameSearchCase',
+      answer,
+      answer === 'sensitive'
+        ? "JumpCloud's group name search (filter=name:search:) compares case in this org: a displayName filter missed a group whose name differs only in case. The bridge now reads every group (up to MAX_FILTER_SCAN) for displayName filters and decides them itself. Run 'doctor --write-check' to confirm (probe nameSearchCase)."
+        : "JumpCloud's group name search (filter=name:search:) ignores case in this org: it found a group whose name differs in case from the search. displayName filters are answered by the search alone.",
     );
   }
 
-  /** One page of the groups whose names pass the pushed-down terms (none: every group), in `_id` order. */
-  private page(jc: JumpCloudClient, terms: string[], page: { limit: number; skip: number }) {
-    return translated(
-      () => jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page, sort: SCAN_ORDER }),
+  /**
+   * One page of the groups whose names pass the pushed-down terms (none: every group), in `_id` order. A name search
+   * that finds a name differing from it only in case shows that the org's search ignores case.
+   */
+  private async page(ctx: RequestContext, terms: string[], page: { limit: number; skip: number }) {
+    const res = await translated(
+      () => ctx.jc.listGroups({ ...(terms.length ? { filter: terms.join(',') } : {}), ...page, sort: SCAN_ORDER }),
       'Groups',
     );
+    const searched = terms.flatMap((t) => (t.startsWith(NAME_SEARCH) ? [t.slice(NAME_SEARCH.length)] : []));
+    if (
+      searched.length &&
+      this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === undefined &&
+      res.items.some((g) => typeof g.name === 'string' && searched.every((t) => differsOnlyInCase(g.name, t)))
+    )
+      this.learnNameSearchCase(ctx, 'insensitive');
+    return res;
   }
 
   /** The pushed-down superset, every page, up to MAX_FILTER_SCAN groups. */
-  private scan(jc: JumpCloudClient, terms: string[]): Promise<UserGroup[]> {
-    return this.scaffold.scan((page) => this.page(jc, terms, page), V2_PAGE);
+  private scan(ctx: RequestContext, terms: string[]): Promise<UserGroup[]> {
+    return this.scaffold.scan((page) => this.page(ctx, terms, page), V2_PAGE);
   }
 
   async get(ctx: RequestContext, id: string, q: ScimListParams): Promise<ScimDoc> {
@@ -162,20 +227,36 @@ export class GroupsResource implements ScimResourceType {
     return this.table.nameRow.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
   }
 
-  private async findByName(jc: JumpCloudClient, name: string, except?: string): Promise<UserGroup | undefined> {
+  /**
+   * The group holding `name` by the name row's case rule. `caseProof` (after JumpCloud refused a name, whose uniqueness
+   * ignores case): when the name search finds none and the org's search may compare case, every group is read.
+   */
+  private async findByName(
+    ctx: RequestContext,
+    name: string,
+    except?: string,
+    caseProof = false,
+  ): Promise<UserGroup | undefined> {
     const text = searchable(name);
-    const candidates = await this.scan(jc, text === undefined ? [] : [`name:search:${text}`]);
-    return candidates.find((g) => g.id !== except && typeof g.name === 'string' && this.sameName(g.name, name));
+    const sensitive = this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'sensitive';
+    const holder = (groups: UserGroup[]) =>
+      groups.find((g) => g.id !== except && typeof g.name === 'string' && this.sameName(g.name, name));
+    const found = holder(await this.scan(ctx, text === undefined || sensitive ? [] : [`${NAME_SEARCH}${text}`]));
+    if (found || !caseProof || sensitive || text === undefined) return found;
+    if (this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'insensitive') return undefined;
+    const variant = holder(await this.scan(ctx, []));
+    if (variant) this.learnNameSearchCase(ctx, 'sensitive');
+    return variant;
   }
 
   /**
    * The name row's uniqueness (the shipped mapping: `server`, ignoring case, because Entra matches groups on
    * displayName) is checked here: JumpCloud's own check is case-sensitive, if any.
    */
-  private async assertUnique(jc: JumpCloudClient, name: string, except?: string): Promise<void> {
+  private async assertUnique(ctx: RequestContext, name: string, except?: string): Promise<void> {
     const row = this.table.nameRow;
     if (row.uniqueness === 'none') return;
-    const other = await this.findByName(jc, name, except);
+    const other = await this.findByName(ctx, name, except);
     if (other) throw this.nameHeld(other);
   }
 
@@ -190,11 +271,17 @@ export class GroupsResource implements ScimResourceType {
    * case, guards the create), the 409 names it; an "already exists" without a holder found is still a 409, and
    * anything else is JumpCloud's answer.
    */
-  private async refusedCreate(jc: JumpCloudClient, e: JumpCloudError, name: string): Promise<ScimError> {
-    if (e.kind !== 'alreadyExists' && e.kind !== 'conflict' && e.kind !== 'badRequest') return scimErrorFor(e, 'Group');
-    const holder = await this.findByName(jc, name).catch(() => undefined);
+  private async refusedName(
+    ctx: RequestContext,
+    e: JumpCloudError,
+    name: string,
+    what: string,
+    except?: string,
+  ): Promise<ScimError> {
+    if (e.kind !== 'alreadyExists' && e.kind !== 'conflict' && e.kind !== 'badRequest') return scimErrorFor(e, what);
+    const holder = await this.findByName(ctx, name, except, true).catch(() => undefined);
     if (holder) return this.nameHeld(holder);
-    return e.kind === 'badRequest' ? scimErrorFor(e, 'Group') : this.duplicate(e, name);
+    return e.kind === 'badRequest' ? scimErrorFor(e, what) : this.duplicate(e, name);
   }
 
   private nameHeld(other: UserGroup): ScimError {
@@ -220,8 +307,8 @@ export class GroupsResource implements ScimResourceType {
         this.checkDrift(ctx, post, group);
       } catch (e) {
         if (!isJumpCloudError(e)) throw e;
-        if (!e.ambiguous) throw await this.refusedCreate(ctx.jc, e, name);
-        const landed = await this.scaffold.landed(ctx, () => this.findByName(ctx.jc, name)).catch(() => undefined);
+        if (!e.ambiguous) throw await this.refusedName(ctx, e, name, 'Group');
+        const landed = await this.scaffold.landed(ctx, () => this.findByName(ctx, name)).catch(() => undefined);
         // The answer was lost but the create may have landed; adopting it beats Entra retrying into a 409.
         if (!landed || !this.records.holds(landed, doc)) throw scimErrorFor(e, 'Group');
         group = landed;
@@ -323,7 +410,7 @@ export class GroupsResource implements ScimResourceType {
         const next = this.scaffold.patched(this.table.toScim(group), attrOps);
         const body = this.records.updateBody(group, next);
         if (!this.records.holds(group, next)) {
-          if (!this.sameName(body.name, before.name ?? '')) await this.assertUnique(ctx.jc, body.name, group.id);
+          if (!this.sameName(body.name, before.name ?? '')) await this.assertUnique(ctx, body.name, group.id);
           put = body;
         }
       }
@@ -339,9 +426,10 @@ export class GroupsResource implements ScimResourceType {
           group = await ctx.jc.updateGroup(group.id, body);
           this.checkDrift(ctx, body, group);
         } catch (e) {
-          if (isJumpCloudError(e) && (e.kind === 'alreadyExists' || e.kind === 'conflict'))
-            throw this.duplicate(e, body.name);
-          throw isJumpCloudError(e) ? scimErrorFor(e, `Group ${id}`) : e;
+          if (!isJumpCloudError(e)) throw e;
+          throw body.name === before.name
+            ? scimErrorFor(e, `Group ${id}`)
+            : await this.refusedName(ctx, e, body.name, `Group ${id}`, group.id);
         }
       }
       await this.applyMembers(
@@ -370,9 +458,13 @@ export class GroupsResource implements ScimResourceType {
       ...changes.add.map((id) => ({ id, op: 'add' as const })),
     ];
     if (!work.length) return new Set();
+    // Only the member calls the key's rate can serve before the deadline are started; the rest is answered "come
+    // back later" as soon as these are done.
+    const fit = jc.fitFanOut(work.length);
+    const tooLate = notFitted(`${USER_GROUPS.path}/${groupId}/members`, fit, work.length);
     let stop = false;
-    const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }): Promise<Outcome> => {
-      if (stop) return { id, op, status: 'skipped' };
+    const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }, i): Promise<Outcome> => {
+      if (stop || i >= fit.granted) return { id, op, status: 'skipped' };
       try {
         await jc.changeGroupMember(groupId, { op, type: 'user', id });
         return { id, op, status: 'done' };
@@ -384,8 +476,10 @@ export class GroupsResource implements ScimResourceType {
         if ((e.kind === 'notFound' || e.kind === 'badRequest') && (await this.isGroup(jc, id)))
           return { id, op, status: 'nested' };
         return { id, op, status: 'failed', error: e };
+      } finally {
+        fit.sent();
       }
-    });
+    }).finally(() => fit.release());
     const nested = outcomes.filter((o) => o.status === 'nested');
     for (const o of nested) {
       ctx.note?.({
@@ -397,7 +491,7 @@ export class GroupsResource implements ScimResourceType {
       });
     }
     const failed = outcomes.filter((o) => o.status === 'failed');
-    if (failed.length) throw this.partialFailure(groupId, outcomes, context);
+    if (failed.length || tooLate) throw this.partialFailure(groupId, outcomes, context, tooLate);
     return new Set(nested.map((o) => o.id));
   }
 
@@ -411,11 +505,11 @@ export class GroupsResource implements ScimResourceType {
     }
   }
 
-  private partialFailure(groupId: string, outcomes: Outcome[], context: string): ScimError {
+  private partialFailure(groupId: string, outcomes: Outcome[], context: string, tooLate?: JumpCloudError): ScimError {
     const ids = (op: 'add' | 'remove', status: Outcome['status']): string[] =>
       outcomes.filter((o) => o.op === op && o.status === status).map((o) => o.id);
     const failed = outcomes.filter((o) => o.status === 'failed');
-    const systemic = failed.find((o) => o.error && isSystemic(o.error.kind));
+    const systemic = failed.find((o) => o.error && isSystemic(o.error.kind)) ?? (tooLate && { error: tooLate });
     const reason = (o: Outcome): string =>
       o.op === 'add' && o.error?.kind === 'notFound'
         ? `${o.id} (not a JumpCloud user)`
@@ -423,7 +517,7 @@ export class GroupsResource implements ScimResourceType {
     const list = (xs: string[]): string => (xs.length ? xs.join(', ') : 'none');
     const summary =
       `added: ${list(ids('add', 'done'))}; removed: ${list(ids('remove', 'done'))}; ` +
-      `failed: ${failed.map(reason).join(', ')}; not attempted: ${list(outcomes.filter((o) => o.status === 'skipped').map((o) => `${o.id} (${o.op})`))}.`;
+      `failed: ${list(failed.map(reason))}; not attempted: ${list(outcomes.filter((o) => o.status === 'skipped').map((o) => `${o.id} (${o.op})`))}.`;
     if (systemic?.error) {
       const base = scimErrorFor(systemic.error, `Group ${groupId}`);
       return new ScimError(

@@ -90,4 +90,77 @@ describe('e2e: throttling is waited out, not passed on', function () {
       }
     });
   });
+
+  describe('a member fan-out fitted to the deadline at a known rate limit', () => {
+    const stack = emulatedBridge({ ...ENV, JUMPCLOUD_RATE_LIMIT: '10' });
+    const addMembers = (ids: string[]) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }],
+    });
+    let emulator: Emulator;
+    let h: Harness;
+    beforeEach(() => {
+      ({ h, emulator } = stack());
+      emulator.reset();
+      emulator.setModes({ rateLimit: { perSecond: 10, burst: 10 }, latencyMs: 20 });
+    });
+    afterEach(() => emulator.setModes({}));
+    const users = (n: number, prefix: string): string[] =>
+      Array.from(
+        { length: n },
+        (_, i) => emulator.store.addUser({ username: `${prefix}${i}`, email: `${prefix}${i}@example.com` })._id,
+      );
+
+    it('starts only the member calls the rate serves before the deadline and answers the rest 503 + Retry-After, naming the members done', async () => {
+      const ids = users(60, 'fan');
+      const group = emulator.store.addGroup({ name: 'sixty' });
+      const started = performance.now();
+      const res = await h.request('PATCH', `/Groups/${group.id}`, addMembers(ids));
+      expect(performance.now() - started, 'answered before the deadline').to.be.below(DEADLINE_MS);
+      expectScimError(res, 503);
+      expect(Number(res.headers.get('retry-after'))).to.be.at.least(1);
+      const done = emulator.store.membersOf(group.id);
+      // 10 calls/s for 3 s is 30 calls, one of them the read of the group: never fewer than the margins force.
+      expect(done.length).to.be.within(20, 29);
+      for (const id of done) expect(res.body.detail).to.include(id);
+      expect(res.body.detail).to.match(/not attempted: /);
+      const adds = emulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/members'));
+      expect(adds, 'no member call started that was not answered').to.have.length(done.length);
+    });
+
+    it('of four PATCHes at once, those the rate can serve land whole; the others are answered at once, each told to come back later than the one before', async () => {
+      const groups = ['a', 'b', 'c', 'd'].map((name) => ({
+        group: emulator.store.addGroup({ name }),
+        ids: users(20, name),
+      }));
+      const started = performance.now();
+      const answers = await Promise.all(
+        groups.map(async ({ group, ids }) => {
+          const res = await h.request('PATCH', `/Groups/${group.id}`, addMembers(ids));
+          return { res, ms: performance.now() - started, done: emulator.store.membersOf(group.id).length };
+        }),
+      );
+      expect(
+        answers.filter((a) => a.res.status === 204 || a.res.status === 200).length,
+        JSON.stringify(
+          answers.map((a) => [
+            a.res.status,
+            Math.round(a.ms),
+            a.done,
+            a.res.headers.get('retry-after'),
+            String(a.res.body?.detail).slice(-200),
+          ]),
+        ),
+      ).to.be.at.least(1);
+      const later = answers.filter((a) => a.res.status === 503);
+      expect(later.length, 'the rate serves about 28 member calls in 3 s: not all 80').to.be.at.least(2);
+      for (const a of answers) expect(a.ms, 'answered before the deadline').to.be.below(DEADLINE_MS);
+      const none = later.filter((a) => a.done === 0);
+      for (const a of none) expect(a.ms, 'a PATCH granted nothing is answered at once').to.be.below(DEADLINE_MS / 2);
+      const waits = later.map((a) => Number(a.res.headers.get('retry-after'))).sort((x, y) => x - y);
+      expect(new Set(waits).size, 'each told a later time than the one before').to.equal(waits.length);
+      const total = answers.reduce((n, a) => n + a.done, 0);
+      expect(total, 'the members done use the rate: never fewer than the margins force').to.be.within(20, 30);
+    });
+  });
 });

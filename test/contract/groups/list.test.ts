@@ -10,9 +10,10 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
   const app = groupsApp();
 
   describe('matching and listing', () => {
-    it('answers the random-GUID canary with an empty ListResponse, never 404', async () => {
+    it('answers the random-GUID canary with an empty ListResponse, never 404 (before the org is known to search ignoring case, a miss reads every group)', async () => {
       const guid = '3f1c2a4e-8b7d-4c6e-9a1b-0d2e3f4a5b6c';
       jc.searchGroupsByName(`${guid}`).reply(200, [], total(0));
+      jc.listGroups({ limit: 100, skip: 0, sort: '_id' }).reply(200, [group()], total(1));
       const res = await app.scim(
         'GET',
         `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${guid}"`)}`,

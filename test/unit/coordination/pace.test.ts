@@ -81,19 +81,38 @@ describe('key pace (in process)', () => {
     expect(pace.state('k').pausedMs, 'a later event starts again from the base pause').to.equal(PACE.pauseMs);
   });
 
-  it('busy admissions raise the rate again, a share of the last allowed rate per second', async () => {
+  it('busy admissions raise a learned rate again, a share of the last allowed rate per second', async () => {
     const c = clock();
-    const pace = new InProcessPace({ initialRate: 100 }, c.now);
+    const pace = new InProcessPace({}, c.now);
+    let at = 0;
     for (let i = 0; i < 100; i++) {
-      await admitted(pace, 'k', true);
+      at = await admitted(pace);
       c.advance(10);
     }
-    expect(pace.state('k').rate).to.be.closeTo(100 + 100 * PACE.increaseShare, 0.05);
+    await pace.throttled('k', at, 0);
+    const lowered = pace.state('k').rate ?? 0;
+    expect(lowered, '100 calls in a second, less 15 %').to.be.closeTo(100 * PACE.decrease, 1.5);
+    // One second of busy admissions at that rate: + 2 % of the last allowed rate (about 100).
+    for (let i = 0; i < Math.round(lowered); i++) {
+      c.advance(1000 / (pace.state('k').rate ?? 1) + 0.01);
+      await admitted(pace, 'k', true);
+    }
+    expect((pace.state('k').rate ?? 0) - lowered).to.be.closeTo(100 * PACE.increaseShare, 0.2);
     for (let i = 0; i < 5; i++) {
       await admitted(pace, 'idle', false);
       c.advance(1_000);
     }
-    expect(pace.state('idle').rate, 'admissions nobody waited for raise nothing').to.equal(100);
+    expect(pace.state('idle').rate, 'admissions nobody waited for raise nothing').to.equal(undefined);
+  });
+
+  it('never raises a configured rate (JUMPCLOUD_RATE_LIMIT): it is what JumpCloud allows', async () => {
+    const c = clock();
+    const pace = new InProcessPace({ initialRate: 100 }, c.now);
+    for (let i = 0; i < 300; i++) {
+      await admitted(pace, 'k', true);
+      c.advance(10);
+    }
+    expect(pace.state('k').rate).to.equal(100);
   });
 });
 

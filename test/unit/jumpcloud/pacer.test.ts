@@ -243,6 +243,49 @@ describe('jumpcloud pacer', () => {
   });
 });
 
+describe('jumpcloud pacer: fan-outs fitted to the deadline', () => {
+  /** A pacer that has already served one call of `key` (so the key has a queue), at a known rate. */
+  async function served(rate: number | undefined): Promise<Pacer> {
+    const pacer = new Pacer(new InProcessPace(rate === undefined ? {} : { initialRate: rate }), { maxInFlight: 8 });
+    await paced(pacer)(wire(() => OK))(request());
+    return pacer;
+  }
+  const caller = (deadlineInMs?: number) => {
+    const { signal } = request({}, deadlineInMs);
+    return { apiKey: 'key', ...(signal ? { signal } : {}) };
+  };
+
+  it('grants what the rate can serve before the deadline, the rest with a Retry-After; later fan-outs queue behind', async () => {
+    const pacer = await served(10);
+    // 10 calls/s, 95 % of it for fan-outs, over 10 s less the answer margin and latency: about 90 calls.
+    const first = pacer.fit(caller(10_000), 200);
+    expect(first.granted).to.be.within(85, 95);
+    expect(first.retryAfterMs / 1000, 'after its own granted calls').to.be.within(8.5, 10.5);
+    const second = pacer.fit(caller(10_000), 50);
+    expect(second.granted, 'the first holds the whole rate until its deadline').to.equal(0);
+    expect(second.retryAfterMs / 1000, "behind the first one's granted and refused calls").to.be.within(19, 22);
+    const third = pacer.fit(caller(10_000), 50);
+    expect(third.retryAfterMs - second.retryAfterMs, "behind the second one's 50 calls").to.be.within(5_000, 5_600);
+    for (let i = 0; i < 40; i++) first.sent();
+    first.release();
+    const fourth = pacer.fit(caller(10_000), 50);
+    expect(fourth.granted, 'what the first sent and released is free again').to.equal(50);
+    expect(fourth.retryAfterMs).to.equal(0);
+    fourth.release();
+  });
+
+  it('grants everything while no rate is known or the request has no deadline, and still counts it as held', async () => {
+    const unknown = await served(undefined);
+    expect(unknown.fit(caller(1_000), 500).granted).to.equal(500);
+    const known = await served(10);
+    const open = known.fit(caller(), 300);
+    expect(open.granted).to.equal(300);
+    expect(known.fit(caller(10_000), 50).granted, 'the 300 held calls are ahead of it').to.equal(0);
+    open.release();
+    expect(known.fit(caller(10_000), 50).granted).to.equal(50);
+  });
+});
+
 describe('key pace: a pause guessed without Retry-After', () => {
   it('is capped well below the request deadline: a tenth of it, at most 8 s, at least the first pause', () => {
     expect(maxGuessedPauseMs(50_000)).to.equal(5_000);
