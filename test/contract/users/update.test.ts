@@ -59,6 +59,17 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     });
   });
 
+  it('a scalar PATCH of a user JumpCloud does not have: the PUT is its 404, and nothing else is called', async () => {
+    jc.putUser(ID, { jobTitle: 'Boss' }).reply(404, { message: 'Not Found' });
+    const others = forbidden('any');
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'title', value: 'Boss' }],
+    });
+    expect(others()).to.equal(0);
+    expect([res.status, res.body.detail]).to.deep.equal([404, `User ${ID} not found`]);
+  });
+
   it('a scalar PATCH whose PUT JumpCloud stores differently is a drift warning, compared with what was sent', async () => {
     jc.putUser(ID, { displayname: '  Babs  ' }).reply(200, jcUser({ displayname: 'Babs' }));
     const res = await h.request('PATCH', `/Users/${ID}`, {
