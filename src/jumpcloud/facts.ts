@@ -58,6 +58,20 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
   },
   {
+    name: 'createAnswers200',
+    says: 'POST /systemusers answers 200 with the user (not 201)',
+    source: `${V1} (POST /systemusers responses: '200')`,
+    status: 'confirmed',
+  },
+  {
+    name: 'emailFormat',
+    says: 'whether an email without the shape name@domain is refused',
+    source: `${V1} (email: string, maxLength 1024, no format)`,
+    status: 'unknown',
+    noProbe:
+      "the bridge sends the address Entra sends (mail or the UPN); a refusal is answered as a 400 carrying JumpCloud's message",
+  },
+  {
     name: 'explicitStateWins',
     says: "an explicit state on create overrides the org's default for new users",
     source: `${V1} (systemuserputpost.state)`,
@@ -178,7 +192,8 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     says: 'restrictedFields lists fields owned by AD, another SCIM source or a federated IdP; writes to them are refused or overwritten',
     source: `${V1} (systemuserreturn.restrictedFields: {field, type, id})`,
     status: 'confirmed',
-    bridge: "not handled by the bridge yet: a refused write surfaces as a 400 carrying JumpCloud's message",
+    bridge:
+      'an owned field is left out of the PUT with a warning naming the attribute, the field and its owner, and the rest of the request applies (decision 42)',
   },
   {
     name: 'emptyStringClears',
@@ -210,6 +225,13 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     bridge: 'a refused write is explained by one read of the manager; a stored dangling id reads back as written',
   },
   {
+    name: 'managerNotSelf',
+    says: 'whether a user may be made their own manager',
+    source: `${V1} (manager: "Relation with another systemuser")`,
+    status: 'unknown',
+    noProbe: 'the bridge refuses a user made their own manager before any call',
+  },
+  {
     name: 'cascadeManager',
     says: 'DELETE with cascade_manager=null clears the manager link of direct reports (without it a manager delete is refused with 409)',
     source: `${V1} (cascade_manager); ${PS}/Tests/Public/Users/Remove-JCUser.Tests.ps1`,
@@ -229,6 +251,20 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     probe: 'putElementIds',
     bridge:
       "the bridge sends elements as JumpCloud's module does, without ids (every other key kept), which works under either answer",
+  },
+  {
+    name: 'malformedId',
+    says: 'whether GET, PUT or DELETE of a malformed id answers 400 or 404 (an unknown well-formed id: 404)',
+    source: `${V1} (GET /systemusers/{id}: 404 not listed)`,
+    status: 'unknown',
+    noProbe: 'the bridge reads a 400 and a 404 to an addressed read or delete alike: no such resource',
+  },
+  {
+    name: 'deleteLeavesGroups',
+    says: "whether deleting a user also removes it from its groups' member lists",
+    source: `${V1} (DELETE /systemusers/{id}); ${V2} (graph)`,
+    status: 'unknown',
+    noProbe: "the bridge reads members from JumpCloud's edges as they are and never writes a deleted user's edges",
   },
   // Search and paging
   {
@@ -260,6 +296,15 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     probe: 'dottedKeyInOr',
     bridge:
       "userName eq and externalId eq use it; a search with a dotted key that JumpCloud refuses is asked again without it, and if that passes the org is remembered (in process, logged once) and searched without dotted keys: those conditions are decided by the bridge, and userName eq finds a user by its username form only (a userName kept under another username is not found by eq). The read-only doctor's searchForms and the write probe tell which org this is",
+  },
+  {
+    name: 'stringOrdering',
+    says: 'whether $gt/$gte/$lt/$lte on a string field order by code unit',
+    source: `${PS}/Public/Users/Get-JCUser.ps1 ($gt/$lt used on dates only)`,
+    status: 'unknown',
+    probe: 'searchForms',
+    bridge:
+      'pushed down only for case-exact attributes and re-checked by the bridge; the read-only doctor checks the operators are taken',
   },
   {
     name: 'eventuallyConsistentFilters',
@@ -333,6 +378,14 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
   },
   {
+    name: 'throttledNotApplied',
+    says: 'a 429 refuses the call without applying it, and throttling counts per API key (and org)',
+    source: BEST_PRACTICES,
+    status: 'unknown',
+    noProbe:
+      'probing would need JumpCloud to throttle on purpose; the pacer re-sends a throttled call, a create included, and paces per key and org (decision 40)',
+  },
+  {
     name: 'retrySemantics',
     says: 'whether a 503 means "not applied" and a 500 repeats on retry',
     source: BEST_PRACTICES,
@@ -345,6 +398,12 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     name: 'v2GroupWrites',
     says: 'POST usergroups answers 201; PUT is a full update; members {op, type, id} answer 204; lists carry x-total-count',
     source: `${V2}; ${PS}/Private/Get-JCResults.ps1`,
+    status: 'confirmed',
+  },
+  {
+    name: 'groupNameRequired',
+    says: 'a user group needs a non-empty name (a v2 validation error names it: nullName, invalidName)',
+    source: `${V2} (UserGroupPost required: [name]; Error.status)`,
     status: 'confirmed',
   },
   {
@@ -387,6 +446,13 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
   {
     name: 'memberReAdd',
     says: 'whether re-adding a member is a 409 or a bare 204 (third parties report both)',
+    source: `${V2} (POST /usergroups/{id}/members)`,
+    status: 'unknown',
+    noProbe: 'the bridge counts both as done',
+  },
+  {
+    name: 'memberRemoveAbsent',
+    says: 'whether removing a user that is not a member is a 404 or a bare 204 (a third party reports 404)',
     source: `${V2} (POST /usergroups/{id}/members)`,
     status: 'unknown',
     noProbe: 'the bridge counts both as done',

@@ -32,7 +32,8 @@ import {
   type JumpCloudWrite,
 } from '../mapping/codecs.js';
 import { planUserQuery, regex, searchHasDottedKey, valuesCompared } from '../mapping/user-query.js';
-import { attrPathOf, rowsToRead, userFields } from '../mapping/user-fields.js';
+import { attrPathOf, fieldsOfRow, rowsToRead, userFields } from '../mapping/user-fields.js';
+import { restrictedFieldsOf } from '../mapping/restricted-fields.js';
 import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
@@ -55,7 +56,8 @@ function windowsNote(ctx: RequestContext, username: string): void {
 
 /**
  * Refusals that may be JumpCloud's duplicate answer: "already exists", a 409, and a 400 no failure kind places (the
- * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which.
+ * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which. A PATCH sent without a read
+ * that gets one of these is done again reading the user first (it may be about a field another directory owns).
  */
 const MAYBE_DUPLICATE: ReadonlySet<JumpCloudErrorKind> = new Set(['alreadyExists', 'conflict', 'badRequest']);
 
@@ -502,9 +504,10 @@ export class UsersResource implements ScimResourceType {
     const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
     const alone = this.standalone(ops);
     if (alone && this.managerIn(alone) === id) throw badRequest('invalidValue', 'A user cannot be their own manager');
-    return this.scaffold.lock(ctx, lockKeys.user(id), async () =>
-      alone ? this.put(ctx, id, alone) : this.write(ctx, id, (current) => this.scaffold.patched(current, ops)),
-    );
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () => {
+      const readFirst = (): Promise<ScimDoc> => this.write(ctx, id, (current) => this.scaffold.patched(current, ops));
+      return alone ? this.put(ctx, id, alone, readFirst) : readFirst();
+    });
   }
 
   /**
@@ -521,15 +524,23 @@ export class UsersResource implements ScimResourceType {
   /**
    * A PATCH of standalone attributes: one PUT of just those fields, with JumpCloud's answer (the whole user) as the new
    * state. Nothing is read first, so the PUT is sent even when it changes nothing: Entra PATCHes only what differs from
-   * its last read, and the same PUT again stores the same values (decision 42). Drift is still the answer against what
+   * its last read, and the same PUT again stores the same values (decision 44). Drift is still the answer against what
    * was sent; a refusal is explained as a write's is (the clash, the manager).
    */
-  private async put(ctx: RequestContext, id: string, body: SystemUserUpdate): Promise<ScimDoc> {
+  private async put(
+    ctx: RequestContext,
+    id: string,
+    body: SystemUserUpdate,
+    readFirst: () => Promise<ScimDoc>,
+  ): Promise<ScimDoc> {
     let updated: SystemUser;
     try {
       updated = await this.update(ctx, id, body);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
+      // A refusal may come from what only the user tells: a field another directory owns (decision 42). The same
+      // PATCH read-modify-write reads the user, leaves such fields out, and explains any other refusal as it would.
+      if (MAYBE_DUPLICATE.has(e.kind)) return readFirst();
       throw await this.refused(ctx, e, body, `User ${id}`, id);
     }
     this.checkDrift(ctx, body, updated);
@@ -559,7 +570,8 @@ export class UsersResource implements ScimResourceType {
     const before = this.table.toJumpCloud(currentDoc, changed, { lenient: true, current: user });
     const after = this.table.toJumpCloud(nextDoc, changed, { current: user });
     const nextUserName = stringAt(nextDoc, this.table.userNameRow.path);
-    const renaming = this.keepUsername(ctx, user, after, nextUserName);
+    const wantsRename = this.keepUsername(ctx, user, after, nextUserName);
+    const renaming = this.skipRestricted(ctx, user, before, after, nextUserName) ? undefined : wantsRename;
     let body = updateBody(before, after, user);
     if (body.username === user.username) delete body.username;
     // PUT cannot take a STAGED user to ACTIVATED: that is JumpCloud's activation call.
@@ -656,6 +668,42 @@ export class UsersResource implements ScimResourceType {
         'and the rest of the change was applied. ' +
         'To rename, unbind the user from its resources in JumpCloud and change its username there.',
     });
+  }
+
+  /**
+   * Fact `restrictedFields`: a field another directory owns is not written (JumpCloud would refuse the whole PUT, a
+   * disable included, or the owner would overwrite it); it is left as JumpCloud holds it, with a warning naming the
+   * SCIM attribute, the field and its owner, and the rest of the request applies. A restricted username is kept as the
+   * default mode keeps it: the new userName is recorded (returns whether it was).
+   */
+  private skipRestricted(
+    ctx: RequestContext,
+    user: SystemUser,
+    before: JumpCloudWrite,
+    after: JumpCloudWrite,
+    nextUserName: string | undefined,
+  ): boolean {
+    const restricted = restrictedFieldsOf(user);
+    let usernameKept = false;
+    const fields = after.fields as Record<string, unknown>;
+    for (const [field, owner] of restricted) {
+      if (!(field in fields) || deepEqual((before.fields as Record<string, unknown>)[field], fields[field])) continue;
+      if (field === 'username') {
+        if (nextUserName === undefined || fields[field] === user.username) continue;
+        keepUsernameOf(after, user, nextUserName);
+        usernameKept = true;
+      } else fields[field] = (before.fields as Record<string, unknown>)[field];
+      const attribute = this.table.rows.find((r) => fieldsOfRow(r).includes(field))?.path.name ?? field;
+      ctx.note?.({
+        level: 'warn',
+        kind: 'restrictedField',
+        message:
+          `User ${user._id}: ${attribute} was not written: JumpCloud lists ${field} among the user's restrictedFields, owned by ${owner}, ` +
+          `which refuses or overwrites a change made here. The rest of the change was applied. Change it in ${owner}, or remove ${attribute} from the Entra provisioning mapping for these users.`,
+        data: { id: user._id, attribute, field },
+      });
+    }
+    return usernameKept;
   }
 
   /** JumpCloud's activation call; a retry after a lost answer finds the user already ACTIVATED, which is success. */

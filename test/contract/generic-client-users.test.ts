@@ -130,7 +130,7 @@ describe("contract: generic clients' user shapes → JumpCloud systemusers", () 
       expect(res.body[ENT].manager.value).to.equal(MANAGER);
     });
 
-    it('sending the manager back as read (with its $ref) is one PUT of the same id, with no read: nothing changes (decision 42)', async () => {
+    it('sending the manager back as read (with its $ref) is one PUT of the same id, with no read: nothing changes (decision 44)', async () => {
       jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
       const others = forbidden('any');
       const res = await h.request(

@@ -290,6 +290,28 @@ describe('e2e brownfield over the emulator (default settings)', () => {
       expect(res.status).to.equal(200);
       expect(changedKeys(before, stored(emulator, ada._id))).to.deep.equal(['state', 'suspended']);
     });
+
+    it("offboarding a user whose department Active Directory owns (restrictedFields): the disable lands, AD's department stays", async () => {
+      const ad = emulator.store.addUser({
+        username: 'adam',
+        email: 'adam@corp.example',
+        department: 'Finance',
+        restrictedFields: [{ field: 'department', type: 'active_directory', id: 'ad-1' }],
+      });
+      const before = stored(emulator, ad._id);
+      const res = await h.request(
+        'PATCH',
+        `/Users/${ad._id}`,
+        patch(
+          { op: 'Replace', path: `${ENT}:department`, value: 'Sales' },
+          { op: 'Replace', path: 'active', value: 'False' },
+        ),
+      );
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body[ENT].department).to.equal('Finance');
+      expect(changedKeys(before, stored(emulator, ad._id))).to.deep.equal(['state', 'suspended']);
+      expect(emulator.violations).to.deep.equal([]);
+    });
   });
 
   describe('e2e brownfield: emails (alternateEmail, types, primary, value required)', () => {

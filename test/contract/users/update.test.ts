@@ -70,6 +70,27 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect([res.status, res.body.detail]).to.deep.equal([404, `User ${ID} not found`]);
   });
 
+  it('a scalar PATCH JumpCloud refuses for a field another directory owns is done again reading the user: the owned field is left out, the rest applies', async () => {
+    const restrictedFields = [{ field: 'department', type: 'active_directory', id: 'ad-1' }];
+    jc.putUser(ID, { department: 'Sales', jobTitle: 'Boss' }).reply(400, { message: 'department is restricted' });
+    jc.getUser(ID).reply(200, jcUser({ department: 'Ops', restrictedFields }));
+    jc.putUser(ID, { jobTitle: 'Boss' }).reply(200, jcUser({ department: 'Ops', jobTitle: 'Boss', restrictedFields }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        {
+          op: 'replace',
+          path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+          value: 'Sales',
+        },
+        { op: 'replace', path: 'title', value: 'Boss' },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.title).to.equal('Boss');
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].department).to.equal('Ops');
+  });
+
   it('a scalar PATCH whose PUT JumpCloud stores differently is a drift warning, compared with what was sent', async () => {
     jc.putUser(ID, { displayname: '  Babs  ' }).reply(200, jcUser({ displayname: 'Babs' }));
     const res = await h.request('PATCH', `/Users/${ID}`, {
@@ -170,7 +191,9 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(reads(), 'reads').to.equal(0);
   });
 
-  it("PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud's own reason on", async () => {
+  it("PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud's own reason on (after the same write, read first, is refused too)", async () => {
+    jc.putUser(ID, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
+    jc.getUser(ID).reply(200, jcUser());
     jc.putUser(ID, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
     jc.getUser(MANAGER).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));
     const res = await h.request('PATCH', `/Users/${ID}`, {

@@ -33,6 +33,15 @@ const CASES: Record<string, () => Promise<void>> = {
       expect((await h.api.post('/api/systemusers', { username: 'a' })).status).to.equal(400);
       expect((await h.api.post('/api/systemusers', { email: 'a@example.com' })).status).to.equal(400);
     }),
+  createAnswers200: () =>
+    onEmulator(async (h) => {
+      const res = await h.api.post('/api/systemusers', { username: 'two', email: 'two@example.com' });
+      expect([res.status, res.data.username]).to.deep.equal([200, 'two']);
+    }),
+  emailFormat: () =>
+    onEmulator(async (h) =>
+      refused(400, /valid e-mail/)(await h.api.post('/api/systemusers', { username: 'mail', email: 'not-an-address' })),
+    ),
   explicitStateWins: () =>
     onEmulator(async (h) => {
       expect((await user(h.api, 'staged', { state: 'STAGED' })).state).to.equal('STAGED');
@@ -265,6 +274,11 @@ const CASES: Record<string, () => Promise<void>> = {
       { unknowns: { danglingManagerStored: true } },
     );
   },
+  managerNotSelf: () =>
+    onEmulator(async (h) => {
+      const u = await user(h.api, 'self');
+      refused(400, /own manager/)(await h.api.put(`/api/systemusers/${u._id}`, { manager: u._id }));
+    }),
   cascadeManager: () =>
     onEmulator(async (h) => {
       const boss = await user(h.api, 'boss');
@@ -304,6 +318,19 @@ const CASES: Record<string, () => Promise<void>> = {
       { unknowns: { elementIdsRefused: true } },
     );
   },
+  malformedId: () =>
+    onEmulator(async (h) => {
+      expect((await h.api.get('/api/systemusers/not-an-id')).status).to.equal(400);
+      expect((await h.api.get(`/api/systemusers/${'0'.repeat(24)}`)).status).to.equal(404);
+    }),
+  deleteLeavesGroups: () =>
+    onEmulator(async (h) => {
+      const g = await createGroup(h.api, { name: 'Leavers' });
+      const u = await user(h.api, 'leaver');
+      await h.api.post(`/api/v2/usergroups/${g.id}/members`, { op: 'add', type: 'user', id: u._id });
+      await h.api.delete(`/api/systemusers/${u._id}`);
+      expect(h.emulator.store.memberships.get(g.id)).to.deep.equal([]);
+    }),
   searchBody: () =>
     onEmulator(async (h) => {
       await user(h.api, 'search');
@@ -345,6 +372,14 @@ const CASES: Record<string, () => Promise<void>> = {
       { refuseSearch: { dottedKeys: true } },
     );
   },
+  stringOrdering: () =>
+    onEmulator(async (h) => {
+      await user(h.api, 'apple', { jobTitle: 'B' });
+      await user(h.api, 'berry', { jobTitle: 'a' });
+      const res = await h.api.post('/api/search/systemusers', { filter: { and: [{ jobTitle: { $gt: 'Z' } }] } });
+      // Code-unit order: "a" (0x61) sorts after "Z" (0x5a), "B" before it.
+      expect(res.data.results.map((u: { username: string }) => u.username)).to.deep.equal(['berry']);
+    }),
   eventuallyConsistentFilters: () =>
     onEmulator(async (h) => {
       expect((await h.api.get('/api/systemusers?filter=username:$co:a')).status).to.equal(400);
@@ -416,6 +451,18 @@ const CASES: Record<string, () => Promise<void>> = {
   rateLimited: async () => {
     expect(kindForStatus(429, 'Too Many Requests')).to.equal('rateLimited');
   },
+  throttledNotApplied: () =>
+    onEmulator(
+      async (h) => {
+        expect(
+          (await h.api.post('/api/systemusers', { username: 'first', email: 'first@example.com' })).status,
+        ).to.equal(200);
+        const throttled = await h.api.post('/api/systemusers', { username: 'second', email: 'second@example.com' });
+        expect(throttled.status).to.equal(429);
+        expect([...h.emulator.store.users.values()].map((u) => u.username)).to.not.include('second');
+      },
+      { rateLimit: { perSecond: 0.001, burst: 1 } },
+    ),
   retrySemantics: async () => {
     const { isRetryable, JumpCloudError } = await import('../../../src/jumpcloud/errors.js');
     const failed = (status: number) =>
@@ -435,6 +482,11 @@ const CASES: Record<string, () => Promise<void>> = {
           .status,
       ).to.equal(204);
       expect((await h.api.get('/api/v2/usergroups')).headers['x-total-count']).to.equal('1');
+    }),
+  groupNameRequired: () =>
+    onEmulator(async (h) => {
+      const res = await h.api.post('/api/v2/usergroups', { name: '' });
+      expect([res.status, res.data.status]).to.deep.equal([400, 'invalidName']);
     }),
   groupNamesUnique: () =>
     onEmulator(async (h) => {
@@ -496,6 +548,13 @@ const CASES: Record<string, () => Promise<void>> = {
       const add = () => h.api.post(`/api/v2/usergroups/${g.id}/members`, { op: 'add', type: 'user', id: u._id });
       expect((await add()).status).to.equal(204);
       expect((await add()).status).to.equal(409);
+    }),
+  memberRemoveAbsent: () =>
+    onEmulator(async (h) => {
+      const g = await createGroup(h.api, { name: 'Absent' });
+      const u = await user(h.api, 'absent');
+      const remove = await h.api.post(`/api/v2/usergroups/${g.id}/members`, { op: 'remove', type: 'user', id: u._id });
+      expect(remove.status).to.equal(404);
     }),
   dynamicGroupManualAdd: () =>
     onEmulator(async (h) => {
