@@ -31,6 +31,8 @@ export const EMULATOR_RULES = [
   'managerNotSelf',
   'cascadeManager',
   'phoneAndAddressFields',
+  'noPrimaryFlag',
+  'requestUnknownKeys',
   'putElementIds',
   'malformedId',
   'deleteLeavesGroups',

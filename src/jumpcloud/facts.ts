@@ -244,6 +244,21 @@ export const JUMPCLOUD_FACTS: readonly JumpCloudFact[] = [
     status: 'confirmed',
   },
   {
+    name: 'noPrimaryFlag',
+    says: 'phone and address elements have no primary flag (type, number; type and the address parts)',
+    source: `${V1} (systemuserput phoneNumbers and addresses items)`,
+    status: 'confirmed',
+    bridge: "SCIM's primary is accepted and not stored, so it does not read back",
+  },
+  {
+    name: 'requestUnknownKeys',
+    says: "whether a request key outside the spec's schema is refused or ignored",
+    source: `${V1} (systemuserputpost, systemuserput)`,
+    status: 'unknown',
+    noProbe:
+      'the bridge sends only keys of the spec: the emulator records any other as a contract violation, and the suites assert there are none',
+  },
+  {
     name: 'putElementIds',
     says: "whether an element's id inside a PUT's phoneNumbers/addresses is accepted, ignored or refused (JumpCloud's own module sends none)",
     source: `${SET_JCUSER} (rebuilds each phone as {type, number}); ${V1} (id only in the response schema)`,

@@ -133,14 +133,16 @@ export class GroupsResource implements ScimResourceType {
         },
         options,
       );
-    const answer = await listed(!sensitive);
-    if (answer.totalResults > 0 || sensitive || !this.searchedNames(q)) return answer;
-    if (this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'insensitive') return answer;
-    const everyGroup = await listed(false).catch((e: unknown) => {
-      // Past MAX_FILTER_SCAN the fallback cannot run: the name search's answer stands.
+    // Past MAX_FILTER_SCAN every group cannot be read: the name search's answer stands.
+    const overScan = (e: unknown): undefined => {
       if (e instanceof ScimError && e.status === 400) return undefined;
       throw e;
-    });
+    };
+    if (sensitive) return (await listed(false).catch(overScan)) ?? listed(true);
+    const answer = await listed(true);
+    if (answer.totalResults > 0 || !this.searchedNames(q)) return answer;
+    if (this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'insensitive') return answer;
+    const everyGroup = await listed(false).catch(overScan);
     if (!everyGroup || everyGroup.totalResults === 0) return answer;
     this.learnNameSearchCase(ctx, 'sensitive');
     return everyGroup;

@@ -296,6 +296,20 @@ const CASES: Record<string, () => Promise<void>> = {
       expect(u.phoneNumbers).to.have.nested.property('[0].type', 'work_fax');
       expect(u.addresses).to.have.nested.property('[0].poBox', '9');
     }),
+  noPrimaryFlag: () =>
+    onEmulator(async (h) => {
+      await user(h.api, 'primary', { phoneNumbers: [{ type: 'work', number: '1', primary: true }] });
+      expect(h.emulator.violations.map((v) => [v.kind, v.pointer])).to.deep.equal([
+        ['unknown-property', '/phoneNumbers/0/primary'],
+      ]);
+    }),
+  requestUnknownKeys: () =>
+    onEmulator(async (h) => {
+      expect(
+        (await h.api.post('/api/systemusers', { username: 'extra', email: 'e@example.com', nickname: 'x' })).status,
+      ).to.equal(200);
+      expect(h.emulator.violations.map((v) => [v.kind, v.pointer])).to.deep.equal([['unknown-property', '/nickname']]);
+    }),
   putElementIds: async () => {
     await onEmulator(async (h) => {
       const u = await user(h.api, 'ids', { phoneNumbers: [{ type: 'work', number: '1' }] });
