@@ -131,7 +131,7 @@ export function createBridge(
     groupsOfUser(jc, id, base, config.memberConcurrency),
   );
   const groupTable = loadGroupTable(table.raw, config.mappingFile);
-  const groups = new GroupsResource(groupTable, config, locks);
+  const groups = new GroupsResource(groupTable, config, locks, coordination.doneMembers);
   const resources = new ResourceRegistry([users, groups, ...(options.resourceTypes?.({ config, locks }) ?? [])]);
   const drift = new DriftCounter();
   const debug = config.debugPage.enabled

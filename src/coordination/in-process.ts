@@ -1,4 +1,5 @@
 import { MemoryStore } from 'express-rate-limit';
+import { InProcessDoneMembers } from './done-members.js';
 import { InProcessPace, maxGuessedPauseMs } from './pace.js';
 import {
   abortReason,
@@ -183,6 +184,7 @@ export function inProcessCoordination(options: CoordinationOptions): Coordinatio
     upstreamCap: new InProcessCap(options.upstreamConcurrency),
     pace: new InProcessPace(paceOptions(options)),
     provenKeys: new InProcessProvenKeys(options.provenKeyTtlMs),
+    doneMembers: new InProcessDoneMembers(),
     failedAuthStore: new MemoryStore(),
     ready: () => Promise.resolve(true),
     close: () => Promise.resolve(),

@@ -49,6 +49,16 @@ export interface ProvenKeys {
   forget(fingerprint: string): Promise<void>;
 }
 
+/**
+ * Member changes of a group that a "come back later" answer named as done, remembered for a short while so that the
+ * re-sent request does not repeat them. Entries are `add:{userId}` / `remove:{userId}`; groups are `{org}:{groupId}`.
+ */
+export interface DoneMembers {
+  /** Which of `entries` are remembered done; `invalidate` (the opposite changes of this request) are forgotten first. */
+  take(group: string, entries: readonly string[], invalidate: readonly string[]): Promise<ReadonlySet<string>>;
+  remember(group: string, entries: readonly string[], ttlMs: number): Promise<void>;
+}
+
 export type { RateLimitStore };
 
 /** One call's turn from a key's pace: admitted (at the store's clock), or how long to wait before asking again. */
@@ -102,6 +112,8 @@ export interface Coordination {
   /** Per-key rate and pause, learned from JumpCloud's 429s. */
   readonly pace: KeyPace;
   readonly provenKeys: ProvenKeys;
+  /** Member changes named done in a "come back later" answer, per group, for a short while. */
+  readonly doneMembers: DoneMembers;
   /** The store for express-rate-limit's failed-authentication limiter (one per limiter). */
   readonly failedAuthStore: RateLimitStore;
   /** False while the backing store cannot be used (in-process: always true); /readyz reports it. */

@@ -1,4 +1,5 @@
 import type { Logger } from '../observability/logger.js';
+import { RedisDoneMembers } from './done-members.js';
 import { InProcessCap, paceOptions, type CoordinationOptions } from './in-process.js';
 import { InProcessPace } from './pace.js';
 import { RedisPace } from './redis-pace.js';
@@ -57,6 +58,7 @@ export function redisCoordination(
       onFallback: fallbackNote('upstream pace'),
     }),
     provenKeys: new RedisProvenKeys(connection.client, options.provenKeyTtlMs, prefix),
+    doneMembers: new RedisDoneMembers(connection.client, prefix),
     failedAuthStore: new SharedRateLimitStore(
       connection.client,
       `${prefix}failed-auth:`,

@@ -26,7 +26,7 @@ import {
   type MemberStep,
 } from '../mapping/group-members.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import type { ResourceLock } from '../coordination/primitives.js';
+import type { DoneMembers, ResourceLock } from '../coordination/primitives.js';
 import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
@@ -45,6 +45,13 @@ const differsOnlyInCase = (name: string, text: string): boolean =>
   !name.includes(text) && name.toLowerCase().includes(text.toLowerCase());
 
 type GroupConfig = ResourceConfig & Pick<Config, 'memberConcurrency' | 'maxMemberOperations'>;
+
+/**
+ * How long the members a "come back later" answer named as done are remembered after the time it gave: the re-sent
+ * PATCH skips them instead of repeating each (one call apiece). Short, because a member an administrator removes in
+ * JumpCloud meanwhile would be skipped too.
+ */
+const DONE_MEMBERS_MS = 10 * 60_000;
 
 interface Outcome {
   id: string;
@@ -67,6 +74,7 @@ export class GroupsResource implements ScimResourceType {
     private readonly table: GroupTable,
     private readonly config: GroupConfig,
     locks: ResourceLock<LockKey>,
+    private readonly doneMembers: DoneMembers,
   ) {
     this.records = userGroupRecords(table);
     this.mapping = this.records.mapping(USER_GROUPS.path);
@@ -438,11 +446,22 @@ export class GroupsResource implements ScimResourceType {
     context: string,
   ): Promise<Set<string>> {
     const { jc } = ctx;
-    const work = [
+    const asked = [
       ...changes.remove.map((id) => ({ id, op: 'remove' as const })),
       ...changes.add.map((id) => ({ id, op: 'add' as const })),
     ];
-    if (!work.length) return new Set();
+    if (!asked.length) return new Set();
+    // Members an earlier "come back later" answer named as done are not sent again; this request's changes make any
+    // remembered opposite change (an add it now removes) wrong, so those are forgotten.
+    const group = `${ctx.orgId ?? ''}:${groupId}`;
+    const entry = (w: { id: string; op: 'add' | 'remove' }): string => `${w.op}:${w.id}`;
+    const remembered = await this.doneMembers.take(
+      group,
+      asked.map(entry),
+      asked.map((w) => entry({ id: w.id, op: w.op === 'add' ? 'remove' : 'add' })),
+    );
+    const already: Outcome[] = asked.filter((w) => remembered.has(entry(w))).map((w) => ({ ...w, status: 'done' }));
+    const work = asked.filter((w) => !remembered.has(entry(w)));
     // Only the member calls the key's rate can serve before the deadline are started; the rest is answered "come
     // back later" as soon as these are done.
     const fit = jc.fitFanOut(work.length);
@@ -464,7 +483,9 @@ export class GroupsResource implements ScimResourceType {
       } finally {
         fit.sent();
       }
-    }).finally(() => fit.release());
+    })
+      .then((sent) => [...already, ...sent])
+      .finally(() => fit.release());
     const nested = outcomes.filter((o) => o.status === 'nested');
     for (const o of nested) {
       ctx.note?.({
@@ -476,7 +497,14 @@ export class GroupsResource implements ScimResourceType {
       });
     }
     const failed = outcomes.filter((o) => o.status === 'failed');
-    if (failed.length || tooLate) throw this.partialFailure(groupId, outcomes, context, tooLate);
+    if (failed.length || tooLate) {
+      const answer = this.partialFailure(groupId, outcomes, context, tooLate);
+      if (answer.comeBackAfterSeconds !== undefined) {
+        const done = outcomes.filter((o) => o.status === 'done');
+        await this.doneMembers.remember(group, done.map(entry), DONE_MEMBERS_MS + answer.comeBackAfterSeconds * 1000);
+      }
+      throw answer;
+    }
     return new Set(nested.map((o) => o.id));
   }
 

@@ -128,6 +128,28 @@ describe('e2e: throttling is waited out, not passed on', function () {
       expect(adds, 'no member call started that was not answered').to.have.length(done.length);
     });
 
+    it('a PATCH re-sent after its Retry-After converges without repeating a done member, whatever the group already holds', async () => {
+      const ids = users(60, 'again');
+      const group = emulator.store.addGroup({ name: 'again' });
+      // More than a page of other members: a first page of members cannot show which of this PATCH's are done.
+      for (const id of users(120, 'held')) emulator.store.addMember(group.id, id);
+      const answers: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const res = await h.request('PATCH', `/Groups/${group.id}`, addMembers(ids));
+        answers.push(res.status);
+        if (res.status !== 503) break;
+        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after')) * 1000));
+      }
+      expect(answers.at(-1), JSON.stringify(answers)).to.equal(204);
+      expect(answers.length, 'two or three rounds of the rate, not one per member').to.be.within(2, 4);
+      const members = new Set(emulator.store.membersOf(group.id));
+      for (const id of ids) expect(members.has(id)).to.equal(true);
+      const adds = emulator.requests.filter(
+        (r) => r.method === 'POST' && r.path === `/api/v2/usergroups/${group.id}/members`,
+      );
+      expect(adds, 'each member added once').to.have.length(60);
+    });
+
     it('of four PATCHes at once, those the rate can serve land whole; the others are answered at once, each told to come back later than the one before', async () => {
       const groups = ['a', 'b', 'c', 'd'].map((name) => ({
         group: emulator.store.addGroup({ name }),
