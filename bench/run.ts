@@ -1,9 +1,12 @@
 /**
  * Entry of `npm run bench`. Without a module name it runs the side-by-side benchmark (bench/side-by-side.ts:
- * bridge vs a bare proxy on a fast stub; writes bench/results/<date>.json and .md). With names it runs those
- * bench modules (bench/*.ts exporting `run(options)`) and prints their figures as one JSON object.
+ * bridge vs a bare proxy on a fast stub; writes bench/results/<date>.json and .md) and the upstream calls per
+ * operation (bench/calls.ts: the bridge in front of the emulator at 1,000 and 100,000 users; writes
+ * bench/results/calls-<date>.json and .md). With names it runs those bench modules (bench/*.ts exporting
+ * `run(options)`) and prints their figures as one JSON object.
  *
- *   npm run bench                          side-by-side, full (3 repetitions, 200k soak)
+ *   npm run bench                          side-by-side, full (3 repetitions, 200k soak), then calls per operation
+ *   npm run bench -- calls                 calls per operation only (about half a minute)
  *   npm run bench -- --quick               side-by-side, one repetition, 20k soak
  *   npm run bench -- --no-build --cpu-prof reuse dist/, write CPU profiles of the bridge
  *   npm run bench -- --quick --no-soak --ops=getById,userNameMatch   iterate on one hot path
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
     if (v) options[v[0]] = v[0] === 'ops' ? v[1].split(',') : Number(v[1]);
   }
   const names = args.filter((a) => !a.startsWith('--'));
-  const only = names.length ? names : ['side-by-side'];
+  const only = names.length ? names : ['side-by-side', 'calls'];
   const files = readdirSync(here)
     .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !/^run\.(ts|js)$/.test(f))
     .sort();

@@ -4,7 +4,7 @@ import { ConfigError } from '../config.js';
 import { CORE_USER, ENTERPRISE_USER, ResourceSchema, attribute } from '../scim/schema.js';
 import type { AttributeDef, Mutability, Returned, SchemaDef, Uniqueness } from '../scim/attribute-def.js';
 import type { AttrPath } from '../scim/filter.js';
-import type { PatchOperation } from '../scim/patch.js';
+import { applyPatch, type PatchOperation } from '../scim/patch.js';
 import {
   SYSTEM_USER_FIELDS,
   type SystemUser,
@@ -228,9 +228,10 @@ export class UserTable {
     const row = this.rowFor(path);
     const exact = row && (row.path.sub ?? '').toLowerCase() === (path.sub ?? '').toLowerCase();
     if (!row || !exact || row === this.userNameRow || !fieldOf(row) || row.mutability === 'readOnly') return undefined;
-    const clears = op.op === 'remove' || op.value === null || op.value === undefined || op.value === '';
-    if (clears && row.required) return undefined;
-    return row.codec.standalone?.(op.op, op.value) ? row : undefined;
+    // What the operation leaves on an empty resource is what it writes, whatever the user holds now.
+    const value = valueAt(applyPatch({}, [op]), row.path);
+    if (row.required && (value === undefined || value === '')) return undefined;
+    return row.codec.standalone?.(op.op, value) ? row : undefined;
   }
 
   /**

@@ -95,8 +95,9 @@ export interface Codec {
   /**
    * Whether a PATCH operation on this row can be written without the current user: the codec's write then depends on
    * the operation alone and sets top-level systemuser fields only, so a PATCH made only of such operations is one PUT,
-   * with no read first. Absent: never (arrays merged with what JumpCloud holds, custom attributes sent as one replaced
-   * list, the username's keep rule).
+   * with no read first. `value` is what the operation leaves at the row's path of an empty resource (undefined for a
+   * remove). Absent: never (arrays merged with what JumpCloud holds, custom attributes sent as one replaced list, the
+   * username's keep rule).
    */
   standalone?: (op: 'add' | 'replace' | 'remove', value: unknown) => boolean;
 }
@@ -172,8 +173,8 @@ const notSuspended: Codec = {
   search: (sub) =>
     sub === undefined ? { field: 'suspended', exact: true, negated: true, alsoTrue: { state: 'STAGED' } } : undefined,
   reads: ['suspended', 'state'],
-  // A STAGED user is the exception the Users resource handles after the PUT: JumpCloud's answer shows it.
-  standalone: always,
+  // Not standalone: a STAGED user (imported, awaiting activation) stays STAGED when Entra disables it and is activated
+  // by JumpCloud's own call when enabled, so both directions need the current state.
 };
 
 /** Accept a username that `deriveUsernameFromEmail` would turn into its local part, and keep the original. */

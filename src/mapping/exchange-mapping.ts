@@ -253,19 +253,20 @@ function patchedPaths(body: unknown): Set<string> {
 
 /**
  * A PATCH's row is shown when the value changed or the PatchOp named exactly this attribute; siblings of a named
- * sub-attribute (`name.middleName` when only `name.givenName` was replaced) would only be noise.
+ * sub-attribute (`name.middleName` when only `name.givenName` was replaced) would only be noise. Without a read
+ * (`before` unknown: a PATCH of plain scalars is one PUT), only the named attributes are shown.
  */
 function touches(
   paths: Set<string>,
   path: { name: string; sub?: string | undefined },
-  before: unknown,
+  before: { value: unknown } | undefined,
   after: unknown,
 ): boolean {
   const top = path.name.toLowerCase();
   const full = path.sub ? `${top}.${path.sub.toLowerCase()}` : top;
   const tops = new Set([...paths].map((p) => p.split('.')[0]));
   if (!tops.has(top)) return false;
-  return paths.has(full) || !deepEqual(before, after);
+  return paths.has(full) || (before !== undefined && !deepEqual(before.value, after));
 }
 
 /** A rejected PATCH has no resulting resource; what it asked for is the PatchOp applied, as the bridge applies it, to the one it read. */
@@ -524,7 +525,7 @@ function mapping(
   const rows: MappedAttribute[] = [];
   for (const row of subject.rows) {
     const value = row.value(doc);
-    if (touched && !touches(touched, row.path, before ? row.value(before) : undefined, value)) continue;
+    if (touched && !touches(touched, row.path, before ? { value: row.value(before) } : undefined, value)) continue;
     if (value === undefined && !touched) continue;
     const base = {
       scim: row.scim,

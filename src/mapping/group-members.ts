@@ -173,6 +173,24 @@ export function memberChanges(steps: MemberStep[], current?: MemberRef[]): Membe
   };
 }
 
+/** What one read of a group's members saw: who is in it, and whether that is everyone. */
+export interface MembersSeen {
+  ids: ReadonlySet<string>;
+  complete: boolean;
+}
+
+/**
+ * The writes still needed after a read of the members: an add of someone already in the group is dropped, and, when
+ * the read saw everyone, so is a remove of someone not in it. Whoever the read did not see is written (a re-add or
+ * re-remove JumpCloud answers counts as done), so a re-sent PATCH repeats no member the read shows done.
+ */
+export function stillNeeded(changes: MemberChanges, seen: MembersSeen): MemberChanges {
+  return {
+    add: changes.add.filter((id) => !seen.ids.has(id)),
+    remove: changes.remove.filter((id) => !seen.complete || seen.ids.has(id)),
+  };
+}
+
 /** `paths` lists the graph paths to the group; a direct membership has a one-hop path. Absent paths: trust the type. */
 export function isDirect(m: GraphObjectWithPaths): boolean {
   const paths: unknown = isRecord(m) ? m.paths : undefined;

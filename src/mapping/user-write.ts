@@ -24,6 +24,21 @@ export function createBody(write: JumpCloudWrite): SystemUserCreate {
   };
 }
 
+/** Fact putStateAgreesWithSuspended: a PUT that sets `suspended` names the state that agrees with it. */
+function withState(body: Record<string, unknown>): void {
+  if (typeof body.suspended === 'boolean') body.state = body.suspended ? 'SUSPENDED' : 'ACTIVATED';
+}
+
+/**
+ * The PUT of a PATCH whose rows all stand alone (UserTable.standaloneRow): every field they write, as written. Such
+ * rows write no custom attribute, so there is no list to merge with what JumpCloud holds.
+ */
+export function standaloneBody(write: JumpCloudWrite): SystemUserUpdate {
+  const body: Record<string, unknown> = { ...write.fields };
+  withState(body);
+  return body as SystemUserUpdate;
+}
+
 /**
  * Only what changed. JumpCloud's PUT is partial for scalars and replaces arrays whole, so a changed custom
  * attribute is sent as the user's full `attributes` list with the change merged in (others are preserved).
@@ -33,7 +48,7 @@ export function updateBody(before: JumpCloudWrite, after: JumpCloudWrite, curren
   for (const [k, v] of Object.entries(after.fields)) {
     if (!deepEqual((before.fields as Record<string, unknown>)[k], v)) body[k] = v;
   }
-  if (typeof body.suspended === 'boolean') body.state = body.suspended ? 'SUSPENDED' : 'ACTIVATED';
+  withState(body);
   const changed: Record<string, string | null> = {};
   // Compared with what JumpCloud holds, not with the codecs' rendering of it: a record the view does not show as
   // such (a kept userName that is being set back to the username) must still be removed.

@@ -19,9 +19,12 @@ import { planGroupQuery, searchable } from '../mapping/group-query.js';
 import {
   isDynamic,
   memberChanges,
+  memberRefs,
   memberSteps,
   needsCurrent,
+  stillNeeded,
   type MemberChanges,
+  type MembersSeen,
   type MemberRef,
   type MemberStep,
 } from '../mapping/group-members.js';
@@ -208,6 +211,13 @@ export class GroupsResource implements ScimResourceType {
     return addressed(() => jc.getGroup(id), `Group ${id}`);
   }
 
+  /** The first page of a group's members: one read, whoever it shows is in the group. */
+  private async firstMembers(jc: JumpCloudClient, id: string): Promise<MembersSeen> {
+    const page = await jc.listGroupMembers(id, { limit: V2_PAGE, skip: 0 });
+    const ids = new Set(memberRefs(page.items, '').map((m) => m.value.toLowerCase()));
+    return { ids, complete: page.items.length < V2_PAGE || (!page.estimated && page.total <= page.items.length) };
+  }
+
   /**
    * Each member id is one JumpCloud call: a request carrying more than MAX_MEMBER_OPERATIONS is refused before
    * anything is written, instead of fanning out into tens of thousands of calls.
@@ -389,7 +399,15 @@ export class GroupsResource implements ScimResourceType {
     const attrOps = ops.filter((o) => !isMembers(o));
 
     return this.scaffold.lock(ctx, lockKeys.group(id), async () => {
-      let group = await this.fetch(ctx.jc, id);
+      // Adds and removes by id need nobody's list; but a PATCH adding several members also reads the first page of
+      // members, beside the group: members already there are not written again, so a re-sent PATCH repeats none the
+      // page shows done. One add alone is sent (the read could save no more than it costs). A failed page is no skip.
+      const planned = needsCurrent(steps) ? undefined : memberChanges(steps);
+      const [fetched, seen] = await Promise.all([
+        this.fetch(ctx.jc, id),
+        planned && planned.add.length > 1 ? this.firstMembers(ctx.jc, id).catch(() => undefined) : undefined,
+      ]);
+      let group = fetched;
       if (steps.length && isDynamic(group)) {
         throw badRequest(
           'invalidValue',
@@ -410,8 +428,8 @@ export class GroupsResource implements ScimResourceType {
       // A group the previous layout wrote keeps the bridge's externalId where members inherit it: any write to the
       // group (a member change too) moves it, with every mapped value as it reads now.
       if (!put && this.table.holdsPreviousLayout(group)) put = this.records.updateBody(group, this.table.toScim(group));
-      const current = needsCurrent(steps) ? await this.members(ctx, group.id) : undefined;
-      const changes = memberChanges(steps, current);
+      const current = planned ? undefined : await this.members(ctx, group.id);
+      const changes = planned ? (seen ? stillNeeded(planned, seen) : planned) : memberChanges(steps, current);
 
       if (put) {
         const body = put;

@@ -3,7 +3,7 @@ import { ScimError, badRequest, conflict } from '../scim/errors.js';
 import type { Filter } from '../scim/filter.js';
 import { filterAttributes, matchesResource } from '../scim/filter-eval.js';
 import type { ListResponse } from '../scim/list-response.js';
-import { parsePatchRequest } from '../scim/patch.js';
+import { applyPatch, parsePatchRequest, type PatchOperation } from '../scim/patch.js';
 import { parseProjection, project, type Projection } from '../scim/projection.js';
 import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
@@ -17,7 +17,14 @@ import type {
   SystemUserUpdate,
   SystemUserWritable,
 } from '../jumpcloud/types.js';
-import { fieldOf, stringAt, valueAt, withValueAt, type UserTable } from '../mapping/attribute-table.js';
+import {
+  fieldOf,
+  stringAt,
+  valueAt,
+  withValueAt,
+  type AttributeRow,
+  type UserTable,
+} from '../mapping/attribute-table.js';
 import {
   ORIGINAL_USERNAME_ATTRIBUTE,
   derivedUsername,
@@ -30,7 +37,7 @@ import { restrictedFieldsOf } from '../mapping/restricted-fields.js';
 import { detectDrift } from '../mapping/drift.js';
 import { userMapping, type ResourceMapping } from '../mapping/exchange-mapping.js';
 import { addressed, scimErrorFor, translated } from '../mapping/upstream-errors.js';
-import { createBody, updateBody } from '../mapping/user-write.js';
+import { createBody, standaloneBody, updateBody } from '../mapping/user-write.js';
 import { checkUsername, windowsUsernameWarning } from '../mapping/usernames.js';
 import type { ResourceLock } from '../coordination/primitives.js';
 import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
@@ -49,7 +56,8 @@ function windowsNote(ctx: RequestContext, username: string): void {
 
 /**
  * Refusals that may be JumpCloud's duplicate answer: "already exists", a 409, and a 400 no failure kind places (the
- * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which.
+ * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which. A PATCH sent without a read
+ * that gets one of these is done again reading the user first (it may be about a field another directory owns).
  */
 const MAYBE_DUPLICATE: ReadonlySet<JumpCloudErrorKind> = new Set(['alreadyExists', 'conflict', 'badRequest']);
 
@@ -494,9 +502,49 @@ export class UsersResource implements ScimResourceType {
   async patch(ctx: RequestContext, id: string, body: unknown): Promise<ScimDoc> {
     // Parse everything first: an invalid operation anywhere writes nothing.
     const ops = parsePatchRequest(body, this.table.schema, this.scaffold.unknown(ctx));
-    return this.scaffold.lock(ctx, lockKeys.user(id), async () =>
-      this.write(ctx, id, (current) => this.scaffold.patched(current, ops)),
-    );
+    const alone = this.standalone(ops);
+    if (alone && this.managerIn(alone) === id) throw badRequest('invalidValue', 'A user cannot be their own manager');
+    return this.scaffold.lock(ctx, lockKeys.user(id), async () => {
+      const readFirst = (): Promise<ScimDoc> => this.write(ctx, id, (current) => this.scaffold.patched(current, ops));
+      return alone ? this.put(ctx, id, alone, readFirst) : readFirst();
+    });
+  }
+
+  /**
+   * The one PUT a PATCH needs when every operation stands alone (the table's standaloneRow: a plain systemuser field,
+   * replaced, added or removed whatever the user holds), or undefined when any needs the current user.
+   */
+  private standalone(ops: PatchOperation[]): SystemUserUpdate | undefined {
+    const rows = ops.map((op) => this.table.standaloneRow(op));
+    if (!rows.length || !rows.every((row): row is AttributeRow => row !== undefined)) return undefined;
+    const body = standaloneBody(this.table.toJumpCloud(applyPatch({}, ops), [...new Set(rows)]));
+    return Object.keys(body).length ? body : undefined;
+  }
+
+  /**
+   * A PATCH of standalone attributes: one PUT of just those fields, with JumpCloud's answer (the whole user) as the new
+   * state. Nothing is read first, so the PUT is sent even when it changes nothing: Entra PATCHes only what differs from
+   * its last read, and the same PUT again stores the same values (decision 44). Drift is still the answer against what
+   * was sent; a refusal is explained as a write's is (the clash, the manager).
+   */
+  private async put(
+    ctx: RequestContext,
+    id: string,
+    body: SystemUserUpdate,
+    readFirst: () => Promise<ScimDoc>,
+  ): Promise<ScimDoc> {
+    let updated: SystemUser;
+    try {
+      updated = await this.update(ctx, id, body);
+    } catch (e) {
+      if (!isJumpCloudError(e)) throw e;
+      // A refusal may come from what only the user tells: a field another directory owns (decision 42). The same
+      // PATCH read-modify-write reads the user, leaves such fields out, and explains any other refusal as it would.
+      if (MAYBE_DUPLICATE.has(e.kind)) return readFirst();
+      throw await this.refused(ctx, e, body, `User ${id}`, id);
+    }
+    this.checkDrift(ctx, body, updated);
+    return this.render(updated, ctx.baseUrl);
   }
 
   /** A PUT whose answer was lost may still have been applied: it landed if the user holds every field of the update. */

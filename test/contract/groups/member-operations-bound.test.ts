@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { pinnedJumpCloud } from '../../helpers/bridge-harness.js';
-import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
+import { jc, forbidden, total } from '../../helpers/jumpcloud-calls.js';
 import { GROUP_ID, uid, group, patchOp } from './groups-contract.js';
 
 /**
@@ -31,6 +31,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('takes a request at the bound', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [], total(0));
       jc.addMember(GROUP_ID, uid(1)).reply(204);
       jc.addMember(GROUP_ID, uid(2)).reply(204);
       expect((await small().request('PATCH', `/Groups/${GROUP_ID}`, body(2))).status).to.equal(204);

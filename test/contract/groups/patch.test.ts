@@ -33,8 +33,9 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
         .memberEdits(GROUP_ID, { op: 'remove', type: 'user', id })
         .reply(reply, reply === 404 ? { message: 'Not Found' } : undefined);
 
-    it('adds several members in one op and treats a re-add (409) as success', async () => {
+    it('adds several members in one op and treats a re-add (409) as success (the members page did not list it)', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [], total(0));
       addMember(uid(1), 204);
       addMember(uid(2), 409);
       const res = await app.scim(
@@ -142,6 +143,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('reports an unknown user (JumpCloud 404 on add) as invalidValue naming it and which ids did succeed', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [], total(0));
       addMember(uid(1), 204);
       addMember(uid(9), 404, { message: 'user not found' });
       const res = await app.scim(
@@ -158,6 +160,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('on an upstream failure mid-batch says which ids succeeded, which failed and which were not attempted', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [member(uid(1))], total(1));
       // Four lanes: the remove and the adds of 3 and 4 answer late, so the lane whose add of 2 fails at once is the
       // first free one and meets the add of 5 after the failure: a systemic failure (a 500) stops it being sent.
       const late = (op: 'add' | 'remove', id: string): nock.Scope =>
@@ -208,6 +211,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('adds 1,000 members with at most MEMBER_CONCURRENCY (4) writes in flight', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [], total(0));
       let inFlight = 0;
       let peak = 0;
       const seen = new Set<string>();

@@ -50,6 +50,7 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
 
     it('a member JumpCloud refuses is looked up as a group: a group is skipped (204), the users are still written', async () => {
       jc.getGroup(GROUP_ID).reply(200, group());
+      jc.membersOf(GROUP_ID, { limit: 100, skip: 0 }).reply(200, [], total(0));
       jc.addMember(GROUP_ID, uid(1)).reply(204);
       jc.addMember(GROUP_ID, OTHER_GROUP_ID).reply(400, { message: 'Bad Request: not a user' });
       jc.getGroup(OTHER_GROUP_ID).reply(200, group({ id: OTHER_GROUP_ID, name: 'Nested' }));

@@ -128,7 +128,6 @@ describe('contract: Users → JumpCloud systemusers: ALLOW_USERNAME_RENAME=true 
 
   it('skips an attribute the table does not map, with one warning naming it', async () => {
     const h = renaming();
-    jc.getUser(ID).reply(200, jcUser());
     jc.putUser(ID, { jobTitle: 'Boss' }).reply(200, jcUser({ jobTitle: 'Boss' }));
     const res = await h.request('PATCH', `/Users/${ID}`, {
       Operations: [{ op: 'replace', value: { title: 'Boss', nickName: 'B' } }],

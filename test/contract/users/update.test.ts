@@ -37,6 +37,90 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(searches(), 'searches').to.equal(0);
   });
 
+  it('a PATCH of top-level scalars only (title, department, manager) is one PUT of just those fields: no read, the answer is the new state', async () => {
+    jc.putUser(ID, { jobTitle: 'Ex-employee', department: '', manager: MANAGER }).reply(
+      200,
+      jcUser({ jobTitle: 'Ex-employee', department: '', manager: MANAGER, displayname: 'B J' }),
+    );
+    const others = forbidden('any');
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Replace', path: 'title', value: 'Ex-employee' },
+        { op: 'Remove', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department' },
+        { op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: MANAGER },
+      ],
+    });
+    expect(others(), 'JumpCloud calls besides the PUT').to.equal(0);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ title: 'Ex-employee', displayName: 'B J' });
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']).to.deep.equal({
+      manager: { value: MANAGER, $ref: `${h.base}/Users/${MANAGER}` },
+    });
+  });
+
+  it('a scalar PATCH of a user JumpCloud does not have: the PUT is its 404, and nothing else is called', async () => {
+    jc.putUser(ID, { jobTitle: 'Boss' }).reply(404, { message: 'Not Found' });
+    const others = forbidden('any');
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'title', value: 'Boss' }],
+    });
+    expect(others()).to.equal(0);
+    expect([res.status, res.body.detail]).to.deep.equal([404, `User ${ID} not found`]);
+  });
+
+  it('a scalar PATCH JumpCloud refuses for a field another directory owns is done again reading the user: the owned field is left out, the rest applies', async () => {
+    const restrictedFields = [{ field: 'department', type: 'active_directory', id: 'ad-1' }];
+    jc.putUser(ID, { department: 'Sales', jobTitle: 'Boss' }).reply(400, { message: 'department is restricted' });
+    jc.getUser(ID).reply(200, jcUser({ department: 'Ops', restrictedFields }));
+    jc.putUser(ID, { jobTitle: 'Boss' }).reply(200, jcUser({ department: 'Ops', jobTitle: 'Boss', restrictedFields }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        {
+          op: 'replace',
+          path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+          value: 'Sales',
+        },
+        { op: 'replace', path: 'title', value: 'Boss' },
+      ],
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    expect(res.body.title).to.equal('Boss');
+    expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].department).to.equal('Ops');
+  });
+
+  it('a scalar PATCH whose PUT JumpCloud stores differently is a drift warning, compared with what was sent', async () => {
+    jc.putUser(ID, { displayname: '  Babs  ' }).reply(200, jcUser({ displayname: 'Babs' }));
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: 'displayName', value: '  Babs  ' }],
+    });
+    expect([res.status, res.body.displayName]).to.deep.equal([200, 'Babs']);
+    const drift = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.kind === 'drift');
+    expect(drift.map((d) => [d.attribute, d.sent, d.stored])).to.deep.equal([['displayName', '  Babs  ', 'Babs']]);
+  });
+
+  it('active (either way), the userName, emails, addresses and custom attributes keep the read: their write needs the current user', async () => {
+    for (const op of [
+      { op: 'replace', path: 'active', value: true },
+      { op: 'replace', path: 'active', value: 'False' },
+      { op: 'replace', path: 'userName', value: 'babs' },
+      { op: 'replace', path: 'emails[type eq "work"].value', value: 'b@example.com' },
+      { op: 'add', path: 'phoneNumbers', value: [{ type: 'work', value: '1' }] },
+      { op: 'replace', path: 'externalId', value: 'x' },
+      { op: 'replace', path: 'name', value: { givenName: 'B' } },
+    ]) {
+      jc.getUser(ID).reply(403, { message: 'read refused' });
+      const res = await h.request('PATCH', `/Users/${ID}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [op, { op: 'replace', path: 'title', value: 'Boss' }],
+      });
+      expect(res.status, `${op.path}: the read comes first`).to.equal(403);
+    }
+  });
+
   it('PATCH of a custom-attribute-backed value sends the whole attributes list with others preserved', async () => {
     jc.getUser(ID).reply(
       200,
@@ -80,8 +164,7 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(res.status).to.equal(200);
   });
 
-  it('manager: a bare id is stored as manager (JumpCloud checks it: no extra read), read back as {value, $ref}; "" clears it to null', async () => {
-    jc.getUser(ID).reply(200, jcUser());
+  it('manager: a bare id is stored as manager in one PUT (JumpCloud checks it: no read at all), read back as {value, $ref}; "" clears it to null', async () => {
     jc.putUser(ID, { manager: MANAGER }).reply(200, jcUser({ manager: MANAGER }));
     const set = await h.request('PATCH', `/Users/${ID}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
@@ -95,8 +178,8 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
       $ref: `${h.base}/Users/${MANAGER}`,
     });
 
-    jc.getUser(ID).reply(200, jcUser({ manager: MANAGER }));
     jc.putUser(ID, { manager: null }).reply(200, jcUser());
+    const reads = forbidden(['GET']);
     const clear = await h.request('PATCH', `/Users/${ID}`, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [
@@ -105,9 +188,11 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     });
     expect(clear.status).to.equal(200);
     expect(clear.body).to.not.have.property('urn:ietf:params:scim:schemas:extension:enterprise:2.0:User');
+    expect(reads(), 'reads').to.equal(0);
   });
 
-  it("PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud's own reason on", async () => {
+  it("PATCH whose manager exists but JumpCloud still refuses the PUT passes JumpCloud's own reason on (after the same write, read first, is refused too)", async () => {
+    jc.putUser(ID, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
     jc.getUser(ID).reply(200, jcUser());
     jc.putUser(ID, { manager: MANAGER }).reply(400, { message: 'manager is locked' });
     jc.getUser(MANAGER).reply(200, jcUser({ _id: MANAGER, username: 'boss' }));

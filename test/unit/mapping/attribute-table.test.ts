@@ -6,6 +6,7 @@ import { loadConfig, ConfigError } from '../../../src/config.js';
 import { fieldOf, loadAttributeTable, stringAt, withValueAt } from '../../../src/mapping/attribute-table.js';
 import { createBody, updateBody } from '../../../src/mapping/user-write.js';
 import { checkUsername } from '../../../src/mapping/usernames.js';
+import { parsePatchRequest } from '../../../src/scim/patch.js';
 import type { SystemUser } from '../../../src/jumpcloud/types.js';
 
 const file = loadConfig({}).mappingFile;
@@ -274,5 +275,63 @@ describe('mapping/attribute-table', () => {
     expect(withValueAt(doc, { name: 'userName' }, 'b').userName).to.equal('b');
     expect(stringAt(next, { uri: ENT, name: 'manager', sub: 'value' })).to.equal(MGR);
     expect(stringAt(next, { uri: ENT, name: 'manager' })).to.equal(undefined);
+  });
+});
+
+describe('mapping/attribute-table: which PATCH operations stand alone (one PUT, no read)', () => {
+  const standalone = (op: Record<string, unknown>): string | undefined => {
+    const [parsed] = parsePatchRequest({ Operations: [op] }, table.schema);
+    return parsed ? table.standaloneRow(parsed)?.scim : undefined;
+  };
+
+  it('plain systemuser fields, replaced, added or removed, stand alone; so does a manager named by its id', () => {
+    expect(
+      [
+        { op: 'replace', path: 'title', value: 'Boss' },
+        { op: 'add', path: 'displayName', value: 'B' },
+        { op: 'remove', path: 'name.givenName' },
+        { op: 'replace', path: `${ENT}:employeeNumber`, value: '7' },
+        { op: 'add', path: `${ENT}:manager`, value: MGR },
+        { op: 'add', path: `${ENT}:manager`, value: { value: MGR } },
+        { op: 'replace', path: `${ENT}:manager`, value: { $ref: `https://b.example/Users/${MGR}` } },
+        { op: 'remove', path: `${ENT}:manager` },
+      ].map(standalone),
+    ).to.deep.equal([
+      'title',
+      'displayName',
+      'name.givenName',
+      `${ENT}:employeeNumber`,
+      `${ENT}:manager`,
+      `${ENT}:manager`,
+      `${ENT}:manager`,
+      `${ENT}:manager`,
+    ]);
+  });
+
+  it('what needs the current user does not: active (a STAGED user), the userName, arrays, custom attributes, sub-paths, an add that merges', () => {
+    expect(
+      [
+        { op: 'replace', path: 'active', value: true },
+        { op: 'replace', path: 'active', value: 'False' },
+        { op: 'remove', path: 'active' },
+        { op: 'replace', path: 'userName', value: 'b' },
+        { op: 'replace', path: 'emails', value: [{ value: 'a@b.example' }] },
+        { op: 'replace', path: 'emails[type eq "work"].value', value: 'a@b.example' },
+        { op: 'add', path: 'phoneNumbers', value: [{ type: 'work', value: '1' }] },
+        { op: 'replace', path: 'externalId', value: 'x' },
+        { op: 'replace', path: 'name.formatted', value: 'B J' },
+        { op: 'replace', path: 'name', value: { givenName: 'B' } },
+        { op: 'replace', path: `${ENT}:manager.value`, value: MGR },
+        { op: 'add', path: `${ENT}:manager`, value: { $ref: `https://b.example/Users/${MGR}` } },
+      ].map(standalone),
+    ).to.deep.equal(Array(12).fill(undefined));
+  });
+
+  it('the unique rows and the fields each is unique across come from the table: an email against every email and alternateEmail', () => {
+    expect(table.uniqueRows.map((u) => [u.row.scim, u.fields])).to.deep.equal([
+      ['userName', ['username']],
+      ['emails', ['email', 'alternateEmail']],
+      [`${ENT}:employeeNumber`, ['employeeIdentifier']],
+    ]);
   });
 });

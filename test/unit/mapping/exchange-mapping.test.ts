@@ -142,14 +142,23 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
     ]);
   });
 
-  it('a PATCH that names an attribute without changing it says it sent nothing', async () => {
+  it('a PATCH that reads the user and names an attribute without changing it says it sent nothing', async () => {
+    // With `active` (its write needs the current state) the PATCH reads the user first, so what is unchanged is not
+    // sent. A PATCH of plain scalars alone is one PUT with no read (the next case).
     const res = await s.scim.patch(`/Users/${janeId}`, {
       schemas: [PATCH],
-      Operations: [{ op: 'replace', path: 'name.familyName', value: 'Doe' }],
+      Operations: [
+        { op: 'replace', path: 'name.familyName', value: 'Doe' },
+        { op: 'replace', path: 'active', value: false },
+      ],
     });
     expect(res.status).to.equal(200);
     const { mapping } = explainExchange(table, s.last());
-    expect(mapping?.rows).to.deep.equal([
+    expect(mapping?.rows.map((r) => [r.scim, r.sent])).to.deep.equal([
+      ['name.familyName', '(not sent: unchanged)'],
+      ['active', '(not sent: unchanged)'],
+    ]);
+    expect(mapping?.rows.slice(0, 1)).to.deep.equal([
       {
         scim: 'name.familyName',
         jumpcloud: 'lastname',
@@ -158,6 +167,27 @@ describe('mapping/exchange-mapping: what one exchange did, attribute by attribut
         value: 'Doe',
         sent: '(not sent: unchanged)',
         stored: '(unchanged)',
+      },
+    ]);
+  });
+
+  it('a PATCH of plain scalars is one PUT with no read: nothing to show as before, what was sent and what was stored', async () => {
+    const res = await s.scim.patch(`/Users/${janeId}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'name.familyName', value: 'Doe' }],
+    });
+    expect(res.status).to.equal(200);
+    expect(s.last().upstream.map((c) => c.method)).to.deep.equal(['PUT']);
+    const { mapping } = explainExchange(table, s.last());
+    expect(mapping?.rows).to.deep.equal([
+      {
+        scim: 'name.familyName',
+        jumpcloud: 'lastname',
+        codec: 'plain',
+        before: undefined,
+        value: 'Doe',
+        sent: 'lastname="Doe"',
+        stored: 'lastname="Doe"',
       },
     ]);
   });

@@ -12,6 +12,7 @@ import {
   memberRefs,
   memberSteps,
   needsCurrent,
+  stillNeeded,
   type MemberRef,
 } from '../../../src/mapping/group-members.js';
 
@@ -187,6 +188,20 @@ describe('mapping/group-members', () => {
       expect(isDirect(member([[{ to: 'g2' }, { to: 'g' }], [{ to: 'g' }]]))).to.equal(true);
       expect(isDirect(member([[{ to: 'g2' }, { to: 'g' }]]))).to.equal(false);
       expect(isDirect(member([{ to: 'g' }]))).to.equal(false);
+    });
+  });
+});
+
+describe('mapping/group-members: stillNeeded', () => {
+  const changes = { add: ['a1', 'a2'], remove: ['r1', 'r2'] };
+  it('drops adds of members the read lists; drops removes of absent members only when the read saw everyone', () => {
+    expect(stillNeeded(changes, { ids: new Set(['a1', 'r1']), complete: true })).to.deep.equal({
+      add: ['a2'],
+      remove: ['r1'],
+    });
+    expect(stillNeeded(changes, { ids: new Set(['a1', 'r1']), complete: false })).to.deep.equal({
+      add: ['a2'],
+      remove: ['r1', 'r2'],
     });
   });
 });
