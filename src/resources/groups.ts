@@ -174,6 +174,7 @@ export class GroupsResource implements ScimResourceType {
       answer === 'sensitive'
         ? "JumpCloud's group name search (filter=name:search:) compares case in this org: a displayName filter missed a group whose name differs only in case. The bridge now reads every group (up to MAX_FILTER_SCAN) for displayName filters and decides them itself. Run 'doctor --write-check' to confirm (probe nameSearchCase)."
         : "JumpCloud's group name search (filter=name:search:) ignores case in this org: it found a group whose name differs in case from the search. displayName filters are answered by the search alone.",
+      answer === 'sensitive' ? 'warn' : 'info',
     );
   }
 

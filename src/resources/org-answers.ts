@@ -17,8 +17,11 @@ export class OrgAnswers<K extends string> {
     return this.orgs.get(orgOf(ctx))?.get(answer) as V | undefined;
   }
 
-  /** Remembers `value` for the caller's org; the note goes to the log and the exchange the first time only. */
-  learn(ctx: RequestContext, answer: K, value: unknown, message: string): void {
+  /**
+   * Remembers `value` for the caller's org; the note goes to the log and the exchange the first time only, as a
+   * warning when the answer costs something (a fallback from now on), else as information.
+   */
+  learn(ctx: RequestContext, answer: K, value: unknown, message: string, level: 'warn' | 'info' = 'warn'): void {
     const org = orgOf(ctx);
     let known = this.orgs.get(org);
     if (known?.has(answer) && known.get(answer) === value) return;
@@ -28,7 +31,7 @@ export class OrgAnswers<K extends string> {
       this.orgs.set(org, known);
     }
     known.set(answer, value);
-    ctx.note?.({ level: 'warn', kind: 'orgAnswerLearned', message, data: { answer, value } });
+    ctx.note?.({ level, kind: 'orgAnswerLearned', message, data: { answer, value } });
   }
 }
 

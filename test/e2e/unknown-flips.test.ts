@@ -98,6 +98,18 @@ describe('e2e: Entra provisions its cycle under every flip of the emulator unkno
         const adopted = await scim.get(filter('/Groups', 'displayName eq "Marketing"'));
         expect(adopted.data.totalResults, JSON.stringify(adopted.data)).to.equal(1);
         const mid = String(adopted.data.Resources[0].id);
+        // Names are unique ignoring case: creating or renaming onto the admin's group is a 409 naming it, never a loop.
+        const clash = `A JumpCloud user group (id ${mid}) is already named "marketing"; group names are unique ignoring case.`;
+        const created2 = await scim.post('/Groups', {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: 'MARKETING',
+        });
+        expect([created2.status, created2.data.detail]).to.deep.equal([409, clash]);
+        const renamedGroup = await scim.patch(
+          `/Groups/${gid}`,
+          patch({ op: 'Replace', path: 'displayName', value: 'Marketing' }),
+        );
+        expect([renamedGroup.status, renamedGroup.data.detail]).to.deep.equal([409, clash]);
         expect(
           (await scim.patch(`/Groups/${mid}`, patch({ op: 'Add', path: 'members', value: [{ value: id }] }))).status,
         ).to.equal(204);
