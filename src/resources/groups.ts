@@ -9,7 +9,7 @@ import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { SCAN_ORDER, USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
 import { isSystemic } from '../jumpcloud/failure-kinds.js';
-import { notFitted } from '../jumpcloud/fan-out-fit.js';
+import { notFitted, type FanOutFit } from '../jumpcloud/fan-out-fit.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
@@ -403,54 +403,74 @@ export class GroupsResource implements ScimResourceType {
       // members, beside the group: members already there are not written again, so a re-sent PATCH repeats none the
       // page shows done. One add alone is sent (the read could save no more than it costs). A failed page is no skip.
       const planned = needsCurrent(steps) ? undefined : memberChanges(steps);
-      const [fetched, seen] = await Promise.all([
-        this.fetch(ctx.jc, id),
-        planned && planned.add.length > 1 ? this.firstMembers(ctx.jc, id).catch(() => undefined) : undefined,
-      ]);
-      let group = fetched;
-      if (steps.length && isDynamic(group)) {
-        throw badRequest(
-          'invalidValue',
-          `Group ${id} (${JSON.stringify(group.name)}) has dynamic membership (${String(group.membershipMethod)}): JumpCloud computes its members from a query and would undo any change. ` +
-            'Make it a static group in JumpCloud, or remove it from the Entra provisioning scope.',
-        );
+      // A member-only PATCH is fitted to the deadline before anything is read: one the rate cannot serve at all is
+      // answered "come back later" at once, without spending the rate on its reads.
+      const calls = planned && !attrOps.length ? planned.add.length + planned.remove.length : 0;
+      const fit = planned && calls ? ctx.jc.fitFanOut(calls) : undefined;
+      if (planned && fit?.granted === 0) await this.applyMembers(ctx, id, planned, `In group ${id}`, fit);
+      try {
+        return await this.applyFitted(ctx, id, { steps, attrOps, planned, fit }, projection);
+      } finally {
+        fit?.release();
       }
-      const before = this.table.toJumpCloud(this.table.toScim(group));
-      let put: UserGroupWrite | undefined;
-      if (attrOps.length) {
-        const next = this.scaffold.patched(this.table.toScim(group), attrOps);
-        const body = this.records.updateBody(group, next);
-        if (!this.records.holds(group, next)) {
-          if (!this.sameName(body.name, before.name ?? '')) await this.assertUnique(ctx, body.name, group.id);
-          put = body;
-        }
-      }
-      // A group the previous layout wrote keeps the bridge's externalId where members inherit it: any write to the
-      // group (a member change too) moves it, with every mapped value as it reads now.
-      if (!put && this.table.holdsPreviousLayout(group)) put = this.records.updateBody(group, this.table.toScim(group));
-      const current = planned ? undefined : await this.members(ctx, group.id);
-      const changes = planned ? (seen ? stillNeeded(planned, seen) : planned) : memberChanges(steps, current);
-
-      if (put) {
-        const body = put;
-        try {
-          group = await ctx.jc.updateGroup(group.id, body);
-          this.checkDrift(ctx, body, group);
-        } catch (e) {
-          if (!isJumpCloudError(e)) throw e;
-          throw body.name === before.name
-            ? scimErrorFor(e, `Group ${id}`)
-            : await this.refusedName(ctx, e, body.name, `Group ${id}`, group.id);
-        }
-      }
-      await this.applyMembers(
-        ctx,
-        group.id,
-        changes,
-        put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`,
-      );
-      return projection ? this.view(ctx, group, projection) : undefined;
     });
+  }
+
+  private async applyFitted(
+    ctx: RequestContext,
+    id: string,
+    plan: { steps: MemberStep[]; attrOps: PatchOperation[]; planned: MemberChanges | undefined; fit?: FanOutFit },
+    projection: Projection | undefined,
+  ): Promise<ScimDoc | undefined> {
+    const { steps, attrOps, planned } = plan;
+    const [fetched, seen] = await Promise.all([
+      this.fetch(ctx.jc, id),
+      planned && planned.add.length > 1 ? this.firstMembers(ctx.jc, id).catch(() => undefined) : undefined,
+    ]);
+    let group = fetched;
+    if (steps.length && isDynamic(group)) {
+      throw badRequest(
+        'invalidValue',
+        `Group ${id} (${JSON.stringify(group.name)}) has dynamic membership (${String(group.membershipMethod)}): JumpCloud computes its members from a query and would undo any change. ` +
+          'Make it a static group in JumpCloud, or remove it from the Entra provisioning scope.',
+      );
+    }
+    const before = this.table.toJumpCloud(this.table.toScim(group));
+    let put: UserGroupWrite | undefined;
+    if (attrOps.length) {
+      const next = this.scaffold.patched(this.table.toScim(group), attrOps);
+      const body = this.records.updateBody(group, next);
+      if (!this.records.holds(group, next)) {
+        if (!this.sameName(body.name, before.name ?? '')) await this.assertUnique(ctx, body.name, group.id);
+        put = body;
+      }
+    }
+    // A group the previous layout wrote keeps the bridge's externalId where members inherit it: any write to the
+    // group (a member change too) moves it, with every mapped value as it reads now.
+    if (!put && this.table.holdsPreviousLayout(group)) put = this.records.updateBody(group, this.table.toScim(group));
+    const current = planned ? undefined : await this.members(ctx, group.id);
+    const changes = planned ? (seen ? stillNeeded(planned, seen) : planned) : memberChanges(steps, current);
+
+    if (put) {
+      const body = put;
+      try {
+        group = await ctx.jc.updateGroup(group.id, body);
+        this.checkDrift(ctx, body, group);
+      } catch (e) {
+        if (!isJumpCloudError(e)) throw e;
+        throw body.name === before.name
+          ? scimErrorFor(e, `Group ${id}`)
+          : await this.refusedName(ctx, e, body.name, `Group ${id}`, group.id);
+      }
+    }
+    await this.applyMembers(
+      ctx,
+      group.id,
+      changes,
+      put ? `Group ${id}'s displayName/externalId were updated, but` : `In group ${id}`,
+      plan.fit,
+    );
+    return projection ? this.view(ctx, group, projection) : undefined;
   }
 
   /**
@@ -462,6 +482,7 @@ export class GroupsResource implements ScimResourceType {
     groupId: string,
     changes: MemberChanges,
     context: string,
+    fitted?: FanOutFit,
   ): Promise<Set<string>> {
     const { jc } = ctx;
     const asked = [
@@ -482,7 +503,7 @@ export class GroupsResource implements ScimResourceType {
     const work = asked.filter((w) => !remembered.has(entry(w)));
     // Only the member calls the key's rate can serve before the deadline are started; the rest is answered "come
     // back later" as soon as these are done.
-    const fit = jc.fitFanOut(work.length);
+    const fit = fitted ?? jc.fitFanOut(work.length);
     const tooLate = notFitted(`${USER_GROUPS.path}/${groupId}/members`, fit, work.length);
     let stop = false;
     const outcomes = await mapLimit(work, this.config.memberConcurrency, async ({ id, op }, i): Promise<Outcome> => {

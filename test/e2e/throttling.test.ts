@@ -179,6 +179,12 @@ describe('e2e: throttling is waited out, not passed on', function () {
       for (const a of answers) expect(a.ms, 'answered before the deadline').to.be.below(DEADLINE_MS);
       const none = later.filter((a) => a.done === 0);
       for (const a of none) expect(a.ms, 'a PATCH granted nothing is answered at once').to.be.below(DEADLINE_MS / 2);
+      for (const [i, a] of answers.entries()) {
+        if (a.done > 0) continue;
+        const id = groups[i]?.group.id ?? '';
+        const reads = emulator.requests.filter((r) => r.method === 'GET' && r.path.includes(id));
+        expect(reads, 'a PATCH granted nothing spends no call, not even its reads').to.deep.equal([]);
+      }
       const waits = later.map((a) => Number(a.res.headers.get('retry-after'))).sort((x, y) => x - y);
       expect(new Set(waits).size, 'each told a later time than the one before').to.equal(waits.length);
       const total = answers.reduce((n, a) => n + a.done, 0);
