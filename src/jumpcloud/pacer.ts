@@ -95,6 +95,8 @@ class KeyQueue {
   committed = 0;
   /** When the work of the fan-outs told to come back later is expected to end: each later one queues behind it. */
   promisedUntil = 0;
+  /** Flows (requests) holding a fan-out grant, in the order they were granted. */
+  readonly fanOuts = new Set<object>();
 
   constructor(
     readonly org: string | undefined,
@@ -260,7 +262,12 @@ export class Pacer {
     if (list.length === 0) q.flows.delete(waiter.flow);
   }
 
-  /** The next call: a recovery read first, then round-robin between flows (the served flow moves to the back). */
+  /**
+   * The next call: a recovery read first, then round-robin between flows (the served flow moves to the back). A
+   * granted fan-out's turn goes to the earliest granted fan-out with a call waiting: fan-outs together keep the
+   * share round-robin gives them, but finish one after the other, so a rate slower than the grants assumed makes the
+   * last one miss its deadline instead of all of them.
+   */
   private next(q: KeyQueue): Waiter | undefined {
     const urgent = q.urgent.shift();
     if (urgent) {
@@ -268,13 +275,21 @@ export class Pacer {
       return urgent;
     }
     for (const [flow, list] of q.flows) {
-      const w = list.shift();
+      const lane = q.fanOuts.has(flow) ? (this.earliestFanOut(q) ?? flow) : flow;
+      const from = lane === flow ? list : (q.flows.get(lane) ?? list);
+      const w = from.shift();
       q.flows.delete(flow);
+      if (lane !== flow && from.length === 0) q.flows.delete(lane);
+      if (list.length) q.flows.set(flow, list);
       if (!w) continue;
       q.waiting -= 1;
-      if (list.length) q.flows.set(flow, list);
       return w;
     }
+    return undefined;
+  }
+
+  private earliestFanOut(q: KeyQueue): object | undefined {
+    for (const flow of q.fanOuts) if (q.flows.get(flow)?.length) return flow;
     return undefined;
   }
 
@@ -348,6 +363,8 @@ export class Pacer {
       }
     }
     q.committed += granted;
+    const flow = caller.signal;
+    if (flow && granted > 0) q.fanOuts.add(flow);
     let held = granted;
     return {
       granted,
@@ -360,6 +377,7 @@ export class Pacer {
       release: () => {
         q.committed -= held;
         held = 0;
+        if (flow) q.fanOuts.delete(flow);
       },
     };
   }

@@ -274,6 +274,29 @@ describe('jumpcloud pacer: fan-outs fitted to the deadline', () => {
     fourth.release();
   });
 
+  it('serves granted fan-outs one after the other, while an ordinary request keeps its round-robin turn', async () => {
+    const pacer = await served(200);
+    const w = wire(() => OK);
+    const send = paced(pacer)(w);
+    const fanOut = (path: string) => {
+      const r = request({ method: 'POST', path }, 10_000);
+      const fit = pacer.fit({ apiKey: 'key', ...(r.signal ? { signal: r.signal } : {}) }, 10);
+      expect(fit.granted).to.equal(10);
+      return Promise.all(Array.from({ length: 10 }, () => send(r))).finally(() => fit.release());
+    };
+    const first = fanOut('/first');
+    const second = fanOut('/second');
+    const single = request({ path: '/single' });
+    const singles = Promise.all(Array.from({ length: 5 }, () => send(single)));
+    await Promise.all([first, second, singles]);
+    const tags = w.log.map((c) => c.tag).slice(1);
+    expect(tags.lastIndexOf('POST /first'), 'the first fan-out is done first').to.be.below(
+      tags.indexOf('POST /second') + 1,
+    );
+    // Two fan-outs and one ordinary request: the ordinary one gets one turn in three.
+    expect(tags.slice(0, 15).filter((t) => t === 'GET /single').length).to.be.within(4, 5);
+  });
+
   it('grants everything while no rate is known or the request has no deadline, and still counts it as held', async () => {
     const unknown = await served(undefined);
     expect(unknown.fit(caller(1_000), 500).granted).to.equal(500);
