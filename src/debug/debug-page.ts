@@ -5,7 +5,7 @@ import { explainExchange, type ResourceMapping } from '../mapping/exchange-mappi
 import { exchangeExport } from '../observability/exchange-export.js';
 import { allSchemas } from '../scim/discovery.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
-import type { PaceReading } from '../observability/metrics.js';
+import type { PacerSnapshot } from '../jumpcloud/observed.js';
 import { requestOrigin } from '../util/request-origin.js';
 import { ExchangeBuffer, type BufferedExchange } from './exchange-buffer.js';
 import { describeFilter, filterFromQuery, matches, subjectsOf, type ExchangeFilter } from './exchange-filter.js';
@@ -23,7 +23,7 @@ export interface DebugPageDeps {
   /** Drift warnings since start, shown at the top of the page. */
   drift?: DriftCounter;
   /** The JumpCloud pacer's state, shown at the top of the page. */
-  pace?: () => readonly PaceReading[];
+  pace?: () => readonly PacerSnapshot[];
 }
 
 export interface DebugPage {

@@ -9,7 +9,7 @@ import type {
 import type { AttributeDef, SchemaDef } from '../scim/attribute-def.js';
 import type { ExchangeNote } from '../observability/exchange.js';
 import type { DriftCounter } from '../observability/drift-counter.js';
-import type { PaceReading } from '../observability/metrics.js';
+import type { PacerSnapshot } from '../jumpcloud/observed.js';
 import type { BufferedExchange } from './exchange-buffer.js';
 import type { ExchangeFilter, Subjects } from './exchange-filter.js';
 
@@ -297,13 +297,13 @@ export interface PageOptions {
   /** The registered resource types, whose naming attributes the search box matches. */
   mappings: readonly ResourceMapping[];
   /** The JumpCloud pacer's state per key, by org (never the key). */
-  pace?: readonly PaceReading[];
+  pace?: readonly PacerSnapshot[];
 }
 
 const orgName = (org: string | undefined): string => (org === undefined ? 'default org' : `org ${org}`);
 
 /** How JumpCloud calls are paced now: the learned rate, the queue, a pause after a 429. */
-function renderPace(readings: readonly PaceReading[] | undefined): string {
+function renderPace(readings: readonly PacerSnapshot[] | undefined): string {
   if (!readings) return '';
   if (readings.length === 0) return '<p class="pace none">JumpCloud pacing: no calls yet.</p>';
   const rows = readings.map((r) => {

@@ -18,6 +18,21 @@ export interface UpstreamCall {
 }
 export type CallObserver = (call: UpstreamCall) => void;
 
+/** One key's state as metrics and the debug page show it: never the key, only its org. */
+export interface PacerSnapshot {
+  org: string | undefined;
+  /** JumpCloud has accepted this key for this org: until then the org is only what a caller claimed. */
+  proven: boolean;
+  /** Calls/s admitted; undefined while no limit has been learned or configured. */
+  rate: number | undefined;
+  pausedMs: number;
+  queued: number;
+  inFlight: number;
+  inFlightLimit: number;
+  pauses: number;
+  throttles: number;
+}
+
 /** The request half of an UpstreamCall: what was (or would have been) sent. Never the key. */
 export function callOf(req: UpstreamRequest): Pick<UpstreamCall, 'method' | 'path' | 'query' | 'requestBody'> {
   return {

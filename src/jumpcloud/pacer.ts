@@ -3,6 +3,7 @@ import { deadlineOf } from '../util/deadline-signal.js';
 import { JumpCloudError, parseRetryAfter } from './errors.js';
 import { unfitted, type FanOutCaller, type FanOutFit } from './fan-out-fit.js';
 import type { Layer, UpstreamRequest } from './layer.js';
+import type { PacerSnapshot } from './observed.js';
 import { isRecoveryRead } from './recovery-read.js';
 
 /**
@@ -25,21 +26,6 @@ function throttledBeyondDeadline(
 
 export const isThrottledBeyondDeadline = (e: unknown): e is JumpCloudError =>
   e instanceof JumpCloudError && e.kind === 'throttled';
-
-/** One key's state as metrics and the debug page show it: never the key, only its org. */
-export interface PacerSnapshot {
-  org: string | undefined;
-  /** JumpCloud has accepted this key for this org: until then the org is only what a caller claimed. */
-  proven: boolean;
-  /** Calls/s admitted; undefined while no limit has been learned or configured. */
-  rate: number | undefined;
-  pausedMs: number;
-  queued: number;
-  inFlight: number;
-  inFlightLimit: number;
-  pauses: number;
-  throttles: number;
-}
 
 export interface PacerOptions {
   /** JUMPCLOUD_CONCURRENCY: the most calls per key on the wire at once (the in-flight limit never grows past it). */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PacerSnapshot } from '../jumpcloud/observed.js';
 
 /**
  * Prometheus metrics (prom-client), off unless METRICS=true.
@@ -23,20 +24,6 @@ export interface UpstreamObservation {
   error?: string;
 }
 
-/** One JumpCloud key's pacing, as the pacer reports it (by org, never the key). */
-export interface PaceReading {
-  org: string | undefined;
-  /** JumpCloud accepted the key for this org; an unproven org is counted as `other` and takes no label. */
-  proven: boolean;
-  rate: number | undefined;
-  pausedMs: number;
-  queued: number;
-  inFlight: number;
-  inFlightLimit: number;
-  pauses: number;
-  throttles: number;
-}
-
 export interface Metrics {
   readonly enabled: boolean;
   /** The Prometheus text exposition and its content type. */
@@ -49,7 +36,7 @@ export interface Metrics {
   driftWarning(resourceLabel: string): void;
   rateLimited(limiter: string): void;
   /** Where the pacer's state is read at each scrape. */
-  observePace(read: () => readonly PaceReading[]): void;
+  observePace(read: () => readonly PacerSnapshot[]): void;
 }
 
 const DEFAULT_ORG = 'default';
@@ -202,9 +189,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
-  let readPace: () => readonly PaceReading[] = () => [];
+  let readPace: () => readonly PacerSnapshot[] = () => [];
   /** Readings summed per org label (several keys may act on one org). */
-  const perOrg = (pick: (r: PaceReading) => number | undefined): Map<string, number> => {
+  const perOrg = (pick: (r: PacerSnapshot) => number | undefined): Map<string, number> => {
     const out = new Map<string, number>();
     for (const r of readPace()) {
       const v = pick(r);
@@ -214,7 +201,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }
     return out;
   };
-  const paceGauge = (name: string, help: string, pick: (r: PaceReading) => number | undefined): void => {
+  const paceGauge = (name: string, help: string, pick: (r: PacerSnapshot) => number | undefined): void => {
     new Gauge({
       name,
       help,
@@ -226,7 +213,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       },
     });
   };
-  const paceCounter = (name: string, help: string, pick: (r: PaceReading) => number): void => {
+  const paceCounter = (name: string, help: string, pick: (r: PacerSnapshot) => number): void => {
     new Counter({
       name,
       help,

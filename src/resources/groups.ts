@@ -43,6 +43,9 @@ type NameSearchCase = 'sensitive' | 'insensitive';
 
 const NAME_SEARCH = 'name:search:';
 
+const swapCase = (text: string): string =>
+  [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+
 /** `name` holds `text` only when case is ignored: a case-insensitive search returned it. */
 const differsOnlyInCase = (name: string, text: string): boolean =>
   !name.includes(text) && name.toLowerCase().includes(text.toLowerCase());
@@ -149,11 +152,35 @@ export class GroupsResource implements ScimResourceType {
     if (sensitive) return (await listed(false).catch(overScan)) ?? listed(true);
     const answer = await listed(true);
     if (answer.totalResults > 0 || !this.searchedNames(q)) return answer;
-    if (this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'insensitive') return answer;
+    const settled = await this.settleNameSearchCase(ctx);
+    if (settled === 'insensitive' || settled === 'noGroups') return answer;
     const everyGroup = await listed(false).catch(overScan);
     if (!everyGroup || everyGroup.totalResults === 0) return answer;
-    this.learnNameSearchCase(ctx, 'sensitive');
+    if (settled === undefined) this.learnNameSearchCase(ctx, 'sensitive');
     return everyGroup;
+  }
+
+  /**
+   * Settles fact `v2NameSearchCase` for the org with one probe, so that a miss costs a read of every group once, not
+   * on every miss (an initial cycle's groups are all misses): a group of the first page whose name has letters is
+   * searched for with their case swapped. Found, the search ignores case; missed, it compares case. `noGroups`: the
+   * org has none, so a miss is a miss. Undefined: no group's name has letters to swap, so nothing is learned.
+   */
+  private async settleNameSearchCase(ctx: RequestContext): Promise<NameSearchCase | 'noGroups' | undefined> {
+    const known = this.learned.get<NameSearchCase>(ctx, 'nameSearchCase');
+    if (known) return known;
+    const first = await this.page(ctx, [], { limit: V2_PAGE, skip: 0 });
+    if (first.items.length === 0) return 'noGroups';
+    const probe = first.items.flatMap((g) => {
+      const swapped = typeof g.name === 'string' ? searchable(swapCase(g.name)) : undefined;
+      return swapped !== undefined && swapped !== searchable(g.name) ? [{ id: g.id, swapped }] : [];
+    })[0];
+    if (!probe) return undefined;
+    const found = await this.page(ctx, [`${NAME_SEARCH}${probe.swapped}`], { limit: V2_PAGE, skip: 0 });
+    // page() learns 'insensitive' itself when the probe comes back with the group.
+    if (found.items.some((g) => g.id === probe.id)) return 'insensitive';
+    this.learnNameSearchCase(ctx, 'sensitive');
+    return 'sensitive';
   }
 
   /** Whether a list's filter pushes a name search down (what the case fallback is for). */
@@ -172,7 +199,7 @@ export class GroupsResource implements ScimResourceType {
       'nameSearchCase',
       answer,
       answer === 'sensitive'
-        ? "JumpCloud's group name search (filter=name:search:) compares case in this org: a displayName filter missed a group whose name differs only in case. The bridge now reads every group (up to MAX_FILTER_SCAN) for displayName filters and decides them itself. Run 'doctor --write-check' to confirm (probe nameSearchCase)."
+        ? "JumpCloud's group name search (filter=name:search:) compares case in this org: it missed a group whose name differs only in case. The bridge now reads every group (up to MAX_FILTER_SCAN) for displayName filters and decides them itself. Run 'doctor --write-check' to confirm (probe nameSearchCase)."
         : "JumpCloud's group name search (filter=name:search:) ignores case in this org: it found a group whose name differs in case from the search. displayName filters are answered by the search alone.",
       answer === 'sensitive' ? 'warn' : 'info',
     );
@@ -254,9 +281,10 @@ export class GroupsResource implements ScimResourceType {
       groups.find((g) => g.id !== except && typeof g.name === 'string' && this.sameName(g.name, name));
     const found = holder(await this.scan(ctx, text === undefined || sensitive ? [] : [`${NAME_SEARCH}${text}`]));
     if (found || !caseProof || sensitive || text === undefined) return found;
-    if (this.learned.get<NameSearchCase>(ctx, 'nameSearchCase') === 'insensitive') return undefined;
+    const settled = await this.settleNameSearchCase(ctx);
+    if (settled === 'insensitive' || settled === 'noGroups') return undefined;
     const variant = holder(await this.scan(ctx, []));
-    if (variant) this.learnNameSearchCase(ctx, 'sensitive');
+    if (variant && settled === undefined) this.learnNameSearchCase(ctx, 'sensitive');
     return variant;
   }
 

@@ -10,10 +10,11 @@ describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
   const app = groupsApp();
 
   describe('matching and listing', () => {
-    it('answers the random-GUID canary with an empty ListResponse, never 404 (before the org is known to search ignoring case, a miss reads every group)', async () => {
+    it("answers the random-GUID canary with an empty ListResponse, never 404 (the org's name-search case is settled by one probe: a group's name with its case swapped)", async () => {
       const guid = '3f1c2a4e-8b7d-4c6e-9a1b-0d2e3f4a5b6c';
       jc.searchGroupsByName(`${guid}`).reply(200, [], total(0));
       jc.listGroups({ limit: 100, skip: 0, sort: '_id' }).reply(200, [group()], total(1));
+      jc.searchGroupsByName('sALES tEAM').reply(200, [group()], total(1));
       const res = await app.scim(
         'GET',
         `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${guid}"`)}`,

@@ -21,9 +21,12 @@ describe('contract: Groups in an org whose name search compares case', () => {
   const app = groupsApp();
   const sales = group({ name: 'sales', ...ext('') });
 
-  it('displayName eq "Sales" finds "sales": the missed search is answered again from every group, and the org is learned (logged once)', async () => {
+  it('displayName eq "Sales" finds "sales": a probe (a group\'s name with its case swapped) settles the org, logged once, and the missed search is answered again from every group', async () => {
     jc.searchGroupsByName('Sales').reply(200, [], total(0));
-    jc.listGroups(EVERY_GROUP).reply(200, [group({ id: OTHER_GROUP_ID, name: 'Support' }), sales], total(2));
+    const groups = [group({ id: OTHER_GROUP_ID, name: 'Support' }), sales];
+    jc.listGroups(EVERY_GROUP).reply(200, groups, total(2));
+    jc.searchGroupsByName('sUPPORT').reply(200, [], total(0));
+    jc.listGroups(EVERY_GROUP).reply(200, groups, total(2));
     const res = await app.scim('GET', byName('Sales'));
     expect(res.status).to.equal(200);
     expect(rec(res.body).totalResults).to.equal(1);
@@ -54,6 +57,8 @@ describe('contract: Groups create that collides with a name differing only in ca
     jc.createGroup().reply(400, { message: 'Bad Request: name has already been taken' });
     jc.searchGroupsByName('Sales').reply(200, [], total(0));
     jc.listGroups(EVERY_GROUP).reply(200, [group({ name: 'sales', ...ext('') })], total(1));
+    jc.searchGroupsByName('SALES').reply(200, [], total(0));
+    jc.listGroups(EVERY_GROUP).reply(200, [group({ name: 'sales', ...ext('') })], total(1));
     const res = await app.scim('POST', '/Groups', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
       displayName: 'Sales',
@@ -68,6 +73,36 @@ describe('contract: Groups create that collides with a name differing only in ca
 });
 
 describe('contract: Groups in an org whose name search ignores case', () => {
+  const app = groupsApp();
+
+  it("an initial cycle's misses read every group once, not per miss: the probe finds the swapped-case name, and the next miss is the search alone", async () => {
+    jc.searchGroupsByName('Finance').reply(200, [], total(0));
+    jc.listGroups(EVERY_GROUP).reply(200, [group({ name: 'Sales', ...ext('') })], total(1));
+    jc.searchGroupsByName('sALES').reply(200, [group({ name: 'Sales', ...ext('') })], total(1));
+    const first = await app.scim('GET', byName('Finance'));
+    expect([first.status, rec(first.body).totalResults]).to.deep.equal([200, 0]);
+    expect(learned(app.logs)).to.deep.equal([['nameSearchCase', 'insensitive']]);
+
+    // Only the name search is pinned: a read of every group would reach no interceptor and fail the request.
+    jc.searchGroupsByName('Legal').reply(200, [], total(0));
+    const next = await app.scim('GET', byName('Legal'));
+    expect([next.status, rec(next.body).totalResults]).to.deep.equal([200, 0]);
+  });
+});
+
+describe('contract: Groups in an org that has no groups yet', () => {
+  const app = groupsApp();
+
+  it('a miss reads the first page of groups once; empty, it is a miss, and nothing is learned', async () => {
+    jc.searchGroupsByName('Finance').reply(200, [], total(0));
+    jc.listGroups(EVERY_GROUP).reply(200, [], total(0));
+    const res = await app.scim('GET', byName('Finance'));
+    expect([res.status, rec(res.body).totalResults]).to.deep.equal([200, 0]);
+    expect(learned(app.logs)).to.deep.equal([]);
+  });
+});
+
+describe('contract: Groups in an org whose name search ignores case, learned from a hit', () => {
   const app = groupsApp();
 
   it('a search that returns a name differing in case shows it; a later miss is then answered by the search alone', async () => {
