@@ -2,10 +2,6 @@ import { expect } from 'chai';
 import { jc } from '../../helpers/jumpcloud-calls.js';
 import { GROUP_ID, OTHER_GROUP_ID, groupsApp } from './groups-contract.js';
 
-/**
- * Every JumpCloud v2 call the Groups resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
- */
 describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
   const app = groupsApp();
 

@@ -3,6 +3,12 @@ import { expect } from 'chai';
 import type nock from 'nock';
 import { pinnedJumpCloud, type Harness } from '../../helpers/bridge-harness.js';
 
+/**
+ * Shared by the Groups contract suites: every JumpCloud v2 call the Groups resource makes is pinned there (method,
+ * path, query, headers and body, through test/helpers/jumpcloud-calls.ts); nock stands in for JumpCloud, and the
+ * bridge runs its real HTTP stack.
+ */
+
 export const GROUP_ID = '5f0c1e2d3c4b5a6978695a4b';
 export const OTHER_GROUP_ID = '5f0c1e2d3c4b5a6978695a4c';
 

@@ -3,10 +3,6 @@ import { pinnedJumpCloud } from '../../helpers/bridge-harness.js';
 import { jc } from '../../helpers/jumpcloud-calls.js';
 import { group, ext } from './groups-contract.js';
 
-/**
- * Every JumpCloud v2 call the Groups resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
- */
 describe('contract: SCIM /Groups on JumpCloud v2 user groups', () => {
   describe('UNKNOWN_ATTRIBUTES=ignore', () => {
     const lenient = pinnedJumpCloud({ UNKNOWN_ATTRIBUTES: 'ignore' });

@@ -4,8 +4,6 @@ import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER, everyCreatePost } from './users-contract.js';
 
 /**
- * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
  * POST /Users: one call when nothing clashes (the create itself), the clash read only after JumpCloud refuses, and
  * what a lost or refused create does.
  */

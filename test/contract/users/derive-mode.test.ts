@@ -4,10 +4,6 @@ import { jcUser, pinnedJumpCloud, USER_FIELDS } from '../../helpers/bridge-harne
 import { jc } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER } from './users-contract.js';
 
-/**
- * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
- */
 describe('contract: Users → JumpCloud systemusers: derive mode adopts what existed before Entra, and a re-sent create never duplicates', () => {
   const once = pinnedJumpCloud({
     RETRY_MAX_RETRIES: '0',

@@ -3,10 +3,6 @@ import { jcUser, pinnedJumpCloud, USER_FIELDS } from '../../helpers/bridge-harne
 import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER, PATCH_OP, logsOfKind } from './users-contract.js';
 
-/**
- * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
- */
 describe('contract: Users → JumpCloud systemusers: lost answers, activation and the messages an admin reads', () => {
   // No retries and a single lookup: each test pins exactly the calls of one path.
   const once = pinnedJumpCloud({ RETRY_MAX_RETRIES: '0', CREATE_LOOKUP_WINDOW_MS: '0' });

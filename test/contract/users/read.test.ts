@@ -4,8 +4,6 @@ import { jc } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER } from './users-contract.js';
 
 /**
- * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
  * Reads, lists and searches, and how upstream failures of a read reach the client.
  */
 describe('contract: Users → JumpCloud systemusers: reads, lists and matches', () => {

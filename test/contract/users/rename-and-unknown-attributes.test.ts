@@ -3,10 +3,6 @@ import { jcUser, pinnedJumpCloud, USER_FIELDS } from '../../helpers/bridge-harne
 import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, logsOfKind } from './users-contract.js';
 
-/**
- * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
- */
 describe('contract: Users → JumpCloud systemusers: ALLOW_USERNAME_RENAME=true and UNKNOWN_ATTRIBUTES=ignore', () => {
   const renaming = pinnedJumpCloud({ ALLOW_USERNAME_RENAME: 'true', UNKNOWN_ATTRIBUTES: 'ignore' });
 

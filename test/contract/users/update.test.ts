@@ -4,8 +4,6 @@ import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER } from './users-contract.js';
 
 /**
- * Every JumpCloud call the Users resource makes, pinned: method, path, query, headers and body (test/helpers/
- * jumpcloud-calls.ts). nock stands in for JumpCloud; the bridge runs its real HTTP stack.
  * PATCH, PUT and DELETE: the read, the one write with only what changed, and what is carried.
  */
 describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () => {

@@ -1,6 +1,12 @@
 import type { Harness } from '../../helpers/bridge-harness.js';
 import { jc } from '../../helpers/jumpcloud-calls.js';
 
+/**
+ * Shared by the Users contract suites: every JumpCloud call the Users resource makes is pinned there (method, path,
+ * query, headers and body, through test/helpers/jumpcloud-calls.ts); nock stands in for JumpCloud, and the bridge
+ * runs its real HTTP stack.
+ */
+
 /** The user every Users contract test reads, writes or deletes (`jcUser()`'s id). */
 export const ID = '5f1b2c3d4e5f6a7b8c9d0e1f';
 /** Another JumpCloud user: a manager, or the holder of a clashing value. */
