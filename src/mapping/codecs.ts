@@ -92,6 +92,8 @@ export interface Codec {
    * row's own field alone.
    */
   uniqueAcross?: readonly SystemUserWritableField[];
+  /** JumpCloud stores what this codec writes lowercased: a difference in case only is not drift. */
+  storedLowercase?: boolean;
   /**
    * Whether a PATCH operation on this row can be written without the current user: the codec's write then depends on
    * the operation alone and sets top-level systemuser fields only, so a PATCH made only of such operations is one PUT,
@@ -321,6 +323,8 @@ const email: Codec = {
       : undefined,
   // Fact alternateEmailUnique: an alternate email "must be unique across all of JumpCloud", emails included.
   uniqueAcross: ['email', 'alternateEmail'],
+  // Fact emailsLowercased.
+  storedLowercase: true,
 };
 
 function listOf(value: unknown, row: CodecRow): Record<string, unknown>[] {

@@ -16,11 +16,9 @@ export interface Drift {
 }
 
 /**
- * Fact `emailsLowercased`: JumpCloud stores e-mail addresses lowercased. An address is compared ignoring case (as
- * `emails` is caseExact false), so a capital letter Entra sends is not reported as drift on every write.
+ * A row whose codec says JumpCloud stores its values lowercased (fact `emailsLowercased`) is compared ignoring case,
+ * so a capital letter Entra sends is not reported as drift on every write.
  */
-const LOWERCASED_FIELDS = new Set(['email', 'alternateEmail']);
-
 function foldCase(v: unknown): unknown {
   if (typeof v === 'string') return v.toLowerCase();
   if (Array.isArray(v)) return v.map(foldCase);
@@ -61,7 +59,7 @@ export function detectDrift(table: UserTable, sent: SystemUserWritable, stored: 
     } catch {
       continue; // a row that cannot read this user is not a drift of this write
     }
-    const folded = fieldsOfRow(row).some((f) => LOWERCASED_FIELDS.has(f));
+    const folded = row.codec.storedLowercase === true;
     if (!deepEqual(folded ? foldCase(a) : a, folded ? foldCase(b) : b))
       drifts.push({ attribute: row.scim, sent: a, stored: b });
   }
