@@ -370,16 +370,24 @@ export class UsersResource implements ScimResourceType {
     what: string,
     self?: string,
   ): Promise<ScimError> {
-    const { jc } = ctx;
     if (MAYBE_DUPLICATE.has(refusal.kind)) {
-      const clash = await this.clash(jc, write, self).catch(() => undefined);
-      if (clash) {
-        if (refusal.kind === 'badRequest') this.learnDuplicateText(ctx, refusal);
-        return clash;
-      }
+      const clash = await this.clashBehind(ctx, refusal, write, self);
+      if (clash) return clash;
       if (this.isDuplicateText(ctx, refusal)) return scimErrorFor(asDuplicate(refusal), what);
     }
-    return (await this.refusedManager(jc, refusal, write)) ?? scimErrorFor(refusal, what);
+    return (await this.refusedManager(ctx.jc, refusal, write)) ?? scimErrorFor(refusal, what);
+  }
+
+  /** The 409 naming who holds a value of a refused write, if the clash read finds one (the refusal's words learned). */
+  private async clashBehind(
+    ctx: RequestContext,
+    refusal: JumpCloudError,
+    write: SystemUserWritable,
+    self?: string,
+  ): Promise<ScimError | undefined> {
+    const clash = await this.clash(ctx.jc, write, self).catch(() => undefined);
+    if (clash && refusal.kind === 'badRequest') this.learnDuplicateText(ctx, refusal);
+    return clash;
   }
 
   /**
@@ -538,9 +546,14 @@ export class UsersResource implements ScimResourceType {
       updated = await this.update(ctx, id, body);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      // A refusal may come from what only the user tells: a field another directory owns (decision 42). The same
-      // PATCH read-modify-write reads the user, leaves such fields out, and explains any other refusal as it would.
-      if (MAYBE_DUPLICATE.has(e.kind)) return readFirst();
+      // A duplicate is told by the clash read alone. Otherwise the refusal may come from what only the user tells: a
+      // field another directory owns (decision 42). The same PATCH read-modify-write reads the user, leaves such
+      // fields out, and explains any other refusal as it would.
+      if (MAYBE_DUPLICATE.has(e.kind)) {
+        const clash = await this.clashBehind(ctx, e, body, id);
+        if (clash) throw clash;
+        return readFirst();
+      }
       throw await this.refused(ctx, e, body, `User ${id}`, id);
     }
     this.checkDrift(ctx, body, updated);

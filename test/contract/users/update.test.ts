@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { jcUser, pinnedJumpCloud, type Harness } from '../../helpers/bridge-harness.js';
+import { jcUser, pinnedJumpCloud, USER_FIELDS, type Harness } from '../../helpers/bridge-harness.js';
 import { jc, forbidden } from '../../helpers/jumpcloud-calls.js';
 import { ID, MANAGER } from './users-contract.js';
 
@@ -87,6 +87,30 @@ describe('contract: Users → JumpCloud systemusers: PATCH, PUT and DELETE', () 
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
     expect(res.body.title).to.equal('Boss');
     expect(res.body['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'].department).to.equal('Ops');
+  });
+
+  it('a scalar PATCH JumpCloud refuses as a duplicate is explained by the clash read alone: no read of the user, no second PUT', async () => {
+    const employeeNumber = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber';
+    jc.putUser(ID, { employeeIdentifier: '701984' }).reply(400, {
+      message: 'Bad Request: has already been registered',
+    });
+    jc.searchUsers(
+      { limit: 10, skip: 0 },
+      { filter: { or: [{ employeeIdentifier: { $regex: '(?i)^701984$' } }] }, fields: USER_FIELDS },
+    ).reply(200, {
+      totalCount: 1,
+      results: [jcUser({ _id: MANAGER, username: 'jane', employeeIdentifier: '701984' })],
+    });
+    const others = forbidden('any');
+    const res = await h.request('PATCH', `/Users/${ID}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'replace', path: employeeNumber, value: '701984' }],
+    });
+    expect(others()).to.equal(0);
+    expect(res.body).to.include({ status: '409', scimType: 'uniqueness' });
+    expect(res.body.detail).to.equal(
+      `A JumpCloud user (id ${MANAGER}) already has employeeNumber "701984". If it is the same person, set Entra's matching attribute so it finds that user.`,
+    );
   });
 
   it('a scalar PATCH whose PUT JumpCloud stores differently is a drift warning, compared with what was sent', async () => {
