@@ -30,6 +30,11 @@ export interface FailureKind {
    * the same fan-out would fail alike: a fan-out stops at the first one.
    */
   readonly systemic: boolean;
+  /**
+   * May be JumpCloud refusing a value another object holds (the duplicate text is undocumented, fact
+   * duplicateUserMessage): a read of the clash tells whether it is one.
+   */
+  readonly mayBeDuplicate?: true;
 }
 
 /**
@@ -103,6 +108,7 @@ export const FAILURE_KINDS = {
     systemic: true,
   },
   alreadyExists: {
+    mayBeDuplicate: true,
     // JumpCloud answers a duplicate username, email or employeeIdentifier with 400 (sometimes 409) "already exists".
     answer: 'any 4xx saying "already exists" or "has already been registered"',
     recognises: (status, message) => status < 500 && ALREADY_EXISTS.test(message),
@@ -112,6 +118,7 @@ export const FAILURE_KINDS = {
     systemic: false,
   },
   conflict: {
+    mayBeDuplicate: true,
     answer: '409 (other than "already exists")',
     recognises: (status) => status === 409,
     retried: false,
@@ -130,6 +137,7 @@ export const FAILURE_KINDS = {
     systemic: true,
   },
   badRequest: {
+    mayBeDuplicate: true,
     answer: 'any other status (400, 422, ...)',
     recognises: () => true,
     retried: false,
@@ -174,3 +182,5 @@ export function kindForStatus(status: number, message: string): JumpCloudErrorKi
 }
 
 export const isSystemic = (kind: JumpCloudErrorKind): boolean => failureKind(kind).systemic;
+
+export const mayBeDuplicate = (kind: JumpCloudErrorKind): boolean => failureKind(kind).mayBeDuplicate === true;

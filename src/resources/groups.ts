@@ -8,7 +8,7 @@ import type { ScimDoc } from '../scim/resource.js';
 import { CORE_GROUP, type ResourceSchema } from '../scim/schema.js';
 import { SCAN_ORDER, USER_GROUPS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { isJumpCloudError, type JumpCloudError } from '../jumpcloud/errors.js';
-import { isSystemic } from '../jumpcloud/failure-kinds.js';
+import { isSystemic, mayBeDuplicate } from '../jumpcloud/failure-kinds.js';
 import { notFitted, type FanOutFit } from '../jumpcloud/fan-out-fit.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
@@ -317,7 +317,7 @@ export class GroupsResource implements ScimResourceType {
     what: string,
     except?: string,
   ): Promise<ScimError> {
-    if (e.kind !== 'alreadyExists' && e.kind !== 'conflict' && e.kind !== 'badRequest') return scimErrorFor(e, what);
+    if (!mayBeDuplicate(e.kind)) return scimErrorFor(e, what);
     const holder = await this.findByName(ctx, name, except, true).catch(() => undefined);
     if (holder) return this.nameHeld(holder);
     return e.kind === 'badRequest' ? scimErrorFor(e, what) : this.duplicate(e, name);

@@ -9,7 +9,7 @@ import type { ScimDoc } from '../scim/resource.js';
 import { CORE_USER } from '../scim/schema.js';
 import { SCAN_ORDER, SYSTEM_USERS, type JumpCloudClient } from '../jumpcloud/endpoints.js';
 import { JumpCloudError, isJumpCloudError } from '../jumpcloud/errors.js';
-import type { JumpCloudErrorKind } from '../jumpcloud/failure-kinds.js';
+import { mayBeDuplicate } from '../jumpcloud/failure-kinds.js';
 import type {
   SearchExpression,
   SystemUser,
@@ -53,13 +53,6 @@ function windowsNote(ctx: RequestContext, username: string): void {
   const message = windowsUsernameWarning(username);
   if (message) ctx.note?.({ level: 'warn', kind: 'usernameWindows', message });
 }
-
-/**
- * Refusals that may be JumpCloud's duplicate answer: "already exists", a 409, and a 400 no failure kind places (the
- * duplicate text is not documented, fact duplicateUserMessage). A clash read tells which. A PATCH sent without a read
- * that gets one of these is done again reading the user first (it may be about a field another directory owns).
- */
-const MAYBE_DUPLICATE: ReadonlySet<JumpCloudErrorKind> = new Set(['alreadyExists', 'conflict', 'badRequest']);
 
 /**
  * The 409 for an address another user holds where an alternate email clashes (fact alternateEmailUnique: "must be
@@ -340,7 +333,7 @@ export class UsersResource implements ScimResourceType {
       return await ctx.jc.createUser(created);
     } catch (e) {
       if (!isJumpCloudError(e)) throw e;
-      if (e.ambiguous || MAYBE_DUPLICATE.has(e.kind)) {
+      if (e.ambiguous || mayBeDuplicate(e.kind)) {
         const landed = await this.landedCreate(ctx, created);
         if (landed && this.table.holdsCreate(landed, created)) return landed;
       }
@@ -370,7 +363,7 @@ export class UsersResource implements ScimResourceType {
     what: string,
     self?: string,
   ): Promise<ScimError> {
-    if (MAYBE_DUPLICATE.has(refusal.kind)) {
+    if (mayBeDuplicate(refusal.kind)) {
       const clash = await this.clashBehind(ctx, refusal, write, self);
       if (clash) return clash;
       if (this.isDuplicateText(ctx, refusal)) return scimErrorFor(asDuplicate(refusal), what);
@@ -549,7 +542,7 @@ export class UsersResource implements ScimResourceType {
       // A duplicate is told by the clash read alone. Otherwise the refusal may come from what only the user tells: a
       // field another directory owns (decision 42). The same PATCH read-modify-write reads the user, leaves such
       // fields out, and explains any other refusal as it would.
-      if (MAYBE_DUPLICATE.has(e.kind)) {
+      if (mayBeDuplicate(e.kind)) {
         const clash = await this.clashBehind(ctx, e, body, id);
         if (clash) throw clash;
         return readFirst();
