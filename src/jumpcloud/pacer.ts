@@ -182,9 +182,8 @@ export class Pacer {
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      const list = q.flows.get(flow);
       if (urgent) q.urgent.push(waiter);
-      else if (list) list.push(waiter);
+      else if (mine) mine.push(waiter);
       else q.flows.set(flow, [waiter]);
       q.waiting += 1;
       void this.pump(key, q);
@@ -193,7 +192,6 @@ export class Pacer {
 
   private admission(key: string, q: KeyQueue, grantedAt: number): Admission {
     const started = this.now();
-    const localGrant = started;
     let settled = false;
     const settle = (): void => {
       settled = true;
@@ -218,7 +216,7 @@ export class Pacer {
       throttled: async (retryAfterMs) => {
         if (settled) return;
         settle();
-        if (localGrant >= q.lastDecreaseAt) {
+        if (started >= q.lastDecreaseAt) {
           const rate = this.pace.state(key).rate;
           // Enough calls in flight to keep the learned rate busy at the measured latency, never fewer.
           const floor = rate === undefined ? 1 : Math.max(1, Math.ceil((rate * q.latencyMs * 2) / 1000));
