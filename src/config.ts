@@ -283,14 +283,11 @@ function secret(env: Env, name: string): string | undefined {
   return value;
 }
 
-/** Shortest DEBUG_TOKEN or METRICS_TOKEN: guessing one must be as hopeless as guessing a bridge secret. */
-const MIN_OPERATOR_TOKEN = 32;
-
 function operatorToken(env: Env, name: 'DEBUG_TOKEN' | 'METRICS_TOKEN'): string | undefined {
   const token = env[name]?.trim() || undefined;
-  if (token !== undefined && (token.length < MIN_OPERATOR_TOKEN || !/^[\x21-\x7e]+$/.test(token)))
+  if (token !== undefined && (token.length < MIN_BRIDGE_SECRET || !/^[\x21-\x7e]+$/.test(token)))
     throw new ConfigError(
-      `${name} must be at least ${MIN_OPERATOR_TOKEN} visible ASCII characters (generate one with: openssl rand -hex 32)`,
+      `${name} must be at least ${MIN_BRIDGE_SECRET} visible ASCII characters (generate one with: openssl rand -hex 32)`,
     );
   return token;
 }
@@ -298,6 +295,7 @@ function operatorToken(env: Env, name: 'DEBUG_TOKEN' | 'METRICS_TOKEN'): string 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's application id for every non-gallery ("custom") app: the `aud` of the tokens it issues for it. */
 export const ENTRA_CUSTOM_APP_AUDIENCE = '8adf8e6e-67b2-4cf2-a259-e3dc5476c621';
+/** Shortest BRIDGE_SECRET, DEBUG_TOKEN or METRICS_TOKEN: guessing an operator token must be as hopeless as a secret. */
 const MIN_BRIDGE_SECRET = 32;
 
 function authConfig(env: Env): AuthConfig {
