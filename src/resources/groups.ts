@@ -34,7 +34,13 @@ import { lockKeys, type LockKey } from '../coordination/lock-keys.js';
 import { mapLimit } from '../util/map-limit.js';
 import { isRecord } from '../util/guards.js';
 import { V2_PAGE, readMembers } from './memberships.js';
-import type { ListOptions, RequestContext, ScimListParams, ScimResourceType } from './resource-type.js';
+import {
+  orgKey,
+  type ListOptions,
+  type RequestContext,
+  type ScimListParams,
+  type ScimResourceType,
+} from './resource-type.js';
 import { ResourceScaffold, type ResourceConfig } from './resource-scaffold.js';
 import { OrgAnswers } from './org-answers.js';
 
@@ -520,7 +526,7 @@ export class GroupsResource implements ScimResourceType {
     if (!asked.length) return new Set();
     // Members an earlier "come back later" answer named as done are not sent again; this request's changes make any
     // remembered opposite change (an add it now removes) wrong, so those are forgotten.
-    const group = `${ctx.orgId ?? ''}:${groupId}`;
+    const group = `${orgKey(ctx)}:${groupId}`;
     const entry = (w: { id: string; op: 'add' | 'remove' }): string => `${w.op}:${w.id}`;
     const remembered = await this.doneMembers.take(
       group,

@@ -1,4 +1,4 @@
-import type { RequestContext } from './resource-type.js';
+import { orgKey, type RequestContext } from './resource-type.js';
 
 /**
  * What one JumpCloud org answered to a behaviour nothing public documents (the `unknown` entries of
@@ -14,7 +14,7 @@ export class OrgAnswers<K extends string> {
   static readonly MAX_ORGS = 1024;
 
   get<V>(ctx: RequestContext, answer: K): V | undefined {
-    return this.orgs.get(orgOf(ctx))?.get(answer) as V | undefined;
+    return this.orgs.get(orgKey(ctx))?.get(answer) as V | undefined;
   }
 
   /**
@@ -22,7 +22,7 @@ export class OrgAnswers<K extends string> {
    * warning when the answer costs something (a fallback from now on), else as information.
    */
   learn(ctx: RequestContext, answer: K, value: unknown, message: string, level: 'warn' | 'info' = 'warn'): void {
-    const org = orgOf(ctx);
+    const org = orgKey(ctx);
     let known = this.orgs.get(org);
     if (known?.has(answer) && known.get(answer) === value) return;
     if (!known) {
@@ -34,5 +34,3 @@ export class OrgAnswers<K extends string> {
     ctx.note?.({ level, kind: 'orgAnswerLearned', message, data: { answer, value } });
   }
 }
-
-const orgOf = (ctx: RequestContext): string => ctx.org ?? ctx.orgId ?? '';

@@ -118,3 +118,6 @@ export class ResourceRegistry {
     return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'nothing');
   }
 }
+
+/** Whose state a resource keeps (learned answers, members done): the caller's key and org, never the key itself. */
+export const orgKey = (ctx: RequestContext): string => ctx.org ?? ctx.orgId ?? '';
