@@ -441,7 +441,11 @@ export class GroupsResource implements ScimResourceType {
       // answered "come back later" at once, without spending the rate on its reads.
       const calls = planned && !attrOps.length ? planned.add.length + planned.remove.length : 0;
       const fit = planned && calls ? ctx.jc.fitFanOut(calls) : undefined;
-      if (planned && fit?.granted === 0) await this.applyMembers(ctx, id, planned, `In group ${id}`, fit);
+      if (planned && fit?.granted === 0 && !projection) {
+        // Answers "come back later", unless every change asked was already done by the request it is a re-send of.
+        await this.applyMembers(ctx, id, planned, `In group ${id}`, fit);
+        return undefined;
+      }
       try {
         return await this.applyFitted(ctx, id, { steps, attrOps, planned, fit }, projection);
       } finally {
