@@ -244,7 +244,7 @@ export class UserTable {
     if (!field || !this.emailsRow) return false;
     const [a, b] = [found[field], sent[field]];
     if (typeof a !== 'string' || typeof b !== 'string') return false;
-    return this.emailsRow.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+    return sameValue(this.emailsRow, a, b);
   }
 
   /** The row that stores a resolved attribute, or the row of the sub-attribute when the path names one. */
@@ -373,3 +373,7 @@ export function loadAttributeTable(file: string, options: MappingOptions): Attri
     throw new ConfigError(`MAPPING_FILE ${file}: ${(e as Error).message}`);
   }
 }
+
+/** Two values of a row are the same by its case rule (`caseExact`). */
+export const sameValue = (row: { readonly caseExact: boolean }, a: string, b: string): boolean =>
+  row.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();

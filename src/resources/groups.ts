@@ -12,6 +12,7 @@ import { isSystemic, mayBeDuplicate } from '../jumpcloud/failure-kinds.js';
 import { notFitted, type FanOutFit } from '../jumpcloud/fan-out-fit.js';
 import type { UserGroup, UserGroupWrite } from '../jumpcloud/types.js';
 import type { GroupTable } from '../mapping/group-table.js';
+import { sameValue } from '../mapping/attribute-table.js';
 import type { ResourceMapping } from '../mapping/exchange-mapping.js';
 import { userGroupRecords } from '../mapping/group-records.js';
 import type { RecordTable } from '../mapping/record-table.js';
@@ -268,7 +269,7 @@ export class GroupsResource implements ScimResourceType {
 
   /** Two group names are the same by the name row's case rule (mapping file: `caseExact`). */
   private sameName(a: string, b: string): boolean {
-    return this.table.nameRow.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+    return sameValue(this.table.nameRow, a, b);
   }
 
   /**

@@ -19,6 +19,7 @@ import type {
 } from '../jumpcloud/types.js';
 import {
   fieldOf,
+  sameValue,
   stringAt,
   valueAt,
   withValueAt,
@@ -431,10 +432,7 @@ export class UsersResource implements ScimResourceType {
       for (const c of checks) {
         const held = c.fields.find((field) => {
           const stored = other[field];
-          return (
-            typeof stored === 'string' &&
-            (c.row.caseExact ? stored === c.value : stored.toLowerCase() === c.value.toLowerCase())
-          );
+          return typeof stored === 'string' && sameValue(c.row, stored, c.value);
         });
         if (held === undefined) continue;
         if (c.row === this.table.userNameRow) return conflict(this.usernameHeld(other, c.value));
